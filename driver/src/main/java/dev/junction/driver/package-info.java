@@ -1,0 +1,2 @@
+/** Placeholder until the first class of this module lands. */
+package dev.junction.driver;

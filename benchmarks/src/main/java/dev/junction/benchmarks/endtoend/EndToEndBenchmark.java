@@ -1,5 +1,6 @@
 package dev.junction.benchmarks.endtoend;
 
+import dev.junction.cluster.PgpoolProxy;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 
@@ -47,10 +48,18 @@ public final class EndToEndBenchmark {
                 Workload.createSchema(setup);
             }
             cluster.awaitReplication();
-            List<Candidate> candidates = List.of(
+            List<Candidate> candidates = new ArrayList<>(List.of(
                     new Candidate("raw PgJDBC, primary", true, () -> DriverManager.getConnection(primary.jdbcUrl("postgres"), "postgres", "")),
                     new Candidate("raw PgJDBC, primary (control)", true, () -> DriverManager.getConnection(primary.jdbcUrl("postgres"), "postgres", "")),
-                    new Candidate("raw PgJDBC, standby", false, () -> DriverManager.getConnection(standby.jdbcUrl("postgres"), "postgres", "")));
+                    new Candidate("raw PgJDBC, standby", false, () -> DriverManager.getConnection(standby.jdbcUrl("postgres"), "postgres", ""))));
+            candidates.addAll(PeerCandidates.awsWrapper(primary, standby));
+            PgpoolProxy pgpool = PgpoolProxy.installed() ? PgpoolProxy.start(cluster) : null;
+            if (pgpool != null) {
+                CpuPinning.pin(pgpool.process().pid(), "0");
+                candidates.add(PeerCandidates.pgpool(pgpool));
+            } else {
+                System.out.println("Pgpool-II is not installed (apt-get install pgpool2): left out of this run.");
+            }
             List<PairedRun.CandidateResult> results = new ArrayList<>();
             for (int threads : threadCounts) {
                 for (Workload workload : Workload.values()) {
@@ -60,6 +69,9 @@ public final class EndToEndBenchmark {
                     results.addAll(run);
                     print(run);
                 }
+            }
+            if (pgpool != null) {
+                pgpool.close();
             }
             String report = render(results, pinned, rounds);
             if (out != null) {

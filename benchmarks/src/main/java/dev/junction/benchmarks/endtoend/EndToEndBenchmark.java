@@ -76,6 +76,10 @@ public final class EndToEndBenchmark {
             String report = render(results, pinned, rounds);
             if (out != null) {
                 write(out, report);
+                Path base = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.md$", ""));
+                ResultJson.write(results, pinned, Path.of(base + ".json"));
+                ResultChart.write(results, Path.of(base + ".png"));
+                System.out.println("Wrote " + base + ".json and " + base + ".png");
             }
         }
     }
@@ -124,7 +128,8 @@ public final class EndToEndBenchmark {
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
-        Files.writeString(out, "# End-to-end benchmark results\n\n" + report);
+        String png = out.getFileName().toString().replaceFirst("\\.md$", ".png");
+        Files.writeString(out, "# End-to-end benchmark results\n\n![median latency ratios](" + png + ")\n\n" + report);
         System.out.println("Wrote " + out);
     }
 

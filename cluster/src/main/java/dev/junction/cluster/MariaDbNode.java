@@ -85,6 +85,7 @@ public final class MariaDbNode {
         List<String> command = new ArrayList<>(List.of(binaries.installDb().toString(), "--no-defaults",
                 "--datadir=" + dataDirectory(), "--auth-root-authentication-method=normal", "--skip-test-db",
                 "--skip-name-resolve", "--extra-file=" + accountsSql, "--tmpdir=" + temporaryDirectory()));
+        command.addAll(binaries.locationOptions());
         if (account.switchesUser()) {
             command.add("--user=" + account.name());
         }
@@ -118,7 +119,9 @@ public final class MariaDbNode {
     private List<String> commandLine() {
         // --no-defaults must come first: mariadbd only honours it there, and a my.cnf of the machine's own
         // server (port 3306, /var/lib/mysql) must not leak into ours.
-        List<String> command = new ArrayList<>(List.of(binaries.server().toString(), "--no-defaults",
+        List<String> command = new ArrayList<>(List.of(binaries.server().toString(), "--no-defaults"));
+        command.addAll(binaries.locationOptions());
+        command.addAll(List.of(
                 "--datadir=" + dataDirectory(),
                 "--tmpdir=" + temporaryDirectory(),
                 "--socket=" + directory.resolve("mariadbd.sock"),
@@ -144,7 +147,8 @@ public final class MariaDbNode {
             if (!process.isAlive()) {
                 throw new ClusterException(this + " exited during start-up. Log " + logFile() + ":\n" + logTail());
             }
-            try (Connection ignored = connect(ROOT_USER, "", PROBE_TIMEOUT)) {
+            try {
+                connect(ROOT_USER, "", PROBE_TIMEOUT).close();
                 return;
             } catch (SQLException e) {
                 last = e;

@@ -40,9 +40,11 @@ public final class PostgresBundleExtractor {
         }
         try {
             URLConnection connection = url.openConnection();
+            // Size and CRC name the bundle: two different bundles never share a cache directory.
             long size = connection.getContentLengthLong();
+            long crc = connection instanceof java.net.JarURLConnection jar && jar.getJarEntry() != null ? jar.getJarEntry().getCrc() : 0;
             Path cacheRoot = sharedCacheRoot();
-            Path target = cacheRoot.resolve("postgresql-bundle-" + size);
+            Path target = cacheRoot.resolve("postgresql-bundle-" + size + "-" + Long.toHexString(crc));
             if (Files.isExecutable(target.resolve("bin/postgres"))) {
                 return target;
             }

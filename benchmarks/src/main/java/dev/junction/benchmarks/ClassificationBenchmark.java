@@ -43,8 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       parser alone on the same text. Target: median at most 100 µs.
  *   <li>{@code missNewLiteral}: a new text whose shape is known (only a literal differs, as with
  *       SQL that inlines values): everything but the Calcite parse, which the shape cache answers.
- *   <li>{@code missCalciteRejects}: a miss on a read that Calcite tries and rejects, then classified
- *       from tokens: the worst case, paid once per distinct statement.
+ *   <li>{@code missCalciteRejects}: a miss on a read of a new shape that Calcite tries and rejects,
+ *       then classified from tokens: the worst case, paid once per shape.
  *   <li>{@code missTokensOnly}: a miss on a shape the pre-lexer knows Calcite rejects (PostgreSQL
  *       {@code UPDATE ... FROM}, MySQL multi-table {@code UPDATE}), classified from tokens alone.
  * </ul>
@@ -60,19 +60,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class ClassificationBenchmark {
 
-  /** Statement shapes per dialect: each is head + a number + tail. */
+  /**
+   * Statement shapes per dialect. The read is head + " as c" + shape + middle + literal + tail; the
+   * rejected read is rejectedHead + " as c" + shape + rejectedTail + literal.
+   */
   private static final class Shapes {
     final String head;
     final String middle;
     final String tail;
     final String rejectedHead;
+    final String rejectedTail;
     final String tokensOnlyHead;
 
-    Shapes(String head, String tail, String rejectedHead, String tokensOnlyHead) {
+    Shapes(String head, String tail, String rejectedHead, String rejectedTail, String tokensOnlyHead) {
       this.head = head.substring(0, head.indexOf(",o1_0.total"));
       this.middle = head.substring(head.indexOf(",o1_0.total"));
       this.tail = tail;
       this.rejectedHead = rejectedHead;
+      this.rejectedTail = rejectedTail;
       this.tokensOnlyHead = tokensOnlyHead;
     }
   }
@@ -82,7 +87,8 @@ public class ClassificationBenchmark {
           "select o1_0.id,o1_0.total,c1_0.name from orders o1_0 join customers c1_0 on c1_0.id=o1_0.customer_id"
               + " where o1_0.tenant_id=",
           " and o1_0.status=$1 and o1_0.created_at>now()-interval '1 day' order by o1_0.id desc limit 50",
-          "select row(o1_0.id,o1_0.total) from orders o1_0 where o1_0.tenant_id=",
+          "select row(o1_0.id,o1_0.total)",
+          " from orders o1_0 where o1_0.tenant_id=",
           "update orders set total=s.total from staging s where s.id=orders.id and s.batch=");
 
   private static final Shapes MYSQL =
@@ -90,7 +96,8 @@ public class ClassificationBenchmark {
           "select o1_0.id,o1_0.total,c1_0.name from orders o1_0 join customers c1_0 on c1_0.id=o1_0.customer_id"
               + " where o1_0.tenant_id=",
           " and o1_0.status=? and o1_0.created_at>now()-interval 1 day order by o1_0.id desc limit 50",
-          "select uuid(),o1_0.id from orders o1_0 where o1_0.tenant_id=",
+          "select uuid()",
+          ",o1_0.id from orders o1_0 where o1_0.tenant_id=",
           "update orders o join staging s on s.id=o.id set o.total=s.total where s.batch=");
 
   @Param({"POSTGRESQL", "MYSQL"})
@@ -113,7 +120,7 @@ public class ClassificationBenchmark {
     sql = statement(0, 42);
     sqlChars = sql.toCharArray();
     require(classifier.classify(sql), true, true);
-    require(classifier.classify(shapes.rejectedHead + 1), true, false);
+    require(classifier.classify(rejected(1)), true, false);
     require(classifier.classify(shapes.tokensOnlyHead + 1), false, false);
     baselineMap.put(sql, classifier.classify(sql));
     calciteConfig =
@@ -127,6 +134,11 @@ public class ClassificationBenchmark {
   /** A statement whose shape is {@code shape} (a column alias) and whose literal is {@code value}. */
   private String statement(long shape, long value) {
     return shapes.head + " as c" + shape + shapes.middle + value + shapes.tail;
+  }
+
+  /** A read Calcite rejects, of a new shape for each {@code n}. */
+  private String rejected(long n) {
+    return shapes.rejectedHead + " as c" + n + shapes.rejectedTail + n;
   }
 
   private static void require(Classification c, boolean eligible, boolean parsed) {
@@ -186,7 +198,7 @@ public class ClassificationBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public Classification missCalciteRejects() {
-    return classifier.classify(shapes.rejectedHead + (counter++));
+    return classifier.classify(rejected(counter++));
   }
 
   @Benchmark

@@ -1,6 +1,7 @@
 package dev.junction.router;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -119,7 +120,7 @@ public final class NodeState {
   public String toString() {
     return id
         + " "
-        + role.name().toLowerCase(java.util.Locale.ROOT)
+        + role.name().toLowerCase(Locale.ROOT)
         + (up ? "" : " down")
         + (stalenessBound == null ? " staleness=?" : " staleness=" + stalenessBound.toMillis() + "ms")
         + (roundTrip == null ? "" : " rtt=" + roundTrip.toNanos() / 1000 + "us")

@@ -18,7 +18,8 @@ import java.util.random.RandomGenerator;
  *   <li>A pinned session, or a SERIALIZABLE one on PostgreSQL, runs on the primary.
  *   <li>A transaction in progress stays on its node. {@code autoCommit=false} without read-only
  *       means the primary from the first statement; a read-only transaction's first plain read
- *       picks one replica (rule 5) that the driver then keeps until the transaction ends.
+ *       (or a {@code BEGIN READ ONLY} sent as SQL) picks one replica (rule 5) that the driver then
+ *       keeps until the transaction ends.
  *   <li>A {@code junction:primary} hint sends the statement to the primary.
  *   <li>Anything but a plain read ({@link Classification#replicaEligible()}) runs on the primary.
  *   <li>A plain read runs on a replica that is up, within the lag budget and satisfies

@@ -26,33 +26,23 @@ public final class TopologySnapshot {
     List<NodeState> sorted = new ArrayList<>(nodes);
     sorted.sort((a, b) -> a.id().compareTo(b.id()));
     Set<NodeId> seen = new HashSet<>();
-    NodeState p = null;
+    List<NodeState> primaries = new ArrayList<>(1);
     List<NodeState> r = new ArrayList<>();
     for (NodeState n : sorted) {
       if (!seen.add(n.id())) {
         throw new IllegalArgumentException("Node " + n.id() + " appears twice in a topology snapshot.");
       }
       if (n.role() == NodeRole.PRIMARY) {
-        // Two nodes claiming primary: keep neither as "the" primary; the driver refuses writes
-        // until one steps down (design §7), and reads do not care.
-        p = p == null ? n : null;
+        primaries.add(n);
       } else if (n.role() == NodeRole.REPLICA) {
         r.add(n);
       }
     }
     this.nodes = List.copyOf(sorted);
     this.replicas = List.copyOf(r);
-    this.primary = countPrimaries(sorted) == 1 ? p : null;
-  }
-
-  private static int countPrimaries(List<NodeState> nodes) {
-    int c = 0;
-    for (NodeState n : nodes) {
-      if (n.role() == NodeRole.PRIMARY) {
-        c++;
-      }
-    }
-    return c;
+    // Two nodes claiming primary: neither is "the" primary; the driver refuses writes until one
+    // steps down (design §7). Reads do not care.
+    this.primary = primaries.size() == 1 ? primaries.get(0) : null;
   }
 
   public static TopologySnapshot of(List<NodeState> nodes, Instant takenAt) {

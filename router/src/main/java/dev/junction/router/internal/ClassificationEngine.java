@@ -53,7 +53,7 @@ public final class ClassificationEngine {
       return new Outcome(Classification.builder(StatementKind.UNKNOWN).hints(hints).build(), true, false);
     }
     if (statements.size() == 1) {
-      StatementAnalyzer.Analysis a = analyzer.analyze(new TokenView(statements.get(0), dialect), sql.length());
+      StatementAnalysis a = analyzer.analyze(new TokenView(statements.get(0), dialect), sql.length());
       return new Outcome(a.builder.hints(hints).build(), a.cacheable, a.calciteAttempted);
     }
     return combine(statements, hints, sql.length());
@@ -71,7 +71,7 @@ public final class ClassificationEngine {
     boolean allParsed = true;
     boolean[] kinds = new boolean[StatementKind.values().length];
     for (List<SqlToken> statement : statements) {
-      StatementAnalyzer.Analysis a = analyzer.analyze(new TokenView(statement, dialect), length);
+      StatementAnalysis a = analyzer.analyze(new TokenView(statement, dialect), length);
       Classification c = a.builder.build();
       cacheable &= a.cacheable;
       attempted |= a.calciteAttempted;

@@ -284,7 +284,7 @@ final class FunctionRules {
     if (base.startsWith("st_") || (postgres && base.startsWith("_pg_"))) {
       return Category.READ_ONLY_BUILTIN;
     }
-    if (postgres && (base.startsWith("pg_stat_get_") || base.startsWith("pg_stat_get"))) {
+    if (postgres && base.startsWith("pg_stat_get")) {
       return Category.NODE_SPECIFIC;
     }
     return Category.USER;

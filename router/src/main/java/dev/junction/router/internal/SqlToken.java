@@ -33,8 +33,8 @@ public final class SqlToken {
   }
 
   private static String upper(String s) {
-    // ASCII fast path: keywords are ASCII, and String.toUpperCase(Locale) allocates even when
-    // nothing changes only after scanning; this avoids locale-sensitive surprises (Turkish i).
+    // ASCII only: keywords are ASCII, and a locale-sensitive toUpperCase would turn "i" into a
+    // dotted capital under a Turkish default locale. Returns the same string when nothing changes.
     char[] c = null;
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);

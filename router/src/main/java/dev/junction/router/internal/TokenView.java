@@ -147,6 +147,20 @@ final class TokenView {
     return i;
   }
 
+  /** The identifier at {@code i}, or the raw text of whatever token is there, or {@code null}. */
+  String nameAt(int i) {
+    if (isNamePart(i)) {
+      return identifier(i);
+    }
+    SqlToken t = get(i);
+    return t == null ? null : t.text;
+  }
+
+  /** Source text from token {@code from} to the end, or {@code null} when there is none. */
+  String textFrom(int from) {
+    return from < size ? text(from, size) : null;
+  }
+
   /** Source text of tokens {@code [from, to)} joined by single spaces. */
   String text(int from, int to) {
     StringBuilder s = new StringBuilder();

@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
  * whatever comments, whitespace, case, quoting and hints surround it; and the same decoration does
  * not stop a plain read from being recognised.
  */
-class RoutingSafetyProperties {
+class RoutingSafetyPropertyTest {
 
   private static final List<String> PRIMARY_ONLY_COMMON =
       List.of(

@@ -1,0 +1,51 @@
+package dev.junction.driver.internal;
+
+/**
+ * One server of a cluster as the driver sees it: its address and its role at the last probe. Shared by every
+ * connection to the cluster; the role is volatile because probes update it while sessions read it.
+ */
+public final class Node {
+    private final HostAndPort address;
+    private volatile NodeRole role;
+    private volatile String lastError;
+    private volatile Exception lastException;
+
+    Node(HostAndPort address, NodeRole role) {
+        this.address = address;
+        this.role = role;
+    }
+
+    public HostAndPort address() {
+        return address;
+    }
+
+    public NodeRole role() {
+        return role;
+    }
+
+    void role(NodeRole role, String error) {
+        role(role, error, null);
+    }
+
+    void role(NodeRole role, String error, Exception exception) {
+        this.role = role;
+        this.lastError = error;
+        this.lastException = exception;
+    }
+
+    /** The exception of the last failed probe, or null. */
+    Exception lastException() {
+        return lastException;
+    }
+
+    /** Why the last probe failed, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** {@code pg1:5432 primary}: what messages and {@code toString()} of wrappers print. */
+    @Override
+    public String toString() {
+        return address + " " + role.label();
+    }
+}

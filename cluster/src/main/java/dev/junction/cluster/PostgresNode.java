@@ -45,6 +45,7 @@ public final class PostgresNode {
 
     /** {@code initdb} into this node's (empty) data directory, fast and unsynced: a test cluster needs no durability. */
     void initialize() {
+        requireReachableByServer();
         account.ownedDirectory(dataDirectory);
         List<String> initdb = List.of(binaries.executable("initdb").toString(), "-D", dataDirectory.toString(),
                 "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions");
@@ -54,6 +55,7 @@ public final class PostgresNode {
 
     /** Makes this node's data directory a file-level copy of {@code source}'s, which must be stopped. */
     void copyDataFrom(PostgresNode source) {
+        requireReachableByServer();
         account.ownedDirectory(dataDirectory);
         Command.run(account.command(List.of("cp", "-a", source.dataDirectory + "/.", dataDirectory.toString())),
                 Map.of(), null, Duration.ofMinutes(2));
@@ -62,6 +64,11 @@ public final class PostgresNode {
         } catch (IOException e) {
             throw new ClusterException("Could not clean the copied data directory of " + this + ": " + e.getMessage(), e);
         }
+    }
+
+    private void requireReachableByServer() {
+        account.requireReachable(binaries.binDirectory());
+        account.requireReachable(dataDirectory.getParent());
     }
 
     /** (Re)writes {@code junction.conf}, the settings this project controls, read after postgresql.conf. */

@@ -6,16 +6,21 @@ import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The operating-system account a database server runs as. PostgreSQL refuses to run as root, so when this
@@ -112,6 +117,41 @@ public final class ServerAccount {
         } catch (IOException e) {
             throw new ClusterException("Could not prepare directory " + dir + " for account " + name() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Fails unless this account can search every directory from {@code /} down to {@code path}. Without
+     * this check a server under an unsearchable parent (say {@code java.io.tmpdir} inside {@code /root})
+     * fails with a misleading error such as a shared library that "cannot be opened". Supplementary groups
+     * are not consulted, so a directory reachable only through one of them is reported as unreachable.
+     */
+    public void requireReachable(Path path) {
+        if (name == null) {
+            return;
+        }
+        for (Path dir = path.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            PosixFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(dir, PosixFileAttributes.class);
+            } catch (NoSuchFileException notYetCreated) {
+                continue;
+            } catch (IOException e) {
+                throw new ClusterException("Could not check whether account " + name + " can reach " + dir + ": " + e.getMessage(), e);
+            }
+            if (!searchable(attributes)) {
+                throw new ClusterException("Account " + name + " cannot reach " + path + ": " + dir + " (owner "
+                        + attributes.owner().getName() + ", " + PosixFilePermissions.toString(attributes.permissions())
+                        + ") is not searchable by it. The servers run as " + name + " because this JVM runs as root;"
+                        + " point java.io.tmpdir at a directory every account can traverse (such as /tmp), or run as a normal user.");
+            }
+        }
+    }
+
+    private boolean searchable(PosixFileAttributes attributes) {
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        return permissions.contains(PosixFilePermission.OTHERS_EXECUTE)
+                || (attributes.owner().getName().equals(name) && permissions.contains(PosixFilePermission.OWNER_EXECUTE))
+                || (attributes.group().getName().equals(primaryGroupOf(name)) && permissions.contains(PosixFilePermission.GROUP_EXECUTE));
     }
 
     /** Hands {@code root} and everything below it to this account. */

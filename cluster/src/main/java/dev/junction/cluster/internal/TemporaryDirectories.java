@@ -29,8 +29,17 @@ public final class TemporaryDirectories {
         }
     }
 
+    /** Deletes a cluster directory, unless {@code JUNCTION_KEEP_CLUSTERS=1} asks to keep it for its logs. */
     public static void delete(Path root) {
-        if (root == null || "1".equals(System.getenv("JUNCTION_KEEP_CLUSTERS")) || !Files.exists(root)) {
+        if (root == null || "1".equals(System.getenv("JUNCTION_KEEP_CLUSTERS"))) {
+            return;
+        }
+        deleteTree(root);
+    }
+
+    /** Deletes {@code root} and everything below it, best effort, whatever JUNCTION_KEEP_CLUSTERS says. */
+    public static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
             return;
         }
         try {

@@ -28,7 +28,7 @@ class PostgresClusterIT {
     @BeforeAll
     static void startCluster() {
         cluster = PostgresCluster.builder().standbys(2).start();
-        System.out.println("PostgreSQL " + cluster.binaries() + " cluster of 3 up in " + cluster.startupTime().toMillis() + " ms");
+        System.out.println(cluster.binaries() + " cluster of 3 up in " + cluster.startupTime().toMillis() + " ms");
     }
 
     @AfterAll

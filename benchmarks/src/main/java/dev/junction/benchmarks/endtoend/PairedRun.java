@@ -1,0 +1,106 @@
+package dev.junction.benchmarks.endtoend;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Times one workload across several candidates by interleaving them: each round runs one operation per
+ * candidate, starting with a different candidate each round (A B C, B C A, C A B …). On a 2-vCPU machine
+ * whose speed drifts, only interleaved samples compared by their medians give ratios that hold; timing
+ * one candidate after the other does not (raw-vs-raw swings from 0.6 to 2.0 that way).
+ */
+public final class PairedRun {
+    private final Workload workload;
+    private final List<Candidate> candidates;
+    private final int threads;
+    private final int warmupRounds;
+    private final int roundsPerThread;
+
+    public PairedRun(Workload workload, List<Candidate> candidates, int threads, int warmupRounds, int roundsPerThread) {
+        this.workload = workload;
+        this.candidates = List.copyOf(candidates);
+        this.threads = threads;
+        this.warmupRounds = warmupRounds;
+        this.roundsPerThread = roundsPerThread;
+    }
+
+    /** Runs the workload and returns one result per candidate, in the order given. */
+    public List<CandidateResult> run() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<long[][]>> perThread = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                perThread.add(pool.submit(this::runOneThread));
+            }
+            long[][] merged = new long[candidates.size()][threads * roundsPerThread];
+            for (int t = 0; t < threads; t++) {
+                long[][] samples = perThread.get(t).get();
+                for (int c = 0; c < candidates.size(); c++) {
+                    System.arraycopy(samples[c], 0, merged[c], t * roundsPerThread, roundsPerThread);
+                }
+            }
+            List<CandidateResult> results = new ArrayList<>();
+            for (int c = 0; c < candidates.size(); c++) {
+                results.add(CandidateResult.of(candidates.get(c).name(), workload, threads, merged[c]));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private long[][] runOneThread() throws SQLException {
+        int n = candidates.size();
+        Connection[] connections = new Connection[n];
+        Workload.Operation[] operations = new Workload.Operation[n];
+        try {
+            for (int c = 0; c < n; c++) {
+                connections[c] = candidates.get(c).connector().open();
+                operations[c] = workload.prepare(connections[c]);
+            }
+            for (int round = 0; round < warmupRounds; round++) {
+                for (int i = 0; i < n; i++) {
+                    operations[(round + i) % n].run();
+                }
+            }
+            long[][] samples = new long[n][roundsPerThread];
+            for (int round = 0; round < roundsPerThread; round++) {
+                for (int i = 0; i < n; i++) {
+                    int c = (round + i) % n;
+                    long start = System.nanoTime();
+                    operations[c].run();
+                    samples[c][round] = System.nanoTime() - start;
+                }
+            }
+            return samples;
+        } finally {
+            for (Connection connection : connections) {
+                if (connection != null) {
+                    connection.close();
+                }
+            }
+        }
+    }
+
+    /** Latency percentiles of one candidate on one workload. */
+    public record CandidateResult(String candidate, Workload workload, int threads, int samples,
+                                  double medianMicros, double p90Micros, double p99Micros) {
+        static CandidateResult of(String candidate, Workload workload, int threads, long[] nanos) {
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
+            return new CandidateResult(candidate, workload, threads, sorted.length,
+                    percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99));
+        }
+
+        private static double percentile(long[] sorted, double quantile) {
+            int index = (int) Math.min(sorted.length - 1, Math.round(quantile * (sorted.length - 1)));
+            return sorted[index] / 1000.0;
+        }
+    }
+}

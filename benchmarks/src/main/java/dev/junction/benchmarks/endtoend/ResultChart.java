@@ -1,0 +1,95 @@
+package dev.junction.benchmarks.endtoend;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Draws the end-to-end results as a PNG: one group of horizontal bars per workload and thread count, each
+ * bar a candidate's median latency relative to raw PgJDBC on the primary (1.0 = no overhead), drawn with
+ * plain AWT in headless mode so no charting library is needed.
+ */
+final class ResultChart {
+    private static final int WIDTH = 1100;
+    private static final int BAR = 16;
+    private static final int LABEL_WIDTH = 330;
+    private static final Color[] PALETTE = {
+        new Color(0x4C72B0), new Color(0x8C8C8C), new Color(0x55A868), new Color(0xC44E52),
+        new Color(0x8172B2), new Color(0xCCB974), new Color(0x64B5CD), new Color(0xDD8452), new Color(0x937860)};
+
+    private ResultChart() {
+    }
+
+    static void write(List<PairedRun.CandidateResult> results, Path png) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, List<PairedRun.CandidateResult>> groups = new LinkedHashMap<>();
+        for (PairedRun.CandidateResult r : results) {
+            groups.computeIfAbsent(r.workload().label() + ", " + r.threads() + " thread" + (r.threads() == 1 ? "" : "s"),
+                    k -> new ArrayList<>()).add(r);
+        }
+        List<String> candidates = results.stream().map(PairedRun.CandidateResult::candidate).distinct().toList();
+        double maxRatio = 1.0;
+        for (List<PairedRun.CandidateResult> group : groups.values()) {
+            double baseline = group.get(0).medianMicros();
+            for (PairedRun.CandidateResult r : group) {
+                maxRatio = Math.max(maxRatio, r.medianMicros() / baseline);
+            }
+        }
+        int height = 60 + groups.values().stream().mapToInt(g -> 28 + g.size() * (BAR + 4)).sum() + 20;
+        BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, WIDTH, height);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.drawString("Median latency relative to raw PgJDBC on the primary (1.0 = no overhead; lower is better)", 20, 28);
+        int plotLeft = LABEL_WIDTH + 20;
+        int plotWidth = WIDTH - plotLeft - 160;
+        double scale = plotWidth / (Math.ceil(maxRatio * 10) / 10.0);
+        int y = 55;
+        for (Map.Entry<String, List<PairedRun.CandidateResult>> group : groups.entrySet()) {
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+            g.setColor(Color.BLACK);
+            g.drawString(group.getKey(), 20, y + 14);
+            y += 22;
+            double baseline = group.getValue().get(0).medianMicros();
+            for (PairedRun.CandidateResult r : group.getValue()) {
+                double ratio = r.medianMicros() / baseline;
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+                g.setColor(Color.DARK_GRAY);
+                g.drawString(r.candidate(), 30, y + BAR - 4);
+                g.setColor(PALETTE[candidates.indexOf(r.candidate()) % PALETTE.length]);
+                g.fillRect(plotLeft, y, (int) Math.round(ratio * scale), BAR);
+                g.setColor(Color.BLACK);
+                g.drawString(String.format(Locale.ROOT, "%.3f  (%.0f µs)", ratio, r.medianMicros()),
+                        plotLeft + (int) Math.round(ratio * scale) + 6, y + BAR - 4);
+                y += BAR + 4;
+            }
+            g.setColor(Color.GRAY);
+            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+            int one = plotLeft + (int) Math.round(scale);
+            g.drawLine(one, y - group.getValue().size() * (BAR + 4) - 2, one, y);
+            g.setStroke(new BasicStroke());
+            y += 6;
+        }
+        g.dispose();
+        if (png.getParent() != null) {
+            Files.createDirectories(png.getParent());
+        }
+        ImageIO.write(image, "png", png.toFile());
+    }
+}

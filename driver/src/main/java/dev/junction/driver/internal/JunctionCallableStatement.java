@@ -29,7 +29,7 @@ import java.util.Map;
  */
 final class JunctionCallableStatement extends JunctionPreparedStatement implements CallableStatement {
     JunctionCallableStatement(RoutingConnection connection, String sql, Creator<PreparedStatement> creator) {
-        super(connection, sql, creator, true);
+        super(connection, sql, creator, true, false);
     }
 
     private CallableStatement callable(String operation) throws SQLException {

@@ -48,8 +48,9 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     private final Map<Object, Binding> bindings = new LinkedHashMap<>();
     private final List<Map<Object, Binding>> batch = new ArrayList<>();
 
-    JunctionPreparedStatement(RoutingConnection connection, String sql, Creator<PreparedStatement> creator, boolean alwaysPrimary) {
-        super(connection, creator);
+    JunctionPreparedStatement(RoutingConnection connection, String sql, Creator<PreparedStatement> creator, boolean alwaysPrimary,
+                              boolean updatable) {
+        super(connection, creator, updatable);
         this.sql = sql;
         this.info = connection.classify(sql);
         this.alwaysPrimary = alwaysPrimary;

@@ -14,8 +14,8 @@ final class JunctionStatement extends StatementBase<Statement> {
 
     private final List<String> batch = new ArrayList<>();
 
-    JunctionStatement(RoutingConnection connection, Creator<Statement> creator) {
-        super(connection, creator);
+    JunctionStatement(RoutingConnection connection, Creator<Statement> creator, boolean updatable) {
+        super(connection, creator, updatable);
     }
 
     @Override

@@ -44,12 +44,18 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     private volatile S current;
     private NodeSession currentSession;
     private JunctionResultSet currentResults;
+    private final boolean updatable;
     private boolean closeOnCompletion;
     private boolean closed;
 
-    StatementBase(RoutingConnection connection, Creator<S> creator) {
+    /**
+     * @param updatable {@code CONCUR_UPDATABLE}: its result sets write through the node that produced them, so every
+     *                  execution runs on the primary
+     */
+    StatementBase(RoutingConnection connection, Creator<S> creator, boolean updatable) {
         this.connection = connection;
         this.creator = creator;
+        this.updatable = updatable;
     }
 
     /** A setting made on the statement (fetch size, timeout...) that every physical statement must get. */
@@ -63,7 +69,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     /** Routes {@code info}, runs {@code execution} on that node's physical statement, funnels errors. */
     final <T> T execute(StatementInfo info, String sql, boolean forcePrimary, Execution<S, T> execution) throws SQLException {
         checkOpen();
-        NodeSession session = connection.sessionFor(info, forcePrimary);
+        NodeSession session = connection.sessionFor(info, forcePrimary || updatable);
         S physical = physicalOn(session);
         if (currentResults != null && current != physical) {
             // JDBC closes a statement's open result when it runs again; on another node that is ours to do.

@@ -14,13 +14,14 @@ final class WrapperFactory {
     private WrapperFactory() {
     }
 
-    static Statement statement(RoutingConnection connection, StatementBase.Creator<Statement> creator) {
-        return new JunctionStatement(connection, creator);
+    /** @param concurrency {@code ResultSet.CONCUR_*}: updatable result sets need the primary */
+    static Statement statement(RoutingConnection connection, int concurrency, StatementBase.Creator<Statement> creator) {
+        return new JunctionStatement(connection, creator, concurrency == ResultSet.CONCUR_UPDATABLE);
     }
 
-    static PreparedStatement preparedStatement(RoutingConnection connection, String sql,
+    static PreparedStatement preparedStatement(RoutingConnection connection, String sql, int concurrency,
                                                StatementBase.Creator<PreparedStatement> creator) {
-        return new JunctionPreparedStatement(connection, sql, creator, false);
+        return new JunctionPreparedStatement(connection, sql, creator, false, concurrency == ResultSet.CONCUR_UPDATABLE);
     }
 
     static CallableStatement callableStatement(RoutingConnection connection, String sql,

@@ -184,6 +184,14 @@ class RoutingConnectionTest {
     }
 
     @Test
+    void updatableResultSetsReadFromThePrimaryTheyWriteThrough() throws SQLException {
+        try (Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE)) {
+            statement.executeQuery("select * from t").close();
+        }
+        assertThat(primary.statements()).containsExactly("select * from t");
+    }
+
+    @Test
     void batchesRunOnThePrimary() throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("select ?")) {
             statement.setInt(1, 1);

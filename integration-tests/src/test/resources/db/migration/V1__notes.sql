@@ -1,0 +1,3 @@
+create table notes (id bigserial primary key, text varchar(200) not null, port int);
+-- which server ran the migration: it must be the primary
+create table migration_proof as select inet_server_port() as port;

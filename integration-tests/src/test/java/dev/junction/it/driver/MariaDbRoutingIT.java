@@ -1,5 +1,7 @@
 package dev.junction.it.driver;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.driver.JunctionConnection;
@@ -186,6 +188,81 @@ class MariaDbRoutingIT {
                         assertThat(((SQLException) e).getSQLState()).isEqualTo("42S02");
                         assertThat(((SQLException) e).getErrorCode()).isEqualTo(1146);
                     });
+        }
+    }
+
+    @Test
+    void throughHikariReadOnlyTransactionsUseTheReplicaAndReadWriteOnesThePrimary() throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setDriverClassName("dev.junction.driver.JunctionDriver");
+        config.setUsername(MariaDbNode.APPLICATION_USER);
+        config.setPassword(MariaDbNode.APPLICATION_PASSWORD);
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            for (int round = 0; round < 2; round++) {
+                try (Connection connection = pool.getConnection()) {
+                    connection.setReadOnly(true);
+                    connection.setAutoCommit(false);
+                    assertThat(port(connection, "SELECT @@port")).isEqualTo(replicaPort);
+                    connection.commit();
+                }
+                try (Connection connection = pool.getConnection()) {
+                    connection.setAutoCommit(false);
+                    assertThat(port(connection, "SELECT @@port")).isEqualTo(primaryPort);
+                    try (Statement statement = connection.createStatement()) {
+                        statement.executeUpdate("INSERT INTO items (note, port) VALUES ('pooled', @@port)");
+                    }
+                    connection.commit();
+                }
+            }
+        }
+        assertThat(cluster.primary().queryString("SELECT COUNT(*) FROM items WHERE note = 'pooled' AND port = " + primaryPort))
+                .isEqualTo("2");
+    }
+
+    @Test
+    void deadlocksComeBackWith40001AndTheirVendorCode() throws Exception {
+        cluster.primary().execute("CREATE TABLE pair (id INT PRIMARY KEY, v INT)", "INSERT INTO pair VALUES (1, 0), (2, 0)");
+        try (Connection first = connect(); Connection second = connect()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            try (Statement a = first.createStatement(); Statement b = second.createStatement()) {
+                a.executeUpdate("UPDATE pair SET v = 1 WHERE id = 1");
+                b.executeUpdate("UPDATE pair SET v = 2 WHERE id = 2");
+                java.util.concurrent.CompletableFuture<Integer> blocked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return a.executeUpdate("UPDATE pair SET v = 1 WHERE id = 2");
+                    } catch (SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                // wait until the first update is really waiting for the lock, as the server reports it
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!"1".equals(cluster.primary().queryString(
+                        "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'"))
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                SQLException deadlock = null;
+                try {
+                    b.executeUpdate("UPDATE pair SET v = 2 WHERE id = 1");
+                } catch (SQLException e) {
+                    deadlock = e;
+                }
+                try {
+                    blocked.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    deadlock = (SQLException) e.getCause();
+                }
+                assertThat((Throwable) deadlock).isNotNull();
+                assertThat(deadlock.getSQLState()).isEqualTo("40001");
+                assertThat(deadlock.getErrorCode()).isEqualTo(1213);
+                assertThat((Throwable) deadlock).isInstanceOf(java.sql.SQLTransactionRollbackException.class)
+                        .hasMessageContaining("[node " + cluster.primary().address() + " primary]");
+            }
+            first.rollback();
+            second.rollback();
         }
     }
 }

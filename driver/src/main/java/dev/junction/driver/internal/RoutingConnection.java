@@ -445,7 +445,7 @@ public final class RoutingConnection implements JunctionConnection {
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         checkOpen();
         networkTimeout = milliseconds;
-        recordAndApply("networkTimeout", "setNetworkTimeout", physical -> physical.setNetworkTimeout(executor, milliseconds));
+        recordAndApply(SessionState.CLIENT_SIDE + "networkTimeout", "setNetworkTimeout", physical -> physical.setNetworkTimeout(executor, milliseconds));
     }
 
     @Override
@@ -508,7 +508,7 @@ public final class RoutingConnection implements JunctionConnection {
     @Override
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
-        recordAndApply("holdability", "setHoldability", physical -> physical.setHoldability(holdability));
+        recordAndApply(SessionState.CLIENT_SIDE + "holdability", "setHoldability", physical -> physical.setHoldability(holdability));
     }
 
     @Override
@@ -525,7 +525,7 @@ public final class RoutingConnection implements JunctionConnection {
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
         checkOpen();
         Map<String, Class<?>> copy = Map.copyOf(map);
-        recordAndApply("typeMap", "setTypeMap", physical -> physical.setTypeMap(copy));
+        recordAndApply(SessionState.CLIENT_SIDE + "typeMap", "setTypeMap", physical -> physical.setTypeMap(copy));
     }
 
     @Override

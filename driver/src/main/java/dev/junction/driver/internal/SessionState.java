@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Auto-commit, read-only and isolation are plain fields: they decide routing and are cheap to compare. Everything
  * else is an ordered replay log keyed by what it sets: setting the same key again moves it to the end with a new
- * sequence number, and a {@code RESET ALL}/{@code DISCARD ALL} clears the log before being logged itself, so the log
+ * sequence number, and a {@code RESET ALL}/{@code DISCARD ALL} clears the server-side entries before being logged itself, so the log
  * stays as short as the distinct things set. A physical connection remembers the highest sequence it has applied
  * and applies only later entries, in order; entries it skipped because they were replaced are covered by their
  * replacement. Not thread-safe: a logical connection is used by one thread at a time, as JDBC connections are.
@@ -23,6 +23,12 @@ final class SessionState {
     private boolean readOnly;
     /** Null until the application sets it: the server default applies. */
     private Integer isolation;
+    /**
+     * Keys of settings that live in the client driver, not in the server session: {@code RESET ALL} and
+     * {@code DISCARD ALL} do not undo them, so they survive a reset of the log.
+     */
+    static final String CLIENT_SIDE = "client:";
+
     private final Map<String, SessionChange> log = new LinkedHashMap<>();
     private long sequence;
 
@@ -55,7 +61,7 @@ final class SessionState {
         sequence++;
         String effectiveKey = key == null ? "#" + sequence : key;
         if (StatementInfo.RESET_ALL.equals(effectiveKey)) {
-            log.clear();
+            log.keySet().removeIf(existing -> !existing.startsWith(CLIENT_SIDE));
         }
         log.remove(effectiveKey);
         log.put(effectiveKey, new SessionChange(effectiveKey, sequence, description, action));

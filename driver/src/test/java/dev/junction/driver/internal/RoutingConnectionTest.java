@@ -117,6 +117,15 @@ class RoutingConnectionTest {
     }
 
     @Test
+    void resetAllDropsServerSettingsFromTheReplayLogButKeepsClientSideOnes() throws SQLException {
+        run("set search_path = s1");
+        connection.setNetworkTimeout(Runnable::run, 5000);
+        run("reset all");
+        run("insert into t values (1)");
+        assertThat(primary.statements()).containsExactly("setNetworkTimeout=5000", "reset all", "insert into t values (1)");
+    }
+
+    @Test
     void appliesJdbcSessionSettingsToOpenNodesAtOnceAndToNewOnesBeforeUse() throws SQLException {
         run("select 1");
         connection.setSchema("app");

@@ -69,13 +69,22 @@ public final class ServerProcess {
         ProcessReaper.unregister(this);
     }
 
-    /** SIGSTOP: the process stays, holds its sockets, and answers nothing (a hung node). */
+    /**
+     * SIGSTOP to the server and every process it forked (PostgreSQL serves each connection from its own
+     * backend): the node keeps its sockets open and answers nothing, like a hung machine.
+     */
     public void suspend() {
-        PosixSignals.send(pid, "STOP");
+        PosixSignals.send(pid, "STOP"); // the parent first, so it forks nothing new meanwhile
+        for (ProcessHandle child : descendants()) {
+            PosixSignals.send(child.pid(), "STOP");
+        }
     }
 
-    /** SIGCONT after {@link #suspend()}. */
+    /** SIGCONT after {@link #suspend()}, children first so the parent finds them running. */
     public void resume() {
+        for (ProcessHandle child : descendants()) {
+            PosixSignals.send(child.pid(), "CONT");
+        }
         PosixSignals.send(pid, "CONT");
     }
 

@@ -32,6 +32,11 @@ public record LogSequenceNumber(long value) implements ReplicationPosition {
     }
 
     @Override
+    public ReplicationPosition mergedWith(ReplicationPosition other) {
+        return covers(other) ? this : other;
+    }
+
+    @Override
     public String text() {
         return Long.toHexString(value >>> 32).toUpperCase(Locale.ROOT) + "/" + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase(Locale.ROOT);
     }

@@ -62,6 +62,29 @@ public final class MariaDbGtidPosition implements ReplicationPosition {
     }
 
     @Override
+    public ReplicationPosition mergedWith(ReplicationPosition other) {
+        if (!(other instanceof MariaDbGtidPosition gtid)) {
+            throw new IllegalArgumentException("Cannot merge a MariaDB GTID position with " + other);
+        }
+        if (covers(gtid)) {
+            return this;
+        }
+        if (gtid.covers(this)) {
+            return gtid;
+        }
+        Map<Long, Long> sequences = new TreeMap<>(sequenceByDomain);
+        Map<Long, Long> servers = new TreeMap<>(serverByDomain);
+        gtid.sequenceByDomain.forEach((domain, sequence) -> {
+            Long have = sequences.get(domain);
+            if (have == null || Long.compareUnsigned(have, sequence) < 0) {
+                sequences.put(domain, sequence);
+                servers.put(domain, gtid.serverByDomain.get(domain));
+            }
+        });
+        return new MariaDbGtidPosition(Map.copyOf(sequences), Map.copyOf(servers));
+    }
+
+    @Override
     public String text() {
         return new TreeMap<>(sequenceByDomain).entrySet().stream()
                 .map(e -> e.getKey() + "-" + serverByDomain.get(e.getKey()) + "-" + e.getValue())

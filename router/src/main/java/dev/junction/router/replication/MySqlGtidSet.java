@@ -93,6 +93,21 @@ public final class MySqlGtidSet implements ReplicationPosition {
     }
 
     @Override
+    public ReplicationPosition mergedWith(ReplicationPosition other) {
+        if (!(other instanceof MySqlGtidSet set)) {
+            throw new IllegalArgumentException("Cannot merge a MySQL GTID set with " + other);
+        }
+        if (covers(set)) {
+            return this;
+        }
+        Map<String, List<long[]>> union = new TreeMap<>();
+        intervalsBySource.forEach((source, intervals) -> union.computeIfAbsent(source, k -> new ArrayList<>()).addAll(intervals));
+        set.intervalsBySource.forEach((source, intervals) -> union.computeIfAbsent(source, k -> new ArrayList<>()).addAll(intervals));
+        union.replaceAll((source, intervals) -> merge(intervals));
+        return new MySqlGtidSet(union);
+    }
+
+    @Override
     public String text() {
         return intervalsBySource.entrySet().stream()
                 .map(e -> e.getKey() + e.getValue().stream()

@@ -11,6 +11,12 @@ public interface ReplicationPosition {
     boolean covers(ReplicationPosition other);
 
     /**
+     * The least position that covers both this one and {@code other}: the later LSN, the higher sequence per
+     * MariaDB domain, the union of MySQL GTID sets. What a read must wait for when it must see two commits.
+     */
+    ReplicationPosition mergedWith(ReplicationPosition other);
+
+    /**
      * The position in the server's own text form ({@code 0/16B3748}, {@code 0-1-42,1-2-7},
      * {@code 3E11FA47-…:1-5}), which also serves as the compact causal token carried across services.
      */

@@ -1,0 +1,33 @@
+package dev.junction.driver.internal.monitor;
+
+import dev.junction.router.NodeRole;
+import dev.junction.router.replication.MariaDbGtidPosition;
+import dev.junction.router.replication.ReplicationPosition;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * MariaDB: {@code @@read_only} for the role; on a primary the GTID position of its binary log, on a replica
+ * {@code @@gtid_slave_pos}, what its SQL thread has applied (the position {@code MASTER_GTID_WAIT} waits on).
+ */
+public final class MariaDbReplicationProbe implements ReplicationProbe {
+    private static final String PROBE = "select @@global.read_only, @@global.gtid_binlog_pos, @@global.gtid_slave_pos";
+
+    @Override
+    public Answer probe(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(PROBE)) {
+            row.next();
+            boolean readOnly = row.getBoolean(1);
+            String position = readOnly ? row.getString(3) : row.getString(2);
+            return new Answer(readOnly ? NodeRole.REPLICA : NodeRole.PRIMARY, MariaDbGtidPosition.parse(position));
+        }
+    }
+
+    @Override
+    public ReplicationPosition parsePosition(String text) {
+        return MariaDbGtidPosition.parse(text);
+    }
+}

@@ -1,0 +1,335 @@
+package dev.junction.driver.internal.monitor;
+
+import dev.junction.router.NodeId;
+import dev.junction.router.TopologySnapshot;
+import dev.junction.router.replication.NodeReport;
+import dev.junction.router.replication.ReplicationPosition;
+import dev.junction.router.replication.TopologyTracker;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * Probes every node of one cluster each {@code monitorInterval} and publishes the resulting
+ * {@link TopologySnapshot}, which routing reads without locking.
+ *
+ * <p>Threads: one scheduler thread and one probe thread per node, all daemons. A probe runs on its node's
+ * own thread so that a hung node (a stopped process holding its socket open) delays only itself: its probe
+ * is counted as failed once {@code probeTimeout} has passed, the node is not probed again while that probe
+ * is still blocked (so threads never pile up), and the blocked read ends at the connection's network timeout.
+ * Each node keeps one probe connection, reopened after an error.
+ *
+ * <p>Bookkeeping (roles, staleness bounds, down-marking, backoff) is {@link TopologyTracker}'s, under one
+ * lock; a new snapshot is published after every probe outcome, so bounds tighten as soon as any probe lands.
+ */
+public final class TopologyMonitor implements AutoCloseable {
+
+    /** Opens a probe connection to one node; the connector applies the backend's connect timeout. */
+    @FunctionalInterface
+    public interface NodeConnector {
+        Connection connect(NodeId node) throws SQLException;
+    }
+
+    /** How the monitor probes; all validated by the property registry before they get here. */
+    public record Settings(Duration interval, Duration probeTimeout, int downAfterFailures, Duration maxBackoff,
+                           int historyCapacity) {
+        public static Settings defaults(Duration interval) {
+            return new Settings(interval, Duration.ofSeconds(2), 3, Duration.ofSeconds(2), 4096);
+        }
+    }
+
+    private final String name;
+    private final ReplicationProbe probe;
+    private final NodeConnector connector;
+    private final Settings settings;
+    private final LongSupplier ticker;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition published = lock.newCondition();
+    private final TopologyTracker tracker;
+    private final Map<NodeId, NodeProber> probers = new LinkedHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private volatile TopologySnapshot snapshot;
+    private volatile boolean closed;
+
+    public TopologyMonitor(String name, List<NodeId> nodes, ReplicationProbe probe, NodeConnector connector, Settings settings,
+                           LongSupplier ticker, Clock clock) {
+        this.name = name;
+        this.probe = probe;
+        this.connector = connector;
+        this.settings = settings;
+        this.ticker = ticker;
+        this.clock = clock;
+        this.tracker = new TopologyTracker(nodes, settings.interval(), settings.downAfterFailures(), settings.maxBackoff(),
+                settings.historyCapacity());
+        for (NodeId node : nodes) {
+            probers.put(node, new NodeProber(node));
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("junction-monitor " + name));
+        this.snapshot = tracker.snapshot(ticker.getAsLong(), clock.instant());
+    }
+
+    /**
+     * Probes every node once, waiting at most {@code probeTimeout} for the answers (roles are discovered at
+     * first use, never assumed from host order), then keeps probing in the background.
+     */
+    public void start() {
+        List<Future<?>> first = new ArrayList<>();
+        for (NodeProber prober : probers.values()) {
+            first.add(prober.launch());
+        }
+        long deadline = ticker.getAsLong() + settings.probeTimeout().toNanos();
+        for (Future<?> answer : first) {
+            try {
+                answer.get(Math.max(0, deadline - ticker.getAsLong()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                // Timed out or failed: the tick below counts it; start-up must not wait on a hung node.
+            }
+        }
+        tick();
+        scheduler.scheduleWithFixedDelay(this::tick, settings.interval().toNanos(), settings.interval().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The topology as last published; never blocks. */
+    public TopologySnapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Waits until a snapshot newer than {@code seen} is published or {@code timeout} passes, and returns the
+     * current one; for reads that wait for a replica to catch up.
+     */
+    public TopologySnapshot awaitNewerThan(TopologySnapshot seen, Duration timeout) throws InterruptedException {
+        long remaining = timeout.toNanos();
+        lock.lock();
+        try {
+            while (snapshot == seen && remaining > 0 && !closed) {
+                remaining = published.awaitNanos(remaining);
+            }
+            return snapshot;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What {@code node} had replayed (or, the primary, reached) at its last successful probe. */
+    public Optional<ReplicationPosition> position(NodeId node) {
+        lock.lock();
+        try {
+            return tracker.position(node);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Optional<ReplicationPosition> primaryPosition() {
+        lock.lock();
+        try {
+            return tracker.primaryPosition();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public List<NodeReport> reports() {
+        lock.lock();
+        try {
+            return tracker.reports(ticker.getAsLong());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public ReplicationProbe probe() {
+        return probe;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Launches the probes that are due and counts the ones stuck past {@code probeTimeout} as failed. */
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        long now = ticker.getAsLong();
+        for (NodeProber prober : probers.values()) {
+            if (prober.isBusy()) {
+                prober.failIfOverdue(now);
+            } else if (isDue(prober.node, now)) {
+                prober.launch();
+            }
+        }
+        publish();
+    }
+
+    private boolean isDue(NodeId node, long now) {
+        lock.lock();
+        try {
+            return tracker.isDue(node, now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void publish() {
+        lock.lock();
+        try {
+            snapshot = tracker.snapshot(ticker.getAsLong(), clock.instant());
+            published.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops every thread of this monitor and closes its probe connections. */
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        for (NodeProber prober : probers.values()) {
+            prober.close();
+        }
+        lock.lock();
+        try {
+            published.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ThreadFactory daemon(String threadName) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "TopologyMonitor[" + name + "]";
+    }
+
+    /** One node's probe thread and connection. Probe state is touched by the scheduler and the probe thread. */
+    private final class NodeProber {
+        private final NodeId node;
+        private final ExecutorService thread;
+        private volatile Connection connection;
+        private volatile long startedAtNanos;
+        private volatile boolean busy;
+        private volatile boolean countedAsFailed;
+        private volatile long lastCountedAtNanos;
+
+        private NodeProber(NodeId node) {
+            this.node = node;
+            this.thread = Executors.newSingleThreadExecutor(daemon("junction-probe " + node));
+        }
+
+        boolean isBusy() {
+            return busy;
+        }
+
+        Future<?> launch() {
+            busy = true;
+            countedAsFailed = false;
+            startedAtNanos = ticker.getAsLong();
+            return thread.submit(this::probeOnce);
+        }
+
+        /**
+         * A probe stuck past {@code probeTimeout} counts as one failure per timeout period it stays stuck, so
+         * a node that hangs even its connection attempts is marked down after the usual streak.
+         */
+        void failIfOverdue(long now) {
+            long since = countedAsFailed ? lastCountedAtNanos : startedAtNanos;
+            if (now - since > settings.probeTimeout().toNanos()) {
+                countedAsFailed = true;
+                lastCountedAtNanos = now;
+                recordFailure("no answer within " + settings.probeTimeout().toMillis() + " ms");
+            }
+        }
+
+        private void probeOnce() {
+            try {
+                Connection current = connection;
+                if (current == null) {
+                    current = connector.connect(node);
+                    current.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, settings.probeTimeout().toMillis()));
+                    connection = current;
+                }
+                long sent = ticker.getAsLong();
+                ReplicationProbe.Answer answer = probe.probe(current);
+                long answered = ticker.getAsLong();
+                lock.lock();
+                try {
+                    tracker.recordSuccess(node, answer.role(), answer.position(), sent, answered);
+                } finally {
+                    lock.unlock();
+                }
+            } catch (SQLException | RuntimeException e) {
+                closeConnection();
+                if (!countedAsFailed) {
+                    recordFailure(describe(e));
+                }
+            } finally {
+                busy = false;
+            }
+            if (!closed) {
+                publish();
+            }
+        }
+
+        private void recordFailure(String error) {
+            lock.lock();
+            try {
+                tracker.recordFailure(node, error, ticker.getAsLong());
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private String describe(Exception e) {
+            String state = e instanceof SQLException sql && sql.getSQLState() != null ? " (SQLState " + sql.getSQLState() + ")" : "";
+            return e.getClass().getSimpleName() + ": " + e.getMessage() + state;
+        }
+
+        private void closeConnection() {
+            Connection current = connection;
+            connection = null;
+            if (current != null) {
+                try {
+                    // abort, not close: close would wait on a socket that a hung server never answers.
+                    current.abort(Runnable::run);
+                } catch (SQLException | RuntimeException ignored) {
+                    // The connection is being discarded because it failed; nothing more to learn from it.
+                }
+            }
+        }
+
+        void close() {
+            thread.shutdownNow();
+            closeConnection();
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.junction.router;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Decides where a statement runs: design §2, first matching rule wins.
+ *
+ * <ol>
+ *   <li>A pinned session, or a SERIALIZABLE one on PostgreSQL, runs on the primary.
+ *   <li>A transaction in progress stays on its node. {@code autoCommit=false} without read-only
+ *       means the primary from the first statement; a read-only transaction's first plain read
+ *       picks one replica (rule 5) that the driver then keeps until the transaction ends.
+ *   <li>A {@code junction:primary} hint sends the statement to the primary.
+ *   <li>Anything but a plain read ({@link Classification#replicaEligible()}) runs on the primary.
+ *   <li>A plain read runs on a replica that is up, within the lag budget and satisfies
+ *       read-your-writes, chosen by the {@code loadBalance} strategy; when none qualifies the
+ *       decision is {@link RouteTarget#NO_REPLICA} with the {@code staleReadFallback}.
+ * </ol>
+ *
+ * <p>Invariant: a statement that is not replica-eligible never gets a {@link RouteTarget#REPLICA}
+ * or {@link RouteTarget#NO_REPLICA} decision, whatever the hints and session say. The only
+ * statements other than plain reads that may follow a read-only transaction to its replica are
+ * transaction control and session statements that create no pin ({@code COMMIT}, {@code SET
+ * LOCAL ...}), which change no data.
+ *
+ * <p>The staleness of a replica is its snapshot bound plus the age of the snapshot, measured with
+ * the injected clock. Pure apart from the load balancers' counters; thread-safe.
+ */
+public final class RoutingPolicy {
+
+  private final Clock clock;
+  private final Map<LoadBalance, LoadBalancer> balancers;
+
+  private RoutingPolicy(Clock clock, Map<LoadBalance, LoadBalancer> balancers) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.balancers = balancers;
+  }
+
+  /** A policy with the system UTC clock and thread-local randomness. */
+  public static RoutingPolicy create() {
+    return create(Clock.systemUTC(), ThreadLocalRandom::current);
+  }
+
+  /** A policy with an injected clock and randomness, for deterministic tests. */
+  public static RoutingPolicy create(Clock clock, Supplier<? extends RandomGenerator> random) {
+    Map<LoadBalance, LoadBalancer> m = new EnumMap<>(LoadBalance.class);
+    for (LoadBalance b : LoadBalance.values()) {
+      m.put(b, LoadBalancer.of(b, random, 0));
+    }
+    return new RoutingPolicy(clock, m);
+  }
+
+  /** A policy that uses the given balancer whatever {@code loadBalance} says, for tests. */
+  public static RoutingPolicy withBalancer(Clock clock, LoadBalancer balancer) {
+    Objects.requireNonNull(balancer, "balancer");
+    Map<LoadBalance, LoadBalancer> m = new EnumMap<>(LoadBalance.class);
+    for (LoadBalance b : LoadBalance.values()) {
+      m.put(b, balancer);
+    }
+    return new RoutingPolicy(clock, m);
+  }
+
+  /** Decides where the request's statement runs. */
+  public RouteDecision route(RoutingRequest request) {
+    Classification statement = request.classification();
+    SessionState session = request.session();
+
+    // Rule 1: pins.
+    if (session.pinReason() != null) {
+      return RouteDecision.primary(RouteReason.PINNED);
+    }
+    if (session.serializableOnPostgres()) {
+      return RouteDecision.primary(RouteReason.SERIALIZABLE_ISOLATION);
+    }
+
+    // Rule 2: transactions.
+    if (session.inTransaction()) {
+      NodeId replica = session.transactionReplica();
+      if (replica == null) {
+        return RouteDecision.primary(RouteReason.TRANSACTION);
+      }
+      if (mayFollowReplicaTransaction(statement)) {
+        return RouteDecision.replica(replica, RouteReason.READ_ONLY_TRANSACTION);
+      }
+      return RouteDecision.primary(primaryReason(statement));
+    }
+    boolean explicitTransaction = !session.autoCommit();
+    if (explicitTransaction && !session.readOnly()) {
+      return RouteDecision.primary(RouteReason.TRANSACTION);
+    }
+
+    // Rule 3: a primary hint; the other hints shape rule 5.
+    Hints hints = statement.hints();
+    if (hints.primary()) {
+      return RouteDecision.primary(RouteReason.HINT_PRIMARY);
+    }
+
+    // Rule 4: only plain reads may leave the primary...
+    if (!statement.replicaEligible()) {
+      if (!explicitTransaction && startsReadOnlyTransaction(statement)) {
+        // ...except BEGIN READ ONLY, which opens a transaction that holds plain reads only.
+        return chooseReplica(request, RouteReason.READ_ONLY_TRANSACTION);
+      }
+      return RouteDecision.primary(primaryReason(statement));
+    }
+
+    // Rule 5: a plain read.
+    RouteReason reason =
+        explicitTransaction
+            ? RouteReason.READ_ONLY_TRANSACTION
+            : hints.replica() ? RouteReason.HINT_REPLICA : RouteReason.REPLICA_READ;
+    return chooseReplica(request, reason);
+  }
+
+  private RouteDecision chooseReplica(RoutingRequest request, RouteReason reason) {
+    Classification statement = request.classification();
+    Hints hints = statement.hints();
+    RoutingOptions options = request.options();
+    ReadConsistency consistency =
+        hints.consistency() != null
+            ? hints.consistency()
+            : hints.replica() ? ReadConsistency.EVENTUAL : options.readConsistency();
+    if (consistency == ReadConsistency.STRONG) {
+      return RouteDecision.primary(RouteReason.STRONG_CONSISTENCY);
+    }
+    Duration lag = hints.maxReplicaLag() != null ? hints.maxReplicaLag() : options.maxReplicaLag();
+
+    TopologySnapshot topology = request.topology();
+    List<NodeState> replicas = topology.replicas();
+    if (replicas.isEmpty()) {
+      return RouteDecision.primary(RouteReason.NO_REPLICAS_CONFIGURED);
+    }
+    long budgetNanos = lag.toNanos();
+    long ageNanos = Math.max(0, Duration.between(topology.takenAt(), clock.instant()).toNanos());
+
+    List<NodeState> qualifying = new ArrayList<>(replicas.size());
+    NodeState closest = null;
+    long closestStaleness = Long.MAX_VALUE;
+    boolean anyUp = false;
+    boolean anyBehind = false;
+    for (NodeState replica : replicas) {
+      if (!replica.up()) {
+        continue;
+      }
+      anyUp = true;
+      long staleness =
+          replica.stalenessBound() == null
+              ? Long.MAX_VALUE
+              : saturatedAdd(replica.stalenessBound().toNanos(), ageNanos);
+      if (closest == null || staleness < closestStaleness) {
+        closest = replica;
+        closestStaleness = staleness;
+      }
+      if (staleness > budgetNanos) {
+        continue;
+      }
+      if (consistency != ReadConsistency.EVENTUAL
+          && !request.requirement().isSatisfiedBy(replica, consistency, statement)) {
+        anyBehind = true;
+        continue;
+      }
+      qualifying.add(replica);
+    }
+    StaleReadFallback fallback = options.staleReadFallback();
+    if (!anyUp) {
+      return RouteDecision.noReplica(RouteReason.NO_REPLICA_DOWN, fallback, null);
+    }
+    if (qualifying.isEmpty()) {
+      RouteReason why = anyBehind ? RouteReason.NO_REPLICA_BEHIND : RouteReason.NO_REPLICA_STALE;
+      return RouteDecision.noReplica(why, fallback, closest.id());
+    }
+    NodeState chosen = balancers.get(options.loadBalance()).choose(qualifying);
+    return RouteDecision.replica(chosen.id(), reason);
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+
+  private static boolean mayFollowReplicaTransaction(Classification c) {
+    if (c.replicaEligible()) {
+      return true;
+    }
+    StatementKind k = c.kind();
+    return (k == StatementKind.TRANSACTION || k == StatementKind.SESSION)
+        && c.pinReason() == null
+        && !c.multiStatement()
+        && c.tablesWritten().isEmpty()
+        && c.sideEffectFunctions().isEmpty()
+        && c.unverifiedFunctions().isEmpty()
+        && !c.lockingRead()
+        && !c.nodeSpecific();
+  }
+
+  private static boolean startsReadOnlyTransaction(Classification c) {
+    return c.kind() == StatementKind.TRANSACTION
+        && c.sessionEffect() != null
+        && c.sessionEffect().kind() == SessionEffect.Kind.BEGIN_READ_ONLY
+        && !c.multiStatement()
+        && c.pinReason() == null;
+  }
+
+  /** The most telling reason a statement that is not a plain read must run on the primary. */
+  static RouteReason primaryReason(Classification c) {
+    if (c.multiStatement()) {
+      return RouteReason.MULTI_STATEMENT;
+    }
+    switch (c.kind()) {
+      case WRITE:
+        return RouteReason.WRITE;
+      case DDL:
+        return RouteReason.DDL;
+      case UTILITY_WRITE:
+        return RouteReason.UTILITY_WRITE;
+      case UNKNOWN:
+        return RouteReason.UNKNOWN_STATEMENT;
+      case TRANSACTION:
+        return RouteReason.TRANSACTION_CONTROL;
+      case SESSION:
+        return RouteReason.SESSION_STATEMENT;
+      default:
+        break;
+    }
+    if (!c.tablesWritten().isEmpty()) {
+      return RouteReason.WRITE;
+    }
+    if (c.lockingRead()) {
+      return RouteReason.LOCKING_READ;
+    }
+    if (!c.sideEffectFunctions().isEmpty()) {
+      return RouteReason.SIDE_EFFECT_FUNCTION;
+    }
+    if (!c.unverifiedFunctions().isEmpty()) {
+      return RouteReason.UNVERIFIED_FUNCTION;
+    }
+    if (c.nodeSpecific()) {
+      return RouteReason.NODE_SPECIFIC;
+    }
+    if (c.pinReason() != null) {
+      return RouteReason.PINNING_STATEMENT;
+    }
+    // Defensive: an eligible statement never reaches here.
+    return RouteReason.UNKNOWN_STATEMENT;
+  }
+
+  @Override
+  public String toString() {
+    return "RoutingPolicy[clock=" + clock + "]";
+  }
+}

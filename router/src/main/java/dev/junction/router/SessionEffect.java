@@ -1,0 +1,120 @@
+package dev.junction.router;
+
+import java.util.Objects;
+
+/**
+ * What a {@link StatementKind#SESSION} or {@link StatementKind#TRANSACTION} statement does to the
+ * connection, so that the driver can track it, replay it on the other physical connections a session
+ * uses, or pin the session to the primary.
+ *
+ * <p>The driver replays session statements by their SQL text; {@link #target()} and {@link
+ * #value()} are there to let it recognise the effects it must interpret itself (isolation level,
+ * {@code autocommit}, the current schema). For statements that assign several variables at once
+ * ({@code SET a = 1, b = 2} on MySQL) they describe the first assignment.
+ */
+public final class SessionEffect {
+
+  /** The effect, coarse enough to switch on. */
+  public enum Kind {
+    /** {@code SET name = value} for the session (PostgreSQL GUC, MySQL session variable). */
+    SET_VARIABLE,
+    /** {@code SET LOCAL} / {@code SET CONSTRAINTS}: lasts until the end of the transaction. */
+    SET_LOCAL,
+    /** {@code SET search_path}, PostgreSQL {@code SET SCHEMA}. */
+    SET_SEARCH_PATH,
+    /** MySQL {@code SET NAMES} / {@code SET CHARACTER SET}. */
+    SET_NAMES,
+    /** {@code SET TRANSACTION ...}: characteristics of the current (PostgreSQL) or next (MySQL) transaction. */
+    SET_TRANSACTION,
+    /** {@code SET SESSION CHARACTERISTICS AS TRANSACTION ...}, MySQL {@code SET SESSION TRANSACTION ...}. */
+    SET_SESSION_CHARACTERISTICS,
+    /** MySQL user variable assignment {@code SET @v = ...}. */
+    USER_VARIABLE,
+    /** MySQL {@code USE db}. */
+    USE_DATABASE,
+    /** PostgreSQL {@code RESET name} / {@code RESET ALL}. */
+    RESET,
+    /** PostgreSQL {@code DISCARD ALL|PLANS|SEQUENCES|TEMP}. */
+    DISCARD,
+    /** {@code LISTEN channel}. */
+    LISTEN,
+    /** {@code UNLISTEN channel} / {@code UNLISTEN *}. */
+    UNLISTEN,
+    /** {@code PREPARE name ...}. */
+    PREPARE,
+    /** {@code DEALLOCATE name} / {@code DEALLOCATE ALL}. */
+    DEALLOCATE,
+    /** Cursor statements: {@code DECLARE}, {@code FETCH}, {@code MOVE}, {@code CLOSE}. */
+    CURSOR,
+    /** MySQL {@code UNLOCK TABLES}. */
+    UNLOCK_TABLES,
+    /** {@code BEGIN} / {@code START TRANSACTION} (read-write or unspecified). */
+    BEGIN,
+    /** {@code BEGIN READ ONLY} / {@code START TRANSACTION READ ONLY}. */
+    BEGIN_READ_ONLY,
+    /** {@code COMMIT} / PostgreSQL {@code END}. */
+    COMMIT,
+    /** {@code ROLLBACK} / PostgreSQL {@code ABORT}. */
+    ROLLBACK,
+    /** {@code SAVEPOINT name}. */
+    SAVEPOINT,
+    /** {@code RELEASE [SAVEPOINT] name}. */
+    RELEASE_SAVEPOINT,
+    /** {@code ROLLBACK TO [SAVEPOINT] name}. */
+    ROLLBACK_TO_SAVEPOINT,
+    /** Two-phase commit: {@code PREPARE TRANSACTION}, {@code COMMIT PREPARED}, MySQL {@code XA ...}. */
+    TWO_PHASE
+  }
+
+  private final Kind kind;
+  private final String target;
+  private final String value;
+
+  private SessionEffect(Kind kind, String target, String value) {
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.target = target;
+    this.value = value;
+  }
+
+  /**
+   * @param kind what the statement does
+   * @param target what it acts on (variable, schema, database, channel, statement or savepoint
+   *     name), or {@code null}
+   * @param value the value assigned or the statement's remaining text, or {@code null}
+   */
+  public static SessionEffect of(Kind kind, String target, String value) {
+    return new SessionEffect(kind, target, value);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** Variable, schema, database, channel, statement or savepoint name; {@code null} when none. */
+  public String target() {
+    return target;
+  }
+
+  /** The assigned value or the options as written (e.g. {@code isolation level serializable}); may be {@code null}. */
+  public String value() {
+    return value;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SessionEffect other
+        && kind == other.kind
+        && Objects.equals(target, other.target)
+        && Objects.equals(value, other.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, target, value);
+  }
+
+  @Override
+  public String toString() {
+    return kind + (target == null ? "" : " " + target) + (value == null ? "" : " = " + value);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.junction.router;
+
+/**
+ * The parts of a logical connection's state that routing depends on (design §2, rules 1 and 2).
+ * The driver implements it over its own session object; {@link #builder()} makes an immutable one
+ * for tests and simple callers.
+ */
+public interface SessionState {
+
+  /** JDBC auto-commit. */
+  boolean autoCommit();
+
+  /** JDBC {@code setReadOnly(true)}, e.g. Spring {@code @Transactional(readOnly = true)}. */
+  boolean readOnly();
+
+  /** A transaction has started (its first statement ran) and has not ended yet. */
+  boolean inTransaction();
+
+  /**
+   * The replica the current transaction runs on, or {@code null} when there is no transaction or it
+   * runs on the primary.
+   */
+  NodeId transactionReplica();
+
+  /** Why the session is pinned to the primary, or {@code null} when it is not. */
+  PinReason pinReason();
+
+  /**
+   * The session's isolation level is SERIALIZABLE on PostgreSQL, which hot standbys refuse (SQLState
+   * 0A000), so such sessions stay on the primary.
+   */
+  boolean serializableOnPostgres();
+
+  /** A fresh auto-commit session: not read-only, no transaction, no pin. */
+  static SessionState autoCommitSession() {
+    return builder().build();
+  }
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds an immutable {@link SessionState}. */
+  final class Builder {
+    private boolean autoCommit = true;
+    private boolean readOnly;
+    private boolean inTransaction;
+    private NodeId transactionReplica;
+    private PinReason pinReason;
+    private boolean serializableOnPostgres;
+
+    private Builder() {}
+
+    public Builder autoCommit(boolean value) {
+      autoCommit = value;
+      return this;
+    }
+
+    public Builder readOnly(boolean value) {
+      readOnly = value;
+      return this;
+    }
+
+    /** Marks a transaction in progress on the primary. */
+    public Builder inTransactionOnPrimary() {
+      inTransaction = true;
+      transactionReplica = null;
+      return this;
+    }
+
+    /** Marks a transaction in progress on the given replica. */
+    public Builder inTransactionOn(NodeId replica) {
+      inTransaction = true;
+      transactionReplica = replica;
+      return this;
+    }
+
+    public Builder pinnedBecause(PinReason reason) {
+      pinReason = reason;
+      return this;
+    }
+
+    public Builder serializableOnPostgres(boolean value) {
+      serializableOnPostgres = value;
+      return this;
+    }
+
+    public SessionState build() {
+      return new Fixed(
+          autoCommit, readOnly, inTransaction, transactionReplica, pinReason, serializableOnPostgres);
+    }
+
+    private record Fixed(
+        boolean autoCommit,
+        boolean readOnly,
+        boolean inTransaction,
+        NodeId transactionReplica,
+        PinReason pinReason,
+        boolean serializableOnPostgres)
+        implements SessionState {}
+  }
+}

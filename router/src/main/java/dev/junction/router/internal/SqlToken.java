@@ -1,0 +1,68 @@
+package dev.junction.router.internal;
+
+/**
+ * One token of a SQL string. {@link #keyword} is the upper-cased text of a {@link TokenType#WORD}
+ * (and {@code null} otherwise), so keyword tests are plain string comparisons.
+ */
+public final class SqlToken {
+
+  final TokenType type;
+  final int start;
+  final int end;
+  final String text;
+  final String keyword;
+  /** Parenthesis depth before this token; a {@code (} has the depth outside it. */
+  final int depth;
+  /** Whitespace or a comment separates this token from the previous one. */
+  final boolean spaced;
+  /**
+   * For strings: a plain {@code '...'} literal that Calcite reads as written; other forms are
+   * replaced by a neutral literal before parsing.
+   */
+  final boolean plainLiteral;
+
+  SqlToken(TokenType type, int start, int end, String text, int depth, boolean spaced, boolean plainLiteral) {
+    this.type = type;
+    this.start = start;
+    this.end = end;
+    this.text = text;
+    this.keyword = type == TokenType.WORD ? upper(text) : null;
+    this.depth = depth;
+    this.spaced = spaced;
+    this.plainLiteral = plainLiteral;
+  }
+
+  private static String upper(String s) {
+    // ASCII fast path: keywords are ASCII, and String.toUpperCase(Locale) allocates even when
+    // nothing changes only after scanning; this avoids locale-sensitive surprises (Turkish i).
+    char[] c = null;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch >= 'a' && ch <= 'z') {
+        if (c == null) {
+          c = s.toCharArray();
+        }
+        c[i] = (char) (ch - 32);
+      }
+    }
+    return c == null ? s : new String(c);
+  }
+
+  /** True when this is the keyword {@code upperCaseWord}. */
+  boolean is(String upperCaseWord) {
+    return upperCaseWord.equals(keyword);
+  }
+
+  boolean is(TokenType t) {
+    return type == t;
+  }
+
+  boolean isOperator(String op) {
+    return type == TokenType.OPERATOR && text.equals(op);
+  }
+
+  @Override
+  public String toString() {
+    return type + "(" + text + ")";
+  }
+}

@@ -1,0 +1,13 @@
+package dev.junction.router.internal;
+
+import java.util.List;
+
+/**
+ * The tokens of a SQL string plus what the tokenizer noticed on the way.
+ *
+ * @param tokens significant tokens in order, comments and whitespace removed
+ * @param leadingComments bodies of the comments before the first token, where hints live
+ * @param malformed an unterminated string, quoted name or comment, or unbalanced parentheses: the
+ *     token stream cannot be trusted, so the statement goes to the primary
+ */
+public record TokenizedSql(List<SqlToken> tokens, List<String> leadingComments, boolean malformed) {}

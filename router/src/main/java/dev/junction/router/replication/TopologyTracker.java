@@ -1,0 +1,186 @@
+package dev.junction.router.replication;
+
+import dev.junction.router.NodeId;
+import dev.junction.router.NodeRole;
+import dev.junction.router.NodeState;
+import dev.junction.router.TopologySnapshot;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The monitor's bookkeeping, without threads or sockets: probe outcomes in, topology snapshots out.
+ *
+ * <p>Each successful probe gives a node's role and position and when the probe was sent. The primary's
+ * positions feed a {@link PrimaryPositionHistory}, from which each replica's staleness bound is computed when
+ * a snapshot is taken (so a replica's bound tightens as soon as the primary is probed again, whichever probe
+ * finished first). The probe's send time is the one recorded, because a position read during a probe
+ * includes every commit that finished before the probe was sent and possibly no later one.
+ *
+ * <p>Failures count in a streak: a node is marked down after {@code downAfterFailures} failures in a row and
+ * up again on its first success. While down, it is probed with exponential backoff (base interval doubling up
+ * to {@code maxBackoff}) so that a dead node costs almost nothing but comes back quickly.
+ *
+ * <p>Not thread-safe: the monitor serialises calls.
+ */
+public final class TopologyTracker {
+    private final Map<NodeId, NodeTrack> nodes = new LinkedHashMap<>();
+    private final PrimaryPositionHistory history;
+    private final int downAfterFailures;
+    private final Duration interval;
+    private final Duration maxBackoff;
+
+    public TopologyTracker(List<NodeId> seeds, Duration interval, int downAfterFailures, Duration maxBackoff, int historyCapacity) {
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("A topology needs at least one node");
+        }
+        if (downAfterFailures < 1) {
+            throw new IllegalArgumentException("downAfterFailures must be at least 1, not " + downAfterFailures);
+        }
+        if (interval.isZero() || interval.isNegative()) {
+            throw new IllegalArgumentException("The probe interval must be positive, not " + interval);
+        }
+        for (NodeId seed : seeds) {
+            nodes.put(seed, new NodeTrack());
+        }
+        this.history = new PrimaryPositionHistory(historyCapacity);
+        this.downAfterFailures = downAfterFailures;
+        this.interval = interval;
+        this.maxBackoff = maxBackoff.compareTo(interval) < 0 ? interval : maxBackoff;
+    }
+
+    public List<NodeId> nodes() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    /** Records a probe of {@code node} sent at {@code sentAtNanos} that answered at {@code answeredAtNanos}. */
+    public void recordSuccess(NodeId node, NodeRole role, ReplicationPosition position, long sentAtNanos, long answeredAtNanos) {
+        NodeTrack track = track(node);
+        track.role = role;
+        track.failures = 0;
+        track.lastError = null;
+        track.roundTrip = Duration.ofNanos(Math.max(0, answeredAtNanos - sentAtNanos));
+        track.nextProbeAtNanos = sentAtNanos + interval.toNanos();
+        if (position != null) {
+            track.position = position;
+        }
+        if (role == NodeRole.PRIMARY && position != null && soleClaimant(node)) {
+            history.record(position, sentAtNanos);
+        }
+    }
+
+    /** Records a failed probe (connection refused, timeout, error) of {@code node} at {@code atNanos}. */
+    public void recordFailure(NodeId node, String error, long atNanos) {
+        NodeTrack track = track(node);
+        track.failures++;
+        track.lastError = error;
+        int beyond = Math.max(0, track.failures - downAfterFailures);
+        long backoff = interval.toNanos() << Math.min(beyond, 20);
+        track.nextProbeAtNanos = atNanos + Math.min(backoff, maxBackoff.toNanos());
+        if (!isUp(track)) {
+            track.role = NodeRole.UNKNOWN;
+        }
+    }
+
+    /** Whether {@code node} should be probed at {@code nowNanos} (backoff applies to failing nodes). */
+    public boolean isDue(NodeId node, long nowNanos) {
+        return nowNanos - track(node).nextProbeAtNanos >= 0;
+    }
+
+    /** The topology as known at {@code nowNanos}; {@code wallClockNow} stamps it for the routing policy. */
+    public TopologySnapshot snapshot(long nowNanos, Instant wallClockNow) {
+        List<NodeState> states = new ArrayList<>(nodes.size());
+        for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
+            NodeTrack track = entry.getValue();
+            states.add(NodeState.of(entry.getKey(), track.role, isUp(track), stalenessBound(track, nowNanos), track.roundTrip, 0));
+        }
+        forgetWhatEveryReplicaHas();
+        return TopologySnapshot.of(states, wallClockNow);
+    }
+
+    /** The position {@code node} had replayed (a replica) or reached (the primary) at its last probe. */
+    public Optional<ReplicationPosition> position(NodeId node) {
+        return Optional.ofNullable(track(node).position);
+    }
+
+    /** The primary's newest observed position. */
+    public Optional<ReplicationPosition> primaryPosition() {
+        return history.latest();
+    }
+
+    public List<NodeReport> reports(long nowNanos) {
+        List<NodeReport> reports = new ArrayList<>();
+        for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
+            NodeTrack track = entry.getValue();
+            reports.add(new NodeReport(entry.getKey(), track.role, isUp(track), Optional.ofNullable(track.position),
+                    Optional.ofNullable(stalenessBound(track, nowNanos)), Optional.ofNullable(track.roundTrip),
+                    track.failures, Optional.ofNullable(track.lastError)));
+        }
+        return reports;
+    }
+
+    private Duration stalenessBound(NodeTrack track, long nowNanos) {
+        if (track.role == NodeRole.PRIMARY) {
+            return Duration.ZERO;
+        }
+        if (track.role != NodeRole.REPLICA || track.position == null) {
+            return null;
+        }
+        return history.stalenessBound(track.position, nowNanos).orElse(null);
+    }
+
+    private void forgetWhatEveryReplicaHas() {
+        ReplicationPosition slowest = null;
+        for (NodeTrack track : nodes.values()) {
+            if (track.role == NodeRole.REPLICA && isUp(track)) {
+                if (track.position == null) {
+                    return;
+                }
+                if (slowest == null || slowest.covers(track.position)) {
+                    slowest = track.position;
+                } else if (!track.position.covers(slowest)) {
+                    return; // incomparable positions: keep everything rather than guess
+                }
+            }
+        }
+        if (slowest != null) {
+            history.forgetCoveredBy(slowest);
+        }
+    }
+
+    /** With two nodes claiming primary, neither's position is trusted as the primary's. */
+    private boolean soleClaimant(NodeId node) {
+        for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
+            if (!entry.getKey().equals(node) && entry.getValue().role == NodeRole.PRIMARY && isUp(entry.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isUp(NodeTrack track) {
+        return track.failures < downAfterFailures;
+    }
+
+    private NodeTrack track(NodeId node) {
+        NodeTrack track = nodes.get(node);
+        if (track == null) {
+            throw new IllegalArgumentException("Unknown node " + node + "; the topology has " + nodes.keySet());
+        }
+        return track;
+    }
+
+    private static final class NodeTrack {
+        private NodeRole role = NodeRole.UNKNOWN;
+        private ReplicationPosition position;
+        private Duration roundTrip;
+        private int failures;
+        private String lastError;
+        private long nextProbeAtNanos = Long.MIN_VALUE / 2;
+    }
+}

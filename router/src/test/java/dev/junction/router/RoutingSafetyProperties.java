@@ -1,0 +1,209 @@
+package dev.junction.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The router's central promise, checked over thousands of generated statements: a statement that
+ * writes, locks, calls a side-effect function or holds several statements never goes to a replica,
+ * whatever comments, whitespace, case, quoting and hints surround it; and the same decoration does
+ * not stop a plain read from being recognised.
+ */
+class RoutingSafetyProperties {
+
+  private static final List<String> PRIMARY_ONLY_COMMON =
+      List.of(
+          "INSERT INTO accounts ( balance ) VALUES ( 'S' )",
+          "INSERT INTO t SELECT * FROM accounts",
+          "UPDATE accounts SET balance = 'S' WHERE id = ?",
+          "UPDATE t SET update = 1 WHERE for = ?",
+          "DELETE FROM accounts WHERE id = ?",
+          "SELECT balance FROM accounts WHERE id = ? FOR UPDATE",
+          "SELECT * FROM accounts FOR SHARE",
+          "SELECT * FROM t WHERE id IN ( SELECT id FROM accounts FOR UPDATE )",
+          "SELECT 1 ; DELETE FROM accounts",
+          "SELECT id FROM t ; SELECT id FROM accounts",
+          "SELECT my_func ( ? ) FROM t",
+          "WITH x AS ( SELECT id FROM t ) DELETE FROM accounts WHERE id IN ( SELECT id FROM x )",
+          "CREATE TABLE t ( id INT )",
+          "DROP TABLE accounts",
+          "TRUNCATE accounts",
+          "CALL do_things ( ? )",
+          "SELECT * FROM t WHERE id = 1 FOR UPDATE NOWAIT",
+          "SELECT * FROM t FOR UPDATE SKIP LOCKED");
+
+  private static final List<String> PRIMARY_ONLY_POSTGRES =
+      List.of(
+          "SELECT * FROM accounts FOR NO KEY UPDATE OF accounts SKIP LOCKED",
+          "SELECT * FROM accounts FOR KEY SHARE NOWAIT",
+          "SELECT nextval ( 'S' )",
+          "SELECT id , pg_advisory_lock ( 1 ) FROM t",
+          "SELECT * FROM t WHERE pg_try_advisory_xact_lock ( id )",
+          "SELECT setval ( 'S' , 1 )",
+          "SELECT txid_current ( )",
+          "SELECT set_config ( 'S' , 'S' , false )",
+          "SELECT currval ( 'S' ) , lastval ( )",
+          "WITH x AS ( DELETE FROM accounts RETURNING * ) SELECT * FROM x",
+          "WITH x AS ( UPDATE accounts SET balance = 0 RETURNING id ) SELECT count ( * ) FROM x",
+          "SELECT * INTO t FROM accounts",
+          "INSERT INTO t ( id ) VALUES ( ? ) ON CONFLICT ( id ) DO UPDATE SET id = EXCLUDED . id RETURNING *",
+          "EXPLAIN ANALYZE UPDATE t SET id = 1",
+          "EXPLAIN UPDATE t SET id = 1",
+          "MERGE INTO t USING accounts ON t . id = accounts . id WHEN MATCHED THEN DELETE",
+          "UPDATE t SET id = accounts . id FROM accounts WHERE t . x = accounts . x",
+          "DELETE FROM t USING accounts WHERE t . id = accounts . id",
+          "COPY t FROM STDIN",
+          "CREATE TEMP TABLE scratch ( id INT )",
+          "SELECT pg_is_in_recovery ( )",
+          "SELECT pg_current_wal_lsn ( )",
+          "DO 'S'",
+          "VACUUM t",
+          "LOCK TABLE t IN EXCLUSIVE MODE",
+          "SELECT * FROM t , pg_stat_activity",
+          "SELECT id FROM t WHERE x = nextval ( 'S' ) ORDER BY id FETCH FIRST 1 ROW WITH TIES");
+
+  private static final List<String> PRIMARY_ONLY_MYSQL =
+      List.of(
+          "SELECT * FROM accounts LOCK IN SHARE MODE",
+          "REPLACE INTO accounts VALUES ( ? )",
+          "INSERT IGNORE INTO accounts ( id ) VALUES ( ? )",
+          "INSERT INTO accounts ( id ) VALUES ( ? ) ON DUPLICATE KEY UPDATE id = VALUES ( id )",
+          "INSERT INTO accounts SET id = 1",
+          "UPDATE accounts JOIN t ON t . id = accounts . id SET accounts . balance = 1",
+          "DELETE accounts FROM accounts JOIN t ON t . id = accounts . id",
+          "UPDATE t SET id = 1 ORDER BY id LIMIT 1",
+          "SELECT GET_LOCK ( 'S' , 1 )",
+          "SELECT LAST_INSERT_ID ( )",
+          "SELECT FOUND_ROWS ( )",
+          "SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT 1",
+          "SELECT id INTO @v FROM t",
+          "SELECT @n := @n + 1 FROM t",
+          "SELECT * FROM t /*!40000 FOR UPDATE */",
+          "SELECT @@read_only",
+          "SELECT NEXT VALUE FOR seq",
+          "SELECT * FROM t FOR SHARE OF t SKIP LOCKED",
+          "SET GLOBAL read_only = 1",
+          "LOCK TABLES t WRITE",
+          "SELECT * FROM performance_schema . threads",
+          "LOAD DATA INFILE 'S' INTO TABLE t");
+
+  private static final List<String> PLAIN_READS =
+      List.of(
+          "SELECT balance FROM accounts WHERE id = ?",
+          "SELECT count ( * ) FROM accounts WHERE balance > ? ORDER BY id LIMIT 10",
+          "SELECT a . id , t . x FROM accounts a JOIN t ON t . id = a . id WHERE a . name = 'S'",
+          "WITH x AS ( SELECT id FROM t ) SELECT * FROM x",
+          "SELECT update , select FROM t WHERE for = 'S'",
+          "SELECT coalesce ( max ( id ) , 0 ) FROM t",
+          "SELECT * FROM t WHERE name LIKE 'S' AND id IN ( SELECT id FROM accounts )");
+
+  private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
+  private static final NodeId REPLICA = NodeId.of("r1", 5432);
+  private static final TopologySnapshot HEALTHY =
+      TopologySnapshot.of(
+          List.of(NodeState.primary(NodeId.of("p", 5432)), NodeState.replica(REPLICA, Duration.ZERO),
+              NodeState.replica(NodeId.of("r2", 5432), Duration.ZERO)),
+          NOW);
+  /** The most permissive options: any staleness, no read-your-writes, wait rather than fall back. */
+  private static final RoutingOptions PERMISSIVE =
+      RoutingOptions.DEFAULTS.withReadConsistency(ReadConsistency.EVENTUAL)
+          .withMaxReplicaLag(Duration.ofHours(1))
+          .withStaleReadFallback(StaleReadFallback.WAIT);
+  private static final List<SessionState> SESSIONS =
+      List.of(
+          SessionState.autoCommitSession(),
+          SessionState.builder().autoCommit(false).readOnly(true).build(),
+          SessionState.builder().autoCommit(false).readOnly(true).inTransactionOn(REPLICA).build());
+
+  private static final StatementClassifier POSTGRES = StatementClassifier.create(Dialect.POSTGRESQL);
+  private static final StatementClassifier MYSQL = StatementClassifier.create(Dialect.MYSQL);
+  private static final RoutingPolicy POLICY =
+      RoutingPolicy.create(java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC), () -> new Random(5));
+
+  @Property(tries = 3000)
+  void neverRoutesAPostgresWriteLockOrSideEffectToAReplica(@ForAll("primaryOnlyPostgres") String sql) {
+    assertPrimaryOnly(POSTGRES, sql);
+  }
+
+  @Property(tries = 3000)
+  void neverRoutesAMysqlWriteLockOrSideEffectToAReplica(@ForAll("primaryOnlyMysql") String sql) {
+    assertPrimaryOnly(MYSQL, sql);
+  }
+
+  @Property(tries = 1000)
+  void recognisesDecoratedPostgresReadsAsPlainReads(@ForAll("plainReadsPostgres") String sql) {
+    assertThat(POSTGRES.classify(sql).replicaEligible()).as(sql).isTrue();
+  }
+
+  @Property(tries = 1000)
+  void recognisesDecoratedMysqlReadsAsPlainReads(@ForAll("plainReadsMysql") String sql) {
+    assertThat(MYSQL.classify(sql).replicaEligible()).as(sql).isTrue();
+  }
+
+  @Property(tries = 2000)
+  void classifiesAnyTextWithoutThrowingAndOnlyReadsAreEligible(@ForAll String text) {
+    for (StatementClassifier c : List.of(POSTGRES, MYSQL)) {
+      Classification result = c.classify(text);
+      if (result.replicaEligible()) {
+        assertThat(result.kind()).isIn(StatementKind.READ, StatementKind.UTILITY_READ);
+      }
+    }
+  }
+
+  @Property(tries = 1000)
+  void neverRoutesAnyTextContainingAnUnquotedWriteToAReplica(
+      @ForAll("plainReadsPostgres") String read, @ForAll("primaryOnlyPostgres") String write) {
+    assertPrimaryOnly(POSTGRES, read + ";\n" + write);
+    assertPrimaryOnly(POSTGRES, write + "; " + read);
+  }
+
+  private static void assertPrimaryOnly(StatementClassifier classifier, String sql) {
+    Classification c = classifier.classify(sql);
+    assertThat(c.replicaEligible()).as("eligible: %s -> %s", sql, c).isFalse();
+    for (SessionState session : SESSIONS) {
+      RouteDecision d = POLICY.route(new RoutingRequest(c, session, HEALTHY, PERMISSIVE, ReplicaRequirement.NONE));
+      assertThat(d.target()).as("%s in %s -> %s (%s)", sql, session, d, c).isEqualTo(RouteTarget.PRIMARY);
+    }
+  }
+
+  private static Arbitrary<String> decorated(List<String> templates, Dialect dialect) {
+    return Combinators.combine(Arbitraries.of(templates), Arbitraries.longs())
+        .as((template, seed) -> DecoratedSql.render(template, dialect, seed));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  @Provide
+  Arbitrary<String> primaryOnlyPostgres() {
+    return decorated(concat(PRIMARY_ONLY_COMMON, PRIMARY_ONLY_POSTGRES), Dialect.POSTGRESQL);
+  }
+
+  @Provide
+  Arbitrary<String> primaryOnlyMysql() {
+    return decorated(concat(PRIMARY_ONLY_COMMON, PRIMARY_ONLY_MYSQL), Dialect.MYSQL);
+  }
+
+  @Provide
+  Arbitrary<String> plainReadsPostgres() {
+    return decorated(PLAIN_READS, Dialect.POSTGRESQL);
+  }
+
+  @Provide
+  Arbitrary<String> plainReadsMysql() {
+    return decorated(PLAIN_READS, Dialect.MYSQL);
+  }
+}

@@ -1,0 +1,112 @@
+package dev.junction.router.replication;
+
+import dev.junction.router.NodeId;
+import dev.junction.router.NodeRole;
+import dev.junction.router.NodeState;
+import dev.junction.router.TopologySnapshot;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TopologyTrackerTest {
+    private static final long MS = 1_000_000L;
+    private static final NodeId PRIMARY = NodeId.of("127.0.0.1", 5432);
+    private static final NodeId REPLICA_A = NodeId.of("127.0.0.1", 5433);
+    private static final NodeId REPLICA_B = NodeId.of("127.0.0.1", 5434);
+
+    private final TopologyTracker tracker = new TopologyTracker(List.of(PRIMARY, REPLICA_A, REPLICA_B),
+            Duration.ofMillis(100), 3, Duration.ofSeconds(2), 1000);
+
+    private static LogSequenceNumber lsn(long value) {
+        return new LogSequenceNumber(value);
+    }
+
+    private NodeState state(TopologySnapshot snapshot, NodeId id) {
+        return snapshot.node(id);
+    }
+
+    @Test
+    void rolesComeFromProbesNotFromSeedOrder() {
+        tracker.recordSuccess(REPLICA_B, NodeRole.PRIMARY, lsn(10), 0, MS);
+        tracker.recordSuccess(PRIMARY, NodeRole.REPLICA, lsn(10), 0, MS);
+        TopologySnapshot snapshot = tracker.snapshot(2 * MS, Instant.EPOCH);
+        assertThat(snapshot.primary().id()).isEqualTo(REPLICA_B);
+        assertThat(state(snapshot, REPLICA_A).role()).isEqualTo(NodeRole.UNKNOWN);
+    }
+
+    @Test
+    void caughtUpReplicaOnAnIdlePrimaryStaysFresh() {
+        for (long t = 0; t < 5_000; t += 100) {
+            tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(500), t * MS, t * MS + MS);
+            tracker.recordSuccess(REPLICA_A, NodeRole.REPLICA, lsn(500), t * MS, t * MS + MS);
+        }
+        TopologySnapshot snapshot = tracker.snapshot(4_950 * MS, Instant.EPOCH);
+        assertThat(state(snapshot, REPLICA_A).stalenessBound()).isEqualTo(Duration.ofMillis(50));
+    }
+
+    @Test
+    void pausedReplicaGrowsStaleWhileThePrimaryWrites() {
+        for (long t = 0; t <= 1_000; t += 100) {
+            tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(1000 + t), t * MS, t * MS + MS);
+            tracker.recordSuccess(REPLICA_A, NodeRole.REPLICA, lsn(1000), t * MS, t * MS + MS);
+            tracker.recordSuccess(REPLICA_B, NodeRole.REPLICA, lsn(1000 + t), t * MS, t * MS + MS);
+        }
+        TopologySnapshot snapshot = tracker.snapshot(1_010 * MS, Instant.EPOCH);
+        assertThat(state(snapshot, REPLICA_A).stalenessBound()).isEqualTo(Duration.ofMillis(1_010));
+        assertThat(state(snapshot, REPLICA_B).stalenessBound()).isEqualTo(Duration.ofMillis(10));
+    }
+
+    @Test
+    void nodeIsDownAfterAStreakOfFailuresAndBacksOff() {
+        tracker.recordSuccess(REPLICA_A, NodeRole.REPLICA, lsn(1), 0, MS);
+        tracker.recordFailure(REPLICA_A, "timeout", 100 * MS);
+        tracker.recordFailure(REPLICA_A, "timeout", 200 * MS);
+        assertThat(state(tracker.snapshot(250 * MS, Instant.EPOCH), REPLICA_A).up()).isTrue();
+        tracker.recordFailure(REPLICA_A, "timeout", 300 * MS);
+        assertThat(state(tracker.snapshot(350 * MS, Instant.EPOCH), REPLICA_A).up()).isFalse();
+        tracker.recordFailure(REPLICA_A, "timeout", 400 * MS);
+        assertThat(tracker.isDue(REPLICA_A, 550 * MS)).as("backoff doubles the interval").isFalse();
+        assertThat(tracker.isDue(REPLICA_A, 600 * MS)).isTrue();
+    }
+
+    @Test
+    void backoffNeverExceedsItsCap() {
+        for (int i = 0; i < 40; i++) {
+            tracker.recordFailure(REPLICA_B, "refused", 0);
+        }
+        assertThat(tracker.isDue(REPLICA_B, 2_000 * MS)).isTrue();
+    }
+
+    @Test
+    void firstSuccessBringsADownNodeBack() {
+        for (int i = 0; i < 5; i++) {
+            tracker.recordFailure(REPLICA_B, "refused", i * 100 * MS);
+        }
+        tracker.recordSuccess(REPLICA_B, NodeRole.REPLICA, lsn(1), 600 * MS, 601 * MS);
+        assertThat(tracker.reports(700 * MS)).filteredOn(r -> r.node().equals(REPLICA_B))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.up()).isTrue();
+                    assertThat(r.consecutiveFailures()).isZero();
+                    assertThat(r.lastError()).isEmpty();
+                });
+    }
+
+    @Test
+    void twoPrimariesMeanNoPrimaryAndNoHistory() {
+        tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(10), 0, MS);
+        tracker.recordSuccess(REPLICA_A, NodeRole.PRIMARY, lsn(20), 0, MS);
+        tracker.recordSuccess(REPLICA_A, NodeRole.PRIMARY, lsn(30), 100 * MS, 101 * MS);
+        assertThat(tracker.snapshot(200 * MS, Instant.EPOCH).primary()).isNull();
+        assertThat(tracker.primaryPosition()).contains(lsn(10));
+    }
+
+    @Test
+    void replicaNeverProbedHasNoStalenessBound() {
+        tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(10), 0, MS);
+        assertThat(state(tracker.snapshot(MS, Instant.EPOCH), REPLICA_A).stalenessBound()).isNull();
+    }
+}

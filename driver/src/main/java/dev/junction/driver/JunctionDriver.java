@@ -3,6 +3,7 @@ package dev.junction.driver;
 import dev.junction.driver.internal.ConnectionSettings;
 import dev.junction.driver.internal.Connections;
 import dev.junction.driver.internal.JunctionUrl;
+import dev.junction.router.StatementClassifier;
 
 import java.sql.Connection;
 import java.sql.Driver;
@@ -31,6 +32,19 @@ public final class JunctionDriver implements Driver {
             DriverManager.registerDriver(INSTANCE);
         } catch (SQLException e) {
             throw new ExceptionInInitializerError(e);
+        }
+        // The first Calcite parse in a JVM spends ~0.4 s loading classes: pay it now, off the application's thread.
+        Thread warmUp = new Thread(JunctionDriver::warmUpClassifier, "junction-classifier-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
+    }
+
+    private static void warmUpClassifier() {
+        try {
+            StatementClassifier.warmUp();
+        } catch (RuntimeException | LinkageError e) {
+            // only a lost optimisation: the first statement pays the class loading instead
         }
     }
 

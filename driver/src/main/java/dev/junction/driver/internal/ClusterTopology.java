@@ -1,16 +1,20 @@
 package dev.junction.driver.internal;
 
 import dev.junction.driver.JunctionErrorCode;
+import dev.junction.router.NodeId;
+import dev.junction.router.NodeState;
+import dev.junction.router.RoutingPolicy;
+import dev.junction.router.TopologySnapshot;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
@@ -21,7 +25,12 @@ import java.util.stream.Collectors;
  * "read-only" refusal from the node believed primary. A node that did not answer is probed again on the next use
  * after {@link #DOWN_RETRY_NANOS}.
  *
+ * <p>It also holds what every connection to the cluster shares: the {@link RoutingPolicy} (its load balancers count
+ * across connections) and the statement classifier (its cache and function-catalog answers).
+ *
  * <p>This is the seam the topology monitor (design §4) replaces with periodic probes, positions and staleness.
+ * Until then a replica's staleness is unknown and {@link #snapshot()} reports it as zero: every replica that answers
+ * qualifies, whatever {@code maxReplicaLag} says.
  */
 public final class ClusterTopology {
     private static final ConcurrentMap<String, ClusterTopology> CLUSTERS = new ConcurrentHashMap<>();
@@ -32,7 +41,8 @@ public final class ClusterTopology {
     private final Dialect dialect;
     private final List<Node> nodes;
     private final ReentrantLock probeLock = new ReentrantLock();
-    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final RoutingPolicy policy = RoutingPolicy.create();
+    private volatile RouterStatementRouting routing;
     private volatile boolean probed;
     private volatile long probedAt;
 
@@ -40,6 +50,68 @@ public final class ClusterTopology {
         this.name = name;
         this.dialect = dialect;
         this.nodes = seeds.stream().map(seed -> new Node(seed, NodeRole.DOWN)).collect(Collectors.toUnmodifiableList());
+    }
+
+    /** The routing policy every connection to this cluster shares. */
+    public RoutingPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * The classifier every connection to this cluster shares, created on first use with a function catalog that
+     * looks user functions up on the primary through {@code connector} (the credentials of the first connection).
+     */
+    public RouterStatementRouting routing(Backend backend, NodeConnector connector) {
+        RouterStatementRouting current = routing;
+        if (current == null) {
+            probeLock.lock();
+            try {
+                if (routing == null) {
+                    routing = RouterStatementRouting.create(backend, new JdbcFunctionCatalog(this, connector, backend));
+                }
+                current = routing;
+            } finally {
+                probeLock.unlock();
+            }
+        }
+        return current;
+    }
+
+    /**
+     * The nodes as the routing policy sees them, taken now. A node that failed its probe is down; the others have
+     * staleness zero until the monitor measures it.
+     */
+    public TopologySnapshot snapshot() {
+        List<NodeState> states = new ArrayList<>(nodes.size());
+        for (Node node : nodes) {
+            switch (node.role()) {
+                case PRIMARY:
+                    states.add(NodeState.primary(node.id()));
+                    break;
+                case REPLICA:
+                    states.add(NodeState.replica(node.id(), Duration.ZERO));
+                    break;
+                default:
+                    states.add(NodeState.of(node.id(), dev.junction.router.NodeRole.UNKNOWN, false, null, null, 0));
+                    break;
+            }
+        }
+        return TopologySnapshot.of(states, Instant.now());
+    }
+
+    /** The node the router calls {@code id}. */
+    public Node node(NodeId id) {
+        for (Node node : nodes) {
+            if (node.id().equals(id)) {
+                return node;
+            }
+        }
+        throw new IllegalArgumentException(id + " is not a node of " + name);
+    }
+
+    /** Marks {@code node} down after a session failed to reach it; it is probed again on a later use. */
+    void markDown(Node node, String reason) {
+        node.role(NodeRole.DOWN, CredentialMask.url(reason));
     }
 
     /** The shared topology of the cluster {@code settings} name. */
@@ -153,17 +225,6 @@ public final class ClusterTopology {
     /** The replicas that answered their last probe. */
     public List<Node> replicas() {
         return nodes.stream().filter(n -> n.role() == NodeRole.REPLICA).collect(Collectors.toList());
-    }
-
-    /** The next replica in round-robin order, or null when none is up. */
-    Node nextReplica(boolean random) {
-        List<Node> replicas = replicas();
-        if (replicas.isEmpty()) {
-            return null;
-        }
-        int index = random ? ThreadLocalRandom.current().nextInt(replicas.size())
-                : Math.floorMod(roundRobin.getAndIncrement(), replicas.size());
-        return replicas.get(index);
     }
 
     /** {@code a:5432 primary, b:5432 replica, c:5432 down}. */

@@ -68,6 +68,18 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         }
     }
 
+    /** A session statement with parameters is replayed with the parameters it ran with. */
+    @Override
+    SessionChange.Action replayAction(String sql) {
+        Map<Object, Binding> values = new LinkedHashMap<>(bindings);
+        return physical -> {
+            try (PreparedStatement statement = physical.prepareStatement(sql)) {
+                bindAll(statement, values);
+                statement.execute();
+            }
+        };
+    }
+
     @Override
     StatementInfo describeInfo() {
         return info;

@@ -2,10 +2,14 @@ package dev.junction.driver.internal;
 
 import dev.junction.driver.JunctionConnection;
 import dev.junction.driver.JunctionErrorCode;
+import dev.junction.driver.JunctionProperties;
 import dev.junction.driver.JunctionProperty;
-import dev.junction.driver.LoadBalance;
-import dev.junction.driver.ReadConsistency;
-import dev.junction.driver.StaleReadFallback;
+import dev.junction.router.Classification;
+import dev.junction.router.ReplicaRequirement;
+import dev.junction.router.RouteDecision;
+import dev.junction.router.RoutingOptions;
+import dev.junction.router.RoutingRequest;
+import dev.junction.router.StatementKind;
 
 import java.sql.Array;
 import java.sql.Blob;
@@ -36,6 +40,9 @@ import java.util.concurrent.Executor;
  * A logical connection: what the application holds. It owns one physical connection per node it has used
  * (opened on first need, kept until close) and decides, for every execution, which node runs it (design §2):
  *
+ * <p>The decision is the router's {@code RoutingPolicy}, given the statement's classification, the session and a
+ * topology snapshot; the driver adds what only it knows (the node of the open transaction, of a pin):
+ *
  * <ol>
  *   <li>a transaction in progress keeps its node;</li>
  *   <li>a pinned session (temporary table, session lock, LISTEN, named PREPARE...) stays on the node that holds the
@@ -55,10 +62,14 @@ public final class RoutingConnection implements JunctionConnection {
     private final ConnectionSettings settings;
     private final ClusterTopology topology;
     private final NodeConnector connector;
+    private static final Classification PLAIN_READ = Classification.builder(StatementKind.READ).build();
+
     private final StatementRouting routing;
+    private final RoutingOptions options;
     private final SessionState state = new SessionState();
     private final Map<Node, NodeSession> sessions = new LinkedHashMap<>();
-    private final Set<String> pinReasons = new LinkedHashSet<>();
+    /** Why the session is pinned, with how many times (session advisory locks nest and are released one by one). */
+    private final Map<String, Integer> pinReasons = new LinkedHashMap<>();
     private final Properties clientInfo = new Properties();
     private NodeSession current;
     private NodeSession transactionSession;
@@ -73,6 +84,7 @@ public final class RoutingConnection implements JunctionConnection {
         this.topology = topology;
         this.connector = connector;
         this.routing = routing;
+        this.options = routingOptions(settings.properties());
     }
 
     // ---- routing: what every statement wrapper calls ----
@@ -99,7 +111,7 @@ public final class RoutingConnection implements JunctionConnection {
                 throw e;
             }
             // An auto-commit read whose replica vanished since the last probe: one retry elsewhere (design §7).
-            target.role(NodeRole.DOWN, e.getMessage());
+            topology.markDown(target, e.getMessage());
             session = open(chooseNode(info, forcePrimary));
         }
         try {
@@ -114,6 +126,11 @@ public final class RoutingConnection implements JunctionConnection {
         return session;
     }
 
+    /**
+     * Design §2 for one execution. The driver keeps what only it knows — the node a transaction or a pin already
+     * holds, and that batches, calls and updatable result sets need the primary — and asks the router's policy the
+     * rest.
+     */
     private Node chooseNode(StatementInfo info, boolean forcePrimary) throws SQLException {
         if (transactionSession != null) {
             return transactionSession.node();
@@ -121,39 +138,54 @@ public final class RoutingConnection implements JunctionConnection {
         if (pinnedNode != null) {
             return pinnedNode;
         }
-        if (info.pinReason() != null || state.isSerializable() && topology.dialect().pinsOnSerializable()) {
+        if (forcePrimary || info.pinReason() != null) {
             return topology.primary();
         }
-        if (!state.autoCommit()) {
-            return state.readOnly() && !forcePrimary ? replicaOrFallback() : topology.primary();
+        Classification statement = info.classification();
+        if (info.kind() == StatementInfo.Kind.SESSION && info.pinReason() == null && state.autoCommit()) {
+            // A SET in auto-commit changes no data: it runs where the session already is, or where its next read
+            // would go. With auto-commit off it opens the transaction, so the policy's transaction rule decides.
+            if (current != null && !current.isClosed()) {
+                return current.node();
+            }
+            statement = PLAIN_READ;
         }
-        if (forcePrimary) {
-            return topology.primary();
-        }
-        switch (info.kind()) {
-            case SESSION:
-                return current != null && !current.isClosed() ? current.node() : replicaOrFallback();
-            case READ:
-                if (info.hint() == StatementInfo.Hint.PRIMARY
-                        || settings.properties().get(JunctionProperty.READ_CONSISTENCY) == ReadConsistency.STRONG) {
-                    return topology.primary();
+        RouteDecision decision = topology.policy().route(new RoutingRequest(statement, routingSession(),
+                topology.snapshot(), options, ReplicaRequirement.NONE));
+        switch (decision.target()) {
+            case REPLICA:
+                return topology.node(decision.node());
+            case NO_REPLICA:
+                if (decision.fallback() == dev.junction.router.StaleReadFallback.FAIL) {
+                    throw JunctionErrorCode.NO_FRESH_REPLICA.exception(settings.clusterKey(),
+                            JunctionProperty.MAX_REPLICA_LAG.format(settings.properties().get(JunctionProperty.MAX_REPLICA_LAG)));
                 }
-                return replicaOrFallback();
+                // staleReadFallback=wait has nothing to wait for until the monitor measures replay positions
+                return topology.primary();
             default:
                 return topology.primary();
         }
     }
 
-    private Node replicaOrFallback() throws SQLException {
-        Node replica = topology.nextReplica(settings.properties().get(JunctionProperty.LOAD_BALANCE) == LoadBalance.RANDOM);
-        if (replica != null) {
-            return replica;
-        }
-        if (settings.properties().get(JunctionProperty.STALE_READ_FALLBACK) == StaleReadFallback.FAIL) {
-            throw JunctionErrorCode.NO_FRESH_REPLICA.exception(settings.clusterKey(),
-                    settings.properties().get(JunctionProperty.MAX_REPLICA_LAG).toMillis() + "ms");
-        }
-        return topology.primary();
+    /** The session as the routing policy sees it when no transaction holds a node yet. */
+    private dev.junction.router.SessionState routingSession() {
+        return dev.junction.router.SessionState.builder()
+                .autoCommit(state.autoCommit())
+                .readOnly(state.readOnly())
+                .serializableOnPostgres(state.isSerializable() && topology.dialect().pinsOnSerializable())
+                .build();
+    }
+
+    /** Router options from the Junction properties; the enums share their spelling. */
+    static RoutingOptions routingOptions(JunctionProperties properties) {
+        return RoutingOptions.DEFAULTS
+                .withMaxReplicaLag(properties.get(JunctionProperty.MAX_REPLICA_LAG))
+                .withReadConsistency(dev.junction.router.ReadConsistency.fromPropertyValue(
+                        properties.get(JunctionProperty.READ_CONSISTENCY).externalName()))
+                .withStaleReadFallback(dev.junction.router.StaleReadFallback.fromPropertyValue(
+                        properties.get(JunctionProperty.STALE_READ_FALLBACK).externalName()))
+                .withLoadBalance(dev.junction.router.LoadBalance.fromPropertyValue(
+                        properties.get(JunctionProperty.LOAD_BALANCE).externalName()));
     }
 
     private NodeSession open(Node node) throws SQLException {
@@ -166,15 +198,15 @@ public final class RoutingConnection implements JunctionConnection {
         return session;
     }
 
-    /** Bookkeeping after {@code sql} ran successfully on {@code session}. */
-    void executed(StatementInfo info, NodeSession session, String sql) {
+    /**
+     * Bookkeeping after {@code sql} ran successfully on {@code session}.
+     *
+     * @param replay for a session statement, how to run it again on another physical connection
+     */
+    void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
         switch (info.kind()) {
             case SESSION:
-                long sequence = state.record(info.sessionKey(), sql, physical -> {
-                    try (Statement statement = physical.createStatement()) {
-                        statement.execute(sql);
-                    }
-                });
+                long sequence = state.record(info.sessionKey(), sql, replay);
                 session.applied(sequence);
                 if (StatementInfo.RESET_ALL.equals(info.sessionKey()) && sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("discard")) {
                     // DISCARD ALL drops temporary tables and releases session locks: nothing holds the session any more.
@@ -196,9 +228,9 @@ public final class RoutingConnection implements JunctionConnection {
                 break;
         }
         if (info.pinReason() != null) {
-            pinnedNode = session.node();
-            pinReasons.add(info.pinReason());
+            pin(session, info.pinReason());
         }
+        releaseAdvisoryLocks(info);
         if (sqlTransaction && transactionSession == null) {
             transactionSession = session;
         }
@@ -208,7 +240,31 @@ public final class RoutingConnection implements JunctionConnection {
     void pin(NodeSession session, String reason) {
         if (session != null) {
             pinnedNode = session.node();
-            pinReasons.add(reason);
+            pinReasons.merge(reason, 1, Integer::sum);
+        }
+    }
+
+    /**
+     * A session advisory lock pins until it is released: {@code pg_advisory_unlock}/{@code RELEASE_LOCK} release one,
+     * {@code pg_advisory_unlock_all}/{@code RELEASE_ALL_LOCKS} all. Migration tools (Flyway, Liquibase) lock and
+     * unlock on pooled connections, which would otherwise stay on the primary for the rest of their lives. A failed
+     * {@code pg_try_advisory_lock} still counts as a lock: the pin then outlasts the lock, which is safe.
+     */
+    private void releaseAdvisoryLocks(StatementInfo info) {
+        String lock = RouterStatementRouting.describe(dev.junction.router.PinReason.ADVISORY_LOCK);
+        if (!pinReasons.containsKey(lock)) {
+            return;
+        }
+        for (String function : info.classification().sideEffectFunctions()) {
+            String name = function.substring(function.lastIndexOf('.') + 1);
+            if (name.equals("pg_advisory_unlock_all") || name.equals("release_all_locks")) {
+                pinReasons.remove(lock);
+            } else if (name.startsWith("pg_advisory_unlock") || name.equals("release_lock")) {
+                pinReasons.computeIfPresent(lock, (reason, count) -> count > 1 ? count - 1 : null);
+            }
+        }
+        if (pinReasons.isEmpty()) {
+            pinnedNode = null;
         }
     }
 
@@ -326,7 +382,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        NodeSession session = sessionFor(routing.classify("savepoint"), false);
+        NodeSession session = sessionFor(routing.classify("SAVEPOINT junction"), false);
         try {
             return session.physical().setSavepoint();
         } catch (SQLException e) {
@@ -336,7 +392,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        NodeSession session = sessionFor(routing.classify("savepoint"), false);
+        NodeSession session = sessionFor(routing.classify("SAVEPOINT junction"), false);
         try {
             return session.physical().setSavepoint(name);
         } catch (SQLException e) {
@@ -832,7 +888,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public Set<String> pins() {
-        Set<String> pins = new LinkedHashSet<>(pinReasons);
+        Set<String> pins = new LinkedHashSet<>(pinReasons.keySet());
         if (state.isSerializable() && topology.dialect().pinsOnSerializable()) {
             pins.add("SERIALIZABLE isolation");
         }
@@ -865,7 +921,7 @@ public final class RoutingConnection implements JunctionConnection {
         Connection physical = session.physical();
         if (iface.isInstance(physical) || physical.isWrapperFor(iface)) {
             pinnedNode = session.node();
-            pinReasons.add("unwrapped " + iface.getSimpleName());
+            pinReasons.merge("unwrapped " + iface.getSimpleName(), 1, Integer::sum);
             return iface.isInstance(physical) ? iface.cast(physical) : physical.unwrap(iface);
         }
         throw JunctionErrorCode.NOT_A_WRAPPER.exception(this, iface.getName());

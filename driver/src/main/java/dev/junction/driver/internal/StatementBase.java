@@ -80,7 +80,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         currentSession = session;
         try {
             T result = execution.run(physical);
-            connection.executed(info, session, sql);
+            connection.executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
             return result;
         } catch (SQLException e) {
             throw connection.failed(e, session);
@@ -475,6 +475,15 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         } catch (SQLException e) {
             throw connection.failed(e, session);
         }
+    }
+
+    /** How to re-create, on another physical connection, the session state that {@code sql} just set. */
+    SessionChange.Action replayAction(String sql) {
+        return physical -> {
+            try (Statement statement = physical.createStatement()) {
+                statement.execute(sql);
+            }
+        };
     }
 
     /** How to route when a physical statement is needed before any execution (settings, metadata). */

@@ -1,7 +1,11 @@
 package dev.junction.driver.internal;
 
+import dev.junction.router.Classification;
+
 /**
- * What the driver needs to know about one SQL text to route and track it.
+ * What the driver needs to know about one SQL text to route and track it: the router's {@link Classification}
+ * (what the routing policy decides on) and the driver's reading of it (what to replay, what ends a transaction,
+ * what pins).
  *
  * @param kind       what the statement does to the session and the data
  * @param hint       an explicit {@code /* junction:primary *}{@code /} or {@code replica} hint, else {@link Hint#NONE}
@@ -10,8 +14,9 @@ package dev.junction.driver.internal;
  * @param sessionKey for {@link Kind#SESSION}: what the statement sets, so that a later statement setting the same
  *                   thing replaces it in the replay log ({@code search_path}, {@code catalog}); {@link #RESET_ALL}
  *                   when it resets everything; null when the statement's key is unknown (it is then replayed as is)
+ * @param classification the router's classification, which the routing policy decides on
  */
-public record StatementInfo(Kind kind, Hint hint, String pinReason, String sessionKey) {
+public record StatementInfo(Kind kind, Hint hint, String pinReason, String sessionKey, Classification classification) {
     /** The session key of {@code RESET ALL} and {@code DISCARD ALL}: they clear the replay log. */
     public static final String RESET_ALL = "*";
 

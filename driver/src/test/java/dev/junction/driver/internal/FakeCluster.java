@@ -1,5 +1,7 @@
 package dev.junction.driver.internal;
 
+import dev.junction.router.FunctionCatalog;
+
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
@@ -79,7 +81,7 @@ final class FakeCluster {
         url.append("/app").append(parameters);
         ConnectionSettings settings = ConnectionSettings.of(JunctionUrl.parse(url.toString()), new Properties(), Map.of());
         ClusterTopology topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
-        return new RoutingConnection(settings, topology, connector(), new KeywordStatementRouting(Backend.POSTGRESQL));
+        return new RoutingConnection(settings, topology, connector(), RouterStatementRouting.create(Backend.POSTGRESQL, FunctionCatalog.NONE));
     }
 
     private <T> T proxy(Class<T> type, InvocationHandler handler) {

@@ -107,6 +107,17 @@ class RoutingConnectionTest {
     }
 
     @Test
+    void aSetThatOpensAReadWriteTransactionRunsOnThePrimaryEvenWhenAReplicaIsOpen() throws SQLException {
+        run("select 1");
+        connection.setAutoCommit(false);
+        run("set search_path = s1");
+        run("create table u(id int)");
+        connection.commit();
+        assertThat(replica1.statements()).containsExactly("select 1");
+        assertThat(primary.statements()).containsExactly("setAutoCommit=false", "set search_path = s1", "create table u(id int)", "commit");
+    }
+
+    @Test
     void settingTheSameThingAgainReplacesItInTheReplayLog() throws SQLException {
         run("set search_path = s1");
         connection.setSchema("s2");
@@ -155,6 +166,33 @@ class RoutingConnectionTest {
         run("select 2");
         assertThat(replica1.statements()).containsExactly("discard all", "select 2");
         assertThat(connection.pins()).isEmpty();
+    }
+
+    @Test
+    void setConfigWithBoundArgumentsIsReplayedWithThemInsteadOfPinning() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select set_config('search_path', ?, false)")) {
+            statement.setString(1, "app");
+            statement.executeQuery().close();
+        }
+        run("insert into t values (1)");
+        assertThat(connection.pins()).isEmpty();
+        assertThat(replica1.statements()).containsExactly("bind 1=app", "select set_config('search_path', ?, false)");
+        assertThat(primary.statements()).containsExactly("bind 1=app", "select set_config('search_path', ?, false)", "insert into t values (1)");
+    }
+
+    @Test
+    void sessionAdvisoryLocksPinUntilTheLastOneIsReleased() throws SQLException {
+        run("select pg_advisory_lock(1)");
+        run("select pg_advisory_lock(2)");
+        run("select pg_advisory_unlock(1)");
+        run("select 1");
+        assertThat(connection.pins()).containsExactly("advisory lock");
+        run("select pg_advisory_unlock(2)");
+        run("select 2");
+        assertThat(connection.pins()).isEmpty();
+        assertThat(primary.statements()).containsExactly("select pg_advisory_lock(1)", "select pg_advisory_lock(2)",
+                "select pg_advisory_unlock(1)", "select 1", "select pg_advisory_unlock(2)");
+        assertThat(replica1.statements()).containsExactly("select 2");
     }
 
     @Test

@@ -33,6 +33,8 @@ class BadInputIT {
     @BeforeAll
     static void startCluster() {
         cluster = PostgresCluster.builder().standbys(1).start();
+        cluster.primary().execute(PostgresRoutingIT.SERVER_PORT_FUNCTION);
+        cluster.awaitReplication();
     }
 
     @AfterAll
@@ -108,7 +110,7 @@ class BadInputIT {
         int closedPort = freePort();
         String url = "jdbc:junction:postgresql://127.0.0.1:" + closedPort + "," + cluster.hostList() + "/postgres";
         try (Connection connection = DriverManager.getConnection(url, credentials()); Statement statement = connection.createStatement()) {
-            try (ResultSet rows = statement.executeQuery("select inet_server_port()")) {
+            try (ResultSet rows = statement.executeQuery("select server_port()")) {
                 rows.next();
                 assertThat(rows.getInt(1)).isEqualTo(cluster.standbys().get(0).port());
             }

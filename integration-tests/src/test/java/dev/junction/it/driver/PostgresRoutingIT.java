@@ -30,10 +30,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Junction over a real PostgreSQL primary and two streaming standbys. Every routing claim is proved on the server
- * side: the statement itself reports the port of the server that ran it ({@code inet_server_port()}), or stores it.
+ * side: the statement itself reports the port of the server that ran it ({@code server_port()}, a STABLE function over
+ * {@code inet_server_port()}), or stores it.
  * The URL lists the standbys first, so that nothing passes by taking the first host for the primary.
  */
 class PostgresRoutingIT {
+    /**
+     * The server's port through a STABLE user function: the classifier sends {@code inet_server_port()} itself to the
+     * primary (its answer depends on the node), but a STABLE function that the driver's catalog lookup finds read-only
+     * may run on a standby, and then reports the standby's port.
+     */
+    static final String SERVER_PORT_FUNCTION = "create function server_port() returns int language sql stable as 'select inet_server_port()'";
     private static PostgresCluster cluster;
     private static String url;
     private static int primaryPort;
@@ -48,7 +55,8 @@ class PostgresRoutingIT {
         url = "jdbc:junction:postgresql://" + String.join(",", seeds) + "/postgres";
         primaryPort = cluster.primary().port();
         standbyPorts = cluster.standbys().stream().map(PostgresNode::port).collect(Collectors.toSet());
-        cluster.primary().execute("create table items(id serial primary key, note text, port int)",
+        cluster.primary().execute(SERVER_PORT_FUNCTION, "create function volatile_port() returns int language sql volatile as 'select inet_server_port()'",
+                "create table items(id serial primary key, note text, port int)",
                 "create sequence counter", "create schema app", "create table app.things(name text)",
                 "insert into app.things values ('in app')");
         cluster.awaitReplication();
@@ -90,7 +98,7 @@ class PostgresRoutingIT {
         try (Connection connection = connect()) {
             Set<Integer> ports = new HashSet<>();
             for (int i = 0; i < 4; i++) {
-                ports.add(port(connection, "select inet_server_port()"));
+                ports.add(port(connection, "select server_port()"));
             }
             assertThat(ports).isEqualTo(standbyPorts);
             assertThat(connection.unwrap(JunctionConnection.class).topology())
@@ -107,7 +115,9 @@ class PostgresRoutingIT {
             assertThat(port(connection, "select inet_server_port() from items for share limit 1")).isEqualTo(primaryPort);
             assertThat(port(connection, "select inet_server_port() + 0 * nextval('counter')")).isEqualTo(primaryPort);
             assertThat(port(connection, "select inet_server_port() from (select pg_advisory_xact_lock(1)) locked")).isEqualTo(primaryPort);
-            assertThat(port(connection, "/* junction:primary */ select inet_server_port()")).isEqualTo(primaryPort);
+            assertThat(port(connection, "/* junction:primary */ select server_port()")).isEqualTo(primaryPort);
+            assertThat(port(connection, "select volatile_port()")).as("a VOLATILE user function may write").isEqualTo(primaryPort);
+            assertThat(port(connection, "select inet_server_port()")).as("node-specific functions answer for the primary").isEqualTo(primaryPort);
         }
         assertThat(cluster.primary().queryString("select port from items where note = 'write'")).isEqualTo(Integer.toString(primaryPort));
         assertThat(cluster.primary().queryString("select port from ddl_proof")).isEqualTo(Integer.toString(primaryPort));
@@ -118,11 +128,11 @@ class PostgresRoutingIT {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
             List<Integer> ports = new ArrayList<>();
-            ports.add(port(connection, "select inet_server_port()"));
+            ports.add(port(connection, "select server_port()"));
             try (Statement statement = connection.createStatement()) {
                 statement.executeUpdate("insert into items(note, port) values ('in transaction', inet_server_port())");
             }
-            ports.add(port(connection, "select inet_server_port()"));
+            ports.add(port(connection, "select server_port()"));
             ports.add(port(connection, "select count(*) * 0 + inet_server_port() from items where note = 'in transaction'"));
             connection.commit();
             assertThat(ports).containsOnly(primaryPort);
@@ -136,7 +146,7 @@ class PostgresRoutingIT {
             connection.setAutoCommit(false);
             Set<Integer> ports = new HashSet<>();
             for (int i = 0; i < 4; i++) {
-                ports.add(port(connection, "select inet_server_port()"));
+                ports.add(port(connection, "select server_port()"));
             }
             assertThat(text(connection, "show transaction_read_only")).isEqualTo("on");
             connection.commit();
@@ -153,7 +163,7 @@ class PostgresRoutingIT {
             Set<Integer> ports = new HashSet<>();
             for (int i = 0; i < 3; i++) {
                 try (ResultSet rows = statement.executeQuery(
-                        "select current_setting('junction.tag'), current_schema(), (select name from things), inet_server_port()")) {
+                        "select current_setting('junction.tag'), current_schema(), (select name from things), public.server_port()")) {
                     rows.next();
                     assertThat(rows.getString(1)).isEqualTo("tagged");
                     assertThat(rows.getString(2)).isEqualTo("app");
@@ -163,7 +173,7 @@ class PostgresRoutingIT {
             }
             assertThat(ports).isEqualTo(standbyPorts);
             connection.setAutoCommit(false);
-            try (ResultSet rows = statement.executeQuery("select current_setting('junction.tag'), current_schema(), inet_server_port()")) {
+            try (ResultSet rows = statement.executeQuery("select current_setting('junction.tag'), current_schema(), public.server_port()")) {
                 rows.next();
                 assertThat(rows.getString(1)).isEqualTo("tagged");
                 assertThat(rows.getString(2)).isEqualTo("app");
@@ -179,7 +189,7 @@ class PostgresRoutingIT {
             statement.execute("create temporary table scratch(x int)");
             statement.executeUpdate("insert into scratch values (1), (2)");
             assertThat(port(connection, "select count(*) * 0 + inet_server_port() from scratch")).isEqualTo(primaryPort);
-            assertThat(port(connection, "select inet_server_port()")).isEqualTo(primaryPort);
+            assertThat(port(connection, "select server_port()")).isEqualTo(primaryPort);
             assertThat(connection.unwrap(JunctionConnection.class).pins()).containsExactly("temporary table");
         }
     }
@@ -195,11 +205,11 @@ class PostgresRoutingIT {
             connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
             connection.setReadOnly(true);
             connection.setAutoCommit(false);
-            assertThat(port(connection, "select inet_server_port()")).isEqualTo(primaryPort);
+            assertThat(port(connection, "select server_port()")).isEqualTo(primaryPort);
             assertThat(text(connection, "show transaction_isolation")).isEqualTo("serializable");
             connection.commit();
             connection.setAutoCommit(true);
-            assertThat(port(connection, "select inet_server_port()")).isEqualTo(primaryPort);
+            assertThat(port(connection, "select server_port()")).isEqualTo(primaryPort);
         }
     }
 
@@ -253,7 +263,7 @@ class PostgresRoutingIT {
             }
             // No monitor yet: wait for the standbys' replay position to pass the primary's, read from the servers.
             cluster.awaitReplication();
-            try (PreparedStatement select = connection.prepareStatement("select count(*), inet_server_port() from items where note = ? group by 2")) {
+            try (PreparedStatement select = connection.prepareStatement("select count(*), server_port() from items where note = ? group by 2")) {
                 select.setString(1, "replicated");
                 for (int i = 0; i < 2; i++) {
                     try (ResultSet rows = select.executeQuery()) {
@@ -305,8 +315,8 @@ class PostgresRoutingIT {
     void closeClosesEveryPhysicalConnectionItOpened() throws Exception {
         String tag = "junction-close-check";
         Connection connection = connect("?ApplicationName=" + tag);
-        port(connection, "select inet_server_port()");
-        port(connection, "select inet_server_port()");
+        port(connection, "select server_port()");
+        port(connection, "select server_port()");
         try (Statement statement = connection.createStatement()) {
             statement.executeUpdate("insert into items(note) values ('close')");
         }
@@ -344,7 +354,7 @@ class PostgresRoutingIT {
                 ports.add(pool.submit(() -> {
                     start.await();
                     try (Connection connection = connect()) {
-                        return port(connection, "select inet_server_port()");
+                        return port(connection, "select server_port()");
                     }
                 }));
             }

@@ -22,20 +22,20 @@ public class NoteService {
     public int write(String text) {
         notes.save(new Note(text));
         notes.flush();
-        return jdbc.queryForObject("select inet_server_port()", Integer.class);
+        return jdbc.queryForObject("select server_port()", Integer.class);
     }
 
     /** Ports seen by a JPA query, a JdbcTemplate query and a repository count, all in one read-only transaction. */
     @Transactional(readOnly = true)
     public List<Integer> readOnlyPorts(String text) {
         int jpa = notes.serverPort();
-        int jdbcPort = jdbc.queryForObject("select inet_server_port()", Integer.class);
+        int jdbcPort = jdbc.queryForObject("select server_port()", Integer.class);
         long count = notes.countByText(text);
         return List.of(jpa, jdbcPort, (int) count);
     }
 
     /** A read outside any transaction: auto-commit. */
     public int autocommitPort() {
-        return jdbc.queryForObject("select inet_server_port()", Integer.class);
+        return jdbc.queryForObject("select server_port()", Integer.class);
     }
 }

@@ -1,2 +1,8 @@
-/** Placeholder until the first class of this module lands. */
+/**
+ * Junction's public JDBC API: {@link dev.junction.driver.JunctionDriver} (registered through
+ * {@code META-INF/services/java.sql.Driver}), {@link dev.junction.driver.JunctionDataSource}, the
+ * {@link dev.junction.driver.JunctionConnection} unwrap target, the typed property registry
+ * {@link dev.junction.driver.JunctionProperty} and the error-code registry
+ * {@link dev.junction.driver.JunctionErrorCode}. Everything under {@code internal} may change without notice.
+ */
 package dev.junction.driver;

@@ -1,0 +1,322 @@
+package dev.junction.driver;
+
+import dev.junction.driver.internal.ConnectionSettings;
+import dev.junction.driver.internal.Connections;
+import dev.junction.driver.internal.CredentialMask;
+import dev.junction.driver.internal.JunctionUrl;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DataSource} for Junction: a URL, credentials, a setter for every {@link JunctionProperty}, and
+ * {@link #setProperty} for backend properties. Setters validate at once (an invalid value throws
+ * {@link IllegalArgumentException} with the same message as the URL's {@link SQLException}), so a misconfigured
+ * application fails at start-up, not at its first query. Explicit setters win over the URL's parameters.
+ *
+ * <p>The merged configuration is parsed once and reused until a setter changes it.
+ */
+public final class JunctionDataSource implements DataSource {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, String> explicit = new LinkedHashMap<>();
+    private final Properties backendProperties = new Properties();
+    private String url;
+    private ConnectionSettings settings;
+    private PrintWriter logWriter;
+    private int loginTimeout;
+
+    /** The Junction URL, {@code jdbc:junction:postgresql://pg1,pg2,pg3/app}. */
+    public void setUrl(String url) {
+        lock.lock();
+        try {
+            this.url = url;
+            settings = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    /** Alias of {@link #setUrl} for frameworks that say {@code jdbcUrl}. */
+    public void setJdbcUrl(String url) {
+        setUrl(url);
+    }
+
+    public String getJdbcUrl() {
+        return url;
+    }
+
+    public void setUser(String user) {
+        setProperty("user", user);
+    }
+
+    public String getUser() {
+        return backendProperties.getProperty("user");
+    }
+
+    /** Alias of {@link #setUser}. */
+    public void setUsername(String user) {
+        setUser(user);
+    }
+
+    public void setPassword(String password) {
+        setProperty("password", password);
+    }
+
+    /**
+     * Sets a property by name: a Junction property (validated now) or a backend driver property (passed through).
+     *
+     * @throws IllegalArgumentException for an invalid Junction value
+     */
+    public void setProperty(String name, String value) {
+        JunctionProperty<?> property = JunctionProperty.named(name).orElse(null);
+        if (property != null) {
+            setJunctionProperty(property, value);
+            return;
+        }
+        lock.lock();
+        try {
+            if (value == null) {
+                backendProperties.remove(name);
+            } else {
+                backendProperties.setProperty(name, value);
+            }
+            settings = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void setJunctionProperty(JunctionProperty<?> property, String value) {
+        if (value != null) {
+            try {
+                property.parse(value);
+            } catch (SQLException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        lock.lock();
+        try {
+            if (value == null) {
+                explicit.remove(property.name());
+            } else {
+                explicit.put(property.name(), value);
+            }
+            settings = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sets {@code maxReplicaLag}; see {@link JunctionProperty#MAX_REPLICA_LAG}. @throws IllegalArgumentException for an invalid value */
+    public void setMaxReplicaLag(String value) {
+        setJunctionProperty(JunctionProperty.MAX_REPLICA_LAG, value);
+    }
+
+    public String getMaxReplicaLag() {
+        return explicit.get(JunctionProperty.MAX_REPLICA_LAG.name());
+    }
+
+    /** Sets {@code readConsistency}; see {@link JunctionProperty#READ_CONSISTENCY}. @throws IllegalArgumentException for an invalid value */
+    public void setReadConsistency(String value) {
+        setJunctionProperty(JunctionProperty.READ_CONSISTENCY, value);
+    }
+
+    public String getReadConsistency() {
+        return explicit.get(JunctionProperty.READ_CONSISTENCY.name());
+    }
+
+    /** Sets {@code staleReadFallback}; see {@link JunctionProperty#STALE_READ_FALLBACK}. @throws IllegalArgumentException for an invalid value */
+    public void setStaleReadFallback(String value) {
+        setJunctionProperty(JunctionProperty.STALE_READ_FALLBACK, value);
+    }
+
+    public String getStaleReadFallback() {
+        return explicit.get(JunctionProperty.STALE_READ_FALLBACK.name());
+    }
+
+    /** Sets {@code replicaWaitTimeout}; see {@link JunctionProperty#REPLICA_WAIT_TIMEOUT}. @throws IllegalArgumentException for an invalid value */
+    public void setReplicaWaitTimeout(String value) {
+        setJunctionProperty(JunctionProperty.REPLICA_WAIT_TIMEOUT, value);
+    }
+
+    public String getReplicaWaitTimeout() {
+        return explicit.get(JunctionProperty.REPLICA_WAIT_TIMEOUT.name());
+    }
+
+    /** Sets {@code syncMode}; see {@link JunctionProperty#SYNC_MODE}. @throws IllegalArgumentException for an invalid value */
+    public void setSyncMode(String value) {
+        setJunctionProperty(JunctionProperty.SYNC_MODE, value);
+    }
+
+    public String getSyncMode() {
+        return explicit.get(JunctionProperty.SYNC_MODE.name());
+    }
+
+    /** Sets {@code syncAck}; see {@link JunctionProperty#SYNC_ACK}. @throws IllegalArgumentException for an invalid value */
+    public void setSyncAck(String value) {
+        setJunctionProperty(JunctionProperty.SYNC_ACK, value);
+    }
+
+    public String getSyncAck() {
+        return explicit.get(JunctionProperty.SYNC_ACK.name());
+    }
+
+    /** Sets {@code syncTimeout}; see {@link JunctionProperty#SYNC_TIMEOUT}. @throws IllegalArgumentException for an invalid value */
+    public void setSyncTimeout(String value) {
+        setJunctionProperty(JunctionProperty.SYNC_TIMEOUT, value);
+    }
+
+    public String getSyncTimeout() {
+        return explicit.get(JunctionProperty.SYNC_TIMEOUT.name());
+    }
+
+    /** Sets {@code syncTimeoutAction}; see {@link JunctionProperty#SYNC_TIMEOUT_ACTION}. @throws IllegalArgumentException for an invalid value */
+    public void setSyncTimeoutAction(String value) {
+        setJunctionProperty(JunctionProperty.SYNC_TIMEOUT_ACTION, value);
+    }
+
+    public String getSyncTimeoutAction() {
+        return explicit.get(JunctionProperty.SYNC_TIMEOUT_ACTION.name());
+    }
+
+    /** Sets {@code loadBalance}; see {@link JunctionProperty#LOAD_BALANCE}. @throws IllegalArgumentException for an invalid value */
+    public void setLoadBalance(String value) {
+        setJunctionProperty(JunctionProperty.LOAD_BALANCE, value);
+    }
+
+    public String getLoadBalance() {
+        return explicit.get(JunctionProperty.LOAD_BALANCE.name());
+    }
+
+    /** Sets {@code monitorInterval}; see {@link JunctionProperty#MONITOR_INTERVAL}. @throws IllegalArgumentException for an invalid value */
+    public void setMonitorInterval(String value) {
+        setJunctionProperty(JunctionProperty.MONITOR_INTERVAL, value);
+    }
+
+    public String getMonitorInterval() {
+        return explicit.get(JunctionProperty.MONITOR_INTERVAL.name());
+    }
+
+    /** Sets {@code failoverTimeout}; see {@link JunctionProperty#FAILOVER_TIMEOUT}. @throws IllegalArgumentException for an invalid value */
+    public void setFailoverTimeout(String value) {
+        setJunctionProperty(JunctionProperty.FAILOVER_TIMEOUT, value);
+    }
+
+    public String getFailoverTimeout() {
+        return explicit.get(JunctionProperty.FAILOVER_TIMEOUT.name());
+    }
+
+    /** Sets {@code topology}; see {@link JunctionProperty#TOPOLOGY}. @throws IllegalArgumentException for an invalid value */
+    public void setTopology(String value) {
+        setJunctionProperty(JunctionProperty.TOPOLOGY, value);
+    }
+
+    public String getTopology() {
+        return explicit.get(JunctionProperty.TOPOLOGY.name());
+    }
+
+    /** Sets {@code conflictTables}; see {@link JunctionProperty#CONFLICT_TABLES}. @throws IllegalArgumentException for an invalid value */
+    public void setConflictTables(String value) {
+        setJunctionProperty(JunctionProperty.CONFLICT_TABLES, value);
+    }
+
+    public String getConflictTables() {
+        return explicit.get(JunctionProperty.CONFLICT_TABLES.name());
+    }
+
+    /** Sets {@code readRepair}; see {@link JunctionProperty#READ_REPAIR}. @throws IllegalArgumentException for an invalid value */
+    public void setReadRepair(String value) {
+        setJunctionProperty(JunctionProperty.READ_REPAIR, value);
+    }
+
+    public String getReadRepair() {
+        return explicit.get(JunctionProperty.READ_REPAIR.name());
+    }
+
+    private ConnectionSettings settings() throws SQLException {
+        lock.lock();
+        try {
+            if (settings == null) {
+                if (url == null) {
+                    throw JunctionErrorCode.MALFORMED_URL.exception("(none)", "no URL was set on the JunctionDataSource");
+                }
+                settings = ConnectionSettings.of(JunctionUrl.parse(url), backendProperties, explicit);
+            }
+            return settings;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return Connections.open(settings());
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        Properties credentials = new Properties();
+        credentials.putAll(backendProperties);
+        credentials.setProperty("user", username);
+        if (password != null) {
+            credentials.setProperty("password", password);
+        }
+        return Connections.open(ConnectionSettings.of(JunctionUrl.parse(url), credentials, explicit));
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        this.loginTimeout = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeout;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return Logger.getLogger("dev.junction");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw JunctionErrorCode.NOT_A_WRAPPER.exception(this, iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    /** The URL with secrets masked, and the explicit Junction settings; never the password. */
+    @Override
+    public String toString() {
+        return "JunctionDataSource[" + CredentialMask.url(url) + " " + explicit + "]";
+    }
+}

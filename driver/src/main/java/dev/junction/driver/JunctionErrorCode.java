@@ -1,0 +1,133 @@
+package dev.junction.driver;
+
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLNonTransientException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Locale;
+
+/**
+ * Every error Junction raises itself, with its SQLState and message template. Errors that come from a backend
+ * server keep the server's SQLState and vendor code; these are only Junction's own.
+ *
+ * <p>The vendor code ({@link SQLException#getErrorCode()}) of a Junction error is {@link #vendorCode()}, in the
+ * range 91000–91999 so that it cannot be mistaken for a PostgreSQL (always 0) or MySQL/MariaDB (below 10000)
+ * vendor code. SQLStates follow the standard classes: {@code 08} connection and topology, {@code 0A}
+ * feature not supported, {@code 22023} invalid parameter value (all property and URL validation: one state,
+ * so an application can tell configuration mistakes from runtime failures), {@code 40001} write conflict.
+ *
+ * <p>Templates use {@link String#format} placeholders. They say what happened, the bad value, and what to do;
+ * no template takes a credential, and callers pass URLs through {@code CredentialMask} first.
+ */
+public enum JunctionErrorCode {
+    /** A URL starting with {@code jdbc:junction:} that cannot be parsed. */
+    MALFORMED_URL(91001, "22023", "Malformed Junction URL \"%s\": %s. Expected jdbc:junction:<postgresql|mysql|mariadb>://host1[:port],host2[:port],.../database[?name=value&...]."),
+    /** A backend name other than postgresql, mysql or mariadb. */
+    UNKNOWN_BACKEND(91002, "22023", "Unknown backend \"%s\" in URL \"%s\": expected postgresql, mysql or mariadb."),
+    /** A Junction property whose value does not parse or validate. */
+    INVALID_PROPERTY_VALUE(91003, "22023", "Invalid value \"%s\" for property \"%s\": expected %s."),
+    /** A backend driver property or URL form whose job Junction does itself. */
+    REPLACED_BACKEND_PROPERTY(91004, "22023", "Property \"%s\" of the %s driver is not supported by Junction, which chooses nodes itself: %s."),
+    /** The backend JDBC driver class is not on the classpath. */
+    BACKEND_DRIVER_MISSING(91005, "08001", "The %s JDBC driver (%s) is not on the classpath: add the Maven artifact %s to the application."),
+    /** No seed host answered a probe. */
+    NO_NODE_REACHABLE(91010, "08001", "None of the nodes of %s could be reached: %s."),
+    /** Nodes answered, but none reports itself primary, and a statement needs one. */
+    NO_PRIMARY(91011, "08004", "No primary among the nodes of %s (%s): a write needs a node that accepts writes. Check the cluster manager, or add the primary to the URL."),
+    /** Several nodes report themselves primary in a primary-replica topology. */
+    SEVERAL_PRIMARIES(91012, "08004", "Several nodes of %s report themselves primary (%s): writes are refused until one steps down."),
+    /** A node could not be opened or used. */
+    NODE_UNREACHABLE(91013, "08001", "Could not connect to %s: %s"),
+    /** The logical connection was closed by the application. */
+    CONNECTION_CLOSED(91020, "08003", "This Junction connection is closed."),
+    /** The statement or result set was closed by the application. */
+    STATEMENT_CLOSED(91021, "HY010", "This %s is closed."),
+    /** A method that needs an executed statement was called before the first execution. */
+    NOT_EXECUTED(91022, "HY010", "%s needs an executed statement: execute it first."),
+    /** A JDBC method Junction does not implement (yet). */
+    FEATURE_NOT_SUPPORTED(91030, "0A000", "%s is not supported by Junction: %s"),
+    /** A wrapper asked for an interface it neither implements nor wraps. */
+    NOT_A_WRAPPER(91031, "HY000", "%s does not wrap a %s."),
+    /** Multi-master writes that conflict (issue: conflicts); the same state as serialization failures so retry loops work. */
+    WRITE_CONFLICT(91040, "40001", "Write conflict on %s: %s. Retry the transaction."),
+    /**
+     * The commit succeeded on the primary but too few replicas confirmed it within {@code syncTimeout}. A dedicated
+     * SQLState of class 01 (warning-like, not 40001/08) so that no retry loop re-applies a committed write.
+     */
+    COMMITTED_NOT_REPLICATED(91050, "01J01", "The transaction IS committed on %s but only %d of the %d required replicas confirmed it within %s: do not retry it."),
+    /** The connection was lost during COMMIT: the transaction may or may not be committed. */
+    COMMIT_OUTCOME_UNKNOWN(91051, "08007", "The connection to %s was lost during COMMIT: the transaction may or may not be committed; check before retrying."),
+    /** The session's node was lost mid-transaction and a new node serves the session from now on. */
+    CONNECTION_SWITCHED(91052, "08S02", "The transaction's node %s was lost and the session switched to %s: retry the transaction."),
+    /** Writes waited {@code failoverTimeout} for a new primary. */
+    FAILOVER_TIMEOUT(91053, "08006", "No primary appeared among the nodes of %s within failoverTimeout=%s."),
+    /** A read that must use a fresh replica found none and {@code staleReadFallback=fail}. */
+    NO_FRESH_REPLICA(91060, "08004", "No replica of %s is within maxReplicaLag=%s and staleReadFallback=fail."),
+    /** A statement the routing policy refuses (for example, a write hinted to a replica). */
+    ROUTING_REFUSED(91061, "25006", "%s");
+
+    private final int vendorCode;
+    private final String sqlState;
+    private final String template;
+
+    JunctionErrorCode(int vendorCode, String sqlState, String template) {
+        this.vendorCode = vendorCode;
+        this.sqlState = sqlState;
+        this.template = template;
+    }
+
+    public int vendorCode() {
+        return vendorCode;
+    }
+
+    public String sqlState() {
+        return sqlState;
+    }
+
+    public String template() {
+        return template;
+    }
+
+    /** The formatted message, prefixed with the code so that logs can be searched for it. */
+    public String message(Object... arguments) {
+        return "[JCT-" + vendorCode + "] " + String.format(Locale.ROOT, template, arguments);
+    }
+
+    /** A new exception of the {@link SQLException} subclass that matches this code's SQLState class. */
+    public SQLException exception(Object... arguments) {
+        return exception(null, arguments);
+    }
+
+    /** As {@link #exception(Object...)}, with a cause. */
+    public SQLException exception(Throwable cause, Object... arguments) {
+        return exceptionWithState(sqlState, cause, arguments);
+    }
+
+    /**
+     * As {@link #exception(Throwable, Object...)} with another SQLState: for a Junction error whose cause is a state
+     * every node agreed on (all nodes refusing the password is {@code 28P01}, not "unreachable").
+     */
+    public SQLException exceptionWithState(String sqlState, Throwable cause, Object... arguments) {
+        String message = message(arguments);
+        if (sqlState.equals("08001") || sqlState.equals("08003") || sqlState.equals("08004")
+                || sqlState.equals("08006")) {
+            return new SQLNonTransientConnectionException(message, sqlState, vendorCode, cause);
+        }
+        if (sqlState.startsWith("08")) {
+            // 08S02 and 08007: the session can go on, on another connection: a pool must not count it as fatal.
+            return new SQLTransientConnectionException(message, sqlState, vendorCode, cause);
+        }
+        if (sqlState.startsWith("0A")) {
+            return new SQLFeatureNotSupportedException(message, sqlState, vendorCode, cause);
+        }
+        if (sqlState.equals("40001")) {
+            return new SQLTransactionRollbackException(message, sqlState, vendorCode, cause);
+        }
+        if (sqlState.startsWith("22") || sqlState.startsWith("25")) {
+            return new SQLNonTransientException(message, sqlState, vendorCode, cause);
+        }
+        return new SQLException(message, sqlState, vendorCode, cause);
+    }
+}

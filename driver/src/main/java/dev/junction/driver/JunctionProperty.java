@@ -1,0 +1,218 @@
+package dev.junction.driver;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A typed Junction connection property: its name, value type, default, parser and validation, and the text of
+ * its row in the README's property table. This class is the single source of truth for Junction's own
+ * properties: URLs, {@link java.util.Properties} and {@link JunctionDataSource} setters all parse through it,
+ * {@link JunctionDriver#getPropertyInfo} describes it, and the README table is generated from {@link #all()}.
+ *
+ * <p>Any property not listed here belongs to the backend driver and passes through to it unchanged.
+ *
+ * @param <T> the parsed value type
+ */
+public final class JunctionProperty<T> {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final String DURATION_EXPECTED = "a duration such as 500ms or 2s";
+
+    /** A read may use a replica only if its staleness bound is within this. */
+    public static final JunctionProperty<Duration> MAX_REPLICA_LAG = duration("maxReplicaLag", "1s",
+            "A read may use a replica only if the replica's staleness bound is within this budget.");
+    /** How fresh reads must be. */
+    public static final JunctionProperty<ReadConsistency> READ_CONSISTENCY = choice("readConsistency", ReadConsistency.class,
+            ReadConsistency.GLOBAL, "`eventual`: lag budget only; `session`: read-your-writes per connection; "
+                    + "`global`: every write committed through Junction in this JVM is visible; `strong`: every statement to the primary.");
+    /** What a read does when no replica qualifies. */
+    public static final JunctionProperty<StaleReadFallback> STALE_READ_FALLBACK = choice("staleReadFallback", StaleReadFallback.class,
+            StaleReadFallback.PRIMARY, "What a read does when no replica qualifies: read from the primary, wait up to `replicaWaitTimeout`, or fail.");
+    /** Bound for {@code wait} and for read-your-writes waits. */
+    public static final JunctionProperty<Duration> REPLICA_WAIT_TIMEOUT = duration("replicaWaitTimeout", "1s",
+            "How long a read waits for a replica to catch up (`staleReadFallback=wait`, read-your-writes) before using the primary.");
+    /** How many replicas must have a commit. */
+    public static final JunctionProperty<SyncMode> SYNC_MODE = new JunctionProperty<>("syncMode", SyncMode.class, SyncMode.ASYNC,
+            SyncMode::parse, "one of async, semi-sync, sync or quorum:N with N at least 1",
+            "`async`, `semi-sync`, `sync`, `quorum:N`",
+            "How many replicas must have a write transaction's commit before it is acknowledged: none, one, every replica that is up, or N.");
+    /** What a replica must have done with a commit for it to count. */
+    public static final JunctionProperty<SyncAck> SYNC_ACK = choice("syncAck", SyncAck.class, SyncAck.APPLY,
+            "What a replica must have done with the commit for it to count: flushed it, or applied it (visible to reads).");
+    /** How long a commit waits for its sync mode. */
+    public static final JunctionProperty<Duration> SYNC_TIMEOUT = duration("syncTimeout", "5s",
+            "How long a commit waits for the replicas its `syncMode` requires.");
+    /** What happens when {@link #SYNC_TIMEOUT} passes. */
+    public static final JunctionProperty<SyncTimeoutAction> SYNC_TIMEOUT_ACTION = choice("syncTimeoutAction", SyncTimeoutAction.class,
+            SyncTimeoutAction.FAIL, "After `syncTimeout`: `fail` with a committed-but-not-replicated error (SQLState 01J01), or `degrade` to a warning.");
+    /** Choice among qualifying replicas. */
+    public static final JunctionProperty<LoadBalance> LOAD_BALANCE = choice("loadBalance", LoadBalance.class,
+            LoadBalance.ROUND_ROBIN, "How a read chooses among the replicas that qualify.");
+    /** Probe period of the topology monitor. */
+    public static final JunctionProperty<Duration> MONITOR_INTERVAL = duration("monitorInterval", "100ms",
+            "Probe period for roles, replay positions and health of every node.");
+    /** How long writes wait for a new primary. */
+    public static final JunctionProperty<Duration> FAILOVER_TIMEOUT = duration("failoverTimeout", "30s",
+            "How long writes wait for a node that reports itself primary before failing.");
+    /** Which nodes accept writes. */
+    public static final JunctionProperty<Topology> TOPOLOGY = choice("topology", Topology.class, Topology.PRIMARY_REPLICA,
+            "`primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each other.");
+    /** Tables reconciled in multi-master mode. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static final JunctionProperty<List<ConflictTable>> CONFLICT_TABLES = new JunctionProperty<List<ConflictTable>>(
+            "conflictTables", (Class) List.class, List.of(), ConflictTable::parseList,
+            "a list such as orders:lww,likes:counter (policies lww, version-vector, counter)",
+            "`table[:policy],…`, policy `lww` (default), `version-vector`, `counter`",
+            "Tables whose writes are stamped and reconciled in multi-master mode, each with its conflict policy.");
+    /** Whether multi-master reads consult every master. */
+    public static final JunctionProperty<ReadRepair> READ_REPAIR = choice("readRepair", ReadRepair.class, ReadRepair.OFF,
+            "Multi-master reads consult every master and write the winner back to the losers.");
+
+    private static final List<JunctionProperty<?>> ALL = List.of(MAX_REPLICA_LAG, READ_CONSISTENCY, STALE_READ_FALLBACK,
+            REPLICA_WAIT_TIMEOUT, SYNC_MODE, SYNC_ACK, SYNC_TIMEOUT, SYNC_TIMEOUT_ACTION, LOAD_BALANCE, MONITOR_INTERVAL,
+            FAILOVER_TIMEOUT, TOPOLOGY, CONFLICT_TABLES, READ_REPAIR);
+
+    private final String name;
+    private final Class<T> type;
+    private final T defaultValue;
+    private final Function<String, T> parser;
+    private final String expected;
+    private final String valuesText;
+    private final String description;
+
+    private JunctionProperty(String name, Class<T> type, T defaultValue, Function<String, T> parser, String expected,
+                             String valuesText, String description) {
+        this.name = name;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.parser = parser;
+        this.expected = expected;
+        this.valuesText = valuesText;
+        this.description = description;
+    }
+
+    private static JunctionProperty<Duration> duration(String name, String defaultText, String description) {
+        return new JunctionProperty<>(name, Duration.class, parseDuration(defaultText), JunctionProperty::parseDuration,
+                DURATION_EXPECTED, "duration (`500ms`, `2s`, `1m`)", description);
+    }
+
+    private static <E extends Enum<E> & PropertyChoice> JunctionProperty<E> choice(String name, Class<E> type, E defaultValue,
+                                                                                  String description) {
+        List<E> constants = Arrays.asList(type.getEnumConstants());
+        String names = constants.stream().map(PropertyChoice::externalName).collect(Collectors.joining(", "));
+        String valuesText = constants.stream().map(c -> "`" + c.externalName() + "`").collect(Collectors.joining(", "));
+        Function<String, E> parser = text -> constants.stream().filter(c -> c.externalName().equals(text)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(text));
+        return new JunctionProperty<>(name, type, defaultValue, parser, "one of " + names, valuesText, description);
+    }
+
+    /**
+     * Parses {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h} (a non-negative integer and a unit; the unit is
+     * required, because a bare {@code 500} has been read as seconds by one tool and milliseconds by another).
+     */
+    static Duration parseDuration(String text) {
+        Matcher matcher = DURATION.matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(text);
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        switch (matcher.group(2)) {
+            case "ms":
+                return Duration.ofMillis(amount);
+            case "s":
+                return Duration.ofSeconds(amount);
+            case "m":
+                return Duration.ofMinutes(amount);
+            default:
+                return Duration.ofHours(amount);
+        }
+    }
+
+    /** Every Junction property, in the order of the README table. */
+    public static List<JunctionProperty<?>> all() {
+        return ALL;
+    }
+
+    /** The property called {@code name} (exact, case-sensitive), if it is one of Junction's. */
+    public static Optional<JunctionProperty<?>> named(String name) {
+        return ALL.stream().filter(p -> p.name.equals(name)).findFirst();
+    }
+
+    /**
+     * Parses and validates {@code text}.
+     *
+     * @throws SQLException {@link JunctionErrorCode#INVALID_PROPERTY_VALUE} saying what was expected
+     */
+    public T parse(String text) throws SQLException {
+        try {
+            return parser.apply(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(text, name, expected);
+        }
+    }
+
+    /** The value as it is spelled in a URL: {@code parse(format(v))} equals {@code v}. */
+    public String format(T value) {
+        if (value instanceof Duration) {
+            return formatDuration((Duration) value);
+        }
+        if (value instanceof PropertyChoice) {
+            return ((PropertyChoice) value).externalName();
+        }
+        if (value instanceof List) {
+            return ((List<?>) value).stream().map(String::valueOf).collect(Collectors.joining(","));
+        }
+        return String.valueOf(value);
+    }
+
+    private static String formatDuration(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 3_600_000 == 0 && millis > 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0 && millis > 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1000 == 0 && millis > 0) {
+            return millis / 1000 + "s";
+        }
+        return millis + "ms";
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public T defaultValue() {
+        return defaultValue;
+    }
+
+    /** What a valid value looks like, as the error message says it. */
+    public String expected() {
+        return expected;
+    }
+
+    /** The "values" cell of the README table. */
+    public String valuesText() {
+        return valuesText;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

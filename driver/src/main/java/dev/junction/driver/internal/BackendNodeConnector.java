@@ -1,0 +1,39 @@
+package dev.junction.driver.internal;
+
+import dev.junction.driver.JunctionErrorCode;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+
+/**
+ * Opens physical connections with the backend driver's own {@link Driver#connect}, one node URL at a time, with the
+ * pass-through properties (user, password, ssl...) of the logical connection.
+ */
+public final class BackendNodeConnector implements NodeConnector {
+    private final ConnectionSettings settings;
+    private final Driver driver;
+
+    public BackendNodeConnector(ConnectionSettings settings, Driver driver) {
+        this.settings = settings;
+        this.driver = driver;
+    }
+
+    @Override
+    public Connection open(HostAndPort node) throws SQLException {
+        String url = settings.backend().nodeUrl(node, settings.url().database());
+        Connection connection;
+        try {
+            connection = driver.connect(url, settings.backendProperties());
+        } catch (SQLException e) {
+            throw ExceptionFunnel.withNode(e, node);
+        } catch (RuntimeException e) {
+            throw JunctionErrorCode.NODE_UNREACHABLE.exception(e, node, e.toString());
+        }
+        if (connection == null) {
+            throw JunctionErrorCode.NODE_UNREACHABLE.exception(node, "the " + settings.backend().productName()
+                    + " driver did not accept the URL " + url);
+        }
+        return connection;
+    }
+}

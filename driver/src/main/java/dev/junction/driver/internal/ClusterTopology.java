@@ -1,0 +1,239 @@
+package dev.junction.driver.internal;
+
+import dev.junction.driver.JunctionErrorCode;
+import dev.junction.router.NodeId;
+import dev.junction.router.NodeState;
+import dev.junction.router.RoutingPolicy;
+import dev.junction.router.TopologySnapshot;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+/**
+ * The nodes of one cluster and their roles, shared by every connection to it in this JVM (one instance per
+ * backend, seed list and database). Roles are discovered by probing every seed at first use, in parallel, and
+ * again after a session reports evidence that they changed ({@link #invalidate}): a connection lost, or a
+ * "read-only" refusal from the node believed primary. A node that did not answer is probed again on the next use
+ * after {@link #DOWN_RETRY_NANOS}.
+ *
+ * <p>It also holds what every connection to the cluster shares: the {@link RoutingPolicy} (its load balancers count
+ * across connections) and the statement classifier (its cache and function-catalog answers).
+ *
+ * <p>This is the seam the topology monitor (design §4) replaces with periodic probes, positions and staleness.
+ * Until then a replica's staleness is unknown and {@link #snapshot()} reports it as zero: every replica that answers
+ * qualifies, whatever {@code maxReplicaLag} says.
+ */
+public final class ClusterTopology {
+    private static final ConcurrentMap<String, ClusterTopology> CLUSTERS = new ConcurrentHashMap<>();
+    private static final long DOWN_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long PROBE_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(15);
+
+    private final String name;
+    private final Dialect dialect;
+    private final List<Node> nodes;
+    private final ReentrantLock probeLock = new ReentrantLock();
+    private final RoutingPolicy policy = RoutingPolicy.create();
+    private volatile RouterStatementRouting routing;
+    private volatile boolean probed;
+    private volatile long probedAt;
+
+    ClusterTopology(String name, Dialect dialect, List<HostAndPort> seeds) {
+        this.name = name;
+        this.dialect = dialect;
+        this.nodes = seeds.stream().map(seed -> new Node(seed, NodeRole.DOWN)).collect(Collectors.toUnmodifiableList());
+    }
+
+    /** The routing policy every connection to this cluster shares. */
+    public RoutingPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * The classifier every connection to this cluster shares, created on first use with a function catalog that
+     * looks user functions up on the primary through {@code connector} (the credentials of the first connection).
+     */
+    public RouterStatementRouting routing(Backend backend, NodeConnector connector) {
+        RouterStatementRouting current = routing;
+        if (current == null) {
+            probeLock.lock();
+            try {
+                if (routing == null) {
+                    routing = RouterStatementRouting.create(backend, new JdbcFunctionCatalog(this, connector, backend));
+                }
+                current = routing;
+            } finally {
+                probeLock.unlock();
+            }
+        }
+        return current;
+    }
+
+    /**
+     * The nodes as the routing policy sees them, taken now. A node that failed its probe is down; the others have
+     * staleness zero until the monitor measures it.
+     */
+    public TopologySnapshot snapshot() {
+        List<NodeState> states = new ArrayList<>(nodes.size());
+        for (Node node : nodes) {
+            switch (node.role()) {
+                case PRIMARY:
+                    states.add(NodeState.primary(node.id()));
+                    break;
+                case REPLICA:
+                    states.add(NodeState.replica(node.id(), Duration.ZERO));
+                    break;
+                default:
+                    states.add(NodeState.of(node.id(), dev.junction.router.NodeRole.UNKNOWN, false, null, null, 0));
+                    break;
+            }
+        }
+        return TopologySnapshot.of(states, Instant.now());
+    }
+
+    /** The node the router calls {@code id}. */
+    public Node node(NodeId id) {
+        for (Node node : nodes) {
+            if (node.id().equals(id)) {
+                return node;
+            }
+        }
+        throw new IllegalArgumentException(id + " is not a node of " + name);
+    }
+
+    /** Marks {@code node} down after a session failed to reach it; it is probed again on a later use. */
+    void markDown(Node node, String reason) {
+        node.role(NodeRole.DOWN, CredentialMask.url(reason));
+    }
+
+    /** The shared topology of the cluster {@code settings} name. */
+    public static ClusterTopology of(ConnectionSettings settings) {
+        return CLUSTERS.computeIfAbsent(settings.clusterKey(),
+                key -> new ClusterTopology(key, settings.backend().dialect(), settings.url().hosts()));
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    /** Probes every node if that has not happened yet, or was invalidated, or a down node is due for a retry. */
+    public void ensureProbed(NodeConnector connector) throws SQLException {
+        if (probed && !downRetryDue()) {
+            return;
+        }
+        probeLock.lock();
+        try {
+            if (!probed || downRetryDue()) {
+                probe(connector);
+            }
+        } finally {
+            probeLock.unlock();
+        }
+        if (nodes.stream().allMatch(n -> n.role() == NodeRole.DOWN)) {
+            throw noNodeReachable();
+        }
+    }
+
+    /**
+     * Every node failed its probe. When they all failed with the same non-connection SQLState (a wrong password is
+     * {@code 28P01} everywhere, a missing database {@code 3D000}), that state is the one to report.
+     */
+    private SQLException noNodeReachable() {
+        String reasons = nodes.stream().map(n -> n.address() + " (" + n.lastError() + ")").collect(Collectors.joining(", "));
+        Exception first = nodes.get(0).lastException();
+        String state = JunctionErrorCode.NO_NODE_REACHABLE.sqlState();
+        if (first instanceof SQLException && ((SQLException) first).getSQLState() != null) {
+            String candidate = ((SQLException) first).getSQLState();
+            boolean agreed = nodes.stream().allMatch(n -> n.lastException() instanceof SQLException
+                    && candidate.equals(((SQLException) n.lastException()).getSQLState()));
+            if (agreed && !candidate.startsWith("08")) {
+                state = candidate;
+            }
+        }
+        return JunctionErrorCode.NO_NODE_REACHABLE.exceptionWithState(state, first, name, reasons);
+    }
+
+    private boolean downRetryDue() {
+        return System.nanoTime() - probedAt > DOWN_RETRY_NANOS && nodes.stream().anyMatch(n -> n.role() == NodeRole.DOWN);
+    }
+
+    /** Marks the roles as unknown: the next use probes again. */
+    public void invalidate() {
+        probed = false;
+    }
+
+    private void probe(NodeConnector connector) {
+        List<Thread> probes = new ArrayList<>();
+        for (Node node : nodes) {
+            Thread probe = new Thread(() -> probeOne(node, connector), "junction-probe-" + node.address());
+            probe.setDaemon(true);
+            probe.start();
+            probes.add(probe);
+        }
+        long deadline = System.currentTimeMillis() + PROBE_WAIT_MILLIS;
+        for (int i = 0; i < probes.size(); i++) {
+            try {
+                probes.get(i).join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (probes.get(i).isAlive()) {
+                nodes.get(i).role(NodeRole.DOWN, "no answer to the role probe within " + PROBE_WAIT_MILLIS + " ms");
+            }
+        }
+        probedAt = System.nanoTime();
+        probed = true;
+    }
+
+    private void probeOne(Node node, NodeConnector connector) {
+        try (Connection connection = connector.open(node.address())) {
+            node.role(dialect.probeRole(connection), null);
+        } catch (SQLException | RuntimeException e) {
+            node.role(NodeRole.DOWN, CredentialMask.url(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /**
+     * The one node that reports itself primary.
+     *
+     * @throws SQLException {@link JunctionErrorCode#NO_PRIMARY} or {@link JunctionErrorCode#SEVERAL_PRIMARIES}
+     */
+    public Node primary() throws SQLException {
+        List<Node> primaries = nodes.stream().filter(n -> n.role() == NodeRole.PRIMARY).collect(Collectors.toList());
+        if (primaries.size() == 1) {
+            return primaries.get(0);
+        }
+        if (primaries.isEmpty()) {
+            throw JunctionErrorCode.NO_PRIMARY.exception(name, describe());
+        }
+        throw JunctionErrorCode.SEVERAL_PRIMARIES.exception(name, describe());
+    }
+
+    /** The replicas that answered their last probe. */
+    public List<Node> replicas() {
+        return nodes.stream().filter(n -> n.role() == NodeRole.REPLICA).collect(Collectors.toList());
+    }
+
+    /** {@code a:5432 primary, b:5432 replica, c:5432 down}. */
+    public String describe() {
+        return nodes.stream().map(Node::toString).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterTopology[" + describe() + "]";
+    }
+}

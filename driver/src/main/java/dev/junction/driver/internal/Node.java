@@ -1,0 +1,60 @@
+package dev.junction.driver.internal;
+
+import dev.junction.router.NodeId;
+
+/**
+ * One server of a cluster as the driver sees it: its address and its role at the last probe. Shared by every
+ * connection to the cluster; the role is volatile because probes update it while sessions read it.
+ */
+public final class Node {
+    private final HostAndPort address;
+    private final NodeId id;
+    private volatile NodeRole role;
+    private volatile String lastError;
+    private volatile Exception lastException;
+
+    Node(HostAndPort address, NodeRole role) {
+        this.address = address;
+        this.id = NodeId.of(address.host(), address.port());
+        this.role = role;
+    }
+
+    /** The router's name for this node. */
+    public NodeId id() {
+        return id;
+    }
+
+    public HostAndPort address() {
+        return address;
+    }
+
+    public NodeRole role() {
+        return role;
+    }
+
+    void role(NodeRole role, String error) {
+        role(role, error, null);
+    }
+
+    void role(NodeRole role, String error, Exception exception) {
+        this.role = role;
+        this.lastError = error;
+        this.lastException = exception;
+    }
+
+    /** The exception of the last failed probe, or null. */
+    Exception lastException() {
+        return lastException;
+    }
+
+    /** Why the last probe failed, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** {@code pg1:5432 primary}: what messages and {@code toString()} of wrappers print. */
+    @Override
+    public String toString() {
+        return address + " " + role.label();
+    }
+}

@@ -1,0 +1,953 @@
+package dev.junction.driver.internal;
+
+import dev.junction.driver.JunctionConnection;
+import dev.junction.driver.JunctionErrorCode;
+import dev.junction.driver.JunctionProperties;
+import dev.junction.driver.JunctionProperty;
+import dev.junction.router.Classification;
+import dev.junction.router.ReplicaRequirement;
+import dev.junction.router.RouteDecision;
+import dev.junction.router.RoutingOptions;
+import dev.junction.router.RoutingRequest;
+import dev.junction.router.StatementKind;
+
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * A logical connection: what the application holds. It owns one physical connection per node it has used
+ * (opened on first need, kept until close) and decides, for every execution, which node runs it (design §2):
+ *
+ * <p>The decision is the router's {@code RoutingPolicy}, given the statement's classification, the session and a
+ * topology snapshot; the driver adds what only it knows (the node of the open transaction, of a pin):
+ *
+ * <ol>
+ *   <li>a transaction in progress keeps its node;</li>
+ *   <li>a pinned session (temporary table, session lock, LISTEN, named PREPARE...) stays on the node that holds the
+ *       state; SERIALIZABLE on PostgreSQL pins to the primary;</li>
+ *   <li>with auto-commit off, a transaction starts on the primary, or on one replica when read-only;</li>
+ *   <li>a statement that pins, writes, or is not understood goes to the primary; a hint can send a read to the
+ *       primary, never a write to a replica;</li>
+ *   <li>a plain read in auto-commit goes to a replica chosen by {@code loadBalance}, else the primary.</li>
+ * </ol>
+ *
+ * <p>Before a physical connection runs anything it is brought to the session's state ({@link NodeSession#sync}).
+ * Session statements ({@code SET}, {@code USE}, {@code RESET}) run on one node and are logged for replay on the
+ * others. Like any JDBC connection it is meant for one thread at a time; only {@link #abort} and
+ * {@code Statement.cancel} may come from another.
+ */
+public final class RoutingConnection implements JunctionConnection {
+    private final ConnectionSettings settings;
+    private final ClusterTopology topology;
+    private final NodeConnector connector;
+    private static final Classification PLAIN_READ = Classification.builder(StatementKind.READ).build();
+
+    private final StatementRouting routing;
+    private final RoutingOptions options;
+    private final SessionState state = new SessionState();
+    private final Map<Node, NodeSession> sessions = new LinkedHashMap<>();
+    /** Why the session is pinned, with how many times (session advisory locks nest and are released one by one). */
+    private final Map<String, Integer> pinReasons = new LinkedHashMap<>();
+    private final Properties clientInfo = new Properties();
+    private NodeSession current;
+    private NodeSession transactionSession;
+    private boolean sqlTransaction;
+    private Node pinnedNode;
+    private int networkTimeout;
+    private volatile boolean closed;
+
+    public RoutingConnection(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector,
+                             StatementRouting routing) {
+        this.settings = settings;
+        this.topology = topology;
+        this.connector = connector;
+        this.routing = routing;
+        this.options = routingOptions(settings.properties());
+    }
+
+    // ---- routing: what every statement wrapper calls ----
+
+    StatementInfo classify(String sql) {
+        return routing.classify(sql);
+    }
+
+    /**
+     * The physical connection that runs {@code info} now, synced to the session state.
+     *
+     * @param forcePrimary batches and calls: they may write whatever their text says
+     */
+    NodeSession sessionFor(StatementInfo info, boolean forcePrimary) throws SQLException {
+        checkOpen();
+        topology.ensureProbed(connector);
+        Node target = chooseNode(info, forcePrimary);
+        NodeSession session;
+        try {
+            session = open(target);
+        } catch (SQLException e) {
+            if (!info.isRead() || !state.autoCommit() || transactionSession != null || pinnedNode != null
+                    || !Dialect.isConnectionLoss(e) || target.role() != NodeRole.REPLICA) {
+                throw e;
+            }
+            // An auto-commit read whose replica vanished since the last probe: one retry elsewhere (design §7).
+            topology.markDown(target, e.getMessage());
+            session = open(chooseNode(info, forcePrimary));
+        }
+        try {
+            session.sync(state, session == transactionSession);
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+        if (!state.autoCommit() && transactionSession == null) {
+            transactionSession = session;
+        }
+        current = session;
+        return session;
+    }
+
+    /**
+     * Design §2 for one execution. The driver keeps what only it knows — the node a transaction or a pin already
+     * holds, and that batches, calls and updatable result sets need the primary — and asks the router's policy the
+     * rest.
+     */
+    private Node chooseNode(StatementInfo info, boolean forcePrimary) throws SQLException {
+        if (transactionSession != null) {
+            return transactionSession.node();
+        }
+        if (pinnedNode != null) {
+            return pinnedNode;
+        }
+        if (forcePrimary || info.pinReason() != null) {
+            return topology.primary();
+        }
+        Classification statement = info.classification();
+        if (info.kind() == StatementInfo.Kind.SESSION && info.pinReason() == null && state.autoCommit()) {
+            // A SET in auto-commit changes no data: it runs where the session already is, or where its next read
+            // would go. With auto-commit off it opens the transaction, so the policy's transaction rule decides.
+            if (current != null && !current.isClosed()) {
+                return current.node();
+            }
+            statement = PLAIN_READ;
+        }
+        RouteDecision decision = topology.policy().route(new RoutingRequest(statement, routingSession(),
+                topology.snapshot(), options, ReplicaRequirement.NONE));
+        switch (decision.target()) {
+            case REPLICA:
+                return topology.node(decision.node());
+            case NO_REPLICA:
+                if (decision.fallback() == dev.junction.router.StaleReadFallback.FAIL) {
+                    throw JunctionErrorCode.NO_FRESH_REPLICA.exception(settings.clusterKey(),
+                            JunctionProperty.MAX_REPLICA_LAG.format(settings.properties().get(JunctionProperty.MAX_REPLICA_LAG)));
+                }
+                // staleReadFallback=wait has nothing to wait for until the monitor measures replay positions
+                return topology.primary();
+            default:
+                return topology.primary();
+        }
+    }
+
+    /** The session as the routing policy sees it when no transaction holds a node yet. */
+    private dev.junction.router.SessionState routingSession() {
+        return dev.junction.router.SessionState.builder()
+                .autoCommit(state.autoCommit())
+                .readOnly(state.readOnly())
+                .serializableOnPostgres(state.isSerializable() && topology.dialect().pinsOnSerializable())
+                .build();
+    }
+
+    /** Router options from the Junction properties; the enums share their spelling. */
+    static RoutingOptions routingOptions(JunctionProperties properties) {
+        return RoutingOptions.DEFAULTS
+                .withMaxReplicaLag(properties.get(JunctionProperty.MAX_REPLICA_LAG))
+                .withReadConsistency(dev.junction.router.ReadConsistency.fromPropertyValue(
+                        properties.get(JunctionProperty.READ_CONSISTENCY).externalName()))
+                .withStaleReadFallback(dev.junction.router.StaleReadFallback.fromPropertyValue(
+                        properties.get(JunctionProperty.STALE_READ_FALLBACK).externalName()))
+                .withLoadBalance(dev.junction.router.LoadBalance.fromPropertyValue(
+                        properties.get(JunctionProperty.LOAD_BALANCE).externalName()));
+    }
+
+    private NodeSession open(Node node) throws SQLException {
+        NodeSession session = sessions.get(node);
+        if (session != null && !session.isClosed()) {
+            return session;
+        }
+        session = new NodeSession(node, connector.open(node.address()));
+        sessions.put(node, session);
+        return session;
+    }
+
+    /**
+     * Bookkeeping after {@code sql} ran successfully on {@code session}.
+     *
+     * @param replay for a session statement, how to run it again on another physical connection
+     */
+    void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
+        switch (info.kind()) {
+            case SESSION:
+                long sequence = state.record(info.sessionKey(), sql, replay);
+                session.applied(sequence);
+                if (StatementInfo.RESET_ALL.equals(info.sessionKey()) && sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("discard")) {
+                    // DISCARD ALL drops temporary tables and releases session locks: nothing holds the session any more.
+                    pinnedNode = null;
+                    pinReasons.clear();
+                }
+                break;
+            case BEGIN:
+                if (state.autoCommit()) {
+                    sqlTransaction = true;
+                    transactionSession = session;
+                }
+                break;
+            case END:
+                sqlTransaction = false;
+                transactionSession = null;
+                break;
+            default:
+                break;
+        }
+        if (info.pinReason() != null) {
+            pin(session, info.pinReason());
+        }
+        releaseAdvisoryLocks(info);
+        if (sqlTransaction && transactionSession == null) {
+            transactionSession = session;
+        }
+    }
+
+    /** Pins the session to {@code session}'s node, for state Junction cannot replay elsewhere. */
+    void pin(NodeSession session, String reason) {
+        if (session != null) {
+            pinnedNode = session.node();
+            pinReasons.merge(reason, 1, Integer::sum);
+        }
+    }
+
+    /**
+     * A session advisory lock pins until it is released: {@code pg_advisory_unlock}/{@code RELEASE_LOCK} release one,
+     * {@code pg_advisory_unlock_all}/{@code RELEASE_ALL_LOCKS} all. Migration tools (Flyway, Liquibase) lock and
+     * unlock on pooled connections, which would otherwise stay on the primary for the rest of their lives. A failed
+     * {@code pg_try_advisory_lock} still counts as a lock: the pin then outlasts the lock, which is safe.
+     */
+    private void releaseAdvisoryLocks(StatementInfo info) {
+        String lock = RouterStatementRouting.describe(dev.junction.router.PinReason.ADVISORY_LOCK);
+        if (!pinReasons.containsKey(lock)) {
+            return;
+        }
+        for (String function : info.classification().sideEffectFunctions()) {
+            String name = function.substring(function.lastIndexOf('.') + 1);
+            if (name.equals("pg_advisory_unlock_all") || name.equals("release_all_locks")) {
+                pinReasons.remove(lock);
+            } else if (name.startsWith("pg_advisory_unlock") || name.equals("release_lock")) {
+                pinReasons.computeIfPresent(lock, (reason, count) -> count > 1 ? count - 1 : null);
+            }
+        }
+        if (pinReasons.isEmpty()) {
+            pinnedNode = null;
+        }
+    }
+
+    /**
+     * The funnel for errors from a physical connection: names the node, and reacts to what the error says about
+     * the topology (a lost connection, a primary that turned read-only).
+     */
+    SQLException failed(SQLException e, NodeSession session) {
+        if (session == null) {
+            return e;
+        }
+        if (Dialect.isConnectionLoss(e)) {
+            topology.invalidate();
+            session.close();
+            sessions.remove(session.node(), session);
+            if (transactionSession == session) {
+                transactionSession = null;
+                sqlTransaction = false;
+            }
+            if (pinnedNode == session.node()) {
+                // what pinned the session died with the connection
+                pinnedNode = null;
+                pinReasons.clear();
+            }
+        } else if (topology.dialect().isReadOnlyRefusal(e) && session.node().role() == NodeRole.PRIMARY) {
+            topology.invalidate();
+        }
+        return ExceptionFunnel.withNode(e, session.node());
+    }
+
+    /** The session for connection-level operations that need some node: the transaction's, else the primary. */
+    private NodeSession anchorSession() throws SQLException {
+        checkOpen();
+        if (transactionSession != null) {
+            return transactionSession;
+        }
+        topology.ensureProbed(connector);
+        NodeSession session = open(pinnedNode != null ? pinnedNode : topology.primary());
+        try {
+            session.sync(state, session == transactionSession);
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+        return session;
+    }
+
+    /** The most recently used session, else the anchor. */
+    private NodeSession currentOrAnchor() throws SQLException {
+        return current != null && !current.isClosed() ? current : anchorSession();
+    }
+
+    void checkOpen() throws SQLException {
+        if (closed) {
+            throw JunctionErrorCode.CONNECTION_CLOSED.exception();
+        }
+    }
+
+    ConnectionSettings settings() {
+        return settings;
+    }
+
+    // ---- transactions ----
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        checkOpen();
+        if (autoCommit && !state.autoCommit() && transactionSession != null) {
+            commit();
+        }
+        state.autoCommit(autoCommit);
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        checkOpen();
+        return state.autoCommit();
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        checkOpen();
+        NodeSession session = transactionSession;
+        if (session == null) {
+            return;
+        }
+        try {
+            session.physical().commit();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        } finally {
+            endTransaction();
+        }
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        checkOpen();
+        NodeSession session = transactionSession;
+        if (session == null) {
+            return;
+        }
+        try {
+            session.physical().rollback();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        } finally {
+            endTransaction();
+        }
+    }
+
+    private void endTransaction() {
+        transactionSession = null;
+        sqlTransaction = false;
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        NodeSession session = sessionFor(routing.classify("SAVEPOINT junction"), false);
+        try {
+            return session.physical().setSavepoint();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        NodeSession session = sessionFor(routing.classify("SAVEPOINT junction"), false);
+        try {
+            return session.physical().setSavepoint(name);
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        NodeSession session = anchorSession();
+        try {
+            session.physical().rollback(savepoint);
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        NodeSession session = anchorSession();
+        try {
+            session.physical().releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    // ---- session state: recorded, applied lazily to each physical connection ----
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        checkOpen();
+        state.readOnly(readOnly);
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        checkOpen();
+        return state.readOnly();
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        checkOpen();
+        if (transactionSession != null) {
+            // Inside a transaction the backend decides whether this is allowed: let it say so now.
+            try {
+                transactionSession.physical().setTransactionIsolation(level);
+            } catch (SQLException e) {
+                throw failed(e, transactionSession);
+            }
+        }
+        state.isolation(level);
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        if (state.isolation() != null) {
+            return state.isolation();
+        }
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().getTransactionIsolation();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        checkOpen();
+        // PgJDBC's setSchema is SET search_path: one key, so that the later of the two wins on replay.
+        String key = settings.backend() == Backend.POSTGRESQL ? "search_path" : "schema";
+        recordAndApply(key, "setSchema", physical -> physical.setSchema(schema));
+    }
+
+    @Override
+    public String getSchema() throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().getSchema();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        checkOpen();
+        // Connector/J's setCatalog is USE: the same key as a USE statement.
+        recordAndApply("catalog", "setCatalog", physical -> physical.setCatalog(catalog));
+    }
+
+    @Override
+    public String getCatalog() throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().getCatalog();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        checkOpen();
+        networkTimeout = milliseconds;
+        recordAndApply(SessionState.CLIENT_SIDE + "networkTimeout", "setNetworkTimeout", physical -> physical.setNetworkTimeout(executor, milliseconds));
+    }
+
+    @Override
+    public int getNetworkTimeout() throws SQLException {
+        checkOpen();
+        return networkTimeout;
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException(JunctionErrorCode.CONNECTION_CLOSED.message(), "08003",
+                    JunctionErrorCode.CONNECTION_CLOSED.vendorCode(), Map.of(), null);
+        }
+        if (value == null) {
+            clientInfo.remove(name);
+        } else {
+            clientInfo.setProperty(name, value);
+        }
+        try {
+            recordAndApply("clientInfo:" + name, "setClientInfo(" + name + ")", physical -> physical.setClientInfo(name, value));
+        } catch (SQLClientInfoException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
+        }
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        clientInfo.clear();
+        state.removeKeysStartingWith("clientInfo:");
+        Properties copy = new Properties();
+        copy.putAll(properties);
+        clientInfo.putAll(copy);
+        try {
+            checkOpen();
+            recordAndApply("clientInfo:*", "setClientInfo(Properties)", physical -> physical.setClientInfo(copy));
+        } catch (SQLClientInfoException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
+        }
+    }
+
+    @Override
+    public String getClientInfo(String name) throws SQLException {
+        checkOpen();
+        return clientInfo.getProperty(name);
+    }
+
+    @Override
+    public Properties getClientInfo() throws SQLException {
+        checkOpen();
+        Properties copy = new Properties();
+        copy.putAll(clientInfo);
+        return copy;
+    }
+
+    @Override
+    public void setHoldability(int holdability) throws SQLException {
+        checkOpen();
+        recordAndApply(SessionState.CLIENT_SIDE + "holdability", "setHoldability", physical -> physical.setHoldability(holdability));
+    }
+
+    @Override
+    public int getHoldability() throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().getHoldability();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        checkOpen();
+        Map<String, Class<?>> copy = Map.copyOf(map);
+        recordAndApply(SessionState.CLIENT_SIDE + "typeMap", "setTypeMap", physical -> physical.setTypeMap(copy));
+    }
+
+    @Override
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().getTypeMap();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    /**
+     * Logs a change for replay and applies it at once to the physical connections already open, so that an invalid
+     * value fails here, where the application made it, as it would on a plain connection.
+     */
+    private void recordAndApply(String key, String description, SessionChange.Action action) throws SQLException {
+        long sequence = state.record(key, description, action);
+        for (NodeSession session : new ArrayList<>(sessions.values())) {
+            if (session.isClosed()) {
+                continue;
+            }
+            try {
+                session.sync(state, session == transactionSession);
+            } catch (SQLException e) {
+                throw failed(e, session);
+            }
+            session.applied(sequence);
+        }
+    }
+
+    // ---- statements ----
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        return createStatement(java.sql.ResultSet.TYPE_FORWARD_ONLY, java.sql.ResultSet.CONCUR_READ_ONLY);
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        checkOpen();
+        return WrapperFactory.statement(this, resultSetConcurrency, physical -> physical.createStatement(resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+        checkOpen();
+        return WrapperFactory.statement(this, resultSetConcurrency,
+                physical -> physical.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        checkOpen();
+        return WrapperFactory.preparedStatement(this, sql, java.sql.ResultSet.CONCUR_READ_ONLY, physical -> physical.prepareStatement(sql));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        checkOpen();
+        return WrapperFactory.preparedStatement(this, sql, resultSetConcurrency,
+                physical -> physical.prepareStatement(sql, resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        checkOpen();
+        return WrapperFactory.preparedStatement(this, sql, resultSetConcurrency,
+                physical -> physical.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        checkOpen();
+        return WrapperFactory.preparedStatement(this, sql, java.sql.ResultSet.CONCUR_READ_ONLY, physical -> physical.prepareStatement(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        checkOpen();
+        int[] copy = columnIndexes.clone();
+        return WrapperFactory.preparedStatement(this, sql, java.sql.ResultSet.CONCUR_READ_ONLY, physical -> physical.prepareStatement(sql, copy));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        checkOpen();
+        String[] copy = columnNames.clone();
+        return WrapperFactory.preparedStatement(this, sql, java.sql.ResultSet.CONCUR_READ_ONLY, physical -> physical.prepareStatement(sql, copy));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        checkOpen();
+        return WrapperFactory.callableStatement(this, sql, physical -> physical.prepareCall(sql));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        checkOpen();
+        return WrapperFactory.callableStatement(this, sql, physical -> physical.prepareCall(sql, resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        checkOpen();
+        return WrapperFactory.callableStatement(this, sql,
+                physical -> physical.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        NodeSession session = anchorSession();
+        try {
+            return WrapperFactory.metaData(this, session.physical().getMetaData(), session);
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public String nativeSQL(String sql) throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().nativeSQL(sql);
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    // ---- values created by a node: they carry no route back to a physical connection ----
+
+    @Override
+    public Clob createClob() throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().createClob();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public Blob createBlob() throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().createBlob();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public NClob createNClob() throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().createNClob();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public SQLXML createSQLXML() throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().createSQLXML();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().createArrayOf(typeName, elements);
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return session.physical().createStruct(typeName, attributes);
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    // ---- warnings, validity, lifecycle ----
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        NodeSession session = current;
+        if (session == null || session.isClosed()) {
+            return null;
+        }
+        try {
+            return session.physical().getWarnings();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        for (NodeSession session : sessions.values()) {
+            if (!session.isClosed()) {
+                try {
+                    session.physical().clearWarnings();
+                } catch (SQLException e) {
+                    throw failed(e, session);
+                }
+            }
+        }
+    }
+
+    /**
+     * True when every open physical connection is valid; with none open yet, when some node answers. A pool calls
+     * this often, so it opens no connection when one is open.
+     */
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        if (timeout < 0) {
+            throw new SQLException("timeout must not be negative, was " + timeout, "22023");
+        }
+        if (closed) {
+            return false;
+        }
+        boolean any = false;
+        for (NodeSession session : new ArrayList<>(sessions.values())) {
+            if (session.isClosed()) {
+                continue;
+            }
+            if (!session.physical().isValid(timeout)) {
+                failed(new SQLException("not valid", "08006"), session);
+                return false;
+            }
+            any = true;
+        }
+        if (!any) {
+            try {
+                topology.ensureProbed(connector);
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (NodeSession session : sessions.values()) {
+            session.close();
+        }
+        sessions.clear();
+        current = null;
+        transactionSession = null;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        if (executor == null) {
+            throw new SQLException("abort needs an executor", "22023");
+        }
+        closed = true;
+        for (NodeSession session : new ArrayList<>(sessions.values())) {
+            try {
+                session.physical().abort(executor);
+            } catch (SQLException e) {
+                session.close();
+            }
+        }
+    }
+
+    // ---- JunctionConnection ----
+
+    @Override
+    public String topology() {
+        return topology.describe();
+    }
+
+    @Override
+    public String lastNode() {
+        NodeSession session = current;
+        return session == null ? null : session.node().toString();
+    }
+
+    @Override
+    public Set<String> pins() {
+        Set<String> pins = new LinkedHashSet<>(pinReasons.keySet());
+        if (state.isSerializable() && topology.dialect().pinsOnSerializable()) {
+            pins.add("SERIALIZABLE isolation");
+        }
+        return Collections.unmodifiableSet(pins);
+    }
+
+    /** The physical connections open now, for tests and status output. */
+    List<NodeSession> openSessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    /** The session's state, for tests. */
+    SessionState state() {
+        return state;
+    }
+
+    // ---- wrapper ----
+
+    /**
+     * Unwraps to Junction's own interfaces, or else to the primary's physical connection (PgJDBC's
+     * {@code PGConnection} for COPY, for example). What the application then does on that connection bypasses
+     * Junction's tracking, so the session is pinned to that node from then on.
+     */
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        NodeSession session = anchorSession();
+        Connection physical = session.physical();
+        if (iface.isInstance(physical) || physical.isWrapperFor(iface)) {
+            pinnedNode = session.node();
+            pinReasons.merge("unwrapped " + iface.getSimpleName(), 1, Integer::sum);
+            return iface.isInstance(physical) ? iface.cast(physical) : physical.unwrap(iface);
+        }
+        throw JunctionErrorCode.NOT_A_WRAPPER.exception(this, iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return true;
+        }
+        Connection physical = anchorSession().physical();
+        return iface.isInstance(physical) || physical.isWrapperFor(iface);
+    }
+
+    /** {@code JunctionConnection@1a2b [primary pg1:5432, replica pg2:5432]}: the nodes it has open, no credentials. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("JunctionConnection@").append(Integer.toHexString(hashCode())).append(" [");
+        String separator = "";
+        for (NodeSession session : sessions.values()) {
+            text.append(separator).append(session.node().role().label()).append(' ').append(session.node().address());
+            separator = ", ";
+        }
+        if (separator.isEmpty()) {
+            text.append(settings.url());
+        }
+        return text.append(closed ? "] closed" : "]").toString();
+    }
+}

@@ -1,0 +1,10 @@
+package dev.junction.driver.internal;
+
+/**
+ * Classifies SQL text for routing. The seam between the driver and the SQL classifier: the driver asks only
+ * this, so the classifier behind it can change without touching the wrappers.
+ */
+public interface StatementRouting {
+    /** Classifies one SQL text as the application sent it. Must not throw: what it cannot tell is a write. */
+    StatementInfo classify(String sql);
+}

@@ -1,0 +1,268 @@
+package dev.junction.it.driver;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.junction.cluster.MariaDbCluster;
+import dev.junction.cluster.MariaDbNode;
+import dev.junction.driver.JunctionConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Junction over a real MariaDB primary and a read-only GTID replica, through Connector/J, as the application
+ * account that {@code read_only} applies to. Routing is proved by {@code @@port} in the statements. The replica is
+ * listed first in the URL.
+ */
+class MariaDbRoutingIT {
+    private static MariaDbCluster cluster;
+    private static String url;
+    private static int primaryPort;
+    private static int replicaPort;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = MariaDbCluster.primaryReplica().start();
+        MariaDbNode replica = cluster.replicas().get(0);
+        url = "jdbc:junction:mariadb://" + replica.address() + "," + cluster.primary().address() + "/" + MariaDbNode.DATABASE
+                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+        primaryPort = cluster.primary().port();
+        replicaPort = replica.port();
+        cluster.primary().execute("CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40), port INT)",
+                "CREATE SEQUENCE counter", "CREATE DATABASE other", "CREATE TABLE other.things (name VARCHAR(20))", "INSERT INTO other.things VALUES ('in other')",
+                "GRANT ALL ON other.* TO '" + MariaDbNode.APPLICATION_USER + "'@'%'");
+        cluster.awaitReplication();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", MariaDbNode.APPLICATION_USER);
+        properties.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
+        return DriverManager.getConnection(url, properties);
+    }
+
+    private static int port(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            assertThat(rows.next()).as(sql).isTrue();
+            return rows.getInt(1);
+        }
+    }
+
+    @Test
+    void autocommitReadsLandOnTheReplica() throws SQLException {
+        try (Connection connection = connect()) {
+            assertThat(port(connection, "SELECT @@port")).isEqualTo(replicaPort);
+            assertThat(port(connection, "SELECT @@port, COUNT(*) FROM items")).isEqualTo(replicaPort);
+            assertThat(connection.unwrap(JunctionConnection.class).topology())
+                    .contains(cluster.primary().address() + " primary").contains(cluster.replicas().get(0).address() + " replica");
+        }
+    }
+
+    @Test
+    void writesDdlLockingReadsAndSideEffectFunctionsLandOnThePrimary() throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO items (note, port) VALUES ('write', @@port)");
+            statement.execute("CREATE TABLE ddl_proof AS SELECT @@port AS port");
+            assertThat(port(connection, "SELECT @@port FROM items FOR UPDATE")).isEqualTo(primaryPort);
+            assertThat(port(connection, "SELECT @@port FROM items LOCK IN SHARE MODE")).isEqualTo(primaryPort);
+            assertThat(port(connection, "SELECT @@port + 0 * LAST_INSERT_ID()")).isEqualTo(primaryPort);
+            assertThat(port(connection, "SELECT @@port + 0 * NEXT VALUE FOR counter")).isEqualTo(primaryPort);
+        }
+        assertThat(cluster.primary().queryString("SELECT port FROM items WHERE note = 'write'")).isEqualTo(Integer.toString(primaryPort));
+        assertThat(cluster.primary().queryString("SELECT port FROM ddl_proof")).isEqualTo(Integer.toString(primaryPort));
+    }
+
+    @Test
+    void aReadWriteTransactionRunsEveryStatementOnThePrimary() throws SQLException {
+        try (Connection connection = connect()) {
+            connection.setAutoCommit(false);
+            List<Integer> ports = new ArrayList<>();
+            ports.add(port(connection, "SELECT @@port"));
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO items (note, port) VALUES ('in transaction', @@port)");
+            }
+            ports.add(port(connection, "SELECT @@port FROM items WHERE note = 'in transaction'"));
+            connection.commit();
+            assertThat(ports).containsOnly(primaryPort);
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionRunsOnTheReplica() throws SQLException {
+        try (Connection connection = connect()) {
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false);
+            assertThat(port(connection, "SELECT @@port")).isEqualTo(replicaPort);
+            assertThat(port(connection, "SELECT @@port")).isEqualTo(replicaPort);
+            connection.commit();
+        }
+    }
+
+    @Test
+    void setStatementsAndUseAreVisibleOnWhicheverNodeServesTheNextStatement() throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SET @tag = 'tagged'");
+            statement.execute("SET SESSION time_zone = '+05:00'");
+            // Connector/J's setCatalog does not change DATABASE() on MariaDB even on a plain connection; USE does.
+            statement.execute("USE other");
+            try (ResultSet rows = statement.executeQuery("SELECT @tag, @@session.time_zone, DATABASE(), (SELECT name FROM things), @@port")) {
+                rows.next();
+                assertThat(rows.getString(1)).isEqualTo("tagged");
+                assertThat(rows.getString(2)).isEqualTo("+05:00");
+                assertThat(rows.getString(3)).isEqualTo("other");
+                assertThat(rows.getString(4)).isEqualTo("in other");
+                assertThat(rows.getInt(5)).isEqualTo(replicaPort);
+            }
+            connection.setAutoCommit(false);
+            try (ResultSet rows = statement.executeQuery("SELECT @tag, @@session.time_zone, DATABASE(), @@port")) {
+                rows.next();
+                assertThat(rows.getString(1)).isEqualTo("tagged");
+                assertThat(rows.getString(2)).isEqualTo("+05:00");
+                assertThat(rows.getString(3)).isEqualTo("other");
+                assertThat(rows.getInt(4)).isEqualTo(primaryPort);
+            }
+            connection.commit();
+        }
+    }
+
+    @Test
+    void aTemporaryTablePinsTheSessionToThePrimary() throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TEMPORARY TABLE scratch (x INT)");
+            statement.executeUpdate("INSERT INTO scratch VALUES (1)");
+            assertThat(port(connection, "SELECT @@port FROM scratch")).isEqualTo(primaryPort);
+            assertThat(port(connection, "SELECT @@port")).isEqualTo(primaryPort);
+        }
+    }
+
+    @Test
+    void aWriteIsReadBackFromTheReplicaOnceItHasAppliedIt() throws SQLException {
+        try (Connection connection = connect()) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO items (note) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+                insert.setString(1, "replicated");
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getLong(1)).isPositive();
+                }
+            }
+            // No monitor yet: wait until the replica's GTID position covers the primary's, read from the servers.
+            cluster.awaitReplication();
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*), @@port FROM items WHERE note = ?")) {
+                select.setString(1, "replicated");
+                try (ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    assertThat(rows.getInt(1)).isEqualTo(1);
+                    assertThat(rows.getInt(2)).isEqualTo(replicaPort);
+                }
+            }
+        }
+    }
+
+    @Test
+    void backendErrorsKeepStateAndVendorCodeAndNameTheNode() throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM no_such_table"))
+                    .hasMessageContaining("[node " + cluster.replicas().get(0).address() + " replica]")
+                    .satisfies(e -> {
+                        assertThat(((SQLException) e).getSQLState()).isEqualTo("42S02");
+                        assertThat(((SQLException) e).getErrorCode()).isEqualTo(1146);
+                    });
+        }
+    }
+
+    @Test
+    void throughHikariReadOnlyTransactionsUseTheReplicaAndReadWriteOnesThePrimary() throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setDriverClassName("dev.junction.driver.JunctionDriver");
+        config.setUsername(MariaDbNode.APPLICATION_USER);
+        config.setPassword(MariaDbNode.APPLICATION_PASSWORD);
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            for (int round = 0; round < 2; round++) {
+                try (Connection connection = pool.getConnection()) {
+                    connection.setReadOnly(true);
+                    connection.setAutoCommit(false);
+                    assertThat(port(connection, "SELECT @@port")).isEqualTo(replicaPort);
+                    connection.commit();
+                }
+                try (Connection connection = pool.getConnection()) {
+                    connection.setAutoCommit(false);
+                    assertThat(port(connection, "SELECT @@port")).isEqualTo(primaryPort);
+                    try (Statement statement = connection.createStatement()) {
+                        statement.executeUpdate("INSERT INTO items (note, port) VALUES ('pooled', @@port)");
+                    }
+                    connection.commit();
+                }
+            }
+        }
+        assertThat(cluster.primary().queryString("SELECT COUNT(*) FROM items WHERE note = 'pooled' AND port = " + primaryPort))
+                .isEqualTo("2");
+    }
+
+    @Test
+    void deadlocksComeBackWith40001AndTheirVendorCode() throws Exception {
+        cluster.primary().execute("CREATE TABLE pair (id INT PRIMARY KEY, v INT)", "INSERT INTO pair VALUES (1, 0), (2, 0)");
+        try (Connection first = connect(); Connection second = connect()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            try (Statement a = first.createStatement(); Statement b = second.createStatement()) {
+                a.executeUpdate("UPDATE pair SET v = 1 WHERE id = 1");
+                b.executeUpdate("UPDATE pair SET v = 2 WHERE id = 2");
+                java.util.concurrent.CompletableFuture<Integer> blocked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return a.executeUpdate("UPDATE pair SET v = 1 WHERE id = 2");
+                    } catch (SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                // wait until the first update is really waiting for the lock, as the server reports it
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!"1".equals(cluster.primary().queryString(
+                        "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'"))
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                SQLException deadlock = null;
+                try {
+                    b.executeUpdate("UPDATE pair SET v = 2 WHERE id = 1");
+                } catch (SQLException e) {
+                    deadlock = e;
+                }
+                try {
+                    blocked.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    deadlock = (SQLException) e.getCause();
+                }
+                assertThat((Throwable) deadlock).isNotNull();
+                assertThat(deadlock.getSQLState()).isEqualTo("40001");
+                assertThat(deadlock.getErrorCode()).isEqualTo(1213);
+                assertThat((Throwable) deadlock).isInstanceOf(java.sql.SQLTransactionRollbackException.class)
+                        .hasMessageContaining("[node " + cluster.primary().address() + " primary]");
+            }
+            first.rollback();
+            second.rollback();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.junction.it.driver;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.junction.cluster.PostgresCluster;
+import dev.junction.cluster.PostgresNode;
+import dev.junction.driver.JunctionConnection;
+import dev.junction.driver.JunctionDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * HikariCP in front of Junction, configured the way applications configure it: a JDBC URL and a driver class name,
+ * or Junction's {@link JunctionDataSource}. The pool's connection resets (auto-commit, read-only) between borrowers
+ * must send each borrower's statements where its own settings say.
+ */
+class PostgresHikariIT {
+    private static PostgresCluster cluster;
+    private static String url;
+    private static int primaryPort;
+    private static Set<Integer> standbyPorts;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = PostgresCluster.builder().standbys(2).start();
+        url = "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres";
+        primaryPort = cluster.primary().port();
+        standbyPorts = cluster.standbys().stream().map(PostgresNode::port).collect(Collectors.toSet());
+        cluster.primary().execute(PostgresRoutingIT.SERVER_PORT_FUNCTION, "create table events(id serial primary key, port int)");
+        cluster.awaitReplication();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static int port(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private static HikariConfig config() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setDriverClassName("dev.junction.driver.JunctionDriver");
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(2);
+        config.setPoolName("junction-it");
+        return config;
+    }
+
+    @Test
+    void pooledConnectionsRouteReadsToStandbysAndWritesToThePrimary() throws SQLException {
+        try (HikariDataSource pool = new HikariDataSource(config())) {
+            try (Connection connection = pool.getConnection()) {
+                assertThat(standbyPorts).contains(port(connection, "select server_port()"));
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("insert into events(port) values (inet_server_port())");
+                }
+                assertThat(connection.unwrap(JunctionConnection.class).lastNode()).endsWith("primary");
+            }
+            assertThat(cluster.primary().queryString("select max(port) from events")).isEqualTo(Integer.toString(primaryPort));
+        }
+    }
+
+    @Test
+    void borrowersSeeTheirOwnReadOnlyAndAutoCommitSettingsAfterThePoolResetsThem() throws SQLException {
+        try (HikariDataSource pool = new HikariDataSource(config())) {
+            for (int round = 0; round < 3; round++) {
+                try (Connection connection = pool.getConnection()) {
+                    // what Spring does for @Transactional(readOnly = true)
+                    connection.setReadOnly(true);
+                    connection.setAutoCommit(false);
+                    int first = port(connection, "select server_port()");
+                    assertThat(port(connection, "select server_port()")).isEqualTo(first);
+                    assertThat(standbyPorts).contains(first);
+                    connection.commit();
+                }
+                try (Connection connection = pool.getConnection()) {
+                    // @Transactional read-write: the pool has reset read-only
+                    assertThat(connection.isReadOnly()).isFalse();
+                    connection.setAutoCommit(false);
+                    assertThat(port(connection, "select server_port()")).isEqualTo(primaryPort);
+                    try (Statement statement = connection.createStatement()) {
+                        statement.executeUpdate("insert into events(port) values (inet_server_port())");
+                    }
+                    connection.commit();
+                }
+            }
+        }
+    }
+
+    @Test
+    void junctionDataSourceWorksAsThePoolsDataSource() throws SQLException {
+        JunctionDataSource junction = new JunctionDataSource();
+        junction.setUrl(url);
+        junction.setUser("postgres");
+        junction.setLoadBalance("random");
+        junction.setMaxReplicaLag("500ms");
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(junction);
+        config.setMaximumPoolSize(2);
+        try (HikariDataSource pool = new HikariDataSource(config); Connection connection = pool.getConnection()) {
+            assertThat(standbyPorts).contains(port(connection, "select server_port()"));
+            assertThat(port(connection, "/* junction:primary */ select server_port()")).isEqualTo(primaryPort);
+        }
+    }
+}

@@ -8,56 +8,65 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code junction demo}: starts a local PostgreSQL cluster (primary + 2 standbys) on loopback and shows it
- * at work: writes on the primary, replicas following, and a standby falling behind while its replay is
- * paused. Everything started is stopped on exit, including Ctrl-C (the cluster module's shutdown hook).
+ * {@code junction demo}: starts a local PostgreSQL cluster (primary + 2 standbys) on loopback and shows
+ * Junction at work on it: where each kind of statement runs, reads leaving a standby whose replay is paused
+ * once it is staler than the lag budget and coming back when it catches up, and a read on one connection
+ * seeing a write just committed on another. Everything started is stopped on exit, Ctrl-C included (the
+ * cluster module's shutdown hook).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start a local PostgreSQL cluster (primary + 2 standbys) and show replication at work.")
-final class DemoCommand implements Callable<Integer> {
+        description = "Start a local PostgreSQL cluster (primary + 2 standbys) and show Junction routing on it.")
+final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+    /** Reports the serving node's port; STABLE so that the router lets it run on a standby. */
+    private static final String SERVER_PORT_FUNCTION =
+            "create function server_port() returns int language sql stable as 'select inet_server_port()'";
+
     @Option(names = "--standbys", defaultValue = "2", description = "Number of hot standbys (default: ${DEFAULT-VALUE}).")
     private int standbys;
 
-    @Option(names = "--hold", description = "Keep the cluster running until Ctrl-C, printing the JDBC URL to use.")
+    @Option(names = "--lag-budget", defaultValue = "500ms", description = "maxReplicaLag for the demo's reads (default: ${DEFAULT-VALUE}).")
+    private String lagBudget;
+
+    @Option(names = "--hold", description = "Keep the cluster running until Ctrl-C, printing the Junction URL to use.")
     private boolean hold;
 
     private final PrintStream out = System.out;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         out.println("Starting a PostgreSQL cluster on loopback: 1 primary + " + standbys + " standbys ...");
         try (PostgresCluster cluster = PostgresCluster.builder().standbys(standbys).start()) {
             out.printf("Up in %d ms using %s.%n%n", cluster.startupTime().toMillis(), cluster.binaries());
             PostgresNode primary = cluster.primary();
-            primary.execute("create table demo_orders(id bigserial primary key, item text not null, placed_at timestamptz default now())",
+            primary.execute(SERVER_PORT_FUNCTION,
+                    "create table demo_orders(id bigserial primary key, item text not null, placed_at timestamptz default now())",
                     "insert into demo_orders(item) select 'item-' || g from generate_series(1, 1000) g");
             cluster.awaitReplication();
-            printNodes("After 1000 inserts on the primary, every standby has replayed them:", cluster);
+            printNodes("The cluster, after 1000 inserts on the primary:", cluster);
 
-            if (!cluster.standbys().isEmpty()) {
-                PostgresNode lagging = cluster.standbys().get(0);
-                lagging.pauseReplay();
-                primary.execute("insert into demo_orders(item) select 'late-' || g from generate_series(1, 5000) g");
-                for (PostgresNode standby : cluster.standbys()) {
-                    if (standby != lagging) {
-                        standby.awaitReplay(primary.lsn(), Duration.ofSeconds(30));
-                    }
-                }
-                printNodes("Replay paused on " + lagging.name() + ", 5000 more inserts: it falls behind, the others do not:", cluster);
-                lagging.resumeReplay();
-                cluster.awaitReplication();
-                printNodes("Replay resumed on " + lagging.name() + ": caught up again.", cluster);
+            String url = "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres";
+            showRouting(cluster, url);
+            if (standbys > 0) {
+                showLagBudget(cluster, url);
             }
+            showReadYourWrites(cluster, url);
 
             if (hold) {
-                out.println("JDBC URL of the nodes: jdbc:postgresql://" + cluster.hostList() + "/postgres (user postgres, no password)");
+                out.println("Junction URL: " + url + " (user postgres, no password)");
                 out.println("Press Ctrl-C to stop the cluster.");
                 new CountDownLatch(1).await();
             }
@@ -65,6 +74,120 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println("Done: no server left running.");
         return 0;
+    }
+
+    /** Where each kind of statement runs, as the serving server itself reports it. */
+    private void showRouting(PostgresCluster cluster, String url) throws SQLException {
+        out.println("Where statements run through " + url + ":");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"statement", "ran on"});
+        try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+             Statement statement = connection.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                rows.add(new String[] {"select count(*), server_port() from demo_orders", nodeName(cluster, portOf(statement,
+                        "select count(*), server_port() from demo_orders", 2))});
+            }
+            rows.add(new String[] {"select server_port() from demo_orders where id = 1 for update", nodeName(cluster, portOf(statement,
+                    "select server_port() from demo_orders where id = 1 for update", 1))});
+            rows.add(new String[] {"insert into demo_orders(item) values ('x') returning server_port()", nodeName(cluster, portOf(statement,
+                    "insert into demo_orders(item) values ('x') returning server_port()", 1))});
+            rows.add(new String[] {"select nextval('demo_orders_id_seq'), server_port()", nodeName(cluster, portOf(statement,
+                    "select nextval('demo_orders_id_seq'), server_port()", 2))});
+        }
+        out.print(new TextTable(rows).render());
+        out.println();
+    }
+
+    /**
+     * Pauses replay on one standby while a writer keeps the primary busy, and samples where reads go: the
+     * paused standby drops out once it is staler than the budget and comes back after it catches up.
+     */
+    private void showLagBudget(PostgresCluster cluster, String url) throws Exception {
+        PostgresNode paused = cluster.standbys().get(0);
+        String budgetUrl = url + "?readConsistency=eventual&maxReplicaLag=" + lagBudget;
+        out.println("Lag budget: reads with maxReplicaLag=" + lagBudget + " while replay is paused on " + paused.name()
+                + " and a writer keeps inserting:");
+        List<String[]> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("time", "phase", paused.name() + " behind (bytes)"));
+        for (PostgresNode node : cluster.nodes()) {
+            header.add("reads on " + node.name());
+        }
+        rows.add(header.toArray(String[]::new));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            while (writing.get()) {
+                cluster.primary().execute("insert into demo_orders(item) values ('busy')");
+            }
+        }, "demo-writer");
+        writer.start();
+        long start = System.nanoTime();
+        try (Connection connection = DriverManager.getConnection(budgetUrl, "postgres", "");
+             Statement statement = connection.createStatement()) {
+            sample(rows, "all replaying", cluster, paused, statement, start, 2);
+            paused.pauseReplay();
+            sample(rows, "replay paused", cluster, paused, statement, start, 6);
+            paused.resumeReplay();
+            sample(rows, "replay resumed", cluster, paused, statement, start, 4);
+        } finally {
+            writing.set(false);
+            writer.join();
+            if (paused.isReplayPaused()) {
+                paused.resumeReplay();
+            }
+        }
+        out.print(new TextTable(rows).render());
+        out.println();
+    }
+
+    private void sample(List<String[]> rows, String phase, PostgresCluster cluster, PostgresNode watched, Statement statement,
+                        long start, int samples) throws Exception {
+        for (int s = 0; s < samples; s++) {
+            Map<Integer, Integer> readsByPort = new LinkedHashMap<>();
+            long windowEnd = System.nanoTime() + Duration.ofMillis(250).toNanos();
+            while (System.nanoTime() < windowEnd) {
+                readsByPort.merge(portOf(statement, "select server_port()", 1), 1, Integer::sum);
+            }
+            long behind = Math.max(0, cluster.primary().lsn().bytesAfter(watched.lsn()));
+            List<String> row = new ArrayList<>(List.of(String.format("%.2f s", (System.nanoTime() - start) / 1e9), phase,
+                    Long.toString(behind)));
+            for (PostgresNode node : cluster.nodes()) {
+                row.add(Integer.toString(readsByPort.getOrDefault(node.port(), 0)));
+            }
+            rows.add(row.toArray(String[]::new));
+        }
+    }
+
+    /** A write on one pooled connection, read at once on another: with the default consistency it is seen. */
+    private void showReadYourWrites(PostgresCluster cluster, String url) throws SQLException {
+        out.println("Read-your-writes (default readConsistency=global): insert on one connection, count on another at once:");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"round", "rows written", "rows counted", "count ran on"});
+        try (Connection writer = DriverManager.getConnection(url, "postgres", "");
+             Connection reader = DriverManager.getConnection(url, "postgres", "");
+             Statement write = writer.createStatement(); Statement read = reader.createStatement()) {
+            write.execute("create table demo_events(id bigserial primary key, at timestamptz default now())");
+            for (int round = 1; round <= 5; round++) {
+                write.executeUpdate("insert into demo_events default values");
+                try (ResultSet row = read.executeQuery("select count(*), server_port() from demo_events")) {
+                    row.next();
+                    rows.add(new String[] {Integer.toString(round), Integer.toString(round), Long.toString(row.getLong(1)),
+                        nodeName(cluster, row.getInt(2))});
+                }
+            }
+        }
+        out.print(new TextTable(rows).render());
+        out.println();
+    }
+
+    private static int portOf(Statement statement, String sql, int column) throws SQLException {
+        try (ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getInt(column);
+        }
+    }
+
+    private static String nodeName(PostgresCluster cluster, int port) {
+        return cluster.nodes().stream().filter(n -> n.port() == port).map(PostgresNode::name).findFirst().orElse("port " + port);
     }
 
     private void printNodes(String title, PostgresCluster cluster) {

@@ -1,5 +1,6 @@
 package dev.junction.cluster;
 
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.LoopbackPorts;
 import dev.junction.cluster.internal.ServerAccount;
 import dev.junction.cluster.internal.TemporaryDirectories;
@@ -147,7 +148,7 @@ public final class MariaDbCluster implements AutoCloseable {
                     throw new ClusterException(source + " has fewer than " + expected + " semi-sync replicas after "
                             + REPLICATION_TIMEOUT + "; see the logs in " + root);
                 }
-                MariaDbNode.pause(Duration.ofMillis(10));
+                Pause.of(Duration.ofMillis(10));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.junction.cluster;
 
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.Command;
 import dev.junction.cluster.internal.ServerAccount;
 
@@ -145,18 +146,18 @@ public final class MariaDbNode {
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new ClusterException(this + " exited during start-up. Log " + logFile() + ":\n" + logTail());
+                throw new ClusterException(this + " exited during start-up. Log " + logFile() + ":\n" + process.logTail());
             }
             try {
                 connect(ROOT_USER, "", PROBE_TIMEOUT).close();
                 return;
             } catch (SQLException e) {
                 last = e;
-                pause(Duration.ofMillis(20));
+                Pause.of(Duration.ofMillis(20));
             }
         }
         throw new ClusterException(this + " did not accept connections within " + START_TIMEOUT + " (last error: "
-                + (last == null ? "none" : last.getMessage()) + "). Log " + logFile() + ":\n" + logTail());
+                + (last == null ? "none" : last.getMessage()) + "). Log " + logFile() + ":\n" + process.logTail());
     }
 
     /** Starts a stopped (or killed) node again on the same data directory and waits until it accepts connections. */
@@ -320,9 +321,9 @@ public final class MariaDbNode {
         while (!isReplicating()) {
             if (System.nanoTime() > deadline) {
                 throw new ClusterException(this + " is not replicating after " + timeout + ": " + replicationProblems()
-                        + ". Log " + logFile() + ":\n" + logTail());
+                        + ". Log " + logFile() + ":\n" + process.logTail());
             }
-            pause(Duration.ofMillis(10));
+            Pause.of(Duration.ofMillis(10));
         }
     }
 
@@ -416,23 +417,7 @@ public final class MariaDbNode {
         }
     }
 
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
-    }
 
-    static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterException("Interrupted", e);
-        }
-    }
 
     public String name() {
         return name;

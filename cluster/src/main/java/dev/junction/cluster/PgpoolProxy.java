@@ -1,5 +1,6 @@
 package dev.junction.cluster;
 
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.Command;
 import dev.junction.cluster.internal.LoopbackPorts;
 import dev.junction.cluster.internal.ServerAccount;
@@ -106,7 +107,7 @@ public final class PgpoolProxy implements AutoCloseable {
                     throw new ClusterException("Pgpool-II did not accept connections on port " + port + ": " + e.getMessage()
                             + " (log: " + process.logFile() + ")", e);
                 }
-                PostgresNode.pause(Duration.ofMillis(50));
+                Pause.of(Duration.ofMillis(50));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.junction.cluster;
 
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.LoopbackPorts;
 import dev.junction.cluster.internal.ServerAccount;
 import dev.junction.cluster.internal.TemporaryDirectories;
@@ -265,7 +266,7 @@ public final class PostgresCluster implements AutoCloseable {
                     throw new ClusterException("Only " + cluster.streamingStandbys() + " of " + expected
                             + " standbys streaming after " + REPLICATION_TIMEOUT + "; see the logs in " + cluster.root);
                 }
-                PostgresNode.pause(Duration.ofMillis(10));
+                Pause.of(Duration.ofMillis(10));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.junction.cluster;
 
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.Command;
 import dev.junction.cluster.internal.ServerAccount;
 
@@ -119,17 +120,17 @@ public final class PostgresNode {
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new ClusterException(this + " exited during start-up. Log " + process.logFile() + ":\n" + logTail());
+                throw new ClusterException(this + " exited during start-up. Log " + process.logFile() + ":\n" + process.logTail());
             }
             try (Connection ignored = connect()) {
                 return;
             } catch (SQLException e) {
                 last = e;
-                pause(Duration.ofMillis(20));
+                Pause.of(Duration.ofMillis(20));
             }
         }
         throw new ClusterException(this + " did not accept connections within " + START_TIMEOUT + " (last error: "
-                + (last == null ? "none" : last.getMessage()) + "). Log " + process.logFile() + ":\n" + logTail());
+                + (last == null ? "none" : last.getMessage()) + "). Log " + process.logFile() + ":\n" + process.logTail());
     }
 
     /** Starts a stopped node again and waits until it accepts connections. */
@@ -254,27 +255,11 @@ public final class PostgresNode {
             if (System.nanoTime() > deadline) {
                 throw new ClusterException(this + " replayed only up to " + replayed + ", not " + target + ", within " + timeout);
             }
-            pause(Duration.ofMillis(5));
+            Pause.of(Duration.ofMillis(5));
         }
     }
 
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(process.logFile(), StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
-    }
 
-    static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterException("Interrupted", e);
-        }
-    }
 
     public String name() {
         return name;

@@ -1,5 +1,6 @@
 package dev.junction.cluster;
 
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.LoopbackPorts;
 import dev.junction.cluster.internal.ServerAccount;
 import dev.junction.cluster.internal.TemporaryDirectories;
@@ -142,7 +143,7 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
                     throw new ClusterException(subscriber + " applied " + publisher + "'s changes only up to " + applied + " (0/0: not connected), not "
                             + target + ", within " + REPLICATION_TIMEOUT + "; see the logs in " + publisher.dataDirectory().getParent());
                 }
-                PostgresNode.pause(POLL_INTERVAL);
+                Pause.of(POLL_INTERVAL);
             }
         } catch (SQLException e) {
             throw new ClusterException("Could not follow what " + subscription + " has applied: " + e.getMessage(), e);
@@ -183,7 +184,7 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new ClusterException("The apply worker of " + subscriber + " was still running " + REPLICATION_TIMEOUT + " after its subscription was disabled");
             }
-            PostgresNode.pause(POLL_INTERVAL);
+            Pause.of(POLL_INTERVAL);
         }
     }
 
@@ -306,7 +307,7 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
                     throw new ClusterException("Subscription " + subscription + " is not streaming from " + publisher + " after "
                             + REPLICATION_TIMEOUT + "; see the logs in " + publisher.dataDirectory().getParent());
                 }
-                PostgresNode.pause(POLL_INTERVAL);
+                Pause.of(POLL_INTERVAL);
             }
         }
     }

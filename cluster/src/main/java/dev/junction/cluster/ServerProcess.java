@@ -39,6 +39,16 @@ public final class ServerProcess {
         return logFile;
     }
 
+    /** The last 30 lines of the server's log, for error messages that must explain a failed start. */
+    public String logTail() {
+        try {
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(logFile, java.nio.charset.StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (java.io.IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     public boolean isAlive() {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }

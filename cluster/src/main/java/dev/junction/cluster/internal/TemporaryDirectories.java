@@ -19,9 +19,15 @@ public final class TemporaryDirectories {
     private TemporaryDirectories() {
     }
 
+    /**
+     * A new directory named {@code prefix…}; when {@code JUNCTION_RUN_ID} is set (the test runner sets it),
+     * the name carries it, so that a run can tell its own servers from those of any other run on the machine.
+     */
     public static Path create(String prefix) {
+        String runId = System.getenv("JUNCTION_RUN_ID");
+        String name = runId == null || runId.isBlank() ? prefix : prefix + runId.replaceAll("[^A-Za-z0-9]", "") + "-";
         try {
-            Path dir = Files.createTempDirectory(prefix);
+            Path dir = Files.createTempDirectory(name);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             return dir;
         } catch (IOException e) {

@@ -26,6 +26,9 @@ class PostgresConsistencyIT {
     @BeforeAll
     static void startCluster() {
         cluster = PostgresCluster.builder().standbys(2).start();
+        // inet_server_port() is node-specific, so the router sends it to the primary; a STABLE wrapper that the
+        // catalog lookup finds read-only may run on a standby and then names it (as PostgresRoutingIT does).
+        cluster.primary().execute("create function server_port() returns int language sql stable as 'select inet_server_port()'");
         checker = new ConsistencyChecker(new ReplicatedDatabase() {
             @Override
             public String junctionUrl() {
@@ -49,7 +52,7 @@ class PostgresConsistencyIT {
 
             @Override
             public String servingPortExpression() {
-                return "inet_server_port()";
+                return "server_port()";
             }
 
             @Override

@@ -66,7 +66,15 @@ public final class TopologyMonitor implements AutoCloseable {
     private final Map<NodeId, NodeProber> probers = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
     private volatile TopologySnapshot snapshot;
+    private volatile Map<NodeId, Probed> positions = Map.of();
     private volatile boolean closed;
+
+    /**
+     * A node's position as of one successful probe, and when that probe was sent ({@code ticker} nanos): whatever the
+     * node had done before {@code sentAtNanos} is included in {@code position}.
+     */
+    public record Probed(ReplicationPosition position, long sentAtNanos) {
+    }
 
     public TopologyMonitor(String name, List<NodeId> nodes, ReplicationProbe probe, NodeConnector connector, Settings settings,
                            LongSupplier ticker, Clock clock) {
@@ -129,6 +137,19 @@ public final class TopologyMonitor implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Every node's position at its last successful probe, published with the snapshots; read without locking, for
+     * routing decisions. Nodes that never answered with a position are absent.
+     */
+    public Map<NodeId, Probed> positions() {
+        return positions;
+    }
+
+    /** The monitor's clock, in the nanos of {@link Probed#sentAtNanos()}. */
+    public long nanoTime() {
+        return ticker.getAsLong();
     }
 
     /** What {@code node} had replayed (or, the primary, reached) at its last successful probe. */
@@ -202,7 +223,21 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
-    /** Stops every thread of this monitor and closes its probe connections. */
+    /** Runs {@code task} once on the scheduler thread after {@code delay}, unless the monitor closes first. */
+    public void runLater(Runnable task, Duration delay) {
+        if (!closed) {
+            scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops every thread of this monitor and closes its probe connections; waits briefly for the threads to end so
+     * that a caller that checks for leaked threads right after closing finds none.
+     */
     @Override
     public void close() {
         closed = true;
@@ -215,6 +250,16 @@ public final class TopologyMonitor implements AutoCloseable {
             published.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (!Thread.currentThread().getName().startsWith("junction-monitor")) {
+            try {
+                scheduler.awaitTermination(1, TimeUnit.SECONDS);
+                for (NodeProber prober : probers.values()) {
+                    prober.thread.awaitTermination(1, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -284,6 +329,11 @@ public final class TopologyMonitor implements AutoCloseable {
                 lock.lock();
                 try {
                     tracker.recordSuccess(node, answer.role(), answer.position(), sent, answered);
+                    if (answer.position() != null) {
+                        Map<NodeId, Probed> next = new java.util.HashMap<>(positions);
+                        next.put(node, new Probed(answer.position(), sent));
+                        positions = Map.copyOf(next);
+                    }
                 } finally {
                     lock.unlock();
                 }

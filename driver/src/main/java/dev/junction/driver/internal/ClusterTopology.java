@@ -174,7 +174,7 @@ public final class ClusterTopology {
     /** Probes every node if that has not happened yet, or was invalidated, or a down node is due for a retry. */
     public void ensureProbed(NodeConnector connector) throws SQLException {
         if (monitor() != null) {
-            if (snapshot().nodes().stream().anyMatch(NodeState::up)) {
+            if (snapshot().nodes().stream().anyMatch(n -> n.up() && n.role() != dev.junction.router.NodeRole.UNKNOWN)) {
                 return;
             }
             // The monitor reaches no node: probe once more here, which keeps each node's exception for the message.

@@ -207,7 +207,7 @@ public final class RoutingConnection implements JunctionConnection {
             }
             StaleReadFallback fallback = decision.fallback();
             boolean behind = decision.reason() == RouteReason.NO_REPLICA_BEHIND;
-            if (behind && monitor != null && state.autoCommit() && !asked
+            if (behind && monitor != null && !asked
                     && askReplica(monitor, decision.waitCandidate(), snapshot, statement)) {
                 asked = true;
                 continue;
@@ -257,7 +257,13 @@ public final class RoutingConnection implements JunctionConnection {
         NodeSession session = null;
         try {
             session = open(topology.node(target));
-            ReplicationProbe.Answer answer = monitor.probe().probe(session.physical());
+            Connection physical = session.physical();
+            ReplicationProbe.Answer answer = monitor.probe().probe(physical);
+            if (!physical.getAutoCommit()) {
+                // The session's transaction has not begun (route() runs before it has a node): end the one the
+                // question opened, so that the transaction starts clean with the session's settings.
+                physical.rollback();
+            }
             if (answer.role() != dev.junction.router.NodeRole.REPLICA || answer.position() == null) {
                 return false;
             }

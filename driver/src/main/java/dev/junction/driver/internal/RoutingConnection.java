@@ -310,16 +310,13 @@ public final class RoutingConnection implements JunctionConnection {
                 .build();
     }
 
-    /** Router options from the Junction properties; the enums share their spelling. */
+    /** Router options from the Junction properties, whose enumerated values are the router's own enums. */
     static RoutingOptions routingOptions(JunctionProperties properties) {
         return RoutingOptions.DEFAULTS
                 .withMaxReplicaLag(properties.get(JunctionProperty.MAX_REPLICA_LAG))
-                .withReadConsistency(dev.junction.router.ReadConsistency.fromPropertyValue(
-                        properties.get(JunctionProperty.READ_CONSISTENCY).externalName()))
-                .withStaleReadFallback(dev.junction.router.StaleReadFallback.fromPropertyValue(
-                        properties.get(JunctionProperty.STALE_READ_FALLBACK).externalName()))
-                .withLoadBalance(dev.junction.router.LoadBalance.fromPropertyValue(
-                        properties.get(JunctionProperty.LOAD_BALANCE).externalName()));
+                .withReadConsistency(properties.get(JunctionProperty.READ_CONSISTENCY))
+                .withStaleReadFallback(properties.get(JunctionProperty.STALE_READ_FALLBACK))
+                .withLoadBalance(properties.get(JunctionProperty.LOAD_BALANCE));
     }
 
     private NodeSession open(Node node) throws SQLException {

@@ -51,6 +51,7 @@ public final class ClusterTopology {
     private final CommitPositions globalCommits = new CommitPositions();
     private volatile TopologyMonitor monitor;
     private volatile RouterStatementRouting routing;
+    private volatile TableCatalog tableCatalog;
     private volatile boolean probed;
     private volatile long probedAt;
 
@@ -135,6 +136,26 @@ public final class ClusterTopology {
     public TopologyMonitor monitor() {
         TopologyMonitor current = monitor;
         return current == null || current.isClosed() ? null : current;
+    }
+
+    /**
+     * Which tables table-aware freshness may track apart, asked of the primary through {@code connector} (the
+     * credentials of the first connection); shared by every connection to the cluster.
+     */
+    TableCatalog tableCatalog(Backend backend, NodeConnector connector) {
+        TableCatalog current = tableCatalog;
+        if (current == null) {
+            probeLock.lock();
+            try {
+                if (tableCatalog == null) {
+                    tableCatalog = new TableCatalog(this, connector, backend);
+                }
+                current = tableCatalog;
+            } finally {
+                probeLock.unlock();
+            }
+        }
+        return current;
     }
 
     /** Where commits made through Junction in this JVM went: the {@code global} consistency record. */

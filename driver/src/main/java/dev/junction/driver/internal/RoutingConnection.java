@@ -97,6 +97,7 @@ public final class RoutingConnection implements JunctionConnection {
     private final SessionFreshness freshness;
     private final Duration replicaWaitTimeout;
     private final boolean recordsCommits;
+    private final TableCatalog tableCatalog;
 
     public RoutingConnection(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector,
                              StatementRouting routing) {
@@ -112,7 +113,9 @@ public final class RoutingConnection implements JunctionConnection {
         this.routing = routing;
         this.options = routingOptions(settings.properties());
         this.lease = lease;
-        this.freshness = new SessionFreshness(topology.globalCommits());
+        TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
+        this.freshness = new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
+        this.tableCatalog = tables;
         this.replicaWaitTimeout = settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT);
         // eventual connections skip the commit-position round trip: nothing they read depends on it
         this.recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL;
@@ -380,6 +383,9 @@ public final class RoutingConnection implements JunctionConnection {
         if (monitor == null) {
             return;
         }
+        if (info.classification().kind() == StatementKind.DDL && tableCatalog != null) {
+            tableCatalog.forgetAll();
+        }
         if (info.isRead()) {
             freshness.readOn(session.node().id(), monitor.positions(), monitor.nanoTime());
             return;
@@ -391,7 +397,7 @@ public final class RoutingConnection implements JunctionConnection {
         if (inTransaction) {
             freshness.wroteInTransaction(info.classification());
         } else {
-            captureCommit(monitor, session, SessionFreshness.orAll(SessionFreshness.tablesWritten(info.classification())));
+            captureCommit(monitor, session, SessionFreshness.orAll(SessionFreshness.tablesWritten(info.classification(), freshness.standalone())));
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What one logical connection must see (design §5), and which replicas can show it: the router's
@@ -23,7 +24,8 @@ import java.util.Set;
  *   <li>Read-your-writes: every commit of this session is recorded with its position and the tables it wrote (here
  *       and in the cluster's global record); a read needs a replica whose replayed position covers the commits to the
  *       tables it reads: this session's for {@code session}, everyone's in this JVM for {@code global}. Unknown
- *       tables, on either side, mean every table.</li>
+ *       tables, on either side, mean every table, and so do tables that are not standalone ({@link TableCatalog}:
+ *       views, triggers, foreign keys, partitions).</li>
  *   <li>Monotonic reads: after a read on node N the session's floor is N's position as last probed; and once N is
  *       probed again after the read ended, that later position (an upper bound of what the read saw). A replica
  *       other than the last one read must cover the floor. The first part is a lower bound of what the read saw, so
@@ -50,8 +52,12 @@ final class SessionFreshness {
     private Set<String> unresolvedCommitTables = Set.of();
     private boolean transactionWrote;
 
-    SessionFreshness(CommitPositions global) {
+    private final Predicate<String> standalone;
+
+    /** @param standalone whether commits to a table may be tracked apart from other tables ({@link TableCatalog}) */
+    SessionFreshness(CommitPositions global, Predicate<String> standalone) {
         this.global = global;
+        this.standalone = standalone;
     }
 
     /** The requirement for one routing decision over the monitor's published {@code positions}. */
@@ -76,7 +82,7 @@ final class SessionFreshness {
         if (consistency == ReadConsistency.EVENTUAL || consistency == ReadConsistency.STRONG) {
             return null;
         }
-        Collection<String> tables = tablesRead(statement);
+        Collection<String> tables = tablesRead(statement, standalone);
         ReplicationPosition required = merge(session.requiredFor(tables).orElse(null), awaited);
         if (consistency == ReadConsistency.GLOBAL) {
             required = merge(required, global.requiredFor(tables).orElse(null));
@@ -151,7 +157,7 @@ final class SessionFreshness {
 
     /** A statement that may write ran in the open transaction; its tables join the transaction's. */
     void wroteInTransaction(Classification statement) {
-        Set<String> tables = tablesWritten(statement);
+        Set<String> tables = tablesWritten(statement, standalone);
         if (!transactionWrote) {
             transactionWrote = true;
             transactionTables = tables == null ? null : new LinkedHashSet<>(tables);
@@ -195,22 +201,34 @@ final class SessionFreshness {
         awaited = merge(awaited, position);
     }
 
-    /** The tables a read reads, or empty (every table) when the classifier cannot vouch for the list. */
-    static Collection<String> tablesRead(Classification statement) {
-        if (!statement.parsedByCalcite() || !statement.userFunctions().isEmpty() || !statement.unverifiedFunctions().isEmpty()) {
+    /**
+     * The tables a read reads, or empty (every table) when the classifier cannot vouch for the list or one of them is
+     * not standalone (a view, a partitioned or inherited table...).
+     */
+    static Collection<String> tablesRead(Classification statement, Predicate<String> standalone) {
+        if (!statement.parsedByCalcite() || !statement.userFunctions().isEmpty() || !statement.unverifiedFunctions().isEmpty()
+                || !statement.tablesRead().stream().allMatch(standalone)) {
             return Set.of();
         }
         return statement.tablesRead();
     }
 
-    /** The tables a write wrote, or null (every table) when the classifier cannot vouch for the list. */
-    static Set<String> tablesWritten(Classification statement) {
+    /**
+     * The tables a write wrote, or null (every table) when the classifier cannot vouch for the list or one of them is
+     * not standalone (a trigger or a foreign key may change other tables).
+     */
+    static Set<String> tablesWritten(Classification statement, Predicate<String> standalone) {
         if (statement.kind() != StatementKind.WRITE || !statement.parsedByCalcite() || statement.multiStatement()
                 || !statement.sideEffectFunctions().isEmpty() || !statement.unverifiedFunctions().isEmpty()
-                || !statement.userFunctions().isEmpty() || statement.tablesWritten().isEmpty()) {
+                || !statement.userFunctions().isEmpty() || statement.tablesWritten().isEmpty()
+                || !statement.tablesWritten().stream().allMatch(standalone)) {
             return null;
         }
         return statement.tablesWritten();
+    }
+
+    Predicate<String> standalone() {
+        return standalone;
     }
 
     static Set<String> orAll(Set<String> tables) {

@@ -29,7 +29,7 @@ class SessionFreshnessTest {
     private static final NodeId B = NodeId.of("b", 5432);
 
     private final CommitPositions global = new CommitPositions();
-    private final SessionFreshness session = new SessionFreshness(global);
+    private final SessionFreshness session = new SessionFreshness(global, table -> !table.startsWith("view_"));
     private final Map<NodeId, Probed> positions = new HashMap<>();
     private long now = 1_000;
 
@@ -70,7 +70,7 @@ class SessionFreshnessTest {
     @Test
     void globalReadsWaitForOtherSessionsCommitsAndSessionReadsDoNot() {
         probed(A, 100);
-        new SessionFreshness(global).committed(lsn(200), Set.of("t"));
+        new SessionFreshness(global, table -> true).committed(lsn(200), Set.of("t"));
         assertThat(qualifies(A, SESSION, read("t"))).isTrue();
         assertThat(qualifies(A, GLOBAL, read("t"))).isFalse();
         assertThat(qualifies(A, EVENTUAL, read("t"))).isTrue();
@@ -84,6 +84,15 @@ class SessionFreshnessTest {
         assertThat(qualifies(A, SESSION, read("orders", "customers"))).isFalse();
         Classification unparsed = Classification.builder(StatementKind.READ).tableRead("customers").build();
         assertThat(qualifies(A, SESSION, unparsed)).as("tables from tokens alone are not trusted").isFalse();
+    }
+
+    @Test
+    void aReadOfATableThatIsNotStandaloneWaitsForEveryCommit() {
+        probed(A, 100);
+        session.committed(lsn(200), Set.of("orders"));
+        assertThat(qualifies(A, SESSION, read("view_of_orders"))).as("a view may read orders").isFalse();
+        Classification triggered = Classification.builder(StatementKind.WRITE).tableWritten("view_audited").parsedByCalcite(true).build();
+        assertThat(SessionFreshness.tablesWritten(triggered, table -> !table.startsWith("view_"))).isNull();
     }
 
     @Test

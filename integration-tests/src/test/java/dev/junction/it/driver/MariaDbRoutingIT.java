@@ -173,8 +173,8 @@ class MariaDbRoutingIT {
                 try (ResultSet rows = select.executeQuery()) {
                     rows.next();
                     assertThat(rows.getInt(1)).isEqualTo(1);
-                    assertThat(rows.getInt(2)).as("DEBUG " + connection.unwrap(dev.junction.driver.JunctionConnection.class).topologyReport()
-                            + " token " + connection.unwrap(dev.junction.driver.JunctionConnection.class).causalToken()).isEqualTo(replicaPort);
+                    assertThat(rows.getInt(2)).as("served by the primary; monitor: " + connection.unwrap(dev.junction.driver.JunctionConnection.class).topologyReport()
+                            + ", session token " + connection.unwrap(dev.junction.driver.JunctionConnection.class).causalToken()).isEqualTo(replicaPort);
                 }
             }
         }

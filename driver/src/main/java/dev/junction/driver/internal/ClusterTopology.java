@@ -94,6 +94,18 @@ public final class ClusterTopology {
         TopologyMonitor current = monitor;
         if (current != null) {
             TopologySnapshot published = current.snapshot();
+            java.util.Set<NodeId> suspects = current.suspects();
+            if (!suspects.isEmpty()) {
+                // A replica whose probe hangs is treated as down at once, not after the failure streak: new reads
+                // must not queue behind a stopped server. The primary keeps its role: a slow primary should delay
+                // writes, not fail them.
+                List<NodeState> states = new ArrayList<>(published.nodes().size());
+                for (NodeState state : published.nodes()) {
+                    boolean suspect = suspects.contains(state.id()) && state.role() == dev.junction.router.NodeRole.REPLICA;
+                    states.add(suspect ? state.withUp(false) : state);
+                }
+                published = TopologySnapshot.of(states, published.takenAt());
+            }
             syncRoles(published);
             return published;
         }

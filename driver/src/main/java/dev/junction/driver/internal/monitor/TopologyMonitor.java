@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -67,6 +68,7 @@ public final class TopologyMonitor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile TopologySnapshot snapshot;
     private volatile Map<NodeId, Probed> positions = Map.of();
+    private volatile Set<NodeId> suspects = Set.of();
     private volatile boolean closed;
 
     /**
@@ -147,6 +149,20 @@ public final class TopologyMonitor implements AutoCloseable {
         return positions;
     }
 
+    /**
+     * Nodes whose last probe failed, or whose current probe has gone unanswered for {@link #suspectAfterNanos()}: not
+     * yet down (that takes a streak of failures, seconds with a hung node), but routing should not open new sessions
+     * or send new reads there meanwhile: a session's own connection has no timeout unless the application set one.
+     */
+    public Set<NodeId> suspects() {
+        return suspects;
+    }
+
+    /** Three intervals, at least 500 ms: a loaded machine answers a probe late, a hung node never. */
+    private long suspectAfterNanos() {
+        return Math.max(3 * settings.interval().toNanos(), TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
     /** The monitor's clock, in the nanos of {@link Probed#sentAtNanos()}. */
     public long nanoTime() {
         return ticker.getAsLong();
@@ -213,7 +229,22 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
+    /** Nodes whose last probe failed, or whose current probe is overdue; see {@link #suspects()}. */
+    private void updateSuspects() {
+        long now = ticker.getAsLong();
+        Set<NodeId> late = new java.util.HashSet<>();
+        for (NodeProber prober : probers.values()) {
+            if (prober.failing || prober.isBusy() && now - prober.startedAtNanos > suspectAfterNanos()) {
+                late.add(prober.node);
+            }
+        }
+        if (!late.equals(suspects)) {
+            suspects = Set.copyOf(late);
+        }
+    }
+
     private void publish() {
+        updateSuspects();
         lock.lock();
         try {
             snapshot = tracker.snapshot(ticker.getAsLong(), clock.instant());
@@ -284,6 +315,7 @@ public final class TopologyMonitor implements AutoCloseable {
         private volatile long startedAtNanos;
         private volatile boolean busy;
         private volatile boolean countedAsFailed;
+        private volatile boolean failing;
         private volatile long lastCountedAtNanos;
 
         private NodeProber(NodeId node) {
@@ -329,6 +361,7 @@ public final class TopologyMonitor implements AutoCloseable {
                 lock.lock();
                 try {
                     tracker.recordSuccess(node, answer.role(), answer.position(), sent, answered);
+                    failing = false;
                     if (answer.position() != null) {
                         Map<NodeId, Probed> next = new java.util.HashMap<>(positions);
                         next.put(node, new Probed(answer.position(), sent));
@@ -351,6 +384,7 @@ public final class TopologyMonitor implements AutoCloseable {
         }
 
         private void recordFailure(String error) {
+            failing = true;
             lock.lock();
             try {
                 tracker.recordFailure(node, error, ticker.getAsLong());

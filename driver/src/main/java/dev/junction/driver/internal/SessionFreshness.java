@@ -79,7 +79,7 @@ final class SessionFreshness {
 
     /** What a read on {@code node} must see, or null when anything will do. */
     ReplicationPosition required(ReadConsistency consistency, Classification statement, NodeId node) {
-        if (consistency == ReadConsistency.EVENTUAL || consistency == ReadConsistency.STRONG) {
+        if (consistency == ReadConsistency.EVENTUAL || consistency == ReadConsistency.STRONG || readsNoTable(statement)) {
             return null;
         }
         Collection<String> tables = tablesRead(statement, standalone);
@@ -91,6 +91,12 @@ final class SessionFreshness {
             required = merge(required, floor);
         }
         return required;
+    }
+
+    /** {@code SELECT 1}, {@code SELECT @@port}, {@code SELECT now()}: nothing a commit changes, nothing to wait for. */
+    static boolean readsNoTable(Classification statement) {
+        return statement.parsedByCalcite() && statement.tablesRead().isEmpty() && statement.userFunctions().isEmpty()
+                && statement.unverifiedFunctions().isEmpty();
     }
 
     /** The later of the monitor's probe and this session's own check of {@code node}. */

@@ -96,6 +96,14 @@ class SessionFreshnessTest {
     }
 
     @Test
+    void aReadOfNoTableNeverWaits() {
+        probed(A, 100);
+        session.committed(lsn(200), Set.of());
+        session.await(lsn(300));
+        assertThat(qualifies(A, GLOBAL, read())).isTrue();
+    }
+
+    @Test
     void aCommitOfUnknownTablesHoldsBackEveryRead() {
         probed(A, 100);
         session.committed(lsn(200), Set.of());

@@ -44,6 +44,9 @@ class ReadConsistencyCostIT {
             user.setProperty("user", "postgres");
             String url = "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres?maxReplicaLag=500ms&readConsistency=";
             measure("PostgreSQL", url, user, "server_port()", cluster.primary().port());
+            try (Connection primary = cluster.primary().connect()) {
+                captureBaseline("PostgreSQL", primary, "select pg_current_wal_lsn()::text");
+            }
         }
     }
 
@@ -59,7 +62,25 @@ class ReadConsistencyCostIT {
             user.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
             String url = "jdbc:junction:mysql://" + cluster.hostList() + "/" + MariaDbNode.DATABASE + "?maxReplicaLag=500ms&readConsistency=";
             measure("MariaDB", url, user, "@@port", cluster.primary().port());
+            try (Connection primary = cluster.primary().connectAsApplicationUser()) {
+                captureBaseline("MariaDB", primary, "select @@last_gtid");
+            }
         }
+    }
+
+    /** The commit-position question alone, on a raw connection to the primary, as the driver asks it. */
+    private static void captureBaseline(String database, Connection primary, String sql) throws SQLException {
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < BLOCKS * PAIRS_PER_BLOCK; i++) {
+            long started = System.nanoTime();
+            try (Statement statement = primary.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+                row.next();
+                row.getString(1);
+            }
+            times.add(System.nanoTime() - started);
+        }
+        System.out.printf(Locale.ROOT, "%s cost of \"%s\" alone on a raw connection: median %.0f us, p99 %.0f us%n", database, sql,
+                Mode.percentile(times, 0.5) / 1000, Mode.percentile(times, 0.99) / 1000);
     }
 
     private static void measure(String database, String url, Properties user, String portExpression, int primaryPort) throws SQLException {

@@ -64,7 +64,10 @@ import java.time.Duration;
  *   <li>with auto-commit off, a transaction starts on the primary, or on one replica when read-only;</li>
  *   <li>a statement that pins, writes, or is not understood goes to the primary; a hint can send a read to the
  *       primary, never a write to a replica;</li>
- *   <li>a plain read in auto-commit goes to a replica chosen by {@code loadBalance}, else the primary.</li>
+ *   <li>a plain read in auto-commit goes to a replica chosen by {@code loadBalance} among those the topology monitor
+ *       finds within {@code maxReplicaLag} and that meet {@code readConsistency} ({@link SessionFreshness}: this
+ *       session's or every session's commits, monotonic reads, awaited causal tokens), else {@code staleReadFallback}
+ *       applies (the primary, a bounded wait, or an error).</li>
  * </ol>
  *
  * <p>Before a physical connection runs anything it is brought to the session's state ({@link NodeSession#sync}).

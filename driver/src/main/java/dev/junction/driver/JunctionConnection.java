@@ -1,6 +1,8 @@
 package dev.junction.driver;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,4 +22,23 @@ public interface JunctionConnection extends Connection {
 
     /** Why the session is pinned to one node (design §2 rule 1), empty when it is not. */
     Set<String> pins();
+
+    /**
+     * A causal token for read-your-writes across services (design §5): the position of this session's latest commit,
+     * else of the latest commit through Junction in this JVM, else the primary's last probed position;
+     * {@code pg:0/16B3748}, {@code mariadb:0-1-42}. Null when no position is known yet.
+     */
+    String causalToken() throws SQLException;
+
+    /**
+     * Makes every later read of this connection see the commits {@code token} stands for: a replica qualifies only
+     * once it has replayed that position (with {@code staleReadFallback} and {@code replicaWaitTimeout} as for the
+     * session's own writes).
+     *
+     * @throws SQLException 22023 when the token is malformed or from another kind of cluster
+     */
+    void awaitToken(String token) throws SQLException;
+
+    /** Every node as the cluster's topology monitor last saw it: role, position, staleness, round trip, health. */
+    List<NodeStatus> topologyReport() throws SQLException;
 }

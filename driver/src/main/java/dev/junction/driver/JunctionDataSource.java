@@ -2,6 +2,7 @@ package dev.junction.driver;
 
 import dev.junction.driver.internal.ConnectionSettings;
 import dev.junction.driver.internal.Connections;
+import dev.junction.driver.internal.monitor.SharedMonitors;
 import dev.junction.driver.internal.CredentialMask;
 import dev.junction.driver.internal.JunctionUrl;
 
@@ -10,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,8 +25,11 @@ import javax.sql.DataSource;
  * application fails at start-up, not at its first query. Explicit setters win over the URL's parameters.
  *
  * <p>The merged configuration is parsed once and reused until a setter changes it.
+ *
+ * <p>From its first connection on, the data source holds a share of the cluster's topology monitor (design §4);
+ * {@link #close()} releases it, and the monitor's threads stop once no data source or connection uses the cluster.
  */
-public final class JunctionDataSource implements DataSource {
+public final class JunctionDataSource implements DataSource, AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, String> explicit = new LinkedHashMap<>();
     private final Properties backendProperties = new Properties();
@@ -32,6 +37,8 @@ public final class JunctionDataSource implements DataSource {
     private ConnectionSettings settings;
     private PrintWriter logWriter;
     private int loginTimeout;
+    private SharedMonitors.Lease monitorLease;
+    private boolean closed;
 
     /** The Junction URL, {@code jdbc:junction:postgresql://pg1,pg2,pg3/app}. */
     public void setUrl(String url) {
@@ -262,7 +269,54 @@ public final class JunctionDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return Connections.open(settings());
+        ConnectionSettings current = settings();
+        holdMonitor(current);
+        return Connections.open(current);
+    }
+
+    /** Keeps the cluster's monitor running between connections, until {@link #close()}. */
+    private void holdMonitor(ConnectionSettings current) throws SQLException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw JunctionErrorCode.CONNECTION_CLOSED.exception();
+            }
+            if (monitorLease == null) {
+                monitorLease = Connections.monitorLease(current);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Every node as the cluster's monitor last saw it, for {@code junction status}: role, position, staleness bound,
+     * round trip, health and last error. Starts the monitor if this data source has not connected yet.
+     */
+    public List<NodeStatus> topologyReport() throws SQLException {
+        try (Connection connection = getConnection()) {
+            return connection.unwrap(JunctionConnection.class).topologyReport();
+        }
+    }
+
+    /**
+     * Releases this data source's share of the topology monitor: its threads and probe connections end when the
+     * connections still open close too. Later {@code getConnection} calls fail.
+     */
+    @Override
+    public void close() {
+        SharedMonitors.Lease lease;
+        lock.lock();
+        try {
+            closed = true;
+            lease = monitorLease;
+            monitorLease = null;
+        } finally {
+            lock.unlock();
+        }
+        if (lease != null) {
+            lease.close();
+        }
     }
 
     @Override
@@ -273,7 +327,9 @@ public final class JunctionDataSource implements DataSource {
         if (password != null) {
             credentials.setProperty("password", password);
         }
-        return Connections.open(ConnectionSettings.of(JunctionUrl.parse(url), credentials, explicit));
+        ConnectionSettings current = ConnectionSettings.of(JunctionUrl.parse(url), credentials, explicit);
+        holdMonitor(current);
+        return Connections.open(current);
     }
 
     @Override

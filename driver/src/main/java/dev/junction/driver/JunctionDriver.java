@@ -91,12 +91,8 @@ public final class JunctionDriver implements Driver {
         DriverPropertyInfo info = new DriverPropertyInfo(property.name(), given != null ? given : property.format(property.defaultValue()));
         info.description = property.description();
         info.required = false;
-        if (PropertyChoice.class.isAssignableFrom(property.type()) && property.type().isEnum()) {
-            Object[] constants = property.type().getEnumConstants();
-            info.choices = new String[constants.length];
-            for (int i = 0; i < constants.length; i++) {
-                info.choices[i] = ((PropertyChoice) constants[i]).externalName();
-            }
+        if (!property.choices().isEmpty()) {
+            info.choices = property.choices().toArray(new String[0]);
         }
         return info;
     }

@@ -64,7 +64,10 @@ public enum JunctionErrorCode {
     /** Writes waited {@code failoverTimeout} for a new primary. */
     FAILOVER_TIMEOUT(91053, "08006", "No primary appeared among the nodes of %s within failoverTimeout=%s."),
     /** A read that must use a fresh replica found none and {@code staleReadFallback=fail}. */
-    NO_FRESH_REPLICA(91060, "08004", "No replica of %s is within maxReplicaLag=%s and staleReadFallback=fail."),
+    NO_FRESH_REPLICA(91060, "08004", "No replica of %s can serve this read within maxReplicaLag=%s with readConsistency=%s: %s. "
+            + "staleReadFallback=fail refuses to read elsewhere: use staleReadFallback=primary or wait, or a larger maxReplicaLag."),
+    /** A causal token that does not parse, or comes from another kind of cluster. */
+    INVALID_CAUSAL_TOKEN(91062, "22023", "Invalid causal token \"%s\": %s. Expected a token from causalToken(), such as pg:0/16B3748 or mariadb:0-1-42."),
     /** A statement the routing policy refuses (for example, a write hinted to a replica). */
     ROUTING_REFUSED(91061, "25006", "%s");
 

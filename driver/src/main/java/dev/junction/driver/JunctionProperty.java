@@ -1,5 +1,9 @@
 package dev.junction.driver;
 
+import dev.junction.router.LoadBalance;
+import dev.junction.router.ReadConsistency;
+import dev.junction.router.StaleReadFallback;
+
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -29,11 +33,11 @@ public final class JunctionProperty<T> {
             "A read may use a replica only if the replica's staleness bound is within this budget.");
     /** How fresh reads must be. */
     public static final JunctionProperty<ReadConsistency> READ_CONSISTENCY = choice("readConsistency", ReadConsistency.class,
-            ReadConsistency.GLOBAL, "`eventual`: lag budget only; `session`: read-your-writes per connection; "
+            ReadConsistency::propertyValue, ReadConsistency.GLOBAL, "`eventual`: lag budget only; `session`: read-your-writes per connection; "
                     + "`global`: every write committed through Junction in this JVM is visible; `strong`: every statement to the primary.");
     /** What a read does when no replica qualifies. */
     public static final JunctionProperty<StaleReadFallback> STALE_READ_FALLBACK = choice("staleReadFallback", StaleReadFallback.class,
-            StaleReadFallback.PRIMARY, "What a read does when no replica qualifies: read from the primary, wait up to `replicaWaitTimeout`, or fail.");
+            StaleReadFallback::propertyValue, StaleReadFallback.PRIMARY, "What a read does when no replica qualifies: read from the primary, wait up to `replicaWaitTimeout`, or fail.");
     /** Bound for {@code wait} and for read-your-writes waits. */
     public static final JunctionProperty<Duration> REPLICA_WAIT_TIMEOUT = duration("replicaWaitTimeout", "1s",
             "How long a read waits for a replica to catch up (`staleReadFallback=wait`, read-your-writes) before using the primary.");
@@ -53,7 +57,7 @@ public final class JunctionProperty<T> {
             SyncTimeoutAction.FAIL, "After `syncTimeout`: `fail` with a committed-but-not-replicated error (SQLState 01J01), or `degrade` to a warning.");
     /** Choice among qualifying replicas. */
     public static final JunctionProperty<LoadBalance> LOAD_BALANCE = choice("loadBalance", LoadBalance.class,
-            LoadBalance.ROUND_ROBIN, "How a read chooses among the replicas that qualify.");
+            LoadBalance::propertyValue, LoadBalance.ROUND_ROBIN, "How a read chooses among the replicas that qualify.");
     /** Probe period of the topology monitor. */
     public static final JunctionProperty<Duration> MONITOR_INTERVAL = duration("monitorInterval", "100ms",
             "Probe period for roles, replay positions and health of every node.");
@@ -82,16 +86,25 @@ public final class JunctionProperty<T> {
     private final Class<T> type;
     private final T defaultValue;
     private final Function<String, T> parser;
+    private final Function<T, String> formatter;
+    private final List<String> choices;
     private final String expected;
     private final String valuesText;
     private final String description;
 
     private JunctionProperty(String name, Class<T> type, T defaultValue, Function<String, T> parser, String expected,
                              String valuesText, String description) {
+        this(name, type, defaultValue, parser, JunctionProperty::formatValue, List.of(), expected, valuesText, description);
+    }
+
+    private JunctionProperty(String name, Class<T> type, T defaultValue, Function<String, T> parser, Function<T, String> formatter,
+                             List<String> choices, String expected, String valuesText, String description) {
         this.name = name;
         this.type = type;
         this.defaultValue = defaultValue;
         this.parser = parser;
+        this.formatter = formatter;
+        this.choices = choices;
         this.expected = expected;
         this.valuesText = valuesText;
         this.description = description;
@@ -104,12 +117,22 @@ public final class JunctionProperty<T> {
 
     private static <E extends Enum<E> & PropertyChoice> JunctionProperty<E> choice(String name, Class<E> type, E defaultValue,
                                                                                   String description) {
+        return choice(name, type, PropertyChoice::externalName, defaultValue, description);
+    }
+
+    /**
+     * An enumerated property over {@code type}, each constant spelt by {@code spelling}: the router's own enums
+     * ({@code ReadConsistency}, {@code StaleReadFallback}, {@code LoadBalance}) serve as they are, with no copy here.
+     */
+    private static <E extends Enum<E>> JunctionProperty<E> choice(String name, Class<E> type, Function<E, String> spelling,
+                                                                  E defaultValue, String description) {
         List<E> constants = Arrays.asList(type.getEnumConstants());
-        String names = constants.stream().map(PropertyChoice::externalName).collect(Collectors.joining(", "));
-        String valuesText = constants.stream().map(c -> "`" + c.externalName() + "`").collect(Collectors.joining(", "));
-        Function<String, E> parser = text -> constants.stream().filter(c -> c.externalName().equals(text)).findFirst()
+        List<String> spelt = constants.stream().map(spelling).collect(Collectors.toUnmodifiableList());
+        String names = String.join(", ", spelt);
+        String valuesText = spelt.stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
+        Function<String, E> parser = text -> constants.stream().filter(c -> spelling.apply(c).equals(text)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(text));
-        return new JunctionProperty<>(name, type, defaultValue, parser, "one of " + names, valuesText, description);
+        return new JunctionProperty<>(name, type, defaultValue, parser, spelling, spelt, "one of " + names, valuesText, description);
     }
 
     /**
@@ -159,6 +182,15 @@ public final class JunctionProperty<T> {
 
     /** The value as it is spelled in a URL: {@code parse(format(v))} equals {@code v}. */
     public String format(T value) {
+        return formatter.apply(value);
+    }
+
+    /** The accepted spellings of an enumerated property, in declaration order; empty for other properties. */
+    public List<String> choices() {
+        return choices;
+    }
+
+    private static <T> String formatValue(T value) {
         if (value instanceof Duration) {
             return formatDuration((Duration) value);
         }

@@ -5,6 +5,7 @@ import dev.junction.driver.JunctionErrorCode;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.util.Properties;
 
 /**
  * Opens physical connections with the backend driver's own {@link Driver#connect}, one node URL at a time, with the
@@ -14,9 +15,17 @@ public final class BackendNodeConnector implements NodeConnector {
     private final ConnectionSettings settings;
     private final Driver driver;
 
+    private final Properties overrides;
+
     public BackendNodeConnector(ConnectionSettings settings, Driver driver) {
+        this(settings, driver, new Properties());
+    }
+
+    /** @param overrides backend properties that win over the application's (the monitor's short timeouts) */
+    public BackendNodeConnector(ConnectionSettings settings, Driver driver, Properties overrides) {
         this.settings = settings;
         this.driver = driver;
+        this.overrides = overrides;
     }
 
     @Override
@@ -24,7 +33,9 @@ public final class BackendNodeConnector implements NodeConnector {
         String url = settings.backend().nodeUrl(node, settings.url().database());
         Connection connection;
         try {
-            connection = driver.connect(url, settings.backendProperties());
+            Properties properties = settings.backendProperties();
+            properties.putAll(overrides);
+            connection = driver.connect(url, properties);
         } catch (SQLException e) {
             throw ExceptionFunnel.withNode(e, node);
         } catch (RuntimeException e) {

@@ -5,6 +5,8 @@ import dev.junction.router.NodeId;
 import dev.junction.router.NodeState;
 import dev.junction.router.RoutingPolicy;
 import dev.junction.router.TopologySnapshot;
+import dev.junction.router.replication.CommitPositions;
+import dev.junction.driver.internal.monitor.TopologyMonitor;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,9 +30,13 @@ import java.util.stream.Collectors;
  * <p>It also holds what every connection to the cluster shares: the {@link RoutingPolicy} (its load balancers count
  * across connections) and the statement classifier (its cache and function-catalog answers).
  *
- * <p>This is the seam the topology monitor (design §4) replaces with periodic probes, positions and staleness.
- * Until then a replica's staleness is unknown and {@link #snapshot()} reports it as zero: every replica that answers
- * qualifies, whatever {@code maxReplicaLag} says.
+ * <p>With a {@link TopologyMonitor} attached (what {@link Connections} always does), roles, positions and staleness
+ * come from the monitor's published snapshot, read without locking, and the one-off probing below only serves to
+ * explain a failure when the monitor reaches no node. Without one (unit tests over fake servers) roles come from
+ * one-off probes and every replica that answers has staleness zero.
+ *
+ * <p>It also holds the cluster's global {@link CommitPositions}: where every commit made through Junction in this JVM
+ * went, by table, for {@code readConsistency=global}. It outlives monitors, which stop when unused.
  */
 public final class ClusterTopology {
     private static final ConcurrentMap<String, ClusterTopology> CLUSTERS = new ConcurrentHashMap<>();
@@ -42,7 +48,10 @@ public final class ClusterTopology {
     private final List<Node> nodes;
     private final ReentrantLock probeLock = new ReentrantLock();
     private final RoutingPolicy policy = RoutingPolicy.create();
+    private final CommitPositions globalCommits = new CommitPositions();
+    private volatile TopologyMonitor monitor;
     private volatile RouterStatementRouting routing;
+    private volatile TableCatalog tableCatalog;
     private volatile boolean probed;
     private volatile long probedAt;
 
@@ -82,6 +91,24 @@ public final class ClusterTopology {
      * staleness zero until the monitor measures it.
      */
     public TopologySnapshot snapshot() {
+        TopologyMonitor current = monitor;
+        if (current != null) {
+            TopologySnapshot published = current.snapshot();
+            java.util.Set<NodeId> suspects = current.suspects();
+            if (!suspects.isEmpty()) {
+                // A replica whose probe hangs is treated as down at once, not after the failure streak: new reads
+                // must not queue behind a stopped server. The primary keeps its role: a slow primary should delay
+                // writes, not fail them.
+                List<NodeState> states = new ArrayList<>(published.nodes().size());
+                for (NodeState state : published.nodes()) {
+                    boolean suspect = suspects.contains(state.id()) && state.role() == dev.junction.router.NodeRole.REPLICA;
+                    states.add(suspect ? state.withUp(false) : state);
+                }
+                published = TopologySnapshot.of(states, published.takenAt());
+            }
+            syncRoles(published);
+            return published;
+        }
         List<NodeState> states = new ArrayList<>(nodes.size());
         for (Node node : nodes) {
             switch (node.role()) {
@@ -97,6 +124,55 @@ public final class ClusterTopology {
             }
         }
         return TopologySnapshot.of(states, Instant.now());
+    }
+
+    /** Node roles follow the monitor, so that messages, {@code toString()} and {@link #primary()} agree with routing. */
+    private void syncRoles(TopologySnapshot published) {
+        for (Node node : nodes) {
+            NodeState state = published.node(node.id());
+            NodeRole role = state == null || !state.up() ? NodeRole.DOWN
+                    : state.role() == dev.junction.router.NodeRole.PRIMARY ? NodeRole.PRIMARY
+                    : state.role() == dev.junction.router.NodeRole.REPLICA ? NodeRole.REPLICA : NodeRole.DOWN;
+            if (node.role() != role) {
+                node.role(role, role == NodeRole.DOWN ? "the monitor's probes fail" : null);
+            }
+        }
+    }
+
+    /** Makes {@code next} the source of roles and staleness; the monitor of the cluster's current lease. */
+    void attach(TopologyMonitor next) {
+        monitor = next;
+    }
+
+    /** The attached monitor, or null when roles come from one-off probes. */
+    public TopologyMonitor monitor() {
+        TopologyMonitor current = monitor;
+        return current == null || current.isClosed() ? null : current;
+    }
+
+    /**
+     * Which tables table-aware freshness may track apart, asked of the primary through {@code connector} (the
+     * credentials of the first connection); shared by every connection to the cluster.
+     */
+    TableCatalog tableCatalog(Backend backend, NodeConnector connector) {
+        TableCatalog current = tableCatalog;
+        if (current == null) {
+            probeLock.lock();
+            try {
+                if (tableCatalog == null) {
+                    tableCatalog = new TableCatalog(this, connector, backend);
+                }
+                current = tableCatalog;
+            } finally {
+                probeLock.unlock();
+            }
+        }
+        return current;
+    }
+
+    /** Where commits made through Junction in this JVM went: the {@code global} consistency record. */
+    public CommitPositions globalCommits() {
+        return globalCommits;
     }
 
     /** The node the router calls {@code id}. */
@@ -130,6 +206,22 @@ public final class ClusterTopology {
 
     /** Probes every node if that has not happened yet, or was invalidated, or a down node is due for a retry. */
     public void ensureProbed(NodeConnector connector) throws SQLException {
+        if (monitor() != null) {
+            if (snapshot().nodes().stream().anyMatch(n -> n.up() && n.role() != dev.junction.router.NodeRole.UNKNOWN)) {
+                return;
+            }
+            // The monitor reaches no node: probe once more here, which keeps each node's exception for the message.
+            probeLock.lock();
+            try {
+                probe(connector);
+            } finally {
+                probeLock.unlock();
+            }
+            if (nodes.stream().allMatch(n -> n.role() == NodeRole.DOWN)) {
+                throw noNodeReachable();
+            }
+            return;
+        }
         if (probed && !downRetryDue()) {
             return;
         }
@@ -212,6 +304,9 @@ public final class ClusterTopology {
      * @throws SQLException {@link JunctionErrorCode#NO_PRIMARY} or {@link JunctionErrorCode#SEVERAL_PRIMARIES}
      */
     public Node primary() throws SQLException {
+        if (monitor() != null) {
+            snapshot();
+        }
         List<Node> primaries = nodes.stream().filter(n -> n.role() == NodeRole.PRIMARY).collect(Collectors.toList());
         if (primaries.size() == 1) {
             return primaries.get(0);

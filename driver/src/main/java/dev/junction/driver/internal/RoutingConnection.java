@@ -11,6 +11,19 @@ import dev.junction.router.RoutingOptions;
 import dev.junction.router.RoutingRequest;
 import dev.junction.router.StatementKind;
 
+import dev.junction.driver.NodeStatus;
+import dev.junction.driver.internal.monitor.ReplicationProbe;
+import dev.junction.driver.internal.monitor.SharedMonitors;
+import dev.junction.driver.internal.monitor.TopologyMonitor;
+import dev.junction.router.NodeId;
+import dev.junction.router.NodeState;
+import dev.junction.router.ReadConsistency;
+import dev.junction.router.RouteReason;
+import dev.junction.router.RouteTarget;
+import dev.junction.router.StaleReadFallback;
+import dev.junction.router.TopologySnapshot;
+import dev.junction.router.replication.ReplicationPosition;
+
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -35,6 +48,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.time.Duration;
 
 /**
  * A logical connection: what the application holds. It owns one physical connection per node it has used
@@ -50,7 +64,10 @@ import java.util.concurrent.Executor;
  *   <li>with auto-commit off, a transaction starts on the primary, or on one replica when read-only;</li>
  *   <li>a statement that pins, writes, or is not understood goes to the primary; a hint can send a read to the
  *       primary, never a write to a replica;</li>
- *   <li>a plain read in auto-commit goes to a replica chosen by {@code loadBalance}, else the primary.</li>
+ *   <li>a plain read in auto-commit goes to a replica chosen by {@code loadBalance} among those the topology monitor
+ *       finds within {@code maxReplicaLag} and that meet {@code readConsistency} ({@link SessionFreshness}: this
+ *       session's or every session's commits, monotonic reads, awaited causal tokens), else {@code staleReadFallback}
+ *       applies (the primary, a bounded wait, or an error).</li>
  * </ol>
  *
  * <p>Before a physical connection runs anything it is brought to the session's state ({@link NodeSession#sync}).
@@ -67,6 +84,8 @@ public final class RoutingConnection implements JunctionConnection {
     private final StatementRouting routing;
     private final RoutingOptions options;
     private final SessionState state = new SessionState();
+    private static final long POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
+
     private final Map<Node, NodeSession> sessions = new LinkedHashMap<>();
     /** Why the session is pinned, with how many times (session advisory locks nest and are released one by one). */
     private final Map<String, Integer> pinReasons = new LinkedHashMap<>();
@@ -77,14 +96,32 @@ public final class RoutingConnection implements JunctionConnection {
     private Node pinnedNode;
     private int networkTimeout;
     private volatile boolean closed;
+    private final SharedMonitors.Lease lease;
+    private final SessionFreshness freshness;
+    private final Duration replicaWaitTimeout;
+    private final boolean recordsCommits;
+    private final TableCatalog tableCatalog;
 
     public RoutingConnection(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector,
                              StatementRouting routing) {
+        this(settings, topology, connector, routing, null);
+    }
+
+    /** @param lease this connection's share of the cluster's monitor, released on close; null without a monitor */
+    public RoutingConnection(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector,
+                             StatementRouting routing, SharedMonitors.Lease lease) {
         this.settings = settings;
         this.topology = topology;
         this.connector = connector;
         this.routing = routing;
         this.options = routingOptions(settings.properties());
+        this.lease = lease;
+        TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
+        this.freshness = new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
+        this.tableCatalog = tables;
+        this.replicaWaitTimeout = settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT);
+        // eventual connections skip the commit-position round trip: nothing they read depends on it
+        this.recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL;
     }
 
     // ---- routing: what every statement wrapper calls ----
@@ -150,21 +187,124 @@ public final class RoutingConnection implements JunctionConnection {
             }
             statement = PLAIN_READ;
         }
-        RouteDecision decision = topology.policy().route(new RoutingRequest(statement, routingSession(),
-                topology.snapshot(), options, ReplicaRequirement.NONE));
-        switch (decision.target()) {
-            case REPLICA:
+        return route(statement);
+    }
+
+    /**
+     * Rule 5 with the monitor's snapshot and this session's read-your-writes and monotonic-read needs. When no
+     * replica qualifies only because the monitor has not yet seen one catch up, the closest replica is asked
+     * directly (one round trip to it, none to the primary) before the fallback applies; {@code wait} keeps asking,
+     * and waits for newer snapshots, until {@code replicaWaitTimeout}, then uses the primary.
+     */
+    private Node route(Classification statement) throws SQLException {
+        TopologyMonitor monitor = topology.monitor();
+        long deadline = 0;
+        boolean asked = false;
+        while (true) {
+            TopologySnapshot snapshot = topology.snapshot();
+            Map<NodeId, TopologyMonitor.Probed> positions = monitor == null ? Map.of() : monitor.positions();
+            RouteDecision decision = topology.policy().route(new RoutingRequest(statement, routingSession(), snapshot, options,
+                    monitor == null ? ReplicaRequirement.NONE : freshness.requirement(positions)));
+            if (decision.target() == RouteTarget.REPLICA) {
                 return topology.node(decision.node());
-            case NO_REPLICA:
-                if (decision.fallback() == dev.junction.router.StaleReadFallback.FAIL) {
-                    throw JunctionErrorCode.NO_FRESH_REPLICA.exception(settings.clusterKey(),
-                            JunctionProperty.MAX_REPLICA_LAG.format(settings.properties().get(JunctionProperty.MAX_REPLICA_LAG)));
-                }
-                // staleReadFallback=wait has nothing to wait for until the monitor measures replay positions
+            }
+            if (decision.target() != RouteTarget.NO_REPLICA) {
                 return topology.primary();
-            default:
+            }
+            StaleReadFallback fallback = decision.fallback();
+            boolean behind = decision.reason() == RouteReason.NO_REPLICA_BEHIND;
+            if (behind && monitor != null && !asked
+                    && askReplica(monitor, decision.waitCandidate(), snapshot, statement)) {
+                asked = true;
+                continue;
+            }
+            asked = true;
+            if (fallback == StaleReadFallback.FAIL) {
+                throw noFreshReplica(statement, snapshot, positions, decision);
+            }
+            if (fallback != StaleReadFallback.WAIT || monitor == null) {
                 return topology.primary();
+            }
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                deadline = now + replicaWaitTimeout.toNanos();
+            }
+            long remaining = deadline - now;
+            if (remaining <= 0) {
+                return topology.primary();
+            }
+            // A replica behind on our commits is polled every few milliseconds; a stale or down one waits for the
+            // monitor's next snapshot.
+            long pause = behind ? Math.min(remaining, POLL_NANOS) : remaining;
+            try {
+                monitor.awaitNewerThan(snapshot, Duration.ofNanos(pause));
+                asked = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return topology.primary();
+            }
         }
+    }
+
+    /**
+     * Asks the replica the policy found closest how far it has replayed, on this session's own connection to it.
+     *
+     * @return true when the answer is new information worth routing again on
+     */
+    private boolean askReplica(TopologyMonitor monitor, NodeId candidate, TopologySnapshot snapshot, Classification statement) {
+        NodeId target = candidate;
+        if (target == null) {
+            return false;
+        }
+        NodeState state = snapshot.node(target);
+        if (state == null || !state.up()) {
+            return false;
+        }
+        NodeSession session = null;
+        try {
+            session = open(topology.node(target));
+            Connection physical = session.physical();
+            ReplicationProbe.Answer answer = monitor.probe().probe(physical);
+            if (!physical.getAutoCommit()) {
+                // The session's transaction has not begun (route() runs before it has a node): end the one the
+                // question opened, so that the transaction starts clean with the session's settings.
+                physical.rollback();
+            }
+            if (answer.role() != dev.junction.router.NodeRole.REPLICA || answer.position() == null) {
+                return false;
+            }
+            ReplicationPosition before = freshness.position(target, monitor.positions());
+            freshness.observed(target, answer.position());
+            return before == null || !before.covers(answer.position());
+        } catch (SQLException e) {
+            if (session != null) {
+                failed(e, session);
+            }
+            return false;
+        }
+    }
+
+    private SQLException noFreshReplica(Classification statement, TopologySnapshot snapshot, Map<NodeId, TopologyMonitor.Probed> positions,
+                                        RouteDecision decision) {
+        ReadConsistency consistency = statement.hints().consistency() != null ? statement.hints().consistency()
+                : statement.hints().replica() ? ReadConsistency.EVENTUAL : options.readConsistency();
+        Duration budget = statement.hints().maxReplicaLag() != null ? statement.hints().maxReplicaLag() : options.maxReplicaLag();
+        StringBuilder replicas = new StringBuilder();
+        for (NodeState replica : snapshot.replicas()) {
+            if (replicas.length() > 0) {
+                replicas.append(", ");
+            }
+            replicas.append(replica.id()).append(replica.up() ? "" : " down").append(" staleness ")
+                    .append(replica.stalenessBound() == null ? "unknown" : replica.stalenessBound().toMillis() + " ms");
+            ReplicationPosition required = freshness.required(consistency, statement, replica.id());
+            ReplicationPosition position = freshness.position(replica.id(), positions);
+            if (required != null && (position == null || !position.covers(required))) {
+                replicas.append(" (has ").append(position == null ? "no known position" : position.text())
+                        .append(", the read needs ").append(required.text()).append(')');
+            }
+        }
+        return JunctionErrorCode.NO_FRESH_REPLICA.exception(settings.clusterKey(), JunctionProperty.MAX_REPLICA_LAG.format(budget),
+                consistency.propertyValue(), replicas.length() == 0 ? "no replica" : replicas.toString());
     }
 
     /** The session as the routing policy sees it when no transaction holds a node yet. */
@@ -176,16 +316,13 @@ public final class RoutingConnection implements JunctionConnection {
                 .build();
     }
 
-    /** Router options from the Junction properties; the enums share their spelling. */
+    /** Router options from the Junction properties, whose enumerated values are the router's own enums. */
     static RoutingOptions routingOptions(JunctionProperties properties) {
         return RoutingOptions.DEFAULTS
                 .withMaxReplicaLag(properties.get(JunctionProperty.MAX_REPLICA_LAG))
-                .withReadConsistency(dev.junction.router.ReadConsistency.fromPropertyValue(
-                        properties.get(JunctionProperty.READ_CONSISTENCY).externalName()))
-                .withStaleReadFallback(dev.junction.router.StaleReadFallback.fromPropertyValue(
-                        properties.get(JunctionProperty.STALE_READ_FALLBACK).externalName()))
-                .withLoadBalance(dev.junction.router.LoadBalance.fromPropertyValue(
-                        properties.get(JunctionProperty.LOAD_BALANCE).externalName()));
+                .withReadConsistency(properties.get(JunctionProperty.READ_CONSISTENCY))
+                .withStaleReadFallback(properties.get(JunctionProperty.STALE_READ_FALLBACK))
+                .withLoadBalance(properties.get(JunctionProperty.LOAD_BALANCE));
     }
 
     private NodeSession open(Node node) throws SQLException {
@@ -204,6 +341,7 @@ public final class RoutingConnection implements JunctionConnection {
      * @param replay for a session statement, how to run it again on another physical connection
      */
     void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
+        trackFreshness(info, session);
         switch (info.kind()) {
             case SESSION:
                 long sequence = state.record(info.sessionKey(), sql, replay);
@@ -221,6 +359,9 @@ public final class RoutingConnection implements JunctionConnection {
                 }
                 break;
             case END:
+                boolean committed = sql != null && !sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("rollback")
+                        && !sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("abort");
+                transactionEnded(session, committed);
                 sqlTransaction = false;
                 transactionSession = null;
                 break;
@@ -233,6 +374,60 @@ public final class RoutingConnection implements JunctionConnection {
         releaseAdvisoryLocks(info);
         if (sqlTransaction && transactionSession == null) {
             transactionSession = session;
+        }
+    }
+
+    /**
+     * Read consistency bookkeeping after a statement ran: a read raises the session's monotonic-read floor; a write
+     * in auto-commit records its commit position at once; one inside a transaction is remembered for the commit.
+     */
+    private void trackFreshness(StatementInfo info, NodeSession session) {
+        TopologyMonitor monitor = topology.monitor();
+        if (monitor == null) {
+            return;
+        }
+        if (info.classification().kind() == StatementKind.DDL && tableCatalog != null) {
+            tableCatalog.forgetAll();
+        }
+        if (info.isRead()) {
+            freshness.readOn(session.node().id(), monitor.positions(), monitor.nanoTime());
+            return;
+        }
+        if (info.kind() != StatementInfo.Kind.WRITE || !recordsCommits || session.node().role() != NodeRole.PRIMARY) {
+            return;
+        }
+        boolean inTransaction = sqlTransaction || !state.autoCommit() || transactionSession != null;
+        if (inTransaction) {
+            freshness.wroteInTransaction(info.classification());
+        } else {
+            captureCommit(monitor, session, SessionFreshness.orAll(SessionFreshness.tablesWritten(info.classification(), freshness.standalone())));
+        }
+    }
+
+    /** A transaction ended on {@code session}; if it committed writes, their position is recorded. */
+    private void transactionEnded(NodeSession session, boolean committed) {
+        if (!freshness.transactionWrote()) {
+            return;
+        }
+        Set<String> tables = freshness.endTransaction();
+        TopologyMonitor monitor = topology.monitor();
+        if (committed && monitor != null && session != null && !session.isClosed()) {
+            captureCommit(monitor, session, tables);
+        }
+    }
+
+    /**
+     * Asks the primary, on the connection that committed, where the commit went; see
+     * {@link ReplicationProbe#commitPosition}. The commit has succeeded: a failure to ask must not tell the
+     * application otherwise (it might retry a committed write), so the session then waits for the monitor's next
+     * probe of the primary instead, which covers the commit.
+     */
+    private void captureCommit(TopologyMonitor monitor, NodeSession session, Set<String> tables) {
+        long since = monitor.nanoTime();
+        try {
+            freshness.committed(monitor.probe().commitPosition(session.physical()), tables);
+        } catch (SQLException | RuntimeException e) {
+            freshness.committedAtUnknownPosition(session.node().id(), tables, since);
         }
     }
 
@@ -353,10 +548,12 @@ public final class RoutingConnection implements JunctionConnection {
         try {
             session.physical().commit();
         } catch (SQLException e) {
+            freshness.endTransaction();
             throw failed(e, session);
         } finally {
             endTransaction();
         }
+        transactionEnded(session, true);
     }
 
     @Override
@@ -372,6 +569,7 @@ public final class RoutingConnection implements JunctionConnection {
             throw failed(e, session);
         } finally {
             endTransaction();
+            freshness.endTransaction();
         }
     }
 
@@ -851,6 +1049,13 @@ public final class RoutingConnection implements JunctionConnection {
         sessions.clear();
         current = null;
         transactionSession = null;
+        releaseMonitor();
+    }
+
+    private void releaseMonitor() {
+        if (lease != null) {
+            lease.release(Connections.IDLE_GRACE);
+        }
     }
 
     @Override
@@ -871,6 +1076,7 @@ public final class RoutingConnection implements JunctionConnection {
                 session.close();
             }
         }
+        releaseMonitor();
     }
 
     // ---- JunctionConnection ----
@@ -893,6 +1099,36 @@ public final class RoutingConnection implements JunctionConnection {
             pins.add("SERIALIZABLE isolation");
         }
         return Collections.unmodifiableSet(pins);
+    }
+
+    @Override
+    public String causalToken() throws SQLException {
+        checkOpen();
+        TopologyMonitor monitor = topology.monitor();
+        if (monitor == null) {
+            return null;
+        }
+        ReplicationPosition position = freshness.latestCommit();
+        if (position == null) {
+            position = monitor.primaryPosition().orElse(null);
+        }
+        return position == null ? null : CausalToken.format(monitor.probe(), position);
+    }
+
+    @Override
+    public void awaitToken(String token) throws SQLException {
+        checkOpen();
+        TopologyMonitor monitor = topology.monitor();
+        if (monitor == null) {
+            throw JunctionErrorCode.INVALID_CAUSAL_TOKEN.exception(token, "this connection has no topology monitor");
+        }
+        freshness.await(CausalToken.parse(monitor.probe(), token));
+    }
+
+    @Override
+    public List<NodeStatus> topologyReport() throws SQLException {
+        checkOpen();
+        return StatusReport.of(topology.monitor(), topology);
     }
 
     /** The physical connections open now, for tests and status output. */

@@ -4,8 +4,8 @@ import dev.junction.driver.ConflictPolicy;
 import dev.junction.driver.ConflictTable;
 import dev.junction.driver.JunctionProperties;
 import dev.junction.driver.JunctionProperty;
-import dev.junction.driver.LoadBalance;
-import dev.junction.driver.ReadConsistency;
+import dev.junction.router.LoadBalance;
+import dev.junction.router.ReadConsistency;
 import dev.junction.driver.SyncMode;
 import org.junit.jupiter.api.Test;
 

@@ -122,8 +122,10 @@ class BadInputIT {
     @Test
     void aMissingBackendDriverNamesTheArtifactToAdd() throws Exception {
         URL junctionClasses = JunctionDriver.class.getProtectionDomain().getCodeSource().getLocation();
+        // The router is a runtime dependency of the driver (its enums type the properties); the backend driver is not.
+        URL routerClasses = dev.junction.router.ReadConsistency.class.getProtectionDomain().getCodeSource().getLocation();
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        try (URLClassLoader isolated = new URLClassLoader(new URL[]{junctionClasses}, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader isolated = new URLClassLoader(new URL[]{junctionClasses, routerClasses}, ClassLoader.getPlatformClassLoader())) {
             Thread.currentThread().setContextClassLoader(isolated);
             Driver driver = (Driver) isolated.loadClass("dev.junction.driver.JunctionDriver").getDeclaredConstructor().newInstance();
             assertThatThrownBy(() -> driver.connect("jdbc:junction:postgresql://" + cluster.hostList() + "/postgres", credentials()))

@@ -101,6 +101,9 @@ class PostgresHikariIT {
                     }
                     connection.commit();
                 }
+                // Under the default global consistency the next read-only transaction may use a standby only once
+                // the standby has this insert (server_port() could read any table); until then it reads on the primary.
+                cluster.awaitReplication();
             }
         }
     }

@@ -179,8 +179,15 @@ class TopologyMonitorIT {
         }
     }
 
+    /**
+     * Live monitor and probe threads of this class's PostgreSQL monitor: other IT classes in the same JVM hold
+     * monitors of their own clusters through Junction connections and pools that are still open.
+     */
     private static Set<String> junctionThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.startsWith("junction-monitor") || name.startsWith("junction-probe")).collect(Collectors.toSet());
+                .filter(name -> name.startsWith("junction-monitor") || name.startsWith("junction-probe"))
+                .filter(name -> name.equals("junction-monitor pg")
+                        || postgres.nodes().stream().anyMatch(node -> name.equals("junction-probe " + node.host() + ":" + node.port())))
+                .collect(Collectors.toSet());
     }
 }

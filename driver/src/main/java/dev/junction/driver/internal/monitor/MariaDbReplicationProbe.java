@@ -30,4 +30,16 @@ public final class MariaDbReplicationProbe implements ReplicationProbe {
     public ReplicationPosition parsePosition(String text) {
         return MariaDbGtidPosition.parse(text);
     }
+
+    /** {@code @@last_gtid}: the GTID of this session's last commit; empty when it wrote nothing to the binary log. */
+    @Override
+    public ReplicationPosition commitPosition(Connection primary) throws SQLException {
+        String gtid = ReplicationProbe.single(primary, "select @@last_gtid");
+        return gtid == null || gtid.isBlank() ? null : MariaDbGtidPosition.parse(gtid);
+    }
+
+    @Override
+    public String tokenPrefix(ReplicationPosition position) {
+        return "mariadb";
+    }
 }

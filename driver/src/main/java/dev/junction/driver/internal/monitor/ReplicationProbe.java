@@ -4,6 +4,8 @@ import dev.junction.router.NodeRole;
 import dev.junction.router.replication.ReplicationPosition;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 
 /**
@@ -20,4 +22,21 @@ public interface ReplicationProbe {
 
     /** Parses a position as this server prints it, e.g. for a causal token. */
     ReplicationPosition parsePosition(String text);
+
+    /**
+     * The position of the commit that just finished on {@code primary}, asked on the connection that committed it
+     * (an upper bound is fine: a replica that covers it has the commit); null when the server reports none (the
+     * "write" changed nothing that replicates).
+     */
+    ReplicationPosition commitPosition(Connection primary) throws SQLException;
+
+    /** The prefix of causal tokens for this kind of position: {@code pg}, {@code mariadb}, {@code mysql}. */
+    String tokenPrefix(ReplicationPosition position);
+
+    /** Runs {@code sql}, whose single value is a position in server text, or null. */
+    static String single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            return row.next() ? row.getString(1) : null;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.junction.driver.internal.monitor;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,6 +34,16 @@ public final class SharedMonitors {
 
         @Override
         public void close() {
+            release(Duration.ZERO);
+        }
+
+        /**
+         * Releases this share; when it was the last one, the monitor stops after {@code grace} unless someone
+         * acquires it again meanwhile. Connections opened through {@code DriverManager} one at a time (a script, a
+         * request per connection) would otherwise start and stop a monitor, with its first probe round, every time.
+         */
+        public void release(Duration grace) {
+            TopologyMonitor toClose = null;
             LOCK.lock();
             try {
                 if (released) {
@@ -41,11 +52,18 @@ public final class SharedMonitors {
                 released = true;
                 Entry entry = MONITORS.get(key);
                 if (entry != null && --entry.users == 0) {
-                    MONITORS.remove(key);
-                    entry.monitor.close();
+                    if (grace.isZero()) {
+                        MONITORS.remove(key);
+                        toClose = entry.monitor;
+                    } else {
+                        entry.monitor.runLater(() -> closeIfUnused(key, entry), grace);
+                    }
                 }
             } finally {
                 LOCK.unlock();
+            }
+            if (toClose != null) {
+                toClose.close();
             }
         }
     }
@@ -69,6 +87,19 @@ public final class SharedMonitors {
         } finally {
             LOCK.unlock();
         }
+    }
+
+    private static void closeIfUnused(String key, Entry entry) {
+        LOCK.lock();
+        try {
+            if (entry.users != 0 || MONITORS.get(key) != entry) {
+                return;
+            }
+            MONITORS.remove(key);
+        } finally {
+            LOCK.unlock();
+        }
+        entry.monitor.close();
     }
 
     /** How many clusters are monitored now; for tests that check nothing leaks. */

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,7 +67,16 @@ public final class TopologyMonitor implements AutoCloseable {
     private final Map<NodeId, NodeProber> probers = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
     private volatile TopologySnapshot snapshot;
+    private volatile Map<NodeId, Probed> positions = Map.of();
+    private volatile Set<NodeId> suspects = Set.of();
     private volatile boolean closed;
+
+    /**
+     * A node's position as of one successful probe, and when that probe was sent ({@code ticker} nanos): whatever the
+     * node had done before {@code sentAtNanos} is included in {@code position}.
+     */
+    public record Probed(ReplicationPosition position, long sentAtNanos) {
+    }
 
     public TopologyMonitor(String name, List<NodeId> nodes, ReplicationProbe probe, NodeConnector connector, Settings settings,
                            LongSupplier ticker, Clock clock) {
@@ -131,6 +141,33 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * Every node's position at its last successful probe, published with the snapshots; read without locking, for
+     * routing decisions. Nodes that never answered with a position are absent.
+     */
+    public Map<NodeId, Probed> positions() {
+        return positions;
+    }
+
+    /**
+     * Nodes whose last probe failed, or whose current probe has gone unanswered for {@link #suspectAfterNanos()}: not
+     * yet down (that takes a streak of failures, seconds with a hung node), but routing should not open new sessions
+     * or send new reads there meanwhile: a session's own connection has no timeout unless the application set one.
+     */
+    public Set<NodeId> suspects() {
+        return suspects;
+    }
+
+    /** Three intervals, at least 500 ms: a loaded machine answers a probe late, a hung node never. */
+    private long suspectAfterNanos() {
+        return Math.max(3 * settings.interval().toNanos(), TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
+    /** The monitor's clock, in the nanos of {@link Probed#sentAtNanos()}. */
+    public long nanoTime() {
+        return ticker.getAsLong();
+    }
+
     /** What {@code node} had replayed (or, the primary, reached) at its last successful probe. */
     public Optional<ReplicationPosition> position(NodeId node) {
         lock.lock();
@@ -192,7 +229,22 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
+    /** Nodes whose last probe failed, or whose current probe is overdue; see {@link #suspects()}. */
+    private void updateSuspects() {
+        long now = ticker.getAsLong();
+        Set<NodeId> late = new java.util.HashSet<>();
+        for (NodeProber prober : probers.values()) {
+            if (prober.failing || prober.isBusy() && now - prober.startedAtNanos > suspectAfterNanos()) {
+                late.add(prober.node);
+            }
+        }
+        if (!late.equals(suspects)) {
+            suspects = Set.copyOf(late);
+        }
+    }
+
     private void publish() {
+        updateSuspects();
         lock.lock();
         try {
             snapshot = tracker.snapshot(ticker.getAsLong(), clock.instant());
@@ -202,7 +254,21 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
-    /** Stops every thread of this monitor and closes its probe connections. */
+    /** Runs {@code task} once on the scheduler thread after {@code delay}, unless the monitor closes first. */
+    public void runLater(Runnable task, Duration delay) {
+        if (!closed) {
+            scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops every thread of this monitor and closes its probe connections; waits briefly for the threads to end so
+     * that a caller that checks for leaked threads right after closing finds none.
+     */
     @Override
     public void close() {
         closed = true;
@@ -215,6 +281,16 @@ public final class TopologyMonitor implements AutoCloseable {
             published.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (!Thread.currentThread().getName().startsWith("junction-monitor")) {
+            try {
+                scheduler.awaitTermination(1, TimeUnit.SECONDS);
+                for (NodeProber prober : probers.values()) {
+                    prober.thread.awaitTermination(1, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -239,6 +315,7 @@ public final class TopologyMonitor implements AutoCloseable {
         private volatile long startedAtNanos;
         private volatile boolean busy;
         private volatile boolean countedAsFailed;
+        private volatile boolean failing;
         private volatile long lastCountedAtNanos;
 
         private NodeProber(NodeId node) {
@@ -284,6 +361,12 @@ public final class TopologyMonitor implements AutoCloseable {
                 lock.lock();
                 try {
                     tracker.recordSuccess(node, answer.role(), answer.position(), sent, answered);
+                    failing = false;
+                    if (answer.position() != null) {
+                        Map<NodeId, Probed> next = new java.util.HashMap<>(positions);
+                        next.put(node, new Probed(answer.position(), sent));
+                        positions = Map.copyOf(next);
+                    }
                 } finally {
                     lock.unlock();
                 }
@@ -301,6 +384,7 @@ public final class TopologyMonitor implements AutoCloseable {
         }
 
         private void recordFailure(String error) {
+            failing = true;
             lock.lock();
             try {
                 tracker.recordFailure(node, error, ticker.getAsLong());

@@ -1,0 +1,35 @@
+package dev.junction.driver.internal;
+
+import dev.junction.driver.NodeStatus;
+import dev.junction.driver.internal.monitor.TopologyMonitor;
+import dev.junction.router.replication.NodeReport;
+import dev.junction.router.replication.ReplicationPosition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Turns the monitor's reports into the public {@link NodeStatus} records of {@code junction status}. */
+final class StatusReport {
+    private StatusReport() {
+    }
+
+    /** From the monitor when there is one; else the roles of the last one-off probes, nothing measured. */
+    static List<NodeStatus> of(TopologyMonitor monitor, ClusterTopology topology) {
+        List<NodeStatus> statuses = new ArrayList<>();
+        if (monitor == null) {
+            for (Node node : topology.nodes()) {
+                statuses.add(new NodeStatus(node.address().toString(), node.role().label(), node.role() != NodeRole.DOWN,
+                        Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.ofNullable(node.lastError())));
+            }
+            return statuses;
+        }
+        for (NodeReport report : monitor.reports()) {
+            statuses.add(new NodeStatus(report.node().toString(), report.role().name().toLowerCase(Locale.ROOT), report.up(),
+                    report.position().map(ReplicationPosition::text), report.stalenessBound(), report.roundTrip(),
+                    report.consecutiveFailures(), report.lastError().map(CredentialMask::url)));
+        }
+        return statuses;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.junction.driver.internal;
+
+import dev.junction.driver.internal.monitor.TopologyMonitor.Probed;
+import dev.junction.router.Classification;
+import dev.junction.router.NodeId;
+import dev.junction.router.NodeState;
+import dev.junction.router.ReadConsistency;
+import dev.junction.router.ReplicaRequirement;
+import dev.junction.router.StatementKind;
+import dev.junction.router.replication.CommitPositions;
+import dev.junction.router.replication.LogSequenceNumber;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.junction.router.ReadConsistency.EVENTUAL;
+import static dev.junction.router.ReadConsistency.GLOBAL;
+import static dev.junction.router.ReadConsistency.SESSION;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Read-your-writes, monotonic reads, table-aware freshness and tokens over fake probe results and a fake clock. */
+class SessionFreshnessTest {
+    private static final NodeId PRIMARY = NodeId.of("p", 5432);
+    private static final NodeId A = NodeId.of("a", 5432);
+    private static final NodeId B = NodeId.of("b", 5432);
+
+    private final CommitPositions global = new CommitPositions();
+    private final SessionFreshness session = new SessionFreshness(global, table -> !table.startsWith("view_"));
+    private final Map<NodeId, Probed> positions = new HashMap<>();
+    private long now = 1_000;
+
+    private static LogSequenceNumber lsn(long value) {
+        return LogSequenceNumber.parse("0/" + Long.toHexString(value).toUpperCase());
+    }
+
+    private void probed(NodeId node, long position) {
+        positions.put(node, new Probed(lsn(position), now));
+    }
+
+    private static Classification read(String... tables) {
+        return Classification.builder(StatementKind.READ).tablesRead(List.of(tables)).parsedByCalcite(true).build();
+    }
+
+    private boolean qualifies(NodeId replica, ReadConsistency consistency, Classification statement) {
+        ReplicaRequirement requirement = session.requirement(Map.copyOf(positions));
+        return requirement.isSatisfiedBy(NodeState.replica(replica, Duration.ZERO), consistency, statement);
+    }
+
+    @Test
+    void aReplicaQualifiesForTheSessionsReadOnlyOnceItHasReplayedTheSessionsCommit() {
+        probed(A, 100);
+        session.committed(lsn(150), Set.of("t"));
+        assertThat(qualifies(A, SESSION, read("t"))).isFalse();
+        probed(A, 150);
+        assertThat(qualifies(A, SESSION, read("t"))).isTrue();
+    }
+
+    @Test
+    void whatTheSessionAskedTheReplicaItselfCountsLikeAProbe() {
+        probed(A, 100);
+        session.committed(lsn(150), Set.of("t"));
+        session.observed(A, lsn(160));
+        assertThat(qualifies(A, SESSION, read("t"))).isTrue();
+    }
+
+    @Test
+    void globalReadsWaitForOtherSessionsCommitsAndSessionReadsDoNot() {
+        probed(A, 100);
+        new SessionFreshness(global, table -> true).committed(lsn(200), Set.of("t"));
+        assertThat(qualifies(A, SESSION, read("t"))).isTrue();
+        assertThat(qualifies(A, GLOBAL, read("t"))).isFalse();
+        assertThat(qualifies(A, EVENTUAL, read("t"))).isTrue();
+    }
+
+    @Test
+    void aReadOfOtherTablesDoesNotWaitForACommitButAReadOfUnknownTablesDoes() {
+        probed(A, 100);
+        session.committed(lsn(200), Set.of("orders"));
+        assertThat(qualifies(A, SESSION, read("customers"))).isTrue();
+        assertThat(qualifies(A, SESSION, read("orders", "customers"))).isFalse();
+        Classification unparsed = Classification.builder(StatementKind.READ).tableRead("customers").build();
+        assertThat(qualifies(A, SESSION, unparsed)).as("tables from tokens alone are not trusted").isFalse();
+    }
+
+    @Test
+    void aReadOfATableThatIsNotStandaloneWaitsForEveryCommit() {
+        probed(A, 100);
+        session.committed(lsn(200), Set.of("orders"));
+        assertThat(qualifies(A, SESSION, read("view_of_orders"))).as("a view may read orders").isFalse();
+        Classification triggered = Classification.builder(StatementKind.WRITE).tableWritten("view_audited").parsedByCalcite(true).build();
+        assertThat(SessionFreshness.tablesWritten(triggered, table -> !table.startsWith("view_"))).isNull();
+    }
+
+    @Test
+    void aReadOfNoTableNeverWaits() {
+        probed(A, 100);
+        session.committed(lsn(200), Set.of());
+        session.await(lsn(300));
+        assertThat(qualifies(A, GLOBAL, read())).isTrue();
+    }
+
+    @Test
+    void aCommitOfUnknownTablesHoldsBackEveryRead() {
+        probed(A, 100);
+        session.committed(lsn(200), Set.of());
+        assertThat(qualifies(A, SESSION, read("anything"))).isFalse();
+    }
+
+    @Test
+    void afterAReadOnOneReplicaAnotherQualifiesOnlyWhenItHasReachedTheSameState() {
+        probed(A, 300);
+        probed(B, 200);
+        session.readOn(A, Map.copyOf(positions), now);
+        assertThat(qualifies(A, SESSION, read("t"))).as("the same replica never goes back").isTrue();
+        assertThat(qualifies(B, SESSION, read("t"))).isFalse();
+        probed(B, 300);
+        assertThat(qualifies(B, SESSION, read("t"))).isTrue();
+    }
+
+    @Test
+    void theFloorRisesToTheReadNodesFirstProbeSentAfterTheReadEnded() {
+        probed(PRIMARY, 500);
+        probed(B, 500);
+        session.readOn(PRIMARY, Map.copyOf(positions), now);
+        now += 50;
+        probed(PRIMARY, 700);
+        assertThat(qualifies(B, SESSION, read("t"))).as("the primary may have shown commits up to 700").isFalse();
+        probed(B, 700);
+        assertThat(qualifies(B, SESSION, read("t"))).isTrue();
+    }
+
+    @Test
+    void aCommitWhosePositionCouldNotBeAskedHoldsReplicasBackUntilThePrimaryIsProbedAgain() {
+        probed(PRIMARY, 100);
+        probed(A, 100);
+        now += 1;
+        session.committedAtUnknownPosition(PRIMARY, Set.of("t"), now);
+        assertThat(qualifies(A, SESSION, read("t"))).isFalse();
+        probed(PRIMARY, 120);
+        assertThat(qualifies(A, SESSION, read("t"))).isFalse();
+        probed(A, 120);
+        assertThat(qualifies(A, SESSION, read("t"))).isTrue();
+        assertThat(session.latestCommit()).isEqualTo(lsn(120));
+    }
+
+    @Test
+    void anAwaitedTokenHoldsBackEveryLaterRead() {
+        probed(A, 100);
+        session.await(lsn(400));
+        assertThat(qualifies(A, SESSION, read("t"))).isFalse();
+        probed(A, 400);
+        assertThat(qualifies(A, SESSION, read("t"))).isTrue();
+    }
+
+    @Test
+    void aTransactionsTablesAreTheUnionOfItsWritesAndUnknownWhenOneIsUnknown() {
+        Classification insert = Classification.builder(StatementKind.WRITE).tableWritten("a").parsedByCalcite(true).build();
+        Classification other = Classification.builder(StatementKind.WRITE).tableWritten("b").parsedByCalcite(true).build();
+        session.wroteInTransaction(insert);
+        session.wroteInTransaction(other);
+        assertThat(session.endTransaction()).containsExactlyInAnyOrder("a", "b");
+        session.wroteInTransaction(insert);
+        session.wroteInTransaction(Classification.builder(StatementKind.WRITE).tableWritten("c").build());
+        assertThat(session.endTransaction()).as("empty means every table").isEmpty();
+    }
+}

@@ -1,0 +1,292 @@
+package dev.junction.it.consistency;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Drives reads and writes through Junction while replicas fall behind and catch up at random, and counts
+ * every read that breaks a consistency promise. Every read records the node that served it, so the report
+ * also says how much of the work replicas took.
+ *
+ * <ul>
+ *   <li>{@link #sessionRun}: each worker writes increasing sequence numbers on its own connection and reads
+ *       its maximum back: a read below the last write misses the session's own write; a read below the
+ *       previous read goes back in time.</li>
+ *   <li>{@link #globalRun}: each worker writes on one connection and reads on another, as a request does
+ *       with two pooled connections: a read below the write misses a write committed before it began.</li>
+ *   <li>{@link #eventualRun}: a heartbeat writer commits a sequence number every few milliseconds on the
+ *       primary, remembering when each commit returned (this JVM's clock only, so no clock skew); a read that
+ *       returns {@code s} while {@code s + 1} had committed for longer than the budget is too stale.</li>
+ * </ul>
+ */
+final class ConsistencyChecker {
+    private final ReplicatedDatabase database;
+    private final Random random = new Random(20261126);
+
+    ConsistencyChecker(ReplicatedDatabase database) {
+        this.database = database;
+    }
+
+    /** What a run did and what it broke. */
+    record Report(String mode, long operations, long reads, long replicaReads, long violations, List<String> examples) {
+        double replicaShare() {
+            return reads == 0 ? 0 : (double) replicaReads / reads;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%s: %d operations, %d reads (%.1f %% on replicas), %d violations%s",
+                    mode, operations, reads, 100 * replicaShare(), violations, examples.isEmpty() ? "" : " e.g. " + examples);
+        }
+    }
+
+    void createSchema() throws SQLException {
+        try (Connection primary = database.rawPrimary(); Statement statement = primary.createStatement()) {
+            statement.execute("drop table if exists ryw_log");
+            statement.execute("drop table if exists heartbeat");
+            statement.execute("create table ryw_log(session_id int not null, seq bigint not null, primary key (session_id, seq))");
+            statement.execute("create table heartbeat(seq bigint primary key)");
+        }
+    }
+
+    private Connection junction(String parameters) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", database.user());
+        properties.setProperty("password", database.password());
+        return DriverManager.getConnection(database.junctionUrl() + "?" + parameters, properties);
+    }
+
+    Report sessionRun(String parameters, int workers, int operationsPerWorker) throws Exception {
+        return withLagInjection("session [" + parameters + "]", workers, worker -> {
+            Tally tally = new Tally();
+            try (Connection connection = junction(parameters);
+                 PreparedStatement write = connection.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
+                 PreparedStatement read = connection.prepareStatement(
+                         "select coalesce(max(seq), 0), " + database.servingPortExpression() + " from ryw_log where session_id = ?")) {
+                long written = 0;
+                long lastRead = 0;
+                for (int i = 0; i < operationsPerWorker; i++) {
+                    if (random(worker).nextInt(10) < 3) {
+                        write.setInt(1, worker);
+                        write.setLong(2, ++written);
+                        write.executeUpdate();
+                        tally.operations++;
+                    } else {
+                        read.setInt(1, worker);
+                        long seen;
+                        int port;
+                        try (ResultSet row = read.executeQuery()) {
+                            row.next();
+                            seen = row.getLong(1);
+                            port = row.getInt(2);
+                        }
+                        tally.read(port != database.primaryPort());
+                        if (seen < written) {
+                            tally.violation("worker " + worker + " wrote " + written + " but read " + seen + " on port " + port);
+                        } else if (seen < lastRead) {
+                            tally.violation("worker " + worker + " read " + seen + " after reading " + lastRead + " (port " + port + ")");
+                        }
+                        lastRead = Math.max(lastRead, seen);
+                    }
+                }
+            }
+            return tally;
+        });
+    }
+
+    Report globalRun(String parameters, int workers, int operationsPerWorker) throws Exception {
+        return withLagInjection("global [" + parameters + "]", workers, worker -> {
+            Tally tally = new Tally();
+            int sessionId = 1000 + worker;
+            try (Connection writer = junction(parameters); Connection reader = junction(parameters);
+                 PreparedStatement write = writer.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
+                 PreparedStatement read = reader.prepareStatement(
+                         "select coalesce(max(seq), 0), " + database.servingPortExpression() + " from ryw_log where session_id = ?")) {
+                long written = 0;
+                for (int i = 0; i < operationsPerWorker; i++) {
+                    if (random(worker).nextInt(10) < 3) {
+                        write.setInt(1, sessionId);
+                        write.setLong(2, ++written);
+                        write.executeUpdate();
+                        tally.operations++;
+                    } else {
+                        read.setInt(1, sessionId);
+                        try (ResultSet row = read.executeQuery()) {
+                            row.next();
+                            long seen = row.getLong(1);
+                            int port = row.getInt(2);
+                            tally.read(port != database.primaryPort());
+                            if (seen < written) {
+                                tally.violation("worker " + worker + " committed " + written + " on one connection, read " + seen
+                                        + " on another (port " + port + ")");
+                            }
+                        }
+                    }
+                }
+            }
+            return tally;
+        });
+    }
+
+    Report eventualRun(String parameters, Duration allowedStaleness, int workers, int readsPerWorker) throws Exception {
+        int capacity = 1_000_000;
+        AtomicLongArray committedAt = new AtomicLongArray(capacity);
+        AtomicLong lastCommitted = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread heartbeat = new Thread(() -> {
+            try (Connection primary = database.rawPrimary();
+                 PreparedStatement insert = primary.prepareStatement("insert into heartbeat(seq) values (?)")) {
+                for (long seq = 1; seq < capacity && !stop.get(); seq++) {
+                    insert.setLong(1, seq);
+                    insert.executeUpdate();
+                    committedAt.set((int) seq, System.nanoTime());
+                    lastCommitted.set(seq);
+                    Thread.sleep(2);
+                }
+            } catch (SQLException | InterruptedException e) {
+                throw new IllegalStateException("The heartbeat writer failed", e);
+            }
+        }, "heartbeat-writer");
+        heartbeat.start();
+        try {
+            return withLagInjection("eventual [" + parameters + "]", workers, worker -> {
+                Tally tally = new Tally();
+                try (Connection connection = junction(parameters);
+                     PreparedStatement read = connection.prepareStatement(
+                             "select coalesce(max(seq), 0), " + database.servingPortExpression() + " from heartbeat")) {
+                    for (int i = 0; i < readsPerWorker; i++) {
+                        long started = System.nanoTime();
+                        try (ResultSet row = read.executeQuery()) {
+                            row.next();
+                            long seen = row.getLong(1);
+                            int port = row.getInt(2);
+                            tally.read(port != database.primaryPort());
+                            long next = seen + 1;
+                            long nextCommittedAt = next < capacity ? committedAt.get((int) next) : 0;
+                            if (nextCommittedAt != 0 && started - nextCommittedAt > allowedStaleness.toNanos()) {
+                                tally.violation("read " + seen + " on port " + port + " although " + next + " had committed "
+                                        + (started - nextCommittedAt) / 1_000_000 + " ms before the read began");
+                            }
+                        }
+                    }
+                }
+                return tally;
+            });
+        } finally {
+            stop.set(true);
+            heartbeat.join();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Worker {
+        Tally run(int worker) throws Exception;
+    }
+
+    private final ConcurrentHashMap<Integer, Random> randoms = new ConcurrentHashMap<>();
+
+    private Random random(int worker) {
+        return randoms.computeIfAbsent(worker, w -> new Random(20261126L * 31 + w));
+    }
+
+    /** Runs the workers while a background thread pauses and resumes replay on random replicas. */
+    private Report withLagInjection(String mode, int workers, Worker body) throws Exception {
+        AtomicBoolean done = new AtomicBoolean();
+        Thread injector = new Thread(() -> injectLag(done), "lag-injector");
+        injector.start();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<Tally>> futures = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int worker = w;
+                futures.add(pool.submit(() -> body.run(worker)));
+            }
+            Tally total = new Tally();
+            for (Future<Tally> future : futures) {
+                total.add(future.get());
+            }
+            return new Report(mode, total.operations, total.reads, total.replicaReads, total.violations, total.examples);
+        } finally {
+            done.set(true);
+            injector.join();
+            pool.shutdownNow();
+        }
+    }
+
+    private void injectLag(AtomicBoolean done) {
+        List<ReplicatedDatabase.LaggableReplica> replicas = database.replicas();
+        boolean[] stopped = new boolean[replicas.size()];
+        try {
+            while (!done.get()) {
+                int which = random.nextInt(replicas.size());
+                if (stopped[which]) {
+                    replicas.get(which).resumeApplying();
+                } else {
+                    replicas.get(which).stopApplying();
+                }
+                stopped[which] = !stopped[which];
+                Thread.sleep(50 + random.nextInt(400));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            for (int i = 0; i < replicas.size(); i++) {
+                if (stopped[i]) {
+                    replicas.get(i).resumeApplying();
+                }
+            }
+        }
+    }
+
+    /** Counts of one worker, merged at the end. */
+    private static final class Tally {
+        private long operations;
+        private long reads;
+        private long replicaReads;
+        private long violations;
+        private final List<String> examples = new ArrayList<>();
+
+        void read(boolean onReplica) {
+            operations++;
+            reads++;
+            if (onReplica) {
+                replicaReads++;
+            }
+        }
+
+        void violation(String example) {
+            violations++;
+            if (examples.size() < 5) {
+                examples.add(example);
+            }
+        }
+
+        void add(Tally other) {
+            operations += other.operations;
+            reads += other.reads;
+            replicaReads += other.replicaReads;
+            violations += other.violations;
+            for (String example : other.examples) {
+                if (examples.size() < 5) {
+                    examples.add(example);
+                }
+            }
+        }
+    }
+}

@@ -4,6 +4,8 @@ import dev.junction.cluster.Lsn;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import dev.junction.cluster.ServerRole;
+import dev.junction.driver.JunctionConnection;
+import dev.junction.driver.NodeStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -108,7 +110,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.println("Lag budget: reads with maxReplicaLag=" + lagBudget + " while replay is paused on " + paused.name()
                 + " and a writer keeps inserting:");
         List<String[]> rows = new ArrayList<>();
-        List<String> header = new ArrayList<>(List.of("time", "phase", paused.name() + " behind (bytes)"));
+        List<String> header = new ArrayList<>(List.of("time", "phase", paused.name() + " behind (bytes)",
+                paused.name() + " staleness (Junction)"));
         for (PostgresNode node : cluster.nodes()) {
             header.add("reads on " + node.name());
         }
@@ -123,11 +126,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         long start = System.nanoTime();
         try (Connection connection = DriverManager.getConnection(budgetUrl, "postgres", "");
              Statement statement = connection.createStatement()) {
-            sample(rows, "all replaying", cluster, paused, statement, start, 2);
+            JunctionConnection junction = connection.unwrap(JunctionConnection.class);
+            sample(rows, "all replaying", cluster, paused, junction, statement, start, 2);
             paused.pauseReplay();
-            sample(rows, "replay paused", cluster, paused, statement, start, 6);
+            sample(rows, "replay paused", cluster, paused, junction, statement, start, 6);
             paused.resumeReplay();
-            sample(rows, "replay resumed", cluster, paused, statement, start, 4);
+            sample(rows, "replay resumed", cluster, paused, junction, statement, start, 4);
         } finally {
             writing.set(false);
             writer.join();
@@ -139,8 +143,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.println();
     }
 
-    private void sample(List<String[]> rows, String phase, PostgresCluster cluster, PostgresNode watched, Statement statement,
-                        long start, int samples) throws Exception {
+    private void sample(List<String[]> rows, String phase, PostgresCluster cluster, PostgresNode watched, JunctionConnection junction,
+                        Statement statement, long start, int samples) throws Exception {
         for (int s = 0; s < samples; s++) {
             Map<Integer, Integer> readsByPort = new LinkedHashMap<>();
             long windowEnd = System.nanoTime() + Duration.ofMillis(250).toNanos();
@@ -148,8 +152,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 readsByPort.merge(portOf(statement, "select server_port()", 1), 1, Integer::sum);
             }
             long behind = Math.max(0, cluster.primary().lsn().bytesAfter(watched.lsn()));
+            String staleness = junction.topologyReport().stream().filter(n -> n.address().equals(watched.address())).findFirst()
+                    .flatMap(NodeStatus::stalenessBound).map(d -> d.toMillis() + " ms").orElse("unknown");
             List<String> row = new ArrayList<>(List.of(String.format("%.2f s", (System.nanoTime() - start) / 1e9), phase,
-                    Long.toString(behind)));
+                    Long.toString(behind), staleness));
             for (PostgresNode node : cluster.nodes()) {
                 row.add(Integer.toString(readsByPort.getOrDefault(node.port(), 0)));
             }

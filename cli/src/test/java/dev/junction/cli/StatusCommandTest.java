@@ -16,7 +16,7 @@ class StatusCommandTest {
     void rendersOneRowPerNodeWithHealthStalenessAndRoundTrip() {
         String table = StatusCommand.render(List.of(
                 new NodeStatus("pg1:5432", "primary", true, Optional.of("0/16B3748"), Optional.of(Duration.ZERO),
-                        Optional.of(Duration.ofMicros(420)), 0, Optional.empty()),
+                        Optional.of(Duration.ofNanos(420_000)), 0, Optional.empty()),
                 new NodeStatus("pg2:5432", "unknown", false, Optional.empty(), Optional.empty(), Optional.empty(), 4,
                         Optional.of("SocketTimeoutException: Read timed out"))));
         assertThat(table.lines()).hasSize(4);

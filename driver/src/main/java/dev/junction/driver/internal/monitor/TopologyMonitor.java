@@ -100,23 +100,33 @@ public final class TopologyMonitor implements AutoCloseable {
      * first use, never assumed from host order), then keeps probing in the background.
      */
     public void start() {
-        List<Future<?>> first = new ArrayList<>();
-        for (NodeProber prober : probers.values()) {
-            first.add(prober.launch());
-        }
         long deadline = ticker.getAsLong() + settings.probeTimeout().toNanos();
-        for (Future<?> answer : first) {
+        probeEveryNodeOnce(deadline);
+        // A replica probed before the primary in the same round may not cover the primary's sample, which leaves
+        // its staleness unknown (and the replica unused) until the next round. A second round, sent after the
+        // first answered, bounds every caught-up replica before the first statement, for one more round trip.
+        probeEveryNodeOnce(deadline);
+        tick();
+        scheduler.scheduleWithFixedDelay(this::tick, settings.interval().toNanos(), settings.interval().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void probeEveryNodeOnce(long deadline) {
+        List<Future<?>> answers = new ArrayList<>();
+        for (NodeProber prober : probers.values()) {
+            if (!prober.isBusy()) {
+                answers.add(prober.launch());
+            }
+        }
+        for (Future<?> answer : answers) {
             try {
                 answer.get(Math.max(0, deadline - ticker.getAsLong()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             } catch (Exception e) {
-                // Timed out or failed: the tick below counts it; start-up must not wait on a hung node.
+                // Timed out or failed: the tick counts it; start-up must not wait on a hung node.
             }
         }
-        tick();
-        scheduler.scheduleWithFixedDelay(this::tick, settings.interval().toNanos(), settings.interval().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The topology as last published; never blocks. */

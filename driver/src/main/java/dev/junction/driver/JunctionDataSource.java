@@ -7,6 +7,7 @@ import dev.junction.driver.internal.JunctionUrl;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ public final class JunctionDataSource implements DataSource {
     private ConnectionSettings settings;
     private PrintWriter logWriter;
     private int loginTimeout;
+    private volatile Driver backendDriver;
 
     /** The Junction URL, {@code jdbc:junction:postgresql://pg1,pg2,pg3/app}. */
     public void setUrl(String url) {
@@ -245,6 +247,20 @@ public final class JunctionDataSource implements DataSource {
         return explicit.get(JunctionProperty.READ_REPAIR.name());
     }
 
+    /**
+     * Opens the physical connections with {@code driver} instead of the PgJDBC or Connector/J class Junction would
+     * load by name: for instrumented or repackaged backend drivers (and the wrapper-overhead benchmark's in-memory
+     * driver). It receives the same node URLs ({@code jdbc:postgresql://host:port/db}, {@code jdbc:mysql://...}) and
+     * properties. {@code null} restores loading by class name.
+     */
+    public void setBackendDriver(Driver driver) {
+        this.backendDriver = driver;
+    }
+
+    public Driver getBackendDriver() {
+        return backendDriver;
+    }
+
     private ConnectionSettings settings() throws SQLException {
         lock.lock();
         try {
@@ -262,7 +278,7 @@ public final class JunctionDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return Connections.open(settings());
+        return open(settings());
     }
 
     @Override
@@ -273,7 +289,12 @@ public final class JunctionDataSource implements DataSource {
         if (password != null) {
             credentials.setProperty("password", password);
         }
-        return Connections.open(ConnectionSettings.of(JunctionUrl.parse(url), credentials, explicit));
+        return open(ConnectionSettings.of(JunctionUrl.parse(url), credentials, explicit));
+    }
+
+    private Connection open(ConnectionSettings connectionSettings) throws SQLException {
+        Driver driver = backendDriver;
+        return driver == null ? Connections.open(connectionSettings) : Connections.open(connectionSettings, driver);
     }
 
     @Override

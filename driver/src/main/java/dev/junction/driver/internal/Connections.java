@@ -19,7 +19,14 @@ public final class Connections {
      *                      nodes agreed on, such as 28P01 for a wrong password)
      */
     public static RoutingConnection open(ConnectionSettings settings) throws SQLException {
-        Driver backend = BackendDrivers.of(settings.backend());
+        return open(settings, BackendDrivers.of(settings.backend()));
+    }
+
+    /**
+     * A new logical connection whose physical connections {@code backend} opens instead of the driver
+     * {@link BackendDrivers} would load: an instrumented or repackaged backend driver, or an in-memory one.
+     */
+    public static RoutingConnection open(ConnectionSettings settings, Driver backend) throws SQLException {
         NodeConnector connector = new BackendNodeConnector(settings, backend);
         ClusterTopology topology = ClusterTopology.of(settings);
         topology.ensureProbed(connector);

@@ -16,13 +16,15 @@ import java.util.concurrent.Future;
  * one candidate after the other does not (raw-vs-raw swings from 0.6 to 2.0 that way).
  */
 public final class PairedRun {
+    private final String database;
     private final Workload workload;
     private final List<Candidate> candidates;
     private final int threads;
     private final int warmupRounds;
     private final int roundsPerThread;
 
-    public PairedRun(Workload workload, List<Candidate> candidates, int threads, int warmupRounds, int roundsPerThread) {
+    public PairedRun(String database, Workload workload, List<Candidate> candidates, int threads, int warmupRounds, int roundsPerThread) {
+        this.database = database;
         this.workload = workload;
         this.candidates = List.copyOf(candidates);
         this.threads = threads;
@@ -47,7 +49,7 @@ public final class PairedRun {
             }
             List<CandidateResult> results = new ArrayList<>();
             for (int c = 0; c < candidates.size(); c++) {
-                results.add(CandidateResult.of(candidates.get(c).name(), workload, threads, merged[c]));
+                results.add(CandidateResult.of(database, candidates.get(c), workload, threads, merged[c]));
             }
             return results;
         } finally {
@@ -89,12 +91,12 @@ public final class PairedRun {
     }
 
     /** Latency percentiles of one candidate on one workload. */
-    public record CandidateResult(String candidate, Workload workload, int threads, int samples,
-                                  double medianMicros, double p90Micros, double p99Micros) {
-        static CandidateResult of(String candidate, Workload workload, int threads, long[] nanos) {
+    public record CandidateResult(String database, String candidate, Candidate.Baseline baseline, Workload workload,
+                                  int threads, int samples, double medianMicros, double p90Micros, double p99Micros) {
+        static CandidateResult of(String database, Candidate candidate, Workload workload, int threads, long[] nanos) {
             long[] sorted = nanos.clone();
             Arrays.sort(sorted);
-            return new CandidateResult(candidate, workload, threads, sorted.length,
+            return new CandidateResult(database, candidate.name(), candidate.baseline(), workload, threads, sorted.length,
                     percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99));
         }
 

@@ -1,5 +1,6 @@
 package dev.junction.benchmarks.endtoend;
 
+import dev.junction.benchmarks.ReportFile;
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.cluster.PgpoolProxy;
@@ -7,7 +8,6 @@ import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -208,11 +208,9 @@ public final class EndToEndBenchmark {
     }
 
     private static void write(Path out, String report) throws IOException {
-        if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
-        }
         String png = out.getFileName().toString().replaceFirst("\\.md$", ".png");
-        Files.writeString(out, "# End-to-end benchmark results\n\n![median latency ratios](" + png + ")\n\n" + report);
+        ReportFile.replaceSection(out, ReportFile.END_TO_END,
+                "## End to end\n\n![median latency ratios](" + png + ")\n" + report);
         System.out.println("Wrote " + out);
     }
 

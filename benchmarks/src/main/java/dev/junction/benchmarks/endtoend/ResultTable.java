@@ -19,7 +19,7 @@ final class ResultTable {
         for (PairedRun.CandidateResult r : results) {
             if (!r.database().equals(database)) {
                 database = r.database();
-                md.append("\n## ").append(database.equals("postgresql") ? "PostgreSQL (PgJDBC)" : "MariaDB (Connector/J)").append("\n\n");
+                md.append("\n### ").append(database.equals("postgresql") ? "PostgreSQL (PgJDBC)" : "MariaDB (Connector/J)").append("\n\n");
                 md.append("| workload | threads | candidate | median µs | p99 µs | vs raw primary | Δ µs | vs raw standby | Δ µs |\n");
                 md.append("|---|---|---|---|---|---|---|---|---|\n");
             }

@@ -35,8 +35,9 @@ import java.util.Properties;
  *
  * <p>Run: {@code java -cp benchmarks/target/junction-benchmarks.jar
  * dev.junction.benchmarks.endtoend.EndToEndBenchmark [--database postgresql|mariadb|both] [--rounds 20000]
- * [--threads 1,8] [--out docs/benchmarks.md]}. {@code --rounds} is per workload at 1 thread; at N threads
- * each thread runs rounds/N (at least 1000).
+ * [--threads 1,8] [--segments 10] [--out docs/benchmarks.md]}. {@code --rounds} is per workload at 1 thread; at N
+ * threads each thread runs rounds/N (at least 1000). Each thread opens fresh connections {@code --segments} times
+ * (see {@link PairedRun}).
  */
 public final class EndToEndBenchmark {
     private static final String POSTGRESQL = "postgresql";
@@ -47,32 +48,36 @@ public final class EndToEndBenchmark {
 
     private final int rounds;
     private final List<Integer> threadCounts;
+    private final int segments;
     private boolean pinned = true;
 
-    private EndToEndBenchmark(int rounds, List<Integer> threadCounts) {
+    private EndToEndBenchmark(int rounds, List<Integer> threadCounts, int segments) {
         this.rounds = rounds;
         this.threadCounts = threadCounts;
+        this.segments = segments;
     }
 
     public static void main(String[] args) throws Exception {
         int rounds = 20_000;
         List<Integer> threadCounts = List.of(1, 8);
         String database = "both";
+        int segments = 10;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--threads" -> threadCounts = parseInts(args[++i]);
                 case "--database" -> database = args[++i];
+                case "--segments" -> segments = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; expected --database postgresql|mariadb|both, --rounds N, --threads 1,8 or --out FILE");
+                        + "; expected --database postgresql|mariadb|both, --rounds N, --threads 1,8, --segments N or --out FILE");
             }
         }
         if (!List.of(POSTGRESQL, MARIADB, "both").contains(database)) {
             throw new IllegalArgumentException("Invalid --database " + database + ": expected postgresql, mariadb or both");
         }
-        EndToEndBenchmark benchmark = new EndToEndBenchmark(rounds, threadCounts);
+        EndToEndBenchmark benchmark = new EndToEndBenchmark(rounds, threadCounts, segments);
         List<PairedRun.CandidateResult> results = new ArrayList<>();
         if (!database.equals(MARIADB)) {
             results.addAll(benchmark.postgres());
@@ -110,7 +115,8 @@ public final class EndToEndBenchmark {
                     new Candidate("raw PgJDBC, standby", false, Candidate.Baseline.STANDBY,
                             () -> DriverManager.getConnection(standby.jdbcUrl("postgres"), "postgres", ""))));
             List<Candidate> junction = JunctionCandidates.postgres(primary, standby);
-            reportServingNodes(junction, "select inet_server_port()", primary.port(), standby.port());
+            // inet_server_port() is node-specific, so Junction sends it to the primary; a read of a view is a plain read
+            reportServingNodes(junction, "select setting from pg_settings where name = 'port'", primary.port(), standby.port());
             candidates.addAll(junction);
             candidates.addAll(PeerCandidates.awsWrapper(primary, standby));
             PgpoolProxy pgpool = PgpoolProxy.installed() ? PgpoolProxy.start(cluster) : null;
@@ -161,7 +167,7 @@ public final class EndToEndBenchmark {
             for (Workload workload : Workload.values()) {
                 List<Candidate> eligible = candidates.stream().filter(c -> c.canWrite() || !workload.writes()).toList();
                 int perThread = Math.max(1000, rounds / threads);
-                List<PairedRun.CandidateResult> run = new PairedRun(database, workload, eligible, threads, perThread / 5, perThread).run();
+                List<PairedRun.CandidateResult> run = new PairedRun(database, workload, eligible, threads, perThread / 5, perThread, segments).run();
                 results.addAll(run);
                 print(run);
             }
@@ -176,7 +182,7 @@ public final class EndToEndBenchmark {
                  Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery(portQuery)) {
                 rows.next();
-                int port = rows.getInt(1);
+                int port = Integer.parseInt(rows.getString(1));
                 System.out.printf(Locale.ROOT, "%-40s reads served by %s (port %d)%n", candidate.name(),
                         port == primaryPort ? "the primary" : port == replicaPort ? "the replica" : "?", port);
             }

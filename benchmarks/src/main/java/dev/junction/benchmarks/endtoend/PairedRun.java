@@ -22,8 +22,16 @@ public final class PairedRun {
     private final int threads;
     private final int warmupRounds;
     private final int roundsPerThread;
+    private final int segments;
+    private static final int SEGMENT_WARMUP_ROUNDS = 200;
 
-    public PairedRun(String database, Workload workload, List<Candidate> candidates, int threads, int warmupRounds, int roundsPerThread) {
+    /**
+     * @param segments how many times each thread opens fresh connections for every candidate; the rounds are
+     *                 split evenly between them
+     */
+    public PairedRun(String database, Workload workload, List<Candidate> candidates, int threads, int warmupRounds,
+                     int roundsPerThread, int segments) {
+        this.segments = Math.max(1, Math.min(segments, roundsPerThread));
         this.database = database;
         this.workload = workload;
         this.candidates = List.copyOf(candidates);
@@ -59,6 +67,24 @@ public final class PairedRun {
 
     private long[][] runOneThread() throws SQLException {
         int n = candidates.size();
+        long[][] samples = new long[n][roundsPerThread];
+        int done = 0;
+        for (int segment = 0; segment < segments; segment++) {
+            int rounds = (roundsPerThread - done) / (segments - segment);
+            runSegment(samples, done, rounds, segment == 0 ? warmupRounds : Math.min(warmupRounds, SEGMENT_WARMUP_ROUNDS));
+            done += rounds;
+        }
+        return samples;
+    }
+
+    /**
+     * Opens one connection per candidate, warms them up, then times {@code rounds} interleaved rounds into
+     * {@code samples} from index {@code from}. Fresh connections per segment matter: two connections of the
+     * same kind settle on latency levels a few percent apart (a server process, its memory, the socket), which
+     * one connection per candidate would report as the candidates' difference.
+     */
+    private void runSegment(long[][] samples, int from, int rounds, int warmup) throws SQLException {
+        int n = candidates.size();
         Connection[] connections = new Connection[n];
         Workload.Operation[] operations = new Workload.Operation[n];
         try {
@@ -66,13 +92,12 @@ public final class PairedRun {
                 connections[c] = candidates.get(c).connector().open();
                 operations[c] = workload.prepare(connections[c]);
             }
-            for (int round = 0; round < warmupRounds; round++) {
+            for (int round = 0; round < warmup; round++) {
                 for (int i = 0; i < n; i++) {
                     operations[(round + i) % n].run();
                 }
             }
-            long[][] samples = new long[n][roundsPerThread];
-            for (int round = 0; round < roundsPerThread; round++) {
+            for (int round = from; round < from + rounds; round++) {
                 for (int i = 0; i < n; i++) {
                     int c = (round + i) % n;
                     long start = System.nanoTime();
@@ -80,7 +105,6 @@ public final class PairedRun {
                     samples[c][round] = System.nanoTime() - start;
                 }
             }
-            return samples;
         } finally {
             for (Connection connection : connections) {
                 if (connection != null) {

@@ -5,13 +5,16 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
  * Times one workload across several candidates by interleaving them: each round runs one operation per
- * candidate, starting with a different candidate each round (A B C, B C A, C A B …). On a 2-vCPU machine
+ * candidate, in a new random order each round. A fixed rotation (A B C, B C A …) is not enough: each
+ * candidate then always follows the same other one, and an operation after a slow one (Pgpool-II wakes
+ * processes on the servers' CPU) looked slower, the likely cause of a 2-3 % bias against the baseline seen that way. On a 2-vCPU machine
  * whose speed drifts, only interleaved samples compared by their medians give ratios that hold; timing
  * one candidate after the other does not (raw-vs-raw swings from 0.6 to 2.0 that way).
  */
@@ -67,11 +70,12 @@ public final class PairedRun {
 
     private long[][] runOneThread() throws SQLException {
         int n = candidates.size();
+        Random random = new Random(Thread.currentThread().getId());
         long[][] samples = new long[n][roundsPerThread];
         int done = 0;
         for (int segment = 0; segment < segments; segment++) {
             int rounds = (roundsPerThread - done) / (segments - segment);
-            runSegment(samples, done, rounds, segment == 0 ? warmupRounds : Math.min(warmupRounds, SEGMENT_WARMUP_ROUNDS));
+            runSegment(samples, done, rounds, segment == 0 ? warmupRounds : Math.min(warmupRounds, SEGMENT_WARMUP_ROUNDS), random);
             done += rounds;
         }
         return samples;
@@ -83,7 +87,7 @@ public final class PairedRun {
      * same kind settle on latency levels a few percent apart (a server process, its memory, the socket), which
      * one connection per candidate would report as the candidates' difference.
      */
-    private void runSegment(long[][] samples, int from, int rounds, int warmup) throws SQLException {
+    private void runSegment(long[][] samples, int from, int rounds, int warmup, Random random) throws SQLException {
         int n = candidates.size();
         Connection[] connections = new Connection[n];
         Workload.Operation[] operations = new Workload.Operation[n];
@@ -92,14 +96,19 @@ public final class PairedRun {
                 connections[c] = candidates.get(c).connector().open();
                 operations[c] = workload.prepare(connections[c]);
             }
+            int[] order = new int[n];
+            for (int c = 0; c < n; c++) {
+                order[c] = c;
+            }
             for (int round = 0; round < warmup; round++) {
-                for (int i = 0; i < n; i++) {
-                    operations[(round + i) % n].run();
+                shuffle(order, random);
+                for (int c : order) {
+                    operations[c].run();
                 }
             }
             for (int round = from; round < from + rounds; round++) {
-                for (int i = 0; i < n; i++) {
-                    int c = (round + i) % n;
+                shuffle(order, random);
+                for (int c : order) {
                     long start = System.nanoTime();
                     operations[c].run();
                     samples[c][round] = System.nanoTime() - start;
@@ -111,6 +120,16 @@ public final class PairedRun {
                     connection.close();
                 }
             }
+        }
+    }
+
+    /** Fisher-Yates: a new random order of the candidates for every round. */
+    private static void shuffle(int[] order, Random random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
         }
     }
 

@@ -8,6 +8,7 @@ import dev.junction.driver.internal.JunctionUrl;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.LinkedHashMap;
@@ -39,6 +40,7 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
     private int loginTimeout;
     private SharedMonitors.Lease monitorLease;
     private boolean closed;
+    private volatile Driver backendDriver;
 
     /** The Junction URL, {@code jdbc:junction:postgresql://pg1,pg2,pg3/app}. */
     public void setUrl(String url) {
@@ -252,6 +254,20 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.READ_REPAIR.name());
     }
 
+    /**
+     * Opens the physical connections with {@code driver} instead of the PgJDBC or Connector/J class Junction would
+     * load by name: for instrumented or repackaged backend drivers (and the wrapper-overhead benchmark's in-memory
+     * driver). It receives the same node URLs ({@code jdbc:postgresql://host:port/db}, {@code jdbc:mysql://...}) and
+     * properties. {@code null} restores loading by class name.
+     */
+    public void setBackendDriver(Driver driver) {
+        this.backendDriver = driver;
+    }
+
+    public Driver getBackendDriver() {
+        return backendDriver;
+    }
+
     private ConnectionSettings settings() throws SQLException {
         lock.lock();
         try {
@@ -271,7 +287,7 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
     public Connection getConnection() throws SQLException {
         ConnectionSettings current = settings();
         holdMonitor(current);
-        return Connections.open(current);
+        return open(current);
     }
 
     /** Keeps the cluster's monitor running between connections, until {@link #close()}. */
@@ -282,7 +298,8 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
                 throw JunctionErrorCode.CONNECTION_CLOSED.exception();
             }
             if (monitorLease == null) {
-                monitorLease = Connections.monitorLease(current);
+                Driver driver = backendDriver;
+                monitorLease = driver == null ? Connections.monitorLease(current) : Connections.monitorLease(current, driver);
             }
         } finally {
             lock.unlock();
@@ -329,7 +346,12 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         }
         ConnectionSettings current = ConnectionSettings.of(JunctionUrl.parse(url), credentials, explicit);
         holdMonitor(current);
-        return Connections.open(current);
+        return open(current);
+    }
+
+    private Connection open(ConnectionSettings connectionSettings) throws SQLException {
+        Driver driver = backendDriver;
+        return driver == null ? Connections.open(connectionSettings) : Connections.open(connectionSettings, driver);
     }
 
     @Override

@@ -10,9 +10,24 @@ import java.sql.SQLException;
  *
  * @param name          the label in the results table
  * @param canWrite      false for a raw connection to a standby, which only the read workloads use
+ * @param baseline      whether the report divides the others by this candidate's median
  * @param connector     opens a new connection
  */
-public record Candidate(String name, boolean canWrite, Connector connector) {
+public record Candidate(String name, boolean canWrite, Baseline baseline, Connector connector) {
+
+    /** An ordinary candidate, compared with the baselines. */
+    public static Candidate of(String name, boolean canWrite, Connector connector) {
+        return new Candidate(name, canWrite, Baseline.NONE, connector);
+    }
+
+    /** Which ratio column of the report a candidate is the denominator of. */
+    public enum Baseline {
+        /** The raw driver to the primary: every ratio "vs raw primary". */
+        PRIMARY,
+        /** The raw driver to a standby: the ratio "vs raw standby" of replica reads. */
+        STANDBY,
+        NONE
+    }
 
     /** Opens a connection; a lambda over {@code DriverManager.getConnection}. */
     @FunctionalInterface

@@ -5,24 +5,37 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
  * Times one workload across several candidates by interleaving them: each round runs one operation per
- * candidate, starting with a different candidate each round (A B C, B C A, C A B …). On a 2-vCPU machine
+ * candidate, in a new random order each round. A fixed rotation (A B C, B C A …) is not enough: each
+ * candidate then always follows the same other one, and an operation after a slow one (Pgpool-II wakes
+ * processes on the servers' CPU) looked slower, the likely cause of a 2-3 % bias against the baseline seen that way. On a 2-vCPU machine
  * whose speed drifts, only interleaved samples compared by their medians give ratios that hold; timing
  * one candidate after the other does not (raw-vs-raw swings from 0.6 to 2.0 that way).
  */
 public final class PairedRun {
+    private final String database;
     private final Workload workload;
     private final List<Candidate> candidates;
     private final int threads;
     private final int warmupRounds;
     private final int roundsPerThread;
+    private final int segments;
+    private static final int SEGMENT_WARMUP_ROUNDS = 200;
 
-    public PairedRun(Workload workload, List<Candidate> candidates, int threads, int warmupRounds, int roundsPerThread) {
+    /**
+     * @param segments how many times each thread opens fresh connections for every candidate; the rounds are
+     *                 split evenly between them
+     */
+    public PairedRun(String database, Workload workload, List<Candidate> candidates, int threads, int warmupRounds,
+                     int roundsPerThread, int segments) {
+        this.segments = Math.max(1, Math.min(segments, roundsPerThread));
+        this.database = database;
         this.workload = workload;
         this.candidates = List.copyOf(candidates);
         this.threads = threads;
@@ -47,7 +60,7 @@ public final class PairedRun {
             }
             List<CandidateResult> results = new ArrayList<>();
             for (int c = 0; c < candidates.size(); c++) {
-                results.add(CandidateResult.of(candidates.get(c).name(), workload, threads, merged[c]));
+                results.add(CandidateResult.of(database, candidates.get(c), workload, threads, merged[c]));
             }
             return results;
         } finally {
@@ -57,6 +70,25 @@ public final class PairedRun {
 
     private long[][] runOneThread() throws SQLException {
         int n = candidates.size();
+        Random random = new Random(Thread.currentThread().getId());
+        long[][] samples = new long[n][roundsPerThread];
+        int done = 0;
+        for (int segment = 0; segment < segments; segment++) {
+            int rounds = (roundsPerThread - done) / (segments - segment);
+            runSegment(samples, done, rounds, segment == 0 ? warmupRounds : Math.min(warmupRounds, SEGMENT_WARMUP_ROUNDS), random);
+            done += rounds;
+        }
+        return samples;
+    }
+
+    /**
+     * Opens one connection per candidate, warms them up, then times {@code rounds} interleaved rounds into
+     * {@code samples} from index {@code from}. Fresh connections per segment matter: two connections of the
+     * same kind settle on latency levels a few percent apart (a server process, its memory, the socket), which
+     * one connection per candidate would report as the candidates' difference.
+     */
+    private void runSegment(long[][] samples, int from, int rounds, int warmup, Random random) throws SQLException {
+        int n = candidates.size();
         Connection[] connections = new Connection[n];
         Workload.Operation[] operations = new Workload.Operation[n];
         try {
@@ -64,21 +96,24 @@ public final class PairedRun {
                 connections[c] = candidates.get(c).connector().open();
                 operations[c] = workload.prepare(connections[c]);
             }
-            for (int round = 0; round < warmupRounds; round++) {
-                for (int i = 0; i < n; i++) {
-                    operations[(round + i) % n].run();
+            int[] order = new int[n];
+            for (int c = 0; c < n; c++) {
+                order[c] = c;
+            }
+            for (int round = 0; round < warmup; round++) {
+                shuffle(order, random);
+                for (int c : order) {
+                    operations[c].run();
                 }
             }
-            long[][] samples = new long[n][roundsPerThread];
-            for (int round = 0; round < roundsPerThread; round++) {
-                for (int i = 0; i < n; i++) {
-                    int c = (round + i) % n;
+            for (int round = from; round < from + rounds; round++) {
+                shuffle(order, random);
+                for (int c : order) {
                     long start = System.nanoTime();
                     operations[c].run();
                     samples[c][round] = System.nanoTime() - start;
                 }
             }
-            return samples;
         } finally {
             for (Connection connection : connections) {
                 if (connection != null) {
@@ -88,13 +123,23 @@ public final class PairedRun {
         }
     }
 
+    /** Fisher-Yates: a new random order of the candidates for every round. */
+    private static void shuffle(int[] order, Random random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+    }
+
     /** Latency percentiles of one candidate on one workload. */
-    public record CandidateResult(String candidate, Workload workload, int threads, int samples,
-                                  double medianMicros, double p90Micros, double p99Micros) {
-        static CandidateResult of(String candidate, Workload workload, int threads, long[] nanos) {
+    public record CandidateResult(String database, String candidate, Candidate.Baseline baseline, Workload workload,
+                                  int threads, int samples, double medianMicros, double p90Micros, double p99Micros) {
+        static CandidateResult of(String database, Candidate candidate, Workload workload, int threads, long[] nanos) {
             long[] sorted = nanos.clone();
             Arrays.sort(sorted);
-            return new CandidateResult(candidate, workload, threads, sorted.length,
+            return new CandidateResult(database, candidate.name(), candidate.baseline(), workload, threads, sorted.length,
                     percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99));
         }
 

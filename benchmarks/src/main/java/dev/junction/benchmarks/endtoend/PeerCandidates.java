@@ -21,12 +21,12 @@ final class PeerCandidates {
      */
     static List<Candidate> awsWrapper(PostgresNode primary, PostgresNode standby) {
         String url = "jdbc:aws-wrapper:postgresql://" + primary.address() + "/postgres";
-        Candidate plain = new Candidate("AWS wrapper 3.2.0, no plugins", true, () -> {
+        Candidate plain = Candidate.of("AWS wrapper 3.2.0, no plugins", true, () -> {
             Properties properties = credentials();
             properties.setProperty("wrapperPlugins", "");
             return DriverManager.getConnection(url, properties);
         });
-        Candidate readWriteSplitting = new Candidate("AWS wrapper 3.2.0 srw, read-only → standby", false, () -> {
+        Candidate readWriteSplitting = Candidate.of("AWS wrapper 3.2.0 srw, read-only → standby", false, () -> {
             Properties properties = credentials();
             properties.setProperty("wrapperPlugins", "srw");
             properties.setProperty("srwWriteEndpoint", primary.address());
@@ -41,7 +41,7 @@ final class PeerCandidates {
 
     /** Pgpool-II in streaming-replication mode with load balancing: reads to the standby, writes to the primary. */
     static Candidate pgpool(PgpoolProxy pgpool) {
-        return new Candidate("Pgpool-II 4.3 (load balancing)", true, () -> DriverManager.getConnection(pgpool.jdbcUrl("postgres"), credentials()));
+        return Candidate.of("Pgpool-II 4.3 (load balancing)", true, () -> DriverManager.getConnection(pgpool.jdbcUrl("postgres"), credentials()));
     }
 
     private static Properties credentials() {

@@ -36,7 +36,7 @@ final class ResultChart {
         System.setProperty("java.awt.headless", "true");
         Map<String, List<PairedRun.CandidateResult>> groups = new LinkedHashMap<>();
         for (PairedRun.CandidateResult r : results) {
-            groups.computeIfAbsent(r.workload().label() + ", " + r.threads() + " thread" + (r.threads() == 1 ? "" : "s"),
+            groups.computeIfAbsent(r.database() + ", " + r.workload().label() + ", " + r.threads() + " thread" + (r.threads() == 1 ? "" : "s"),
                     k -> new ArrayList<>()).add(r);
         }
         List<String> candidates = results.stream().map(PairedRun.CandidateResult::candidate).distinct().toList();
@@ -56,7 +56,7 @@ final class ResultChart {
         g.fillRect(0, 0, WIDTH, height);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("Median latency relative to raw PgJDBC on the primary (1.0 = no overhead; lower is better)", 20, 28);
+        g.drawString("Median latency relative to the raw driver on the primary (1.0 = no overhead; lower is better)", 20, 28);
         int plotLeft = LABEL_WIDTH + 20;
         int plotWidth = WIDTH - plotLeft - 160;
         double scale = plotWidth / (Math.ceil(maxRatio * 10) / 10.0);

@@ -14,12 +14,12 @@ final class ResultJson {
 
     static void write(List<PairedRun.CandidateResult> results, boolean pinned, Path file) throws IOException {
         String rows = results.stream().map(r -> String.format(Locale.ROOT,
-                "    {\"workload\": \"%s\", \"threads\": %d, \"candidate\": \"%s\", \"samples\": %d, "
+                "    {\"database\": \"%s\", \"workload\": \"%s\", \"threads\": %d, \"candidate\": \"%s\", \"baseline\": \"%s\", \"samples\": %d, "
                         + "\"medianMicros\": %.2f, \"p90Micros\": %.2f, \"p99Micros\": %.2f}",
-                r.workload().label(), r.threads(), escape(r.candidate()), r.samples(), r.medianMicros(), r.p90Micros(), r.p99Micros()))
+                r.database(), r.workload().label(), r.threads(), escape(r.candidate()), r.baseline().name().toLowerCase(Locale.ROOT), r.samples(), r.medianMicros(), r.p90Micros(), r.p99Micros()))
                 .collect(Collectors.joining(",\n"));
         String json = String.format(Locale.ROOT, "{%n  \"cpus\": %d,%n  \"jdk\": \"%s\",%n  \"pinned\": %b,%n  \"results\": [%n%s%n  ]%n}%n",
-                Runtime.getRuntime().availableProcessors(), escape(System.getProperty("java.version")), pinned, rows);
+                EndToEndBenchmark.MACHINE_CPUS, escape(System.getProperty("java.version")), pinned, rows);
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }

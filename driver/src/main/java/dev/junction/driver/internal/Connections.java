@@ -43,7 +43,14 @@ public final class Connections {
      *                      nodes agreed on, such as 28P01 for a wrong password)
      */
     public static RoutingConnection open(ConnectionSettings settings) throws SQLException {
-        Driver backend = BackendDrivers.of(settings.backend());
+        return open(settings, BackendDrivers.of(settings.backend()));
+    }
+
+    /**
+     * A new logical connection whose physical connections {@code backend} opens instead of the driver
+     * {@link BackendDrivers} would load: an instrumented or repackaged backend driver, or an in-memory one.
+     */
+    public static RoutingConnection open(ConnectionSettings settings, Driver backend) throws SQLException {
         NodeConnector connector = new BackendNodeConnector(settings, backend);
         ClusterTopology topology = ClusterTopology.of(settings);
         SharedMonitors.Lease lease = monitorLease(settings, topology, backend);
@@ -58,7 +65,12 @@ public final class Connections {
 
     /** A lease on the cluster's monitor, started with these settings' credentials and interval if none runs yet. */
     public static SharedMonitors.Lease monitorLease(ConnectionSettings settings) throws SQLException {
-        return monitorLease(settings, ClusterTopology.of(settings), BackendDrivers.of(settings.backend()));
+        return monitorLease(settings, BackendDrivers.of(settings.backend()));
+    }
+
+    /** The same, probing through {@code backend} (see {@link #open(ConnectionSettings, Driver)}). */
+    public static SharedMonitors.Lease monitorLease(ConnectionSettings settings, Driver backend) {
+        return monitorLease(settings, ClusterTopology.of(settings), backend);
     }
 
     private static SharedMonitors.Lease monitorLease(ConnectionSettings settings, ClusterTopology topology, Driver backend) {

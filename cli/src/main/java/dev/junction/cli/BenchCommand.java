@@ -1,0 +1,116 @@
+package dev.junction.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code junction bench}: runs the benchmark suite of the {@code benchmarks} module and writes its results:
+ * the JMH micro-benchmarks (wrapper overhead against an in-memory backend, routing decision, classification)
+ * to {@code docs/benchmarks-jmh.json}, the end-to-end comparison against local clusters to
+ * {@code docs/benchmarks.json} and {@code .png}, and both as tables in {@code docs/benchmarks.md}.
+ *
+ * <p>The CLI does not depend on the benchmarks module (nothing does): it runs
+ * {@code benchmarks/target/junction-benchmarks.jar} in child JVMs, building it with Maven first when it is
+ * missing, so it must run from a checkout of the repository.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run the benchmarks (JMH micro suite, then end to end against local clusters) and write docs/benchmarks.*.")
+final class BenchCommand implements Callable<Integer> {
+    static final String JAR = "benchmarks/target/junction-benchmarks.jar";
+    static final String MICRO_BENCHMARKS = "WrapperOverheadBenchmark|RoutingDecisionBenchmark|ClassificationBenchmark";
+
+    @Option(names = "--suite", defaultValue = "all", description = "all, micro or endtoend (default: ${DEFAULT-VALUE}).")
+    private String suite;
+
+    @Option(names = "--database", defaultValue = "both", description = "End to end: postgresql, mariadb or both (default: ${DEFAULT-VALUE}).")
+    private String database;
+
+    @Option(names = "--rounds", defaultValue = "20000", description = "End to end: interleaved rounds per workload at 1 thread (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Option(names = "--threads", defaultValue = "1,8", description = "End to end: thread counts (default: ${DEFAULT-VALUE}).")
+    private String threads;
+
+    @Option(names = "--jmh", defaultValue = "-f 1 -wi 10 -i 5 -w 1s -r 1s",
+            description = "JMH options for the micro suite (default: ${DEFAULT-VALUE}); Calcite needs about 10 warm-up seconds.")
+    private String jmhOptions;
+
+    @Option(names = "--out", defaultValue = "docs/benchmarks.md", description = "Report file; .json and .png go next to it (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(names = "--rebuild", description = "Rebuild the benchmarks jar even if it exists.")
+    private boolean rebuild;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (!List.of("all", "micro", "endtoend").contains(suite)) {
+            System.err.println("Invalid --suite " + suite + ": expected all, micro or endtoend.");
+            return 2;
+        }
+        Path root = repositoryRoot(Path.of("").toAbsolutePath());
+        if (root == null) {
+            System.err.println("junction bench runs from a checkout of the Junction repository (no benchmarks/pom.xml above "
+                    + Path.of("").toAbsolutePath() + ").");
+            return 2;
+        }
+        if (rebuild || !Files.isRegularFile(root.resolve(JAR))) {
+            int built = run(root, List.of("mvn", "-B", "-q", "-DskipTests", "-pl", "benchmarks", "-am", "package"));
+            if (built != 0) {
+                return built;
+            }
+        }
+        if (!suite.equals("endtoend")) {
+            int micro = run(root, microCommand());
+            if (micro != 0) {
+                return micro;
+            }
+        }
+        if (!suite.equals("micro")) {
+            return run(root, endToEndCommand());
+        }
+        return 0;
+    }
+
+    List<String> microCommand() {
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", JAR, "dev.junction.benchmarks.MicroSuite", "--report", out.toString()));
+        command.addAll(Arrays.asList(jmhOptions.trim().split("\\s+")));
+        command.addAll(List.of("-rf", "json", "-rff", sibling(".md", "-jmh.json"), MICRO_BENCHMARKS));
+        return command;
+    }
+
+    List<String> endToEndCommand() {
+        return List.of(java(), "-cp", JAR, "dev.junction.benchmarks.endtoend.EndToEndBenchmark", "--database", database,
+                "--rounds", Integer.toString(rounds), "--threads", threads, "--out", out.toString());
+    }
+
+    private String sibling(String suffix, String replacement) {
+        String name = out.toString();
+        return (name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name) + replacement;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Path repositoryRoot(Path from) {
+        for (Path dir = from; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("benchmarks/pom.xml"))) {
+                return dir;
+            }
+        }
+        return null;
+    }
+
+    private static int run(Path root, List<String> command) throws IOException, InterruptedException {
+        System.out.println("$ " + String.join(" ", command));
+        return new ProcessBuilder(command).directory(root.toFile()).inheritIO().start().waitFor();
+    }
+}

@@ -33,16 +33,29 @@ final class StubConnection implements Connection {
         this.replica = replica;
     }
 
-    /** The one value a query returns: the node's role for a role probe, a fixed text otherwise. */
-    String answer(String sql) {
+    /**
+     * The row a query returns: the node's role and a fixed, caught-up replication position for the monitor's
+     * probes (so replicas have zero staleness and qualify), the position for a commit-position question, a fixed
+     * text otherwise.
+     */
+    String[] answer(String sql) {
         if (sql.contains("pg_is_in_recovery")) {
-            return replica ? "t" : "f";
+            return new String[] {replica ? "t" : "f", POSITION_LSN};
+        }
+        if (sql.contains("pg_current_wal_lsn") || sql.contains("pg_last_wal_replay_lsn")) {
+            return new String[] {POSITION_LSN};
         }
         if (sql.contains("read_only")) {
-            return replica ? "1" : "0";
+            return new String[] {replica ? "1" : "0", POSITION_GTID, POSITION_GTID};
         }
-        return "value-42";
+        if (sql.contains("last_gtid") || sql.contains("gtid_")) {
+            return new String[] {POSITION_GTID};
+        }
+        return new String[] {"value-42"};
     }
+
+    private static final String POSITION_LSN = "0/3000060";
+    private static final String POSITION_GTID = "0-1-42";
 
     static boolean isQuery(String sql) {
         String head = sql.stripLeading();

@@ -22,14 +22,14 @@ import java.sql.Timestamp;
  */
 final class StubResultSet implements ResultSet {
     private final Statement statement;
-    private final String value;
+    private final String[] values;
     private boolean beforeFirst = true;
     private boolean onRow;
     private boolean closed;
 
-    StubResultSet(Statement statement, String value) {
+    StubResultSet(Statement statement, String[] values) {
         this.statement = statement;
-        this.value = value;
+        this.values = values;
     }
 
     @Override
@@ -41,7 +41,7 @@ final class StubResultSet implements ResultSet {
 
     @Override
     public String getString(int columnIndex) throws SQLException {
-        return current();
+        return current(columnIndex);
     }
 
     @Override
@@ -51,13 +51,13 @@ final class StubResultSet implements ResultSet {
 
     @Override
     public Object getObject(int columnIndex) throws SQLException {
-        return current();
+        return current(columnIndex);
     }
 
     /** PostgreSQL's {@code t}/{@code f}, MySQL's {@code 1}/{@code 0}. */
     @Override
     public boolean getBoolean(int columnIndex) throws SQLException {
-        String text = current();
+        String text = current(columnIndex);
         return text.equals("t") || text.equals("1") || text.equals("true");
     }
 
@@ -68,15 +68,20 @@ final class StubResultSet implements ResultSet {
 
     @Override
     public long getLong(int columnIndex) throws SQLException {
-        String text = current();
+        String text = current(columnIndex);
         return text.isEmpty() || !Character.isDigit(text.charAt(0)) ? 0 : Long.parseLong(text);
     }
 
     private String current() throws SQLException {
+        return current(1);
+    }
+
+    /** Column {@code columnIndex} of the row; columns past the last repeat the last value. */
+    private String current(int columnIndex) throws SQLException {
         if (!onRow) {
             throw new SQLException("not on a row", "24000");
         }
-        return value;
+        return values[Math.min(Math.max(columnIndex, 1), values.length) - 1];
     }
 
     @Override

@@ -233,8 +233,12 @@ public final class RoutingConnection implements JunctionConnection {
             if (remaining <= 0) {
                 return topology.primary();
             }
-            // A replica behind on our commits is polled every few milliseconds; a stale or down one waits for the
-            // monitor's next snapshot.
+            // A replica behind on our commits waits inside the server where it can (MariaDB, MySQL), else is polled
+            // every few milliseconds; a stale or down one waits for the monitor's next snapshot.
+            if (behind && waitInsideReplica(monitor, decision.waitCandidate(), statement, Duration.ofNanos(remaining))) {
+                asked = false;
+                continue;
+            }
             long pause = behind ? Math.min(remaining, POLL_NANOS) : remaining;
             try {
                 monitor.awaitNewerThan(snapshot, Duration.ofNanos(pause));
@@ -244,6 +248,41 @@ public final class RoutingConnection implements JunctionConnection {
                 return topology.primary();
             }
         }
+    }
+
+    /**
+     * Has the replica the policy found closest wait, inside the server, for the commits this read needs.
+     *
+     * @return false when the server cannot wait that way or the wait could not run: the caller polls instead
+     */
+    private boolean waitInsideReplica(TopologyMonitor monitor, NodeId candidate, Classification statement, Duration timeout) {
+        if (candidate == null) {
+            return false;
+        }
+        ReplicationPosition required = freshness.required(effectiveConsistency(statement), statement, candidate);
+        if (required == null) {
+            return false;
+        }
+        NodeSession session = null;
+        try {
+            session = open(topology.node(candidate));
+            Connection physical = session.physical();
+            boolean waited = monitor.probe().awaitPosition(physical, required, timeout);
+            if (waited && !physical.getAutoCommit()) {
+                physical.rollback(); // as in askReplica: the session's transaction has not begun yet
+            }
+            return waited;
+        } catch (SQLException e) {
+            if (session != null) {
+                failed(e, session);
+            }
+            return false;
+        }
+    }
+
+    private ReadConsistency effectiveConsistency(Classification statement) {
+        return statement.hints().consistency() != null ? statement.hints().consistency()
+                : statement.hints().replica() ? ReadConsistency.EVENTUAL : options.readConsistency();
     }
 
     /**
@@ -286,8 +325,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     private SQLException noFreshReplica(Classification statement, TopologySnapshot snapshot, Map<NodeId, TopologyMonitor.Probed> positions,
                                         RouteDecision decision) {
-        ReadConsistency consistency = statement.hints().consistency() != null ? statement.hints().consistency()
-                : statement.hints().replica() ? ReadConsistency.EVENTUAL : options.readConsistency();
+        ReadConsistency consistency = effectiveConsistency(statement);
         Duration budget = statement.hints().maxReplicaLag() != null ? statement.hints().maxReplicaLag() : options.maxReplicaLag();
         StringBuilder replicas = new StringBuilder();
         for (NodeState replica : snapshot.replicas()) {

@@ -114,6 +114,36 @@ class MariaDbStaleReplicasIT {
     }
 
     @Test
+    void waitingReadIsServedByTheReplicaAsSoonAsItAppliesTheWrite() throws Exception {
+        stopEveryReplica();
+        try (Connection connection = connect("readConsistency=session&staleReadFallback=wait&replicaWaitTimeout=5s")) {
+            write(connection);
+            Thread resume = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                cluster.replicas().forEach(MariaDbNode::startReplicaSqlThread);
+            });
+            long waitsBefore = gtidWaits();
+            long started = System.nanoTime();
+            resume.start();
+            int port = port(connection);
+            long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+            resume.join();
+            // MASTER_GTID_WAIT returns inside the replica the moment the write is applied: well before the timeout.
+            assertThat(port).isIn(replicaPorts);
+            assertThat(elapsedMillis).isBetween(250L, 4000L);
+            assertThat(gtidWaits()).as("MASTER_GTID_WAIT calls on the replicas").isGreaterThan(waitsBefore);
+        }
+    }
+
+    private static long gtidWaits() {
+        return cluster.replicas().stream().mapToLong(r -> Long.parseLong(r.globalStatus("Master_gtid_wait_count"))).sum();
+    }
+
+    @Test
     void causalTokenIsAMariaDbGtid() throws Exception {
         try (Connection writer = connect("readConsistency=session"); Connection reader = connect("readConsistency=eventual")) {
             stopEveryReplica();

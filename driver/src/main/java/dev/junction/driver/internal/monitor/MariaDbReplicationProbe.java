@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 /**
  * MariaDB: {@code @@read_only} for the role; on a primary the GTID position of its binary log, on a replica
@@ -41,5 +42,17 @@ public final class MariaDbReplicationProbe implements ReplicationProbe {
     @Override
     public String tokenPrefix(ReplicationPosition position) {
         return "mariadb";
+    }
+
+    /** {@code master_gtid_wait(position, seconds)}: 0 once applied, -1 on timeout. */
+    @Override
+    public boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
+        try (java.sql.PreparedStatement wait = replica.prepareStatement("select master_gtid_wait(?, ?)")) {
+            wait.setString(1, position.text());
+            wait.setDouble(2, Math.max(0.001, timeout.toNanos() / 1e9));
+            try (ResultSet ignored = wait.executeQuery()) {
+                return true;
+            }
+        }
     }
 }

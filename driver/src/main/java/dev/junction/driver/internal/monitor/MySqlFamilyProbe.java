@@ -5,6 +5,7 @@ import dev.junction.router.replication.ReplicationPosition;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -30,6 +31,11 @@ public final class MySqlFamilyProbe implements ReplicationProbe {
     @Override
     public ReplicationPosition commitPosition(Connection primary) throws SQLException {
         return of(primary).commitPosition(primary);
+    }
+
+    @Override
+    public boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
+        return of(replica).awaitPosition(replica, position, timeout);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 /** MySQL: {@code @@read_only} for the role and the executed GTID set, on primary and replica alike. */
 public final class MySqlReplicationProbe implements ReplicationProbe {
@@ -40,5 +41,17 @@ public final class MySqlReplicationProbe implements ReplicationProbe {
     @Override
     public String tokenPrefix(ReplicationPosition position) {
         return "mysql";
+    }
+
+    /** {@code wait_for_executed_gtid_set(position, seconds)}: 0 once applied, 1 on timeout. */
+    @Override
+    public boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
+        try (java.sql.PreparedStatement wait = replica.prepareStatement("select wait_for_executed_gtid_set(?, ?)")) {
+            wait.setString(1, position.text());
+            wait.setDouble(2, Math.max(0.001, timeout.toNanos() / 1e9));
+            try (ResultSet ignored = wait.executeQuery()) {
+                return true;
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.junction.router.NodeRole;
 import dev.junction.router.replication.ReplicationPosition;
 
 import java.sql.Connection;
+import java.time.Duration;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.SQLException;
@@ -29,6 +30,17 @@ public interface ReplicationProbe {
      * "write" changed nothing that replicates).
      */
     ReplicationPosition commitPosition(Connection primary) throws SQLException;
+
+    /**
+     * Waits on {@code replica}, inside the server, until it has applied {@code position} or {@code timeout} has
+     * passed (MariaDB {@code MASTER_GTID_WAIT}, MySQL {@code WAIT_FOR_EXECUTED_GTID_SET}): no polling, and the
+     * read starts the moment the replica catches up.
+     *
+     * @return false at once where the server has no such wait (PostgreSQL before 19): the caller polls instead
+     */
+    default boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
+        return false;
+    }
 
     /** The prefix of causal tokens for this kind of position: {@code pg}, {@code mariadb}, {@code mysql}. */
     String tokenPrefix(ReplicationPosition position);

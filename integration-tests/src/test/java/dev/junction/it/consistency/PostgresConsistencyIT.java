@@ -4,22 +4,16 @@ import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Read consistency through Junction on PostgreSQL streaming replication while replay on the standbys is
- * paused and resumed at random (design §5). Every operation's result is checked; the reports are printed
- * for the issue note.
+ * paused and resumed at random: the contract's checks on this database.
  */
-class PostgresConsistencyIT {
+class PostgresConsistencyIT extends ReadConsistencyContract {
     private static PostgresCluster cluster;
     private static ConsistencyChecker checker;
 
@@ -93,39 +87,18 @@ class PostgresConsistencyIT {
         }
     }
 
-    @BeforeEach
-    void freshTables() throws SQLException {
-        checker.createSchema();
+    @Override
+    ConsistencyChecker checker() {
+        return checker;
+    }
+
+    @Override
+    String databaseName() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    void awaitReplication() {
         cluster.awaitReplication();
-    }
-
-    @Test
-    void sessionConsistencyNeverMissesOwnWritesNorGoesBackInTime() throws Exception {
-        ConsistencyChecker.Report report = checker.sessionRun("readConsistency=session&maxReplicaLag=500ms", 4, 2500);
-        System.out.println("PostgreSQL " + report);
-        assertThat(report.operations()).isGreaterThanOrEqualTo(10_000);
-        assertThat(report.violations()).as(report.toString()).isZero();
-        assertThat(report.replicaReads()).as("some reads must reach replicas").isPositive();
-    }
-
-    @Test
-    void globalConsistencySeesWritesOfOtherConnections() throws Exception {
-        ConsistencyChecker.Report report = checker.globalRun("readConsistency=global&maxReplicaLag=500ms", 4, 1250);
-        System.out.println("PostgreSQL " + report);
-        assertThat(report.operations()).isGreaterThanOrEqualTo(5_000);
-        assertThat(report.violations()).as(report.toString()).isZero();
-        assertThat(report.replicaReads()).isPositive();
-    }
-
-    @Test
-    void eventualConsistencyStaysWithinTheLagBudget() throws Exception {
-        Duration budget = Duration.ofMillis(500);
-        Duration probeInterval = Duration.ofMillis(100);
-        ConsistencyChecker.Report report = checker.eventualRun("readConsistency=eventual&maxReplicaLag=500ms&monitorInterval=100ms",
-                budget.plus(probeInterval), 4, 1250);
-        System.out.println("PostgreSQL " + report);
-        assertThat(report.operations()).isGreaterThanOrEqualTo(5_000);
-        assertThat(report.violations()).as(report.toString()).isZero();
-        assertThat(report.replicaReads()).isPositive();
     }
 }

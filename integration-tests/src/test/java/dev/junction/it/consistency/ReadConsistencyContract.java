@@ -1,0 +1,61 @@
+package dev.junction.it.consistency;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The read-consistency promises of design §5, checked the same way on every database: each subclass starts a
+ * real replicated cluster and hands over a {@link ConsistencyChecker} for it. Every operation's result is
+ * checked; the reports are printed for the issue note.
+ */
+abstract class ReadConsistencyContract {
+    /** The checker over this class's cluster, started in the subclass's {@code @BeforeAll}. */
+    abstract ConsistencyChecker checker();
+
+    /** The database's name in printed reports. */
+    abstract String databaseName();
+
+    /** Waits until every replica has what the primary has, so that each test starts from caught-up replicas. */
+    abstract void awaitReplication();
+
+    @BeforeEach
+    void freshTables() throws SQLException {
+        checker().createSchema();
+        awaitReplication();
+    }
+
+    @Test
+    void sessionConsistencyNeverMissesOwnWritesNorGoesBackInTime() throws Exception {
+        ConsistencyChecker.Report report = checker().sessionRun("readConsistency=session&maxReplicaLag=500ms", 4, 2500);
+        System.out.println(databaseName() + " " + report);
+        assertThat(report.operations()).isGreaterThanOrEqualTo(10_000);
+        assertThat(report.violations()).as(report.toString()).isZero();
+        assertThat(report.replicaReads()).as("some reads must reach replicas").isPositive();
+    }
+
+    @Test
+    void globalConsistencySeesWritesOfOtherConnections() throws Exception {
+        ConsistencyChecker.Report report = checker().globalRun("readConsistency=global&maxReplicaLag=500ms", 4, 1250);
+        System.out.println(databaseName() + " " + report);
+        assertThat(report.operations()).isGreaterThanOrEqualTo(5_000);
+        assertThat(report.violations()).as(report.toString()).isZero();
+        assertThat(report.replicaReads()).isPositive();
+    }
+
+    @Test
+    void eventualConsistencyStaysWithinTheLagBudget() throws Exception {
+        Duration budget = Duration.ofMillis(500);
+        Duration probeInterval = Duration.ofMillis(100);
+        ConsistencyChecker.Report report = checker().eventualRun("readConsistency=eventual&maxReplicaLag=500ms&monitorInterval=100ms",
+                budget.plus(probeInterval), 4, 1250);
+        System.out.println(databaseName() + " " + report);
+        assertThat(report.operations()).isGreaterThanOrEqualTo(5_000);
+        assertThat(report.violations()).as(report.toString()).isZero();
+        assertThat(report.replicaReads()).isPositive();
+    }
+}

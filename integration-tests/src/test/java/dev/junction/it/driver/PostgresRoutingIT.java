@@ -241,9 +241,11 @@ class PostgresRoutingIT {
     @Test
     void backendErrorsKeepTheirStateAndNameTheNode() throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            // Which node serves the read depends on whether the replicas have caught up with the other tests' commits
+            // (an unknown table counts as every table); either way the error must name it.
             assertThatThrownBy(() -> statement.executeQuery("select * from no_such_table"))
                     .hasMessageContaining("relation \"no_such_table\" does not exist")
-                    .hasMessageMatching("(?s).*\\[node 127\\.0\\.0\\.1:\\d+ replica\\]")
+                    .hasMessageMatching("(?s).*\\[node 127\\.0\\.0\\.1:\\d+ (primary|replica)\\]")
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42P01"));
             assertThatThrownBy(() -> statement.executeUpdate("insert into items(id) values (null)"))
                     .hasMessageContaining("[node " + cluster.primary().address() + " primary]")

@@ -3,6 +3,7 @@ package dev.junction.it.driver;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.junction.cluster.PostgresCluster;
+import dev.junction.driver.JunctionConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,11 +87,14 @@ class ConnectionCostIT {
                     query(connection, "select 1");
                 }
                 long t2 = System.nanoTime();
+                String lockingReadNode;
                 try (Connection connection = DriverManager.getConnection(junctionUrl, user())) {
                     query(connection, "select 1");
                     query(connection, "select id from costs for update");
+                    lockingReadNode = connection.unwrap(JunctionConnection.class).lastNode();
                 }
                 long t3 = System.nanoTime();
+                assertThat(lockingReadNode).as("the locking read needs the primary's physical connection").endsWith("primary");
                 try (Connection connection = pool.getConnection()) {
                     query(connection, "select 1");
                 }
@@ -100,6 +104,8 @@ class ConnectionCostIT {
                 junctionReadWrite[i] = t3 - t2;
                 pooled[i] = t4 - t3;
             }
+            // What the pooled row measures: a borrow reuses the one Junction connection, it does not open one.
+            assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isEqualTo(1);
         }
         long[] pooledOnly = new long[STATEMENTS];
         try (HikariDataSource pool = new HikariDataSource(config)) {
@@ -134,7 +140,6 @@ class ConnectionCostIT {
         System.out.printf("| HikariCP over Junction: borrow + read + return, back to back | %.1f |%n", medianMicros(pooledOnly));
         System.out.printf("| raw PgJDBC: select 1 on an open connection | %.1f |%n", medianMicros(rawStatement));
         System.out.printf("| Junction: select 1 on an open connection | %.1f |%n", medianMicros(junctionStatement));
-        assertThat(medianMicros(junctionRead)).isLessThan(medianMicros(raw) * 3 + 5000);
-        assertThat(medianMicros(pooled)).isLessThan(medianMicros(raw));
+        // Timings are reported, never asserted (they drift on shared machines): see the README's performance section.
     }
 }

@@ -1,5 +1,6 @@
 package dev.junction.cluster;
 
+import dev.junction.cluster.internal.AdminStatements;
 import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.Command;
 import dev.junction.cluster.internal.ServerAccount;
@@ -224,23 +225,12 @@ public final class MariaDbNode {
 
     /** Runs one statement as root and returns the first column of the first row as text (null if no row). */
     public String queryString(String sql) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            return rows.next() ? rows.getString(1) : null;
-        } catch (SQLException e) {
-            throw new ClusterException(this + " failed to run `" + sql + "`: " + e.getMessage(), e);
-        }
+        return AdminStatements.queryString(this, this::connect, sql);
     }
 
     /** Runs statements as root in autocommit, in order, on one connection. */
     public void execute(String... sqls) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : sqls) {
-                statement.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new ClusterException(this + " failed to run " + String.join("; ", sqls) + ": " + e.getMessage(), e);
-        }
+        AdminStatements.execute(this, this::connect, sqls);
     }
 
     /** PRIMARY when {@code @@read_only} is off, REPLICA when on, UNREACHABLE when the server does not answer. */

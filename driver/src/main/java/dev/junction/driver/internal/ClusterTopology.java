@@ -50,6 +50,8 @@ public final class ClusterTopology {
     private final RoutingPolicy policy = RoutingPolicy.create();
     private final CommitPositions globalCommits = new CommitPositions();
     private volatile TopologyMonitor monitor;
+    /** The monitor's snapshot whose roles {@link #nodes()} last took; compared by reference. */
+    private volatile TopologySnapshot lastSynced;
     private volatile RouterStatementRouting routing;
     private volatile TableCatalog tableCatalog;
     private volatile boolean probed;
@@ -87,26 +89,18 @@ public final class ClusterTopology {
     }
 
     /**
-     * The nodes as the routing policy sees them, taken now. A node that failed its probe is down; the others have
-     * staleness zero until the monitor measures it.
+     * The nodes as the routing policy sees them, taken now: the monitor's last publication once it runs (where a
+     * replica whose probe hangs is already down); before that, the roles probed at first use with staleness zero.
      */
     public TopologySnapshot snapshot() {
         TopologyMonitor current = monitor;
         if (current != null) {
             TopologySnapshot published = current.snapshot();
-            java.util.Set<NodeId> suspects = current.suspects();
-            if (!suspects.isEmpty()) {
-                // A replica whose probe hangs is treated as down at once, not after the failure streak: new reads
-                // must not queue behind a stopped server. The primary keeps its role: a slow primary should delay
-                // writes, not fail them.
-                List<NodeState> states = new ArrayList<>(published.nodes().size());
-                for (NodeState state : published.nodes()) {
-                    boolean suspect = suspects.contains(state.id()) && state.role() == dev.junction.router.NodeRole.REPLICA;
-                    states.add(suspect ? state.withUp(false) : state);
-                }
-                published = TopologySnapshot.of(states, published.takenAt());
+            if (published != lastSynced) {
+                // Roles change only when the monitor publishes; routing a statement must not walk the nodes again.
+                syncRoles(published);
+                lastSynced = published;
             }
-            syncRoles(published);
             return published;
         }
         List<NodeState> states = new ArrayList<>(nodes.size());

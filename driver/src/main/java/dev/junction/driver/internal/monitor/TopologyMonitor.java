@@ -1,6 +1,7 @@
 package dev.junction.driver.internal.monitor;
 
 import dev.junction.router.NodeId;
+import dev.junction.router.NodeState;
 import dev.junction.router.TopologySnapshot;
 import dev.junction.router.replication.NodeReport;
 import dev.junction.router.replication.ReplicationPosition;
@@ -159,14 +160,6 @@ public final class TopologyMonitor implements AutoCloseable {
         return positions;
     }
 
-    /**
-     * Nodes whose last probe failed, or whose current probe has gone unanswered for {@link #suspectAfterNanos()}: not
-     * yet down (that takes a streak of failures, seconds with a hung node), but routing should not open new sessions
-     * or send new reads there meanwhile: a session's own connection has no timeout unless the application set one.
-     */
-    public Set<NodeId> suspects() {
-        return suspects;
-    }
 
     /** Three intervals, at least 500 ms: a loaded machine answers a probe late, a hung node never. */
     private long suspectAfterNanos() {
@@ -239,7 +232,7 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
-    /** Nodes whose last probe failed, or whose current probe is overdue; see {@link #suspects()}. */
+    /** Nodes whose last probe failed, or whose current probe is overdue; see {@link #withSuspectReplicasDown}. */
     private void updateSuspects() {
         long now = ticker.getAsLong();
         Set<NodeId> late = new java.util.HashSet<>();
@@ -253,11 +246,29 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * A replica whose probe hangs or just failed is published as down at once, not after the failure streak:
+     * new reads must not queue behind a stopped server. The primary keeps its role: a slow primary should delay
+     * writes, not fail them. Done here, once per publication, rather than by every statement that routes.
+     */
+    private TopologySnapshot withSuspectReplicasDown(TopologySnapshot tracked) {
+        Set<NodeId> late = suspects;
+        if (late.isEmpty()) {
+            return tracked;
+        }
+        List<NodeState> states = new ArrayList<>(tracked.nodes().size());
+        for (NodeState state : tracked.nodes()) {
+            boolean suspect = late.contains(state.id()) && state.role() == dev.junction.router.NodeRole.REPLICA;
+            states.add(suspect ? state.withUp(false) : state);
+        }
+        return TopologySnapshot.of(states, tracked.takenAt());
+    }
+
     private void publish() {
         updateSuspects();
         lock.lock();
         try {
-            snapshot = tracker.snapshot(ticker.getAsLong(), clock.instant());
+            snapshot = withSuspectReplicasDown(tracker.snapshot(ticker.getAsLong(), clock.instant()));
             published.signalAll();
         } finally {
             lock.unlock();

@@ -35,7 +35,9 @@ import java.util.Properties;
  *
  * <p>Run: {@code java -cp benchmarks/target/junction-benchmarks.jar
  * dev.junction.benchmarks.endtoend.EndToEndBenchmark [--database postgresql|mariadb|both] [--rounds 20000]
- * [--threads 1,8] [--segments 10] [--out docs/benchmarks.md]}. {@code --rounds} is per workload at 1 thread; at N
+ * [--threads 1,8] [--segments 10] [--workloads point-select,point-update,read-write-transaction,prepared-loop]
+ * [--candidates control,strong,...] [--out docs/benchmarks.md]}. {@code --candidates} keeps the baselines and the
+ * candidates whose name contains one of the texts (case-insensitive), for a quick look at a few of them. {@code --rounds} is per workload at 1 thread; at N
  * threads each thread runs rounds/N (at least 1000). Each thread opens fresh connections {@code --segments} times
  * (see {@link PairedRun}).
  */
@@ -49,12 +51,17 @@ public final class EndToEndBenchmark {
     private final int rounds;
     private final List<Integer> threadCounts;
     private final int segments;
+    private final List<Workload> workloads;
+    private final List<String> candidateFilter;
     private boolean pinned = true;
 
-    private EndToEndBenchmark(int rounds, List<Integer> threadCounts, int segments) {
+    private EndToEndBenchmark(int rounds, List<Integer> threadCounts, int segments, List<Workload> workloads,
+                              List<String> candidateFilter) {
         this.rounds = rounds;
         this.threadCounts = threadCounts;
         this.segments = segments;
+        this.workloads = workloads;
+        this.candidateFilter = candidateFilter;
     }
 
     public static void main(String[] args) throws Exception {
@@ -63,6 +70,8 @@ public final class EndToEndBenchmark {
         String database = "both";
         int segments = 10;
         Path out = null;
+        List<Workload> workloads = List.of(Workload.values());
+        List<String> candidateFilter = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -70,14 +79,17 @@ public final class EndToEndBenchmark {
                 case "--database" -> database = args[++i];
                 case "--segments" -> segments = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--workloads" -> workloads = Workload.parseList(args[++i]);
+                case "--candidates" -> candidateFilter = List.of(args[++i].toLowerCase(Locale.ROOT).split(","));
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; expected --database postgresql|mariadb|both, --rounds N, --threads 1,8, --segments N or --out FILE");
+                        + "; expected --database postgresql|mariadb|both, --rounds N, --threads 1,8, --segments N,"
+                        + " --workloads point-select,..., --candidates TEXT,... or --out FILE");
             }
         }
         if (!List.of(POSTGRESQL, MARIADB, "both").contains(database)) {
             throw new IllegalArgumentException("Invalid --database " + database + ": expected postgresql, mariadb or both");
         }
-        EndToEndBenchmark benchmark = new EndToEndBenchmark(rounds, threadCounts, segments);
+        EndToEndBenchmark benchmark = new EndToEndBenchmark(rounds, threadCounts, segments, workloads, candidateFilter);
         List<PairedRun.CandidateResult> results = new ArrayList<>();
         if (!database.equals(MARIADB)) {
             results.addAll(benchmark.postgres());
@@ -161,10 +173,11 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private List<PairedRun.CandidateResult> runAll(String database, List<Candidate> candidates) throws Exception {
+    private List<PairedRun.CandidateResult> runAll(String database, List<Candidate> all) throws Exception {
         List<PairedRun.CandidateResult> results = new ArrayList<>();
+        List<Candidate> candidates = selected(all);
         for (int threads : threadCounts) {
-            for (Workload workload : Workload.values()) {
+            for (Workload workload : workloads) {
                 List<Candidate> eligible = candidates.stream().filter(c -> c.canWrite() || !workload.writes()).toList();
                 int perThread = Math.max(1000, rounds / threads);
                 List<PairedRun.CandidateResult> run = new PairedRun(database, workload, eligible, threads, perThread / 5, perThread, segments).run();
@@ -173,6 +186,18 @@ public final class EndToEndBenchmark {
             }
         }
         return results;
+    }
+
+    /**
+     * The baselines (always: every ratio is against them) and the candidates whose name contains one of the
+     * {@code --candidates} texts; all of them without a filter.
+     */
+    private List<Candidate> selected(List<Candidate> all) {
+        if (candidateFilter.isEmpty()) {
+            return all;
+        }
+        return all.stream().filter(c -> c.baseline() != Candidate.Baseline.NONE
+                || candidateFilter.stream().anyMatch(text -> c.name().toLowerCase(Locale.ROOT).contains(text))).toList();
     }
 
     /** Prints which node answers a read through each Junction candidate, so the report can say where reads went. */

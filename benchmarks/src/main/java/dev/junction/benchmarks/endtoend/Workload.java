@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -89,6 +92,18 @@ public enum Workload {
 
     public boolean writes() {
         return writes;
+    }
+
+    /** {@code point-select,prepared-loop}: the workloads named, by label. */
+    public static List<Workload> parseList(String labels) {
+        List<Workload> chosen = new ArrayList<>();
+        for (String label : labels.split(",")) {
+            Workload workload = Arrays.stream(values()).filter(w -> w.label.equals(label.trim())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("Unknown workload \"" + label.trim() + "\": expected one of "
+                            + Arrays.stream(values()).map(Workload::label).toList()));
+            chosen.add(workload);
+        }
+        return List.copyOf(chosen);
     }
 
     /** Creates and fills {@code bench_kv}; run once on the primary before any sample. */

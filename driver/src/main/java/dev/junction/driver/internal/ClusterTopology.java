@@ -201,7 +201,7 @@ public final class ClusterTopology {
     /** Probes every node if that has not happened yet, or was invalidated, or a down node is due for a retry. */
     public void ensureProbed(NodeConnector connector) throws SQLException {
         if (monitor() != null) {
-            if (snapshot().nodes().stream().anyMatch(n -> n.up() && n.role() != dev.junction.router.NodeRole.UNKNOWN)) {
+            if (anyNodeKnown(snapshot())) {
                 return;
             }
             // The monitor reaches no node: probe once more here, which keeps each node's exception for the message.
@@ -292,6 +292,16 @@ public final class ClusterTopology {
         }
     }
 
+    /** Whether the monitor has reached any node; asked before every statement, so without a stream. */
+    private static boolean anyNodeKnown(TopologySnapshot snapshot) {
+        for (NodeState node : snapshot.nodes()) {
+            if (node.up() && node.role() != dev.junction.router.NodeRole.UNKNOWN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The one node that reports itself primary.
      *
@@ -301,11 +311,19 @@ public final class ClusterTopology {
         if (monitor() != null) {
             snapshot();
         }
-        List<Node> primaries = nodes.stream().filter(n -> n.role() == NodeRole.PRIMARY).collect(Collectors.toList());
-        if (primaries.size() == 1) {
-            return primaries.get(0);
+        // Every statement that goes to the primary asks: a plain loop, no stream or list per call.
+        Node primary = null;
+        int primaries = 0;
+        for (Node node : nodes) {
+            if (node.role() == NodeRole.PRIMARY) {
+                primary = node;
+                primaries++;
+            }
         }
-        if (primaries.isEmpty()) {
+        if (primaries == 1) {
+            return primary;
+        }
+        if (primaries == 0) {
             throw JunctionErrorCode.NO_PRIMARY.exception(name, describe());
         }
         throw JunctionErrorCode.SEVERAL_PRIMARIES.exception(name, describe());

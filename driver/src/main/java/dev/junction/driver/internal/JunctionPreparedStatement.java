@@ -23,9 +23,7 @@ import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Calendar;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The application's {@link PreparedStatement}. Its SQL is classified once, at prepare time. It is prepared on a node
@@ -38,15 +36,14 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         permits JunctionCallableStatement {
     /** One recorded parameter setting. */
     @FunctionalInterface
-    interface Binding {
-        void bind(PreparedStatement physical) throws SQLException;
+    interface Binding extends ParameterBindings.Binding {
     }
 
     private final String sql;
     private final StatementInfo info;
     private final boolean alwaysPrimary;
-    private final Map<Object, Binding> bindings = new LinkedHashMap<>();
-    private final List<Map<Object, Binding>> batch = new ArrayList<>();
+    private final ParameterBindings bindings = new ParameterBindings();
+    private final List<ParameterBindings> batch = new ArrayList<>();
 
     JunctionPreparedStatement(RoutingConnection connection, String sql, Creator<PreparedStatement> creator, boolean alwaysPrimary,
                               boolean updatable) {
@@ -56,25 +53,25 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         this.alwaysPrimary = alwaysPrimary;
     }
 
-    /** Records a parameter; the key is the index, or the name for a callable's named parameters. */
-    final void record(Object key, Binding binding) throws SQLException {
+    /** Records the parameter at {@code index}. */
+    final void record(int index, Binding binding) throws SQLException {
         checkOpen();
-        bindings.put(key, binding);
+        bindings.set(index, binding);
     }
 
-    private void bindAll(PreparedStatement physical, Map<Object, Binding> values) throws SQLException {
-        for (Binding binding : values.values()) {
-            binding.bind(physical);
-        }
+    /** Records a callable's named parameter or out-parameter registration, keyed by {@code key}. */
+    final void record(String key, Binding binding) throws SQLException {
+        checkOpen();
+        bindings.named(key, binding);
     }
 
     /** A session statement with parameters is replayed with the parameters it ran with. */
     @Override
     SessionChange.Action replayAction(String sql) {
-        Map<Object, Binding> values = new LinkedHashMap<>(bindings);
+        ParameterBindings values = bindings.copy();
         return physical -> {
             try (PreparedStatement statement = physical.prepareStatement(sql)) {
-                bindAll(statement, values);
+                values.bindTo(statement);
                 statement.execute();
             }
         };
@@ -92,7 +89,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     @Override
     public ResultSet executeQuery() throws SQLException {
         return wrap(execute(info, sql, alwaysPrimary, physical -> {
-            bindAll(physical, bindings);
+            bindings.bindTo(physical);
             return physical.executeQuery();
         }));
     }
@@ -100,7 +97,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     @Override
     public int executeUpdate() throws SQLException {
         return execute(info, sql, alwaysPrimary, physical -> {
-            bindAll(physical, bindings);
+            bindings.bindTo(physical);
             return physical.executeUpdate();
         });
     }
@@ -108,7 +105,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     @Override
     public long executeLargeUpdate() throws SQLException {
         return execute(info, sql, alwaysPrimary, physical -> {
-            bindAll(physical, bindings);
+            bindings.bindTo(physical);
             return physical.executeLargeUpdate();
         });
     }
@@ -116,7 +113,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     @Override
     public boolean execute() throws SQLException {
         return execute(info, sql, alwaysPrimary, physical -> {
-            bindAll(physical, bindings);
+            bindings.bindTo(physical);
             return physical.execute();
         });
     }
@@ -124,7 +121,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
-        batch.add(new LinkedHashMap<>(bindings));
+        batch.add(bindings.copy());
     }
 
     @Override
@@ -135,12 +132,12 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
 
     @Override
     public int[] executeBatch() throws SQLException {
-        List<Map<Object, Binding>> rows = List.copyOf(batch);
+        List<ParameterBindings> rows = List.copyOf(batch);
         batch.clear();
         return execute(info, sql, true, physical -> {
             physical.clearBatch();
-            for (Map<Object, Binding> row : rows) {
-                bindAll(physical, row);
+            for (ParameterBindings row : rows) {
+                row.bindTo(physical);
                 physical.addBatch();
             }
             return physical.executeBatch();
@@ -149,12 +146,12 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        List<Map<Object, Binding>> rows = List.copyOf(batch);
+        List<ParameterBindings> rows = List.copyOf(batch);
         batch.clear();
         return execute(info, sql, true, physical -> {
             physical.clearBatch();
-            for (Map<Object, Binding> row : rows) {
-                bindAll(physical, row);
+            for (ParameterBindings row : rows) {
+                row.bindTo(physical);
                 physical.addBatch();
             }
             return physical.executeLargeBatch();

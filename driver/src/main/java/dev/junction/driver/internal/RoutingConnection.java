@@ -84,6 +84,9 @@ public final class RoutingConnection implements JunctionConnection {
     private final StatementRouting routing;
     private final RoutingOptions options;
     private final SessionState state = new SessionState();
+    private static final String ADVISORY_LOCK_PIN = RouterStatementRouting.describe(dev.junction.router.PinReason.ADVISORY_LOCK);
+    /** The router's view of the session for each (auto-commit, read-only, serializable on PostgreSQL): built once. */
+    private static final dev.junction.router.SessionState[] ROUTING_SESSIONS = routingSessions();
     private static final long POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
 
     private final Map<Node, NodeSession> sessions = new LinkedHashMap<>();
@@ -347,11 +350,20 @@ public final class RoutingConnection implements JunctionConnection {
 
     /** The session as the routing policy sees it when no transaction holds a node yet. */
     private dev.junction.router.SessionState routingSession() {
-        return dev.junction.router.SessionState.builder()
-                .autoCommit(state.autoCommit())
-                .readOnly(state.readOnly())
-                .serializableOnPostgres(state.isSerializable() && topology.dialect().pinsOnSerializable())
-                .build();
+        boolean serializableOnPostgres = state.isSerializable() && topology.dialect().pinsOnSerializable();
+        return ROUTING_SESSIONS[(state.autoCommit() ? 4 : 0) | (state.readOnly() ? 2 : 0) | (serializableOnPostgres ? 1 : 0)];
+    }
+
+    private static dev.junction.router.SessionState[] routingSessions() {
+        dev.junction.router.SessionState[] sessions = new dev.junction.router.SessionState[8];
+        for (int bits = 0; bits < sessions.length; bits++) {
+            sessions[bits] = dev.junction.router.SessionState.builder()
+                    .autoCommit((bits & 4) != 0)
+                    .readOnly((bits & 2) != 0)
+                    .serializableOnPostgres((bits & 1) != 0)
+                    .build();
+        }
+        return sessions;
     }
 
     /** Router options from the Junction properties, whose enumerated values are the router's own enums. */
@@ -484,7 +496,10 @@ public final class RoutingConnection implements JunctionConnection {
      * {@code pg_try_advisory_lock} still counts as a lock: the pin then outlasts the lock, which is safe.
      */
     private void releaseAdvisoryLocks(StatementInfo info) {
-        String lock = RouterStatementRouting.describe(dev.junction.router.PinReason.ADVISORY_LOCK);
+        if (pinReasons.isEmpty() || info.classification().sideEffectFunctions().isEmpty()) {
+            return;
+        }
+        String lock = ADVISORY_LOCK_PIN;
         if (!pinReasons.containsKey(lock)) {
             return;
         }

@@ -21,6 +21,26 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class RoutingPolicyTest {
 
+  @ParameterizedTest
+  @CsvSource({
+    "2026-11-27T00:00:00Z, 2026-11-27T00:00:00.000000001Z",
+    "2026-11-27T00:00:00.999999999Z, 2026-11-27T00:00:01.000000001Z",
+    "2026-11-27T00:00:05Z, 2026-11-27T00:00:01.5Z",
+    "1970-01-01T00:00:00Z, 2262-01-01T00:00:00Z"
+  })
+  void measuresSnapshotAgeLikeDurationBetween(String from, String to) {
+    java.time.Instant start = java.time.Instant.parse(from);
+    java.time.Instant end = java.time.Instant.parse(to);
+    assertThat(RoutingPolicy.nanosBetween(start, end)).isEqualTo(Duration.between(start, end).toNanos());
+  }
+
+  @Test
+  void saturatesSnapshotAgeInsteadOfOverflowing() {
+    assertThat(RoutingPolicy.nanosBetween(java.time.Instant.EPOCH, java.time.Instant.parse("3000-01-01T00:00:00Z")))
+        .isEqualTo(Long.MAX_VALUE);
+  }
+
+
   private static final LoadBalancer FIRST = candidates -> candidates.get(0);
 
   @Nested

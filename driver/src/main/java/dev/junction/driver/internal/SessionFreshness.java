@@ -212,9 +212,13 @@ final class SessionFreshness {
      * not standalone (a view, a partitioned or inherited table...).
      */
     static Collection<String> tablesRead(Classification statement, Predicate<String> standalone) {
-        if (!statement.parsedByCalcite() || !statement.userFunctions().isEmpty() || !statement.unverifiedFunctions().isEmpty()
-                || !statement.tablesRead().stream().allMatch(standalone)) {
+        if (!statement.parsedByCalcite() || !statement.userFunctions().isEmpty() || !statement.unverifiedFunctions().isEmpty()) {
             return Set.of();
+        }
+        for (String table : statement.tablesRead()) { // a loop, not a stream: every replica read of a session asks
+            if (!standalone.test(table)) {
+                return Set.of();
+            }
         }
         return statement.tablesRead();
     }

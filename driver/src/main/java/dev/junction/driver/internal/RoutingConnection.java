@@ -190,6 +190,11 @@ public final class RoutingConnection implements JunctionConnection {
             }
             statement = PLAIN_READ;
         }
+        if (options.readConsistency() == ReadConsistency.STRONG && statement.hints().isEmpty()) {
+            // What the policy would answer (design §5: strong sends everything to the primary), without building a
+            // request for it: strong exists to cost nothing over the raw driver. Hints may ask for a replica.
+            return topology.primary();
+        }
         return route(statement);
     }
 

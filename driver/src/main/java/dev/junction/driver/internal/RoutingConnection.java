@@ -225,8 +225,10 @@ public final class RoutingConnection implements JunctionConnection {
             }
             StaleReadFallback fallback = decision.fallback();
             boolean behind = decision.reason() == RouteReason.NO_REPLICA_BEHIND;
-            if (behind && monitor != null
-                    && !freshness.located(effectiveConsistency(statement), statement, monitor.primarySamples())) {
+            java.util.OptionalLong unlocated = behind && monitor != null
+                    ? freshness.unlocatedCommit(effectiveConsistency(statement), statement, monitor.primarySamples())
+                    : java.util.OptionalLong.empty();
+            if (unlocated.isPresent()) {
                 monitor.requestPrimaryProbe();
                 if (fallback != StaleReadFallback.WAIT && fallback != StaleReadFallback.FAIL) {
                     return topology.primary();
@@ -238,7 +240,7 @@ public final class RoutingConnection implements JunctionConnection {
                 long remaining = deadline - now;
                 if (remaining <= 0) {
                     if (fallback == StaleReadFallback.FAIL) {
-                        throw noFreshReplica(statement, snapshot, positions, decision);
+                        throw noFreshReplica(statement, snapshot, positions, unlocated);
                     }
                     return topology.primary();
                 }
@@ -257,7 +259,7 @@ public final class RoutingConnection implements JunctionConnection {
             }
             asked = true;
             if (fallback == StaleReadFallback.FAIL) {
-                throw noFreshReplica(statement, snapshot, positions, decision);
+                throw noFreshReplica(statement, snapshot, positions, java.util.OptionalLong.empty());
             }
             if (fallback != StaleReadFallback.WAIT || monitor == null) {
                 return topology.primary();
@@ -361,8 +363,9 @@ public final class RoutingConnection implements JunctionConnection {
         }
     }
 
+    /** @param unlocated the instant of the commit the read needs when no probe of the primary has located it */
     private SQLException noFreshReplica(Classification statement, TopologySnapshot snapshot, Map<NodeId, TopologyMonitor.Probed> positions,
-                                        RouteDecision decision) {
+                                        java.util.OptionalLong unlocated) {
         ReadConsistency consistency = effectiveConsistency(statement);
         Duration budget = statement.hints().maxReplicaLag() != null ? statement.hints().maxReplicaLag() : options.maxReplicaLag();
         TopologyMonitor monitor = topology.monitor();
@@ -384,9 +387,8 @@ public final class RoutingConnection implements JunctionConnection {
         if (replicas.length() == 0) {
             replicas.append("no replica");
         }
-        java.util.OptionalLong commit = freshness.neededCommit(consistency, statement);
-        if (commit.isPresent() && samples.covering(commit.getAsLong()).isEmpty()) {
-            long ago = monitor == null ? 0 : Math.max(0, monitor.nanoTime() - commit.getAsLong());
+        if (unlocated.isPresent()) {
+            long ago = monitor == null ? 0 : Math.max(0, monitor.nanoTime() - unlocated.getAsLong());
             replicas.append("; the read needs a commit acknowledged ").append(Duration.ofNanos(ago).toMillis())
                     .append(" ms ago that has not been located yet (no probe of the primary sent since then has answered)");
         }

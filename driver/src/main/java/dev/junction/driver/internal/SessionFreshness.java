@@ -107,17 +107,17 @@ final class SessionFreshness {
     }
 
     /**
-     * True when the read needs no commit, or a probe of the primary sent after the one it needs has answered; false
-     * while no replica can be shown to have that commit.
+     * The instant of the commit the read needs while no probe of the primary sent at or after it has answered (no
+     * replica can be shown to have it yet); empty when the read needs no commit or the one it needs is located.
      */
-    boolean located(ReadConsistency consistency, Classification statement, PrimarySamples samples) {
+    OptionalLong unlocatedCommit(ReadConsistency consistency, Classification statement, PrimarySamples samples) {
         OptionalLong commit = neededCommit(consistency, statement);
-        return commit.isEmpty() || samples.covering(commit.getAsLong()).isPresent();
+        return commit.isPresent() && samples.covering(commit.getAsLong()).isEmpty() ? commit : OptionalLong.empty();
     }
 
     /**
      * What a read on {@code node} must see, or null when anything will do; an unlocated commit counts for nothing
-     * here, {@link #located} tells.
+     * here, {@link #unlocatedCommit} tells.
      */
     ReplicationPosition required(ReadConsistency consistency, Classification statement, NodeId node, PrimarySamples samples) {
         OptionalLong commit = neededCommit(consistency, statement);

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Read consistency costs the write path nothing: a commit is recorded as an instant, never by asking the primary
@@ -188,6 +189,30 @@ class CommitRecordingTest {
         assertThat(probe.probes.get(primaryId()).get()).isGreaterThan(probesBefore);
         run(reader, "select x from t");
         assertThat(reader.lastNode()).contains("replica");
+    }
+
+    @Test
+    void aWaitingReadWaitsForTheProbeOfThePrimaryAndThenUsesTheReplicaThatHasTheCommit() throws SQLException {
+        RoutingConnection writer = connect("global");
+        RoutingConnection reader = cluster.connect(cluster.settings("?readConsistency=global&staleReadFallback=wait&replicaWaitTimeout=10s"),
+                topology);
+        opened.add(reader);
+        run(writer, "update t set x = 1");
+        run(reader, "select x from t");
+        assertThat(reader.lastNode()).contains("replica");
+    }
+
+    @Test
+    void aFailingReadSaysWhenTheCommitItNeedsHasNotBeenLocatedYet() throws SQLException {
+        RoutingConnection writer = connect("global");
+        RoutingConnection reader = cluster.connect(cluster.settings("?readConsistency=global&staleReadFallback=fail&replicaWaitTimeout=0ms"),
+                topology);
+        opened.add(reader);
+        run(writer, "update t set x = 1");
+        assertThatThrownBy(() -> run(reader, "select x from t"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("readConsistency=global")
+                .hasMessageContaining("has not been located yet");
     }
 
     @Test

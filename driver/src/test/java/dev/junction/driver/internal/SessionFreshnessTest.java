@@ -153,12 +153,12 @@ class SessionFreshnessTest {
         probed(A, 500);
         now += 1;
         session.committed(now, Set.of("t"));
-        assertThat(session.located(SESSION, read("t"), samples)).isFalse();
+        assertThat(session.unlocatedCommit(SESSION, read("t"), samples)).isPresent();
         assertThat(qualifies(A, SESSION, read("t"))).as("even a replica far ahead: nothing says it has the commit").isFalse();
         assertThat(qualifies(A, SESSION, read("other"))).as("another table's read does not wait").isTrue();
         now += 1;
         probed(PRIMARY, 120);
-        assertThat(session.located(SESSION, read("t"), samples)).isTrue();
+        assertThat(session.unlocatedCommit(SESSION, read("t"), samples)).isEmpty();
         assertThat(qualifies(A, SESSION, read("t"))).isTrue();
         assertThat(session.latestCommit()).hasValue(now - 1);
     }
@@ -169,7 +169,7 @@ class SessionFreshnessTest {
         now += 1;
         session.committed(now, Set.of("t"));
         samples.record(sentBefore, lsn(100)); // answered after the commit, but sent before it
-        assertThat(session.located(SESSION, read("t"), samples)).isFalse();
+        assertThat(session.unlocatedCommit(SESSION, read("t"), samples)).isPresent();
     }
 
     @Test

@@ -5,7 +5,7 @@ import dev.junction.router.NodeId;
 import dev.junction.router.NodeState;
 import dev.junction.router.RoutingPolicy;
 import dev.junction.router.TopologySnapshot;
-import dev.junction.router.replication.CommitPositions;
+import dev.junction.router.replication.CommitInstants;
 import dev.junction.driver.internal.monitor.TopologyMonitor;
 
 import java.sql.Connection;
@@ -35,8 +35,9 @@ import java.util.stream.Collectors;
  * explain a failure when the monitor reaches no node. Without one (unit tests over fake servers) roles come from
  * one-off probes and every replica that answers has staleness zero.
  *
- * <p>It also holds the cluster's global {@link CommitPositions}: where every commit made through Junction in this JVM
- * went, by table, for {@code readConsistency=global}. It outlives monitors, which stop when unused.
+ * <p>It also holds the cluster's global {@link CommitInstants}: when every commit made through Junction in this JVM
+ * was acknowledged, by table, for {@code readConsistency=global}. It outlives monitors, which stop when unused; the
+ * instants stay meaningful because the monitor's probes of the primary, whichever monitor sends them, locate them.
  */
 public final class ClusterTopology {
     private static final ConcurrentMap<String, ClusterTopology> CLUSTERS = new ConcurrentHashMap<>();
@@ -48,7 +49,7 @@ public final class ClusterTopology {
     private final List<Node> nodes;
     private final ReentrantLock probeLock = new ReentrantLock();
     private final RoutingPolicy policy = RoutingPolicy.create();
-    private final CommitPositions globalCommits = new CommitPositions();
+    private final CommitInstants globalCommits = new CommitInstants();
     private volatile TopologyMonitor monitor;
     /** The monitor's snapshot whose roles {@link #nodes()} last took; compared by reference. */
     private volatile TopologySnapshot lastSynced;
@@ -164,8 +165,8 @@ public final class ClusterTopology {
         return current;
     }
 
-    /** Where commits made through Junction in this JVM went: the {@code global} consistency record. */
-    public CommitPositions globalCommits() {
+    /** When commits made through Junction in this JVM were acknowledged: the {@code global} consistency record. */
+    public CommitInstants globalCommits() {
         return globalCommits;
     }
 

@@ -22,6 +22,7 @@ import dev.junction.router.RouteReason;
 import dev.junction.router.RouteTarget;
 import dev.junction.router.StaleReadFallback;
 import dev.junction.router.TopologySnapshot;
+import dev.junction.router.replication.PrimarySamples;
 import dev.junction.router.replication.ReplicationPosition;
 
 import java.sql.Array;
@@ -69,6 +70,13 @@ import java.time.Duration;
  *       session's or every session's commits, monotonic reads, awaited causal tokens), else {@code staleReadFallback}
  *       applies (the primary, a bounded wait, or an error).</li>
  * </ol>
+ *
+ * <p>Writes cost nothing for read consistency: a commit is recorded as the instant it returned, by the tables it
+ * wrote, and no statement is added on the primary. A read that needs a commit no probe of the primary has located
+ * yet (none sent after the commit has answered) asks the monitor for one; with {@code staleReadFallback=primary} it
+ * runs on the primary at once, which has the commit; {@code wait} and {@code fail} wait for that probe, within
+ * {@code replicaWaitTimeout}, and then route again. {@link #causalToken} asks the primary itself when the session's
+ * latest commit is unlocated, so a token is exact without a round trip per commit.
  *
  * <p>Before a physical connection runs anything it is brought to the session's state ({@link NodeSession#sync}).
  * Session statements ({@code SET}, {@code USE}, {@code RESET}) run on one node and are logged for replay on the
@@ -123,8 +131,9 @@ public final class RoutingConnection implements JunctionConnection {
         this.freshness = new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
         this.tableCatalog = tables;
         this.replicaWaitTimeout = settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT);
-        // eventual connections skip the commit-position round trip: nothing they read depends on it
-        this.recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL;
+        // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
+        this.recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL
+                && options.readConsistency() != ReadConsistency.STRONG;
     }
 
     // ---- routing: what every statement wrapper calls ----
@@ -199,10 +208,13 @@ public final class RoutingConnection implements JunctionConnection {
     }
 
     /**
-     * Rule 5 with the monitor's snapshot and this session's read-your-writes and monotonic-read needs. When no
-     * replica qualifies only because the monitor has not yet seen one catch up, the closest replica is asked
-     * directly (one round trip to it, none to the primary) before the fallback applies; {@code wait} keeps asking,
-     * and waits for newer snapshots, until {@code replicaWaitTimeout}, then uses the primary.
+     * Rule 5 with the monitor's snapshot and this session's read-your-writes and monotonic-read needs. When the read
+     * needs a commit no probe of the primary has located yet, no replica can be shown to have it: the monitor is
+     * asked to probe the primary now, and {@code primary} reads there at once (it has the commit) while {@code wait}
+     * and {@code fail} wait for that probe and route again. When no replica qualifies only because the monitor has
+     * not yet seen one catch up, the closest replica is asked directly (one round trip to it, none to the primary)
+     * before the fallback applies; {@code wait} keeps asking, and waits for newer snapshots, until
+     * {@code replicaWaitTimeout}, then uses the primary.
      */
     private Node route(Classification statement) throws SQLException {
         TopologyMonitor monitor = topology.monitor();
@@ -212,7 +224,7 @@ public final class RoutingConnection implements JunctionConnection {
             TopologySnapshot snapshot = topology.snapshot();
             Map<NodeId, TopologyMonitor.Probed> positions = monitor == null ? Map.of() : monitor.positions();
             RouteDecision decision = topology.policy().route(new RoutingRequest(statement, routingSession(), snapshot, options,
-                    monitor == null ? ReplicaRequirement.NONE : freshness.requirement(positions)));
+                    monitor == null ? ReplicaRequirement.NONE : freshness.requirement(positions, monitor.primarySamples())));
             if (decision.target() == RouteTarget.REPLICA) {
                 return topology.node(decision.node());
             }
@@ -221,6 +233,33 @@ public final class RoutingConnection implements JunctionConnection {
             }
             StaleReadFallback fallback = decision.fallback();
             boolean behind = decision.reason() == RouteReason.NO_REPLICA_BEHIND;
+            java.util.OptionalLong unlocated = behind && monitor != null
+                    ? freshness.unlocatedCommit(effectiveConsistency(statement), statement, monitor.primarySamples())
+                    : java.util.OptionalLong.empty();
+            if (unlocated.isPresent()) {
+                monitor.requestPrimaryProbe();
+                if (fallback != StaleReadFallback.WAIT && fallback != StaleReadFallback.FAIL) {
+                    return topology.primary();
+                }
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = now + replicaWaitTimeout.toNanos();
+                }
+                long remaining = deadline - now;
+                if (remaining <= 0) {
+                    if (fallback == StaleReadFallback.FAIL) {
+                        throw noFreshReplica(statement, snapshot, positions, unlocated);
+                    }
+                    return topology.primary();
+                }
+                try {
+                    monitor.awaitNewerThan(snapshot, Duration.ofNanos(remaining));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return topology.primary();
+                }
+                continue;
+            }
             if (behind && monitor != null && !asked
                     && askReplica(monitor, decision.waitCandidate(), snapshot, statement)) {
                 asked = true;
@@ -228,7 +267,7 @@ public final class RoutingConnection implements JunctionConnection {
             }
             asked = true;
             if (fallback == StaleReadFallback.FAIL) {
-                throw noFreshReplica(statement, snapshot, positions, decision);
+                throw noFreshReplica(statement, snapshot, positions, java.util.OptionalLong.empty());
             }
             if (fallback != StaleReadFallback.WAIT || monitor == null) {
                 return topology.primary();
@@ -267,7 +306,8 @@ public final class RoutingConnection implements JunctionConnection {
         if (candidate == null) {
             return false;
         }
-        ReplicationPosition required = freshness.required(effectiveConsistency(statement), statement, candidate);
+        ReplicationPosition required = freshness.required(effectiveConsistency(statement), statement, candidate,
+                monitor.primarySamples());
         if (required == null) {
             return false;
         }
@@ -331,10 +371,13 @@ public final class RoutingConnection implements JunctionConnection {
         }
     }
 
+    /** @param unlocated the instant of the commit the read needs when no probe of the primary has located it */
     private SQLException noFreshReplica(Classification statement, TopologySnapshot snapshot, Map<NodeId, TopologyMonitor.Probed> positions,
-                                        RouteDecision decision) {
+                                        java.util.OptionalLong unlocated) {
         ReadConsistency consistency = effectiveConsistency(statement);
         Duration budget = statement.hints().maxReplicaLag() != null ? statement.hints().maxReplicaLag() : options.maxReplicaLag();
+        TopologyMonitor monitor = topology.monitor();
+        PrimarySamples samples = monitor == null ? new PrimarySamples(1) : monitor.primarySamples();
         StringBuilder replicas = new StringBuilder();
         for (NodeState replica : snapshot.replicas()) {
             if (replicas.length() > 0) {
@@ -342,15 +385,23 @@ public final class RoutingConnection implements JunctionConnection {
             }
             replicas.append(replica.id()).append(replica.up() ? "" : " down").append(" staleness ")
                     .append(replica.stalenessBound() == null ? "unknown" : replica.stalenessBound().toMillis() + " ms");
-            ReplicationPosition required = freshness.required(consistency, statement, replica.id());
+            ReplicationPosition required = freshness.required(consistency, statement, replica.id(), samples);
             ReplicationPosition position = freshness.position(replica.id(), positions);
             if (required != null && (position == null || !position.covers(required))) {
                 replicas.append(" (has ").append(position == null ? "no known position" : position.text())
                         .append(", the read needs ").append(required.text()).append(')');
             }
         }
+        if (replicas.length() == 0) {
+            replicas.append("no replica");
+        }
+        if (unlocated.isPresent()) {
+            long ago = monitor == null ? 0 : Math.max(0, monitor.nanoTime() - unlocated.getAsLong());
+            replicas.append("; the read needs a commit acknowledged ").append(Duration.ofNanos(ago).toMillis())
+                    .append(" ms ago that has not been located yet (no probe of the primary sent since then has answered)");
+        }
         return JunctionErrorCode.NO_FRESH_REPLICA.exception(settings.clusterKey(), JunctionProperty.MAX_REPLICA_LAG.format(budget),
-                consistency.propertyValue(), replicas.length() == 0 ? "no replica" : replicas.toString());
+                consistency.propertyValue(), replicas.toString());
     }
 
     /** The session as the routing policy sees it when no transaction holds a node yet. */
@@ -434,7 +485,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     /**
      * Read consistency bookkeeping after a statement ran: a read raises the session's monotonic-read floor; a write
-     * in auto-commit records its commit position at once; one inside a transaction is remembered for the commit.
+     * in auto-commit records its commit at once; one inside a transaction is remembered for the commit.
      */
     private void trackFreshness(StatementInfo info, NodeSession session) {
         TopologyMonitor monitor = topology.monitor();
@@ -455,11 +506,11 @@ public final class RoutingConnection implements JunctionConnection {
         if (inTransaction) {
             freshness.wroteInTransaction(info.classification());
         } else {
-            captureCommit(monitor, session, SessionFreshness.orAll(SessionFreshness.tablesWritten(info.classification(), freshness.standalone())));
+            recordCommit(monitor, SessionFreshness.orAll(SessionFreshness.tablesWritten(info.classification(), freshness.standalone())));
         }
     }
 
-    /** A transaction ended on {@code session}; if it committed writes, their position is recorded. */
+    /** A transaction ended on {@code session}; if it committed writes, the commit is recorded. */
     private void transactionEnded(NodeSession session, boolean committed) {
         if (!freshness.transactionWrote()) {
             return;
@@ -467,23 +518,16 @@ public final class RoutingConnection implements JunctionConnection {
         Set<String> tables = freshness.endTransaction();
         TopologyMonitor monitor = topology.monitor();
         if (committed && monitor != null && session != null && !session.isClosed()) {
-            captureCommit(monitor, session, tables);
+            recordCommit(monitor, tables);
         }
     }
 
     /**
-     * Asks the primary, on the connection that committed, where the commit went; see
-     * {@link ReplicationProbe#commitPosition}. The commit has succeeded: a failure to ask must not tell the
-     * application otherwise (it might retry a committed write), so the session then waits for the monitor's next
-     * probe of the primary instead, which covers the commit.
+     * Records a commit that has just returned as the monitor's instant now, without asking the primary anything: the
+     * first probe of the primary sent from now on locates it ({@link SessionFreshness}).
      */
-    private void captureCommit(TopologyMonitor monitor, NodeSession session, Set<String> tables) {
-        long since = monitor.nanoTime();
-        try {
-            freshness.committed(monitor.probe().commitPosition(session.physical()), tables);
-        } catch (SQLException | RuntimeException e) {
-            freshness.committedAtUnknownPosition(session.node().id(), tables, since);
-        }
+    private void recordCommit(TopologyMonitor monitor, Set<String> tables) {
+        freshness.committed(monitor.nanoTime(), tables);
     }
 
     /** Pins the session to {@code session}'s node, for state Junction cannot replay elsewhere. */
@@ -1166,11 +1210,44 @@ public final class RoutingConnection implements JunctionConnection {
         if (monitor == null) {
             return null;
         }
-        ReplicationPosition position = freshness.latestCommit();
-        if (position == null) {
+        ReplicationPosition position;
+        java.util.OptionalLong commit = freshness.latestCommit();
+        if (!recordsCommits) {
+            // This session's commits were not recorded: only the primary knows a position that covers them.
+            position = askPrimary(monitor);
+        } else if (commit.isEmpty()) {
             position = monitor.primaryPosition().orElse(null);
+        } else {
+            position = monitor.primarySamples().covering(commit.getAsLong()).orElse(null);
+            if (position == null) {
+                position = askPrimary(monitor);
+            }
         }
         return position == null ? null : CausalToken.format(monitor.probe(), position);
+    }
+
+    /**
+     * Asks the primary where it is now, on this session's own connection to it (one round trip, for a token only),
+     * and keeps the answer as a sample of the primary sent at the instant taken just before asking, which locates
+     * every commit acknowledged until then for every connection.
+     */
+    private ReplicationPosition askPrimary(TopologyMonitor monitor) throws SQLException {
+        topology.ensureProbed(connector);
+        NodeSession session = open(topology.primary());
+        try {
+            Connection physical = session.physical();
+            long sent = monitor.nanoTime();
+            ReplicationProbe.Answer answer = monitor.probe().probe(physical);
+            if (session != transactionSession && !physical.getAutoCommit()) {
+                physical.rollback(); // as in askReplica: no transaction of the session's has begun on it
+            }
+            if (answer.role() == dev.junction.router.NodeRole.PRIMARY && answer.position() != null) {
+                monitor.primarySamples().record(sent, answer.position());
+            }
+            return answer.position();
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
     }
 
     @Override

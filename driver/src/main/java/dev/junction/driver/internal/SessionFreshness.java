@@ -6,13 +6,16 @@ import dev.junction.router.NodeId;
 import dev.junction.router.ReadConsistency;
 import dev.junction.router.ReplicaRequirement;
 import dev.junction.router.StatementKind;
-import dev.junction.router.replication.CommitPositions;
+import dev.junction.router.replication.CommitInstants;
+import dev.junction.router.replication.PrimarySamples;
 import dev.junction.router.replication.ReplicationPosition;
 
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -21,11 +24,19 @@ import java.util.function.Predicate;
  * {@link ReplicaRequirement} for {@code session} and {@code global} reads.
  *
  * <ul>
- *   <li>Read-your-writes: every commit of this session is recorded with its position and the tables it wrote (here
- *       and in the cluster's global record); a read needs a replica whose replayed position covers the commits to the
- *       tables it reads: this session's for {@code session}, everyone's in this JVM for {@code global}. Unknown
- *       tables, on either side, mean every table, and so do tables that are not standalone ({@link TableCatalog}:
- *       views, triggers, foreign keys, partitions).</li>
+ *   <li>Read-your-writes: every commit of this session is recorded with the instant the primary acknowledged it (the
+ *       monitor's ticker, read after the commit returned) and the tables it wrote, here and in the cluster's global
+ *       record: no round trip on the write path. A read needs the latest commit to the tables it reads: this
+ *       session's for {@code session}, everyone's in this JVM for {@code global}. That instant becomes a position with
+ *       the first probe of the primary sent at or after it ({@link PrimarySamples}: whatever the primary had
+ *       acknowledged before a probe was sent is in its answer); a replica qualifies once its replayed position covers
+ *       that sample. Until such a sample exists the commit is unlocated and no replica qualifies: the read asks the
+ *       monitor for a probe of the primary and, by default, runs on the primary, which has the commit. So a read right
+ *       after a write goes to the primary for about one round trip of the primary's probe; under continuous writes to
+ *       the tables it reads, a {@code global} read goes to the primary, which it would mostly do anyway since
+ *       replicas lag the newest commit. Unknown tables, on either side, mean every table, and so do tables that are
+ *       not standalone ({@link TableCatalog}: views, triggers, foreign keys, partitions). {@code eventual} and
+ *       {@code strong} connections record nothing: nothing they read depends on it.</li>
  *   <li>Monotonic reads: after a read on node N the session's floor is N's position as last probed; and once N is
  *       probed again after the read ended, that later position (an upper bound of what the read saw). A replica
  *       other than the last one read must cover the floor. The first part is a lower bound of what the read saw, so
@@ -38,8 +49,8 @@ import java.util.function.Predicate;
  * catch-up check before giving up on it). Not thread-safe: a logical connection is used by one thread at a time.
  */
 final class SessionFreshness {
-    private final CommitPositions session = new CommitPositions();
-    private final CommitPositions global;
+    private final CommitInstants session = new CommitInstants();
+    private final CommitInstants global;
     private final Map<NodeId, ReplicationPosition> observed = new HashMap<>();
     private ReplicationPosition floor;
     private ReplicationPosition awaited;
@@ -47,28 +58,30 @@ final class SessionFreshness {
     private NodeId pendingNode;
     private long pendingSince;
     private Set<String> transactionTables;
-    private NodeId unresolvedCommitPrimary;
-    private long unresolvedCommitSince;
-    private Set<String> unresolvedCommitTables = Set.of();
     private boolean transactionWrote;
 
     private final Predicate<String> standalone;
 
     /** @param standalone whether commits to a table may be tracked apart from other tables ({@link TableCatalog}) */
-    SessionFreshness(CommitPositions global, Predicate<String> standalone) {
+    SessionFreshness(CommitInstants global, Predicate<String> standalone) {
         this.global = global;
         this.standalone = standalone;
     }
 
-    /** The requirement for one routing decision over the monitor's published {@code positions}. */
-    ReplicaRequirement requirement(Map<NodeId, Probed> positions) {
+    /**
+     * The requirement for one routing decision over the monitor's published {@code positions} and the primary's
+     * {@code samples}: a replica qualifies when it covers what the read needs, and none does while a commit the read
+     * needs is unlocated.
+     */
+    ReplicaRequirement requirement(Map<NodeId, Probed> positions, PrimarySamples samples) {
         settleFloor(positions);
-        settleCommit(positions);
         return (replica, consistency, statement) -> {
-            if (unresolvedCommitPrimary != null && consistency != ReadConsistency.EVENTUAL) {
+            OptionalLong commit = neededCommit(consistency, statement);
+            Optional<ReplicationPosition> located = commit.isPresent() ? samples.covering(commit.getAsLong()) : Optional.empty();
+            if (commit.isPresent() && located.isEmpty()) {
                 return false;
             }
-            ReplicationPosition required = required(consistency, statement, replica.id());
+            ReplicationPosition required = required(consistency, statement, replica.id(), located.orElse(null));
             if (required == null) {
                 return true;
             }
@@ -77,16 +90,46 @@ final class SessionFreshness {
         };
     }
 
-    /** What a read on {@code node} must see, or null when anything will do. */
-    ReplicationPosition required(ReadConsistency consistency, Classification statement, NodeId node) {
+    /**
+     * The instant of the latest commit a read must see (this session's, and everyone's for {@code global}), or empty
+     * when it needs none.
+     */
+    OptionalLong neededCommit(ReadConsistency consistency, Classification statement) {
+        if (consistency == ReadConsistency.EVENTUAL || consistency == ReadConsistency.STRONG || readsNoTable(statement)) {
+            return OptionalLong.empty();
+        }
+        Collection<String> tables = tablesRead(statement, standalone);
+        OptionalLong needed = session.requiredFor(tables);
+        if (consistency == ReadConsistency.GLOBAL) {
+            needed = later(needed, global.requiredFor(tables));
+        }
+        return needed;
+    }
+
+    /**
+     * The instant of the commit the read needs while no probe of the primary sent at or after it has answered (no
+     * replica can be shown to have it yet); empty when the read needs no commit or the one it needs is located.
+     */
+    OptionalLong unlocatedCommit(ReadConsistency consistency, Classification statement, PrimarySamples samples) {
+        OptionalLong commit = neededCommit(consistency, statement);
+        return commit.isPresent() && samples.covering(commit.getAsLong()).isEmpty() ? commit : OptionalLong.empty();
+    }
+
+    /**
+     * What a read on {@code node} must see, or null when anything will do; an unlocated commit counts for nothing
+     * here, {@link #unlocatedCommit} tells.
+     */
+    ReplicationPosition required(ReadConsistency consistency, Classification statement, NodeId node, PrimarySamples samples) {
+        OptionalLong commit = neededCommit(consistency, statement);
+        return required(consistency, statement, node, commit.isPresent() ? samples.covering(commit.getAsLong()).orElse(null) : null);
+    }
+
+    private ReplicationPosition required(ReadConsistency consistency, Classification statement, NodeId node,
+                                         ReplicationPosition commit) {
         if (consistency == ReadConsistency.EVENTUAL || consistency == ReadConsistency.STRONG || readsNoTable(statement)) {
             return null;
         }
-        Collection<String> tables = tablesRead(statement, standalone);
-        ReplicationPosition required = merge(session.requiredFor(tables).orElse(null), awaited);
-        if (consistency == ReadConsistency.GLOBAL) {
-            required = merge(required, global.requiredFor(tables).orElse(null));
-        }
+        ReplicationPosition required = merge(commit, awaited);
         if (!node.equals(lastRead)) {
             required = merge(required, floor);
         }
@@ -132,35 +175,6 @@ final class SessionFreshness {
         }
     }
 
-    /**
-     * A commit whose position could not be asked (the question failed after the commit succeeded): the primary's
-     * first position probed after {@code sinceNanos} covers it; until the monitor has one, no replica qualifies.
-     */
-    void committedAtUnknownPosition(NodeId primary, Collection<String> tables, long sinceNanos) {
-        boolean first = unresolvedCommitPrimary == null;
-        if (first || !tables.isEmpty() && !unresolvedCommitTables.isEmpty()) {
-            Set<String> union = new LinkedHashSet<>(first ? Set.of() : unresolvedCommitTables);
-            union.addAll(tables);
-            unresolvedCommitTables = tables.isEmpty() ? Set.of() : Set.copyOf(union);
-        } else {
-            unresolvedCommitTables = Set.of();
-        }
-        unresolvedCommitPrimary = primary;
-        unresolvedCommitSince = sinceNanos;
-    }
-
-    private void settleCommit(Map<NodeId, Probed> positions) {
-        if (unresolvedCommitPrimary == null) {
-            return;
-        }
-        Probed probed = positions.get(unresolvedCommitPrimary);
-        if (probed != null && probed.sentAtNanos() - unresolvedCommitSince >= 0) {
-            committed(probed.position(), unresolvedCommitTables);
-            unresolvedCommitPrimary = null;
-            unresolvedCommitTables = Set.of();
-        }
-    }
-
     /** A statement that may write ran in the open transaction; its tables join the transaction's. */
     void wroteInTransaction(Classification statement) {
         Set<String> tables = tablesWritten(statement, standalone);
@@ -188,18 +202,19 @@ final class SessionFreshness {
         return tables;
     }
 
-    /** Records a commit at {@code position} of {@code tables} (empty: unknown) for this session and globally. */
-    void committed(ReplicationPosition position, Collection<String> tables) {
-        if (position == null) {
-            return;
-        }
-        session.recordCommit(position, tables);
-        global.recordCommit(position, tables);
+    /**
+     * Records a commit of {@code tables} (empty: unknown) acknowledged at {@code committedAtNanos} (the monitor's
+     * ticker, read after the commit returned), for this session and globally.
+     */
+    void committed(long committedAtNanos, Collection<String> tables) {
+        session.recordCommit(committedAtNanos, tables);
+        global.recordCommit(committedAtNanos, tables);
     }
 
-    /** The session's latest commit, else the latest in this JVM, else null. */
-    ReplicationPosition latestCommit() {
-        return session.latest().or(global::latest).orElse(null);
+    /** The instant of the session's latest commit, else of the latest in this JVM, else empty. */
+    OptionalLong latestCommit() {
+        OptionalLong own = session.latest();
+        return own.isPresent() ? own : global.latest();
     }
 
     /** Every later read must see {@code position}. */
@@ -243,6 +258,13 @@ final class SessionFreshness {
 
     static Set<String> orAll(Set<String> tables) {
         return tables == null ? Set.of() : tables;
+    }
+
+    private static OptionalLong later(OptionalLong a, OptionalLong b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.isEmpty() || a.getAsLong() - b.getAsLong() >= 0 ? a : b;
     }
 
     private static ReplicationPosition merge(ReplicationPosition a, ReplicationPosition b) {

@@ -47,6 +47,8 @@ final class FakeCluster {
 
     final Map<HostAndPort, FakeServer> servers = new LinkedHashMap<>();
     final List<Object> physicalObjects = Collections.synchronizedList(new ArrayList<>());
+    /** What ran on each physical connection alone: a server's log also holds other connections' work. */
+    private final Map<Connection, List<String>> connectionLogs = Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     FakeCluster(String... roles) {
         int port = 5432;
@@ -71,7 +73,24 @@ final class FakeCluster {
         };
     }
 
+    /** Every statement and session call made on {@code physical}, in order, without the ones other connections made. */
+    List<String> log(Connection physical) {
+        List<String> log = connectionLogs.get(physical);
+        return log == null ? List.of() : List.copyOf(log);
+    }
+
     RoutingConnection connect(String parameters) throws SQLException {
+        ConnectionSettings settings = settings(parameters);
+        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
+        return connect(settings, topology);
+    }
+
+    /** A connection over {@code topology}, which several connections may share (with a monitor attached, say). */
+    RoutingConnection connect(ConnectionSettings settings, ClusterTopology topology) {
+        return new RoutingConnection(settings, topology, connector(), RouterStatementRouting.create(Backend.POSTGRESQL, FunctionCatalog.NONE));
+    }
+
+    ConnectionSettings settings(String parameters) throws SQLException {
         StringBuilder url = new StringBuilder("jdbc:junction:postgresql://");
         String separator = "";
         for (HostAndPort address : servers.keySet()) {
@@ -79,9 +98,7 @@ final class FakeCluster {
             separator = ",";
         }
         url.append("/app").append(parameters);
-        ConnectionSettings settings = ConnectionSettings.of(JunctionUrl.parse(url.toString()), new Properties(), Map.of());
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
-        return new RoutingConnection(settings, topology, connector(), RouterStatementRouting.create(Backend.POSTGRESQL, FunctionCatalog.NONE));
+        return ConnectionSettings.of(JunctionUrl.parse(url.toString()), new Properties(), Map.of());
     }
 
     private <T> T proxy(Class<T> type, InvocationHandler handler) {
@@ -93,6 +110,7 @@ final class FakeCluster {
     private Connection connection(FakeServer server) {
         boolean[] closed = {false};
         Connection[] self = new Connection[1];
+        List<String> own = Collections.synchronizedList(new ArrayList<>());
         self[0] = proxy(Connection.class, (p, method, args) -> {
             String name = method.getName();
             switch (name) {
@@ -124,9 +142,11 @@ final class FakeCluster {
                     return p == args[0];
                 default:
                     server.log.add(name + (args == null ? "" : "=" + args[args.length - 1]));
+                    own.add(name + (args == null ? "" : "=" + args[args.length - 1]));
                     return defaultValue(method.getReturnType());
             }
         });
+        connectionLogs.put(self[0], own);
         return self[0];
     }
 
@@ -147,6 +167,7 @@ final class FakeCluster {
                         throw failure;
                     }
                     server.log.add(sql);
+                    connectionLogs.getOrDefault(connection, new ArrayList<>()).add(sql);
                     last[0] = resultSet(server, (Statement) self[0], sql);
                     if (name.equals("executeQuery")) {
                         return last[0];

@@ -7,8 +7,9 @@ import dev.junction.router.NodeState;
 import dev.junction.router.ReadConsistency;
 import dev.junction.router.ReplicaRequirement;
 import dev.junction.router.StatementKind;
-import dev.junction.router.replication.CommitPositions;
+import dev.junction.router.replication.CommitInstants;
 import dev.junction.router.replication.LogSequenceNumber;
+import dev.junction.router.replication.PrimarySamples;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Set;
 import static dev.junction.router.ReadConsistency.EVENTUAL;
 import static dev.junction.router.ReadConsistency.GLOBAL;
 import static dev.junction.router.ReadConsistency.SESSION;
+import static dev.junction.router.ReadConsistency.STRONG;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Read-your-writes, monotonic reads, table-aware freshness and tokens over fake probe results and a fake clock. */
@@ -28,7 +30,8 @@ class SessionFreshnessTest {
     private static final NodeId A = NodeId.of("a", 5432);
     private static final NodeId B = NodeId.of("b", 5432);
 
-    private final CommitPositions global = new CommitPositions();
+    private final CommitInstants global = new CommitInstants();
+    private final PrimarySamples samples = new PrimarySamples(16);
     private final SessionFreshness session = new SessionFreshness(global, table -> !table.startsWith("view_"));
     private final Map<NodeId, Probed> positions = new HashMap<>();
     private long now = 1_000;
@@ -39,6 +42,17 @@ class SessionFreshnessTest {
 
     private void probed(NodeId node, long position) {
         positions.put(node, new Probed(lsn(position), now));
+        if (node.equals(PRIMARY)) {
+            samples.record(now, lsn(position));
+        }
+    }
+
+    /** {@code committer} commits {@code tables} now, then the primary, at {@code position}, is probed a tick later. */
+    private void commitLocatedAt(SessionFreshness committer, long position, String... tables) {
+        now++;
+        committer.committed(now, Set.of(tables));
+        now++;
+        probed(PRIMARY, position);
     }
 
     private static Classification read(String... tables) {
@@ -46,14 +60,14 @@ class SessionFreshnessTest {
     }
 
     private boolean qualifies(NodeId replica, ReadConsistency consistency, Classification statement) {
-        ReplicaRequirement requirement = session.requirement(Map.copyOf(positions));
+        ReplicaRequirement requirement = session.requirement(Map.copyOf(positions), samples);
         return requirement.isSatisfiedBy(NodeState.replica(replica, Duration.ZERO), consistency, statement);
     }
 
     @Test
     void aReplicaQualifiesForTheSessionsReadOnlyOnceItHasReplayedTheSessionsCommit() {
         probed(A, 100);
-        session.committed(lsn(150), Set.of("t"));
+        commitLocatedAt(session, 150, "t");
         assertThat(qualifies(A, SESSION, read("t"))).isFalse();
         probed(A, 150);
         assertThat(qualifies(A, SESSION, read("t"))).isTrue();
@@ -62,7 +76,7 @@ class SessionFreshnessTest {
     @Test
     void whatTheSessionAskedTheReplicaItselfCountsLikeAProbe() {
         probed(A, 100);
-        session.committed(lsn(150), Set.of("t"));
+        commitLocatedAt(session, 150, "t");
         session.observed(A, lsn(160));
         assertThat(qualifies(A, SESSION, read("t"))).isTrue();
     }
@@ -70,7 +84,7 @@ class SessionFreshnessTest {
     @Test
     void globalReadsWaitForOtherSessionsCommitsAndSessionReadsDoNot() {
         probed(A, 100);
-        new SessionFreshness(global, table -> true).committed(lsn(200), Set.of("t"));
+        commitLocatedAt(new SessionFreshness(global, table -> true), 200, "t");
         assertThat(qualifies(A, SESSION, read("t"))).isTrue();
         assertThat(qualifies(A, GLOBAL, read("t"))).isFalse();
         assertThat(qualifies(A, EVENTUAL, read("t"))).isTrue();
@@ -79,7 +93,7 @@ class SessionFreshnessTest {
     @Test
     void aReadOfOtherTablesDoesNotWaitForACommitButAReadOfUnknownTablesDoes() {
         probed(A, 100);
-        session.committed(lsn(200), Set.of("orders"));
+        commitLocatedAt(session, 200, "orders");
         assertThat(qualifies(A, SESSION, read("customers"))).isTrue();
         assertThat(qualifies(A, SESSION, read("orders", "customers"))).isFalse();
         Classification unparsed = Classification.builder(StatementKind.READ).tableRead("customers").build();
@@ -89,7 +103,7 @@ class SessionFreshnessTest {
     @Test
     void aReadOfATableThatIsNotStandaloneWaitsForEveryCommit() {
         probed(A, 100);
-        session.committed(lsn(200), Set.of("orders"));
+        commitLocatedAt(session, 200, "orders");
         assertThat(qualifies(A, SESSION, read("view_of_orders"))).as("a view may read orders").isFalse();
         Classification triggered = Classification.builder(StatementKind.WRITE).tableWritten("view_audited").parsedByCalcite(true).build();
         assertThat(SessionFreshness.tablesWritten(triggered, table -> !table.startsWith("view_"))).isNull();
@@ -98,7 +112,7 @@ class SessionFreshnessTest {
     @Test
     void aReadOfNoTableNeverWaits() {
         probed(A, 100);
-        session.committed(lsn(200), Set.of());
+        commitLocatedAt(session, 200);
         session.await(lsn(300));
         assertThat(qualifies(A, GLOBAL, read())).isTrue();
     }
@@ -106,7 +120,7 @@ class SessionFreshnessTest {
     @Test
     void aCommitOfUnknownTablesHoldsBackEveryRead() {
         probed(A, 100);
-        session.committed(lsn(200), Set.of());
+        commitLocatedAt(session, 200);
         assertThat(qualifies(A, SESSION, read("anything"))).isFalse();
     }
 
@@ -134,17 +148,64 @@ class SessionFreshnessTest {
     }
 
     @Test
-    void aCommitWhosePositionCouldNotBeAskedHoldsReplicasBackUntilThePrimaryIsProbedAgain() {
+    void aCommitHoldsEveryReplicaBackUntilAProbeOfThePrimarySentAfterItHasAnswered() {
         probed(PRIMARY, 100);
-        probed(A, 100);
+        probed(A, 500);
         now += 1;
-        session.committedAtUnknownPosition(PRIMARY, Set.of("t"), now);
-        assertThat(qualifies(A, SESSION, read("t"))).isFalse();
+        session.committed(now, Set.of("t"));
+        assertThat(session.unlocatedCommit(SESSION, read("t"), samples)).isPresent();
+        assertThat(qualifies(A, SESSION, read("t"))).as("even a replica far ahead: nothing says it has the commit").isFalse();
+        assertThat(qualifies(A, SESSION, read("other"))).as("another table's read does not wait").isTrue();
+        now += 1;
         probed(PRIMARY, 120);
-        assertThat(qualifies(A, SESSION, read("t"))).isFalse();
-        probed(A, 120);
+        assertThat(session.unlocatedCommit(SESSION, read("t"), samples)).isEmpty();
         assertThat(qualifies(A, SESSION, read("t"))).isTrue();
-        assertThat(session.latestCommit()).isEqualTo(lsn(120));
+        assertThat(session.latestCommit()).hasValue(now - 1);
+    }
+
+    @Test
+    void aProbeSentBeforeTheCommitDoesNotLocateItEvenIfItAnswersLater() {
+        long sentBefore = now;
+        now += 1;
+        session.committed(now, Set.of("t"));
+        samples.record(sentBefore, lsn(100)); // answered after the commit, but sent before it
+        assertThat(session.unlocatedCommit(SESSION, read("t"), samples)).isPresent();
+    }
+
+    @Test
+    void theCommitIsLocatedByTheEarliestProbeSentAfterItNotTheNewest() {
+        probed(A, 120);
+        now += 1;
+        session.committed(now, Set.of("t"));
+        now += 1;
+        probed(PRIMARY, 120);
+        now += 1;
+        probed(PRIMARY, 900);
+        assertThat(qualifies(A, SESSION, read("t"))).as("A has everything up to the first probe after the commit").isTrue();
+        assertThat(session.required(SESSION, read("t"), A, samples)).isEqualTo(lsn(120));
+    }
+
+    @Test
+    void eventualAndStrongReadsNeedNoCommit() {
+        now += 1;
+        session.committed(now, Set.of("t"));
+        assertThat(session.neededCommit(EVENTUAL, read("t"))).isEmpty();
+        assertThat(session.neededCommit(STRONG, read("t"))).isEmpty();
+        assertThat(session.neededCommit(SESSION, read("t"))).hasValue(now);
+    }
+
+    @Test
+    void globalReadsNeedTheLatestCommitOfAnySessionToTheirTables() {
+        SessionFreshness other = new SessionFreshness(global, table -> true);
+        now += 1;
+        session.committed(now, Set.of("t"));
+        now += 1;
+        other.committed(now, Set.of("t"));
+        now += 1;
+        other.committed(now, Set.of("u"));
+        assertThat(session.neededCommit(GLOBAL, read("t"))).hasValue(now - 1);
+        assertThat(session.neededCommit(SESSION, read("t"))).hasValue(now - 2);
+        assertThat(session.neededCommit(GLOBAL, read())).as("reads no table").isEmpty();
     }
 
     @Test

@@ -144,6 +144,54 @@ final class ConsistencyChecker {
         });
     }
 
+    /**
+     * Every replica has stopped applying: no replica can have a write, so each read right after one, on another
+     * connection of the same pool, must be served by the primary and see it. Writes and reads alternate quickly, as a
+     * request does with two pooled connections, well within one monitor interval of each write.
+     */
+    Report pooledRunWithReplicasStopped(String parameters, int rounds) throws Exception {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(database.junctionUrl() + "?" + parameters);
+        config.setDriverClassName("dev.junction.driver.JunctionDriver");
+        config.setUsername(database.user());
+        config.setPassword(database.password());
+        config.setMaximumPoolSize(2);
+        config.setPoolName("junction-consistency");
+        List<ReplicatedDatabase.LaggableReplica> replicas = database.replicas();
+        Tally tally = new Tally();
+        int sessionId = 2000;
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            replicas.forEach(ReplicatedDatabase.LaggableReplica::stopApplying);
+            for (long written = 1; written <= rounds; written++) {
+                // Both held at once: the read runs on another physical session than the write, from the same pool.
+                try (Connection writer = pool.getConnection(); Connection reader = pool.getConnection();
+                     PreparedStatement write = writer.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
+                     PreparedStatement read = reader.prepareStatement(
+                             "select coalesce(max(seq), 0), " + database.servingPortExpression() + " from ryw_log where session_id = ?")) {
+                    write.setInt(1, sessionId);
+                    write.setLong(2, written);
+                    write.executeUpdate();
+                    tally.operations++;
+                    read.setInt(1, sessionId);
+                    try (ResultSet row = read.executeQuery()) {
+                        row.next();
+                        long seen = row.getLong(1);
+                        int port = row.getInt(2);
+                        tally.read(port != database.primaryPort());
+                        if (seen < written) {
+                            tally.violation("committed " + written + " on one pooled connection, read " + seen
+                                    + " on another (port " + port + ") while replicas were stopped");
+                        }
+                    }
+                }
+            }
+        } finally {
+            replicas.forEach(ReplicatedDatabase.LaggableReplica::resumeApplying);
+        }
+        return new Report("pooled global, replicas stopped [" + parameters + "]", tally.operations, tally.reads, tally.replicaReads,
+                tally.violations, tally.examples);
+    }
+
     Report eventualRun(String parameters, Duration allowedStaleness, int workers, int readsPerWorker) throws Exception {
         int capacity = 1_000_000;
         AtomicLongArray committedAt = new AtomicLongArray(capacity);

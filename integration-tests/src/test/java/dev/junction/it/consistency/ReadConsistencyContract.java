@@ -48,6 +48,15 @@ abstract class ReadConsistencyContract {
     }
 
     @Test
+    void aReadRightAfterAWriteOnAnotherPooledConnectionSeesItWhileNoReplicaCanHaveIt() throws Exception {
+        ConsistencyChecker.Report report = checker().pooledRunWithReplicasStopped("readConsistency=global&maxReplicaLag=5s", 500);
+        System.out.println(databaseName() + " " + report);
+        assertThat(report.reads()).isEqualTo(500);
+        assertThat(report.violations()).as(report.toString()).isZero();
+        assertThat(report.replicaReads()).as("no replica applied the writes: the primary served every read").isZero();
+    }
+
+    @Test
     void eventualConsistencyStaysWithinTheLagBudget() throws Exception {
         Duration budget = Duration.ofMillis(500);
         Duration probeInterval = Duration.ofMillis(100);

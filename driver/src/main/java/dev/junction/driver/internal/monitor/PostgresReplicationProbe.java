@@ -35,8 +35,8 @@ public final class PostgresReplicationProbe implements ReplicationProbe {
 
     /**
      * {@code pg_current_wal_lsn()}: the primary's WAL write position, at or past the end of the commit record just
-     * flushed, and the same measure the monitor samples on the primary. One extra round trip per write commit
-     * (PgJDBC does not report the commit LSN).
+     * flushed, and the same measure the monitor samples on the primary. One round trip (PgJDBC does not report the
+     * commit LSN), which is why read consistency does not ask it per commit.
      */
     @Override
     public ReplicationPosition commitPosition(Connection primary) throws SQLException {

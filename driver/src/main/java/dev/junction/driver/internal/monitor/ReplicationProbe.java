@@ -27,7 +27,9 @@ public interface ReplicationProbe {
     /**
      * The position of the commit that just finished on {@code primary}, asked on the connection that committed it
      * (an upper bound is fine: a replica that covers it has the commit); null when the server reports none (the
-     * "write" changed nothing that replicates).
+     * "write" changed nothing that replicates). Read consistency no longer asks it after each commit (a commit is
+     * located by the primary's next probe, see {@code SessionFreshness}); it stays for what needs a commit's exact
+     * position, such as write sync modes.
      */
     ReplicationPosition commitPosition(Connection primary) throws SQLException;
 

@@ -4,6 +4,7 @@ import dev.junction.router.NodeId;
 import dev.junction.router.NodeState;
 import dev.junction.router.TopologySnapshot;
 import dev.junction.router.replication.NodeReport;
+import dev.junction.router.replication.PrimarySamples;
 import dev.junction.router.replication.ReplicationPosition;
 import dev.junction.router.replication.TopologyTracker;
 
@@ -23,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -39,6 +41,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Bookkeeping (roles, staleness bounds, down-marking, backoff) is {@link TopologyTracker}'s, under one
  * lock; a new snapshot is published after every probe outcome, so bounds tighten as soon as any probe lands.
+ *
+ * <p>Every answer of a node that reports itself primary also goes into {@link #primarySamples()}, which locates
+ * commits recorded by their instant. A read that needs a commit no sample covers yet asks for a probe of the primary
+ * now ({@link #requestPrimaryProbe}) instead of waiting for the next interval; requests coalesce, and a node still has
+ * at most one probe in flight.
  */
 public final class TopologyMonitor implements AutoCloseable {
 
@@ -66,6 +73,7 @@ public final class TopologyMonitor implements AutoCloseable {
     private final Condition published = lock.newCondition();
     private final TopologyTracker tracker;
     private final Map<NodeId, NodeProber> probers = new LinkedHashMap<>();
+    private final PrimarySamples primarySamples;
     private final ScheduledExecutorService scheduler;
     private volatile TopologySnapshot snapshot;
     private volatile Map<NodeId, Probed> positions = Map.of();
@@ -89,6 +97,7 @@ public final class TopologyMonitor implements AutoCloseable {
         this.clock = clock;
         this.tracker = new TopologyTracker(nodes, settings.interval(), settings.downAfterFailures(), settings.maxBackoff(),
                 settings.historyCapacity());
+        this.primarySamples = new PrimarySamples(settings.historyCapacity());
         for (NodeId node : nodes) {
             probers.put(node, new NodeProber(node));
         }
@@ -114,8 +123,9 @@ public final class TopologyMonitor implements AutoCloseable {
     private void probeEveryNodeOnce(long deadline) {
         List<Future<?>> answers = new ArrayList<>();
         for (NodeProber prober : probers.values()) {
-            if (!prober.isBusy()) {
-                answers.add(prober.launch());
+            Future<?> answer = prober.launchIfIdle();
+            if (answer != null) {
+                answers.add(answer);
             }
         }
         for (Future<?> answer : answers) {
@@ -203,6 +213,29 @@ public final class TopologyMonitor implements AutoCloseable {
         return probe;
     }
 
+    /** The primary's answers by send time, from every successful probe of a node that reported itself primary. */
+    public PrimarySamples primarySamples() {
+        return primarySamples;
+    }
+
+    /**
+     * Has the primary probed as soon as possible by a probe sent from now on, so that a commit acknowledged before
+     * this call is located by one round trip rather than by the next interval: launched at once if the primary's
+     * prober is idle, else right after its current probe when that one was sent before this call. Never blocks,
+     * never starts a second probe of a node, and concurrent requests share one probe. A primary whose last probe
+     * failed is left to its backoff; the read that asked then finds no replica for a while, as it would anyway.
+     */
+    public void requestPrimaryProbe() {
+        if (closed) {
+            return;
+        }
+        NodeState primary = snapshot.primary();
+        NodeProber prober = primary == null ? null : probers.get(primary.id());
+        if (prober != null && !prober.failing) {
+            prober.request(ticker.getAsLong());
+        }
+    }
+
     public String name() {
         return name;
     }
@@ -217,7 +250,7 @@ public final class TopologyMonitor implements AutoCloseable {
             if (prober.isBusy()) {
                 prober.failIfOverdue(now);
             } else if (isDue(prober.node, now)) {
-                prober.launch();
+                prober.launchIfIdle();
             }
         }
         publish();
@@ -334,7 +367,10 @@ public final class TopologyMonitor implements AutoCloseable {
         private final ExecutorService thread;
         private volatile Connection connection;
         private volatile long startedAtNanos;
-        private volatile boolean busy;
+        /** Set by whoever launches a probe, so that a tick and a read's request never start two at once. */
+        private final AtomicBoolean busy = new AtomicBoolean();
+        /** A request came while a probe sent before it was in flight: probe again when that one ends. */
+        private final AtomicBoolean again = new AtomicBoolean();
         private volatile boolean countedAsFailed;
         private volatile boolean failing;
         private volatile long lastCountedAtNanos;
@@ -345,14 +381,36 @@ public final class TopologyMonitor implements AutoCloseable {
         }
 
         boolean isBusy() {
-            return busy;
+            return busy.get();
         }
 
-        Future<?> launch() {
-            busy = true;
+        /** Starts a probe unless one is in flight; null when one is (or the monitor is closing). */
+        Future<?> launchIfIdle() {
+            if (!busy.compareAndSet(false, true)) {
+                return null;
+            }
             countedAsFailed = false;
             startedAtNanos = ticker.getAsLong();
-            return thread.submit(this::probeOnce);
+            try {
+                return thread.submit(this::probeOnce);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                busy.set(false);
+                return null;
+            }
+        }
+
+        /** See {@link #requestPrimaryProbe()}: a probe started at or after {@code requestedAtNanos} will do. */
+        void request(long requestedAtNanos) {
+            if (launchIfIdle() != null) {
+                return;
+            }
+            if (startedAtNanos - requestedAtNanos < 0) {
+                again.set(true);
+                // The probe in flight may have ended between the launch attempt and the flag: then no one would see it.
+                if (!busy.get() && again.compareAndSet(true, false)) {
+                    launchIfIdle();
+                }
+            }
         }
 
         /**
@@ -379,6 +437,9 @@ public final class TopologyMonitor implements AutoCloseable {
                 long sent = ticker.getAsLong();
                 ReplicationProbe.Answer answer = probe.probe(current);
                 long answered = ticker.getAsLong();
+                if (answer.role() == dev.junction.router.NodeRole.PRIMARY && answer.position() != null) {
+                    primarySamples.record(sent, answer.position());
+                }
                 lock.lock();
                 try {
                     tracker.recordSuccess(node, answer.role(), answer.position(), sent, answered);
@@ -397,10 +458,13 @@ public final class TopologyMonitor implements AutoCloseable {
                     recordFailure(describe(e));
                 }
             } finally {
-                busy = false;
+                busy.set(false);
             }
             if (!closed) {
                 publish();
+                if (again.compareAndSet(true, false)) {
+                    launchIfIdle();
+                }
             }
         }
 

@@ -21,6 +21,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -46,12 +48,22 @@ class CommitRecordingTest {
         final AtomicInteger commitPositionCalls = new AtomicInteger();
         final Map<NodeId, AtomicInteger> probes = new ConcurrentHashMap<>();
         final List<Connection> askedOn = Collections.synchronizedList(new ArrayList<>());
+        /** While set, the monitor's probes of the primary hang until it opens: a probe in flight. */
+        volatile CountDownLatch primaryGate;
 
         @Override
         public Answer probe(Connection connection) {
             askedOn.add(connection);
             NodeId node = probeConnections.get(connection);
             boolean onPrimary = node != null ? node.equals(primaryId()) : connection.toString().contains(primary.address.toString());
+            CountDownLatch gate = primaryGate;
+            if (node != null && onPrimary && gate != null) {
+                try {
+                    gate.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (node != null) {
                 probes.computeIfAbsent(node, n -> new AtomicInteger()).incrementAndGet();
             }
@@ -170,25 +182,44 @@ class CommitRecordingTest {
     }
 
     @Test
-    void aReadRightAfterAnotherConnectionsWriteRunsOnThePrimaryAndAsksForAProbeOfIt() throws Exception {
+    void aReadRightAfterAnotherConnectionsWriteRunsOnThePrimaryUntilAProbeOfItHasAnswered() throws Exception {
         RoutingConnection writer = connect("global");
         RoutingConnection reader = connect("global");
         run(reader, "select x from t");
         assertThat(reader.lastNode()).as("nothing committed yet").contains("replica");
         int probesBefore = probe.probes.get(primaryId()).get();
 
+        CountDownLatch gate = new CountDownLatch(1);
+        probe.primaryGate = gate;
         run(writer, "update t set x = 1");
         run(reader, "select x from t");
-        assertThat(reader.lastNode()).as("no probe of the primary has located the commit").contains("primary");
+        assertThat(reader.lastNode()).as("the probe the commit asked for has not answered").contains("primary");
 
-        // The read asked for a probe of the primary; once it has answered, the replica at its position qualifies.
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (probe.probes.get(primaryId()).get() == probesBefore && System.nanoTime() < deadline) {
-            monitor.awaitNewerThan(monitor.snapshot(), Duration.ofMillis(100));
-        }
-        assertThat(probe.probes.get(primaryId()).get()).isGreaterThan(probesBefore);
+        // Once the probe in flight answers, the replica at its position qualifies.
+        gate.countDown();
+        awaitPrimaryProbesBeyond(probesBefore);
         run(reader, "select x from t");
         assertThat(reader.lastNode()).contains("replica");
+    }
+
+    @Test
+    void aCommitAsksForAProbeOfThePrimarySoThatLaterReadsMayUseAReplica() throws Exception {
+        RoutingConnection writer = connect("global");
+        RoutingConnection reader = connect("global");
+        int probesBefore = probe.probes.get(primaryId()).get();
+        run(writer, "update t set x = 1");
+        awaitPrimaryProbesBeyond(probesBefore); // no read has asked: the commit did
+        run(reader, "select x from t");
+        assertThat(reader.lastNode()).contains("replica");
+        assertThat(probe.commitPositionCalls).hasValue(0);
+    }
+
+    private void awaitPrimaryProbesBeyond(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (probe.probes.get(primaryId()).get() <= count && System.nanoTime() < deadline) {
+            monitor.awaitNewerThan(monitor.snapshot(), Duration.ofMillis(100));
+        }
+        assertThat(probe.probes.get(primaryId()).get()).isGreaterThan(count);
     }
 
     @Test
@@ -208,11 +239,17 @@ class CommitRecordingTest {
         RoutingConnection reader = cluster.connect(cluster.settings("?readConsistency=global&staleReadFallback=fail&replicaWaitTimeout=0ms"),
                 topology);
         opened.add(reader);
-        run(writer, "update t set x = 1");
-        assertThatThrownBy(() -> run(reader, "select x from t"))
-                .isInstanceOf(SQLException.class)
-                .hasMessageContaining("readConsistency=global")
-                .hasMessageContaining("has not been located yet");
+        CountDownLatch gate = new CountDownLatch(1);
+        probe.primaryGate = gate;
+        try {
+            run(writer, "update t set x = 1");
+            assertThatThrownBy(() -> run(reader, "select x from t"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("readConsistency=global")
+                    .hasMessageContaining("has not been located yet");
+        } finally {
+            gate.countDown();
+        }
     }
 
     @Test

@@ -536,17 +536,14 @@ public final class RoutingConnection implements JunctionConnection {
     }
 
     /**
-     * Records a commit that has just returned as the monitor's instant now, without asking the primary anything on
-     * this connection: the first probe of the primary sent from now on locates it ({@link SessionFreshness}). That
-     * probe is requested here, on the monitor's thread and connection, so that a read soon after the commit finds it
-     * located and may use a replica that has it; waiting for a read to ask left most such reads on the primary
-     * (replica share 4-10 % instead of 85 % in the checker workload). Requests coalesce into at most one probe in
-     * flight, so a stream of commits costs the primary one small query per probe round trip, off the writer's path:
-     * the single-row UPDATE benchmark measured no difference beyond its noise (±1 %).
+     * Records a commit that has just returned as the monitor's instant now, without asking the primary anything: the
+     * first probe of the primary sent from now on locates it ({@link SessionFreshness}). The commit does not ask for
+     * that probe; a read that needs the commit does. Asking at every commit was tried: it barely raised the share of
+     * reads on replicas in the checker workload (reads come microseconds after writes there) and cost MariaDB writes
+     * 47 µs at the median in {@code ReadConsistencyCostIT}, the probe competing with the next statement on the server.
      */
     private void recordCommit(TopologyMonitor monitor, Set<String> tables) {
         freshness.committed(monitor.nanoTime(), tables);
-        monitor.requestPrimaryProbe();
     }
 
     /** Pins the session to {@code session}'s node, for state Junction cannot replay elsewhere. */

@@ -30,10 +30,9 @@ import java.util.function.Predicate;
  *       session's for {@code session}, everyone's in this JVM for {@code global}. That instant becomes a position with
  *       the first probe of the primary sent at or after it ({@link PrimarySamples}: whatever the primary had
  *       acknowledged before a probe was sent is in its answer); a replica qualifies once its replayed position covers
- *       that sample. The commit itself asks the monitor for such a probe at once. Until its answer exists the commit
- *       is unlocated and no replica qualifies: the read asks for a probe too and, by default, runs on the primary,
- *       which has the commit. So a read right after a write goes to the primary for about one round trip of the
- *       primary's probe; under continuous writes to
+ *       that sample. Until such a sample exists the commit is unlocated and no replica qualifies: the read asks the
+ *       monitor for a probe of the primary and, by default, runs on the primary, which has the commit. So a read right
+ *       after a write goes to the primary for about one round trip of the primary's probe; under continuous writes to
  *       the tables it reads, a {@code global} read goes to the primary, which it would mostly do anyway since
  *       replicas lag the newest commit. Unknown tables, on either side, mean every table, and so do tables that are
  *       not standalone ({@link TableCatalog}: views, triggers, foreign keys, partitions). {@code eventual} and

@@ -43,9 +43,9 @@ import java.util.function.LongSupplier;
  * lock; a new snapshot is published after every probe outcome, so bounds tighten as soon as any probe lands.
  *
  * <p>Every answer of a node that reports itself primary also goes into {@link #primarySamples()}, which locates
- * commits recorded by their instant. A commit, and a read that needs a commit no sample covers yet, ask for a probe of
- * the primary now ({@link #requestPrimaryProbe}) instead of waiting for the next interval; requests coalesce, and a
- * node still has at most one probe in flight.
+ * commits recorded by their instant. A read that needs a commit no sample covers yet asks for a probe of the primary
+ * now ({@link #requestPrimaryProbe}) instead of waiting for the next interval; requests coalesce, and a node still has
+ * at most one probe in flight.
  */
 public final class TopologyMonitor implements AutoCloseable {
 

@@ -136,6 +136,34 @@ class SessionFreshnessTest {
     }
 
     @Test
+    void everyReadRaisesTheFloorEvenWhenTheMonitorPublishedBetweenReadsOnTheSameReplica() {
+        probed(A, 300);
+        probed(B, 300);
+        session.readOn(A, Map.copyOf(positions), now);
+        probed(A, 400);
+        session.readOn(A, Map.copyOf(positions), now);
+        probed(A, 500);
+        session.readOn(A, Map.copyOf(positions), now);
+        probed(B, 450);
+        assertThat(qualifies(B, SESSION, read("t"))).as("the last read on A saw up to 500").isFalse();
+        probed(B, 500);
+        assertThat(qualifies(B, SESSION, read("t"))).isTrue();
+    }
+
+    @Test
+    void aReadOnAnotherReplicaKeepsTheFloorOfTheFirst() {
+        probed(A, 600);
+        probed(B, 300);
+        session.readOn(A, Map.copyOf(positions), now);
+        probed(B, 600);
+        session.readOn(B, Map.copyOf(positions), now);
+        probed(A, 600);
+        assertThat(qualifies(A, SESSION, read("t"))).isTrue();
+        probed(NodeId.of("c", 5432), 599);
+        assertThat(qualifies(NodeId.of("c", 5432), SESSION, read("t"))).as("both reads saw 600").isFalse();
+    }
+
+    @Test
     void theFloorRisesToTheReadNodesFirstProbeSentAfterTheReadEnded() {
         probed(PRIMARY, 500);
         probed(B, 500);

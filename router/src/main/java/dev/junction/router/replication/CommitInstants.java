@@ -49,8 +49,9 @@ public final class CommitInstants {
    * unknown tables. An empty collection means the read's tables are unknown: every commit counts.
    */
   public OptionalLong requiredFor(Collection<String> tablesRead) {
-    if (tablesRead.isEmpty()) {
-      return of(everything.get());
+    Long latest = everything.get();
+    if (latest == null || tablesRead.isEmpty()) {
+      return of(latest); // no commit recorded yet: no table to look up
     }
     Long required = anyTable.get();
     for (String table : tablesRead) {

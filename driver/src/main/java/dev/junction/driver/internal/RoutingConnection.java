@@ -199,6 +199,11 @@ public final class RoutingConnection implements JunctionConnection {
             }
             statement = PLAIN_READ;
         }
+        if (!state.autoCommit() && !state.readOnly()) {
+            // Design §2 rule 2, which the policy applies before anything a statement or hint says: a read-write
+            // transaction starts on the primary. Answered here so that its first statement builds no request.
+            return topology.primary();
+        }
         if (options.readConsistency() == ReadConsistency.STRONG && statement.hints().isEmpty()) {
             // What the policy would answer (design §5: strong sends everything to the primary), without building a
             // request for it: strong exists to cost nothing over the raw driver. Hints may ask for a replica.

@@ -12,6 +12,7 @@ import dev.junction.router.replication.PrimarySamples;
 import dev.junction.router.replication.ReplicationPosition;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -63,6 +64,7 @@ final class SessionFreshness {
     private NodeId pendingNode;
     private long pendingSince;
     private Set<String> transactionTables;
+    private final Set<String> transactionTableSet = new LinkedHashSet<>();
     private boolean transactionWrote;
 
     private final Predicate<String> standalone;
@@ -240,7 +242,12 @@ final class SessionFreshness {
         Set<String> tables = tablesWritten(statement, standalone);
         if (!transactionWrote) {
             transactionWrote = true;
-            transactionTables = tables == null ? null : new LinkedHashSet<>(tables);
+            // One set per session, emptied per transaction: no new objects per commit (see CommitInstants).
+            transactionTableSet.clear();
+            transactionTables = tables == null ? null : transactionTableSet;
+            if (tables != null) {
+                transactionTableSet.addAll(tables);
+            }
         } else if (transactionTables != null) {
             if (tables == null) {
                 transactionTables = null;
@@ -254,9 +261,12 @@ final class SessionFreshness {
         return transactionWrote;
     }
 
-    /** The tables the ending transaction wrote (empty: unknown, all), and forgets them. */
+    /**
+     * The tables the ending transaction wrote (empty: unknown, all), and forgets them. The set is the session's own,
+     * valid until its next write in a transaction: record it at once.
+     */
     Set<String> endTransaction() {
-        Set<String> tables = transactionTables == null ? Set.of() : Set.copyOf(transactionTables);
+        Set<String> tables = transactionTables == null ? Set.of() : Collections.unmodifiableSet(transactionTables);
         transactionWrote = false;
         transactionTables = null;
         return tables;

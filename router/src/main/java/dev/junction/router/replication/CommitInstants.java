@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * When commits were acknowledged, by table: the instant a read must see. One instance per session serves
@@ -24,23 +24,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * their difference. Thread-safe and lock-free: each instant kept only ever moves later.
  */
 public final class CommitInstants {
-  private final Map<String, Long> byTable = new ConcurrentHashMap<>();
-  private final AtomicReference<Long> anyTable = new AtomicReference<>();
-  private final AtomicReference<Long> everything = new AtomicReference<>();
+  // Primitive cells, created once per table: a commit stores no new object into this long-lived, shared structure
+  // (a boxed Long per commit made every commit take G1's cross-region write barrier and its refinement work).
+  private final Map<String, Instant> byTable = new ConcurrentHashMap<>();
+  private final Instant anyTable = new Instant();
+  private final Instant everything = new Instant();
 
   /**
    * Records a commit acknowledged at {@code committedAtNanos} that wrote {@code tables}; an empty collection means
    * the tables are unknown, so the commit counts against every table.
    */
   public void recordCommit(long committedAtNanos, Collection<String> tables) {
-    Long instant = committedAtNanos;
-    everything.accumulateAndGet(instant, CommitInstants::later);
+    everything.advanceTo(committedAtNanos);
     if (tables.isEmpty()) {
-      anyTable.accumulateAndGet(instant, CommitInstants::later);
+      anyTable.advanceTo(committedAtNanos);
       return;
     }
     for (String table : tables) {
-      byTable.merge(normalize(table), instant, CommitInstants::later);
+      byTable.computeIfAbsent(normalize(table), name -> new Instant()).advanceTo(committedAtNanos);
     }
   }
 
@@ -49,32 +50,57 @@ public final class CommitInstants {
    * unknown tables. An empty collection means the read's tables are unknown: every commit counts.
    */
   public OptionalLong requiredFor(Collection<String> tablesRead) {
-    Long latest = everything.get();
-    if (latest == null || tablesRead.isEmpty()) {
-      return of(latest); // no commit recorded yet: no table to look up
+    if (!everything.recorded() || tablesRead.isEmpty()) {
+      return everything.get(); // nothing recorded yet: no table to look up
     }
-    Long required = anyTable.get();
+    OptionalLong required = anyTable.get();
     for (String table : tablesRead) {
-      required = later(required, byTable.get(normalize(table)));
+      Instant instant = byTable.get(normalize(table));
+      if (instant != null) {
+        required = later(required, instant.get());
+      }
     }
-    return of(required);
+    return required;
   }
 
   /** The latest commit recorded, whatever its tables: what a causal token must cover. */
   public OptionalLong latest() {
-    return of(everything.get());
+    return everything.get();
   }
 
-  /** The later of two ticker instants, either of which may be absent. */
-  private static Long later(Long a, Long b) {
-    if (a == null) {
+  private static OptionalLong later(OptionalLong a, OptionalLong b) {
+    if (a.isEmpty()) {
       return b;
     }
-    return b == null || a - b >= 0 ? a : b;
+    return b.isEmpty() || a.getAsLong() - b.getAsLong() >= 0 ? a : b;
   }
 
-  private static OptionalLong of(Long instant) {
-    return instant == null ? OptionalLong.empty() : OptionalLong.of(instant);
+  /** One instant that only moves later; absent until the first commit. */
+  private static final class Instant {
+    private final AtomicLong nanos = new AtomicLong();
+    private volatile boolean recorded;
+
+    void advanceTo(long instant) {
+      if (!recorded) {
+        // The first commit sets the value outright: 0 is a valid ticker value, not a "before everything".
+        synchronized (this) {
+          if (!recorded) {
+            nanos.set(instant);
+            recorded = true;
+            return;
+          }
+        }
+      }
+      nanos.accumulateAndGet(instant, (current, next) -> next - current > 0 ? next : current);
+    }
+
+    boolean recorded() {
+      return recorded;
+    }
+
+    OptionalLong get() {
+      return recorded ? OptionalLong.of(nanos.get()) : OptionalLong.empty();
+    }
   }
 
   private static String normalize(String table) {

@@ -2,8 +2,9 @@ package dev.junction.router;
 
 /**
  * Read-your-writes check for one replica: has it replayed every commit this read must see? The
- * monitor implements it from recorded commit positions (per session for {@code session}
- * consistency, per JVM and per table for {@code global}); the routing policy only asks it about
+ * driver implements it from recorded commit instants, located by probes of the primary (per session
+ * for {@code session} consistency, per JVM and per table for {@code global}); the routing policy
+ * asks it once per candidate replica of one decision, only about
  * replicas that are up and within the lag budget, and never under {@code eventual} consistency.
  *
  * <p>Implementations must be fast and must not block: they compare positions already known.

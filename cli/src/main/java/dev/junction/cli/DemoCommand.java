@@ -180,8 +180,21 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                         nodeName(cluster, row.getInt(2))});
                 }
             }
+            // Once the monitor's next probes have located the last commit and seen a standby replay it (about two
+            // probe intervals), the same read may leave the primary.
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try (ResultSet row = read.executeQuery("select count(*), server_port() from demo_events")) {
+                row.next();
+                rows.add(new String[] {"5, 300 ms later", "5", Long.toString(row.getLong(1)), nodeName(cluster, row.getInt(2))});
+            }
         }
         out.print(new TextTable(rows).render());
+        out.println("A count right after a write runs on the primary until a probe of the primary sent after the commit has"
+                + " answered; later ones run on a standby that has replayed it.");
         out.println();
     }
 

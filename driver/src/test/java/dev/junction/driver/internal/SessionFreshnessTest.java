@@ -192,6 +192,19 @@ class SessionFreshnessTest {
     }
 
     @Test
+    void oneDecisionJudgesEachReplicaByItsOwnPositionAndEachStatementByItsOwnTables() {
+        probed(A, 100);
+        probed(B, 130);
+        commitLocatedAt(session, 120, "t");
+        ReplicaRequirement requirement = session.requirement(Map.copyOf(positions), samples);
+        assertThat(requirement.isSatisfiedBy(NodeState.replica(A, Duration.ZERO), SESSION, read("t"))).isFalse();
+        assertThat(requirement.isSatisfiedBy(NodeState.replica(B, Duration.ZERO), SESSION, read("t"))).isTrue();
+        assertThat(requirement.isSatisfiedBy(NodeState.replica(A, Duration.ZERO), SESSION, read("other")))
+                .as("the commit looked up for the first statement is not reused for another").isTrue();
+        assertThat(requirement.isSatisfiedBy(NodeState.replica(A, Duration.ZERO), EVENTUAL, read("t"))).isTrue();
+    }
+
+    @Test
     void aProbeSentBeforeTheCommitDoesNotLocateItEvenIfItAnswersLater() {
         long sentBefore = now;
         now += 1;

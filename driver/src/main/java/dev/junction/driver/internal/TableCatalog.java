@@ -5,9 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,9 +19,11 @@ import java.util.concurrent.TimeUnit;
  * other name a commit counts against every table and a read waits for every commit, which is always safe.
  *
  * <p>Asked on the primary's catalog, by name in every schema when the name is unqualified (the session's search path
- * is not known here): a name is standalone only if every relation of that name is. Answers are kept for
- * {@link #TTL_NANOS} and dropped when DDL runs through Junction. Routing never waits for the catalog: an unknown name
- * counts as not standalone now, and a daemon thread looks it up for later reads.
+ * is not known here): a name is standalone only if every relation of that name is. Answers are dropped when DDL runs
+ * through Junction and refreshed every {@link #TTL_NANOS} (for DDL made elsewhere). Routing never waits for the
+ * catalog: an unknown name counts as not standalone now, and an answer past its time is still used while it is asked
+ * again. The lookups run on one daemon thread per cluster that ends when idle, and every name waiting at that moment
+ * is asked over one connection: never a thread or a connection per name.
  */
 final class TableCatalog {
     static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -43,55 +47,74 @@ final class TableCatalog {
     private final NodeConnector connector;
     private final Backend backend;
     private final ConcurrentMap<String, Answer> answers = new ConcurrentHashMap<>();
-    private final Set<String> asking = ConcurrentHashMap.newKeySet();
+    /** Names waiting for a lookup, by key; the value is the name as written. */
+    private final ConcurrentMap<String, String> pending = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor lookups;
 
     TableCatalog(ClusterTopology topology, NodeConnector connector, Backend backend) {
         this.topology = topology;
         this.connector = connector;
         this.backend = backend;
+        this.lookups = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            // Named by the nodes' addresses: the cluster's key is the URL, which may carry credentials.
+            Thread thread = new Thread(runnable, "junction-catalog " + topology.nodes().stream()
+                    .map(node -> node.address().toString()).collect(java.util.stream.Collectors.joining(",")));
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Whether commits to {@code table} may be tracked apart from other tables; never blocks. */
     boolean isStandalone(String table) {
         String key = table.toLowerCase(Locale.ROOT);
         Answer answer = answers.get(key);
-        if (answer != null && System.nanoTime() - answer.atNanos() < TTL_NANOS) {
-            return answer.standalone();
+        if (answer == null || System.nanoTime() - answer.atNanos() >= TTL_NANOS) {
+            askLater(key, table);
         }
-        if (asking.add(key)) {
-            Thread lookup = new Thread(() -> lookUp(key, table), "junction-catalog " + table);
-            lookup.setDaemon(true);
-            lookup.start();
+        return answer != null && answer.standalone();
+    }
+
+    private void askLater(String key, String table) {
+        if (pending.putIfAbsent(key, table) == null) {
+            lookups.execute(this::lookUpPending);
         }
-        return false;
+    }
+
+    /** Asks the primary about every name waiting now, over one connection. */
+    private void lookUpPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        try (Connection connection = connector.open(topology.primary().address());
+             PreparedStatement query = connection.prepareStatement(backend == Backend.POSTGRESQL ? POSTGRES : MYSQL)) {
+            for (Map.Entry<String, String> name : pending.entrySet()) {
+                answers.put(name.getKey(), new Answer(ask(query, name.getValue()), System.nanoTime()));
+                pending.remove(name.getKey());
+            }
+        } catch (SQLException | RuntimeException e) {
+            // Not known: the names count as not standalone, and are asked again in a few seconds.
+            for (String key : pending.keySet()) {
+                answers.put(key, new Answer(false, System.nanoTime() - TTL_NANOS + RETRY_NANOS));
+                pending.remove(key);
+            }
+        }
+    }
+
+    private static boolean ask(PreparedStatement query, String table) throws SQLException {
+        int dot = table.lastIndexOf('.');
+        String schema = dot < 0 ? null : table.substring(0, dot);
+        String name = dot < 0 ? table : table.substring(dot + 1);
+        query.setString(1, name);
+        query.setString(2, schema);
+        query.setString(3, schema);
+        try (ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getLong(1) > 0 && row.getBoolean(2);
+        }
     }
 
     /** DDL ran: any table may have gained a trigger, a foreign key or a view over it. */
     void forgetAll() {
         answers.clear();
-    }
-
-    /** Looks {@code table} up now, for tests and for callers that may block. */
-    void lookUp(String key, String table) {
-        try {
-            int dot = table.lastIndexOf('.');
-            String schema = dot < 0 ? null : table.substring(0, dot);
-            String name = dot < 0 ? table : table.substring(dot + 1);
-            try (Connection connection = connector.open(topology.primary().address());
-                 PreparedStatement query = connection.prepareStatement(backend == Backend.POSTGRESQL ? POSTGRES : MYSQL)) {
-                query.setString(1, name);
-                query.setString(2, schema);
-                query.setString(3, schema);
-                try (ResultSet row = query.executeQuery()) {
-                    row.next();
-                    answers.put(key, new Answer(row.getLong(1) > 0 && row.getBoolean(2), System.nanoTime()));
-                }
-            }
-        } catch (SQLException | RuntimeException e) {
-            // Not known: the name counts as not standalone, and is asked again in a few seconds.
-            answers.put(key, new Answer(false, System.nanoTime() - TTL_NANOS + RETRY_NANOS));
-        } finally {
-            asking.remove(key);
-        }
     }
 }

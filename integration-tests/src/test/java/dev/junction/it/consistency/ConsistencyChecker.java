@@ -1,5 +1,7 @@
 package dev.junction.it.consistency;
 
+import dev.junction.driver.JunctionConnection;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -62,6 +64,61 @@ final class ConsistencyChecker {
             statement.execute("drop table if exists heartbeat");
             statement.execute("create table ryw_log(session_id int not null, seq bigint not null, primary key (session_id, seq))");
             statement.execute("create table heartbeat(seq bigint primary key)");
+        }
+    }
+
+    /** Where one read of {@code table} ran, and what it counted. */
+    record TableRead(long rows, boolean onReplica) {
+    }
+
+    /**
+     * Table-aware freshness against the real catalog: two standalone tables, {@code aware_cold} and {@code aware_hot};
+     * with every replica stopped, a commit to {@code aware_hot} must hold back reads of {@code aware_hot} only. The
+     * catalog is asked asynchronously, so the warm-up writes and reads until both tables are known (a read of
+     * {@code aware_cold} after a write to {@code aware_hot} reaches a replica).
+     *
+     * @return the read of {@code aware_cold} and the read of {@code aware_hot} made after the write, replicas stopped
+     */
+    List<TableRead> tableAwareRun(String parameters) throws Exception {
+        try (Connection primary = database.rawPrimary(); Statement statement = primary.createStatement()) {
+            statement.execute("drop table if exists aware_cold");
+            statement.execute("drop table if exists aware_hot");
+            statement.execute("create table aware_cold(id int primary key)");
+            statement.execute("create table aware_hot(id int primary key)");
+            statement.execute("insert into aware_cold values (1)");
+        }
+        List<ReplicatedDatabase.LaggableReplica> replicas = database.replicas();
+        try (Connection connection = junction(parameters); Statement statement = connection.createStatement()) {
+            for (int warmUp = 1; warmUp <= 2; warmUp++) {
+                statement.executeUpdate("insert into aware_hot values (" + warmUp + ")");
+                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                while (!readTable(statement, "aware_cold").onReplica()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("a read of aware_cold never reached a replica after a write to aware_hot");
+                    }
+                    Thread.sleep(20);
+                }
+            }
+            replicas.forEach(ReplicatedDatabase.LaggableReplica::stopApplying);
+            try {
+                statement.executeUpdate("insert into aware_hot values (3)");
+                return List.of(readTable(statement, "aware_cold"), readTable(statement, "aware_hot"));
+            } finally {
+                replicas.forEach(ReplicatedDatabase.LaggableReplica::resumeApplying);
+            }
+        }
+    }
+
+    /**
+     * Reads {@code table} alone: the serving-port expression cannot be used here, since on PostgreSQL it is a user
+     * function, and a read that calls one may read any table (so it waits for every commit). The node comes from
+     * {@link JunctionConnection#lastNode()}.
+     */
+    private TableRead readTable(Statement statement, String table) throws SQLException {
+        try (ResultSet row = statement.executeQuery("select count(*) from " + table)) {
+            row.next();
+            String node = statement.getConnection().unwrap(JunctionConnection.class).lastNode();
+            return new TableRead(row.getLong(1), node.endsWith(" replica"));
         }
     }
 

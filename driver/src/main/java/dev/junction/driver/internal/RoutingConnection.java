@@ -46,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -239,9 +240,9 @@ public final class RoutingConnection implements JunctionConnection {
             }
             StaleReadFallback fallback = decision.fallback();
             boolean behind = decision.reason() == RouteReason.NO_REPLICA_BEHIND;
-            java.util.OptionalLong unlocated = behind && monitor != null
+            OptionalLong unlocated = behind && monitor != null
                     ? freshness.unlocatedCommit(effectiveConsistency(statement), statement, monitor.primarySamples())
-                    : java.util.OptionalLong.empty();
+                    : OptionalLong.empty();
             if (unlocated.isPresent()) {
                 monitor.requestPrimaryProbe();
                 if (fallback != StaleReadFallback.WAIT && fallback != StaleReadFallback.FAIL) {
@@ -273,7 +274,7 @@ public final class RoutingConnection implements JunctionConnection {
             }
             asked = true;
             if (fallback == StaleReadFallback.FAIL) {
-                throw noFreshReplica(statement, snapshot, positions, java.util.OptionalLong.empty());
+                throw noFreshReplica(statement, snapshot, positions, OptionalLong.empty());
             }
             if (fallback != StaleReadFallback.WAIT || monitor == null) {
                 return topology.primary();
@@ -389,7 +390,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     /** @param unlocated the instant of the commit the read needs when no probe of the primary has located it */
     private SQLException noFreshReplica(Classification statement, TopologySnapshot snapshot, Map<NodeId, TopologyMonitor.Probed> positions,
-                                        java.util.OptionalLong unlocated) {
+                                        OptionalLong unlocated) {
         ReadConsistency consistency = effectiveConsistency(statement);
         Duration budget = statement.hints().maxReplicaLag() != null ? statement.hints().maxReplicaLag() : options.maxReplicaLag();
         TopologyMonitor monitor = topology.monitor();
@@ -1232,7 +1233,7 @@ public final class RoutingConnection implements JunctionConnection {
             return null;
         }
         ReplicationPosition position;
-        java.util.OptionalLong commit = freshness.latestCommit();
+        OptionalLong commit = freshness.latestCommit();
         if (!recordsCommits) {
             // This session's commits were not recorded: only the primary knows a position that covers them.
             position = askPrimary(monitor);

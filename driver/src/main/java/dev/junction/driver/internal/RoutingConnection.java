@@ -248,11 +248,8 @@ public final class RoutingConnection implements JunctionConnection {
                 if (fallback != StaleReadFallback.WAIT && fallback != StaleReadFallback.FAIL) {
                     return topology.primary();
                 }
-                long now = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = now + replicaWaitTimeout.toNanos();
-                }
-                long remaining = deadline - now;
+                deadline = waitDeadline(deadline);
+                long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
                     if (fallback == StaleReadFallback.FAIL) {
                         throw noFreshReplica(statement, snapshot, positions, unlocated);
@@ -279,11 +276,8 @@ public final class RoutingConnection implements JunctionConnection {
             if (fallback != StaleReadFallback.WAIT || monitor == null) {
                 return topology.primary();
             }
-            long now = System.nanoTime();
-            if (deadline == 0) {
-                deadline = now + replicaWaitTimeout.toNanos();
-            }
-            long remaining = deadline - now;
+            deadline = waitDeadline(deadline);
+            long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return topology.primary();
             }
@@ -302,6 +296,14 @@ public final class RoutingConnection implements JunctionConnection {
                 return topology.primary();
             }
         }
+    }
+
+    /**
+     * The end of a read's wait for a replica: {@code replicaWaitTimeout} from the first time it has to wait (0 means
+     * not yet), so that routing without waiting never reads the clock.
+     */
+    private long waitDeadline(long deadline) {
+        return deadline != 0 ? deadline : System.nanoTime() + replicaWaitTimeout.toNanos();
     }
 
     /**

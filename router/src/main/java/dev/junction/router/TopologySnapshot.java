@@ -1,10 +1,8 @@
 package dev.junction.router;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -19,10 +17,12 @@ public final class TopologySnapshot {
   private final List<NodeState> nodes;
   private final List<NodeState> replicas;
   private final NodeState primary;
-  private final Instant takenAt;
+  private final List<NodeState> upReplicas;
+  private final long maxUpReplicaBoundNanos;
+  private final long takenAtNanos;
 
-  private TopologySnapshot(List<NodeState> nodes, Instant takenAt) {
-    this.takenAt = Objects.requireNonNull(takenAt, "takenAt");
+  private TopologySnapshot(List<NodeState> nodes, long takenAtNanos) {
+    this.takenAtNanos = takenAtNanos;
     List<NodeState> sorted = new ArrayList<>(nodes);
     sorted.sort((a, b) -> a.id().compareTo(b.id()));
     Set<NodeId> seen = new HashSet<>();
@@ -40,13 +40,27 @@ public final class TopologySnapshot {
     }
     this.nodes = List.copyOf(sorted);
     this.replicas = List.copyOf(r);
+    List<NodeState> up = new ArrayList<>(r.size());
+    long maxBound = 0;
+    for (NodeState replica : r) {
+      if (replica.up()) {
+        up.add(replica);
+        maxBound = Math.max(maxBound, replica.stalenessBound() == null ? Long.MAX_VALUE : replica.stalenessBound().toNanos());
+      }
+    }
+    this.upReplicas = List.copyOf(up);
+    this.maxUpReplicaBoundNanos = maxBound;
     // Two nodes claiming primary: neither is "the" primary; the driver refuses writes until one
     // steps down (design §7). Reads do not care.
     this.primary = primaries.size() == 1 ? primaries.get(0) : null;
   }
 
-  public static TopologySnapshot of(List<NodeState> nodes, Instant takenAt) {
-    return new TopologySnapshot(nodes, takenAt);
+  /**
+   * @param takenAtNanos when the probe round behind it started, on the monotonic ticker the routing policy reads
+   *     ({@link System#nanoTime()} outside tests)
+   */
+  public static TopologySnapshot of(List<NodeState> nodes, long takenAtNanos) {
+    return new TopologySnapshot(nodes, takenAtNanos);
   }
 
   /** Every node, sorted by id. */
@@ -59,14 +73,27 @@ public final class TopologySnapshot {
     return replicas;
   }
 
+  /**
+   * Replicas that are up, sorted by id: computed once per snapshot, since every replica read of every session
+   * consults it until the monitor publishes the next one.
+   */
+  public List<NodeState> upReplicas() {
+    return upReplicas;
+  }
+
+  /** The largest staleness bound among {@link #upReplicas()} in nanoseconds; {@code Long.MAX_VALUE} when one is unknown. */
+  public long maxUpReplicaBoundNanos() {
+    return maxUpReplicaBoundNanos;
+  }
+
   /** The single node that claims to be primary, or {@code null} when none or several do. */
   public NodeState primary() {
     return primary;
   }
 
-  /** When the probe round behind this snapshot started. */
-  public Instant takenAt() {
-    return takenAt;
+  /** When the probe round behind this snapshot started, on the routing policy's ticker. */
+  public long takenAtNanos() {
+    return takenAtNanos;
   }
 
   /** The state of a node, or {@code null} when it is not part of the snapshot. */
@@ -81,6 +108,6 @@ public final class TopologySnapshot {
 
   @Override
   public String toString() {
-    return "TopologySnapshot" + nodes + " at " + takenAt;
+    return "TopologySnapshot" + nodes + " at tick " + takenAtNanos;
   }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Reads like the rule it checks: {@code sql("select * from t for update").routesTo(PRIMARY)}.
  * Defaults: PostgreSQL, an auto-commit session, a primary and two fresh replicas, the documented
- * routing options, a fixed clock at the snapshot instant.
+ * routing options, a ticker standing at the snapshot's instant. Instants are turned into ticker
+ * nanoseconds counted from {@link #T0}.
  */
 final class RoutingFixture {
 
@@ -34,7 +35,7 @@ final class RoutingFixture {
   private Instant snapshotAt = T0;
   private RoutingOptions options = RoutingOptions.DEFAULTS;
   private ReplicaRequirement requirement = ReplicaRequirement.NONE;
-  private MutableClock clock = new MutableClock(T0);
+  private Instant now = T0;
   private LoadBalancer balancer;
 
   private RoutingFixture(String sql, Classification classification) {
@@ -70,7 +71,7 @@ final class RoutingFixture {
   }
 
   RoutingFixture clockAt(Instant at) {
-    clock = new MutableClock(at);
+    now = at;
     return this;
   }
 
@@ -96,10 +97,15 @@ final class RoutingFixture {
   RouteDecision decision() {
     RoutingPolicy policy =
         balancer == null
-            ? RoutingPolicy.create(clock, () -> new java.util.Random(7))
-            : RoutingPolicy.withBalancer(clock, balancer);
+            ? RoutingPolicy.create(() -> ticks(now), () -> new java.util.Random(7))
+            : RoutingPolicy.withBalancer(() -> ticks(now), balancer);
     return policy.route(
-        new RoutingRequest(classification, session, TopologySnapshot.of(nodes, snapshotAt), options, requirement));
+        new RoutingRequest(classification, session, TopologySnapshot.of(nodes, ticks(snapshotAt)), options, requirement));
+  }
+
+  /** {@code at} on the policy's ticker. */
+  static long ticks(Instant at) {
+    return Duration.between(T0, at).toNanos();
   }
 
   /** Asserts the target and returns the decision for further checks. */

@@ -11,11 +11,11 @@ import dev.junction.driver.internal.monitor.TopologyMonitor;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
@@ -48,7 +48,8 @@ public final class ClusterTopology {
     private final Dialect dialect;
     private final List<Node> nodes;
     private final ReentrantLock probeLock = new ReentrantLock();
-    private final RoutingPolicy policy = RoutingPolicy.create();
+    /** On the monitor's ticker once one is attached, so that snapshot ages are measured on the scale they were stamped. */
+    private volatile RoutingPolicy policy = RoutingPolicy.create();
     private final CommitInstants globalCommits = new CommitInstants();
     private volatile TopologyMonitor monitor;
     /** The monitor's snapshot whose roles {@link #nodes()} last took; compared by reference. */
@@ -118,7 +119,7 @@ public final class ClusterTopology {
                     break;
             }
         }
-        return TopologySnapshot.of(states, Instant.now());
+        return TopologySnapshot.of(states, System.nanoTime());
     }
 
     /** Node roles follow the monitor, so that messages, {@code toString()} and {@link #primary()} agree with routing. */
@@ -136,6 +137,7 @@ public final class ClusterTopology {
 
     /** Makes {@code next} the source of roles and staleness; the monitor of the cluster's current lease. */
     void attach(TopologyMonitor next) {
+        policy = RoutingPolicy.create(next::nanoTime, ThreadLocalRandom::current);
         monitor = next;
     }
 

@@ -10,7 +10,6 @@ import dev.junction.router.NodeId;
 
 import java.sql.Driver;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -89,7 +88,7 @@ public final class Connections {
         }
         TopologyMonitor.Settings monitorSettings = new TopologyMonitor.Settings(interval, PROBE_TIMEOUT, 3, Duration.ofSeconds(2), 4096);
         return new TopologyMonitor(settings.clusterKey(), ids, probe, node -> probeConnector.open(topology.node(node).address()),
-                monitorSettings, System::nanoTime, Clock.systemUTC());
+                monitorSettings, System::nanoTime);
     }
 
     /** PgJDBC takes seconds, Connector/J milliseconds. */

@@ -44,6 +44,19 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     private final boolean alwaysPrimary;
     private final ParameterBindings bindings = new ParameterBindings();
     private final List<ParameterBindings> batch = new ArrayList<>();
+    // The executions, built once: a capturing lambda per call was an allocation on every statement.
+    private final Execution<PreparedStatement, ResultSet> runQuery = physical -> {
+        bindings.bindTo(physical);
+        return physical.executeQuery();
+    };
+    private final Execution<PreparedStatement, Integer> runUpdate = physical -> {
+        bindings.bindTo(physical);
+        return physical.executeUpdate();
+    };
+    private final Execution<PreparedStatement, Boolean> run = physical -> {
+        bindings.bindTo(physical);
+        return physical.execute();
+    };
 
     JunctionPreparedStatement(RoutingConnection connection, String sql, Creator<PreparedStatement> creator, boolean alwaysPrimary,
                               boolean updatable) {
@@ -88,18 +101,12 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return wrap(execute(info, sql, alwaysPrimary, physical -> {
-            bindings.bindTo(physical);
-            return physical.executeQuery();
-        }));
+        return wrap(execute(info, sql, alwaysPrimary, runQuery));
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return execute(info, sql, alwaysPrimary, physical -> {
-            bindings.bindTo(physical);
-            return physical.executeUpdate();
-        });
+        return execute(info, sql, alwaysPrimary, runUpdate);
     }
 
     @Override
@@ -112,10 +119,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
 
     @Override
     public boolean execute() throws SQLException {
-        return execute(info, sql, alwaysPrimary, physical -> {
-            bindings.bindTo(physical);
-            return physical.execute();
-        });
+        return execute(info, sql, alwaysPrimary, run);
     }
 
     @Override

@@ -516,7 +516,7 @@ public final class RoutingConnection implements JunctionConnection {
         }
         if (info.isRead()) {
             if (needsFreshness(info.classification())) {
-                freshness.readOn(session.node().id(), monitor.positions(), monitor.nanoTime());
+                freshness.readOn(session.node().id(), monitor.positions(), monitor.probesStarted());
             }
             return;
         }

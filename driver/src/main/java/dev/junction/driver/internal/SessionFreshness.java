@@ -62,7 +62,8 @@ final class SessionFreshness {
     private ReplicationPosition awaited;
     private NodeId lastRead;
     private NodeId pendingNode;
-    private long pendingSince;
+    /** {@link dev.junction.driver.internal.monitor.TopologyMonitor#probesStarted()} when the pending read ended. */
+    private long pendingAfterProbe;
     private Set<String> transactionTables;
     private final Set<String> transactionTableSet = new LinkedHashSet<>();
     private boolean transactionWrote;
@@ -193,8 +194,11 @@ final class SessionFreshness {
         }
     }
 
-    /** A read on {@code node} ended at {@code endedAtNanos} (the monitor's clock). */
-    void readOn(NodeId node, Map<NodeId, Probed> positions, long endedAtNanos) {
+    /**
+     * A read on {@code node} ended when the monitor had started {@code probesStarted} probes: any probe numbered
+     * higher was sent after the read.
+     */
+    void readOn(NodeId node, Map<NodeId, Probed> positions, long probesStarted) {
         // The floor is raised lazily: reads on one replica between two monitor publications leave the same
         // (node, positions) to fold, and a floor is only consulted when a read considers another node.
         if (unfoldedNode != null && (unfoldedPositions != positions || !unfoldedNode.equals(node))) {
@@ -206,7 +210,7 @@ final class SessionFreshness {
         unfoldedObserved = merge(unfoldedObserved, asked);
         lastRead = node;
         pendingNode = node;
-        pendingSince = endedAtNanos;
+        pendingAfterProbe = probesStarted;
     }
 
     /** The floor, with the last read's node position folded in. */
@@ -231,7 +235,7 @@ final class SessionFreshness {
             return;
         }
         Probed probed = positions.get(pendingNode);
-        if (probed != null && probed.sentAtNanos() - pendingSince >= 0) {
+        if (probed != null && probed.sequence() > pendingAfterProbe) {
             floor = merge(floor, probed.position());
             pendingNode = null;
         }

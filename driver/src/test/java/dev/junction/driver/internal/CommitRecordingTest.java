@@ -14,7 +14,6 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -112,7 +111,7 @@ class CommitRecordingTest {
         topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
         List<NodeId> ids = topology.nodes().stream().map(Node::id).collect(Collectors.toList());
         monitor = new TopologyMonitor("fake", ids, probe, this::probeConnection, TopologyMonitor.Settings.defaults(Duration.ofHours(1)),
-                ticker::get, Clock.systemUTC());
+                ticker::get);
         monitor.start();
         topology.attach(monitor);
         ticker.addAndGet(1_000); // the start-up probes were sent before anything the tests commit

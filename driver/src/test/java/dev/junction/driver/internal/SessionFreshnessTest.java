@@ -35,13 +35,15 @@ class SessionFreshnessTest {
     private final SessionFreshness session = new SessionFreshness(global, table -> !table.startsWith("view_"));
     private final Map<NodeId, Probed> positions = new HashMap<>();
     private long now = 1_000;
+    /** Probes started so far, as the monitor numbers them. */
+    private long probesStarted;
 
     private static LogSequenceNumber lsn(long value) {
         return LogSequenceNumber.parse("0/" + Long.toHexString(value).toUpperCase());
     }
 
     private void probed(NodeId node, long position) {
-        positions.put(node, new Probed(lsn(position), now));
+        positions.put(node, new Probed(lsn(position), now, ++probesStarted));
         if (node.equals(PRIMARY)) {
             samples.record(now, lsn(position));
         }
@@ -128,7 +130,7 @@ class SessionFreshnessTest {
     void afterAReadOnOneReplicaAnotherQualifiesOnlyWhenItHasReachedTheSameState() {
         probed(A, 300);
         probed(B, 200);
-        session.readOn(A, Map.copyOf(positions), now);
+        session.readOn(A, Map.copyOf(positions), probesStarted);
         assertThat(qualifies(A, SESSION, read("t"))).as("the same replica never goes back").isTrue();
         assertThat(qualifies(B, SESSION, read("t"))).isFalse();
         probed(B, 300);
@@ -139,11 +141,11 @@ class SessionFreshnessTest {
     void everyReadRaisesTheFloorEvenWhenTheMonitorPublishedBetweenReadsOnTheSameReplica() {
         probed(A, 300);
         probed(B, 300);
-        session.readOn(A, Map.copyOf(positions), now);
+        session.readOn(A, Map.copyOf(positions), probesStarted);
         probed(A, 400);
-        session.readOn(A, Map.copyOf(positions), now);
+        session.readOn(A, Map.copyOf(positions), probesStarted);
         probed(A, 500);
-        session.readOn(A, Map.copyOf(positions), now);
+        session.readOn(A, Map.copyOf(positions), probesStarted);
         probed(B, 450);
         assertThat(qualifies(B, SESSION, read("t"))).as("the last read on A saw up to 500").isFalse();
         probed(B, 500);
@@ -154,9 +156,9 @@ class SessionFreshnessTest {
     void aReadOnAnotherReplicaKeepsTheFloorOfTheFirst() {
         probed(A, 600);
         probed(B, 300);
-        session.readOn(A, Map.copyOf(positions), now);
+        session.readOn(A, Map.copyOf(positions), probesStarted);
         probed(B, 600);
-        session.readOn(B, Map.copyOf(positions), now);
+        session.readOn(B, Map.copyOf(positions), probesStarted);
         probed(A, 600);
         assertThat(qualifies(A, SESSION, read("t"))).isTrue();
         probed(NodeId.of("c", 5432), 599);
@@ -167,7 +169,7 @@ class SessionFreshnessTest {
     void theFloorRisesToTheReadNodesFirstProbeSentAfterTheReadEnded() {
         probed(PRIMARY, 500);
         probed(B, 500);
-        session.readOn(PRIMARY, Map.copyOf(positions), now);
+        session.readOn(PRIMARY, Map.copyOf(positions), probesStarted);
         now += 50;
         probed(PRIMARY, 700);
         assertThat(qualifies(B, SESSION, read("t"))).as("the primary may have shown commits up to 700").isFalse();

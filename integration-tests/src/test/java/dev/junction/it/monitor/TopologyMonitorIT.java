@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.DriverManager;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +57,7 @@ class TopologyMonitorIT {
         java.util.Collections.reverse(seeds);
         TopologyMonitor monitor = new TopologyMonitor("pg", seeds, new PostgresReplicationProbe(),
                 node -> DriverManager.getConnection("jdbc:postgresql://" + node + "/postgres?connectTimeout=2&loginTimeout=2", "postgres", ""),
-                new TopologyMonitor.Settings(INTERVAL, probeTimeout, 3, Duration.ofSeconds(1), 4096), System::nanoTime, Clock.systemUTC());
+                new TopologyMonitor.Settings(INTERVAL, probeTimeout, 3, Duration.ofSeconds(1), 4096), System::nanoTime);
         monitor.start();
         return monitor;
     }
@@ -159,7 +158,7 @@ class TopologyMonitorIT {
         List<NodeId> nodes = mariadb.nodes().stream().map(TopologyMonitorIT::id).toList();
         try (TopologyMonitor monitor = new TopologyMonitor("maria", nodes, new MariaDbReplicationProbe(),
                 node -> DriverManager.getConnection("jdbc:mysql://" + node + "/?connectTimeout=2000&useSSL=false", "root", ""),
-                TopologyMonitor.Settings.defaults(INTERVAL), System::nanoTime, Clock.systemUTC())) {
+                TopologyMonitor.Settings.defaults(INTERVAL), System::nanoTime)) {
             monitor.start();
             assertThat(monitor.snapshot().primary().id()).isEqualTo(id(mariadb.primary()));
             await(monitor, id(replica), s -> s.stalenessBound() != null && s.stalenessBound().compareTo(Duration.ofMillis(500)) < 0,

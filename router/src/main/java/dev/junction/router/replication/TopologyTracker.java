@@ -6,7 +6,6 @@ import dev.junction.router.NodeState;
 import dev.junction.router.TopologySnapshot;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,15 +91,15 @@ public final class TopologyTracker {
         return nowNanos - track(node).nextProbeAtNanos >= 0;
     }
 
-    /** The topology as known at {@code nowNanos}; {@code wallClockNow} stamps it for the routing policy. */
-    public TopologySnapshot snapshot(long nowNanos, Instant wallClockNow) {
+    /** The topology as known at {@code nowNanos}, which also stamps it for the routing policy (same ticker). */
+    public TopologySnapshot snapshot(long nowNanos) {
         List<NodeState> states = new ArrayList<>(nodes.size());
         for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
             NodeTrack track = entry.getValue();
             states.add(NodeState.of(entry.getKey(), track.role, isUp(track), stalenessBound(track, nowNanos), track.roundTrip, 0));
         }
         forgetWhatEveryReplicaHas();
-        return TopologySnapshot.of(states, wallClockNow);
+        return TopologySnapshot.of(states, nowNanos);
     }
 
     /** The position {@code node} had replayed (a replica) or reached (the primary) at its last probe. */

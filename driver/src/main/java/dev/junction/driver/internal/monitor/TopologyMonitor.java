@@ -10,7 +10,6 @@ import dev.junction.router.replication.TopologyTracker;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +67,7 @@ public final class TopologyMonitor implements AutoCloseable {
     private final NodeConnector connector;
     private final Settings settings;
     private final LongSupplier ticker;
-    private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicLong probesStarted = new java.util.concurrent.atomic.AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition published = lock.newCondition();
     private final TopologyTracker tracker;
@@ -82,19 +81,20 @@ public final class TopologyMonitor implements AutoCloseable {
 
     /**
      * A node's position as of one successful probe, and when that probe was sent ({@code ticker} nanos): whatever the
-     * node had done before {@code sentAtNanos} is included in {@code position}.
+     * node had done before {@code sentAtNanos} is included in {@code position}. {@code sequence} numbers the probes
+     * this monitor started, in order: a probe whose sequence exceeds {@link #probesStarted()} as read at some moment
+     * was sent after that moment, which tells a session the same as the ticker without reading a clock.
      */
-    public record Probed(ReplicationPosition position, long sentAtNanos) {
+    public record Probed(ReplicationPosition position, long sentAtNanos, long sequence) {
     }
 
     public TopologyMonitor(String name, List<NodeId> nodes, ReplicationProbe probe, NodeConnector connector, Settings settings,
-                           LongSupplier ticker, Clock clock) {
+                           LongSupplier ticker) {
         this.name = name;
         this.probe = probe;
         this.connector = connector;
         this.settings = settings;
         this.ticker = ticker;
-        this.clock = clock;
         this.tracker = new TopologyTracker(nodes, settings.interval(), settings.downAfterFailures(), settings.maxBackoff(),
                 settings.historyCapacity());
         this.primarySamples = new PrimarySamples(settings.historyCapacity());
@@ -102,7 +102,7 @@ public final class TopologyMonitor implements AutoCloseable {
             probers.put(node, new NodeProber(node));
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("junction-monitor " + name));
-        this.snapshot = tracker.snapshot(ticker.getAsLong(), clock.instant());
+        this.snapshot = tracker.snapshot(ticker.getAsLong());
     }
 
     /**
@@ -174,6 +174,14 @@ public final class TopologyMonitor implements AutoCloseable {
     /** Three intervals, at least 500 ms: a loaded machine answers a probe late, a hung node never. */
     private long suspectAfterNanos() {
         return Math.max(3 * settings.interval().toNanos(), TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
+    /**
+     * How many probes this monitor has started; a volatile read, where a clock read costs a few hundred nanoseconds on
+     * a virtual machine's cold path (it showed in the end-to-end profile of every replica read).
+     */
+    public long probesStarted() {
+        return probesStarted.get();
     }
 
     /** The monitor's clock, in the nanos of {@link Probed#sentAtNanos()}. */
@@ -294,14 +302,14 @@ public final class TopologyMonitor implements AutoCloseable {
             boolean suspect = late.contains(state.id()) && state.role() == dev.junction.router.NodeRole.REPLICA;
             states.add(suspect ? state.withUp(false) : state);
         }
-        return TopologySnapshot.of(states, tracked.takenAt());
+        return TopologySnapshot.of(states, tracked.takenAtNanos());
     }
 
     private void publish() {
         updateSuspects();
         lock.lock();
         try {
-            snapshot = withSuspectReplicasDown(tracker.snapshot(ticker.getAsLong(), clock.instant()));
+            snapshot = withSuspectReplicasDown(tracker.snapshot(ticker.getAsLong()));
             published.signalAll();
         } finally {
             lock.unlock();
@@ -434,6 +442,7 @@ public final class TopologyMonitor implements AutoCloseable {
                     current.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, settings.probeTimeout().toMillis()));
                     connection = current;
                 }
+                long sequence = probesStarted.incrementAndGet(); // before the probe is sent, see Probed
                 long sent = ticker.getAsLong();
                 ReplicationProbe.Answer answer = probe.probe(current);
                 long answered = ticker.getAsLong();
@@ -446,7 +455,7 @@ public final class TopologyMonitor implements AutoCloseable {
                     failing = false;
                     if (answer.position() != null) {
                         Map<NodeId, Probed> next = new java.util.HashMap<>(positions);
-                        next.put(node, new Probed(answer.position(), sent));
+                        next.put(node, new Probed(answer.position(), sent, sequence));
                         positions = Map.copyOf(next);
                     }
                 } finally {

@@ -78,6 +78,14 @@ public final class RoutingPolicy {
     return new RoutingPolicy(ticker, m);
   }
 
+  /**
+   * One of {@code candidates} (up replicas, sorted by id) by the {@code strategy}'s balancer, as {@link #route} picks
+   * among qualifying replicas: for a caller that already knows they all qualify.
+   */
+  public NodeState balance(LoadBalance strategy, List<NodeState> candidates) {
+    return balancers.get(strategy).choose(candidates);
+  }
+
   /** Decides where the request's statement runs. */
   public RouteDecision route(RoutingRequest request) {
     Classification statement = request.classification();

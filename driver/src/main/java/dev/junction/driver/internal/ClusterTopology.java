@@ -182,9 +182,16 @@ public final class ClusterTopology {
         throw new IllegalArgumentException(id + " is not a node of " + name);
     }
 
-    /** Marks {@code node} down after a session failed to reach it; it is probed again on a later use. */
+    /**
+     * Marks {@code node} down after a session failed to reach it; the monitor, if one runs, publishes it down for
+     * reads until a probe reaches it again, else it is probed again on a later use.
+     */
     void markDown(Node node, String reason) {
         node.role(NodeRole.DOWN, CredentialMask.url(reason));
+        TopologyMonitor current = monitor();
+        if (current != null) {
+            current.reportUnreachable(node.id());
+        }
     }
 
     /** The shared topology of the cluster {@code settings} name. */

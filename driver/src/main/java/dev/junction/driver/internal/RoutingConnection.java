@@ -92,6 +92,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     private final StatementRouting routing;
     private final RoutingOptions options;
+    private final ReplicaRouteMemo memo = new ReplicaRouteMemo();
     private final SessionState state = new SessionState();
     private static final String ADVISORY_LOCK_PIN = RouterStatementRouting.describe(dev.junction.router.PinReason.ADVISORY_LOCK);
     /** The router's view of the session for each (auto-commit, read-only, serializable on PostgreSQL): built once. */
@@ -162,6 +163,7 @@ public final class RoutingConnection implements JunctionConnection {
             }
             // An auto-commit read whose replica vanished since the last probe: one retry elsewhere (design §7).
             topology.markDown(target, e.getMessage());
+            memo.forget();
             session = open(chooseNode(info, forcePrimary));
         }
         try {
@@ -224,15 +226,33 @@ public final class RoutingConnection implements JunctionConnection {
      */
     private Node route(Classification statement) throws SQLException {
         TopologyMonitor monitor = topology.monitor();
+        boolean free = monitor == null || !needsFreshness(statement);
+        dev.junction.router.SessionState session = routingSession();
+        if (monitor != null) {
+            // Read before anything the decision reads, so that a change made meanwhile shows as a difference.
+            Node reused = memo.reuse(statement, session, topology.snapshot(), free ? null : monitor.positions(),
+                    free ? 0 : topology.globalCommits().commitCount(), free ? 0 : freshness.version(),
+                    free || tableCatalog == null ? 0 : tableCatalog.generation(), monitor.nanoTime(), topology.policy(),
+                    options, topology);
+            if (reused != null) {
+                return reused;
+            }
+        }
         long deadline = 0;
         boolean asked = false;
         while (true) {
             TopologySnapshot snapshot = topology.snapshot();
             Map<NodeId, TopologyMonitor.Probed> positions = monitor == null ? Map.of() : monitor.positions();
-            RouteDecision decision = topology.policy().route(new RoutingRequest(statement, routingSession(), snapshot, options,
-                    monitor == null || !needsFreshness(statement) ? ReplicaRequirement.NONE
-                            : freshness.requirement(positions, monitor.primarySamples())));
+            // What the memo checks, read before the decision reads the rest (see ReplicaRouteMemo).
+            ReplicaRouteMemo.Inputs inputs = monitor == null ? null : new ReplicaRouteMemo.Inputs(statement, session, snapshot,
+                    free ? null : positions, free ? 0 : topology.globalCommits().commitCount(), free ? 0 : freshness.version(),
+                    free || tableCatalog == null ? 0 : tableCatalog.generation());
+            ReplicaRequirement requirement = free ? ReplicaRequirement.NONE : freshness.requirement(positions, monitor.primarySamples());
+            RouteDecision decision = topology.policy().route(new RoutingRequest(statement, session, snapshot, options, requirement));
             if (decision.target() == RouteTarget.REPLICA) {
+                if (inputs != null) {
+                    memo.remember(inputs, qualifying(snapshot, requirement, statement, free), monitor.nanoTime(), options, topology);
+                }
                 return topology.node(decision.node());
             }
             if (decision.target() != RouteTarget.NO_REPLICA) {
@@ -296,6 +316,23 @@ public final class RoutingConnection implements JunctionConnection {
                 return topology.primary();
             }
         }
+    }
+
+    /** The up replicas {@code requirement} accepts for {@code statement}: all of them for a read without one. */
+    private List<NodeState> qualifying(TopologySnapshot snapshot, ReplicaRequirement requirement, Classification statement,
+                                       boolean free) {
+        List<NodeState> up = snapshot.upReplicas();
+        if (free) {
+            return up;
+        }
+        ReadConsistency consistency = effectiveConsistency(statement);
+        List<NodeState> accepted = new ArrayList<>(up.size());
+        for (NodeState replica : up) {
+            if (requirement.isSatisfiedBy(replica, consistency, statement)) {
+                accepted.add(replica);
+            }
+        }
+        return accepted.size() == up.size() ? up : accepted;
     }
 
     /**

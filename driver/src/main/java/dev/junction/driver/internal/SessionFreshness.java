@@ -69,6 +69,12 @@ final class SessionFreshness {
     private boolean transactionWrote;
 
     private final Predicate<String> standalone;
+    /**
+     * Bumped by whatever can change which replicas this session's reads may use, apart from the monitor's
+     * publications and other sessions' commits: its own commits, an awaited token, what it asked a replica, a read
+     * on another node than the last (the floor then applies to the one before).
+     */
+    private long version;
 
     /** @param standalone whether commits to a table may be tracked apart from other tables ({@link TableCatalog}) */
     SessionFreshness(CommitInstants global, Predicate<String> standalone) {
@@ -190,6 +196,7 @@ final class SessionFreshness {
     /** What the session learnt by asking {@code node} itself. */
     void observed(NodeId node, ReplicationPosition position) {
         if (position != null) {
+            version++;
             observed.merge(node, position, ReplicationPosition::mergedWith);
         }
     }
@@ -208,6 +215,9 @@ final class SessionFreshness {
         unfoldedPositions = positions;
         ReplicationPosition asked = observed.isEmpty() ? null : observed.get(node);
         unfoldedObserved = merge(unfoldedObserved, asked);
+        if (!node.equals(lastRead)) {
+            version++;
+        }
         lastRead = node;
         pendingNode = node;
         pendingAfterProbe = probesStarted;
@@ -281,6 +291,7 @@ final class SessionFreshness {
      * ticker, read after the commit returned), for this session and globally.
      */
     void committed(long committedAtNanos, Collection<String> tables) {
+        version++;
         session.recordCommit(committedAtNanos, tables);
         global.recordCommit(committedAtNanos, tables);
     }
@@ -293,6 +304,7 @@ final class SessionFreshness {
 
     /** Every later read must see {@code position}. */
     void await(ReplicationPosition position) {
+        version++;
         awaited = merge(awaited, position);
     }
 
@@ -324,6 +336,11 @@ final class SessionFreshness {
             return null;
         }
         return statement.tablesWritten();
+    }
+
+    /** See {@link #version}: equal values mean the session's own part of every requirement is unchanged. */
+    long version() {
+        return version;
     }
 
     Predicate<String> standalone() {

@@ -50,6 +50,8 @@ final class TableCatalog {
     /** Names waiting for a lookup, by key; the value is the name as written. */
     private final ConcurrentMap<String, String> pending = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor lookups;
+    /** Bumped whenever an answer changes or all are forgotten: a decision made on the old answers is not reused. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     TableCatalog(ClusterTopology topology, NodeConnector connector, Backend backend) {
         this.topology = topology;
@@ -88,13 +90,20 @@ final class TableCatalog {
         try (Connection connection = connector.open(topology.primary().address());
              PreparedStatement query = connection.prepareStatement(backend == Backend.POSTGRESQL ? POSTGRES : MYSQL)) {
             for (Map.Entry<String, String> name : pending.entrySet()) {
-                answers.put(name.getKey(), new Answer(ask(query, name.getValue()), System.nanoTime()));
+                boolean standalone = ask(query, name.getValue());
+                Answer previous = answers.put(name.getKey(), new Answer(standalone, System.nanoTime()));
+                if (previous == null || previous.standalone() != standalone) {
+                    generation.incrementAndGet();
+                }
                 pending.remove(name.getKey());
             }
         } catch (SQLException | RuntimeException e) {
             // Not known: the names count as not standalone, and are asked again in a few seconds.
             for (String key : pending.keySet()) {
-                answers.put(key, new Answer(false, System.nanoTime() - TTL_NANOS + RETRY_NANOS));
+                Answer previous = answers.put(key, new Answer(false, System.nanoTime() - TTL_NANOS + RETRY_NANOS));
+                if (previous != null && previous.standalone()) {
+                    generation.incrementAndGet();
+                }
                 pending.remove(key);
             }
         }
@@ -113,8 +122,14 @@ final class TableCatalog {
         }
     }
 
+    /** Changes whenever an answer {@link #isStandalone} gives may have changed. */
+    long generation() {
+        return generation.get();
+    }
+
     /** DDL ran: any table may have gained a trigger, a foreign key or a view over it. */
     void forgetAll() {
         answers.clear();
+        generation.incrementAndGet();
     }
 }

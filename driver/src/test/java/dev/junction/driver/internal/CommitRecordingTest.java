@@ -49,14 +49,16 @@ class CommitRecordingTest {
         final List<Connection> askedOn = Collections.synchronizedList(new ArrayList<>());
         /** While set, the monitor's probes of the primary hang until it opens: a probe in flight. */
         volatile CountDownLatch primaryGate;
+        /** The same for the monitor's probes of the replica. */
+        volatile CountDownLatch replicaGate;
 
         @Override
         public Answer probe(Connection connection) {
             askedOn.add(connection);
             NodeId node = probeConnections.get(connection);
             boolean onPrimary = node != null ? node.equals(primaryId()) : connection.toString().contains(primary.address.toString());
-            CountDownLatch gate = primaryGate;
-            if (node != null && onPrimary && gate != null) {
+            CountDownLatch gate = onPrimary ? primaryGate : replicaGate;
+            if (node != null && gate != null) {
                 try {
                     gate.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -199,6 +201,54 @@ class CommitRecordingTest {
         awaitPrimaryProbesBeyond(probesBefore);
         run(reader, "select x from t");
         assertThat(reader.lastNode()).contains("replica");
+    }
+
+    @Test
+    void aSessionsOwnCommitEndsTheReuseOfItsLastReplicaDecision() throws Exception {
+        RoutingConnection connection = connect("session");
+        run(connection, "select x from t");
+        run(connection, "select x from t");
+        assertThat(connection.lastNode()).as("the same read again, its decision reused").contains("replica");
+        CountDownLatch gate = new CountDownLatch(1);
+        probe.primaryGate = gate;
+        try {
+            run(connection, "update t set x = 1");
+            run(connection, "select x from t");
+            assertThat(connection.lastNode()).as("its own commit is not located yet").contains("primary");
+        } finally {
+            gate.countDown();
+        }
+    }
+
+    @Test
+    void anAwaitedTokenEndsTheReuseOfTheLastReplicaDecision() throws Exception {
+        RoutingConnection connection = connect("global");
+        run(connection, "select x from t");
+        run(connection, "select x from t");
+        assertThat(connection.lastNode()).contains("replica");
+        connection.awaitToken("pg:0/FFFF"); // beyond the replica's 0/64
+        run(connection, "select x from t");
+        assertThat(connection.lastNode()).as("the replica has not replayed the token").contains("primary");
+    }
+
+    @Test
+    void anEventualReadReusesItsDecisionUntilTheReplicaIsMarkedDown() throws Exception {
+        RoutingConnection connection = connect("eventual");
+        run(connection, "select x from t");
+        run(connection, "select x from t");
+        assertThat(connection.lastNode()).contains("replica");
+        Node replica = topology.nodes().stream().filter(n -> n.role() == dev.junction.driver.internal.NodeRole.REPLICA)
+                .findFirst().orElseThrow();
+        CountDownLatch gate = new CountDownLatch(1);
+        probe.replicaGate = gate; // the probe that would bring it back hangs
+        try {
+            topology.markDown(replica, "connection refused");
+            run(connection, "select x from t");
+            assertThat(connection.lastNode()).as("neither the memo nor the policy sends a read to a node a session saw fail")
+                    .doesNotContain(replica.address().toString());
+        } finally {
+            gate.countDown();
+        }
     }
 
     private void awaitPrimaryProbesBeyond(int count) throws InterruptedException {

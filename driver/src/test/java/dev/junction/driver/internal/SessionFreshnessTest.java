@@ -271,4 +271,23 @@ class SessionFreshnessTest {
         session.wroteInTransaction(Classification.builder(StatementKind.WRITE).tableWritten("c").build());
         assertThat(session.endTransaction()).as("empty means every table").isEmpty();
     }
+
+    @Test
+    void itsVersionMovesWithEverythingOfItsOwnThatCanChangeWhichReplicasQualify() {
+        long start = session.version();
+        probed(A, 100);
+        session.readOn(A, Map.copyOf(positions), probesStarted);
+        long afterFirstRead = session.version();
+        assertThat(afterFirstRead).as("a read on a node other than the last").isGreaterThan(start);
+        session.readOn(A, Map.copyOf(positions), probesStarted);
+        assertThat(session.version()).as("another read on the same node changes nothing for that node").isEqualTo(afterFirstRead);
+        session.committed(now, Set.of("t"));
+        long afterCommit = session.version();
+        assertThat(afterCommit).isGreaterThan(afterFirstRead);
+        session.await(lsn(500));
+        long afterAwait = session.version();
+        assertThat(afterAwait).isGreaterThan(afterCommit);
+        session.observed(B, lsn(600));
+        assertThat(session.version()).isGreaterThan(afterAwait);
+    }
 }

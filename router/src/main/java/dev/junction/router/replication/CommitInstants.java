@@ -29,12 +29,19 @@ public final class CommitInstants {
   private final Map<String, Instant> byTable = new ConcurrentHashMap<>();
   private final Instant anyTable = new Instant();
   private final Instant everything = new Instant();
+  /** Commits recorded so far, counted after their instants are stored. */
+  private final AtomicLong commits = new AtomicLong();
 
   /**
    * Records a commit acknowledged at {@code committedAtNanos} that wrote {@code tables}; an empty collection means
    * the tables are unknown, so the commit counts against every table.
    */
   public void recordCommit(long committedAtNanos, Collection<String> tables) {
+    record(committedAtNanos, tables);
+    commits.incrementAndGet();
+  }
+
+  private void record(long committedAtNanos, Collection<String> tables) {
     everything.advanceTo(committedAtNanos);
     if (tables.isEmpty()) {
       anyTable.advanceTo(committedAtNanos);
@@ -64,6 +71,14 @@ public final class CommitInstants {
   }
 
   /** The latest commit recorded, whatever its tables: what a causal token must cover. */
+  /**
+   * How many commits have been recorded: when two reads of it are equal, {@link #requiredFor} answered the same in
+   * between (a commit is counted after its instants are stored), which lets a session reuse a decision it made.
+   */
+  public long commitCount() {
+    return commits.get();
+  }
+
   public OptionalLong latest() {
     return everything.get();
   }

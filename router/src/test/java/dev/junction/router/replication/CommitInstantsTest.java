@@ -63,4 +63,13 @@ class CommitInstantsTest {
     assertThat(commits.requiredFor(List.of("orders"))).hasValue(afterWrap);
     assertThat(commits.latest()).hasValue(afterWrap);
   }
+
+  @Test
+  void countsEveryCommitRecorded() {
+    CommitInstants commits = new CommitInstants();
+    assertThat(commits.commitCount()).isZero();
+    commits.recordCommit(10, List.of("t"));
+    commits.recordCommit(10, List.of());
+    assertThat(commits.commitCount()).as("two commits, even at one instant").isEqualTo(2);
+  }
 }

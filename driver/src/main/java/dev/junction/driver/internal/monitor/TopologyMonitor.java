@@ -244,6 +244,21 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * A session could not reach {@code node}: published at once as a replica whose probe just failed (down for
+     * reads, see {@link #withSuspectReplicasDown}) and probed again now, whose success brings it back. Without this
+     * a session's retry elsewhere would be routed to the same replica until the next probe round.
+     */
+    public void reportUnreachable(NodeId node) {
+        NodeProber prober = probers.get(node);
+        if (closed || prober == null) {
+            return;
+        }
+        prober.failing = true;
+        publish();
+        prober.request(ticker.getAsLong());
+    }
+
     public String name() {
         return name;
     }

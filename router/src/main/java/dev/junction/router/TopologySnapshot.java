@@ -19,6 +19,7 @@ public final class TopologySnapshot {
   private final NodeState primary;
   private final List<NodeState> upReplicas;
   private final long maxUpReplicaBoundNanos;
+  private final boolean anyNodeKnown;
   private final long takenAtNanos;
 
   private TopologySnapshot(List<NodeState> nodes, long takenAtNanos) {
@@ -50,6 +51,11 @@ public final class TopologySnapshot {
     }
     this.upReplicas = List.copyOf(up);
     this.maxUpReplicaBoundNanos = maxBound;
+    boolean known = false;
+    for (NodeState n : sorted) {
+      known |= n.up() && n.role() != NodeRole.UNKNOWN;
+    }
+    this.anyNodeKnown = known;
     // Two nodes claiming primary: neither is "the" primary; the driver refuses writes until one
     // steps down (design §7). Reads do not care.
     this.primary = primaries.size() == 1 ? primaries.get(0) : null;
@@ -84,6 +90,11 @@ public final class TopologySnapshot {
   /** The largest staleness bound among {@link #upReplicas()} in nanoseconds; {@code Long.MAX_VALUE} when one is unknown. */
   public long maxUpReplicaBoundNanos() {
     return maxUpReplicaBoundNanos;
+  }
+
+  /** Whether some node is up with a known role: the driver asks before every statement. */
+  public boolean anyNodeKnown() {
+    return anyNodeKnown;
   }
 
   /** The single node that claims to be primary, or {@code null} when none or several do. */

@@ -211,7 +211,7 @@ public final class ClusterTopology {
     /** Probes every node if that has not happened yet, or was invalidated, or a down node is due for a retry. */
     public void ensureProbed(NodeConnector connector) throws SQLException {
         if (monitor() != null) {
-            if (anyNodeKnown(snapshot())) {
+            if (snapshot().anyNodeKnown()) {
                 return;
             }
             // The monitor reaches no node: probe once more here, which keeps each node's exception for the message.

@@ -93,6 +93,8 @@ public final class RoutingConnection implements JunctionConnection {
     private final StatementRouting routing;
     private final RoutingOptions options;
     private final ReplicaRouteMemo memo = new ReplicaRouteMemo();
+    /** The session {@link #open} returned last. */
+    private NodeSession lastOpened;
     private final SessionState state = new SessionState();
     private static final String ADVISORY_LOCK_PIN = RouterStatementRouting.describe(dev.junction.router.PinReason.ADVISORY_LOCK);
     /** The router's view of the session for each (auto-commit, read-only, serializable on PostgreSQL): built once. */
@@ -205,6 +207,12 @@ public final class RoutingConnection implements JunctionConnection {
         if (!state.autoCommit() && !state.readOnly()) {
             // Design §2 rule 2, which the policy applies before anything a statement or hint says: a read-write
             // transaction starts on the primary. Answered here so that its first statement builds no request.
+            return topology.primary();
+        }
+        if (!statement.replicaEligible() && statement.kind() != StatementKind.TRANSACTION) {
+            // Design §2 rule 4 as the policy applies it: only a plain read, or a BEGIN READ ONLY, may leave the
+            // primary. Answered here so that a write builds no request and reads no freshness state: that work was
+            // a microsecond per write end to end.
             return topology.primary();
         }
         if (options.readConsistency() == ReadConsistency.STRONG && statement.hints().isEmpty()) {
@@ -488,12 +496,18 @@ public final class RoutingConnection implements JunctionConnection {
     }
 
     private NodeSession open(Node node) throws SQLException {
+        NodeSession last = lastOpened;
+        if (last != null && last.node() == node && !last.isClosed()) {
+            return last; // the common case, without the map: consecutive statements mostly run on one node
+        }
         NodeSession session = sessions.get(node);
         if (session != null && !session.isClosed()) {
+            lastOpened = session;
             return session;
         }
         session = new NodeSession(node, connector.open(node.address()));
         sessions.put(node, session);
+        lastOpened = session;
         return session;
     }
 

@@ -331,9 +331,15 @@ final class SessionFreshness {
     static Set<String> tablesWritten(Classification statement, Predicate<String> standalone) {
         if (statement.kind() != StatementKind.WRITE || !statement.parsedByCalcite() || statement.multiStatement()
                 || !statement.sideEffectFunctions().isEmpty() || !statement.unverifiedFunctions().isEmpty()
-                || !statement.userFunctions().isEmpty() || statement.tablesWritten().isEmpty()
-                || !statement.tablesWritten().stream().allMatch(standalone)) {
+                || !statement.userFunctions().isEmpty() || statement.tablesWritten().isEmpty()) {
             return null;
+        }
+        // A loop, not a stream: every write of a session asks, and on the cold path between two round trips a
+        // stream's pipeline showed as about 2 us per write in an end-to-end profile.
+        for (String table : statement.tablesWritten()) {
+            if (!standalone.test(table)) {
+                return null;
+            }
         }
         return statement.tablesWritten();
     }

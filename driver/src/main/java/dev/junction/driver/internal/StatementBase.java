@@ -89,6 +89,9 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
 
     /** The physical statement on {@code session}, created and configured on first use. */
     final S physicalOn(NodeSession session) throws SQLException {
+        if (session == currentSession && current != null) {
+            return current; // ran there last time: no map lookup
+        }
         S physical = physicalStatements.get(session);
         if (physical != null) {
             return physical;

@@ -70,10 +70,21 @@ final class TableCatalog {
     boolean isStandalone(String table) {
         String key = table.toLowerCase(Locale.ROOT);
         Answer answer = answers.get(key);
-        if (answer == null || System.nanoTime() - answer.atNanos() >= TTL_NANOS) {
+        if (answer == null || coarseNow() - answer.atNanos() >= TTL_NANOS) {
             askLater(key, table);
         }
         return answer != null && answer.standalone();
+    }
+
+    /**
+     * Now for the answers' time to live, within one monitor interval: the instant of the monitor's last publication
+     * (its ticker is {@link System#nanoTime()}), so that a write, which asks about every table it wrote, reads no
+     * clock here. A stalled monitor makes answers live longer than {@link #TTL_NANOS}: DDL run outside Junction
+     * (which this time to live exists for) is noticed that much later; DDL through Junction forgets all at once.
+     */
+    private long coarseNow() {
+        dev.junction.driver.internal.monitor.TopologyMonitor monitor = topology.monitor();
+        return monitor == null ? System.nanoTime() : monitor.snapshot().takenAtNanos();
     }
 
     private void askLater(String key, String table) {
@@ -91,7 +102,7 @@ final class TableCatalog {
              PreparedStatement query = connection.prepareStatement(backend == Backend.POSTGRESQL ? POSTGRES : MYSQL)) {
             for (Map.Entry<String, String> name : pending.entrySet()) {
                 boolean standalone = ask(query, name.getValue());
-                Answer previous = answers.put(name.getKey(), new Answer(standalone, System.nanoTime()));
+                Answer previous = answers.put(name.getKey(), new Answer(standalone, coarseNow()));
                 if (previous == null || previous.standalone() != standalone) {
                     generation.incrementAndGet();
                 }
@@ -100,7 +111,7 @@ final class TableCatalog {
         } catch (SQLException | RuntimeException e) {
             // Not known: the names count as not standalone, and are asked again in a few seconds.
             for (String key : pending.keySet()) {
-                Answer previous = answers.put(key, new Answer(false, System.nanoTime() - TTL_NANOS + RETRY_NANOS));
+                Answer previous = answers.put(key, new Answer(false, coarseNow() - TTL_NANOS + RETRY_NANOS));
                 if (previous != null && previous.standalone()) {
                     generation.incrementAndGet();
                 }

@@ -48,7 +48,12 @@ public final class CommitInstants {
       return;
     }
     for (String table : tables) {
-      byTable.computeIfAbsent(normalize(table), name -> new Instant()).advanceTo(committedAtNanos);
+      String key = normalize(table);
+      Instant instant = byTable.get(key); // a plain read first: the cell exists after a table's first commit
+      if (instant == null) {
+        instant = byTable.computeIfAbsent(key, name -> new Instant());
+      }
+      instant.advanceTo(committedAtNanos);
     }
   }
 

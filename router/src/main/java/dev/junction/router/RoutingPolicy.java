@@ -86,6 +86,12 @@ public final class RoutingPolicy {
     return balancers.get(strategy).choose(candidates);
   }
 
+  /** The staleness a read of {@code statement} accepts: its {@code maxReplicaLag} hint, else the option. */
+  public static Duration lagBudget(Classification statement, RoutingOptions options) {
+    Duration hinted = statement.hints().maxReplicaLag();
+    return hinted != null ? hinted : options.maxReplicaLag();
+  }
+
   /** Decides where the request's statement runs. */
   public RouteDecision route(RoutingRequest request) {
     Classification statement = request.classification();
@@ -149,7 +155,7 @@ public final class RoutingPolicy {
     if (consistency == ReadConsistency.STRONG) {
       return RouteDecision.primary(RouteReason.STRONG_CONSISTENCY);
     }
-    Duration lag = hints.maxReplicaLag() != null ? hints.maxReplicaLag() : options.maxReplicaLag();
+    Duration lag = lagBudget(statement, options);
 
     TopologySnapshot topology = request.topology();
     List<NodeState> replicas = topology.replicas();

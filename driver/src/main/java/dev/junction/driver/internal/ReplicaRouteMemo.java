@@ -73,8 +73,7 @@ final class ReplicaRouteMemo {
      */
     void remember(Inputs inputs, List<NodeState> qualifying, long nowNanos, RoutingOptions options, ClusterTopology topology) {
         TopologySnapshot snapshot = inputs.snapshot();
-        Duration lag = inputs.statement().hints().maxReplicaLag() != null ? inputs.statement().hints().maxReplicaLag()
-                : options.maxReplicaLag();
+        Duration lag = RoutingPolicy.lagBudget(inputs.statement(), options);
         long slack = lag.toNanos() - snapshot.maxUpReplicaBoundNanos();
         long deadline = snapshot.takenAtNanos() + slack;
         if (qualifying.isEmpty() || slack < 0 || nowNanos - deadline > 0) {

@@ -7,6 +7,7 @@ import dev.junction.driver.JunctionProperty;
 import dev.junction.router.Classification;
 import dev.junction.router.ReplicaRequirement;
 import dev.junction.router.RouteDecision;
+import dev.junction.router.RoutingPolicy;
 import dev.junction.router.RoutingOptions;
 import dev.junction.router.RoutingRequest;
 import dev.junction.router.StatementKind;
@@ -439,7 +440,7 @@ public final class RoutingConnection implements JunctionConnection {
     private SQLException noFreshReplica(Classification statement, TopologySnapshot snapshot, Map<NodeId, TopologyMonitor.Probed> positions,
                                         OptionalLong unlocated) {
         ReadConsistency consistency = effectiveConsistency(statement);
-        Duration budget = statement.hints().maxReplicaLag() != null ? statement.hints().maxReplicaLag() : options.maxReplicaLag();
+        Duration budget = RoutingPolicy.lagBudget(statement, options);
         TopologyMonitor monitor = topology.monitor();
         PrimarySamples samples = monitor == null ? new PrimarySamples(1) : monitor.primarySamples();
         StringBuilder replicas = new StringBuilder();

@@ -206,9 +206,7 @@ class CommitRecordingTest {
     @Test
     void aSessionsOwnCommitEndsTheReuseOfItsLastReplicaDecision() throws Exception {
         RoutingConnection connection = connect("session");
-        run(connection, "select x from t");
-        run(connection, "select x from t");
-        assertThat(connection.lastNode()).as("the same read again, its decision reused").contains("replica");
+        readTwiceOnTheReplica(connection);
         CountDownLatch gate = new CountDownLatch(1);
         probe.primaryGate = gate;
         try {
@@ -223,9 +221,7 @@ class CommitRecordingTest {
     @Test
     void anAwaitedTokenEndsTheReuseOfTheLastReplicaDecision() throws Exception {
         RoutingConnection connection = connect("global");
-        run(connection, "select x from t");
-        run(connection, "select x from t");
-        assertThat(connection.lastNode()).contains("replica");
+        readTwiceOnTheReplica(connection);
         connection.awaitToken("pg:0/FFFF"); // beyond the replica's 0/64
         run(connection, "select x from t");
         assertThat(connection.lastNode()).as("the replica has not replayed the token").contains("primary");
@@ -234,9 +230,7 @@ class CommitRecordingTest {
     @Test
     void anEventualReadReusesItsDecisionUntilTheReplicaIsMarkedDown() throws Exception {
         RoutingConnection connection = connect("eventual");
-        run(connection, "select x from t");
-        run(connection, "select x from t");
-        assertThat(connection.lastNode()).contains("replica");
+        readTwiceOnTheReplica(connection);
         Node replica = topology.nodes().stream().filter(n -> n.role() == dev.junction.driver.internal.NodeRole.REPLICA)
                 .findFirst().orElseThrow();
         CountDownLatch gate = new CountDownLatch(1);
@@ -249,6 +243,13 @@ class CommitRecordingTest {
         } finally {
             gate.countDown();
         }
+    }
+
+    /** The same read twice, the second on the decision the first made. */
+    private static void readTwiceOnTheReplica(RoutingConnection connection) throws SQLException {
+        run(connection, "select x from t");
+        run(connection, "select x from t");
+        assertThat(connection.lastNode()).contains("replica");
     }
 
     private void awaitPrimaryProbesBeyond(int count) throws InterruptedException {

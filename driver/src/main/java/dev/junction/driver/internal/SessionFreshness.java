@@ -75,6 +75,10 @@ final class SessionFreshness {
      * on another node than the last (the floor then applies to the one before).
      */
     private long version;
+    /** The tables of the last commit (compared by identity) and their cells in both commit records. */
+    private Collection<String> cellsTables;
+    private CommitInstants.Cells sessionCells;
+    private CommitInstants.Cells globalCells;
 
     /** @param standalone whether commits to a table may be tracked apart from other tables ({@link TableCatalog}) */
     SessionFreshness(CommitInstants global, Predicate<String> standalone) {
@@ -292,8 +296,15 @@ final class SessionFreshness {
      */
     void committed(long committedAtNanos, Collection<String> tables) {
         version++;
-        session.recordCommit(committedAtNanos, tables);
-        global.recordCommit(committedAtNanos, tables);
+        if (tables != cellsTables) {
+            // A session mostly commits to the same tables (the same classification's set): their cells are looked
+            // up once, not in two maps per table per commit.
+            sessionCells = session.cellsFor(tables);
+            globalCells = global.cellsFor(tables);
+            cellsTables = tables;
+        }
+        session.recordCommit(committedAtNanos, sessionCells);
+        global.recordCommit(committedAtNanos, globalCells);
     }
 
     /** The instant of the session's latest commit, else of the latest in this JVM, else empty. */

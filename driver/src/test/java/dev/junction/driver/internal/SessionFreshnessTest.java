@@ -290,4 +290,16 @@ class SessionFreshnessTest {
         session.observed(B, lsn(600));
         assertThat(session.version()).isGreaterThan(afterAwait);
     }
+
+    @Test
+    void commitsToTheSameTablesAgainAdvanceThemAndOnlyThem() {
+        Set<String> tables = Set.of("t");
+        session.committed(10, tables);
+        session.committed(20, tables); // the same set: recorded through the cells looked up for the first commit
+        session.committed(30, Set.of("u"));
+        assertThat(global.requiredFor(List.of("t"))).hasValue(20);
+        assertThat(global.requiredFor(List.of("u"))).hasValue(30);
+        assertThat(global.requiredFor(List.of("v"))).isEmpty();
+        assertThat(global.commitCount()).isEqualTo(3);
+    }
 }

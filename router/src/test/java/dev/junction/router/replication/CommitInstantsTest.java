@@ -72,4 +72,21 @@ class CommitInstantsTest {
     commits.recordCommit(10, List.of());
     assertThat(commits.commitCount()).as("two commits, even at one instant").isEqualTo(2);
   }
+
+  @Test
+  void recordingThroughCellsIsRecordingByTable() {
+    CommitInstants byName = new CommitInstants();
+    CommitInstants byCells = new CommitInstants();
+    byName.recordCommit(10, List.of("T"));
+    byCells.recordCommit(10, byCells.cellsFor(List.of("T")));
+    byName.recordCommit(20, List.of());
+    byCells.recordCommit(20, byCells.cellsFor(List.of()));
+    byName.recordCommit(30, List.of("u"));
+    byCells.recordCommit(30, byCells.cellsFor(List.of("u")));
+    for (List<String> read : List.of(List.of("t"), List.of("u"), List.of("v"), List.<String>of())) {
+      assertThat(byCells.requiredFor(read)).as("read of %s", read).isEqualTo(byName.requiredFor(read));
+    }
+    assertThat(byCells.latest()).isEqualTo(byName.latest());
+    assertThat(byCells.commitCount()).isEqualTo(3);
+  }
 }

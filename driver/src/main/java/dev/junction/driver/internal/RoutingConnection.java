@@ -94,8 +94,9 @@ public final class RoutingConnection implements JunctionConnection {
     private final StatementRouting routing;
     private final RoutingOptions options;
     private final ReplicaRouteMemo memo = new ReplicaRouteMemo();
-    /** The last auto-commit write's tables, see {@link #tablesWritten(Classification, TopologyMonitor)}. */
+    /** How long the last auto-commit write's tables are reused, see {@link #tablesWritten(Classification, TopologyMonitor)}. */
     private static final long WRITTEN_TABLES_REUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** The last auto-commit write's classification, catalog generation, monitor instant and tables. */
     private Classification writtenBy;
     private long writtenGeneration;
     private long writtenAt;
@@ -246,8 +247,7 @@ public final class RoutingConnection implements JunctionConnection {
         if (monitor != null) {
             // Read before anything the decision reads, so that a change made meanwhile shows as a difference.
             Node reused = memo.reuse(statement, session, topology.snapshot(), free ? null : monitor.positions(),
-                    free ? 0 : topology.globalCommits().commitCount(), free ? 0 : freshness.version(),
-                    free || tableCatalog == null ? 0 : tableCatalog.generation(), monitor.nanoTime(), topology.policy(),
+                    commitCount(free), freshnessVersion(free), catalogGeneration(free), monitor.nanoTime(), topology.policy(),
                     options, topology);
             if (reused != null) {
                 return reused;
@@ -260,8 +260,7 @@ public final class RoutingConnection implements JunctionConnection {
             Map<NodeId, TopologyMonitor.Probed> positions = monitor == null ? Map.of() : monitor.positions();
             // What the memo checks, read before the decision reads the rest (see ReplicaRouteMemo).
             ReplicaRouteMemo.Inputs inputs = monitor == null ? null : new ReplicaRouteMemo.Inputs(statement, session, snapshot,
-                    free ? null : positions, free ? 0 : topology.globalCommits().commitCount(), free ? 0 : freshness.version(),
-                    free || tableCatalog == null ? 0 : tableCatalog.generation());
+                    free ? null : positions, commitCount(free), freshnessVersion(free), catalogGeneration(free));
             ReplicaRequirement requirement = free ? ReplicaRequirement.NONE : freshness.requirement(positions, monitor.primarySamples());
             RouteDecision decision = topology.policy().route(new RoutingRequest(statement, session, snapshot, options, requirement));
             if (decision.target() == RouteTarget.REPLICA) {
@@ -331,6 +330,20 @@ public final class RoutingConnection implements JunctionConnection {
                 return topology.primary();
             }
         }
+    }
+
+    // What a replica decision for a read with a freshness requirement rests on besides the snapshot and positions
+    // (see ReplicaRouteMemo); zero for a read without one, which depends on none of it.
+    private long commitCount(boolean free) {
+        return free ? 0 : topology.globalCommits().commitCount();
+    }
+
+    private long freshnessVersion(boolean free) {
+        return free ? 0 : freshness.version();
+    }
+
+    private long catalogGeneration(boolean free) {
+        return free || tableCatalog == null ? 0 : tableCatalog.generation();
     }
 
     /** The up replicas {@code requirement} accepts for {@code statement}: all of them for a read without one. */

@@ -596,14 +596,14 @@ public final class RoutingConnection implements JunctionConnection {
         }
         boolean inTransaction = sqlTransaction || !state.autoCommit() || transactionSession != null;
         if (inTransaction) {
-            freshness.wroteInTransaction(info.classification());
+            freshness.wroteInTransaction(tablesWritten(info.classification(), monitor));
         } else {
             recordCommit(monitor, SessionFreshness.orAll(tablesWritten(info.classification(), monitor)));
         }
     }
 
     /**
-     * {@link SessionFreshness#tablesWritten} for an auto-commit write, remembered for the last statement while the
+     * {@link SessionFreshness#tablesWritten} for a write (auto-commit or in a transaction), remembered for the last statement while the
      * catalog's answers are the same (its generation) and for at most a second of the monitor's clock, so that the
      * catalog still sees a question per table often enough to refresh its answers on time. Asking the catalog on
      * every write was ~2.5 us per write end to end.

@@ -255,24 +255,35 @@ final class SessionFreshness {
         }
     }
 
-    /** A statement that may write ran in the open transaction; its tables join the transaction's. */
-    void wroteInTransaction(Classification statement) {
-        Set<String> tables = tablesWritten(statement, standalone);
+    /**
+     * A statement that may write ran in the open transaction and wrote {@code tables} (null: unknown, every table);
+     * they join the transaction's.
+     */
+    void wroteInTransaction(Set<String> tables) {
         if (!transactionWrote) {
             transactionWrote = true;
-            // One set per session, emptied per transaction: no new objects per commit (see CommitInstants).
-            transactionTableSet.clear();
-            transactionTables = tables == null ? null : transactionTableSet;
-            if (tables != null) {
-                transactionTableSet.addAll(tables);
-            }
-        } else if (transactionTables != null) {
-            if (tables == null) {
-                transactionTables = null;
-            } else {
-                transactionTables.addAll(tables);
-            }
+            // The first write's own (immutable) set, not a copy: a transaction that writes one statement's tables
+            // commits that same set, whose commit cells committed() then already holds, and allocates nothing.
+            transactionTables = tables;
+            return;
         }
+        if (transactionTables == null || tables == transactionTables) {
+            return; // every table already, or the same statement again
+        }
+        if (tables == null) {
+            transactionTables = null;
+            return;
+        }
+        if (transactionTables != transactionTableSet) {
+            if (transactionTables.containsAll(tables)) {
+                return;
+            }
+            // One set per session, refilled per transaction: no new objects per commit (see CommitInstants).
+            transactionTableSet.clear();
+            transactionTableSet.addAll(transactionTables);
+            transactionTables = transactionTableSet;
+        }
+        transactionTables.addAll(tables);
     }
 
     boolean transactionWrote() {
@@ -284,7 +295,10 @@ final class SessionFreshness {
      * valid until its next write in a transaction: record it at once.
      */
     Set<String> endTransaction() {
-        Set<String> tables = transactionTables == null ? Set.of() : Collections.unmodifiableSet(transactionTables);
+        // The session's own set changes from one transaction to the next, so it is handed out under a new identity
+        // each time: committed() must not take it for the tables of the commit before.
+        Set<String> tables = transactionTables == null ? Set.of()
+                : transactionTables == transactionTableSet ? Collections.unmodifiableSet(transactionTableSet) : transactionTables;
         transactionWrote = false;
         transactionTables = null;
         return tables;

@@ -262,14 +262,45 @@ class SessionFreshnessTest {
 
     @Test
     void aTransactionsTablesAreTheUnionOfItsWritesAndUnknownWhenOneIsUnknown() {
-        Classification insert = Classification.builder(StatementKind.WRITE).tableWritten("a").parsedByCalcite(true).build();
-        Classification other = Classification.builder(StatementKind.WRITE).tableWritten("b").parsedByCalcite(true).build();
-        session.wroteInTransaction(insert);
-        session.wroteInTransaction(other);
+        Set<String> a = Set.of("a");
+        session.wroteInTransaction(a);
+        session.wroteInTransaction(Set.of("b"));
         assertThat(session.endTransaction()).containsExactlyInAnyOrder("a", "b");
-        session.wroteInTransaction(insert);
-        session.wroteInTransaction(Classification.builder(StatementKind.WRITE).tableWritten("c").build());
+        session.wroteInTransaction(a);
+        session.wroteInTransaction(null);
+        session.wroteInTransaction(Set.of("c"));
         assertThat(session.endTransaction()).as("empty means every table").isEmpty();
+        session.wroteInTransaction(Set.of("d"));
+        assertThat(session.endTransaction()).as("nothing left of the transaction before").containsExactly("d");
+    }
+
+    @Test
+    void aTransactionThatWroteOneStatementsTablesCommitsThatSetAndAUnionUnderANewIdentityEachTime() {
+        Set<String> a = Set.of("a");
+        session.wroteInTransaction(a);
+        session.wroteInTransaction(a);
+        session.wroteInTransaction(Set.of("a"));
+        assertThat(session.endTransaction()).as("the statement's own set, whose commit cells are kept").isSameAs(a);
+        session.wroteInTransaction(a);
+        session.wroteInTransaction(Set.of("b"));
+        Set<String> first = session.endTransaction();
+        session.wroteInTransaction(a);
+        session.wroteInTransaction(Set.of("c"));
+        Set<String> second = session.endTransaction();
+        assertThat(second).as("a union is refilled per transaction").containsExactlyInAnyOrder("a", "c").isNotSameAs(first);
+    }
+
+    @Test
+    void aCommitOfAUnionRecordsItsOwnTablesNotThoseOfTheUnionBefore() {
+        session.wroteInTransaction(Set.of("a"));
+        session.wroteInTransaction(Set.of("b"));
+        session.committed(10, session.endTransaction());
+        session.wroteInTransaction(Set.of("a"));
+        session.wroteInTransaction(Set.of("c"));
+        session.committed(20, session.endTransaction());
+        assertThat(global.requiredFor(List.of("b"))).hasValue(10);
+        assertThat(global.requiredFor(List.of("c"))).hasValue(20);
+        assertThat(global.requiredFor(List.of("a"))).hasValue(20);
     }
 
     @Test

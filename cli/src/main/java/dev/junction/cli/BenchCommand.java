@@ -33,7 +33,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--database", defaultValue = "both", description = "End to end: postgresql, mariadb or both (default: ${DEFAULT-VALUE}).")
     private String database;
 
-    @Option(names = "--rounds", defaultValue = "20000", description = "End to end: interleaved rounds per workload at 1 thread (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "pairs",
+            description = "End to end: pairs (each candidate alternated with its own raw baseline) or all (every candidate"
+                    + " of a database interleaved in one run) (default: ${DEFAULT-VALUE}).")
+    private String method;
+
+    @Option(names = "--rounds", defaultValue = "20000", description = "End to end: interleaved rounds per workload (with pairs, per pair) at 1 thread (default: ${DEFAULT-VALUE}).")
     private int rounds;
 
     @Option(names = "--threads", defaultValue = "1,8", description = "End to end: thread counts (default: ${DEFAULT-VALUE}).")
@@ -53,6 +58,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         if (!List.of("all", "micro", "endtoend").contains(suite)) {
             System.err.println("Invalid --suite " + suite + ": expected all, micro or endtoend.");
+            return 2;
+        }
+        if (!List.of("pairs", "all").contains(method)) {
+            System.err.println("Invalid --method " + method + ": expected pairs or all.");
             return 2;
         }
         Path root = repositoryRoot(Path.of("").toAbsolutePath());
@@ -88,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
 
     List<String> endToEndCommand() {
         return List.of(java(), "-cp", JAR, "dev.junction.benchmarks.endtoend.EndToEndBenchmark", "--database", database,
-                "--rounds", Integer.toString(rounds), "--threads", threads, "--out", out.toString());
+                "--method", method, "--rounds", Integer.toString(rounds), "--threads", threads, "--out", out.toString());
     }
 
     private String sibling(String suffix, String replacement) {

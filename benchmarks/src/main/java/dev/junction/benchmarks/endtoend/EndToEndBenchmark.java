@@ -20,26 +20,42 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * End-to-end latency of single statements and small transactions over loopback, each candidate timed
- * interleaved with the others in one run (see {@link PairedRun}), with the database servers pinned to CPU 0
- * and this JVM to CPU 1. Per database, the first candidate is the baseline (the raw driver to the primary); a
- * second raw connection to the primary is the control that shows how far two identical candidates differ
- * here, and a raw connection to the standby is the baseline of replica reads.
+ * End-to-end latency of single statements and small transactions over loopback, with the database servers pinned
+ * to CPU 0 and this JVM to CPU 1. Every ratio divides medians of samples taken interleaved in one run (see
+ * {@link PairedRun}), by one of two methods, {@code --method}:
  *
  * <ul>
- *   <li>PostgreSQL (primary + 1 standby): raw PgJDBC to the primary, the control, raw PgJDBC to the standby,
- *       Junction (replicas with {@code global} and {@code eventual}, and {@code strong}), the AWS Advanced JDBC
- *       Wrapper 3.2.0 (no plugins; {@code srw} reading from the standby) and Pgpool-II when installed.
+ *   <li>{@code pairs} (the default): each candidate alternates with its own raw baseline, A B A B in a random
+ *       order per round, tens of thousands of samples, and is compared with it by median: the A/B method the
+ *       issue prescribes, which measures what a candidate adds to one statement. The baseline is the raw driver
+ *       to the standby on a read workload whose reads the candidate sends to a replica, else the raw driver to
+ *       the primary ({@link Candidate#pairedBaseline}).
+ *   <li>{@code all}: every candidate of a database in one run, each round one operation per candidate. Between
+ *       two statements of one candidate the others' statements run and evict more of its code and data from
+ *       the CPU caches, so this measures a harsher, different setting; its ratios are against the raw driver to
+ *       the primary and, on read workloads, to the standby.
+ * </ul>
+ *
+ * <p>Per database, a second raw connection to the primary is the control that shows how far two identical
+ * candidates differ here; with {@code pairs}, a second raw connection to the standby is the control of the
+ * replica reads, which are compared with the standby. It is left out of {@code all}, where it would add a
+ * statement to every round and so change what earlier runs of that method measured.
+ *
+ * <ul>
+ *   <li>PostgreSQL (primary + 1 standby): raw PgJDBC to the primary and to the standby, the controls, Junction
+ *       (replicas with {@code global} and {@code eventual}, and {@code strong}), the AWS Advanced JDBC Wrapper
+ *       3.2.0 (no plugins; {@code srw} reading from the standby) and Pgpool-II when installed.
  *   <li>MariaDB (primary + 1 replica): the same with Connector/J; no peer.
  * </ul>
  *
  * <p>Run: {@code java -cp benchmarks/target/junction-benchmarks.jar
- * dev.junction.benchmarks.endtoend.EndToEndBenchmark [--database postgresql|mariadb|both] [--rounds 20000]
- * [--threads 1,8] [--segments 10] [--workloads point-select,point-update,read-write-transaction,prepared-loop]
- * [--candidates control,strong,...] [--out docs/benchmarks.md]}. {@code --candidates} keeps the baselines and the
- * candidates whose name contains one of the texts (case-insensitive), for a quick look at a few of them. {@code --rounds} is per workload at 1 thread; at N
- * threads each thread runs rounds/N (at least 1000). Each thread opens fresh connections {@code --segments} times
- * (see {@link PairedRun}).
+ * dev.junction.benchmarks.endtoend.EndToEndBenchmark [--database postgresql|mariadb|both] [--method pairs|all]
+ * [--rounds 20000] [--threads 1,8] [--segments 10]
+ * [--workloads point-select,point-update,read-write-transaction,prepared-loop] [--candidates control,strong,...]
+ * [--out docs/benchmarks.md]}. {@code --candidates} keeps the baselines and the candidates whose name contains
+ * one of the texts (case-insensitive), for a quick look at a few of them. {@code --rounds} is per workload (with
+ * {@code pairs}, per pair) at 1 thread; at N threads each thread runs rounds/N (at least 1000). Each thread opens
+ * fresh connections {@code --segments} times (see {@link PairedRun}).
  */
 public final class EndToEndBenchmark {
     private static final String POSTGRESQL = "postgresql";
@@ -53,15 +69,17 @@ public final class EndToEndBenchmark {
     private final int segments;
     private final List<Workload> workloads;
     private final List<String> candidateFilter;
+    private final Interleaving method;
     private boolean pinned = true;
 
     private EndToEndBenchmark(int rounds, List<Integer> threadCounts, int segments, List<Workload> workloads,
-                              List<String> candidateFilter) {
+                              List<String> candidateFilter, Interleaving method) {
         this.rounds = rounds;
         this.threadCounts = threadCounts;
         this.segments = segments;
         this.workloads = workloads;
         this.candidateFilter = candidateFilter;
+        this.method = method;
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,6 +90,7 @@ public final class EndToEndBenchmark {
         Path out = null;
         List<Workload> workloads = List.of(Workload.values());
         List<String> candidateFilter = List.of();
+        Interleaving method = Interleaving.PAIRS;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -81,34 +100,35 @@ public final class EndToEndBenchmark {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--workloads" -> workloads = Workload.parseList(args[++i]);
                 case "--candidates" -> candidateFilter = List.of(args[++i].toLowerCase(Locale.ROOT).split(","));
+                case "--method" -> method = Interleaving.parse(args[++i]);
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; expected --database postgresql|mariadb|both, --rounds N, --threads 1,8, --segments N,"
-                        + " --workloads point-select,..., --candidates TEXT,... or --out FILE");
+                        + "; expected --database postgresql|mariadb|both, --method pairs|all, --rounds N, --threads 1,8,"
+                        + " --segments N, --workloads point-select,..., --candidates TEXT,... or --out FILE");
             }
         }
         if (!List.of(POSTGRESQL, MARIADB, "both").contains(database)) {
             throw new IllegalArgumentException("Invalid --database " + database + ": expected postgresql, mariadb or both");
         }
-        EndToEndBenchmark benchmark = new EndToEndBenchmark(rounds, threadCounts, segments, workloads, candidateFilter);
-        List<PairedRun.CandidateResult> results = new ArrayList<>();
+        EndToEndBenchmark benchmark = new EndToEndBenchmark(rounds, threadCounts, segments, workloads, candidateFilter, method);
+        List<Comparison> results = new ArrayList<>();
         if (!database.equals(MARIADB)) {
             results.addAll(benchmark.postgres());
         }
         if (!database.equals(POSTGRESQL)) {
             results.addAll(benchmark.mariaDb());
         }
-        String report = ResultTable.render(results, benchmark.pinned, rounds);
+        String report = ResultTable.render(results, method, benchmark.pinned, rounds);
         System.out.println(report);
         if (out != null) {
             write(out, report);
             Path base = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.md$", ""));
-            ResultJson.write(results, benchmark.pinned, Path.of(base + ".json"));
-            ResultChart.write(results, Path.of(base + ".png"));
+            ResultJson.write(results, method, benchmark.pinned, Path.of(base + ".json"));
+            ResultChart.write(results, method, Path.of(base + ".png"));
             System.out.println("Wrote " + base + ".json and " + base + ".png");
         }
     }
 
-    private List<PairedRun.CandidateResult> postgres() throws Exception {
+    private List<Comparison> postgres() throws Exception {
         // 8 threads × (raw, Junction, peers) connections exceed the default 100
         try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).setting("max_connections = 300").start()) {
             List<Long> pids = new ArrayList<>();
@@ -121,11 +141,10 @@ public final class EndToEndBenchmark {
             }
             cluster.awaitReplication();
             String primaryUrl = primary.jdbcUrl("postgres");
-            List<Candidate> candidates = new ArrayList<>(List.of(
-                    new Candidate("raw PgJDBC, primary", true, Candidate.Baseline.PRIMARY, () -> DriverManager.getConnection(primaryUrl, "postgres", "")),
-                    Candidate.of("raw PgJDBC, primary (control)", true, () -> DriverManager.getConnection(primaryUrl, "postgres", "")),
-                    new Candidate("raw PgJDBC, standby", false, Candidate.Baseline.STANDBY,
-                            () -> DriverManager.getConnection(standby.jdbcUrl("postgres"), "postgres", ""))));
+            String standbyUrl = standby.jdbcUrl("postgres");
+            List<Candidate> candidates = new ArrayList<>(rawCandidates("raw PgJDBC", "standby",
+                    () -> DriverManager.getConnection(primaryUrl, "postgres", ""),
+                    () -> DriverManager.getConnection(standbyUrl, "postgres", "")));
             List<Candidate> junction = JunctionCandidates.postgres(primary, standby);
             // inet_server_port() is node-specific, so Junction sends it to the primary; a read of a view is a plain read
             reportServingNodes(junction, "select setting from pg_settings where name = 'port'", primary.port(), standby.port());
@@ -139,7 +158,7 @@ public final class EndToEndBenchmark {
                 } else {
                     System.out.println("Pgpool-II is not installed (apt-get install pgpool2): left out of this run.");
                 }
-                return runAll(POSTGRESQL, candidates);
+                return run(POSTGRESQL, candidates);
             } finally {
                 if (pgpool != null) {
                     pgpool.close();
@@ -148,7 +167,7 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private List<PairedRun.CandidateResult> mariaDb() throws Exception {
+    private List<Comparison> mariaDb() throws Exception {
         try (MariaDbCluster cluster = MariaDbCluster.primaryReplica().replicas(1).start()) {
             List<Long> pids = new ArrayList<>();
             cluster.nodes().forEach(node -> pids.add(node.process().pid()));
@@ -161,30 +180,74 @@ public final class EndToEndBenchmark {
             cluster.awaitReplication();
             Properties properties = JunctionCandidates.mariaDbProperties();
             String primaryUrl = "jdbc:mysql://" + primary.address() + "/" + MariaDbNode.DATABASE;
-            List<Candidate> candidates = new ArrayList<>(List.of(
-                    new Candidate("raw Connector/J, primary", true, Candidate.Baseline.PRIMARY, () -> DriverManager.getConnection(primaryUrl, properties)),
-                    Candidate.of("raw Connector/J, primary (control)", true, () -> DriverManager.getConnection(primaryUrl, properties)),
-                    new Candidate("raw Connector/J, replica", false, Candidate.Baseline.STANDBY,
-                            () -> DriverManager.getConnection("jdbc:mysql://" + replica.address() + "/" + MariaDbNode.DATABASE, properties))));
+            String replicaUrl = "jdbc:mysql://" + replica.address() + "/" + MariaDbNode.DATABASE;
+            List<Candidate> candidates = new ArrayList<>(rawCandidates("raw Connector/J", "replica",
+                    () -> DriverManager.getConnection(primaryUrl, properties),
+                    () -> DriverManager.getConnection(replicaUrl, properties)));
             List<Candidate> junction = JunctionCandidates.mariaDb(cluster);
             reportServingNodes(junction, "select @@port", primary.port(), replica.port());
             candidates.addAll(junction);
-            return runAll(MARIADB, candidates);
+            return run(MARIADB, candidates);
         }
     }
 
-    private List<PairedRun.CandidateResult> runAll(String database, List<Candidate> all) throws Exception {
-        List<PairedRun.CandidateResult> results = new ArrayList<>();
+    /**
+     * The raw driver to the primary and to the standby (the baselines) and the control of the primary; with
+     * {@code pairs} also the control of the standby, paired with the standby on the read workloads.
+     */
+    private List<Candidate> rawCandidates(String driver, String standbyName, Candidate.Connector primary, Candidate.Connector standby) {
+        List<Candidate> raw = new ArrayList<>(List.of(
+                Candidate.primaryBaseline(driver + ", primary", primary),
+                Candidate.of(driver + ", primary (control)", true, Candidate.ReadsFrom.PRIMARY, primary),
+                Candidate.standbyBaseline(driver + ", " + standbyName, standby)));
+        if (method == Interleaving.PAIRS) {
+            raw.add(Candidate.of(driver + ", " + standbyName + " (control)", false, Candidate.ReadsFrom.STANDBY, standby));
+        }
+        return raw;
+    }
+
+    private List<Comparison> run(String database, List<Candidate> all) throws Exception {
+        List<Comparison> results = new ArrayList<>();
         List<Candidate> candidates = selected(all);
         for (int threads : threadCounts) {
             for (Workload workload : workloads) {
                 List<Candidate> eligible = candidates.stream().filter(c -> c.canWrite() || !workload.writes()).toList();
                 int perThread = Math.max(1000, rounds / threads);
-                List<PairedRun.CandidateResult> run = new PairedRun(database, workload, eligible, threads, perThread / 5, perThread, segments).run();
-                results.addAll(run);
-                print(run);
+                results.addAll(method == Interleaving.PAIRS
+                        ? runInPairs(database, workload, eligible, threads, perThread)
+                        : runAllTogether(database, workload, eligible, threads, perThread));
             }
         }
+        return results;
+    }
+
+    /** {@code --method pairs}: one run per candidate, alternating it with its own baseline. */
+    private List<Comparison> runInPairs(String database, Workload workload, List<Candidate> eligible, int threads, int perThread)
+            throws Exception {
+        List<Comparison> results = new ArrayList<>();
+        for (Candidate candidate : eligible) {
+            if (candidate.baseline() != Candidate.Baseline.NONE) {
+                continue;
+            }
+            Candidate.Baseline kind = candidate.pairedBaseline(workload);
+            Candidate baseline = eligible.stream().filter(c -> c.baseline() == kind).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No " + kind + " baseline for " + candidate.name()));
+            List<PairedRun.CandidateResult> run = new PairedRun(database, workload, List.of(baseline, candidate), threads,
+                    perThread / 5, perThread, segments).run();
+            Comparison comparison = new Comparison(run.get(1), run.get(0));
+            print(comparison);
+            results.add(comparison);
+        }
+        return results;
+    }
+
+    /** {@code --method all}: every eligible candidate in one run, each compared with the raw primary of that run. */
+    private List<Comparison> runAllTogether(String database, Workload workload, List<Candidate> eligible, int threads, int perThread)
+            throws Exception {
+        List<PairedRun.CandidateResult> run = new PairedRun(database, workload, eligible, threads, perThread / 5, perThread, segments).run();
+        PairedRun.CandidateResult primary = run.stream().filter(r -> r.baseline() == Candidate.Baseline.PRIMARY).findFirst().orElseThrow();
+        List<Comparison> results = run.stream().map(r -> new Comparison(r, primary)).toList();
+        results.forEach(EndToEndBenchmark::print);
         return results;
     }
 
@@ -229,13 +292,11 @@ public final class EndToEndBenchmark {
         System.out.println(ok ? "Servers pinned to CPU 0, benchmark JVM to CPU 1." : "Pinning failed; results are unpinned.");
     }
 
-    private static void print(List<PairedRun.CandidateResult> run) {
-        double baseline = run.get(0).medianMicros();
-        for (PairedRun.CandidateResult r : run) {
-            System.out.printf(Locale.ROOT, "%-10s %-24s %2d threads  %-42s median %8.1f µs  p99 %8.1f µs  ratio %.3f%n",
-                    r.database(), r.workload().label(), r.threads(), r.candidate(), r.medianMicros(), r.p99Micros(),
-                    r.medianMicros() / baseline);
-        }
+    private static void print(Comparison comparison) {
+        PairedRun.CandidateResult r = comparison.candidate();
+        System.out.printf(Locale.ROOT, "%-10s %-24s %2d threads  %-42s median %8.1f µs  p99 %8.1f µs  ratio %.3f vs %s (median %.1f µs)%n",
+                r.database(), r.workload().label(), r.threads(), r.candidate(), r.medianMicros(), r.p99Micros(),
+                comparison.ratio(), comparison.baseline().candidate(), comparison.baseline().medianMicros());
     }
 
     private static void write(Path out, String report) throws IOException {

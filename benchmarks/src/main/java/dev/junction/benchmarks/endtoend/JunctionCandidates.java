@@ -44,17 +44,17 @@ final class JunctionCandidates {
 
     private static List<Candidate> candidates(String url, Properties base) {
         return List.of(
-                candidate("Junction, replicas (default global)", url, base, null),
-                candidate("Junction, replicas (eventual)", url, base, "eventual"),
-                candidate("Junction, strong (all to primary)", url, base, "strong"));
+                candidate("Junction, replicas (default global)", url, base, null, Candidate.ReadsFrom.STANDBY),
+                candidate("Junction, replicas (eventual)", url, base, "eventual", Candidate.ReadsFrom.STANDBY),
+                candidate("Junction, strong (all to primary)", url, base, "strong", Candidate.ReadsFrom.PRIMARY));
     }
 
-    private static Candidate candidate(String name, String url, Properties base, String readConsistency) {
+    private static Candidate candidate(String name, String url, Properties base, String readConsistency, Candidate.ReadsFrom readsFrom) {
         Properties properties = new Properties();
         properties.putAll(base);
         if (readConsistency != null) {
             properties.setProperty("readConsistency", readConsistency);
         }
-        return Candidate.of(name, true, () -> DriverManager.getConnection(url, properties));
+        return Candidate.of(name, true, readsFrom, () -> DriverManager.getConnection(url, properties));
     }
 }

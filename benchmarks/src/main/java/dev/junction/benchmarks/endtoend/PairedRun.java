@@ -12,11 +12,16 @@ import java.util.concurrent.Future;
 
 /**
  * Times one workload across several candidates by interleaving them: each round runs one operation per
- * candidate, in a new random order each round. A fixed rotation (A B C, B C A …) is not enough: each
- * candidate then always follows the same other one, and an operation after a slow one (Pgpool-II wakes
- * processes on the servers' CPU) looked slower, the likely cause of a 2-3 % bias against the baseline seen that way. On a 2-vCPU machine
- * whose speed drifts, only interleaved samples compared by their medians give ratios that hold; timing
- * one candidate after the other does not (raw-vs-raw swings from 0.6 to 2.0 that way).
+ * candidate, in a new random order each round. {@link EndToEndBenchmark} uses it two ways: with two candidates,
+ * a candidate and its raw baseline (A B, B A … at random, {@code --method pairs}, the default), or with all the
+ * candidates of a database at once ({@code --method all}), where the other candidates' statements between two of
+ * one candidate's evict more of its caches and so make a harsher, different setting than the A/B comparison.
+ *
+ * <p>A fixed rotation (A B C, B C A …) is not enough: each candidate then always follows the same other one,
+ * and an operation after a slow one (Pgpool-II wakes processes on the servers' CPU) looked slower, the likely
+ * cause of a 2-3 % bias against the baseline seen that way. On a 2-vCPU machine whose speed drifts, only
+ * interleaved samples compared by their medians give ratios that hold; timing one candidate after the other
+ * does not (raw-vs-raw swings from 0.6 to 2.0 that way).
  */
 public final class PairedRun {
     private final String database;

@@ -21,12 +21,12 @@ final class PeerCandidates {
      */
     static List<Candidate> awsWrapper(PostgresNode primary, PostgresNode standby) {
         String url = "jdbc:aws-wrapper:postgresql://" + primary.address() + "/postgres";
-        Candidate plain = Candidate.of("AWS wrapper 3.2.0, no plugins", true, () -> {
+        Candidate plain = Candidate.of("AWS wrapper 3.2.0, no plugins", true, Candidate.ReadsFrom.PRIMARY, () -> {
             Properties properties = credentials();
             properties.setProperty("wrapperPlugins", "");
             return DriverManager.getConnection(url, properties);
         });
-        Candidate readWriteSplitting = Candidate.of("AWS wrapper 3.2.0 srw, read-only → standby", false, () -> {
+        Candidate readWriteSplitting = Candidate.of("AWS wrapper 3.2.0 srw, read-only → standby", false, Candidate.ReadsFrom.STANDBY, () -> {
             Properties properties = credentials();
             properties.setProperty("wrapperPlugins", "srw");
             properties.setProperty("srwWriteEndpoint", primary.address());
@@ -39,9 +39,12 @@ final class PeerCandidates {
         return List.of(plain, readWriteSplitting);
     }
 
-    /** Pgpool-II in streaming-replication mode with load balancing: reads to the standby, writes to the primary. */
+    /**
+     * Pgpool-II in streaming-replication mode with load balancing: reads to the standby (the primary's weight is
+     * 0, see {@link PgpoolProxy}), writes to the primary.
+     */
     static Candidate pgpool(PgpoolProxy pgpool) {
-        return Candidate.of("Pgpool-II 4.3 (load balancing)", true, () -> DriverManager.getConnection(pgpool.jdbcUrl("postgres"), credentials()));
+        return Candidate.of("Pgpool-II 4.3 (load balancing)", true, Candidate.ReadsFrom.STANDBY, () -> DriverManager.getConnection(pgpool.jdbcUrl("postgres"), credentials()));
     }
 
     private static Properties credentials() {

@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * Draws the end-to-end results as a PNG: one group of horizontal bars per workload and thread count, each
- * bar a candidate's median latency relative to raw PgJDBC on the primary (1.0 = no overhead), drawn with
- * plain AWT in headless mode so no charting library is needed.
+ * bar a candidate's median latency relative to its {@link Comparison}'s baseline (1.0 = no overhead): with
+ * {@code --method pairs} the raw driver it alternated with, with {@code --method all} the raw driver to the
+ * primary. Drawn with plain AWT in headless mode so no charting library is needed.
  */
 final class ResultChart {
     private static final int WIDTH = 1100;
@@ -32,21 +33,16 @@ final class ResultChart {
     private ResultChart() {
     }
 
-    static void write(List<PairedRun.CandidateResult> results, Path png) throws IOException {
+    static void write(List<Comparison> results, Interleaving method, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        Map<String, List<PairedRun.CandidateResult>> groups = new LinkedHashMap<>();
-        for (PairedRun.CandidateResult r : results) {
+        Map<String, List<Comparison>> groups = new LinkedHashMap<>();
+        for (Comparison comparison : results) {
+            PairedRun.CandidateResult r = comparison.candidate();
             groups.computeIfAbsent(r.database() + ", " + r.workload().label() + ", " + r.threads() + " thread" + (r.threads() == 1 ? "" : "s"),
-                    k -> new ArrayList<>()).add(r);
+                    k -> new ArrayList<>()).add(comparison);
         }
-        List<String> candidates = results.stream().map(PairedRun.CandidateResult::candidate).distinct().toList();
-        double maxRatio = 1.0;
-        for (List<PairedRun.CandidateResult> group : groups.values()) {
-            double baseline = group.get(0).medianMicros();
-            for (PairedRun.CandidateResult r : group) {
-                maxRatio = Math.max(maxRatio, r.medianMicros() / baseline);
-            }
-        }
+        List<String> candidates = results.stream().map(c -> c.candidate().candidate()).distinct().toList();
+        double maxRatio = Math.max(1.0, results.stream().mapToDouble(Comparison::ratio).max().orElse(1.0));
         int height = 60 + groups.values().stream().mapToInt(g -> 28 + g.size() * (BAR + 4)).sum() + 20;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -56,26 +52,30 @@ final class ResultChart {
         g.fillRect(0, 0, WIDTH, height);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("Median latency relative to the raw driver on the primary (1.0 = no overhead; lower is better)", 20, 28);
+        g.drawString(method == Interleaving.PAIRS
+                ? "Median latency relative to the raw driver it is paired with (primary, or standby for replica reads; 1.0 = no overhead)"
+                : "Median latency relative to the raw driver on the primary (1.0 = no overhead; lower is better)", 20, 28);
         int plotLeft = LABEL_WIDTH + 20;
         int plotWidth = WIDTH - plotLeft - 160;
         double scale = plotWidth / (Math.ceil(maxRatio * 10) / 10.0);
         int y = 55;
-        for (Map.Entry<String, List<PairedRun.CandidateResult>> group : groups.entrySet()) {
+        for (Map.Entry<String, List<Comparison>> group : groups.entrySet()) {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
             g.setColor(Color.BLACK);
             g.drawString(group.getKey(), 20, y + 14);
             y += 22;
-            double baseline = group.getValue().get(0).medianMicros();
-            for (PairedRun.CandidateResult r : group.getValue()) {
-                double ratio = r.medianMicros() / baseline;
+            for (Comparison comparison : group.getValue()) {
+                PairedRun.CandidateResult r = comparison.candidate();
+                double ratio = comparison.ratio();
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
                 g.setColor(Color.DARK_GRAY);
                 g.drawString(r.candidate(), 30, y + BAR - 4);
                 g.setColor(PALETTE[candidates.indexOf(r.candidate()) % PALETTE.length]);
                 g.fillRect(plotLeft, y, (int) Math.round(ratio * scale), BAR);
                 g.setColor(Color.BLACK);
-                g.drawString(String.format(Locale.ROOT, "%.3f  (%.0f µs)", ratio, r.medianMicros()),
+                g.drawString(method == Interleaving.PAIRS
+                                ? String.format(Locale.ROOT, "%.3f  (%.0f vs %.0f µs)", ratio, r.medianMicros(), comparison.baseline().medianMicros())
+                                : String.format(Locale.ROOT, "%.3f  (%.0f µs)", ratio, r.medianMicros()),
                         plotLeft + (int) Math.round(ratio * scale) + 6, y + BAR - 4);
                 y += BAR + 4;
             }

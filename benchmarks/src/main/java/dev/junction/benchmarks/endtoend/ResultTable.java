@@ -5,51 +5,74 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders end-to-end results as a markdown table per database: each candidate's median and p99, its median
- * ratio and difference in µs against the raw driver to the primary, and, on read-only workloads, against the
- * raw driver to the standby (the baseline of reads served by a replica).
+ * Renders end-to-end results as a markdown table per database. With {@code --method pairs}, each candidate's
+ * median and p99 next to the median of the baseline it alternated with, their ratio and difference in µs. With
+ * {@code --method all}, each candidate's median ratio and difference against the raw driver to the primary and,
+ * on read-only workloads, against the raw driver to the standby (the baseline of reads served by a replica).
  */
 final class ResultTable {
     private ResultTable() {
     }
 
-    static String render(List<PairedRun.CandidateResult> results, boolean pinned, int rounds) {
+    static String render(List<Comparison> results, Interleaving method, boolean pinned, int rounds) {
         StringBuilder md = new StringBuilder();
         String database = null;
-        for (PairedRun.CandidateResult r : results) {
+        for (Comparison comparison : results) {
+            PairedRun.CandidateResult r = comparison.candidate();
             if (!r.database().equals(database)) {
                 database = r.database();
                 md.append("\n### ").append(database.equals("postgresql") ? "PostgreSQL (PgJDBC)" : "MariaDB (Connector/J)").append("\n\n");
-                md.append("| workload | threads | candidate | median µs | p99 µs | vs raw primary | Δ µs | vs raw standby | Δ µs |\n");
-                md.append("|---|---|---|---|---|---|---|---|---|\n");
+                md.append(method == Interleaving.PAIRS
+                        ? "| workload | threads | candidate | median µs | p99 µs | compared with | its median µs | ratio | Δ µs |\n"
+                        + "|---|---|---|---|---|---|---|---|---|\n"
+                        : "| workload | threads | candidate | median µs | p99 µs | vs raw primary | Δ µs | vs raw standby | Δ µs |\n"
+                        + "|---|---|---|---|---|---|---|---|---|\n");
             }
-            PairedRun.CandidateResult primary = baseline(results, r, Candidate.Baseline.PRIMARY);
-            PairedRun.CandidateResult standby = r.workload().writes() ? null : baseline(results, r, Candidate.Baseline.STANDBY);
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %s | %s | %s | %s |%n", r.workload().label(), r.threads(),
-                    r.candidate(), r.medianMicros(), r.p99Micros(), ratio(r, primary), delta(r, primary), ratio(r, standby), delta(r, standby)));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | ", r.workload().label(), r.threads(),
+                    r.candidate(), r.medianMicros(), r.p99Micros()));
+            if (method == Interleaving.PAIRS) {
+                md.append(String.format(Locale.ROOT, "%s | %.1f | %s | %s |%n", comparison.baseline().candidate(),
+                        comparison.baseline().medianMicros(), ratio(comparison), delta(comparison)));
+            } else {
+                Comparison standby = r.workload().writes() ? null : againstStandby(results, comparison);
+                md.append(String.format(Locale.ROOT, "%s | %s | %s | %s |%n", ratio(comparison), delta(comparison), ratio(standby), delta(standby)));
+            }
         }
-        md.append(String.format(Locale.ROOT, "%nMachine: %d CPUs, JDK %s, %s; %s; %d interleaved rounds per workload at 1 thread"
-                        + " (rounds/threads per thread above); %s.%n",
-                EndToEndBenchmark.MACHINE_CPUS, System.getProperty("java.version"), System.getProperty("os.name"),
-                pinned ? "servers pinned to CPU 0, client to CPU 1" : "unpinned", rounds, LocalDate.now()));
+        String machine = String.format(Locale.ROOT, "Machine: %d CPUs, JDK %s, %s; %s", EndToEndBenchmark.MACHINE_CPUS,
+                System.getProperty("java.version"), System.getProperty("os.name"),
+                pinned ? "servers pinned to CPU 0, client to CPU 1" : "unpinned");
+        if (method == Interleaving.PAIRS) {
+            md.append(String.format(Locale.ROOT, "%nMethod: each candidate timed in alternation with its baseline, A B A B in random"
+                    + " order per round, %d rounds per pair and workload at 1 thread (rounds/threads per thread above).%n%n%s; %s.%n",
+                    rounds, machine, LocalDate.now()));
+        } else {
+            md.append(String.format(Locale.ROOT, "%n%s; %d interleaved rounds per workload at 1 thread (rounds/threads per thread above); %s.%n",
+                    machine, rounds, LocalDate.now()));
+        }
         return md.toString();
     }
 
-    /** The result of the {@code kind} baseline in the same database, workload and thread count, or null. */
-    static PairedRun.CandidateResult baseline(List<PairedRun.CandidateResult> results, PairedRun.CandidateResult of, Candidate.Baseline kind) {
-        for (PairedRun.CandidateResult r : results) {
-            if (r.baseline() == kind && r.database().equals(of.database()) && r.workload() == of.workload() && r.threads() == of.threads()) {
-                return r;
+    /**
+     * {@code of}'s candidate against the raw driver to the standby of the same run ({@code --method all}), or
+     * null when the run has none.
+     */
+    private static Comparison againstStandby(List<Comparison> results, Comparison of) {
+        PairedRun.CandidateResult r = of.candidate();
+        for (Comparison other : results) {
+            PairedRun.CandidateResult standby = other.candidate();
+            if (standby.baseline() == Candidate.Baseline.STANDBY && standby.database().equals(r.database())
+                    && standby.workload() == r.workload() && standby.threads() == r.threads()) {
+                return new Comparison(r, standby);
             }
         }
         return null;
     }
 
-    private static String ratio(PairedRun.CandidateResult r, PairedRun.CandidateResult baseline) {
-        return baseline == null ? "" : String.format(Locale.ROOT, "%.3f", r.medianMicros() / baseline.medianMicros());
+    private static String ratio(Comparison comparison) {
+        return comparison == null ? "" : String.format(Locale.ROOT, "%.3f", comparison.ratio());
     }
 
-    private static String delta(PairedRun.CandidateResult r, PairedRun.CandidateResult baseline) {
-        return baseline == null ? "" : String.format(Locale.ROOT, "%+.1f", r.medianMicros() - baseline.medianMicros());
+    private static String delta(Comparison comparison) {
+        return comparison == null ? "" : String.format(Locale.ROOT, "%+.1f", comparison.deltaMicros());
     }
 }

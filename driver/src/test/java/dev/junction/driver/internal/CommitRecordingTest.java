@@ -204,6 +204,31 @@ class CommitRecordingTest {
     }
 
     @Test
+    void everyTransactionCommittedToTheSameTableHoldsItsReadsBackNotOnlyTheFirst() throws Exception {
+        RoutingConnection writer = connect("global");
+        RoutingConnection reader = connect("global");
+        writer.setAutoCommit(false);
+        for (int commit = 1; commit <= 2; commit++) { // the second is recorded through the cells the first looked up
+            ticker.addAndGet(1_000); // the probe that located the commit before was sent before this one
+            int probesBefore = probe.probes.get(primaryId()).get();
+            CountDownLatch gate = new CountDownLatch(1);
+            probe.primaryGate = gate;
+            try {
+                run(writer, "select x from t");
+                run(writer, "update t set x = 1");
+                writer.commit();
+                run(reader, "select x from t");
+                assertThat(reader.lastNode()).as("commit %d is not located yet", commit).contains("primary");
+            } finally {
+                gate.countDown();
+            }
+            awaitPrimaryProbesBeyond(probesBefore);
+            run(reader, "select x from t");
+            assertThat(reader.lastNode()).as("a probe of the primary located commit %d", commit).contains("replica");
+        }
+    }
+
+    @Test
     void aSessionsOwnCommitEndsTheReuseOfItsLastReplicaDecision() throws Exception {
         RoutingConnection connection = connect("session");
         readTwiceOnTheReplica(connection);

@@ -45,7 +45,6 @@ class CommitRecordingTest {
     /** Answers from the fake servers' roles at a fixed position, without running anything on the connection. */
     private final class FakeProbe implements ReplicationProbe {
         final AtomicInteger commitPositionCalls = new AtomicInteger();
-        final Map<NodeId, AtomicInteger> probes = new ConcurrentHashMap<>();
         final List<Connection> askedOn = Collections.synchronizedList(new ArrayList<>());
         /** While set, the monitor's probes of the primary hang until it opens: a probe in flight. */
         volatile CountDownLatch primaryGate;
@@ -64,9 +63,6 @@ class CommitRecordingTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }
-            if (node != null) {
-                probes.computeIfAbsent(node, n -> new AtomicInteger()).incrementAndGet();
             }
             return new Answer(onPrimary ? NodeRole.PRIMARY : NodeRole.REPLICA, new LogSequenceNumber(100));
         }
@@ -188,7 +184,7 @@ class CommitRecordingTest {
         RoutingConnection reader = connect("global");
         run(reader, "select x from t");
         assertThat(reader.lastNode()).as("nothing committed yet").contains("replica");
-        int probesBefore = probe.probes.get(primaryId()).get();
+        long probesBefore = primaryProbePublished();
 
         CountDownLatch gate = new CountDownLatch(1);
         probe.primaryGate = gate;
@@ -210,7 +206,7 @@ class CommitRecordingTest {
         writer.setAutoCommit(false);
         for (int commit = 1; commit <= 2; commit++) { // the second is recorded through the cells the first looked up
             ticker.addAndGet(1_000); // the probe that located the commit before was sent before this one
-            int probesBefore = probe.probes.get(primaryId()).get();
+            long probesBefore = primaryProbePublished();
             CountDownLatch gate = new CountDownLatch(1);
             probe.primaryGate = gate;
             try {
@@ -277,12 +273,21 @@ class CommitRecordingTest {
         assertThat(connection.lastNode()).contains("replica");
     }
 
-    private void awaitPrimaryProbesBeyond(int count) throws InterruptedException {
+    /** The sequence number of the last probe of the primary the monitor has published. */
+    private long primaryProbePublished() {
+        return monitor.positions().get(primaryId()).sequence();
+    }
+
+    /**
+     * Waits until the monitor has published a probe of the primary later than {@code sequence}: published, not only
+     * answered, since a read routes by the published positions.
+     */
+    private void awaitPrimaryProbesBeyond(long sequence) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (probe.probes.get(primaryId()).get() <= count && System.nanoTime() < deadline) {
+        while (primaryProbePublished() <= sequence && System.nanoTime() < deadline) {
             monitor.awaitNewerThan(monitor.snapshot(), Duration.ofMillis(100));
         }
-        assertThat(probe.probes.get(primaryId()).get()).isGreaterThan(count);
+        assertThat(primaryProbePublished()).isGreaterThan(sequence);
     }
 
     @Test

@@ -117,7 +117,7 @@ public final class EndToEndBenchmark {
         if (!database.equals(POSTGRESQL)) {
             results.addAll(benchmark.mariaDb());
         }
-        String report = ResultTable.render(results, method, benchmark.pinned, rounds);
+        String report = ResultTable.render(results, method, benchmark.pinned, rounds, segments);
         System.out.println(report);
         if (out != null) {
             write(out, report);
@@ -294,9 +294,10 @@ public final class EndToEndBenchmark {
 
     private static void print(Comparison comparison) {
         PairedRun.CandidateResult r = comparison.candidate();
-        System.out.printf(Locale.ROOT, "%-10s %-24s %2d threads  %-42s median %8.1f µs  p99 %8.1f µs  ratio %.3f vs %s (median %.1f µs)%n",
-                r.database(), r.workload().label(), r.threads(), r.candidate(), r.medianMicros(), r.p99Micros(),
-                comparison.ratio(), comparison.baseline().candidate(), comparison.baseline().medianMicros());
+        System.out.printf(Locale.ROOT, "%-10s %-24s %2d threads  %-42s median %8.1f µs  p99 %8.1f µs  ratio %.3f (95 %% CI %s) vs %s (median %.1f µs)%n",
+                r.database(), r.workload().label(), r.threads(), r.candidate(), r.medianMicros(), r.p99Micros(), comparison.ratio(),
+                comparison.ratioInterval().map(Comparison.Interval::label).orElse("none"), comparison.baseline().candidate(),
+                comparison.baseline().medianMicros());
     }
 
     private static void write(Path out, String report) throws IOException {

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 
 /**
  * Times one workload across several candidates by interleaving them: each round runs one operation per
@@ -31,6 +32,8 @@ public final class PairedRun {
     private final int warmupRounds;
     private final int roundsPerThread;
     private final int segments;
+    /** Where each segment's rounds start in a thread's samples, then the end; the same for every thread. */
+    private final int[] segmentStarts;
     private static final int SEGMENT_WARMUP_ROUNDS = 200;
 
     /**
@@ -46,6 +49,15 @@ public final class PairedRun {
         this.threads = threads;
         this.warmupRounds = warmupRounds;
         this.roundsPerThread = roundsPerThread;
+        this.segmentStarts = segmentStarts(roundsPerThread, this.segments);
+    }
+
+    private static int[] segmentStarts(int roundsPerThread, int segments) {
+        int[] starts = new int[segments + 1];
+        for (int segment = 0; segment < segments; segment++) {
+            starts[segment + 1] = starts[segment] + (roundsPerThread - starts[segment]) / (segments - segment);
+        }
+        return starts;
     }
 
     /** Runs the workload and returns one result per candidate, in the order given. */
@@ -56,16 +68,13 @@ public final class PairedRun {
             for (int t = 0; t < threads; t++) {
                 perThread.add(pool.submit(this::runOneThread));
             }
-            long[][] merged = new long[candidates.size()][threads * roundsPerThread];
-            for (int t = 0; t < threads; t++) {
-                long[][] samples = perThread.get(t).get();
-                for (int c = 0; c < candidates.size(); c++) {
-                    System.arraycopy(samples[c], 0, merged[c], t * roundsPerThread, roundsPerThread);
-                }
+            List<long[][]> samplesPerThread = new ArrayList<>();
+            for (Future<long[][]> samples : perThread) {
+                samplesPerThread.add(samples.get());
             }
             List<CandidateResult> results = new ArrayList<>();
             for (int c = 0; c < candidates.size(); c++) {
-                results.add(CandidateResult.of(database, candidates.get(c), workload, threads, merged[c]));
+                results.add(CandidateResult.of(database, candidates.get(c), workload, threads, segmentsOf(c, samplesPerThread)));
             }
             return results;
         } finally {
@@ -73,15 +82,28 @@ public final class PairedRun {
         }
     }
 
-    private long[][] runOneThread() throws SQLException {
-        int n = candidates.size();
-        Random random = new Random(Thread.currentThread().getId());
-        long[][] samples = new long[n][roundsPerThread];
-        int done = 0;
+    /**
+     * Candidate {@code c}'s samples cut into its segments, segment by segment and within a segment thread by
+     * thread: roughly the order in which they ran, as the threads run their segments side by side. Every
+     * candidate's list is cut the same way, so entry i of two candidates ran interleaved on connections opened
+     * together.
+     */
+    private List<long[]> segmentsOf(int c, List<long[][]> samplesPerThread) {
+        List<long[]> segmentSamples = new ArrayList<>();
         for (int segment = 0; segment < segments; segment++) {
-            int rounds = (roundsPerThread - done) / (segments - segment);
-            runSegment(samples, done, rounds, segment == 0 ? warmupRounds : Math.min(warmupRounds, SEGMENT_WARMUP_ROUNDS), random);
-            done += rounds;
+            for (long[][] samples : samplesPerThread) {
+                segmentSamples.add(Arrays.copyOfRange(samples[c], segmentStarts[segment], segmentStarts[segment + 1]));
+            }
+        }
+        return segmentSamples;
+    }
+
+    private long[][] runOneThread() throws SQLException {
+        Random random = new Random(Thread.currentThread().getId());
+        long[][] samples = new long[candidates.size()][roundsPerThread];
+        for (int segment = 0; segment < segments; segment++) {
+            int warmup = segment == 0 ? warmupRounds : Math.min(warmupRounds, SEGMENT_WARMUP_ROUNDS);
+            runSegment(samples, segmentStarts[segment], segmentStarts[segment + 1] - segmentStarts[segment], warmup, random);
         }
         return samples;
     }
@@ -138,14 +160,26 @@ public final class PairedRun {
         }
     }
 
-    /** Latency percentiles of one candidate on one workload. */
+    /**
+     * Latency percentiles of one candidate on one workload, over all its samples.
+     *
+     * @param segmentMedianMicros the median of each segment, segment by segment and within a segment thread by
+     *                            thread; entry i of two candidates of one run were timed interleaved, on connections
+     *                            opened together, which is what {@link Comparison#ratioInterval()} pairs them by
+     */
     public record CandidateResult(String database, String candidate, Candidate.Baseline baseline, Workload workload,
-                                  int threads, int samples, double medianMicros, double p90Micros, double p99Micros) {
-        static CandidateResult of(String database, Candidate candidate, Workload workload, int threads, long[] nanos) {
-            long[] sorted = nanos.clone();
-            Arrays.sort(sorted);
+                                  int threads, int samples, double medianMicros, double p90Micros, double p99Micros,
+                                  List<Double> segmentMedianMicros) {
+        public CandidateResult {
+            segmentMedianMicros = List.copyOf(segmentMedianMicros);
+        }
+
+        static CandidateResult of(String database, Candidate candidate, Workload workload, int threads, List<long[]> segmentNanos) {
+            long[] sorted = segmentNanos.stream().flatMapToLong(LongStream::of).sorted().toArray();
+            List<Double> segmentMedians = segmentNanos.stream()
+                    .map(segment -> percentile(LongStream.of(segment).sorted().toArray(), 0.50)).toList();
             return new CandidateResult(database, candidate.name(), candidate.baseline(), workload, threads, sorted.length,
-                    percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99));
+                    percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99), segmentMedians);
         }
 
         private static double percentile(long[] sorted, double quantile) {

@@ -15,17 +15,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Draws the end-to-end results as a PNG: one group of horizontal bars per workload and thread count, each
  * bar a candidate's median latency relative to its {@link Comparison}'s baseline (1.0 = no overhead): with
  * {@code --method pairs} the raw driver it alternated with, with {@code --method all} the raw driver to the
- * primary. Drawn with plain AWT in headless mode so no charting library is needed.
+ * primary. A thin black whisker over each bar spans the ratio's 95 % confidence interval
+ * ({@link Comparison#ratioInterval()}). Drawn with plain AWT in headless mode so no charting library is needed.
  */
 final class ResultChart {
     private static final int WIDTH = 1100;
     private static final int BAR = 16;
     private static final int LABEL_WIDTH = 330;
+    private static final int WHISKER_TICK = 4;
     private static final Color[] PALETTE = {
         new Color(0x4C72B0), new Color(0x8C8C8C), new Color(0x55A868), new Color(0xC44E52),
         new Color(0x8172B2), new Color(0xCCB974), new Color(0x64B5CD), new Color(0xDD8452), new Color(0x937860)};
@@ -42,7 +45,8 @@ final class ResultChart {
                     k -> new ArrayList<>()).add(comparison);
         }
         List<String> candidates = results.stream().map(c -> c.candidate().candidate()).distinct().toList();
-        double maxRatio = Math.max(1.0, results.stream().mapToDouble(Comparison::ratio).max().orElse(1.0));
+        double maxRatio = Math.max(1.0, results.stream()
+                .mapToDouble(c -> Math.max(c.ratio(), c.ratioInterval().map(Comparison.Interval::high).orElse(0.0))).max().orElse(1.0));
         int height = 60 + groups.values().stream().mapToInt(g -> 28 + g.size() * (BAR + 4)).sum() + 20;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -71,12 +75,21 @@ final class ResultChart {
                 g.setColor(Color.DARK_GRAY);
                 g.drawString(r.candidate(), 30, y + BAR - 4);
                 g.setColor(PALETTE[candidates.indexOf(r.candidate()) % PALETTE.length]);
-                g.fillRect(plotLeft, y, (int) Math.round(ratio * scale), BAR);
+                int barEnd = plotLeft + (int) Math.round(ratio * scale);
+                g.fillRect(plotLeft, y, barEnd - plotLeft, BAR);
                 g.setColor(Color.BLACK);
+                int labelLeft = barEnd;
+                Optional<Comparison.Interval> interval = comparison.ratioInterval();
+                if (interval.isPresent()) {
+                    int low = plotLeft + (int) Math.round(interval.get().low() * scale);
+                    int high = plotLeft + (int) Math.round(interval.get().high() * scale);
+                    drawWhisker(g, low, high, y + BAR / 2);
+                    labelLeft = Math.max(barEnd, high);
+                }
                 g.drawString(method == Interleaving.PAIRS
                                 ? String.format(Locale.ROOT, "%.3f  (%.0f vs %.0f µs)", ratio, r.medianMicros(), comparison.baseline().medianMicros())
                                 : String.format(Locale.ROOT, "%.3f  (%.0f µs)", ratio, r.medianMicros()),
-                        plotLeft + (int) Math.round(ratio * scale) + 6, y + BAR - 4);
+                        labelLeft + 6, y + BAR - 4);
                 y += BAR + 4;
             }
             g.setColor(Color.GRAY);
@@ -91,5 +104,11 @@ final class ResultChart {
             Files.createDirectories(png.getParent());
         }
         ImageIO.write(image, "png", png.toFile());
+    }
+
+    private static void drawWhisker(Graphics2D g, int low, int high, int centre) {
+        g.drawLine(low, centre, high, centre);
+        g.drawLine(low, centre - WHISKER_TICK, low, centre + WHISKER_TICK);
+        g.drawLine(high, centre - WHISKER_TICK, high, centre + WHISKER_TICK);
     }
 }

@@ -52,10 +52,13 @@ import java.util.Properties;
  * dev.junction.benchmarks.endtoend.EndToEndBenchmark [--database postgresql|mariadb|both] [--method pairs|all]
  * [--rounds 20000] [--threads 1,8] [--segments 10]
  * [--workloads point-select,point-update,read-write-transaction,prepared-loop] [--candidates control,strong,...]
+ * [--against TEXT]
  * [--out docs/benchmarks.md]}. {@code --candidates} keeps the baselines and the candidates whose name contains
  * one of the texts (case-insensitive), for a quick look at a few of them. {@code --rounds} is per workload (with
  * {@code pairs}, per pair) at 1 thread; at N threads each thread runs rounds/N (at least 1000). Each thread opens
- * fresh connections {@code --segments} times (see {@link PairedRun}).
+ * fresh connections {@code --segments} times (see {@link PairedRun}). {@code --against TEXT} (pairs only) pairs
+ * every selected candidate with the one whose name contains TEXT instead of with a raw baseline: a head-to-head
+ * comparison, e.g. {@code --candidates strong --against "no plugins"}.
  */
 public final class EndToEndBenchmark {
     private static final String POSTGRESQL = "postgresql";
@@ -70,16 +73,19 @@ public final class EndToEndBenchmark {
     private final List<Workload> workloads;
     private final List<String> candidateFilter;
     private final Interleaving method;
+    /** With {@code --against}: the name fragment of the candidate every other one is paired with, else null. */
+    private final String against;
     private boolean pinned = true;
 
     private EndToEndBenchmark(int rounds, List<Integer> threadCounts, int segments, List<Workload> workloads,
-                              List<String> candidateFilter, Interleaving method) {
+                              List<String> candidateFilter, Interleaving method, String against) {
         this.rounds = rounds;
         this.threadCounts = threadCounts;
         this.segments = segments;
         this.workloads = workloads;
         this.candidateFilter = candidateFilter;
         this.method = method;
+        this.against = against;
     }
 
     public static void main(String[] args) throws Exception {
@@ -91,6 +97,7 @@ public final class EndToEndBenchmark {
         List<Workload> workloads = List.of(Workload.values());
         List<String> candidateFilter = List.of();
         Interleaving method = Interleaving.PAIRS;
+        String against = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -101,15 +108,20 @@ public final class EndToEndBenchmark {
                 case "--workloads" -> workloads = Workload.parseList(args[++i]);
                 case "--candidates" -> candidateFilter = List.of(args[++i].toLowerCase(Locale.ROOT).split(","));
                 case "--method" -> method = Interleaving.parse(args[++i]);
+                case "--against" -> against = args[++i].toLowerCase(Locale.ROOT);
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
                         + "; expected --database postgresql|mariadb|both, --method pairs|all, --rounds N, --threads 1,8,"
-                        + " --segments N, --workloads point-select,..., --candidates TEXT,... or --out FILE");
+                        + " --segments N, --workloads point-select,..., --candidates TEXT,..., --against TEXT or --out FILE");
             }
         }
         if (!List.of(POSTGRESQL, MARIADB, "both").contains(database)) {
             throw new IllegalArgumentException("Invalid --database " + database + ": expected postgresql, mariadb or both");
         }
-        EndToEndBenchmark benchmark = new EndToEndBenchmark(rounds, threadCounts, segments, workloads, candidateFilter, method);
+        if (against != null && method != Interleaving.PAIRS) {
+            throw new IllegalArgumentException("--against " + against + " pairs candidates with each other: it needs --method pairs, not "
+                    + method.label());
+        }
+        EndToEndBenchmark benchmark = new EndToEndBenchmark(rounds, threadCounts, segments, workloads, candidateFilter, method, against);
         List<Comparison> results = new ArrayList<>();
         if (!database.equals(MARIADB)) {
             results.addAll(benchmark.postgres());
@@ -221,16 +233,25 @@ public final class EndToEndBenchmark {
         return results;
     }
 
-    /** {@code --method pairs}: one run per candidate, alternating it with its own baseline. */
+    /**
+     * {@code --method pairs}: one run per candidate, alternating it with its own baseline, or with the
+     * {@code --against} candidate: two candidates compared head to head, not each through its own run with a raw
+     * baseline, whose two intervals cannot tell a difference smaller than either.
+     */
     private List<Comparison> runInPairs(String database, Workload workload, List<Candidate> eligible, int threads, int perThread)
             throws Exception {
         List<Comparison> results = new ArrayList<>();
+        Candidate opponent = against == null ? null : eligible.stream().filter(c -> matches(c, against)).findFirst().orElse(null);
+        if (against != null && opponent == null) {
+            System.out.println("No candidate named like '" + against + "' runs " + workload.label() + ": no pair for it.");
+            return results;
+        }
         for (Candidate candidate : eligible) {
-            if (candidate.baseline() != Candidate.Baseline.NONE) {
+            if (candidate.baseline() != Candidate.Baseline.NONE || candidate == opponent) {
                 continue;
             }
             Candidate.Baseline kind = candidate.pairedBaseline(workload);
-            Candidate baseline = eligible.stream().filter(c -> c.baseline() == kind).findFirst()
+            Candidate baseline = opponent != null ? opponent : eligible.stream().filter(c -> c.baseline() == kind).findFirst()
                     .orElseThrow(() -> new IllegalStateException("No " + kind + " baseline for " + candidate.name()));
             List<PairedRun.CandidateResult> run = new PairedRun(database, workload, List.of(baseline, candidate), threads,
                     perThread / 5, perThread, segments).run();
@@ -252,15 +273,19 @@ public final class EndToEndBenchmark {
     }
 
     /**
-     * The baselines (always: every ratio is against them) and the candidates whose name contains one of the
-     * {@code --candidates} texts; all of them without a filter.
+     * The baselines (always: every ratio is against them), the {@code --against} candidate and the candidates whose
+     * name contains one of the {@code --candidates} texts; all of them without a filter.
      */
     private List<Candidate> selected(List<Candidate> all) {
         if (candidateFilter.isEmpty()) {
             return all;
         }
-        return all.stream().filter(c -> c.baseline() != Candidate.Baseline.NONE
-                || candidateFilter.stream().anyMatch(text -> c.name().toLowerCase(Locale.ROOT).contains(text))).toList();
+        return all.stream().filter(c -> c.baseline() != Candidate.Baseline.NONE || (against != null && matches(c, against))
+                || candidateFilter.stream().anyMatch(text -> matches(c, text))).toList();
+    }
+
+    private static boolean matches(Candidate candidate, String lowerCaseText) {
+        return candidate.name().toLowerCase(Locale.ROOT).contains(lowerCaseText);
     }
 
     /** Prints which node answers a read through each Junction candidate, so the report can say where reads went. */

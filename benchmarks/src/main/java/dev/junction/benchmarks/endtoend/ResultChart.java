@@ -57,7 +57,7 @@ final class ResultChart {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString(method == Interleaving.PAIRS
-                ? "Median latency relative to the raw driver it is paired with (primary, or standby for replica reads; 1.0 = no overhead)"
+                ? "Median latency relative to what it is paired with (raw primary, raw standby for replica reads, or --against; 1.0 = equal)"
                 : "Median latency relative to the raw driver on the primary (1.0 = no overhead; lower is better)", 20, 28);
         int plotLeft = LABEL_WIDTH + 20;
         int plotWidth = WIDTH - plotLeft - 160;

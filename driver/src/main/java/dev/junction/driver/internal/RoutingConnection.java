@@ -603,10 +603,10 @@ public final class RoutingConnection implements JunctionConnection {
     }
 
     /**
-     * {@link SessionFreshness#tablesWritten} for a write (auto-commit or in a transaction), remembered for the last statement while the
-     * catalog's answers are the same (its generation) and for at most a second of the monitor's clock, so that the
-     * catalog still sees a question per table often enough to refresh its answers on time. Asking the catalog on
-     * every write was ~2.5 us per write end to end.
+     * {@link SessionFreshness#tablesWritten} for a write (auto-commit or in a transaction), remembered for the last
+     * statement while the catalog's answers are the same (its generation) and for at most a second of the monitor's
+     * clock, so that the catalog still sees a question per table often enough to refresh its answers on time. Asking
+     * the catalog on every write was ~2.5 us per write end to end.
      */
     private Set<String> tablesWritten(Classification statement, TopologyMonitor monitor) {
         long generation = tableCatalog == null ? 0 : tableCatalog.generation();

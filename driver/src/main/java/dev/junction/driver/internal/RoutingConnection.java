@@ -658,7 +658,9 @@ public final class RoutingConnection implements JunctionConnection {
      * {@code pg_try_advisory_lock} still counts as a lock: the pin then outlasts the lock, which is safe.
      */
     private void releaseAdvisoryLocks(StatementInfo info) {
-        if (pinReasons.isEmpty() || info.classification().sideEffectFunctions().isEmpty()) {
+        // pinnedNode is set exactly while pinReasons holds a reason: every statement asks, and the field is on a line
+        // the statement has already read, the map is not.
+        if (pinnedNode == null || info.classification().sideEffectFunctions().isEmpty()) {
             return;
         }
         String lock = ADVISORY_LOCK_PIN;

@@ -164,6 +164,14 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.REPLICA_WAIT_TIMEOUT.name());
     }
 
+    public void setReplicaReadTimeout(String value) {
+        setJunctionProperty(JunctionProperty.REPLICA_READ_TIMEOUT, value);
+    }
+
+    public String getReplicaReadTimeout() {
+        return explicit.get(JunctionProperty.REPLICA_READ_TIMEOUT.name());
+    }
+
     /** Sets {@code syncMode}; see {@link JunctionProperty#SYNC_MODE}. @throws IllegalArgumentException for an invalid value */
     public void setSyncMode(String value) {
         setJunctionProperty(JunctionProperty.SYNC_MODE, value);

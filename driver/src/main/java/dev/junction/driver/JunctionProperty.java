@@ -41,6 +41,11 @@ public final class JunctionProperty<T> {
     /** Bound for {@code wait} and for read-your-writes waits. */
     public static final JunctionProperty<Duration> REPLICA_WAIT_TIMEOUT = duration("replicaWaitTimeout", "1s",
             "How long a read waits for a replica to catch up (`staleReadFallback=wait`, read-your-writes) before using the primary.");
+    /** How long a replica may take to answer before the read is retried elsewhere. */
+    public static final JunctionProperty<Duration> REPLICA_READ_TIMEOUT = duration("replicaReadTimeout", "5s",
+            "Network timeout of connections to replicas: a replica that does not answer within it is reported down and the read "
+                    + "runs once more on another qualifying replica or the primary. Reads that run longer on a replica need a larger "
+                    + "value; `0ms` disables it.");
     /** How many replicas must have a commit. */
     public static final JunctionProperty<SyncMode> SYNC_MODE = new JunctionProperty<>("syncMode", SyncMode.class, SyncMode.ASYNC,
             SyncMode::parse, "one of async, semi-sync, sync or quorum:N with N at least 1",
@@ -79,7 +84,7 @@ public final class JunctionProperty<T> {
             "Multi-master reads consult every master and write the winner back to the losers.");
 
     private static final List<JunctionProperty<?>> ALL = List.of(MAX_REPLICA_LAG, READ_CONSISTENCY, STALE_READ_FALLBACK,
-            REPLICA_WAIT_TIMEOUT, SYNC_MODE, SYNC_ACK, SYNC_TIMEOUT, SYNC_TIMEOUT_ACTION, LOAD_BALANCE, MONITOR_INTERVAL,
+            REPLICA_WAIT_TIMEOUT, REPLICA_READ_TIMEOUT, SYNC_MODE, SYNC_ACK, SYNC_TIMEOUT, SYNC_TIMEOUT_ACTION, LOAD_BALANCE, MONITOR_INTERVAL,
             FAILOVER_TIMEOUT, TOPOLOGY, CONFLICT_TABLES, READ_REPAIR);
 
     private final String name;

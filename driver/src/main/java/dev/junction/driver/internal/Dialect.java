@@ -5,13 +5,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import dev.junction.driver.internal.monitor.MySqlRoles;
+
 /**
  * What differs between PostgreSQL and MySQL/MariaDB servers for the driver itself: how a node tells its role,
  * where its replication position is read, and which errors mean "this node refuses writes".
  */
 public enum Dialect {
     /** PostgreSQL: a standby is a server in recovery. */
-    POSTGRESQL("select case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end") {
+    POSTGRESQL("select case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end",
+            "set session default_transaction_read_only = on") {
         @Override
         NodeRole probeRole(Connection connection) throws SQLException {
             try (Statement statement = connection.createStatement();
@@ -32,12 +35,8 @@ public enum Dialect {
             return true;
         }
     },
-    /**
-     * MySQL and MariaDB: a replica is a server with {@code read_only} set. Replica status tells a replica from a
-     * server made read-only by hand; both serve reads, so both count as replicas here, and a writable server that
-     * also replicates (a ring) counts as primary.
-     */
-    MYSQL("select @@global.gtid_current_pos") {
+    /** MySQL and MariaDB: the role is {@link MySqlRoles}' rule, the same the monitor applies. */
+    MYSQL("select @@global.gtid_current_pos", "set session transaction read only") {
         @Override
         NodeRole probeRole(Connection connection) throws SQLException {
             boolean readOnly;
@@ -46,34 +45,7 @@ public enum Dialect {
                 rows.next();
                 readOnly = rows.getInt(1) != 0;
             }
-            // A writable server that applies another's changes is a replica someone forgot to make read-only:
-            // writing to it would diverge the cluster, so it never counts as the primary.
-            return readOnly || isReplicating(connection) ? NodeRole.REPLICA : NodeRole.PRIMARY;
-        }
-
-        private boolean isReplicating(Connection connection) {
-            // SHOW REPLICA STATUS: MySQL 8.0.22+, MariaDB 10.5.1+; SHOW SLAVE STATUS before (removed in MySQL 8.4)
-            for (String sql : new String[]{"SHOW REPLICA STATUS", "SHOW SLAVE STATUS"}) {
-                try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-                    while (rows.next()) {
-                        if ("Yes".equalsIgnoreCase(column(rows, "Replica_SQL_Running", "Slave_SQL_Running"))) {
-                            return true;
-                        }
-                    }
-                    return false;
-                } catch (SQLException e) {
-                    // older syntax, or no REPLICATION CLIENT privilege: read_only alone decides
-                }
-            }
-            return false;
-        }
-
-        private String column(ResultSet rows, String name, String oldName) throws SQLException {
-            try {
-                return rows.getString(name);
-            } catch (SQLException e) {
-                return rows.getString(oldName);
-            }
+            return MySqlRoles.role(connection, readOnly) == dev.junction.router.NodeRole.REPLICA ? NodeRole.REPLICA : NodeRole.PRIMARY;
         }
 
         @Override
@@ -89,9 +61,22 @@ public enum Dialect {
     };
 
     private final String positionSql;
+    private final String readOnlySessionSql;
 
-    Dialect(String positionSql) {
+    Dialect(String positionSql, String readOnlySessionSql) {
         this.positionSql = positionSql;
+        this.readOnlySessionSql = readOnlySessionSql;
+    }
+
+    /**
+     * Makes every later transaction of the session read-only at the server, auto-commit statements included. On
+     * MySQL/MariaDB this binds every user, {@code SUPER} and {@code ALL PRIVILEGES} included (unlike
+     * {@code read_only}), and the server checks it when it locks a statement's tables, before a stored function
+     * runs, so a refused statement has had no effect. A PostgreSQL standby refuses writes anyway; the setting keeps a
+     * connection opened as a replica's read-only if that node is promoted under it.
+     */
+    String readOnlySessionSql() {
+        return readOnlySessionSql;
     }
 
     /** Asks the server on {@code connection} what it is. */

@@ -12,6 +12,7 @@ public final class Node {
     private volatile NodeRole role;
     private volatile String lastError;
     private volatile Exception lastException;
+    private final java.util.concurrent.atomic.LongAdder readOnlyRefusals = new java.util.concurrent.atomic.LongAdder();
 
     Node(HostAndPort address, NodeRole role) {
         this.address = address;
@@ -45,6 +46,16 @@ public final class Node {
     /** The exception of the last failed probe, or null. */
     Exception lastException() {
         return lastException;
+    }
+
+    /** Counts a statement this node refused as read-only while Junction had routed it here as a read. */
+    void refusedAsReadOnly() {
+        readOnlyRefusals.increment();
+    }
+
+    /** Statements this node refused as read-only that Junction had routed here as reads (and then ran on the primary). */
+    public long readOnlyRefusals() {
+        return readOnlyRefusals.sum();
     }
 
     /** Why the last probe failed, or null. */

@@ -122,6 +122,7 @@ public final class RoutingConnection implements JunctionConnection {
     private final SharedMonitors.Lease lease;
     private final SessionFreshness freshness;
     private final Duration replicaWaitTimeout;
+    private final Duration replicaReadTimeout;
     private final boolean recordsCommits;
     private final TableCatalog tableCatalog;
 
@@ -143,6 +144,7 @@ public final class RoutingConnection implements JunctionConnection {
         this.freshness = new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
         this.tableCatalog = tables;
         this.replicaWaitTimeout = settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT);
+        this.replicaReadTimeout = settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT);
         // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
         this.recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL
                 && options.readConsistency() != ReadConsistency.STRONG;
@@ -207,6 +209,10 @@ public final class RoutingConnection implements JunctionConnection {
         if (info.kind() == StatementInfo.Kind.SESSION && info.pinReason() == null && state.autoCommit()) {
             // A SET in auto-commit changes no data: it runs where the session already is, or where its next read
             // would go. With auto-commit off it opens the transaction, so the policy's transaction rule decides.
+            // One that touches the read-only mode runs on the primary: a replica connection must stay read-only.
+            if (ReplicaGuard.runsOnPrimary(info.sessionKey())) {
+                return topology.primary();
+            }
             if (current != null && !current.isClosed()) {
                 return current.node();
             }
@@ -517,18 +523,53 @@ public final class RoutingConnection implements JunctionConnection {
 
     private NodeSession open(Node node) throws SQLException {
         NodeSession last = lastOpened;
-        if (last != null && last.node() == node && !last.isClosed()) {
+        if (last != null && last.node() == node && !last.isClosed() && last.fitsRole()) {
             return last; // the common case, without the map: consecutive statements mostly run on one node
         }
         NodeSession session = sessions.get(node);
         if (session != null && !session.isClosed()) {
-            lastOpened = session;
-            return session;
+            if (session.fitsRole() || session == transactionSession) {
+                lastOpened = session;
+                return session;
+            }
+            // The node changed role since this connection was opened (a promotion, a demotion): a connection opened
+            // read-only to a replica cannot take writes, one opened to a primary is not guarded as a replica's must be.
+            session.close();
         }
-        session = new NodeSession(node, connector.open(node.address()));
+        session = NodeSession.open(node, connector.open(node.address()), topology.dialect(), replicaReadTimeout);
         sessions.put(node, session);
         lastOpened = session;
         return session;
+    }
+
+    /**
+     * Where to run an execution again after it failed on {@code session}, or null when it must fail. Only an
+     * auto-commit statement outside any transaction or pin is retried, once, and only when the failure shows it had no
+     * effect: a replica refused it as read-only (the classifier misjudged a write: it runs on the primary instead,
+     * and the misjudgement is logged so that its cause can be fixed), or a read's replica was lost or did not answer
+     * within {@code replicaReadTimeout} (the replica is reported down to the monitor and the read routed again, to
+     * another qualifying replica or the primary; design §7).
+     */
+    NodeSession retrySession(SQLException e, NodeSession session, StatementInfo info, boolean forcePrimary) throws SQLException {
+        if (session == null || !session.guarded() || !state.autoCommit() || sqlTransaction || transactionSession != null
+                || pinnedNode != null || closed) {
+            return null;
+        }
+        if (topology.dialect().isReadOnlyRefusal(e)) {
+            ReadOnlyRefusals.record(session.node(), info, e);
+            NodeSession primary = open(topology.primary());
+            primary.sync(state, false);
+            current = primary;
+            return primary;
+        }
+        if ((info.isRead() || info.kind() == StatementInfo.Kind.SESSION) && Dialect.isConnectionLoss(e)) {
+            // Down until a probe reaches it again (the monitor's, or the next role check's): the retry must not go back.
+            drop(session);
+            topology.markDown(session.node(), e.getMessage());
+            memo.forget();
+            return sessionFor(info, forcePrimary);
+        }
+        return null;
     }
 
     /**
@@ -690,21 +731,26 @@ public final class RoutingConnection implements JunctionConnection {
         }
         if (Dialect.isConnectionLoss(e)) {
             topology.invalidate();
-            session.close();
-            sessions.remove(session.node(), session);
-            if (transactionSession == session) {
-                transactionSession = null;
-                sqlTransaction = false;
-            }
-            if (pinnedNode == session.node()) {
-                // what pinned the session died with the connection
-                pinnedNode = null;
-                pinReasons.clear();
-            }
+            drop(session);
         } else if (topology.dialect().isReadOnlyRefusal(e) && session.node().role() == NodeRole.PRIMARY) {
             topology.invalidate();
         }
         return ExceptionFunnel.withNode(e, session.node());
+    }
+
+    /** Forgets a physical connection that was lost, with the transaction and pins it held. */
+    private void drop(NodeSession session) {
+        session.close();
+        sessions.remove(session.node(), session);
+        if (transactionSession == session) {
+            transactionSession = null;
+            sqlTransaction = false;
+        }
+        if (pinnedNode == session.node()) {
+            // what pinned the session died with the connection
+            pinnedNode = null;
+            pinReasons.clear();
+        }
     }
 
     /** The session for connection-level operations that need some node: the transaction's, else the primary. */

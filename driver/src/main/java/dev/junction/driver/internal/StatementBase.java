@@ -83,7 +83,32 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             connection.executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
             return result;
         } catch (SQLException e) {
-            throw connection.failed(e, session);
+            NodeSession retry = connection.retrySession(e, session, info, forcePrimary || updatable);
+            if (retry == null) {
+                throw connection.failed(e, session);
+            }
+            return executeAgain(info, sql, retry, execution, ExceptionFunnel.withNode(e, session.node()));
+        }
+    }
+
+    /**
+     * The one retry {@link RoutingConnection#retrySession} allows: the same execution on another node. Parameters
+     * are bound by the execution itself, so the retry sends the same ones. If it fails too, the first failure is
+     * kept as a suppressed exception.
+     */
+    private <T> T executeAgain(StatementInfo info, String sql, NodeSession session, Execution<S, T> execution,
+                               SQLException first) throws SQLException {
+        S physical = physicalOn(session);
+        current = physical;
+        currentSession = session;
+        try {
+            T result = execution.run(physical);
+            connection.executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
+            return result;
+        } catch (SQLException e) {
+            SQLException failure = connection.failed(e, session);
+            failure.addSuppressed(first);
+            throw failure;
         }
     }
 

@@ -31,17 +31,31 @@ final class FakeCluster {
         final List<String> log = Collections.synchronizedList(new ArrayList<>());
         int connectionsOpened;
         SQLException failNext;
+        /** Fails every statement but role probes and the replica guard while set: a server that lost its sessions. */
+        volatile SQLException failStatements;
 
         FakeServer(HostAndPort address, boolean replica) {
             this.address = address;
             this.replica = replica;
         }
 
-        /** The log without the role probes. */
+        /** The log without the role probes and the read-only guard of replica connections. */
         List<String> statements() {
+            List<String> copy = new ArrayList<>(log);
+            copy.removeIf(line -> line.startsWith("select pg_is_in_recovery") || line.equals("close") || replica && isGuard(line));
+            return copy;
+        }
+
+        /** The whole log but the role probes: the guard of replica connections included. */
+        List<String> statementsWithGuard() {
             List<String> copy = new ArrayList<>(log);
             copy.removeIf(line -> line.startsWith("select pg_is_in_recovery") || line.equals("close"));
             return copy;
+        }
+
+        private static boolean isGuard(String line) {
+            return line.equals(Dialect.POSTGRESQL.readOnlySessionSql()) || line.startsWith("setNetworkTimeout=")
+                    || line.equals("getNetworkTimeout");
         }
     }
 
@@ -161,6 +175,9 @@ final class FakeCluster {
                 case "executeUpdate":
                 case "executeLargeUpdate": {
                     String sql = args != null && args.length > 0 && args[0] instanceof String ? (String) args[0] : preparedSql;
+                    if (server.failStatements != null && !sql.startsWith("select pg_is_in_recovery") && !FakeServer.isGuard(sql)) {
+                        throw server.failStatements;
+                    }
                     if (server.failNext != null) {
                         SQLException failure = server.failNext;
                         server.failNext = null;

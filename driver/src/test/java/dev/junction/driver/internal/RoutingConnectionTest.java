@@ -92,7 +92,8 @@ class RoutingConnectionTest {
         run("select 1");
         run("select 2");
         connection.commit();
-        assertThat(replica1.statements()).containsExactly("setReadOnly=true", "setAutoCommit=false", "select 1", "select 2", "commit");
+        // A replica connection is read-only at the server already: the JDBC flag is not sent to it.
+        assertThat(replica1.statements()).containsExactly("setAutoCommit=false", "select 1", "select 2", "commit");
         assertThat(replica2.statements()).isEmpty();
         assertThat(primary.statements()).isEmpty();
     }
@@ -133,7 +134,12 @@ class RoutingConnectionTest {
         connection.setNetworkTimeout(Runnable::run, 5000);
         run("reset all");
         run("insert into t values (1)");
-        assertThat(primary.statements()).containsExactly("setNetworkTimeout=5000", "reset all", "insert into t values (1)");
+        run("select 1");
+        // RESET ALL may lift a replica connection's read-only guard: it runs on the primary.
+        assertThat(primary.statements()).containsExactly("set search_path = s1", "setNetworkTimeout=5000", "reset all",
+                "insert into t values (1)");
+        assertThat(replica2.statements()).containsExactly("reset all", "select 1");
+        assertThat(replica2.statementsWithGuard()).containsSubsequence("reset all", Dialect.POSTGRESQL.readOnlySessionSql(), "select 1");
     }
 
     @Test
@@ -175,9 +181,14 @@ class RoutingConnectionTest {
             statement.executeQuery().close();
         }
         run("insert into t values (1)");
+        run("select 1");
         assertThat(connection.pins()).isEmpty();
-        assertThat(replica1.statements()).containsExactly("bind 1=app", "select set_config('search_path', ?, false)");
+        // A set_config may set anything, read-only mode included: it runs on the primary and is replayed on replicas,
+        // whose read-only guard is then put back.
         assertThat(primary.statements()).containsExactly("bind 1=app", "select set_config('search_path', ?, false)", "insert into t values (1)");
+        assertThat(replica1.statements()).containsExactly("bind 1=app", "select set_config('search_path', ?, false)", "select 1");
+        assertThat(replica1.statementsWithGuard()).endsWith("select set_config('search_path', ?, false)",
+                Dialect.POSTGRESQL.readOnlySessionSql(), "getNetworkTimeout", "setNetworkTimeout=5000", "select 1");
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 
 /**
- * MariaDB: {@code @@read_only} for the role; on a primary the GTID position of its binary log, on a replica
+ * MariaDB: {@link MySqlRoles} for the role; on a primary the GTID position of its binary log, on a replica
  * {@code @@gtid_slave_pos}, what its SQL thread has applied (the position {@code MASTER_GTID_WAIT} waits on).
  */
 public final class MariaDbReplicationProbe implements ReplicationProbe {
@@ -22,8 +22,10 @@ public final class MariaDbReplicationProbe implements ReplicationProbe {
         try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(PROBE)) {
             row.next();
             boolean readOnly = row.getBoolean(1);
-            String position = readOnly ? row.getString(3) : row.getString(2);
-            return new Answer(readOnly ? NodeRole.REPLICA : NodeRole.PRIMARY, MariaDbGtidPosition.parse(position));
+            String binlog = row.getString(2);
+            String applied = row.getString(3);
+            NodeRole role = MySqlRoles.role(connection, readOnly);
+            return new Answer(role, MariaDbGtidPosition.parse(role == NodeRole.REPLICA ? applied : binlog));
         }
     }
 

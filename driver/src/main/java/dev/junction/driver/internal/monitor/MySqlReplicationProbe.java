@@ -10,7 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
-/** MySQL: {@code @@read_only} for the role and the executed GTID set, on primary and replica alike. */
+/** MySQL: {@link MySqlRoles} for the role and the executed GTID set, on primary and replica alike. */
 public final class MySqlReplicationProbe implements ReplicationProbe {
     private static final String PROBE = "select @@global.read_only, @@global.gtid_executed";
 
@@ -18,7 +18,9 @@ public final class MySqlReplicationProbe implements ReplicationProbe {
     public Answer probe(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(PROBE)) {
             row.next();
-            return new Answer(row.getBoolean(1) ? NodeRole.REPLICA : NodeRole.PRIMARY, MySqlGtidSet.parse(row.getString(2)));
+            boolean readOnly = row.getBoolean(1);
+            String executed = row.getString(2);
+            return new Answer(MySqlRoles.role(connection, readOnly), MySqlGtidSet.parse(executed));
         }
     }
 

@@ -1,0 +1,42 @@
+package dev.junction.driver.internal;
+
+/**
+ * Which logged session changes touch the read-only guard of replica connections ({@link NodeSession}): the guard
+ * makes a replica connection read-only at the server, and the application's own session statements could lift it.
+ * Keys are those of the replay log ({@link StatementInfo#sessionKey()}, {@link SessionState}).
+ */
+final class ReplicaGuard {
+    private static final String NETWORK_TIMEOUT = SessionState.CLIENT_SIDE + "networkTimeout";
+
+    private ReplicaGuard() {
+    }
+
+    /**
+     * A change never replayed on a replica connection: it sets the read-only mode itself
+     * ({@code transaction_read_only}, {@code default_transaction_read_only}, {@code tx_read_only}). A PostgreSQL
+     * standby refuses {@code SET transaction_read_only = off}, and on MySQL/MariaDB it would lift the guard; on the
+     * primary, where such statements run, it does what the application asked.
+     */
+    static boolean skipsOnReplica(String key) {
+        return key != null && key.contains("read_only");
+    }
+
+    /**
+     * A change that may lift the guard as a side effect, after which the guard is put back: session transaction
+     * characteristics ({@code SET SESSION TRANSACTION READ WRITE}), a reset of everything, an unknown setting, and
+     * the application's network timeout (the guard's timeout bounds it).
+     */
+    static boolean mayLift(String key) {
+        return key == null
+                || key.startsWith("#")
+                || key.equals(StatementInfo.RESET_ALL)
+                || key.equals("transaction_characteristics")
+                || key.startsWith("discard")
+                || key.equals(NETWORK_TIMEOUT);
+    }
+
+    /** A session statement that runs on the primary rather than on the replica the session last used. */
+    static boolean runsOnPrimary(String key) {
+        return skipsOnReplica(key) || mayLift(key);
+    }
+}

@@ -80,7 +80,8 @@ public final class ClusterTopology {
             probeLock.lock();
             try {
                 if (routing == null) {
-                    routing = RouterStatementRouting.create(backend, new JdbcFunctionCatalog(this, connector, backend));
+                    routing = RouterStatementRouting.create(backend, new JdbcFunctionCatalog(this, connector, backend),
+                            new ViewCatalog(this, connector, backend));
                 }
                 current = routing;
             } finally {

@@ -24,19 +24,43 @@ import java.util.Locale;
 public final class RouterStatementRouting implements StatementRouting {
     private final StatementClassifier classifier;
     private final boolean postgres;
+    private final ViewCatalog views;
 
     /** @param postgres SERIALIZABLE set through SQL pins only on PostgreSQL, where standbys refuse it */
     public RouterStatementRouting(StatementClassifier classifier, boolean postgres) {
-        this.classifier = classifier;
-        this.postgres = postgres;
+        this(classifier, postgres, ViewCatalog.none());
     }
 
-    /** A classifier for {@code backend} that looks user functions up in {@code catalog}. */
+    private RouterStatementRouting(StatementClassifier classifier, boolean postgres, ViewCatalog views) {
+        this.classifier = classifier;
+        this.postgres = postgres;
+        this.views = views;
+        views.classifier(classifier);
+    }
+
+    /** A classifier for {@code backend} that looks user functions up in {@code catalog}, and knows no view. */
     public static RouterStatementRouting create(Backend backend, FunctionCatalog catalog) {
+        return create(backend, catalog, ViewCatalog.none());
+    }
+
+    /** A classifier for {@code backend} that looks user functions up in {@code catalog} and views in {@code views}. */
+    static RouterStatementRouting create(Backend backend, FunctionCatalog catalog, ViewCatalog views) {
         dev.junction.router.Dialect dialect = backend == Backend.POSTGRESQL
                 ? dev.junction.router.Dialect.POSTGRESQL : dev.junction.router.Dialect.MYSQL;
         return new RouterStatementRouting(StatementClassifier.builder(dialect).functionCatalog(catalog).build(),
-                backend == Backend.POSTGRESQL);
+                backend == Backend.POSTGRESQL, views);
+    }
+
+    @Override
+    public ViewCatalog views() {
+        return views;
+    }
+
+    /** Forgets the function catalog's answers and the unsafe views: both may have changed. */
+    @Override
+    public void definitionsChanged() {
+        classifier.forgetFunctionAnswers();
+        views.forgetAll();
     }
 
     @Override

@@ -125,6 +125,7 @@ public final class RoutingConnection implements JunctionConnection {
     private final Duration replicaReadTimeout;
     private final boolean recordsCommits;
     private final TableCatalog tableCatalog;
+    private final ViewCatalog views;
 
     public RoutingConnection(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector,
                              StatementRouting routing) {
@@ -143,6 +144,7 @@ public final class RoutingConnection implements JunctionConnection {
         TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
         this.freshness = new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
         this.tableCatalog = tables;
+        this.views = routing.views();
         this.replicaWaitTimeout = settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT);
         this.replicaReadTimeout = settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT);
         // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
@@ -258,6 +260,9 @@ public final class RoutingConnection implements JunctionConnection {
             if (reused != null) {
                 return reused;
             }
+        }
+        if (views.unsafe(statement, monitor == null ? System.nanoTime() : topology.snapshot().takenAtNanos())) {
+            return topology.primary(); // a view that calls a function that may write: the read may write
         }
         long deadline = 0;
         boolean asked = false;
@@ -578,6 +583,9 @@ public final class RoutingConnection implements JunctionConnection {
      * @param replay for a session statement, how to run it again on another physical connection
      */
     void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
+        if (info.classification().kind() == StatementKind.DDL) {
+            routing.definitionsChanged(); // CREATE OR REPLACE FUNCTION / VIEW: what routing learnt may be wrong now
+        }
         trackFreshness(info, session);
         switch (info.kind()) {
             case SESSION:

@@ -101,7 +101,12 @@ final class FakeCluster {
 
     /** A connection over {@code topology}, which several connections may share (with a monitor attached, say). */
     RoutingConnection connect(ConnectionSettings settings, ClusterTopology topology) {
-        return new RoutingConnection(settings, topology, connector(), RouterStatementRouting.create(Backend.POSTGRESQL, FunctionCatalog.NONE));
+        return connect(settings, topology, RouterStatementRouting.create(Backend.POSTGRESQL, FunctionCatalog.NONE));
+    }
+
+    /** A connection that classifies with {@code routing}, which several connections may share. */
+    RoutingConnection connect(ConnectionSettings settings, ClusterTopology topology, StatementRouting routing) {
+        return new RoutingConnection(settings, topology, connector(), routing);
     }
 
     ConnectionSettings settings(String parameters) throws SQLException {

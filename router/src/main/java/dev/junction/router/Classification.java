@@ -32,6 +32,8 @@ public final class Classification {
   private final boolean parsedByCalcite;
   private final PinReason pinReason;
   private final SessionEffect sessionEffect;
+  private final boolean implicitCommit;
+  private final boolean primaryOnly;
   private final boolean replicaEligible;
 
   private Classification(Builder b) {
@@ -48,6 +50,8 @@ public final class Classification {
     this.parsedByCalcite = b.parsedByCalcite;
     this.pinReason = b.pinReason;
     this.sessionEffect = b.sessionEffect;
+    this.implicitCommit = b.implicitCommit;
+    this.primaryOnly = b.primaryOnly;
     this.replicaEligible =
         (kind == StatementKind.READ || kind == StatementKind.UTILITY_READ)
             && !lockingRead
@@ -56,6 +60,7 @@ public final class Classification {
             && tablesWritten.isEmpty()
             && !nodeSpecific
             && !multiStatement
+            && !primaryOnly
             && pinReason == null;
   }
 
@@ -84,15 +89,17 @@ public final class Classification {
             .hints(hints)
             .parsedByCalcite(parsedByCalcite)
             .pinReason(pinReason)
-            .sessionEffect(sessionEffect);
+            .sessionEffect(sessionEffect)
+            .implicitCommit(implicitCommit)
+            .primaryOnly(primaryOnly);
     return b;
   }
 
   /**
    * True only for a single plain read ({@link StatementKind#READ} or {@link
    * StatementKind#UTILITY_READ}) that takes no lock, writes no table, calls no side-effect or
-   * unverified function, does not depend on which node answers and creates no pinned state. Only
-   * such statements may ever run on a replica.
+   * unverified function, does not depend on which node answers, creates no pinned state and is not
+   * {@link #primaryOnly()}. Only such statements may ever run on a replica.
    */
   public boolean replicaEligible() {
     return replicaEligible;
@@ -171,6 +178,30 @@ public final class Classification {
     return sessionEffect;
   }
 
+  /**
+   * MySQL/MariaDB commit the transaction in progress before running this statement (and most such
+   * statements commit again after it): DDL other than {@code CREATE/DROP TEMPORARY TABLE}, {@code
+   * LOCK TABLES}, {@code UNLOCK TABLES}, {@code GRANT}, {@code REVOKE}, {@code SET PASSWORD},
+   * {@code ANALYZE/OPTIMIZE/REPAIR/CHECK TABLE}, {@code CACHE INDEX}, {@code LOAD INDEX INTO
+   * CACHE}, {@code FLUSH}, {@code RESET}, replication control, {@code BEGIN}/{@code START
+   * TRANSACTION}, and {@code SET autocommit = 1} (which commits only when autocommit was 0). True
+   * when any statement of a multi-statement string commits. Always false for PostgreSQL, whose DDL
+   * is transactional.
+   */
+  public boolean implicitCommit() {
+    return implicitCommit;
+  }
+
+  /**
+   * The statement only reads, yet must run on the primary: a replica refuses it (PostgreSQL {@code
+   * COPY ... TO STDOUT} through PgJDBC's copy API), or its text means different statements on
+   * different servers (several MySQL version-gated {@code /*!NNNNN ... * /} or MariaDB-only {@code
+   * /*M! ... * /} comments) so its safety cannot be established from the text.
+   */
+  public boolean primaryOnly() {
+    return primaryOnly;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Classification c
@@ -186,6 +217,8 @@ public final class Classification {
         && userFunctions.equals(c.userFunctions)
         && hints.equals(c.hints)
         && pinReason == c.pinReason
+        && implicitCommit == c.implicitCommit
+        && primaryOnly == c.primaryOnly
         && Objects.equals(sessionEffect, c.sessionEffect);
   }
 
@@ -225,6 +258,12 @@ public final class Classification {
     if (sessionEffect != null) {
       s.append(" effect=").append(sessionEffect);
     }
+    if (implicitCommit) {
+      s.append(" implicitCommit");
+    }
+    if (primaryOnly) {
+      s.append(" primaryOnly");
+    }
     if (!hints.isEmpty()) {
       s.append(' ').append(hints);
     }
@@ -247,6 +286,8 @@ public final class Classification {
     private boolean parsedByCalcite;
     private PinReason pinReason;
     private SessionEffect sessionEffect;
+    private boolean implicitCommit;
+    private boolean primaryOnly;
 
     private Builder(StatementKind kind) {
       this.kind = Objects.requireNonNull(kind, "kind");
@@ -346,6 +387,21 @@ public final class Classification {
 
     public Builder sessionEffect(SessionEffect effect) {
       this.sessionEffect = effect;
+      return this;
+    }
+
+    public SessionEffect sessionEffect() {
+      return sessionEffect;
+    }
+
+    /** Sets (not accumulates) {@link Classification#implicitCommit()}. */
+    public Builder implicitCommit(boolean commits) {
+      this.implicitCommit = commits;
+      return this;
+    }
+
+    public Builder primaryOnly(boolean primaryOnly) {
+      this.primaryOnly |= primaryOnly;
       return this;
     }
 

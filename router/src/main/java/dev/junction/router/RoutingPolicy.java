@@ -31,7 +31,8 @@ import java.util.random.RandomGenerator;
  * or {@link RouteTarget#NO_REPLICA} decision, whatever the hints and session say. The only
  * statements other than plain reads that may follow a read-only transaction to its replica are
  * transaction control and session statements that create no pin ({@code COMMIT}, {@code SET
- * LOCAL ...}), which change no data.
+ * LOCAL ...}), which change no data; two-phase commit statements ({@code XA ...}, {@code COMMIT
+ * PREPARED}) are not among them.
  *
  * <p>The staleness of a replica is its snapshot bound plus the age of the snapshot, measured with
  * the injected monotonic ticker the snapshot was stamped with ({@link System#nanoTime()} outside
@@ -225,12 +226,36 @@ public final class RoutingPolicy {
     StatementKind k = c.kind();
     return (k == StatementKind.TRANSACTION || k == StatementKind.SESSION)
         && c.pinReason() == null
+        && !c.primaryOnly()
+        && !isTwoPhase(c.sessionEffect())
         && !c.multiStatement()
         && c.tablesWritten().isEmpty()
         && c.sideEffectFunctions().isEmpty()
         && c.unverifiedFunctions().isEmpty()
         && !c.lockingRead()
         && !c.nodeSpecific();
+  }
+
+  /**
+   * Two-phase commit statements act on prepared transactions, which a MariaDB replica also holds
+   * (they replicate): {@code XA COMMIT} there would make it diverge. They never follow a replica.
+   */
+  private static boolean isTwoPhase(SessionEffect effect) {
+    if (effect == null) {
+      return false;
+    }
+    switch (effect.kind()) {
+      case TWO_PHASE:
+      case XA_START:
+      case XA_END:
+      case XA_PREPARE:
+      case XA_COMMIT:
+      case XA_ROLLBACK:
+      case XA_RECOVER:
+        return true;
+      default:
+        return false;
+    }
   }
 
   private static boolean startsReadOnlyTransaction(Classification c) {

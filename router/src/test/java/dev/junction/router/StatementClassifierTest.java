@@ -145,7 +145,7 @@ class StatementClassifierTest {
       assertThat(postgres.classify("set session characteristics as transaction read only").sessionEffect())
           .isEqualTo(SessionEffect.of(SessionEffect.Kind.SET_SESSION_CHARACTERISTICS, null, "read only"));
       assertThat(mysql.classify("SET autocommit=0").sessionEffect())
-          .isEqualTo(SessionEffect.of(SessionEffect.Kind.SET_VARIABLE, "autocommit", "0"));
+          .isEqualTo(SessionEffect.of(SessionEffect.Kind.SET_AUTOCOMMIT, "autocommit", "0"));
       assertThat(mysql.classify("set @@session.time_zone = '+00:00'").sessionEffect().target()).isEqualTo("time_zone");
       assertThat(mysql.classify("set session transaction isolation level read committed").sessionEffect().kind())
           .isEqualTo(SessionEffect.Kind.SET_SESSION_CHARACTERISTICS);

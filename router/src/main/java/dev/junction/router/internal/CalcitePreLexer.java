@@ -442,7 +442,7 @@ final class CalcitePreLexer {
       }
     }
     if (v.is(j, TokenType.LEFT_PAREN)) {
-      j = v.matchingParen(j) + 1;
+      j = drop(j, v.matchingParen(j) + 1); // type modifiers are constants, but report any call
     }
     if (("TIMESTAMP".equals(first) || "TIME".equals(first))
         && v.isKwAny(j, "WITH", "WITHOUT") && v.isKw(j + 1, "TIME") && v.isKw(j + 2, "ZONE")) {

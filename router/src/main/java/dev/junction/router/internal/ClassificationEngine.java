@@ -12,6 +12,13 @@ import java.util.List;
  * The uncached classification pipeline for one dialect: tokenize, read hints, split statements,
  * analyse each, combine. Thread-safe; {@link dev.junction.router.StatementClassifier} puts a cache
  * in front of it.
+ *
+ * <p>MySQL text with a version-gated ({@code /*!NNNNN ... * /}) or MariaDB-only ({@code /*M! ... *
+ * /}) comment is two statements, one per server reading: with the comment's content as code, and
+ * without it. The result covers both (the more consequential kind, every table, function and flag
+ * of either), so that neither reading can hide a write from the other. With several such comments
+ * the readings multiply; the result is then that of the all-code reading, marked {@link
+ * Classification#primaryOnly()}.
  */
 public final class ClassificationEngine {
 
@@ -48,15 +55,29 @@ public final class ClassificationEngine {
     if (tokenized.malformed()) {
       return new Outcome(Classification.builder(StatementKind.UNKNOWN).hints(hints).build(), true, false);
     }
-    List<List<SqlToken>> statements = split(tokenized.tokens());
-    if (statements.isEmpty()) {
-      return new Outcome(Classification.builder(StatementKind.UNKNOWN).hints(hints).build(), true, false);
+    Outcome all = classify(tokenized.tokens(), hints, sql.length());
+    if (tokenized.gatedComments() == 0) {
+      return all;
     }
-    if (statements.size() == 1) {
-      StatementAnalysis a = analyzer.analyze(new TokenView(statements.get(0), dialect), sql.length());
-      return new Outcome(a.builder.hints(hints).build(), a.cacheable, a.calciteAttempted);
+    if (tokenized.gatedComments() > 1) {
+      return new Outcome(all.classification().toBuilder().primaryOnly(true).build(), all.cacheable(), all.calciteAttempted());
     }
-    return combine(statements, hints, sql.length());
+    List<SqlToken> ungated = new ArrayList<>(tokenized.tokens().size());
+    boolean significant = false;
+    for (SqlToken t : tokenized.tokens()) {
+      if (t.gate == 0) {
+        ungated.add(t);
+        significant |= t.type != TokenType.SEMICOLON;
+      }
+    }
+    if (!significant) {
+      return all; // a server that skips the comment gets an empty query and runs nothing
+    }
+    Outcome skipped = classify(ungated, hints, sql.length());
+    return new Outcome(
+        either(all.classification(), skipped.classification()),
+        all.cacheable() && skipped.cacheable(),
+        all.calciteAttempted() || skipped.calciteAttempted());
   }
 
   /** Forgets cached function-catalog answers. */
@@ -64,36 +85,60 @@ public final class ClassificationEngine {
     functions.forget();
   }
 
+  private Outcome classify(List<SqlToken> tokens, Hints hints, int length) {
+    List<List<SqlToken>> statements = split(tokens);
+    if (statements.isEmpty()) {
+      return new Outcome(Classification.builder(StatementKind.UNKNOWN).hints(hints).build(), true, false);
+    }
+    if (statements.size() == 1) {
+      StatementAnalysis a = analyzer.analyzeTopLevel(new TokenView(statements.get(0), dialect), length);
+      return new Outcome(a.builder.hints(hints).build(), a.cacheable, a.calciteAttempted);
+    }
+    return combine(statements, hints, length);
+  }
+
   private Outcome combine(List<List<SqlToken>> statements, Hints hints, int length) {
     Classification.Builder combined = Classification.builder(StatementKind.READ).multiStatement(true).hints(hints);
     boolean cacheable = true;
     boolean attempted = false;
     boolean allParsed = true;
-    boolean[] kinds = new boolean[StatementKind.values().length];
+    boolean commits = false;
+    StatementKind kind = null;
     for (List<SqlToken> statement : statements) {
-      StatementAnalysis a = analyzer.analyze(new TokenView(statement, dialect), length);
+      StatementAnalysis a = analyzer.analyzeTopLevel(new TokenView(statement, dialect), length);
       Classification c = a.builder.build();
       cacheable &= a.cacheable;
       attempted |= a.calciteAttempted;
       allParsed &= c.parsedByCalcite();
-      kinds[c.kind().ordinal()] = true;
-      combined
-          .tablesRead(c.tablesRead())
-          .tablesWritten(c.tablesWritten())
-          .lockingRead(c.lockingRead())
-          .sideEffectFunctions(c.sideEffectFunctions())
-          .unverifiedFunctions(c.unverifiedFunctions())
-          .userFunctions(c.userFunctions())
-          .nodeSpecific(c.nodeSpecific())
-          .pinReason(c.pinReason());
+      commits |= c.implicitCommit();
+      kind = kind == null ? c.kind() : moreConsequential(kind, c.kind());
+      StatementAnalysis.absorbFacts(combined, c);
     }
+    combined.kind(kind).implicitCommit(commits);
+    return new Outcome(combined.parsedByCalcite(allParsed).build(), cacheable, attempted);
+  }
+
+  /** A classification that covers both readings of a text with a gated executable comment. */
+  private static Classification either(Classification a, Classification b) {
+    StatementKind kind = moreConsequential(a.kind(), b.kind());
+    Classification.Builder m = a.toBuilder().kind(kind);
+    StatementAnalysis.absorbFacts(m, b);
+    m.multiStatement(b.multiStatement())
+        .implicitCommit(a.implicitCommit() || b.implicitCommit())
+        .parsedByCalcite(a.parsedByCalcite() && b.parsedByCalcite());
+    if (kind != a.kind()) {
+      m.sessionEffect(b.sessionEffect());
+    }
+    return m.build();
+  }
+
+  private static StatementKind moreConsequential(StatementKind a, StatementKind b) {
     for (StatementKind k : SEVERITY) {
-      if (kinds[k.ordinal()]) {
-        combined.kind(k);
-        break;
+      if (k == a || k == b) {
+        return k;
       }
     }
-    return new Outcome(combined.parsedByCalcite(allParsed).build(), cacheable, attempted);
+    throw new AssertionError(a + " " + b);
   }
 
   private static List<List<SqlToken>> split(List<SqlToken> tokens) {

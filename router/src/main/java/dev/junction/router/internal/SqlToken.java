@@ -20,8 +20,14 @@ public final class SqlToken {
    * replaced by a neutral literal before parsing.
    */
   final boolean plainLiteral;
+  /**
+   * MySQL: the ordinal (from 1) of the version-gated {@code /*!NNNNN ... * /} or MariaDB-only
+   * {@code /*M! ... * /} comment this token is in, 0 outside such comments. Whether the server runs
+   * these tokens depends on its product and version.
+   */
+  final int gate;
 
-  SqlToken(TokenType type, int start, int end, String text, int depth, boolean spaced, boolean plainLiteral) {
+  SqlToken(TokenType type, int start, int end, String text, int depth, boolean spaced, boolean plainLiteral, int gate) {
     this.type = type;
     this.start = start;
     this.end = end;
@@ -30,6 +36,7 @@ public final class SqlToken {
     this.depth = depth;
     this.spaced = spaced;
     this.plainLiteral = plainLiteral;
+    this.gate = gate;
   }
 
   private static String upper(String s) {

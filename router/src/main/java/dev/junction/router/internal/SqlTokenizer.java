@@ -16,9 +16,16 @@ import java.util.List;
  *       bodies, {@code $1} parameters, {@code U&'...'}; {@code ??}, {@code ??|}, {@code ??&} are
  *       PgJDBC's escapes of the JSON {@code ?} operators, a single {@code ?} is a parameter.
  *   <li>MySQL/MariaDB: {@code #} comments, {@code -- } only when followed by whitespace, backslash
- *       escapes, double-quoted strings, backtick names, {@code @var}/{@code @@var}, and {@code
- *       /*! ... * /} (or MariaDB {@code /*M! ... * /}) comments, whose content the server executes
- *       and which are therefore tokenized as code.
+ *       escapes, double-quoted strings, backtick names, {@code @var}/{@code @@var}, and executable
+ *       comments, whose content the server runs and which are therefore tokenized as code: {@code
+ *       /*! ... * /} (MySQL and MariaDB), {@code /*!50001 ... * /} (servers of at least that
+ *       version), {@code /*M! ... * /} and {@code /*M!100500 ... * /} (MariaDB only). The last three
+ *       are <em>gated</em>: whether they run depends on the server, so their tokens are marked with
+ *       {@link SqlToken#gate} for the classifier to consider both readings. A gated comment is
+ *       skipped up to the first {@code * /} by a server that does not run it, so a string, quoted
+ *       name or line comment inside an executable comment that contains {@code * /}, or a comment
+ *       nested in one, would end it at different places in the two readings: the text is then
+ *       malformed. Comments inside executable comments never carry hints.
  * </ul>
  *
  * Anything unterminated marks the result {@link TokenizedSql#malformed() malformed}.
@@ -34,6 +41,11 @@ public final class SqlTokenizer {
   private boolean spaced;
   private int depth;
   private boolean inExecutableComment;
+  /** Ordinal of the gated executable comment being read, 0 when none. */
+  private int gate;
+  private int gatedComments;
+  /** Parenthesis depth where the executable comment being read began. */
+  private int executableDepth;
 
   private SqlTokenizer(String sql, Dialect dialect) {
     this.sql = sql;
@@ -54,7 +66,7 @@ public final class SqlTokenizer {
     if (depth != 0 || inExecutableComment) {
       malformed = true;
     }
-    return new TokenizedSql(tokens, leadingComments == null ? List.of() : leadingComments, malformed);
+    return new TokenizedSql(tokens, leadingComments == null ? List.of() : leadingComments, malformed, gatedComments);
   }
 
   private char at(int i) {
@@ -79,7 +91,12 @@ public final class SqlTokenizer {
       return blockComment(i);
     }
     if (c == '*' && n == '/' && inExecutableComment) {
+      if (gate != 0 && depth != executableDepth) {
+        // Unbalanced inside: the readings with and without the comment disagree on nesting.
+        malformed = true;
+      }
       inExecutableComment = false;
+      gate = 0;
       spaced = true;
       return i + 2;
     }
@@ -132,9 +149,10 @@ public final class SqlTokenizer {
         depth++;
         return i + 1;
       case ')':
-        if (depth == 0) {
+        if (depth == 0 || (gate != 0 && depth == executableDepth)) {
           malformed = true;
-        } else {
+        }
+        if (depth > 0) {
           depth--;
         }
         return emit(TokenType.RIGHT_PAREN, i, i + 1, false);
@@ -158,7 +176,11 @@ public final class SqlTokenizer {
   }
 
   private int emit(TokenType type, int start, int end, boolean plainLiteral) {
-    tokens.add(new SqlToken(type, start, end, sql.substring(start, end), depth, spaced, plainLiteral));
+    String text = sql.substring(start, end);
+    if (inExecutableComment && text.contains("*/")) {
+      malformed = true; // a server that skips the comment ends it inside this literal or quoted name
+    }
+    tokens.add(new SqlToken(type, start, end, text, depth, spaced, plainLiteral, gate));
     spaced = false;
     return end;
   }
@@ -168,25 +190,36 @@ public final class SqlTokenizer {
     if (end < 0) {
       end = length;
     }
-    noteComment(sql.substring(bodyStart, end));
+    String body = sql.substring(bodyStart, end);
+    if (inExecutableComment && body.contains("*/")) {
+      malformed = true; // the line comment swallows the end of the executable comment in one reading only
+    }
+    noteComment(body);
     spaced = true;
     return end;
   }
 
   private int blockComment(int start) {
+    if (mysql && inExecutableComment) {
+      // MySQL does not nest comments: whether this one ends the executable comment depends on the
+      // server's reading, so refuse to guess.
+      malformed = true;
+    }
     if (mysql) {
       int bang = at(start + 2) == '!' ? start + 3 : at(start + 2) == 'M' && at(start + 3) == '!' ? start + 4 : -1;
       if (bang > 0) {
-        // MySQL runs the content of /*! ... */ (optionally version-gated by up to six digits):
-        // it is code, so keep tokenizing and drop only the closing */ later.
+        // MySQL runs the content of /*! ... */ (optionally version-gated by up to six digits),
+        // MariaDB also that of /*M! ... */: it is code, so keep tokenizing and drop only the
+        // closing */ later.
         int j = bang;
         while (j < length && j < bang + 6 && isDigit(sql.charAt(j))) {
           j++;
         }
-        if (inExecutableComment) {
-          malformed = true; // MySQL does not nest these; refuse to guess.
+        if (j > bang || bang == start + 4) {
+          gate = ++gatedComments;
         }
         inExecutableComment = true;
+        executableDepth = depth;
         spaced = true;
         return j;
       }
@@ -218,7 +251,7 @@ public final class SqlTokenizer {
   }
 
   private void noteComment(String body) {
-    if (tokens.isEmpty()) {
+    if (tokens.isEmpty() && !inExecutableComment) {
       if (leadingComments == null) {
         leadingComments = new ArrayList<>(2);
       }

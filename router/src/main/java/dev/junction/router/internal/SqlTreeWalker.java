@@ -209,6 +209,11 @@ final class SqlTreeWalker extends SqlBasicVisitor<Void> {
         {
           List<SqlNode> operands = ((SqlCall) node).getOperandList();
           from(operands.get(0));
+          // The rest are aliases, column lists, hints, sample specs: except the period of FOR
+          // SYSTEM_TIME AS OF, which is an expression and may call anything.
+          for (int i = 1; i < operands.size(); i++) {
+            accept(operands.get(i));
+          }
           return;
         }
       case JOIN:

@@ -32,4 +32,20 @@ final class StatementAnalysis {
     builder.pinReason(reason);
     return this;
   }
+
+  /**
+   * Adds what {@code c} found (tables, functions, locking, node-specific, primary-only, pin) to
+   * {@code into}; kind, session effect, hints and the Calcite flag are the caller's to decide.
+   */
+  static void absorbFacts(Classification.Builder into, Classification c) {
+    into.tablesRead(c.tablesRead())
+        .tablesWritten(c.tablesWritten())
+        .lockingRead(c.lockingRead())
+        .sideEffectFunctions(c.sideEffectFunctions())
+        .unverifiedFunctions(c.unverifiedFunctions())
+        .userFunctions(c.userFunctions())
+        .nodeSpecific(c.nodeSpecific())
+        .primaryOnly(c.primaryOnly())
+        .pinReason(c.pinReason());
+  }
 }

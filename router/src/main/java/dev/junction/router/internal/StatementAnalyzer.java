@@ -5,8 +5,10 @@ import dev.junction.router.Dialect;
 import dev.junction.router.PinReason;
 import dev.junction.router.SessionEffect.Kind;
 import dev.junction.router.StatementKind;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -55,8 +57,17 @@ final class StatementAnalyzer {
     this.mysql = dialect == Dialect.MYSQL;
     this.functions = functions;
     this.shapes = shapes;
-    this.sessions = new SessionStatementAnalyzer(dialect);
+    this.sessions = new SessionStatementAnalyzer(dialect, this);
     this.definitions = new DefinitionStatementAnalyzer(dialect, this);
+  }
+
+  /** Analyses one statement of the text: {@link #analyze} plus what only the whole statement tells (implicit commits). */
+  StatementAnalysis analyzeTopLevel(TokenView v, int sourceLength) {
+    StatementAnalysis a = analyze(v, sourceLength);
+    if (mysql) {
+      a.builder.implicitCommit(MySqlImplicitCommits.commitsBefore(v, a.builder.sessionEffect()));
+    }
+    return a;
   }
 
   StatementAnalysis analyze(TokenView v, int sourceLength) {
@@ -110,7 +121,10 @@ final class StatementAnalyzer {
       case "HELP":
         return new StatementAnalysis(StatementKind.UTILITY_READ);
       default:
-        StatementAnalysis session = sessions.analyze(v, k);
+        if (mysql && k.equals("SET") && first == 0 && v.isKw(1, "STATEMENT")) {
+          return setStatement(v, sourceLength);
+        }
+        StatementAnalysis session = sessions.analyze(v, k, sourceLength);
         if (session != null) {
           return session;
         }
@@ -124,6 +138,98 @@ final class StatementAnalyzer {
         }
         return new StatementAnalysis(StatementKind.UNKNOWN);
     }
+  }
+
+  // ---------------------------------------------------------------- SET STATEMENT ... FOR
+
+  /**
+   * MariaDB {@code SET STATEMENT var = value [, ...] FOR statement}: the variables hold only while
+   * the statement runs, so the session does not change. It is the inner statement, plus whatever
+   * the values call or read.
+   */
+  private StatementAnalysis setStatement(TokenView v, int sourceLength) {
+    int body = setStatementBody(v);
+    if (body < 0 || body >= v.size) {
+      return new StatementAnalysis(StatementKind.UNKNOWN);
+    }
+    StatementAnalysis a = analyze(v.slice(body), sourceLength);
+    computedValue(v, 2, body - 1, a, sourceLength, null);
+    return a;
+  }
+
+  /**
+   * Index of the statement after {@code SET STATEMENT ... FOR}, or -1 when {@code v} is not one: the
+   * first {@code FOR} outside parentheses that does not belong to {@code NEXT/PREVIOUS VALUE FOR}.
+   */
+  static int setStatementBody(TokenView v) {
+    if (!v.isMysql() || !v.isKw(0, "SET") || !v.isKw(1, "STATEMENT")) {
+      return -1;
+    }
+    int depth = v.get(0).depth;
+    for (int j = 2; j < v.size; j++) {
+      if (v.get(j).depth == depth && v.isKw(j, "FOR") && !v.isKw(j - 1, "VALUE")) {
+        return j + 1;
+      }
+    }
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- values of SET
+
+  /**
+   * Records what the expression in tokens {@code [from, to)} calls and reads, exactly as for a
+   * query: subqueries are analysed as statements, every other call goes through the function rules
+   * and the catalog.
+   *
+   * @param pin when not {@code null}, the pin to set if the value is computed; set before the pins
+   *     the calls themselves create, so that it is the one reported
+   * @return true when the value is computed: it holds a subquery, {@code NEXT VALUE FOR}, or a call
+   *     to anything but a known read-only built-in (a user function, a side-effect or node-specific
+   *     built-in, a PostgreSQL operator that is not built in). Such a value depends on the node and
+   *     the moment that computed it, so replaying the statement's text elsewhere would not
+   *     re-create it.
+   */
+  boolean computedValue(TokenView v, int from, int to, StatementAnalysis a, int sourceLength, PinReason pin) {
+    int end = Math.min(to, v.size);
+    Set<String> called = new LinkedHashSet<>();
+    List<int[]> subqueries = new ArrayList<>(0);
+    String sequence = null;
+    int segment = Math.max(0, from);
+    for (int j = segment; j < end; j++) {
+      SqlToken t = v.get(j);
+      if (t.type == TokenType.LEFT_PAREN && v.isKwAny(v.skipOpenParens(j + 1), "SELECT", "WITH", "VALUES", "TABLE")) {
+        called.addAll(TokenFunctionScanner.scan(v, segment, j, Set.of()));
+        PostgresCallScanner.scan(v, segment, j, called);
+        int close = Math.min(v.matchingParen(j), end);
+        subqueries.add(new int[] {j + 1, close});
+        j = close;
+        segment = close + 1;
+      } else if (t.is("VALUE") && v.isKwAny(j - 1, "NEXT", "PREVIOUS") && v.isKw(j + 1, "FOR")) {
+        sequence = v.kw(j - 1).toLowerCase(Locale.ROOT) + " value for";
+      }
+    }
+    if (segment < end) {
+      called.addAll(TokenFunctionScanner.scan(v, segment, end, Set.of()));
+      PostgresCallScanner.scan(v, segment, end, called);
+    }
+    boolean computed = !subqueries.isEmpty() || sequence != null;
+    for (String name : called) {
+      computed |= FunctionRules.categorize(dialect, name) != FunctionRules.Category.READ_ONLY_BUILTIN;
+    }
+    if (computed && pin != null) {
+      a.pin(pin);
+    }
+    if (sequence != null) {
+      a.builder.sideEffectFunction(sequence);
+    }
+    for (int[] q : subqueries) {
+      StatementAnalysis query = analyze(new TokenView(v.tokens.subList(q[0], q[1]), dialect), sourceLength);
+      StatementAnalysis.absorbFacts(a.builder, query.builder.build());
+      a.cacheable &= query.cacheable;
+      a.calciteAttempted |= query.calciteAttempted;
+    }
+    a.cacheable &= functions.apply(called, a.builder);
+    return computed;
   }
 
   // ---------------------------------------------------------------- queries and DML
@@ -253,6 +359,13 @@ final class StatementAnalyzer {
       read = tables.read();
       b.tablesWritten(tables.written());
       called = TokenFunctionScanner.scan(v, 0, v.size, TokenTableExtractor.cteNames(v));
+    }
+    if (!mysql) {
+      // Operators that are not built in and attribute notation call functions without looking like
+      // calls; they come from the tokens whichever path found the rest.
+      Set<String> all = new LinkedHashSet<>(called);
+      PostgresCallScanner.scan(v, 0, v.size, all);
+      called = all;
     }
     b.tablesRead(read);
     a.cacheable &= functions.apply(called, b);
@@ -410,6 +523,9 @@ final class StatementAnalyzer {
     if (v.isKw(j, "TO") && !v.isKwAny(j + 1, "STDOUT")) {
       a.kind(StatementKind.UTILITY_WRITE); // COPY ... TO 'file' / PROGRAM writes on the server
     }
+    // COPY ... TO STDOUT only reads, but applications run it through PgJDBC's CopyManager, and the
+    // hot standbys of our integration tests refused that copy: every COPY stays on the primary.
+    a.builder.primaryOnly(true);
     return a;
   }
 

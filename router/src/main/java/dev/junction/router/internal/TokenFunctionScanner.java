@@ -12,7 +12,7 @@ import java.util.Set;
 final class TokenFunctionScanner {
 
   /** Keywords that precede a parenthesis without being a call. */
-  private static final Set<String> NOT_CALLS =
+  static final Set<String> NOT_CALLS =
       Set.of(
           "ALL", "AND", "ANY", "AS", "ASC", "BETWEEN", "BY", "CASE", "CHECK", "COLUMN", "CONFLICT",
           "CONSTRAINT", "CROSS", "DEFAULT", "DESC", "DISTINCT", "DO", "ELSE", "END", "EXCEPT",
@@ -47,6 +47,9 @@ final class TokenFunctionScanner {
       SqlToken t = v.get(i);
       if (t.type == TokenType.WORD && NOT_CALLS.contains(t.keyword)) {
         continue;
+      }
+      if (PostgresCallScanner.isOperatorSyntax(v, i)) {
+        continue; // OPERATOR(schema.op): PostgresCallScanner reports it
       }
       // A name after AS, a closing parenthesis or a cast is an alias or a type, not a call.
       int start = i;

@@ -9,5 +9,7 @@ import java.util.List;
  * @param leadingComments bodies of the comments before the first token, where hints live
  * @param malformed an unterminated string, quoted name or comment, or unbalanced parentheses: the
  *     token stream cannot be trusted, so the statement goes to the primary
+ * @param gatedComments MySQL: how many version-gated ({@code /*!NNNNN}) or MariaDB-only ({@code
+ *     /*M!}) executable comments the text holds; their tokens carry {@link SqlToken#gate}
  */
-public record TokenizedSql(List<SqlToken> tokens, List<String> leadingComments, boolean malformed) {}
+public record TokenizedSql(List<SqlToken> tokens, List<String> leadingComments, boolean malformed, int gatedComments) {}

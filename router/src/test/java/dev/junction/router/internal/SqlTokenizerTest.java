@@ -76,6 +76,29 @@ class SqlTokenizerTest {
   }
 
   @Test
+  void marksTheTokensOfGatedExecutableComments() {
+    TokenizedSql t = SqlTokenizer.tokenize("select /*!50001 a */ /*M! b */ /*M!100500 c */ /*! d */ e", Dialect.MYSQL);
+    assertThat(t.gatedComments()).isEqualTo(3);
+    assertThat(t.tokens().stream().map(x -> x.text + x.gate).collect(Collectors.toList()))
+        .containsExactly("select0", "a1", "b2", "c3", "d0", "e0");
+    assertThat(SqlTokenizer.tokenize("select /*!50001 a */", Dialect.POSTGRESQL).gatedComments()).isZero();
+  }
+
+  @Test
+  void refusesExecutableCommentsThatServersWouldEndAtDifferentPlaces() {
+    for (String sql : List.of("select /*!99999 '*/' */", "select /*! `*/` */", "select /*!99999 @'*/' */",
+        "select /*M! # */\n */", "select /*! /* x */ */", "select /*!50001 ( */ 1)", "select (1 /*!50001 ) */")) {
+      assertThat(SqlTokenizer.tokenize(sql, Dialect.MYSQL).malformed()).as(sql).isTrue();
+    }
+    assertThat(SqlTokenizer.tokenize("select /*!50001 (1), '*' */ 2", Dialect.MYSQL).malformed()).isFalse();
+  }
+
+  @Test
+  void readsNoHintsInsideExecutableComments() {
+    assertThat(SqlTokenizer.tokenize("/*! -- junction:replica\n select 1 */", Dialect.MYSQL).leadingComments()).isEmpty();
+  }
+
+  @Test
   void flagsAnythingUnterminatedAsMalformed() {
     for (String sql : List.of("select 'x", "select \"x", "select /* x", "select $$ x", "select (1", "select 1)")) {
       assertThat(SqlTokenizer.tokenize(sql, Dialect.POSTGRESQL).malformed()).as(sql).isTrue();

@@ -80,7 +80,19 @@ public final class RouterStatementRouting implements StatementRouting {
         switch (effect.kind()) {
             case BEGIN:
             case BEGIN_READ_ONLY:
+            case XA_START:
                 return new StatementInfo(Kind.BEGIN, hint, pin, null, c);
+            case SET_AUTOCOMMIT:
+                return new StatementInfo(Kind.AUTOCOMMIT, hint, pin, effect.value(), c);
+            case XA_END:
+            case XA_PREPARE:
+                // The XA transaction stays on its node until XA COMMIT or XA ROLLBACK.
+                return new StatementInfo(Kind.IN_TRANSACTION, hint, pin, null, c);
+            case XA_COMMIT:
+            case XA_ROLLBACK:
+                return new StatementInfo(Kind.END, hint, pin, null, c);
+            case XA_RECOVER:
+                return new StatementInfo(Kind.WRITE, hint, pin, null, c);
             case COMMIT:
             case ROLLBACK:
                 return new StatementInfo(Kind.END, hint, pin, null, c);

@@ -207,6 +207,13 @@ public final class RoutingConnection implements JunctionConnection {
         if (forcePrimary || info.pinReason() != null) {
             return topology.primary();
         }
+        if (info.kind() == StatementInfo.Kind.AUTOCOMMIT) {
+            if (info.sessionKey() == null) {
+                throw JunctionErrorCode.FEATURE_NOT_SUPPORTED.exception("SET autocommit with an expression, DEFAULT or other variables in the same statement",
+                        "Junction must know the connection's auto-commit mode; use Connection.setAutoCommit, or SET autocommit = 0 or 1 alone");
+            }
+            return topology.primary(); // where a transaction it opens or ends runs; an open one kept its node above
+        }
         Classification statement = info.classification();
         if (info.kind() == StatementInfo.Kind.SESSION && info.pinReason() == null && state.autoCommit()) {
             // A SET in auto-commit changes no data: it runs where the session already is, or where its next read
@@ -583,11 +590,24 @@ public final class RoutingConnection implements JunctionConnection {
      * @param replay for a session statement, how to run it again on another physical connection
      */
     void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
-        if (info.classification().kind() == StatementKind.DDL) {
+        Classification statement = info.classification();
+        if (statement.kind() == StatementKind.DDL) {
             routing.definitionsChanged(); // CREATE OR REPLACE FUNCTION / VIEW: what routing learnt may be wrong now
+        }
+        if (statement.implicitCommit() && (sqlTransaction || transactionSession != null) && info.kind() != StatementInfo.Kind.END) {
+            implicitlyCommitted(session);
         }
         trackFreshness(info, session);
         switch (info.kind()) {
+            case AUTOCOMMIT:
+                boolean on = "1".equals(info.sessionKey());
+                if (on && (sqlTransaction || transactionSession != null)) {
+                    implicitlyCommitted(session); // MySQL commits the open transaction when auto-commit goes back on
+                    endTransaction();
+                }
+                state.autoCommit(on);
+                session.appliedAutoCommit(on);
+                break;
             case SESSION:
                 long sequence = state.record(info.sessionKey(), sql, replay);
                 session.applied(sequence);
@@ -604,11 +624,12 @@ public final class RoutingConnection implements JunctionConnection {
                 }
                 break;
             case END:
-                boolean committed = sql != null && !sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("rollback")
-                        && !sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("abort");
-                transactionEnded(session, committed);
-                sqlTransaction = false;
-                transactionSession = null;
+                dev.junction.router.SessionEffect effect = statement.sessionEffect();
+                transactionEnded(session, commits(effect));
+                if (effect == null || !effect.chain()) {
+                    sqlTransaction = false;
+                    transactionSession = null;
+                }
                 break;
             default:
                 break;
@@ -619,6 +640,37 @@ public final class RoutingConnection implements JunctionConnection {
         releaseAdvisoryLocks(info);
         if (sqlTransaction && transactionSession == null) {
             transactionSession = session;
+        }
+    }
+
+    /** Whether a statement that ends a transaction commits it: COMMIT, END, XA COMMIT, COMMIT PREPARED. */
+    private static boolean commits(dev.junction.router.SessionEffect effect) {
+        if (effect == null) {
+            return true;
+        }
+        switch (effect.kind()) {
+            case ROLLBACK:
+            case XA_ROLLBACK:
+                return false;
+            case TWO_PHASE:
+                String text = effect.value() == null ? "" : effect.value().toLowerCase(java.util.Locale.ROOT);
+                return !text.startsWith("rollback");
+            default:
+                return true;
+        }
+    }
+
+    /**
+     * MySQL/MariaDB committed the open transaction before running a statement (DDL, {@code LOCK TABLES}, a
+     * {@code BEGIN} inside a transaction, {@code SET autocommit = 1}...): the commit is recorded, and a transaction
+     * opened in SQL is over, so the session routes statement by statement again. With auto-commit off through JDBC
+     * the server starts the next transaction by itself, on the same node.
+     */
+    private void implicitlyCommitted(NodeSession session) {
+        transactionEnded(session, true);
+        if (sqlTransaction) {
+            sqlTransaction = false;
+            transactionSession = null;
         }
     }
 

@@ -33,7 +33,13 @@ public record StatementInfo(Kind kind, Hint hint, String pinReason, String sessi
         /** {@code COMMIT}, {@code ROLLBACK}, {@code END}, {@code ABORT}: ends the SQL-opened transaction. */
         END,
         /** Savepoints and {@code SET TRANSACTION}/{@code SET LOCAL}: stays on the transaction's node. */
-        IN_TRANSACTION
+        IN_TRANSACTION,
+        /**
+         * MySQL/MariaDB {@code SET autocommit = 0|1} in SQL: changes the logical connection's auto-commit mode as
+         * {@code setAutoCommit} would. {@link #sessionKey} holds {@code "0"}, {@code "1"}, or null when the
+         * statement's effect on auto-commit cannot be read from its text (refused).
+         */
+        AUTOCOMMIT
     }
 
     /** An explicit routing hint in a leading comment. */

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
 /**
  * A MariaDB GTID replication cluster on loopback, in one of two shapes:
  * <ul>
- *   <li>{@link #primaryReplica()}: one primary and N read-only replicas, all in GTID domain 0;</li>
+ *   <li>{@link #primaryReplica()}: one primary and N replicas, all in GTID domain 0, read-only unless
+ *       {@link PrimaryReplicaBuilder#replicaReadOnly(boolean)} says otherwise;</li>
  *   <li>{@link #masterMaster()}: a ring of two writable masters, each replicating from the other, each writing
  *       in its own GTID domain (1 and 2) and handing out interleaved auto-increment ids (odd, even).</li>
  * </ul>
@@ -68,7 +69,10 @@ public final class MariaDbCluster implements AutoCloseable {
         this.startupTime = startupTime;
     }
 
-    /** A primary and read-only replicas (one unless {@link PrimaryReplicaBuilder#replicas(int)} says otherwise). */
+    /**
+     * A primary and replicas (one unless {@link PrimaryReplicaBuilder#replicas(int)} says otherwise), read-only
+     * unless {@link PrimaryReplicaBuilder#replicaReadOnly(boolean)} says otherwise.
+     */
     public static PrimaryReplicaBuilder primaryReplica() {
         return new PrimaryReplicaBuilder();
     }
@@ -88,7 +92,7 @@ public final class MariaDbCluster implements AutoCloseable {
         return nodes.get(0);
     }
 
-    /** The nodes created as read-only replicas; none in a ring, where every node is a master. */
+    /** The nodes created as replicas (whether {@code read_only} or not); none in a ring, where every node is a master. */
     public List<MariaDbNode> replicas() {
         return nodes.stream().filter(this::isReadOnlyReplica).toList();
     }
@@ -215,6 +219,8 @@ public final class MariaDbCluster implements AutoCloseable {
                 "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES,"
                         + " EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, REFERENCES,"
                         + " BINLOG MONITOR, SLAVE MONITOR ON *.* TO '" + MariaDbNode.APPLICATION_USER + "'@'%';",
+                "CREATE USER '" + MariaDbNode.PRIVILEGED_USER + "'@'%' IDENTIFIED BY '" + MariaDbNode.PRIVILEGED_PASSWORD + "';",
+                "GRANT ALL PRIVILEGES ON *.* TO '" + MariaDbNode.PRIVILEGED_USER + "'@'%';",
                 "");
         Path file = root.resolve("accounts.sql");
         try {
@@ -265,6 +271,7 @@ public final class MariaDbCluster implements AutoCloseable {
     /** Options for {@link #primaryReplica()}; {@link #start()} brings the cluster up. */
     public static final class PrimaryReplicaBuilder {
         private int replicas = 1;
+        private boolean replicaReadOnly = true;
         private MariaDbBinaries binaries;
         private final List<String> extraSettings = new ArrayList<>();
 
@@ -277,6 +284,16 @@ public final class MariaDbCluster implements AutoCloseable {
                 throw new IllegalArgumentException("replicas must be >= 0, was " + count);
             }
             this.replicas = count;
+            return this;
+        }
+
+        /**
+         * Whether replicas start with {@code --read-only=1} (default) or {@code --read-only=0}, which is MariaDB's
+         * own default and what many deployments run: a writable replica accepts any client's writes, and
+         * {@link MariaDbNode#role()} reports it PRIMARY since it reads {@code @@read_only}.
+         */
+        public PrimaryReplicaBuilder replicaReadOnly(boolean readOnly) {
+            this.replicaReadOnly = readOnly;
             return this;
         }
 
@@ -294,6 +311,7 @@ public final class MariaDbCluster implements AutoCloseable {
 
         public MariaDbCluster start() {
             List<String> extra = List.copyOf(extraSettings);
+            String replicaReadOnlySetting = replicaReadOnly ? "--read-only=1" : "--read-only=0";
             return MariaDbCluster.start(replicas + 1, binaries, new Topology() {
                 @Override
                 public List<MariaDbNode> nodes(Path root, List<Integer> ports, MariaDbBinaries chosen, ServerAccount account) {
@@ -301,7 +319,7 @@ public final class MariaDbCluster implements AutoCloseable {
                     for (int i = 0; i <= replicas; i++) {
                         String name = i == 0 ? "primary" : "replica" + i;
                         List<String> settings = new ArrayList<>(commonSettings());
-                        settings.add(i == 0 ? "--read-only=0" : "--read-only=1");
+                        settings.add(i == 0 ? "--read-only=0" : replicaReadOnlySetting);
                         settings.addAll(extra);
                         nodes.add(new MariaDbNode(name, ports.get(i), root.resolve(name), chosen, account, i + 1, 0, settings));
                     }

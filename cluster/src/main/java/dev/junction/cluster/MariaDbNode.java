@@ -27,13 +27,16 @@ import java.util.Properties;
  * One MariaDB server of a local cluster: its directory (data, tmp, socket, pid file), its loopback port and
  * its process. The log ({@code <name>.log}, next to the node's directory) is the server's stderr.
  *
- * <p>Two accounts exist on every node, created with the system tables so that they never appear in the
+ * <p>Three accounts exist on every node, created with the system tables so that they never appear in the
  * binary log or in GTID positions:
  * <ul>
  *   <li>{@code root} with an empty password, used by {@link #connect()} and every control method;</li>
  *   <li>{@value #APPLICATION_USER} (password {@value #APPLICATION_PASSWORD}), what an application has: data and
  *       schema rights on every database and the right to read replication status, but neither SUPER nor
- *       READ_ONLY ADMIN, so {@code read_only} binds it as it binds a real application.</li>
+ *       READ_ONLY ADMIN, so {@code read_only} binds it as it binds a real application;</li>
+ *   <li>{@value #PRIVILEGED_USER} (password {@value #PRIVILEGED_PASSWORD}), an application account granted
+ *       {@code ALL PRIVILEGES ON *.*}, as many deployments do: on MariaDB 10.11 that includes READ_ONLY ADMIN
+ *       and BINLOG ADMIN, so it can write on a {@code read_only} replica and turn {@code sql_log_bin} off.</li>
  * </ul>
  * Both connect to database {@value #DATABASE}, which exists, empty, on every node from the start.
  */
@@ -41,6 +44,9 @@ public final class MariaDbNode {
     /** An application's account: subject to {@code read_only}. */
     public static final String APPLICATION_USER = "junction";
     public static final String APPLICATION_PASSWORD = "junction";
+    /** An application's account with {@code ALL PRIVILEGES}: {@code read_only} does not bind it. */
+    public static final String PRIVILEGED_USER = "junction_all";
+    public static final String PRIVILEGED_PASSWORD = "junction_all";
     /** The database every node has from the start and connections use by default. */
     public static final String DATABASE = "junction";
     static final String REPLICATION_USER = "replicator";
@@ -209,6 +215,11 @@ public final class MariaDbNode {
         return connect(APPLICATION_USER, APPLICATION_PASSWORD, SOCKET_TIMEOUT);
     }
 
+    /** A new connection as {@value #PRIVILEGED_USER}, which can write even where {@code read_only} is on. */
+    public Connection connectAsPrivilegedUser() throws SQLException {
+        return connect(PRIVILEGED_USER, PRIVILEGED_PASSWORD, SOCKET_TIMEOUT);
+    }
+
     private Connection connect(String user, String password, Duration socketTimeout) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", user);
@@ -233,7 +244,11 @@ public final class MariaDbNode {
         AdminStatements.execute(this, this::connect, sqls);
     }
 
-    /** PRIMARY when {@code @@read_only} is off, REPLICA when on, UNREACHABLE when the server does not answer. */
+    /**
+     * PRIMARY when {@code @@read_only} is off, REPLICA when on, UNREACHABLE when the server does not answer. A
+     * replica started writable ({@link MariaDbCluster.PrimaryReplicaBuilder#replicaReadOnly(boolean)}) answers
+     * PRIMARY: ask {@link MariaDbCluster#replicas()} which nodes replicate.
+     */
     public ServerRole role() {
         if (!isRunning()) {
             return ServerRole.UNREACHABLE;
@@ -255,6 +270,45 @@ public final class MariaDbNode {
     /** The last GTID per domain in this node's binary log ({@code @@gtid_binlog_pos}). */
     public String gtidBinlogPos() {
         return queryString("SELECT @@gtid_binlog_pos");
+    }
+
+    /**
+     * The last GTID of every (domain, server id) pair ever written to this node's binary log
+     * ({@code @@gtid_binlog_state}), e.g. {@code 0-2-5,0-1-10}.
+     */
+    public String gtidBinlogState() {
+        return queryString("SELECT @@gtid_binlog_state");
+    }
+
+    /**
+     * The GTIDs in this node's {@link #gtidBinlogState() binlog state} that carry this node's own server id: the
+     * last transaction this node executed itself, per domain, rather than applied from its source. On a replica
+     * that list changes exactly when the replica commits a binlogged write of its own (a client's write, DDL,
+     * {@code CREATE USER}…); events applied from the source keep the source's server id, also in this node's
+     * binary log ({@code --log-slave-updates}). Empty when this node never wrote anything itself.
+     *
+     * <p>Why not {@code @@gtid_binlog_pos}: it keeps one GTID per domain, the last one logged. A replica that
+     * writes in the source's domain 0 shows {@code 0-2-5} only until it applies the source's next transaction,
+     * {@code 0-1-3}, which replaces it (sequence numbers need not grow without {@code gtid_strict_mode}); and
+     * {@code @@gtid_binlog_pos != @@gtid_slave_pos} holds for the same short while. {@code @@gtid_binlog_state}
+     * keeps the pair (0, 2) until {@code RESET MASTER}. A write with {@code sql_log_bin=0} is in no binary log
+     * and so in no GTID: a test that must see those too needs a witness in the data (for instance a column
+     * defaulting to {@code @@server_id}).
+     */
+    public List<String> ownBinlogGtids() {
+        String state = gtidBinlogState();
+        List<String> own = new ArrayList<>();
+        if (state == null || state.isBlank()) {
+            return own;
+        }
+        for (String gtid : state.split(",")) {
+            String[] parts = gtid.strip().split("-");
+            if (parts.length == 3 && Long.parseLong(parts[1]) == serverId) {
+                own.add(gtid.strip());
+            }
+        }
+        own.sort(null);
+        return own;
     }
 
     /** The GTIDs this node's replication SQL thread has applied ({@code @@gtid_slave_pos}). */

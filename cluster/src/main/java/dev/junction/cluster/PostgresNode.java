@@ -154,6 +154,20 @@ public final class PostgresNode {
         }
     }
 
+    /** SIGSTOP to the postmaster and every backend: the node keeps its port and answers nothing (a hung machine). */
+    public void suspend() {
+        if (process != null) {
+            process.suspend();
+        }
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    public void resume() {
+        if (process != null) {
+            process.resume();
+        }
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }

@@ -83,9 +83,6 @@ public final class Connections {
         NodeConnector probeConnector = new BackendNodeConnector(settings, backend, probeTimeouts(settings.backend()));
         List<NodeId> ids = topology.nodes().stream().map(Node::id).collect(Collectors.toList());
         Duration interval = settings.properties().get(JunctionProperty.MONITOR_INTERVAL);
-        if (interval.isZero()) {
-            interval = Duration.ofMillis(1);
-        }
         TopologyMonitor.Settings monitorSettings = new TopologyMonitor.Settings(interval, PROBE_TIMEOUT, 3, Duration.ofSeconds(2), 4096);
         return new TopologyMonitor(settings.clusterKey(), ids, probe, node -> probeConnector.open(topology.node(node).address()),
                 monitorSettings, System::nanoTime);

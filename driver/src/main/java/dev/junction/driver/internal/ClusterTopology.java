@@ -187,7 +187,7 @@ public final class ClusterTopology {
      * reads until a probe reaches it again, else it is probed again on a later use.
      */
     void markDown(Node node, String reason) {
-        node.role(NodeRole.DOWN, CredentialMask.url(reason));
+        node.role(NodeRole.DOWN, CredentialMask.text(reason));
         TopologyMonitor current = monitor();
         if (current != null) {
             current.reportUnreachable(node.id());
@@ -298,7 +298,7 @@ public final class ClusterTopology {
         try (Connection connection = connector.open(node.address())) {
             node.role(dialect.probeRole(connection), null);
         } catch (SQLException | RuntimeException e) {
-            node.role(NodeRole.DOWN, CredentialMask.url(String.valueOf(e.getMessage())), e);
+            node.role(NodeRole.DOWN, CredentialMask.text(String.valueOf(e.getMessage())), e);
         }
     }
 

@@ -28,7 +28,7 @@ final class StatusReport {
         for (NodeReport report : monitor.reports()) {
             statuses.add(new NodeStatus(report.node().toString(), report.role().name().toLowerCase(Locale.ROOT), report.up(),
                     report.position().map(ReplicationPosition::text), report.stalenessBound(), report.roundTrip(),
-                    report.consecutiveFailures(), report.lastError().map(CredentialMask::url)));
+                    report.consecutiveFailures(), report.lastError().map(CredentialMask::text)));
         }
         return statuses;
     }

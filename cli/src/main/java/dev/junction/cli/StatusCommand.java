@@ -94,12 +94,11 @@ final class StatusCommand implements Callable<Integer> {
             rows.add(new String[] {
                 node.address(),
                 node.role(),
-                node.up() ? (node.consecutiveFailures() == 0 ? "up" : "up (" + node.consecutiveFailures() + " failed)")
-                        : "DOWN (" + node.consecutiveFailures() + " failed)",
+                node.up() ? "up" : "DOWN" + (node.consecutiveFailures() == 0 ? "" : " (" + node.consecutiveFailures() + " failed)"),
                 node.position().orElse("-"),
                 node.stalenessBound().map(d -> d.toMillis() + " ms").orElse("unknown"),
                 node.roundTrip().map(d -> String.format(Locale.ROOT, "%.2f ms", d.toNanos() / 1e6)).orElse("-"),
-                node.lastError().map(e -> e.length() > 60 ? e.substring(0, 57) + "..." : e).orElse(""),
+                node.lastError().map(e -> e.length() > 100 ? e.substring(0, 97) + "..." : e).orElse(""),
             });
         }
         return new TextTable(rows).render();

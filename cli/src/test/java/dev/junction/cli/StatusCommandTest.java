@@ -25,6 +25,17 @@ class StatusCommandTest {
     }
 
     @Test
+    void aNodeThatRefusesConnectionsIsDownWithTheReasonNotUpWithFailures() {
+        String table = StatusCommand.render(List.of(
+                new NodeStatus("pg1:5432", "primary", true, Optional.of("0/16B3748"), Optional.of(Duration.ZERO),
+                        Optional.of(Duration.ofNanos(420_000)), 0, Optional.empty()),
+                new NodeStatus("pg2:5432", "unknown", false, Optional.empty(), Optional.empty(), Optional.empty(), 2,
+                        Optional.of("refused the connection (SQLState 28P01: FATAL: password authentication failed for user \"app\")"))));
+        assertThat(table).contains("DOWN (2 failed)").doesNotContain("up (")
+                .contains("refused the connection (SQLState 28P01: FATAL: password authentication failed");
+    }
+
+    @Test
     void neverPrintsThePasswordOfAClusterItCannotReach() throws Exception {
         String secret = "S3cr3t-pw";
         int closedPort;

@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * @param address            {@code host:port}
  * @param role               {@code primary}, {@code replica} or {@code unknown} (never answered, or down)
- * @param up                 false after a streak of failed probes
+ * @param up                 whether the last probe answered; false while probes fail, whatever routing still tolerates
  * @param position           the replayed (replica) or current (primary) position as the server prints it
  * @param stalenessBound     how far behind the primary the replica may be, at its last probe; zero for the primary
  * @param roundTrip          the last probe's round-trip time

@@ -288,9 +288,32 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return connect(settings());
     }
 
+    /**
+     * Opens the connection first, then takes the data source's share of the monitor: a data source whose first
+     * connection fails (a wrong password) holds nothing, and the connection, not the data source, starts the monitor,
+     * so that its probes vouch for its credentials ({@code ConnectionCheck}).
+     */
     private Connection connect(ConnectionSettings current) throws SQLException {
-        holdMonitor(current);
-        return open(current);
+        checkOpen();
+        Connection connection = open(current);
+        try {
+            holdMonitor(current);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    private void checkOpen() throws SQLException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw JunctionErrorCode.CONNECTION_CLOSED.exception();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Keeps the cluster's monitor running between connections, until {@link #close()}. */

@@ -61,7 +61,8 @@ final class ConnectionCheck {
             return;
         }
         Node target = checkedNode(snapshot);
-        try (Connection ignored = checker.open(target.address())) {
+        try {
+            letIn(target);
             lease.markCredentialsVerified();
         } catch (SQLException e) {
             NodeFailure failure = new NodeFailure(e);
@@ -72,6 +73,16 @@ final class ConnectionCheck {
             }
             throw JunctionErrorCode.NODE_UNREACHABLE.exception(e, "the " + node + " of " + topology.name(),
                     CredentialMask.text(failure.describe()));
+        }
+    }
+
+    /** Opens a connection to {@code node} with these credentials and closes it: the node let them in. */
+    private void letIn(Node node) throws SQLException {
+        Connection connection = checker.open(node.address());
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // It let the credentials in; how the close went is not the question.
         }
     }
 
@@ -122,8 +133,8 @@ final class ConnectionCheck {
         List<Thread> attempts = new ArrayList<>();
         for (Node node : topology.nodes()) {
             Thread attempt = new Thread(() -> {
-                try (Connection ignored = checker.open(node.address())) {
-                    // let in
+                try {
+                    letIn(node);
                 } catch (SQLException | RuntimeException e) {
                     failures.put(node, new NodeFailure(e));
                 }

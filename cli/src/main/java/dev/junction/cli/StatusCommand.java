@@ -2,6 +2,7 @@ package dev.junction.cli;
 
 import dev.junction.driver.JunctionConnection;
 import dev.junction.driver.NodeStatus;
+import dev.junction.driver.internal.CredentialMask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,7 +43,18 @@ final class StatusCommand implements Callable<Integer> {
             description = "Refresh period with --watch (default: ${DEFAULT-VALUE}).")
     private Duration every;
 
-    private final PrintStream out = System.out;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    StatusCommand() {
+        this(System.out, System.err);
+    }
+
+    /** With streams of the caller's: for tests. */
+    StatusCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -60,7 +72,8 @@ final class StatusCommand implements Callable<Integer> {
                 if (watch) {
                     out.print("\033[H\033[2J");
                 }
-                out.println("Cluster " + url.replaceFirst("\\?.*", "") + " at " + java.time.LocalTime.now().withNano(0) + ":");
+                out.println("Cluster " + CredentialMask.url(url).replaceFirst("\\?.*", "") + " at "
+                        + java.time.LocalTime.now().withNano(0) + ":");
                 out.print(render(junction.topologyReport()));
                 out.flush();
                 if (watch) {
@@ -68,7 +81,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
             } while (watch);
         } catch (SQLException e) {
-            System.err.println("junction status: " + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
+            err.println("junction status: " + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
             return 1;
         }
         return 0;
@@ -81,12 +94,11 @@ final class StatusCommand implements Callable<Integer> {
             rows.add(new String[] {
                 node.address(),
                 node.role(),
-                node.up() ? (node.consecutiveFailures() == 0 ? "up" : "up (" + node.consecutiveFailures() + " failed)")
-                        : "DOWN (" + node.consecutiveFailures() + " failed)",
+                node.up() ? "up" : "DOWN" + (node.consecutiveFailures() == 0 ? "" : " (" + node.consecutiveFailures() + " failed)"),
                 node.position().orElse("-"),
                 node.stalenessBound().map(d -> d.toMillis() + " ms").orElse("unknown"),
                 node.roundTrip().map(d -> String.format(Locale.ROOT, "%.2f ms", d.toNanos() / 1e6)).orElse("-"),
-                node.lastError().map(e -> e.length() > 60 ? e.substring(0, 57) + "..." : e).orElse(""),
+                node.lastError().map(e -> e.length() > 100 ? e.substring(0, 97) + "..." : e).orElse(""),
             });
         }
         return new TextTable(rows).render();

@@ -283,7 +283,7 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
                 if (url == null) {
                     throw JunctionErrorCode.MALFORMED_URL.exception("(none)", "no URL was set on the JunctionDataSource");
                 }
-                settings = ConnectionSettings.of(JunctionUrl.parse(url), backendProperties, explicit);
+                settings = ConnectionSettings.of(JunctionUrl.parse(url), null, setters(Map.of()));
             }
             return settings;
         } finally {
@@ -293,9 +293,35 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
 
     @Override
     public Connection getConnection() throws SQLException {
-        ConnectionSettings current = settings();
-        holdMonitor(current);
-        return open(current);
+        return connect(settings());
+    }
+
+    /**
+     * Opens the connection first, then takes the data source's share of the monitor: a data source whose first
+     * connection fails (a wrong password) holds nothing, and the connection, not the data source, starts the monitor,
+     * so that its probes vouch for its credentials ({@code ConnectionCheck}).
+     */
+    private Connection connect(ConnectionSettings current) throws SQLException {
+        checkOpen();
+        Connection connection = open(current);
+        try {
+            holdMonitor(current);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    private void checkOpen() throws SQLException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw JunctionErrorCode.CONNECTION_CLOSED.exception();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Keeps the cluster's monitor running between connections, until {@link #close()}. */
@@ -344,17 +370,50 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #getConnection()} with these credentials, which win over the setters' and the URL's (JDBC's meaning of
+     * the arguments). A null argument is not given: the setters' or the URL's value applies (HikariCP passes a null
+     * password when only its username is configured).
+     */
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        Properties credentials = new Properties();
-        credentials.putAll(backendProperties);
-        credentials.setProperty("user", username);
-        if (password != null) {
-            credentials.setProperty("password", password);
+        Map<String, String> credentials = new LinkedHashMap<>();
+        if (username != null) {
+            credentials.put("user", username);
         }
-        ConnectionSettings current = ConnectionSettings.of(JunctionUrl.parse(url), credentials, explicit);
-        holdMonitor(current);
-        return open(current);
+        if (password != null) {
+            credentials.put("password", password);
+        }
+        String current;
+        lock.lock();
+        try {
+            current = url;
+        } finally {
+            lock.unlock();
+        }
+        if (current == null) {
+            throw JunctionErrorCode.MALFORMED_URL.exception("(none)", "no URL was set on the JunctionDataSource");
+        }
+        return connect(ConnectionSettings.of(JunctionUrl.parse(current), null, setters(credentials)));
+    }
+
+    /**
+     * What the setters say, backend properties (user, password...) and Junction's alike, with {@code arguments} on top:
+     * the layer above the URL's parameters.
+     */
+    private Map<String, String> setters(Map<String, String> arguments) {
+        Map<String, String> layer = new LinkedHashMap<>();
+        lock.lock();
+        try {
+            for (String name : backendProperties.stringPropertyNames()) {
+                layer.put(name, backendProperties.getProperty(name));
+            }
+            layer.putAll(explicit);
+        } finally {
+            lock.unlock();
+        }
+        layer.putAll(arguments);
+        return layer;
     }
 
     private Connection open(ConnectionSettings connectionSettings) throws SQLException {

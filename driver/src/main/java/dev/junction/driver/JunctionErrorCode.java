@@ -2,6 +2,7 @@ package dev.junction.driver;
 
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLNonTransientException;
 import java.sql.SQLTransactionRollbackException;
@@ -32,8 +33,15 @@ public enum JunctionErrorCode {
     REPLACED_BACKEND_PROPERTY(91004, "22023", "Property \"%s\" of the %s driver is not supported by Junction, which chooses nodes itself: %s."),
     /** The backend JDBC driver class is not on the classpath. */
     BACKEND_DRIVER_MISSING(91005, "08001", "The %s JDBC driver (%s) is not on the classpath: add the Maven artifact %s to the application."),
-    /** No seed host answered a probe. */
+    /** No seed host could be reached: every connect failed or timed out. */
     NO_NODE_REACHABLE(91010, "08001", "None of the nodes of %s could be reached: %s."),
+    /**
+     * No seed host let a connection in, and some answered with a refusal (credentials, database, a property); raised
+     * with the SQLState the refusing nodes agreed on ({@code 28P01}, {@code 28000}, {@code 3D000}...), else this one.
+     */
+    NO_NODE_ACCEPTED(91015, "08004", "No node of %s accepted the connection: %s."),
+    /** The node a new connection's credentials were checked on refused them; raised with the node's SQLState. */
+    NODE_REFUSED(91014, "08004", "The %s of %s refused the connection (%s)."),
     /** Nodes answered, but none reports itself primary, and a statement needs one. */
     NO_PRIMARY(91011, "08004", "No primary among the nodes of %s (%s): a write needs a node that accepts writes. Check the cluster manager, or add the primary to the URL."),
     /** Several nodes report themselves primary in a primary-replica topology. */
@@ -117,6 +125,9 @@ public enum JunctionErrorCode {
         if (sqlState.equals("08001") || sqlState.equals("08003") || sqlState.equals("08004")
                 || sqlState.equals("08006")) {
             return new SQLNonTransientConnectionException(message, sqlState, vendorCode, cause);
+        }
+        if (sqlState.startsWith("28")) {
+            return new SQLInvalidAuthorizationSpecException(message, sqlState, vendorCode, cause);
         }
         if (sqlState.startsWith("08")) {
             // 08S02 and 08007: the session can go on, on another connection: a pool must not count it as fatal.

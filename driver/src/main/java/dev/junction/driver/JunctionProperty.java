@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 public final class JunctionProperty<T> {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final String DURATION_EXPECTED = "a duration such as 500ms or 2s";
+    /** The smallest {@link #MONITOR_INTERVAL}: 10 ms is 100 probes per second per node already. */
+    public static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(10);
 
     /** A read may use a replica only if its staleness bound is within this. */
     public static final JunctionProperty<Duration> MAX_REPLICA_LAG = duration("maxReplicaLag", "1s",
@@ -63,9 +65,12 @@ public final class JunctionProperty<T> {
     /** Choice among qualifying replicas. */
     public static final JunctionProperty<LoadBalance> LOAD_BALANCE = choice("loadBalance", LoadBalance.class,
             LoadBalance::propertyValue, LoadBalance.ROUND_ROBIN, "How a read chooses among the replicas that qualify.");
-    /** Probe period of the topology monitor. */
+    /**
+     * Probe period of the topology monitor. At least {@link #MIN_MONITOR_INTERVAL}: below that the probes (one round
+     * trip per node per interval, on every node) cost the servers more than any routing decision gains.
+     */
     public static final JunctionProperty<Duration> MONITOR_INTERVAL = duration("monitorInterval", "100ms",
-            "Probe period for roles, replay positions and health of every node.");
+            MIN_MONITOR_INTERVAL, "Probe period for roles, replay positions and health of every node.");
     /** How long writes wait for a new primary. */
     public static final JunctionProperty<Duration> FAILOVER_TIMEOUT = duration("failoverTimeout", "30s",
             "How long writes wait for a node that reports itself primary before failing.");
@@ -118,6 +123,21 @@ public final class JunctionProperty<T> {
     private static JunctionProperty<Duration> duration(String name, String defaultText, String description) {
         return new JunctionProperty<>(name, Duration.class, parseDuration(defaultText), JunctionProperty::parseDuration,
                 DURATION_EXPECTED, "duration (`500ms`, `2s`, `1m`)", description);
+    }
+
+    /** A duration that must be at least {@code minimum}; the message of a smaller one names the minimum. */
+    private static JunctionProperty<Duration> duration(String name, String defaultText, Duration minimum, String description) {
+        String least = formatDuration(minimum);
+        Function<String, Duration> parser = text -> {
+            Duration value = parseDuration(text);
+            if (value.compareTo(minimum) < 0) {
+                throw new IllegalArgumentException(text);
+            }
+            return value;
+        };
+        return new JunctionProperty<>(name, Duration.class, parseDuration(defaultText), parser,
+                "a duration of at least " + least + " such as 500ms or 2s", "duration (`500ms`, `2s`, `1m`), at least `" + least + "`",
+                description);
     }
 
     private static <E extends Enum<E> & PropertyChoice> JunctionProperty<E> choice(String name, Class<E> type, E defaultValue,

@@ -6,6 +6,7 @@ import dev.junction.router.NodeState;
 import dev.junction.router.RoutingPolicy;
 import dev.junction.router.TopologySnapshot;
 import dev.junction.router.replication.CommitInstants;
+import dev.junction.driver.internal.monitor.NodeFailure;
 import dev.junction.driver.internal.monitor.TopologyMonitor;
 
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -42,7 +44,8 @@ import java.util.stream.Collectors;
 public final class ClusterTopology {
     private static final ConcurrentMap<String, ClusterTopology> CLUSTERS = new ConcurrentHashMap<>();
     private static final long DOWN_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final long PROBE_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(15);
+    /** The one-off probes' bound; they serve unit tests only, where a monitor is not attached. */
+    private static final long PROBE_WAIT_MILLIS = Connections.PROBE_TIMEOUT.toMillis();
 
     private final String name;
     private final Dialect dialect;
@@ -188,7 +191,7 @@ public final class ClusterTopology {
      * reads until a probe reaches it again, else it is probed again on a later use.
      */
     void markDown(Node node, String reason) {
-        node.role(NodeRole.DOWN, CredentialMask.url(reason));
+        node.role(NodeRole.DOWN, CredentialMask.text(reason));
         TopologyMonitor current = monitor();
         if (current != null) {
             current.reportUnreachable(node.id());
@@ -205,27 +208,28 @@ public final class ClusterTopology {
         return dialect;
     }
 
+    /** The cluster's URL without parameters, as messages name it. */
+    public String name() {
+        return name;
+    }
+
     public List<Node> nodes() {
         return nodes;
     }
 
-    /** Probes every node if that has not happened yet, or was invalidated, or a down node is due for a retry. */
+    /**
+     * Fails unless some node is known. With a monitor (always, outside unit tests) that is one read of its snapshot;
+     * when the monitor knows no node the error says why from each node's last probe, without probing again here.
+     * Without one, probes every node if that has not happened yet, or was invalidated, or a down node is due for a
+     * retry.
+     */
     public void ensureProbed(NodeConnector connector) throws SQLException {
-        if (monitor() != null) {
+        TopologyMonitor current = monitor();
+        if (current != null) {
             if (snapshot().anyNodeKnown()) {
                 return;
             }
-            // The monitor reaches no node: probe once more here, which keeps each node's exception for the message.
-            probeLock.lock();
-            try {
-                probe(connector);
-            } finally {
-                probeLock.unlock();
-            }
-            if (nodes.stream().allMatch(n -> n.role() == NodeRole.DOWN)) {
-                throw noNodeReachable();
-            }
-            return;
+            throw noNodeAccepted(node -> current.lastFailure(node.id()));
         }
         if (probed && !downRetryDue()) {
             return;
@@ -239,27 +243,50 @@ public final class ClusterTopology {
             probeLock.unlock();
         }
         if (nodes.stream().allMatch(n -> n.role() == NodeRole.DOWN)) {
-            throw noNodeReachable();
+            throw noNodeAccepted(node -> node.lastException() == null ? null : new NodeFailure(node.lastException()));
         }
     }
 
     /**
-     * Every node failed its probe. When they all failed with the same non-connection SQLState (a wrong password is
-     * {@code 28P01} everywhere, a missing database {@code 3D000}), that state is the one to report.
+     * The error for a cluster none of whose nodes gave a connection, from each node's failure: "could not be reached"
+     * when none answered ({@code 08001}); "refused" when some answered no, with the SQLState the refusing nodes
+     * agreed on (a wrong password is {@code 28P01} everywhere, a missing database {@code 3D000}), else {@code 08004}.
+     * The cause is the first refusal's exception (else the first node's), the other nodes' are suppressed.
      */
-    private SQLException noNodeReachable() {
-        String reasons = nodes.stream().map(n -> n.address() + " (" + n.lastError() + ")").collect(Collectors.joining(", "));
-        Exception first = nodes.get(0).lastException();
-        String state = JunctionErrorCode.NO_NODE_REACHABLE.sqlState();
-        if (first instanceof SQLException && ((SQLException) first).getSQLState() != null) {
-            String candidate = ((SQLException) first).getSQLState();
-            boolean agreed = nodes.stream().allMatch(n -> n.lastException() instanceof SQLException
-                    && candidate.equals(((SQLException) n.lastException()).getSQLState()));
-            if (agreed && !candidate.startsWith("08")) {
-                state = candidate;
+    public SQLException noNodeAccepted(Function<Node, NodeFailure> failureOf) {
+        List<String> reasons = new ArrayList<>();
+        List<Exception> exceptions = new ArrayList<>();
+        NodeFailure firstRefusal = null;
+        String agreed = null;
+        boolean disagree = false;
+        for (Node node : nodes) {
+            NodeFailure failure = failureOf.apply(node);
+            if (failure == null) {
+                reasons.add(node.address() + " has not answered yet");
+                continue;
+            }
+            reasons.add(node.address() + " " + CredentialMask.text(failure.describe()));
+            exceptions.add(failure.exception());
+            if (failure.refused()) {
+                if (firstRefusal == null) {
+                    firstRefusal = failure;
+                    agreed = failure.sqlState();
+                } else if (!java.util.Objects.equals(agreed, failure.sqlState())) {
+                    disagree = true;
+                }
             }
         }
-        return JunctionErrorCode.NO_NODE_REACHABLE.exceptionWithState(state, first, name, reasons);
+        Exception cause = firstRefusal != null ? firstRefusal.exception() : exceptions.isEmpty() ? null : exceptions.get(0);
+        String reasonText = String.join("; ", reasons);
+        SQLException error = firstRefusal == null ? JunctionErrorCode.NO_NODE_REACHABLE.exception(cause, name, reasonText)
+                : JunctionErrorCode.NO_NODE_ACCEPTED.exceptionWithState(disagree || agreed == null
+                        ? JunctionErrorCode.NO_NODE_ACCEPTED.sqlState() : agreed, cause, name, reasonText);
+        for (Exception other : exceptions) {
+            if (other != cause) {
+                error.addSuppressed(other);
+            }
+        }
+        return error;
     }
 
     private boolean downRetryDue() {
@@ -288,7 +315,8 @@ public final class ClusterTopology {
                 break;
             }
             if (probes.get(i).isAlive()) {
-                nodes.get(i).role(NodeRole.DOWN, "no answer to the role probe within " + PROBE_WAIT_MILLIS + " ms");
+                NodeFailure timeout = NodeFailure.noAnswerWithin(PROBE_WAIT_MILLIS);
+                nodes.get(i).role(NodeRole.DOWN, timeout.describe(), timeout.exception());
             }
         }
         probedAt = System.nanoTime();
@@ -299,7 +327,7 @@ public final class ClusterTopology {
         try (Connection connection = connector.open(node.address())) {
             node.role(dialect.probeRole(connection), null);
         } catch (SQLException | RuntimeException e) {
-            node.role(NodeRole.DOWN, CredentialMask.url(String.valueOf(e.getMessage())), e);
+            node.role(NodeRole.DOWN, CredentialMask.text(String.valueOf(e.getMessage())), e);
         }
     }
 

@@ -23,6 +23,7 @@ public final class ConnectionSettings {
     private final JunctionUrl url;
     private final JunctionProperties properties;
     private final Properties backendProperties;
+    private volatile String credentialKey;
 
     private ConnectionSettings(JunctionUrl url, JunctionProperties properties, Properties backendProperties) {
         this.url = url;
@@ -97,6 +98,45 @@ public final class ConnectionSettings {
     /** Identity of the cluster for sharing its topology: backend, seeds and database, never credentials. */
     public String clusterKey() {
         return url.toString();
+    }
+
+    /**
+     * What tells one set of credentials from another without holding them: a SHA-256 of every backend property
+     * (user, password, certificates, and whatever else decides whether a server lets the connection in), salted with
+     * a random value of this JVM so that the hash of a short password cannot be looked up. Two connections with the
+     * same key would be let in or turned away alike.
+     */
+    public String credentialKey() {
+        String key = credentialKey;
+        if (key == null) {
+            java.security.MessageDigest digest;
+            try {
+                digest = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java platform has SHA-256", e);
+            }
+            digest.update(CredentialSalt.VALUE);
+            for (String name : new java.util.TreeSet<>(backendProperties.stringPropertyNames())) {
+                digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(backendProperties.getProperty(name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            key = java.util.HexFormat.of().formatHex(digest.digest());
+            credentialKey = key;
+        }
+        return key;
+    }
+
+    /** Holds the salt; a class of its own so that it is made only when a connection is first opened. */
+    private static final class CredentialSalt {
+        private static final byte[] VALUE = salt();
+
+        private static byte[] salt() {
+            byte[] salt = new byte[16];
+            new java.security.SecureRandom().nextBytes(salt);
+            return salt;
+        }
     }
 
     @Override

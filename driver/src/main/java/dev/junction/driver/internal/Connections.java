@@ -17,9 +17,16 @@ import java.util.stream.Collectors;
 
 /**
  * Opens logical connections: finds the backend driver, the cluster's shared topology and its shared
- * {@link TopologyMonitor} (started at first use, which probes every node once before the first statement), its
- * classifier and routing policy, and wires them into a {@link RoutingConnection}. No physical connection is opened
- * here beyond the monitor's probe connections: sessions open what they need when they need it.
+ * {@link TopologyMonitor} (started at first use, which probes every node before the first statement), its
+ * classifier and routing policy, checks that the nodes let this connection's credentials in ({@link ConnectionCheck}),
+ * and wires them into a {@link RoutingConnection}. Sessions open the physical connections they need when they need
+ * them.
+ *
+ * <p>Time: {@code getConnection} waits for the monitor's first probe round, which ends once the primary has answered
+ * and the other nodes have had {@link TopologyMonitor#FIRST_ROUND_GRACE} to answer, or after {@link #PROBE_TIMEOUT}
+ * when nodes hang or no node answers; then, for credentials no open connection has shown to work, for one connection
+ * to the primary with the same timeouts. So at most {@code 2 × PROBE_TIMEOUT} plus scheduling, and one probe
+ * timeout when every node is down.
  *
  * <p>Monitor lifetime: each logical connection holds a lease on the cluster's monitor and releases it on close; a
  * {@code JunctionDataSource} holds one from its first connection until {@code close()}. When the last lease goes,
@@ -29,7 +36,10 @@ import java.util.stream.Collectors;
 public final class Connections {
     /** How long an unused monitor lives on after the last connection closes. */
     public static final Duration IDLE_GRACE = Duration.ofSeconds(2);
-    /** Connect, login and socket bound of probe connections: a hung node must not hold a probe longer. */
+    /**
+     * Connect and login bound of probe and check connections, and how long start-up waits for the first probe round:
+     * a hung node must not hold a probe, or a {@code getConnection}, longer.
+     */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private Connections() {
@@ -38,8 +48,8 @@ public final class Connections {
     /**
      * A new logical connection.
      *
-     * @throws SQLException the backend driver is missing (08001), or no node answered (08001, or the state all
-     *                      nodes agreed on, such as 28P01 for a wrong password)
+     * @throws SQLException the backend driver is missing (08001); no node could be reached (08001); nodes refused the
+     *                      connection (the state they agreed on, such as 28P01 for a wrong password, else 08004)
      */
     public static RoutingConnection open(ConnectionSettings settings) throws SQLException {
         return open(settings, BackendDrivers.of(settings.backend()));
@@ -54,7 +64,7 @@ public final class Connections {
         ClusterTopology topology = ClusterTopology.of(settings);
         SharedMonitors.Lease lease = monitorLease(settings, topology, backend);
         try {
-            topology.ensureProbed(connector);
+            new ConnectionCheck(topology, lease, new BackendNodeConnector(settings, backend, checkTimeouts(settings.backend()))).run();
             return new RoutingConnection(settings, topology, connector, topology.routing(settings.backend(), connector), lease);
         } catch (SQLException | RuntimeException e) {
             lease.close();
@@ -73,7 +83,10 @@ public final class Connections {
     }
 
     private static SharedMonitors.Lease monitorLease(ConnectionSettings settings, ClusterTopology topology, Driver backend) {
-        SharedMonitors.Lease lease = SharedMonitors.acquire(settings.clusterKey(), () -> createMonitor(settings, topology, backend));
+        // Joiners wait for a start-up in progress a little longer than the start-up itself may take.
+        Duration startupWait = PROBE_TIMEOUT.plusMillis(500);
+        SharedMonitors.Lease lease = SharedMonitors.acquire(settings.clusterKey(), settings.credentialKey(),
+                () -> createMonitor(settings, topology, backend), startupWait);
         topology.attach(lease.monitor());
         return lease;
     }
@@ -83,26 +96,38 @@ public final class Connections {
         NodeConnector probeConnector = new BackendNodeConnector(settings, backend, probeTimeouts(settings.backend()));
         List<NodeId> ids = topology.nodes().stream().map(Node::id).collect(Collectors.toList());
         Duration interval = settings.properties().get(JunctionProperty.MONITOR_INTERVAL);
-        if (interval.isZero()) {
-            interval = Duration.ofMillis(1);
-        }
         TopologyMonitor.Settings monitorSettings = new TopologyMonitor.Settings(interval, PROBE_TIMEOUT, 3, Duration.ofSeconds(2), 4096);
         return new TopologyMonitor(settings.clusterKey(), ids, probe, node -> probeConnector.open(topology.node(node).address()),
                 monitorSettings, System::nanoTime);
     }
 
-    /** PgJDBC takes seconds, Connector/J milliseconds. */
+    /** The probe timeouts, under another application name so that a server's log tells the check from the monitor. */
+    private static Properties checkTimeouts(Backend backend) {
+        Properties timeouts = probeTimeouts(backend);
+        if (backend == Backend.POSTGRESQL) {
+            timeouts.setProperty("ApplicationName", "junction-connect-check");
+        }
+        return timeouts;
+    }
+
+    /**
+     * Every bound of a probe or check connection is {@link #PROBE_TIMEOUT}: connect, login and socket. The socket
+     * timeout counts while the connection is being made (a node that accepts TCP and then hangs, SIGSTOP); afterwards
+     * the monitor sets its own network timeout. PgJDBC runs a login with {@code loginTimeout} on a daemon thread of
+     * its own, which returns to the caller at the timeout and itself ends at the socket timeout (twice it, when
+     * {@code sslmode=prefer} retries without SSL). PgJDBC takes seconds, Connector/J milliseconds.
+     */
     private static Properties probeTimeouts(Backend backend) {
         Properties timeouts = new Properties();
         long seconds = PROBE_TIMEOUT.toSeconds();
         if (backend == Backend.POSTGRESQL) {
             timeouts.setProperty("connectTimeout", Long.toString(seconds));
             timeouts.setProperty("loginTimeout", Long.toString(seconds));
-            timeouts.setProperty("socketTimeout", Long.toString(seconds * 2));
+            timeouts.setProperty("socketTimeout", Long.toString(seconds));
             timeouts.setProperty("ApplicationName", "junction-monitor");
         } else {
             timeouts.setProperty("connectTimeout", Long.toString(PROBE_TIMEOUT.toMillis()));
-            timeouts.setProperty("socketTimeout", Long.toString(PROBE_TIMEOUT.toMillis() * 2));
+            timeouts.setProperty("socketTimeout", Long.toString(PROBE_TIMEOUT.toMillis()));
         }
         return timeouts;
     }

@@ -12,7 +12,7 @@ import java.nio.file.Paths;
  * Writes the README's property table from {@link JunctionProperty#all()}, between the markers
  * {@value #START} and {@value #END}. Run it after changing a property:
  * <pre>mvn -q -o -pl driver compile exec:java -Dexec.mainClass=dev.junction.driver.internal.PropertyTable -Dexec.args=README.md</pre>
- * or, without the exec plugin, {@code java -cp driver/target/classes dev.junction.driver.internal.PropertyTable README.md}.
+ * or, without the exec plugin, {@code java -cp driver/target/classes:router/target/classes dev.junction.driver.internal.PropertyTable README.md}.
  * {@code PropertyTableTest} fails while the committed table differs from what this prints.
  */
 public final class PropertyTable {

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Turns the monitor's reports into the public {@link NodeStatus} records of {@code junction status}. */
+/**
+ * Turns the monitor's reports into the public {@link NodeStatus} records of {@code junction status}: a node is up when
+ * its last probe answered; otherwise the last error says whether it could not be reached or refused the connection.
+ */
 final class StatusReport {
     private StatusReport() {
     }
@@ -26,9 +29,12 @@ final class StatusReport {
             return statuses;
         }
         for (NodeReport report : monitor.reports()) {
-            statuses.add(new NodeStatus(report.node().toString(), report.role().name().toLowerCase(Locale.ROOT), report.up(),
+            // Routing tolerates a short streak of failed probes (a slow primary should delay writes, not fail them);
+            // a status report must not: a node whose last probe failed is shown down, with the reason.
+            boolean up = report.up() && report.consecutiveFailures() == 0;
+            statuses.add(new NodeStatus(report.node().toString(), report.role().name().toLowerCase(Locale.ROOT), up,
                     report.position().map(ReplicationPosition::text), report.stalenessBound(), report.roundTrip(),
-                    report.consecutiveFailures(), report.lastError().map(CredentialMask::url)));
+                    report.consecutiveFailures(), report.lastError().map(CredentialMask::text)));
         }
         return statuses;
     }

@@ -2,6 +2,7 @@ package dev.junction.driver.internal;
 
 import dev.junction.driver.ConflictPolicy;
 import dev.junction.driver.ConflictTable;
+import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.JunctionProperties;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.router.LoadBalance;
@@ -41,6 +42,24 @@ class ConnectionSettingsTest {
                 .hasMessageContaining("expected one of round-robin, random, least-lag, least-busy, fastest");
         assertThatThrownBy(() -> JunctionProperty.SYNC_MODE.parse("quorum:0")).hasMessageContaining("quorum:N with N at least 1");
         assertThatThrownBy(() -> JunctionProperty.CONFLICT_TABLES.parse("orders:newest")).hasMessageContaining("policies lww, version-vector, counter");
+    }
+
+    @Test
+    void rejectsAMonitorIntervalBelowTheMinimumNamingValueAndMinimum() throws SQLException {
+        for (String tooShort : new String[]{"0ms", "9ms", "0s", "0m"}) {
+            assertThatThrownBy(() -> settings("jdbc:junction:postgresql://h1/app?monitorInterval=" + tooShort, null))
+                    .as(tooShort)
+                    .hasMessage("[JCT-91003] Invalid value \"" + tooShort + "\" for property \"monitorInterval\": "
+                            + "expected a duration of at least 10ms such as 500ms or 2s.")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
+        }
+        assertThatThrownBy(() -> JunctionProperty.MONITOR_INTERVAL.parse("1ns")).hasMessageContaining("at least 10ms");
+        assertThatThrownBy(() -> new JunctionDataSource().setMonitorInterval("0ms")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Invalid value \"0ms\" for property \"monitorInterval\": expected a duration of at least 10ms");
+        assertThat(JunctionProperty.MONITOR_INTERVAL.parse("10ms")).isEqualTo(Duration.ofMillis(10));
+        assertThat(JunctionProperty.MONITOR_INTERVAL.valuesText()).contains("at least `10ms`");
+        // other durations keep zero: maxReplicaLag=0ms means "only replicas that have everything"
+        assertThat(JunctionProperty.MAX_REPLICA_LAG.parse("0ms")).isEqualTo(Duration.ZERO);
     }
 
     @Test

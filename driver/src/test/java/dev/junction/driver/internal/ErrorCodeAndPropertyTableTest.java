@@ -53,7 +53,7 @@ class ErrorCodeAndPropertyTableTest {
         Path readme = Path.of("..", "README.md");
         String committed = PropertyTable.committed(Files.readString(readme, StandardCharsets.UTF_8));
         assertThat(committed)
-                .as("README.md property table is stale: run java -cp driver/target/classes dev.junction.driver.internal.PropertyTable README.md")
+                .as("README.md property table is stale: run java -cp driver/target/classes:router/target/classes dev.junction.driver.internal.PropertyTable README.md")
                 .isEqualTo(PropertyTable.markdown());
     }
 }

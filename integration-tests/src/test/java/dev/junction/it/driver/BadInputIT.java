@@ -94,15 +94,16 @@ class BadInputIT {
         SQLException e = failure("jdbc:junction:postgresql://no-such-host.invalid:5432,127.0.0.1:" + closedPort
                 + "/postgres?password=" + PASSWORD);
         assertThat(e.getSQLState()).isEqualTo("08001");
-        assertThat(e.getMessage()).contains("None of the nodes of").contains("no-such-host.invalid:5432 (")
-                .contains("127.0.0.1:" + closedPort + " (").doesNotContain(PASSWORD);
+        assertThat(e.getMessage()).contains("None of the nodes of").contains("no-such-host.invalid:5432 could not be reached (")
+                .contains("127.0.0.1:" + closedPort + " could not be reached (").doesNotContain(PASSWORD);
     }
 
     @Test
     void aMissingDatabaseReportsTheStateEveryNodeAgreedOn() {
         SQLException e = failure("jdbc:junction:postgresql://" + cluster.hostList() + "/no_such_database");
         assertThat(e.getSQLState()).isEqualTo("3D000");
-        assertThat(e.getMessage()).contains("database \"no_such_database\" does not exist");
+        assertThat(e.getMessage()).contains("database \"no_such_database\" does not exist").contains("refused the connection")
+                .doesNotContain("could not be reached");
     }
 
     @Test

@@ -41,6 +41,11 @@ import java.util.function.LongSupplier;
  * <p>Bookkeeping (roles, staleness bounds, down-marking, backoff) is {@link TopologyTracker}'s, under one
  * lock; a new snapshot is published after every probe outcome, so bounds tighten as soon as any probe lands.
  *
+ * <p>Start-up ({@link #start}) probes every node at once and returns as soon as the roles are known well enough to
+ * route: when every node has answered or failed, or {@link #FIRST_ROUND_GRACE} after the primary answered (a hung
+ * standby is left to the background probing, which marks it down), and in any case after {@code probeTimeout}. Its
+ * caller needs nothing else to wait for; {@link #awaitStarted} lets others wait for the same start-up.
+ *
  * <p>Every answer of a node that reports itself primary also goes into {@link #primarySamples()}, which locates
  * commits recorded by their instant. A read that needs a commit no sample covers yet asks for a probe of the primary
  * now ({@link #requestPrimaryProbe}) instead of waiting for the next interval; requests coalesce, and a node still has
@@ -62,6 +67,12 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * How long start-up waits for the other nodes once the primary has answered: a healthy standby answers within a
+     * few milliseconds of it, a hung one never; reads go to the primary until a late standby's first answer.
+     */
+    public static final Duration FIRST_ROUND_GRACE = Duration.ofMillis(250);
+
     private final String name;
     private final ReplicationProbe probe;
     private final NodeConnector connector;
@@ -78,6 +89,9 @@ public final class TopologyMonitor implements AutoCloseable {
     private volatile Map<NodeId, Probed> positions = Map.of();
     private volatile Set<NodeId> suspects = Set.of();
     private volatile boolean closed;
+    private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    /** {@link System#nanoTime()} when a snapshot first had a primary; 0 before. Start-up waits on real time. */
+    private volatile long primaryKnownAtNanos;
 
     /**
      * A node's position as of one successful probe, and when that probe was sent ({@code ticker} nanos): whatever the
@@ -106,38 +120,103 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /**
-     * Probes every node once, waiting at most {@code probeTimeout} for the answers (roles are discovered at
-     * first use, never assumed from host order), then keeps probing in the background.
+     * Probes every node once, in parallel, and returns once the roles are known (see the class comment): at most
+     * {@code probeTimeout} later, however many nodes hang. Then keeps probing in the background.
      */
     public void start() {
-        long deadline = ticker.getAsLong() + settings.probeTimeout().toNanos();
-        probeEveryNodeOnce(deadline);
-        // A replica probed before the primary in the same round may not cover the primary's sample, which leaves
-        // its staleness unknown (and the replica unused) until the next round. A second round, sent after the
-        // first answered, bounds every caught-up replica before the first statement, for one more round trip.
-        probeEveryNodeOnce(deadline);
-        tick();
-        scheduler.scheduleWithFixedDelay(this::tick, settings.interval().toNanos(), settings.interval().toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            long deadline = System.nanoTime() + settings.probeTimeout().toNanos();
+            awaitRound(launchRound(), deadline);
+            // A replica probed before the primary in the same round may not cover the primary's sample, which leaves
+            // its staleness unknown (and the replica unused) until the next round. A second round, sent after the
+            // first answered, bounds every caught-up replica before the first statement, for one more round trip.
+            // Nodes whose first probe still hangs are not probed again (launchRound skips them).
+            awaitRound(launchRound(), deadline);
+            tick();
+            scheduler.scheduleWithFixedDelay(this::tick, settings.interval().toNanos(), settings.interval().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } finally {
+            started.countDown();
+        }
     }
 
-    private void probeEveryNodeOnce(long deadline) {
-        List<Future<?>> answers = new ArrayList<>();
+    /**
+     * Waits until {@link #start} has returned, on another thread, for at most {@code timeout}: what a connection to
+     * a cluster whose monitor another connection is starting waits for.
+     *
+     * @return whether start-up is over
+     */
+    public boolean awaitStarted(Duration timeout) {
+        try {
+            return started.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private List<NodeProber> launchRound() {
+        List<NodeProber> launched = new ArrayList<>();
         for (NodeProber prober : probers.values()) {
-            Future<?> answer = prober.launchIfIdle();
-            if (answer != null) {
-                answers.add(answer);
+            if (prober.launchIfIdle() != null) {
+                launched.add(prober);
             }
         }
-        for (Future<?> answer : answers) {
-            try {
-                answer.get(Math.max(0, deadline - ticker.getAsLong()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                // Timed out or failed: the tick counts it; start-up must not wait on a hung node.
+        return launched;
+    }
+
+    /**
+     * Until every probe of {@code round} has ended, or {@link #FIRST_ROUND_GRACE} has passed since both the round began
+     * and the primary answered, or {@code deadline}. Woken by every publication, which follows every probe's end.
+     */
+    private void awaitRound(List<NodeProber> round, long deadline) {
+        long roundStart = System.nanoTime();
+        lock.lock();
+        try {
+            while (!closed) {
+                boolean pending = false;
+                for (NodeProber prober : round) {
+                    pending |= prober.isBusy();
+                }
+                if (!pending) {
+                    return;
+                }
+                long limit = deadline;
+                long primaryAt = primaryKnownAtNanos;
+                if (primaryAt != 0) {
+                    limit = Math.min(limit, Math.max(roundStart, primaryAt) + FIRST_ROUND_GRACE.toNanos());
+                }
+                long remaining = limit - System.nanoTime();
+                if (remaining <= 0) {
+                    return;
+                }
+                published.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Why {@code node}'s last probe failed, or null when it answered; a probe still in flight past the probe timeout
+     * counts as the failure it will be ({@link NodeFailure#noAnswerWithin}). Credentials in the backend's message are
+     * not masked here.
+     */
+    public NodeFailure lastFailure(NodeId node) {
+        NodeProber prober = probers.get(node);
+        if (prober == null) {
+            return null;
+        }
+        NodeFailure last = prober.lastFailure;
+        if (prober.isBusy()) {
+            long waited = System.nanoTime() - prober.startedAtRealNanos;
+            if (waited >= settings.probeTimeout().toNanos() || last == null && !prober.answeredOnce) {
+                return NodeFailure.noAnswerWithin(TimeUnit.NANOSECONDS.toMillis(waited));
             }
         }
+        return last;
     }
 
     /** The topology as last published; never blocks. */
@@ -325,6 +404,9 @@ public final class TopologyMonitor implements AutoCloseable {
         lock.lock();
         try {
             snapshot = withSuspectReplicasDown(tracker.snapshot(ticker.getAsLong()));
+            if (primaryKnownAtNanos == 0 && snapshot.primary() != null) {
+                primaryKnownAtNanos = System.nanoTime();
+            }
             published.signalAll();
         } finally {
             lock.unlock();
@@ -360,10 +442,13 @@ public final class TopologyMonitor implements AutoCloseable {
             lock.unlock();
         }
         if (!Thread.currentThread().getName().startsWith("junction-monitor")) {
+            // One second in all, not per thread: a probe blocked in a read the backend driver does not interrupt
+            // (Connector/J) ends at its socket timeout anyway, and a failed getConnection must not wait for it.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             try {
-                scheduler.awaitTermination(1, TimeUnit.SECONDS);
+                scheduler.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 for (NodeProber prober : probers.values()) {
-                    prober.thread.awaitTermination(1, TimeUnit.SECONDS);
+                    prober.thread.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -396,6 +481,11 @@ public final class TopologyMonitor implements AutoCloseable {
         private final AtomicBoolean again = new AtomicBoolean();
         private volatile boolean countedAsFailed;
         private volatile boolean failing;
+        /** Why the last probe failed; null after a success. */
+        private volatile NodeFailure lastFailure;
+        private volatile boolean answeredOnce;
+        /** {@link System#nanoTime()} at the launch of the current probe, for {@link #lastFailure(NodeId)}. */
+        private volatile long startedAtRealNanos;
         private volatile long lastCountedAtNanos;
 
         private NodeProber(NodeId node) {
@@ -414,6 +504,7 @@ public final class TopologyMonitor implements AutoCloseable {
             }
             countedAsFailed = false;
             startedAtNanos = ticker.getAsLong();
+            startedAtRealNanos = System.nanoTime();
             try {
                 return thread.submit(this::probeOnce);
             } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -445,7 +536,7 @@ public final class TopologyMonitor implements AutoCloseable {
             if (now - since > settings.probeTimeout().toNanos()) {
                 countedAsFailed = true;
                 lastCountedAtNanos = now;
-                recordFailure("no answer within " + settings.probeTimeout().toMillis() + " ms");
+                recordFailure(NodeFailure.noAnswerWithin(settings.probeTimeout().toMillis()).describe());
             }
         }
 
@@ -468,6 +559,8 @@ public final class TopologyMonitor implements AutoCloseable {
                 try {
                     tracker.recordSuccess(node, answer.role(), answer.position(), sent, answered);
                     failing = false;
+                    lastFailure = null;
+                    answeredOnce = true;
                     if (answer.position() != null) {
                         Map<NodeId, Probed> next = new java.util.HashMap<>(positions);
                         next.put(node, new Probed(answer.position(), sent, sequence));
@@ -478,8 +571,9 @@ public final class TopologyMonitor implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 closeConnection();
+                lastFailure = new NodeFailure(e);
                 if (!countedAsFailed) {
-                    recordFailure(describe(e));
+                    recordFailure(lastFailure.describe());
                 }
             } finally {
                 busy.set(false);
@@ -500,11 +594,6 @@ public final class TopologyMonitor implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-        }
-
-        private String describe(Exception e) {
-            String state = e instanceof SQLException sql && sql.getSQLState() != null ? " (SQLState " + sql.getSQLState() + ")" : "";
-            return e.getClass().getSimpleName() + ": " + e.getMessage() + state;
         }
 
         private void closeConnection() {

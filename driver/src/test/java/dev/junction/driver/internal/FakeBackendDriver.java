@@ -1,0 +1,210 @@
+package dev.junction.driver.internal;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverPropertyInfo;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * A backend {@link Driver} over servers that exist only here, for what happens at connect time: each server has a
+ * role, may demand a password (a wrong one is PostgreSQL's {@code 28P01}), may refuse every connection with a given
+ * error, or may hang (a SIGSTOPped server) until the test releases it. Connections answer the role probe and the
+ * monitor's probe, and any other query with one row. Every {@code connect} is recorded with its properties.
+ *
+ * <p>Hosts not declared do not exist: connecting to them is refused as PgJDBC refuses a closed port (08001).
+ */
+final class FakeBackendDriver implements Driver {
+    /** One fake server. */
+    static final class Server {
+        volatile boolean replica;
+        /** The only password this server accepts; null accepts any. */
+        volatile String password;
+        /** Thrown by every connect when set: the server answers and refuses. */
+        volatile SQLException refusal;
+        /** While set, connects block until it counts down, then fail as a timed-out connect does. */
+        volatile CountDownLatch hang;
+
+        Server replica() {
+            replica = true;
+            return this;
+        }
+
+        Server password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        Server refusing(SQLException refusal) {
+            this.refusal = refusal;
+            return this;
+        }
+
+        Server hung() {
+            hang = new CountDownLatch(1);
+            return this;
+        }
+
+        void wake() {
+            CountDownLatch latch = hang;
+            hang = null;
+            if (latch != null) {
+                latch.countDown();
+            }
+        }
+    }
+
+    /** One call of {@link #connect}: the server's {@code host:port} and a copy of the properties. */
+    record Connect(String address, Properties properties) {
+        String password() {
+            return properties.getProperty("password");
+        }
+    }
+
+    private final Map<String, Server> servers = new ConcurrentHashMap<>();
+    final List<Connect> connects = Collections.synchronizedList(new ArrayList<>());
+
+    /** Declares the server at {@code address} ({@code host:port}, IPv6 in brackets). */
+    Server server(String address) {
+        return servers.computeIfAbsent(address, a -> new Server());
+    }
+
+    /** Lets every hung connect go; call it when a test ends so that no thread stays blocked. */
+    void wakeAll() {
+        servers.values().forEach(Server::wake);
+    }
+
+    /** The connects made to {@code address}. */
+    List<Connect> connectsTo(String address) {
+        synchronized (connects) {
+            return connects.stream().filter(c -> c.address().equals(address)).toList();
+        }
+    }
+
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        int start = url.indexOf("//") + 2;
+        int end = url.indexOf('/', start);
+        String address = url.substring(start, end < 0 ? url.length() : end);
+        Properties copy = new Properties();
+        copy.putAll(info);
+        connects.add(new Connect(address, copy));
+        Server server = servers.get(address);
+        if (server == null) {
+            throw new SQLNonTransientConnectionException("Connection to " + address + " refused. Check that the hostname and port "
+                    + "are correct and that the postmaster is accepting TCP/IP connections.", "08001");
+        }
+        CountDownLatch hang = server.hang;
+        if (hang != null) {
+            try {
+                hang.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new SQLNonTransientConnectionException("The connection attempt failed: connect timed out", "08001");
+        }
+        if (server.refusal != null) {
+            throw server.refusal;
+        }
+        if (server.password != null && !server.password.equals(info.getProperty("password"))) {
+            throw new SQLException("FATAL: password authentication failed for user \"" + info.getProperty("user") + "\"", "28P01");
+        }
+        return connection(server);
+    }
+
+    private static Connection connection(Server server) {
+        boolean[] closed = {false};
+        return proxy(Connection.class, (p, method, args) -> switch (method.getName()) {
+            case "createStatement" -> statement(server);
+            case "close", "abort" -> {
+                closed[0] = true;
+                yield null;
+            }
+            case "isClosed" -> closed[0];
+            case "isValid", "getAutoCommit" -> !closed[0];
+            case "isReadOnly", "isWrapperFor" -> false;
+            case "toString" -> "FakeBackendConnection";
+            case "hashCode" -> System.identityHashCode(p);
+            case "equals" -> p == args[0];
+            default -> FakeCluster.defaultValue(method.getReturnType());
+        });
+    }
+
+    private static Statement statement(Server server) {
+        return proxy(Statement.class, (p, method, args) -> switch (method.getName()) {
+            case "executeQuery" -> row(server);
+            case "execute" -> true;
+            case "getResultSet" -> row(server);
+            case "toString" -> "FakeBackendStatement";
+            case "hashCode" -> System.identityHashCode(p);
+            case "equals" -> p == args[0];
+            default -> FakeCluster.defaultValue(method.getReturnType());
+        });
+    }
+
+    /** {@code pg_is_in_recovery(), <lsn>}: the role probe and the monitor's probe read the same row. */
+    private static ResultSet row(Server server) {
+        boolean[] read = {false};
+        return proxy(ResultSet.class, (p, method, args) -> switch (method.getName()) {
+            case "next" -> {
+                boolean first = !read[0];
+                read[0] = true;
+                yield first;
+            }
+            case "getBoolean" -> server.replica;
+            case "getString" -> "0/3000000";
+            case "getInt" -> 1;
+            case "isClosed", "wasNull" -> false;
+            case "hashCode" -> System.identityHashCode(p);
+            case "equals" -> p == args[0];
+            default -> FakeCluster.defaultValue(method.getReturnType());
+        });
+    }
+
+    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+        return type.cast(Proxy.newProxyInstance(FakeBackendDriver.class.getClassLoader(), new Class<?>[]{type}, handler));
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+        return new DriverPropertyInfo[0];
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 1;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 0;
+    }
+
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+}

@@ -149,6 +149,8 @@ class HiddenCallClassificationTest {
       Classification builtin = postgres.classify("select relname from pg_class where relname operator(pg_catalog.~) '^t$'");
       assertThat(builtin.userFunctions()).isEmpty();
       assertThat(builtin.replicaEligible()).isTrue();
+      assertThat(postgres.classify("select 1 OPERATOR ( \"pg_catalog\" . + ) 2").replicaEligible()).isTrue();
+      assertThat(postgres.classify("select 1 operator(\"PG_CATALOG\".+) 2").unverifiedFunctions()).containsExactly("operator(PG_CATALOG.+)");
     }
 
     @Test

@@ -128,6 +128,15 @@ class HiddenCallClassificationTest {
     }
   }
 
+  @Test
+  void treatsAMysqlNameThatBeginsWithADigitAsAName() {
+    // 1abs(2) calls a stored function named 1abs, not abs().
+    Classification c = mysql.classify("select 1abs(2)");
+    assertThat(c.unverifiedFunctions()).containsExactly("1abs");
+    assertThat(c.replicaEligible()).isFalse();
+    assertThat(mysql.classify("select * from 2024_orders where id = 1e3").tablesRead()).containsExactly("2024_orders");
+  }
+
   @Nested
   class PostgresOperators {
     @Test

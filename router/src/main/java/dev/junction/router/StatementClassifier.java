@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <ol>
  *   <li>A token scan that understands comments, strings, dollar-quoting, quoted identifiers and
  *       MySQL {@code #} / {@code /*! ... * /} comments; hints are read from the leading comments.
+ *       A MySQL text with one version-gated ({@code /*!50001 ... * /}) or MariaDB-only ({@code
+ *       /*M! ... * /}) comment is classified in both server readings, with and without the
+ *       comment's content, and the results combined; several such comments make it {@link
+ *       Classification#primaryOnly()}.
  *   <li>A keyword gate: DDL, transaction control, SET/USE/LISTEN/PREPARE, SHOW, EXPLAIN, COPY,
  *       LOCK, VACUUM... are classified from keywords alone.
  *   <li>For queries and DML, a dialect pre-lexer strips or rewrites what Calcite cannot parse
@@ -26,9 +30,11 @@ import java.util.concurrent.atomic.LongAdder;
  *       INTO and no call to anything but a known read-only built-in.
  * </ol>
  *
- * Safety facts (write keywords, locking clauses, INTO, MySQL {@code :=}, node-specific variables)
- * always come from the token scan, whether or not Calcite parses the statement; Calcite adds precise
- * table and function lists. An unterminated string or comment, or unbalanced parentheses, make the
+ * Safety facts (write keywords, locking clauses, INTO, MySQL {@code :=}, node-specific variables,
+ * PostgreSQL operators that are not built in and attribute notation {@code (expr).name}) always come
+ * from the token scan, whether or not Calcite parses the statement; Calcite adds precise table and
+ * function lists. MySQL statements also report whether they commit the open transaction ({@link
+ * Classification#implicitCommit()}). An unterminated string or comment, or unbalanced parentheses, make the
  * statement {@link StatementKind#UNKNOWN}.
  *
  * <h2>Cache</h2>

@@ -104,6 +104,40 @@ class HiddenCallClassificationTest {
   }
 
   @Nested
+  class MysqlFunctionsNamedLikeTypes {
+    @Test
+    void treatsACallOfATypeNameAsAStoredFunction() {
+      // MySQL has no native json() or decimal(): such calls can only run stored functions.
+      for (String sql : new String[] {"select json(1)", "select `decimal`(a) from t", "select a from t where text(a) = 1"}) {
+        Classification c = mysql.classify(sql);
+        assertThat(c.unverifiedFunctions()).as(sql).hasSize(1);
+        assertThat(c.replicaEligible()).as(sql).isFalse();
+      }
+    }
+
+    @Test
+    void keepsTypesInTypePositionsEligible() {
+      for (String sql : new String[] {
+        "select convert(a, decimal(10,2)) from t",
+        "select cast(a as decimal(10,2)), cast(b as char(3)) from t",
+        "select json_value(j, '$.a' returning decimal(10,2)) from t",
+        "select j.* from docs, json_table(docs.doc, '$[*]' columns (name varchar(50) path '$.name', n int path '$.n')) as j",
+        "select char(65), date(now()), year(now()) from t"}) {
+        assertThat(mysql.classify(sql).replicaEligible()).as(sql).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void treatsAMysqlNameThatBeginsWithADigitAsAName() {
+    // 1abs(2) calls a stored function named 1abs, not abs().
+    Classification c = mysql.classify("select 1abs(2)");
+    assertThat(c.unverifiedFunctions()).containsExactly("1abs");
+    assertThat(c.replicaEligible()).isFalse();
+    assertThat(mysql.classify("select * from 2024_orders where id = 1e3").tablesRead()).containsExactly("2024_orders");
+  }
+
+  @Nested
   class PostgresOperators {
     @Test
     void sendsAStatementWithAUserDefinedOperatorToThePrimary() {
@@ -124,6 +158,8 @@ class HiddenCallClassificationTest {
       Classification builtin = postgres.classify("select relname from pg_class where relname operator(pg_catalog.~) '^t$'");
       assertThat(builtin.userFunctions()).isEmpty();
       assertThat(builtin.replicaEligible()).isTrue();
+      assertThat(postgres.classify("select 1 OPERATOR ( \"pg_catalog\" . + ) 2").replicaEligible()).isTrue();
+      assertThat(postgres.classify("select 1 operator(\"PG_CATALOG\".+) 2").unverifiedFunctions()).containsExactly("operator(PG_CATALOG.+)");
     }
 
     @Test

@@ -14,9 +14,11 @@ import net.jqwik.api.Provide;
 
 /**
  * The router's central promise, checked over thousands of generated statements: a statement that
- * writes, locks, calls a side-effect function or holds several statements never goes to a replica,
- * whatever comments, whitespace, case, quoting and hints surround it; and the same decoration does
- * not stop a plain read from being recognised.
+ * writes, locks, calls a side-effect or user function or holds several statements never goes to a
+ * replica, whatever comments, whitespace, case, quoting and hints surround it; and the same
+ * decoration does not stop a plain read from being recognised. The hostile shapes are among them:
+ * MariaDB's SET STATEMENT ... FOR a write, writes and calls in executable comments, a user function
+ * in every clause, PostgreSQL attribute notation and user operators, SET with a computed value.
  */
 class RoutingSafetyPropertyTest {
 
@@ -39,7 +41,25 @@ class RoutingSafetyPropertyTest {
           "TRUNCATE accounts",
           "CALL do_things ( ? )",
           "SELECT * FROM t WHERE id = 1 FOR UPDATE NOWAIT",
-          "SELECT * FROM t FOR UPDATE SKIP LOCKED");
+          "SELECT * FROM t FOR UPDATE SKIP LOCKED",
+          // a user function in every clause
+          "SELECT f_user ( a ) FROM t",
+          "SELECT a FROM t WHERE f_user ( a ) = 1",
+          "SELECT a , count ( * ) FROM t GROUP BY a HAVING f_user ( count ( * ) ) > 1",
+          "SELECT count ( * ) FROM t GROUP BY f_user ( a )",
+          "SELECT a FROM t ORDER BY f_user ( a )",
+          "SELECT ( SELECT f_user ( b ) FROM accounts ) FROM t",
+          "SELECT * FROM ( SELECT f_user ( b ) AS x FROM accounts ) s",
+          "SELECT a FROM t WHERE a IN ( SELECT f_user ( b ) FROM accounts )",
+          "SELECT a FROM t UNION SELECT f_user ( b ) FROM accounts",
+          "SELECT a FROM t EXCEPT SELECT f_user ( b ) FROM accounts",
+          "WITH c AS ( SELECT f_user ( a ) AS x FROM t ) SELECT x FROM c",
+          "SELECT t . a FROM t JOIN accounts ON accounts . id = f_user ( t . a )",
+          "SELECT CASE WHEN a > 0 THEN f_user ( a ) ELSE 0 END FROM t",
+          "SELECT row_number ( ) OVER ( PARTITION BY f_user ( a ) ORDER BY b ) FROM t",
+          "VALUES ( f_user ( 1 ) )",
+          "SELECT a FROM t LIMIT f_user ( 1 )",
+          "SELECT a FROM t WHERE EXISTS ( SELECT 1 FROM accounts WHERE f_user ( accounts . b ) = t . a )");
 
   private static final List<String> PRIMARY_ONLY_POSTGRES =
       List.of(
@@ -69,7 +89,24 @@ class RoutingSafetyPropertyTest {
           "VACUUM t",
           "LOCK TABLE t IN EXCLUSIVE MODE",
           "SELECT * FROM t , pg_stat_activity",
-          "SELECT id FROM t WHERE x = nextval ( 'S' ) ORDER BY id FETCH FIRST 1 ROW WITH TIES");
+          "SELECT id FROM t WHERE x = nextval ( 'S' ) ORDER BY id FETCH FIRST 1 ROW WITH TIES",
+          // attribute notation, operators that are not built in, COPY, computed SET values
+          "SELECT ( t ) . writer_row FROM t",
+          "SELECT ( t . * ) . writer_row FROM t",
+          "SELECT ( x ) . a FROM ( SELECT ROW ( 1 ) x ) s",
+          "SELECT a FROM t WHERE ( t . addr ) . city = ?",
+          "SELECT 1 ### 2",
+          "SELECT * FROM accounts WHERE balance *= ?",
+          "SELECT * FROM t WHERE a OPERATOR ( myschema . ### ) b",
+          "SELECT a FROM t ORDER BY a USING ~~>",
+          "COPY t TO STDOUT",
+          "COPY ( SELECT * FROM accounts ) TO STDOUT",
+          "SET app.x = f ( )",
+          "SET SESSION app.x = ( SELECT max ( id ) FROM t )",
+          "SELECT a FROM t ORDER BY a LIMIT f_user ( 1 )",
+          "SELECT count ( * ) FILTER ( WHERE f_user ( a ) ) FROM t",
+          "SELECT a FROM t WHERE a = f_user ( b ) :: int",
+          "COMMIT PREPARED 'S'");
 
   private static final List<String> PRIMARY_ONLY_MYSQL =
       List.of(
@@ -94,7 +131,34 @@ class RoutingSafetyPropertyTest {
           "SET GLOBAL read_only = 1",
           "LOCK TABLES t WRITE",
           "SELECT * FROM performance_schema . threads",
-          "LOAD DATA INFILE 'S' INTO TABLE t");
+          "LOAD DATA INFILE 'S' INTO TABLE t",
+          // MariaDB SET STATEMENT ... FOR, executable comments, computed SET values, ANALYZE, XA
+          "SET STATEMENT max_statement_time = 10 FOR INSERT INTO t VALUES ( 1 )",
+          "SET STATEMENT sql_log_bin = 0 FOR DELETE FROM accounts WHERE id = ?",
+          "SET STATEMENT max_statement_time = 5 , sql_log_bin = 0 FOR UPDATE accounts SET balance = 1",
+          "SET STATEMENT max_statement_time = 5 FOR SELECT * FROM t FOR UPDATE",
+          "SET STATEMENT max_statement_time = f_limit ( ) FOR SELECT * FROM t",
+          "/*!INSERT INTO t VALUES ( 1 ) */",
+          "/*!50001 INSERT INTO t VALUES ( 1 ) */",
+          "SELECT 1 /*M! , f_mod ( 'S' ) */",
+          "SELECT 1 /*M!100500 , f_mod ( 1 ) */",
+          "SELECT * FROM t /*M! WHERE f_w ( ) = 1 */",
+          "SELECT * FROM t /*!50001 FOR UPDATE */",
+          "SELECT f_write /*!99999 + */ ( 1 )",
+          "SELECT f_write /*M! + */ ( 1 )",
+          "SELECT 1 /*! ; DELETE FROM accounts */",
+          "SELECT json ( a ) FROM t",
+          "SET SESSION sql_mode = ( SELECT f ( ) )",
+          "SET @@sql_mode = f_mode ( )",
+          "SET @@session.sql_mode = concat ( f_mode ( ) , 'S' )",
+          "SET @v = ( SELECT max ( id ) FROM t )",
+          "ANALYZE SELECT f_user ( a ) FROM t",
+          "ANALYZE FORMAT = JSON SELECT f_user ( a ) FROM t",
+          "ANALYZE UPDATE t SET a = 1",
+          "XA START 'S'",
+          "XA COMMIT 'S' ONE PHASE",
+          "XA RECOVER",
+          "INSERT INTO t VALUES ( 1 ) ON DUPLICATE KEY UPDATE b = f_user ( b )");
 
   private static final List<String> PLAIN_READS =
       List.of(
@@ -105,6 +169,20 @@ class RoutingSafetyPropertyTest {
           "SELECT update , select FROM t WHERE for = 'S'",
           "SELECT coalesce ( max ( id ) , 0 ) FROM t",
           "SELECT * FROM t WHERE name LIKE 'S' AND id IN ( SELECT id FROM accounts )");
+
+  private static final List<String> PLAIN_READS_POSTGRES =
+      List.of(
+          "SELECT * FROM t WHERE tags @> ? AND name ~* 'S' AND j ->> 'S' = 'S'",
+          "SELECT a :: int , b || c FROM t WHERE d <-> e < 1 ORDER BY f <=> ? LIMIT 5",
+          "SELECT relname FROM pg_class WHERE relname OPERATOR ( pg_catalog . ~ ) 'S'",
+          "SELECT t . a , s . t . b FROM s . t");
+
+  private static final List<String> PLAIN_READS_MYSQL =
+      List.of(
+          "SET STATEMENT max_statement_time = 5 FOR SELECT * FROM t",
+          "SELECT /*!40001SQL_NO_CACHE*/ * FROM t WHERE id = ?",
+          "ANALYZE SELECT * FROM t WHERE a = 'S'",
+          "SELECT CONVERT ( a , DECIMAL ( 10 , 2 ) ) FROM t");
 
   private static final long NOW = 0L;
   private static final NodeId REPLICA = NodeId.of("r1", 5432);
@@ -198,11 +276,11 @@ class RoutingSafetyPropertyTest {
 
   @Provide
   Arbitrary<String> plainReadsPostgres() {
-    return decorated(PLAIN_READS, Dialect.POSTGRESQL);
+    return decorated(concat(PLAIN_READS, PLAIN_READS_POSTGRES), Dialect.POSTGRESQL);
   }
 
   @Provide
   Arbitrary<String> plainReadsMysql() {
-    return decorated(PLAIN_READS, Dialect.MYSQL);
+    return decorated(concat(PLAIN_READS, PLAIN_READS_MYSQL), Dialect.MYSQL);
   }
 }

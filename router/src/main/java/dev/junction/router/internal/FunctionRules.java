@@ -176,10 +176,19 @@ final class FunctionRules {
           "encode des_decrypt des_encrypt password old_password to_char",
           "uuid_short statement_digest statement_digest_text icu_version roles_graphml",
           "ps_current_thread_id ps_thread_id format_time sys_guid chr lpad rpad instr json_key_value",
-          "distance st_distance mbrcontains mbrwithin point linestring polygon multipoint",
-          // type names, which appear with a parenthesis in JSON_TABLE columns and CONVERT/CAST
+          "distance st_distance mbrcontains mbrwithin point linestring polygon multipoint");
+
+  /**
+   * MySQL type names, which appear with a parenthesis in JSON_TABLE columns, CONVERT and RETURNING
+   * clauses. They are no native functions: called as functions ({@code json(x)}, {@code
+   * `decimal`(x)}) they can only be stored functions, so the token scanner skips them only in
+   * those type positions.
+   */
+  private static final Set<String> MYSQL_TYPE_NAMES =
+      words(
           "varchar decimal numeric int integer bigint smallint tinyint mediumint float double real",
-          "binary varbinary datetime json enum text blob signed unsigned nchar");
+          "binary varbinary datetime json enum text blob signed unsigned nchar char time date",
+          "timestamp year bit dec fixed");
 
   private static final Set<String> POSTGRES_SIDE_EFFECTS =
       words(
@@ -258,6 +267,11 @@ final class FunctionRules {
           "processlist innodb_trx innodb_locks innodb_lock_waits innodb_metrics global_status",
           "session_status global_variables session_variables user_variables_by_thread",
           "innodb_buffer_pool_stats");
+
+  /** A MySQL type name ({@code lower} in lower case) that may follow a type position with a parenthesis. */
+  static boolean mysqlTypeName(String lower) {
+    return MYSQL_TYPE_NAMES.contains(lower);
+  }
 
   /** Categorises a call. {@code name} is lower case, possibly {@code schema.name}. */
   static Category categorize(Dialect dialect, String name) {

@@ -85,7 +85,7 @@ final class PostgresCallScanner {
         case WORD:
           if (isOperatorSyntax(v, i)) {
             int close = v.matchingParen(i + 1);
-            String name = v.text(i + 2, close).replace(" ", "").replace("??", "?");
+            String name = operatorName(v, i + 2, close);
             if (!isBuiltinQualified(name)) {
               found.add("operator(" + name + ")");
             }
@@ -121,12 +121,21 @@ final class PostgresCallScanner {
     return close < v.size && close > i + 2 && v.is(close - 1, TokenType.OPERATOR);
   }
 
+  /** {@code schema.op} from tokens {@code [from, to)}: names as the server resolves them, operators as written. */
+  private static String operatorName(TokenView v, int from, int to) {
+    StringBuilder name = new StringBuilder();
+    for (int j = from; j < to; j++) {
+      name.append(v.isNamePart(j) ? v.identifier(j) : v.get(j).text.replace("??", "?"));
+    }
+    return name.toString();
+  }
+
   private static boolean isBuiltinQualified(String name) {
     int dot = name.lastIndexOf('.');
     if (dot < 0) {
       return BUILTIN_OPERATORS.contains(name);
     }
-    return name.substring(0, dot).equalsIgnoreCase("pg_catalog") && BUILTIN_OPERATORS.contains(name.substring(dot + 1));
+    return name.substring(0, dot).equals("pg_catalog") && BUILTIN_OPERATORS.contains(name.substring(dot + 1));
   }
 
   /** The {@code (} at {@code i} opens a function call's argument list (or a type modifier). */

@@ -19,7 +19,9 @@ import java.util.List;
  *       escapes, double-quoted strings, backtick names, {@code @var}/{@code @@var}, and executable
  *       comments, whose content the server runs and which are therefore tokenized as code: {@code
  *       /*! ... * /} (MySQL and MariaDB), {@code /*!50001 ... * /} (servers of at least that
- *       version), {@code /*M! ... * /} and {@code /*M!100500 ... * /} (MariaDB only). The last three
+ *       five-digit version), {@code /*M! ... * /} and {@code /*M!100500 ... * /} (MariaDB only; five
+ *       or six digits). A version of another length is malformed: servers disagree on where it
+ *       ends. MySQL names may begin with digits ({@code 1abs}). The last three
  *       are <em>gated</em>: whether they run depends on the server, so their tokens are marked with
  *       {@link SqlToken#gate} for the classifier to consider both readings. A gated comment is
  *       skipped up to the first {@code * /} by a server that does not run it, so a string, quoted
@@ -122,7 +124,15 @@ public final class SqlTokenizer {
       return emit(TokenType.PARAMETER, i, i + 1, false);
     }
     if (isDigit(c) || (c == '.' && isDigit(n))) {
-      return emit(TokenType.NUMBER, i, number(i), false);
+      int end = number(i);
+      if (mysql && isDigit(c) && end < length && isIdentifierPart(sql.charAt(end))) {
+        // MySQL names may begin with digits: 1abs(2) calls a stored function named 1abs.
+        while (end < length && isIdentifierPart(sql.charAt(end))) {
+          end++;
+        }
+        return emit(TokenType.WORD, i, end, false);
+      }
+      return emit(TokenType.NUMBER, i, end, false);
     }
     if (isIdentifierStart(c)) {
       return word(i);
@@ -212,10 +222,17 @@ public final class SqlTokenizer {
         // MariaDB also that of /*M! ... */: it is code, so keep tokenizing and drop only the
         // closing */ later.
         int j = bang;
-        while (j < length && j < bang + 6 && isDigit(sql.charAt(j))) {
+        while (j < length && isDigit(sql.charAt(j))) {
           j++;
         }
-        if (j > bang || bang == start + 4) {
+        boolean mariaDb = bang == start + 4;
+        int digits = j - bang;
+        if (digits != 0 && digits != 5 && !(mariaDb && digits == 6)) {
+          // MySQL reads a version of exactly five digits (and MariaDB's /*! of six), the rest as
+          // code: where the version ends is a guess, and 1abs(2) differs from abs(2).
+          malformed = true;
+        }
+        if (digits > 0 || mariaDb) {
           gate = ++gatedComments;
         }
         inExecutableComment = true;

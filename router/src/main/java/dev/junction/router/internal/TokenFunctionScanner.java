@@ -1,6 +1,9 @@
 package dev.junction.router.internal;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -40,11 +43,25 @@ final class TokenFunctionScanner {
    */
   static Set<String> scan(TokenView v, int from, int to, Set<String> excluded) {
     Set<String> found = new LinkedHashSet<>();
+    boolean mysql = v.isMysql();
+    // The word before each open parenthesis of the range, to recognise MySQL type positions.
+    Deque<String> openers = mysql ? new ArrayDeque<>() : null;
     for (int i = Math.max(from, 0); i < to && i < v.size; i++) {
+      if (mysql) {
+        if (v.is(i, TokenType.LEFT_PAREN)) {
+          openers.push(String.valueOf(v.kw(i - 1)));
+        } else if (v.is(i, TokenType.RIGHT_PAREN) && !openers.isEmpty()) {
+          openers.pop();
+        }
+      }
       if (!v.is(i + 1, TokenType.LEFT_PAREN) || !v.isNamePart(i)) {
         continue;
       }
       SqlToken t = v.get(i);
+      if (mysql && t.type == TokenType.WORD && FunctionRules.mysqlTypeName(t.text.toLowerCase(Locale.ROOT))
+          && isMysqlTypePosition(v, i, openers.peek())) {
+        continue;
+      }
       if (t.type == TokenType.WORD && NOT_CALLS.contains(t.keyword)) {
         continue;
       }
@@ -77,6 +94,28 @@ final class TokenFunctionScanner {
       }
     }
     return found;
+  }
+
+  /**
+   * The type name at {@code i} is a type, not a call: {@code CONVERT(x, DECIMAL(10, 2))}, {@code
+   * JSON_TABLE(... COLUMNS (name VARCHAR(50) PATH ...))}, {@code JSON_VALUE(... RETURNING
+   * DECIMAL(10, 2))}. ({@code CAST(x AS ...)} is an {@code AS}, excluded before.)
+   *
+   * @param opener the word before the innermost open parenthesis around {@code i} within the
+   *     scanned range, or {@code null} when unknown: then it is no type position
+   */
+  private static boolean isMysqlTypePosition(TokenView v, int i, String opener) {
+    SqlToken before = v.get(i - 1);
+    if (before == null) {
+      return false;
+    }
+    if (before.is("RETURNING")) {
+      return true;
+    }
+    if (before.type == TokenType.COMMA) {
+      return "CONVERT".equals(opener);
+    }
+    return "COLUMNS".equals(opener) && v.isNamePart(i - 1);
   }
 
   /** A table name follows these keywords; {@code t(} after them is a column list, not a call. */

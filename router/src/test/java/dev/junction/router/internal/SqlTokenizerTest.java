@@ -94,6 +94,23 @@ class SqlTokenizerTest {
   }
 
   @Test
+  void refusesExecutableCommentVersionsOfAmbiguousLength() {
+    for (String sql : List.of("select /*!1abs(2)*/", "select /*!5000 1 */", "select /*!100500 1 */", "select /*M!1234567 1 */")) {
+      assertThat(SqlTokenizer.tokenize(sql, Dialect.MYSQL).malformed()).as(sql).isTrue();
+    }
+    for (String sql : List.of("select /*!50001 1 */", "select /*M!100500 1 */", "select /*M!10050 1 */", "select /*! 1 */")) {
+      assertThat(SqlTokenizer.tokenize(sql, Dialect.MYSQL).malformed()).as(sql).isFalse();
+    }
+  }
+
+  @Test
+  void readsMysqlNamesThatBeginWithDigits() {
+    assertThat(texts("select 1abs(2), 1e5, 0x1f, 12, 1.5 from 9t", Dialect.MYSQL))
+        .containsExactly("WORD:select", "WORD:1abs", "LEFT_PAREN:(", "NUMBER:2", "RIGHT_PAREN:)", "COMMA:,", "NUMBER:1e5",
+            "COMMA:,", "NUMBER:0x1f", "COMMA:,", "NUMBER:12", "COMMA:,", "NUMBER:1.5", "WORD:from", "WORD:9t");
+  }
+
+  @Test
   void readsNoHintsInsideExecutableComments() {
     assertThat(SqlTokenizer.tokenize("/*! -- junction:replica\n select 1 */", Dialect.MYSQL).leadingComments()).isEmpty();
   }

@@ -41,6 +41,7 @@ final class JdbcFunctionCatalog implements FunctionCatalog {
     private final ClusterTopology topology;
     private final NodeConnector connector;
     private final Backend backend;
+    private final RoutineBodies routines = new RoutineBodies();
 
     JdbcFunctionCatalog(ClusterTopology topology, NodeConnector connector, Backend backend) {
         this.topology = topology;
@@ -52,7 +53,7 @@ final class JdbcFunctionCatalog implements FunctionCatalog {
     public Volatility lookup(String functionName) {
         try (Connection connection = connector.open(topology.primary().address())) {
             if (backend == Backend.MYSQL) {
-                return Volatility.UNKNOWN; // RoutineBodies: lands with RoutineBody
+                return routines.volatility(connection, functionName);
             }
             return postgres(connection, functionName);
         } catch (SQLException | RuntimeException e) {
@@ -74,7 +75,10 @@ final class JdbcFunctionCatalog implements FunctionCatalog {
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
                 if (rows.getLong(1) == 0) {
-                    return Volatility.UNKNOWN;
+                    // No such function or operator: the statement cannot call one ((t).city is a field, a missing
+                    // function fails), and the answer lets the classification be cached. One created later
+                    // elsewhere meets the replica guard; one created through Junction clears the answers.
+                    return Volatility.READ_ONLY;
                 }
                 return rows.getBoolean(2) ? Volatility.MAY_WRITE : Volatility.READ_ONLY;
             }

@@ -43,7 +43,13 @@ class MariaDbRoutingIT {
         replicaPort = replica.port();
         cluster.primary().execute("CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40), port INT)",
                 "CREATE SEQUENCE counter", "CREATE DATABASE other", "CREATE TABLE other.things (name VARCHAR(20))", "INSERT INTO other.things VALUES ('in other')",
-                "GRANT ALL ON other.* TO '" + MariaDbNode.APPLICATION_USER + "'@'%'");
+                "GRANT ALL ON other.* TO '" + MariaDbNode.APPLICATION_USER + "'@'%'",
+                "CREATE FUNCTION counted(x INT) RETURNS INT READS SQL DATA BEGIN DECLARE n INT; SELECT COUNT(*) INTO n FROM items"
+                        + " WHERE id > x; RETURN n; END",
+                "CREATE FUNCTION doubled(x INT) RETURNS INT NO SQL DETERMINISTIC RETURN x * 2",
+                "CREATE FUNCTION via_counted(x INT) RETURNS INT READS SQL DATA RETURN counted(x) + doubled(x)",
+                "CREATE FUNCTION declared_contains(x INT) RETURNS INT CONTAINS SQL DETERMINISTIC RETURN x",
+                "CREATE FUNCTION lying(x INT) RETURNS INT READS SQL DATA BEGIN INSERT INTO items (note) VALUES ('lying'); RETURN x; END");
         cluster.awaitReplication();
     }
 
@@ -87,6 +93,22 @@ class MariaDbRoutingIT {
             assertThat(portOnceTheReplicaQualifies(connection, "SELECT @@port, COUNT(*) FROM items")).isEqualTo(replicaPort);
             assertThat(connection.unwrap(JunctionConnection.class).topology())
                     .contains(cluster.primary().address() + " primary").contains(cluster.replicas().get(0).address() + " replica");
+        }
+    }
+
+    @Test
+    void storedFunctionsProvedReadOnlyRunOnTheReplicaAndNoOthers() throws SQLException {
+        try (Connection connection = connect()) {
+            assertThat(portOnceTheReplicaQualifies(connection, "SELECT @@port + 0 * counted(0)"))
+                    .as("READS SQL DATA, a body that only reads").isEqualTo(replicaPort);
+            assertThat(portOnceTheReplicaQualifies(connection, "SELECT @@port + 0 * doubled(1)"))
+                    .as("NO SQL, a body that only computes").isEqualTo(replicaPort);
+            assertThat(portOnceTheReplicaQualifies(connection, "SELECT @@port + 0 * via_counted(1)"))
+                    .as("calls only functions proved read-only").isEqualTo(replicaPort);
+            assertThat(port(connection, "SELECT @@port + 0 * declared_contains(1)"))
+                    .as("CONTAINS SQL: the declaration alone rules it out").isEqualTo(primaryPort);
+            assertThat(port(connection, "SELECT @@port + 0 * lying(1)"))
+                    .as("declares READS SQL DATA, inserts").isEqualTo(primaryPort);
         }
     }
 

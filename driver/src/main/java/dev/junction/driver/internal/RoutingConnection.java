@@ -591,22 +591,13 @@ public final class RoutingConnection implements JunctionConnection {
      */
     void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
         Classification statement = info.classification();
-        if (statement.kind() == StatementKind.DDL) {
-            routing.definitionsChanged(); // CREATE OR REPLACE FUNCTION / VIEW: what routing learnt may be wrong now
-        }
-        if (statement.implicitCommit() && (sqlTransaction || transactionSession != null) && info.kind() != StatementInfo.Kind.END) {
-            implicitlyCommitted(session);
+        if (statement.implicitCommit() || statement.kind() == StatementKind.DDL) {
+            definitionsOrImplicitCommit(info, session); // rare: kept out of the per-statement path
         }
         trackFreshness(info, session);
         switch (info.kind()) {
             case AUTOCOMMIT:
-                boolean on = "1".equals(info.sessionKey());
-                if (on && (sqlTransaction || transactionSession != null)) {
-                    implicitlyCommitted(session); // MySQL commits the open transaction when auto-commit goes back on
-                    endTransaction();
-                }
-                state.autoCommit(on);
-                session.appliedAutoCommit(on);
+                autoCommitSetInSql(info, session);
                 break;
             case SESSION:
                 long sequence = state.record(info.sessionKey(), sql, replay);
@@ -624,12 +615,7 @@ public final class RoutingConnection implements JunctionConnection {
                 }
                 break;
             case END:
-                dev.junction.router.SessionEffect effect = statement.sessionEffect();
-                transactionEnded(session, commits(effect));
-                if (effect == null || !effect.chain()) {
-                    sqlTransaction = false;
-                    transactionSession = null;
-                }
+                endedInSql(statement.sessionEffect(), session);
                 break;
             default:
                 break;
@@ -640,6 +626,37 @@ public final class RoutingConnection implements JunctionConnection {
         releaseAdvisoryLocks(info);
         if (sqlTransaction && transactionSession == null) {
             transactionSession = session;
+        }
+    }
+
+    /** DDL may change the functions and views routing has judged; MySQL commits the open transaction before it. */
+    private void definitionsOrImplicitCommit(StatementInfo info, NodeSession session) {
+        if (info.classification().kind() == StatementKind.DDL) {
+            routing.definitionsChanged(); // CREATE OR REPLACE FUNCTION / VIEW: what routing learnt may be wrong now
+        }
+        if (info.classification().implicitCommit() && (sqlTransaction || transactionSession != null)
+                && info.kind() != StatementInfo.Kind.END) {
+            implicitlyCommitted(session);
+        }
+    }
+
+    /** {@code SET autocommit = 0|1} ran on {@code session}: the logical connection's mode follows. */
+    private void autoCommitSetInSql(StatementInfo info, NodeSession session) {
+        boolean on = "1".equals(info.sessionKey());
+        if (on && (sqlTransaction || transactionSession != null)) {
+            implicitlyCommitted(session); // MySQL commits the open transaction when auto-commit goes back on
+            endTransaction();
+        }
+        state.autoCommit(on);
+        session.appliedAutoCommit(on);
+    }
+
+    /** A COMMIT, ROLLBACK, XA COMMIT... ran on {@code session}: the transaction ends, unless chained. */
+    private void endedInSql(dev.junction.router.SessionEffect effect, NodeSession session) {
+        transactionEnded(session, commits(effect));
+        if (effect == null || !effect.chain()) {
+            sqlTransaction = false;
+            transactionSession = null;
         }
     }
 

@@ -83,12 +83,18 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             connection.executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
             return result;
         } catch (SQLException e) {
-            NodeSession retry = connection.retrySession(e, session, info, forcePrimary || updatable);
-            if (retry == null) {
-                throw connection.failed(e, session);
-            }
-            return executeAgain(info, sql, retry, execution, ExceptionFunnel.withNode(e, session.node()));
+            return retryOrFail(e, session, info, sql, forcePrimary, execution);
         }
+    }
+
+    /** Kept out of {@link #execute} so that the per-statement path stays small enough to inline. */
+    private <T> T retryOrFail(SQLException e, NodeSession session, StatementInfo info, String sql, boolean forcePrimary,
+                              Execution<S, T> execution) throws SQLException {
+        NodeSession retry = connection.retrySession(e, session, info, forcePrimary || updatable);
+        if (retry == null) {
+            throw connection.failed(e, session);
+        }
+        return executeAgain(info, sql, retry, execution, ExceptionFunnel.withNode(e, session.node()));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.junction.it.safety;
 
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
+import dev.junction.driver.JunctionConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -287,6 +288,56 @@ class MariaDbAdversarialIT {
                     .isEqualTo(Integer.toString(primary.serverId()));
             awaitReplicaCaughtUp();
             assertThat(replicaWrites()).isEqualTo(before);
+        }
+
+        /**
+         * The guard behind the classifier: a function Junction has seen read-only is replaced, outside Junction, by one
+         * that inserts. Junction's cached answer sends the next call to the replica, whose connection is read-only at
+         * the server (every account, {@code ALL PRIVILEGES} included): the replica refuses it before the function runs,
+         * and the auto-commit call runs on the primary instead, invisibly. Inside a read-only transaction the refusal
+         * reaches the application. The replica writes nothing either way.
+         */
+        @Test
+        void aMisjudgedCallIsRefusedByTheReplicaAndRunsOnThePrimary() throws SQLException {
+            String function = "f_changes_" + (replicaReadOnly ? "ro" : "rw");
+            primary.execute("CREATE FUNCTION appdb." + function + "(x VARCHAR(100)) RETURNS INT READS SQL DATA RETURN 1");
+            awaitReplicaCaughtUp();
+            ReplicaWrites before = replicaWrites();
+            try (Connection connection = connectThroughJunction("&readConsistency=eventual")) {
+                JunctionConnection junction = connection.unwrap(JunctionConnection.class);
+                long deadline = System.nanoTime() + ROUTING_PATIENCE.toNanos();
+                do {
+                    assertThat(single(connection, "SELECT " + function + "('warm')")).isEqualTo("1");
+                } while (!junction.lastNode().endsWith("replica") && System.nanoTime() < deadline);
+                assertThat(junction.lastNode()).as("a proved read-only function runs on the replica").endsWith("replica");
+
+                primary.execute("DROP FUNCTION appdb." + function, "CREATE FUNCTION appdb." + function
+                        + "(x VARCHAR(100)) RETURNS INT READS SQL DATA BEGIN INSERT INTO appdb.audit(note) VALUES (x); RETURN 2; END");
+                awaitReplicaCaughtUp();
+
+                assertThat(single(connection, "SELECT " + function + "('guarded " + function + "')")).isEqualTo("2");
+                assertThat(junction.lastNode()).as("refused by the replica, run on the primary").endsWith("primary");
+
+                connection.setReadOnly(true);
+                connection.setAutoCommit(false);
+                SQLException refused = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class,
+                        () -> single(connection, "SELECT " + function + "('read-only " + function + "')"));
+                assertThat(refused).as("a write in a read-only transaction").isNotNull();
+                assertThat(refused.getErrorCode()).isEqualTo(1792);
+                connection.rollback();
+            }
+            assertThat(primary.queryString("SELECT COUNT(*) FROM appdb.audit WHERE note = 'guarded " + function + "'")).isEqualTo("1");
+            assertThat(primary.queryString("SELECT COUNT(*) FROM appdb.audit WHERE note = 'read-only " + function + "'")).isEqualTo("0");
+            awaitReplicaCaughtUp();
+            assertThat(replicaWrites()).as("the replica wrote nothing").isEqualTo(before);
+            assertThat(replicationProblems()).isEmpty();
+        }
+
+        private static String single(Connection connection, String sql) throws SQLException {
+            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+                assertThat(rows.next()).as(sql).isTrue();
+                return rows.getString(1);
+            }
         }
 
         /**

@@ -225,6 +225,50 @@ class PostgresAdversarialIT {
         assertThat(primary.queryString("select count(*) from audit where note = 'role detection'")).isEqualTo("1");
     }
 
+    /**
+     * The guard behind the classifier: a function Junction has seen STABLE is replaced, outside Junction, by a
+     * VOLATILE one that inserts. Junction's cached answer sends the next call to a standby, which refuses it (25006);
+     * the auto-commit call then runs on the primary, invisibly. Inside a read-only transaction the refusal reaches
+     * the application, as on a read-only primary.
+     */
+    @Test
+    void aMisjudgedCallIsRefusedByTheStandbyAndRunsOnThePrimary() throws SQLException {
+        primary.execute("create function f_changes(x text) returns int language sql stable as 'select 1'");
+        cluster.awaitReplication();
+        try (Connection connection = connectThroughJunction("?readConsistency=eventual")) {
+            dev.junction.driver.JunctionConnection junction = connection.unwrap(dev.junction.driver.JunctionConnection.class);
+            long deadline = System.nanoTime() + ROUTING_PATIENCE.toNanos();
+            do {
+                assertThat(single(connection, "select f_changes('warm')")).isEqualTo("1");
+            } while (!junction.lastNode().endsWith("replica") && System.nanoTime() < deadline);
+            assertThat(junction.lastNode()).as("a STABLE function runs on a standby").endsWith("replica");
+
+            primary.execute("create or replace function f_changes(x text) returns int language sql volatile"
+                    + " as 'insert into audit(note) values (x); select 2'");
+            cluster.awaitReplication();
+
+            assertThat(single(connection, "select f_changes('guarded')")).isEqualTo("2");
+            assertThat(junction.lastNode()).as("refused by the standby, run on the primary").endsWith("primary");
+
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false);
+            SQLException refused = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class,
+                    () -> single(connection, "select f_changes('read-only')"));
+            assertThat(refused).as("a write in a read-only transaction").isNotNull();
+            assertThat(refused.getSQLState()).isEqualTo("25006");
+            connection.rollback();
+        }
+        assertThat(primary.queryString("select count(*) from audit where note = 'guarded'")).isEqualTo("1");
+        assertThat(primary.queryString("select count(*) from audit where note = 'read-only'")).isEqualTo("0");
+    }
+
+    private static String single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            assertThat(rows.next()).as(sql).isTrue();
+            return rows.getString(1);
+        }
+    }
+
     @TestFactory
     Stream<DynamicTest> everyCaseRunsAsOnThePrimary() {
         List<DynamicTest> tests = new ArrayList<>();

@@ -27,8 +27,9 @@ import javax.sql.DataSource;
  *
  * <p>The merged configuration is parsed once and reused until a setter changes it.
  *
- * <p>From its first connection on, the data source holds a share of the cluster's topology monitor (design §4);
- * {@link #close()} releases it, and the monitor's threads stop once no data source or connection uses the cluster.
+ * <p>From its first connection on, the data source holds a share of what connections to its cluster with its
+ * credentials share (topology monitor, classifier, catalogs; design §4); {@link #close()} releases it, and their
+ * threads and connections stop once no data source or connection uses that cluster with those credentials.
  */
 public final class JunctionDataSource implements DataSource, AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
@@ -38,7 +39,8 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
     private ConnectionSettings settings;
     private PrintWriter logWriter;
     private int loginTimeout;
-    private SharedMonitors.Lease monitorLease;
+    /** One per set of credentials this data source connected with ({@code getConnection(user, password)} may add some). */
+    private final Map<SharedMonitors.Key, SharedMonitors.Lease> leases = new LinkedHashMap<>();
     private boolean closed;
     private volatile Driver backendDriver;
 
@@ -324,16 +326,20 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         }
     }
 
-    /** Keeps the cluster's monitor running between connections, until {@link #close()}. */
+    /**
+     * Keeps the monitor and catalogs of the connection's cluster and credentials between connections, until
+     * {@link #close()}: one entry per set of credentials, since entries are never shared across credentials.
+     */
     private void holdMonitor(ConnectionSettings current) throws SQLException {
         lock.lock();
         try {
             if (closed) {
                 throw JunctionErrorCode.CONNECTION_CLOSED.exception();
             }
-            if (monitorLease == null) {
+            SharedMonitors.Key key = Connections.key(current);
+            if (!leases.containsKey(key)) {
                 Driver driver = backendDriver;
-                monitorLease = driver == null ? Connections.monitorLease(current) : Connections.monitorLease(current, driver);
+                leases.put(key, driver == null ? Connections.monitorLease(current) : Connections.monitorLease(current, driver));
             }
         } finally {
             lock.unlock();
@@ -351,21 +357,22 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
     }
 
     /**
-     * Releases this data source's share of the topology monitor: its threads and probe connections end when the
-     * connections still open close too. Later {@code getConnection} calls fail.
+     * Releases this data source's shares of the monitors and catalogs it used: their threads and connections end when
+     * the connections still open close too (after {@code Connections.IDLE_GRACE} then). Later {@code getConnection}
+     * calls fail.
      */
     @Override
     public void close() {
-        SharedMonitors.Lease lease;
+        List<SharedMonitors.Lease> held;
         lock.lock();
         try {
             closed = true;
-            lease = monitorLease;
-            monitorLease = null;
+            held = List.copyOf(leases.values());
+            leases.clear();
         } finally {
             lock.unlock();
         }
-        if (lease != null) {
+        for (SharedMonitors.Lease lease : held) {
             lease.close();
         }
     }

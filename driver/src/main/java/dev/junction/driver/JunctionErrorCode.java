@@ -40,8 +40,6 @@ public enum JunctionErrorCode {
      * with the SQLState the refusing nodes agreed on ({@code 28P01}, {@code 28000}, {@code 3D000}...), else this one.
      */
     NO_NODE_ACCEPTED(91015, "08004", "No node of %s accepted the connection: %s."),
-    /** The node a new connection's credentials were checked on refused them; raised with the node's SQLState. */
-    NODE_REFUSED(91014, "08004", "The %s of %s refused the connection (%s)."),
     /** Nodes answered, but none reports itself primary, and a statement needs one. */
     NO_PRIMARY(91011, "08004", "No primary among the nodes of %s (%s): a write needs a node that accepts writes. Check the cluster manager, or add the primary to the URL."),
     /** Several nodes report themselves primary in a primary-replica topology. */

@@ -7,6 +7,7 @@ import dev.junction.router.RoutingPolicy;
 import dev.junction.router.TopologySnapshot;
 import dev.junction.router.replication.CommitInstants;
 import dev.junction.driver.internal.monitor.NodeFailure;
+import dev.junction.driver.internal.monitor.SharedMonitors;
 import dev.junction.driver.internal.monitor.TopologyMonitor;
 
 import java.sql.Connection;
@@ -14,8 +15,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,26 +22,45 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The nodes of one cluster and their roles, shared by every connection to it in this JVM (one instance per
- * backend, seed list and database). Roles are discovered by probing every seed at first use, in parallel, and
- * again after a session reports evidence that they changed ({@link #invalidate}): a connection lost, or a
- * "read-only" refusal from the node believed primary. A node that did not answer is probed again on the next use
- * after {@link #DOWN_RETRY_NANOS}.
+ * One cluster as one set of credentials sees it, shared by every connection to that cluster with those credentials in
+ * this JVM: its nodes and their roles, the {@link RoutingPolicy} (its load balancers count across connections), the
+ * statement classifier with its function answers, the view and table catalogs and their one
+ * {@link CatalogConnection} to the primary, and the {@link TopologyMonitor} whose probes give the roles. Connections
+ * find it through {@link SharedMonitors}, keyed by cluster (backend, seeds, database) and by the salted hash of the
+ * backend properties ({@link ConnectionSettings#credentialKey()}); it is built with the first connection of its key
+ * ({@link #keyed}) and {@linkplain #release released} with the last, which stops its monitor, closes its catalog
+ * connection and thread and drops its caches.
  *
- * <p>It also holds what every connection to the cluster shares: the {@link RoutingPolicy} (its load balancers count
- * across connections) and the statement classifier (its cache and function-catalog answers).
+ * <p>What is shared across credential sets, and what is not. Only the record of commits ({@link #globalCommits}) is
+ * shared by every topology of a cluster: it holds instants and table names, and {@code readConsistency=global} means
+ * that a read sees the commits of every connection of the JVM, whatever user made them. Everything that comes from
+ * asking a server is asked with this topology's own credentials and used for its connections only:
+ * <ul>
+ *   <li>catalog answers, because a server answers each user with what that user may see (MariaDB/MySQL hide the
+ *       bodies of functions a user may not read, and with them any proof that the function is read-only), and a
+ *       decision made from another account's catalog is someone else's decision;</li>
+ *   <li>the node roles and the snapshot, although roles are facts about the servers: a node lets one account in and
+ *       refuses another ({@code pg_hba.conf} per user, host-bound accounts, a locked account, a per-user connection
+ *       limit), so a node another account reaches is not one this account's sessions can use, and what a probe learns
+ *       depends on its account's privileges (without {@code SLAVE MONITOR}/{@code REPLICATION CLIENT} a MariaDB or
+ *       MySQL replica is judged by {@code read_only} alone). A shared snapshot would also need one account's probes
+ *       to keep running for the others, tying the lifetime of one user's monitor to another user's data sources.</li>
+ * </ul>
+ * The price is one monitor (one scheduler thread, one probe thread and connection per node) per set of credentials in
+ * use, and a first probe round for each: fine for the usual one or two accounts per application, costly for one
+ * account per tenant.
  *
  * <p>With a {@link TopologyMonitor} attached (what {@link Connections} always does), roles, positions and staleness
  * come from the monitor's published snapshot, read without locking, and the one-off probing below only serves to
- * explain a failure when the monitor reaches no node. Without one (unit tests over fake servers) roles come from
- * one-off probes and every replica that answers has staleness zero.
+ * explain a failure when the monitor reaches no node. Without one (unit tests over fake servers, which build a
+ * topology directly and share it as they like) roles come from one-off probes and every replica that answers has
+ * staleness zero.
  *
- * <p>It also holds the cluster's global {@link CommitInstants}: when every commit made through Junction in this JVM
- * was acknowledged, by table, for {@code readConsistency=global}. It outlives monitors, which stop when unused; the
- * instants stay meaningful because the monitor's probes of the primary, whichever monitor sends them, locate them.
+ * <p>The global {@link CommitInstants} say when every commit made through Junction in this JVM was acknowledged, by
+ * table. They stay meaningful across topologies and monitors because they are instants on {@link System#nanoTime()},
+ * which every monitor's ticker is, and any monitor's probes of the primary locate them.
  */
-public final class ClusterTopology {
-    private static final ConcurrentMap<String, ClusterTopology> CLUSTERS = new ConcurrentHashMap<>();
+public final class ClusterTopology implements SharedMonitors.Shared {
     private static final long DOWN_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The one-off probes' bound; they serve unit tests only, where a monitor is not attached. */
     private static final long PROBE_WAIT_MILLIS = Connections.PROBE_TIMEOUT.toMillis();
@@ -53,29 +71,59 @@ public final class ClusterTopology {
     private final ReentrantLock probeLock = new ReentrantLock();
     /** On the monitor's ticker once one is attached, so that snapshot ages are measured on the scale they were stamped. */
     private volatile RoutingPolicy policy = RoutingPolicy.create();
-    private final CommitInstants globalCommits = new CommitInstants();
+    private final CommitInstants globalCommits;
     private volatile TopologyMonitor monitor;
     /** The monitor's snapshot whose roles {@link #nodes()} last took; compared by reference. */
     private volatile TopologySnapshot lastSynced;
+    private volatile CatalogConnection catalogConnection;
     private volatile RouterStatementRouting routing;
+    private volatile ViewCatalog viewCatalog;
     private volatile TableCatalog tableCatalog;
     private volatile boolean probed;
     private volatile long probedAt;
+    /** Tells the cluster's other topologies that DDL ran through this one; nothing for a topology of its own. */
+    private volatile Runnable definitionsChangedElsewhere = () -> { };
 
+    /** A topology of its own, with a commit record of its own: for tests, which share it as they like. */
     ClusterTopology(String name, Dialect dialect, List<HostAndPort> seeds) {
+        this(name, dialect, seeds, new CommitInstants());
+    }
+
+    private ClusterTopology(String name, Dialect dialect, List<HostAndPort> seeds, CommitInstants globalCommits) {
         this.name = name;
         this.dialect = dialect;
         this.nodes = seeds.stream().map(seed -> new Node(seed, NodeRole.DOWN)).collect(Collectors.toUnmodifiableList());
+        this.globalCommits = globalCommits;
     }
 
-    /** The routing policy every connection to this cluster shares. */
+    /**
+     * The topology of one registry entry (cluster and credentials), built by {@link SharedMonitors} under its lock:
+     * cheap, opens nothing. Its catalogs ask the primary through {@code catalogConnector}, which carries the entry's
+     * credentials; the monitor {@code monitorFor} makes is attached, and started by the registry.
+     *
+     * @param globalCommits the cluster's commit record, shared with the cluster's other topologies
+     */
+    static ClusterTopology keyed(SharedMonitors.Key key, ConnectionSettings settings, CommitInstants globalCommits,
+                                 NodeConnector catalogConnector, Function<ClusterTopology, TopologyMonitor> monitorFor) {
+        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), settings.backend().dialect(), settings.url().hosts(),
+                globalCommits);
+        topology.definitionsChangedElsewhere = () -> SharedMonitors.definitionsChanged(key);
+        // Made now, so that the connections of the entry, whatever connector they pass, find the entry's own.
+        topology.routing(settings.backend(), catalogConnector);
+        topology.tableCatalog(settings.backend(), catalogConnector);
+        topology.attach(monitorFor.apply(topology));
+        return topology;
+    }
+
+    /** The routing policy every connection of this topology shares. */
     public RoutingPolicy policy() {
         return policy;
     }
 
     /**
-     * The classifier every connection to this cluster shares, created on first use with a function catalog that
-     * looks user functions up on the primary through {@code connector} (the credentials of the first connection).
+     * The classifier every connection of this topology shares, with the function and view catalogs. A keyed topology
+     * made them with its own catalog connection ({@link #keyed}); otherwise (tests) they are made here, on first use,
+     * over {@code connector}.
      */
     public RouterStatementRouting routing(Backend backend, NodeConnector connector) {
         RouterStatementRouting current = routing;
@@ -83,8 +131,10 @@ public final class ClusterTopology {
             probeLock.lock();
             try {
                 if (routing == null) {
-                    routing = RouterStatementRouting.create(backend, new JdbcFunctionCatalog(this, connector, backend),
-                            new ViewCatalog(this, connector, backend));
+                    CatalogConnection catalog = catalogConnection(connector);
+                    viewCatalog = new ViewCatalog(this, catalog, backend);
+                    routing = RouterStatementRouting.create(backend, new JdbcFunctionCatalog(this, catalog, backend), viewCatalog,
+                            definitionsChangedElsewhere);
                 }
                 current = routing;
             } finally {
@@ -92,6 +142,14 @@ public final class ClusterTopology {
             }
         }
         return current;
+    }
+
+    /** The catalogs' connection, made with the first catalog; under {@link #probeLock}. */
+    private CatalogConnection catalogConnection(NodeConnector connector) {
+        if (catalogConnection == null) {
+            catalogConnection = new CatalogConnection(this, connector);
+        }
+        return catalogConnection;
     }
 
     /**
@@ -139,7 +197,7 @@ public final class ClusterTopology {
         }
     }
 
-    /** Makes {@code next} the source of roles and staleness; the monitor of the cluster's current lease. */
+    /** Makes {@code next} the source of roles and staleness: the monitor made for this topology (tests attach their own). */
     void attach(TopologyMonitor next) {
         policy = RoutingPolicy.create(next::nanoTime, ThreadLocalRandom::current);
         monitor = next;
@@ -152,8 +210,8 @@ public final class ClusterTopology {
     }
 
     /**
-     * Which tables table-aware freshness may track apart, asked of the primary through {@code connector} (the
-     * credentials of the first connection); shared by every connection to the cluster.
+     * Which tables table-aware freshness may track apart, asked of the primary with this topology's credentials (as
+     * {@link #routing}: {@code connector} serves only a topology made without catalogs, in tests).
      */
     TableCatalog tableCatalog(Backend backend, NodeConnector connector) {
         TableCatalog current = tableCatalog;
@@ -161,7 +219,7 @@ public final class ClusterTopology {
             probeLock.lock();
             try {
                 if (tableCatalog == null) {
-                    tableCatalog = new TableCatalog(this, connector, backend);
+                    tableCatalog = new TableCatalog(this, catalogConnection(connector), backend);
                 }
                 current = tableCatalog;
             } finally {
@@ -169,6 +227,61 @@ public final class ClusterTopology {
             }
         }
         return current;
+    }
+
+    /** The monitor made for this topology, as {@link SharedMonitors} starts and stops it. */
+    @Override
+    public TopologyMonitor sharedMonitor() {
+        return monitor;
+    }
+
+    /**
+     * DDL ran through a connection of another topology of this cluster (another user): any function, view or table
+     * this topology's catalogs judged may have changed, as DDL through one of its own connections would have made it
+     * forget. Cheap: clears caches, asks nothing.
+     */
+    @Override
+    public void forgetDefinitions() {
+        RouterStatementRouting classifier = routing;
+        if (classifier != null) {
+            classifier.forgetDefinitions();
+        }
+        TableCatalog tables = tableCatalog;
+        if (tables != null) {
+            tables.forgetAll();
+        }
+    }
+
+    /**
+     * The last connection of this topology's key is gone and its monitor has stopped: closes the catalog connection,
+     * ends the table catalog's thread, and forgets the function answers, unsafe views and table answers. A topology
+     * is not used after this (its key gets a new one); a straggler would find no catalog answer, which routes to the
+     * primary.
+     */
+    @Override
+    public void release() {
+        CatalogConnection catalog;
+        probeLock.lock();
+        try {
+            catalog = catalogConnection;
+        } finally {
+            probeLock.unlock();
+        }
+        if (catalog != null) {
+            catalog.close(); // first: a table lookup in flight on it ends, so its thread can
+        }
+        TableCatalog tables = tableCatalog;
+        if (tables != null) {
+            tables.close();
+        }
+        RouterStatementRouting classifier = routing;
+        if (classifier != null) {
+            classifier.classifier().forgetFunctionAnswers();
+        }
+        ViewCatalog views = viewCatalog;
+        if (views != null) {
+            views.close();
+        }
     }
 
     /** When commits made through Junction in this JVM were acknowledged: the {@code global} consistency record. */
@@ -196,12 +309,6 @@ public final class ClusterTopology {
         if (current != null) {
             current.reportUnreachable(node.id());
         }
-    }
-
-    /** The shared topology of the cluster {@code settings} name. */
-    public static ClusterTopology of(ConnectionSettings settings) {
-        return CLUSTERS.computeIfAbsent(settings.clusterKey(),
-                key -> new ClusterTopology(key, settings.backend().dialect(), settings.url().hosts()));
     }
 
     public Dialect dialect() {

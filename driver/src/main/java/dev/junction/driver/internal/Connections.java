@@ -16,31 +16,38 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
- * Opens logical connections: finds the backend driver, the cluster's shared topology and its shared
- * {@link TopologyMonitor} (started at first use, which probes every node before the first statement), its
- * classifier and routing policy, checks that the nodes let this connection's credentials in ({@link ConnectionCheck}),
- * and wires them into a {@link RoutingConnection}. Sessions open the physical connections they need when they need
- * them.
+ * Opens logical connections: finds the backend driver and the shared state of the cluster as this connection's
+ * credentials see it (a {@link ClusterTopology} with its {@link TopologyMonitor}, classifier, routing policy and
+ * catalogs, one per cluster and set of credentials, see {@link SharedMonitors}), checks that the nodes let these
+ * credentials in ({@link ConnectionCheck}), and wires them into a {@link RoutingConnection}. Sessions open the
+ * physical connections they need when they need them.
  *
  * <p>Time: {@code getConnection} waits for the monitor's first probe round, which ends once the primary has answered
  * and the other nodes have had {@link TopologyMonitor#FIRST_ROUND_GRACE} to answer, or after {@link #PROBE_TIMEOUT}
- * when nodes hang or no node answers; then, for credentials no open connection has shown to work, for one connection
- * to the primary with the same timeouts. So at most {@code 2 × PROBE_TIMEOUT} plus scheduling, and one probe
- * timeout when every node is down.
+ * when nodes hang or no node answers. The probes log in with this connection's credentials, so they are its check.
  *
- * <p>Monitor lifetime: each logical connection holds a lease on the cluster's monitor and releases it on close; a
- * {@code JunctionDataSource} holds one from its first connection until {@code close()}. When the last lease goes,
- * the monitor stops after {@link #IDLE_GRACE} (immediately when the last one is a data source's), so that
- * {@code DriverManager} users who open one connection per task do not restart it each time.
+ * <p>Lifetime: each logical connection holds a lease on its entry and releases it on close; a
+ * {@code JunctionDataSource} holds one per set of credentials it connected with, from that first connection until
+ * {@code close()}. When the last lease of an entry goes, the monitor stops and the catalogs close after
+ * {@link #IDLE_GRACE} (immediately when the last one is a data source's), so that {@code DriverManager} users who open
+ * one connection per task do not restart it each time.
+ *
+ * <p>The key ({@link #key}) is computed here, once per {@code getConnection} (a data source computes its settings'
+ * hash once): statements never hash anything.
  */
 public final class Connections {
     /** How long an unused monitor lives on after the last connection closes. */
     public static final Duration IDLE_GRACE = Duration.ofSeconds(2);
     /**
-     * Connect and login bound of probe and check connections, and how long start-up waits for the first probe round:
+     * Connect and login bound of probe and catalog connections, and how long start-up waits for the first probe round:
      * a hung node must not hold a probe, or a {@code getConnection}, longer.
      */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Socket timeout of the catalog connection: a function lookup holds up the statement that needs it, so a primary
+     * that stops answering must not hold it for ever; catalog reads over a large schema may take a few seconds.
+     */
+    static final Duration CATALOG_QUERY_TIMEOUT = Duration.ofSeconds(10);
 
     private Connections() {
     }
@@ -61,10 +68,10 @@ public final class Connections {
      */
     public static RoutingConnection open(ConnectionSettings settings, Driver backend) throws SQLException {
         NodeConnector connector = new BackendNodeConnector(settings, backend);
-        ClusterTopology topology = ClusterTopology.of(settings);
-        SharedMonitors.Lease lease = monitorLease(settings, topology, backend);
+        SharedMonitors.Lease lease = monitorLease(settings, backend);
         try {
-            new ConnectionCheck(topology, lease, new BackendNodeConnector(settings, backend, checkTimeouts(settings.backend()))).run();
+            ClusterTopology topology = topology(lease);
+            new ConnectionCheck(topology, lease).run();
             return new RoutingConnection(settings, topology, connector, topology.routing(settings.backend(), connector), lease);
         } catch (SQLException | RuntimeException e) {
             lease.close();
@@ -72,23 +79,29 @@ public final class Connections {
         }
     }
 
-    /** A lease on the cluster's monitor, started with these settings' credentials and interval if none runs yet. */
+    /** What {@code settings} share with other connections under: their cluster and their credentials' salted hash. */
+    public static SharedMonitors.Key key(ConnectionSettings settings) {
+        return new SharedMonitors.Key(settings.clusterKey(), settings.credentialKey());
+    }
+
+    /** A lease on the entry of these settings' cluster and credentials, started with them if none runs yet. */
     public static SharedMonitors.Lease monitorLease(ConnectionSettings settings) throws SQLException {
         return monitorLease(settings, BackendDrivers.of(settings.backend()));
     }
 
     /** The same, probing through {@code backend} (see {@link #open(ConnectionSettings, Driver)}). */
     public static SharedMonitors.Lease monitorLease(ConnectionSettings settings, Driver backend) {
-        return monitorLease(settings, ClusterTopology.of(settings), backend);
-    }
-
-    private static SharedMonitors.Lease monitorLease(ConnectionSettings settings, ClusterTopology topology, Driver backend) {
         // Joiners wait for a start-up in progress a little longer than the start-up itself may take.
         Duration startupWait = PROBE_TIMEOUT.plusMillis(500);
-        SharedMonitors.Lease lease = SharedMonitors.acquire(settings.clusterKey(), settings.credentialKey(),
-                () -> createMonitor(settings, topology, backend), startupWait);
-        topology.attach(lease.monitor());
-        return lease;
+        NodeConnector catalogConnector = new BackendNodeConnector(settings, backend, catalogTimeouts(settings.backend()));
+        SharedMonitors.Key key = key(settings);
+        return SharedMonitors.acquire(key, commits -> ClusterTopology.keyed(key, settings, commits, catalogConnector,
+                topology -> createMonitor(settings, topology, backend)), startupWait);
+    }
+
+    /** The topology of {@code lease}'s entry. */
+    static ClusterTopology topology(SharedMonitors.Lease lease) {
+        return (ClusterTopology) lease.shared();
     }
 
     private static TopologyMonitor createMonitor(ConnectionSettings settings, ClusterTopology topology, Driver backend) {
@@ -97,21 +110,29 @@ public final class Connections {
         List<NodeId> ids = topology.nodes().stream().map(Node::id).collect(Collectors.toList());
         Duration interval = settings.properties().get(JunctionProperty.MONITOR_INTERVAL);
         TopologyMonitor.Settings monitorSettings = new TopologyMonitor.Settings(interval, PROBE_TIMEOUT, 3, Duration.ofSeconds(2), 4096);
-        return new TopologyMonitor(settings.clusterKey(), ids, probe, node -> probeConnector.open(topology.node(node).address()),
+        // Named by cluster and user (never the password): one monitor per set of credentials, told apart in a thread dump.
+        String name = settings.user() == null ? settings.clusterKey() : settings.clusterKey() + " as " + settings.user();
+        return new TopologyMonitor(name, ids, probe, node -> probeConnector.open(topology.node(node).address()),
                 monitorSettings, System::nanoTime);
     }
 
-    /** The probe timeouts, under another application name so that a server's log tells the check from the monitor. */
-    private static Properties checkTimeouts(Backend backend) {
+    /**
+     * The probe's connect and login bounds, a longer socket timeout, and an application name of its own on PostgreSQL,
+     * so that a server's log and {@code pg_stat_activity} tell the catalogs from the sessions and the monitor.
+     */
+    private static Properties catalogTimeouts(Backend backend) {
         Properties timeouts = probeTimeouts(backend);
         if (backend == Backend.POSTGRESQL) {
-            timeouts.setProperty("ApplicationName", "junction-connect-check");
+            timeouts.setProperty("socketTimeout", Long.toString(CATALOG_QUERY_TIMEOUT.toSeconds()));
+            timeouts.setProperty("ApplicationName", "junction-catalog");
+        } else {
+            timeouts.setProperty("socketTimeout", Long.toString(CATALOG_QUERY_TIMEOUT.toMillis()));
         }
         return timeouts;
     }
 
     /**
-     * Every bound of a probe or check connection is {@link #PROBE_TIMEOUT}: connect, login and socket. The socket
+     * Every bound of a probe connection is {@link #PROBE_TIMEOUT}: connect, login and socket. The socket
      * timeout counts while the connection is being made (a node that accepts TCP and then hangs, SIGSTOP); afterwards
      * the monitor sets its own network timeout. PgJDBC runs a login with {@code loginTimeout} on a daemon thread of
      * its own, which returns to the caller at the timeout and itself ends at the socket timeout (twice it, when

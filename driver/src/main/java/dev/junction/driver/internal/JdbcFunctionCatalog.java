@@ -26,10 +26,11 @@ import java.sql.SQLException;
  *       the functions it calls, recursively.</li>
  * </ul>
  *
- * The classifier asks once per function name and keeps definite answers (until DDL runs through Junction), so each
- * lookup opens a short connection of its own rather than borrowing a session's (it may run in the middle of that
- * session's transaction). Never throws: a failed lookup is {@link Volatility#UNKNOWN}, which routes to the primary
- * and is asked again next time.
+ * The classifier asks once per function name and keeps definite answers (until DDL runs through Junction). A lookup
+ * never borrows a session's connection (it may run in the middle of that session's transaction): it asks over the
+ * topology's {@link CatalogConnection}, with the credentials the topology is keyed by, so a user is told only what
+ * its own account can see, and a function it may not read is not proven read-only by someone else's account. Never
+ * throws: a failed lookup is {@link Volatility#UNKNOWN}, which routes to the primary and is asked again next time.
  */
 final class JdbcFunctionCatalog implements FunctionCatalog {
     private static final String POSTGRES_FUNCTION = "select count(*), coalesce(bool_or(p.provolatile = 'v'), false) from pg_proc p"
@@ -39,23 +40,21 @@ final class JdbcFunctionCatalog implements FunctionCatalog {
             + " where o.oprname = ? and (? is null or n.nspname = ?)";
 
     private final ClusterTopology topology;
-    private final NodeConnector connector;
+    private final CatalogConnection catalog;
     private final Backend backend;
     private final RoutineBodies routines = new RoutineBodies();
 
-    JdbcFunctionCatalog(ClusterTopology topology, NodeConnector connector, Backend backend) {
+    JdbcFunctionCatalog(ClusterTopology topology, CatalogConnection catalog, Backend backend) {
         this.topology = topology;
-        this.connector = connector;
+        this.catalog = catalog;
         this.backend = backend;
     }
 
     @Override
     public Volatility lookup(String functionName) {
-        try (Connection connection = connector.open(topology.primary().address())) {
-            if (backend == Backend.MYSQL) {
-                return routines.volatility(connection, functionName);
-            }
-            return postgres(connection, functionName);
+        try {
+            return catalog.onPrimary(connection -> backend == Backend.MYSQL
+                    ? routines.volatility(connection, functionName) : postgres(connection, functionName));
         } catch (SQLException | RuntimeException e) {
             return Volatility.UNKNOWN;
         }

@@ -25,16 +25,20 @@ public final class RouterStatementRouting implements StatementRouting {
     private final StatementClassifier classifier;
     private final boolean postgres;
     private final ViewCatalog views;
+    /** Tells the cluster's other classifiers (other credentials) that DDL ran here. */
+    private final Runnable definitionsChangedElsewhere;
 
     /** @param postgres SERIALIZABLE set through SQL pins only on PostgreSQL, where standbys refuse it */
     public RouterStatementRouting(StatementClassifier classifier, boolean postgres) {
-        this(classifier, postgres, ViewCatalog.none());
+        this(classifier, postgres, ViewCatalog.none(), () -> { });
     }
 
-    private RouterStatementRouting(StatementClassifier classifier, boolean postgres, ViewCatalog views) {
+    private RouterStatementRouting(StatementClassifier classifier, boolean postgres, ViewCatalog views,
+                                   Runnable definitionsChangedElsewhere) {
         this.classifier = classifier;
         this.postgres = postgres;
         this.views = views;
+        this.definitionsChangedElsewhere = definitionsChangedElsewhere;
         views.classifier(classifier);
     }
 
@@ -45,10 +49,19 @@ public final class RouterStatementRouting implements StatementRouting {
 
     /** A classifier for {@code backend} that looks user functions up in {@code catalog} and views in {@code views}. */
     static RouterStatementRouting create(Backend backend, FunctionCatalog catalog, ViewCatalog views) {
+        return create(backend, catalog, views, () -> { });
+    }
+
+    /**
+     * The same, and {@code definitionsChangedElsewhere} runs after DDL through this classifier's connections: the
+     * cluster's classifiers for other credentials must forget their answers too.
+     */
+    static RouterStatementRouting create(Backend backend, FunctionCatalog catalog, ViewCatalog views,
+                                         Runnable definitionsChangedElsewhere) {
         dev.junction.router.Dialect dialect = backend == Backend.POSTGRESQL
                 ? dev.junction.router.Dialect.POSTGRESQL : dev.junction.router.Dialect.MYSQL;
         return new RouterStatementRouting(StatementClassifier.builder(dialect).functionCatalog(catalog).build(),
-                backend == Backend.POSTGRESQL, views);
+                backend == Backend.POSTGRESQL, views, definitionsChangedElsewhere);
     }
 
     @Override
@@ -56,9 +69,18 @@ public final class RouterStatementRouting implements StatementRouting {
         return views;
     }
 
-    /** Forgets the function catalog's answers and the unsafe views: both may have changed. */
+    /**
+     * Forgets the function catalog's answers and the unsafe views: both may have changed, for every user of the
+     * cluster, so the cluster's other classifiers are told too.
+     */
     @Override
     public void definitionsChanged() {
+        forgetDefinitions();
+        definitionsChangedElsewhere.run();
+    }
+
+    /** Forgets this classifier's function answers and unsafe views. */
+    void forgetDefinitions() {
         classifier.forgetFunctionAnswers();
         views.forgetAll();
     }

@@ -21,7 +21,9 @@ import java.util.Set;
  * or {@code READS SQL DATA}, its body ({@code ROUTINE_DEFINITION}) contains nothing that writes, calls a procedure or
  * runs dynamic SQL ({@link RoutineBody}), it reads no view (a view may call a writing function), and every user
  * function it calls is read-only by the same rule. Anything unreadable (no privilege to see the body, a cycle of
- * calls) is not proven, which routes to the primary.
+ * calls) is not proven, which routes to the primary. The questions go over the topology's {@link CatalogConnection},
+ * so "unreadable" is judged with the credentials of the connection that asks, never with another user's: a function
+ * whose body only another account may read is not proven read-only for this one.
  *
  * <p>An unqualified name at the top is looked up in every schema (see {@link JdbcFunctionCatalog}); inside a body it
  * means the function's own schema, where the server resolves it.

@@ -22,8 +22,10 @@ import java.util.concurrent.TimeUnit;
  * is not known here): a name is standalone only if every relation of that name is. Answers are dropped when DDL runs
  * through Junction and refreshed every {@link #TTL_NANOS} (for DDL made elsewhere). Routing never waits for the
  * catalog: an unknown name counts as not standalone now, and an answer past its time is still used while it is asked
- * again. The lookups run on one daemon thread per cluster that ends when idle, and every name waiting at that moment
- * is asked over one connection: never a thread or a connection per name.
+ * again. The lookups run on one daemon thread per topology (cluster and credentials) that ends when idle, and every
+ * name waiting at that moment is asked in one batch over the topology's {@link CatalogConnection}, which lives as long
+ * as the topology: never a thread or a connection per name, nor a connection per batch. {@link #close} stops the
+ * thread and forgets the answers when the topology is released.
  */
 final class TableCatalog {
     static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -44,7 +46,7 @@ final class TableCatalog {
     }
 
     private final ClusterTopology topology;
-    private final NodeConnector connector;
+    private final CatalogConnection catalog;
     private final Backend backend;
     private final ConcurrentMap<String, Answer> answers = new ConcurrentHashMap<>();
     /** Names waiting for a lookup, by key; the value is the name as written. */
@@ -53,9 +55,9 @@ final class TableCatalog {
     /** Bumped whenever an answer changes or all are forgotten: a decision made on the old answers is not reused. */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
-    TableCatalog(ClusterTopology topology, NodeConnector connector, Backend backend) {
+    TableCatalog(ClusterTopology topology, CatalogConnection catalog, Backend backend) {
         this.topology = topology;
-        this.connector = connector;
+        this.catalog = catalog;
         this.backend = backend;
         this.lookups = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             // Named by the nodes' addresses: the cluster's key is the URL, which may carry credentials.
@@ -89,25 +91,21 @@ final class TableCatalog {
 
     private void askLater(String key, String table) {
         if (pending.putIfAbsent(key, table) == null) {
-            lookups.execute(this::lookUpPending);
+            try {
+                lookups.execute(this::lookUpPending);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                pending.remove(key); // released: the name stays unknown, which is always safe
+            }
         }
     }
 
-    /** Asks the primary about every name waiting now, over one connection. */
+    /** Asks the primary about every name waiting now, in one batch over the catalog connection. */
     private void lookUpPending() {
         if (pending.isEmpty()) {
             return;
         }
-        try (Connection connection = connector.open(topology.primary().address());
-             PreparedStatement query = connection.prepareStatement(backend == Backend.POSTGRESQL ? POSTGRES : MYSQL)) {
-            for (Map.Entry<String, String> name : pending.entrySet()) {
-                boolean standalone = ask(query, name.getValue());
-                Answer previous = answers.put(name.getKey(), new Answer(standalone, coarseNow()));
-                if (previous == null || previous.standalone() != standalone) {
-                    generation.incrementAndGet();
-                }
-                pending.remove(name.getKey());
-            }
+        try {
+            catalog.onPrimary(this::askPending);
         } catch (SQLException | RuntimeException e) {
             // Not known: the names count as not standalone, and are asked again in a few seconds.
             for (String key : pending.keySet()) {
@@ -118,6 +116,20 @@ final class TableCatalog {
                 pending.remove(key);
             }
         }
+    }
+
+    private Void askPending(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(backend == Backend.POSTGRESQL ? POSTGRES : MYSQL)) {
+            for (Map.Entry<String, String> name : pending.entrySet()) {
+                boolean standalone = ask(query, name.getValue());
+                Answer previous = answers.put(name.getKey(), new Answer(standalone, coarseNow()));
+                if (previous == null || previous.standalone() != standalone) {
+                    generation.incrementAndGet();
+                }
+                pending.remove(name.getKey());
+            }
+        }
+        return null;
     }
 
     private static boolean ask(PreparedStatement query, String table) throws SQLException {
@@ -142,5 +154,20 @@ final class TableCatalog {
     void forgetAll() {
         answers.clear();
         generation.incrementAndGet();
+    }
+
+    /**
+     * The topology is released: the lookup thread ends (waiting briefly, so that a caller that checks for leaked
+     * threads right after finds none) and the answers go. The catalog connection is the topology's to close.
+     */
+    void close() {
+        lookups.shutdownNow();
+        pending.clear();
+        forgetAll();
+        try {
+            lookups.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * may write ({@code nextval}, a volatile or unproven user function, an operator backed by one). A read of such a view
  * looks like a plain {@code SELECT} to the classifier; this catalog turns it into a primary read.
  *
- * <p>Read from the primary's catalog for the whole cluster at once: PostgreSQL from {@code pg_rewrite}/{@code pg_depend}
+ * <p>Read from the primary's catalog for the whole cluster at once, as the topology's own credentials see it (over
+ * its {@link CatalogConnection}; another user's list is that user's): PostgreSQL from {@code pg_rewrite}/{@code pg_depend}
  * (a view's rule records every function, operator and relation it uses), MariaDB/MySQL by classifying each
  * {@code VIEW_DEFINITION} with the cluster's classifier, whose function catalog proves user functions read-only or
  * not. Names are matched without resolving the session's search path or database: a table name counts as an unsafe
@@ -56,7 +57,7 @@ final class ViewCatalog {
             + " where TABLE_SCHEMA not in ('mysql', 'information_schema', 'performance_schema', 'sys')";
 
     private final ClusterTopology topology;
-    private final NodeConnector connector;
+    private final CatalogConnection catalog;
     private final Backend backend;
     private final ReentrantLock loading = new ReentrantLock();
     /** Unsafe views by lower-case name and by lower-case {@code schema.name}; replaced whole, never changed. */
@@ -65,9 +66,10 @@ final class ViewCatalog {
     private volatile long refreshAt;
     private volatile StatementClassifier classifier;
 
-    ViewCatalog(ClusterTopology topology, NodeConnector connector, Backend backend) {
+    /** @param catalog the topology's connection to the primary, with the credentials the topology is keyed by */
+    ViewCatalog(ClusterTopology topology, CatalogConnection catalog, Backend backend) {
         this.topology = topology;
-        this.connector = connector;
+        this.catalog = catalog;
         this.backend = backend;
     }
 
@@ -110,6 +112,12 @@ final class ViewCatalog {
         refreshAt = System.nanoTime();
     }
 
+    /** The topology is released: the list goes, and no read loads it again (the catalog connection is closed). */
+    void close() {
+        unsafe = Set.of();
+        refreshAt = Long.MAX_VALUE;
+    }
+
     private void refresh() {
         if (!loading.tryLock()) {
             return; // another thread is loading: use the current list meanwhile
@@ -130,9 +138,11 @@ final class ViewCatalog {
     }
 
     private Set<String> load() throws SQLException {
-        try (Connection connection = connector.open(topology.primary().address())) {
-            return backend == Backend.POSTGRESQL ? loadPostgres(connection) : loadMySql(connection);
+        if (backend == Backend.POSTGRESQL) {
+            return catalog.onPrimary(ViewCatalog::loadPostgres);
         }
+        // Read the definitions, then classify them with the connection free: classifying looks functions up over it.
+        return classifyMySql(catalog.onPrimary(ViewCatalog::readMySql));
     }
 
     /** One row per edge of a view's rule: to a relation (another view perhaps) or to a function (or an operator's). */
@@ -186,30 +196,38 @@ final class ViewCatalog {
      * Each definition classified as a query: unsafe unless it is a plain read calling nothing that may write. The
      * tables it reads are matched by name to other views (MySQL stores definitions with qualified names).
      */
-    private Set<String> loadMySql(Connection connection) throws SQLException {
+    private record ViewDefinition(String schema, String name, String definition) {
+    }
+
+    private static List<ViewDefinition> readMySql(Connection connection) throws SQLException {
+        List<ViewDefinition> definitions = new java.util.ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(MYSQL_VIEWS)) {
+            while (rows.next()) {
+                definitions.add(new ViewDefinition(rows.getString(1), rows.getString(2), rows.getString(3)));
+            }
+        }
+        return definitions;
+    }
+
+    private Set<String> classifyMySql(List<ViewDefinition> definitions) {
         StatementClassifier views = classifier;
         Set<String> unsafeViews = new HashSet<>();
         Map<String, List<String>> reads = new HashMap<>();
-        Set<String> all = new HashSet<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(MYSQL_VIEWS)) {
-            while (rows.next()) {
-                String schema = rows.getString(1);
-                String name = rows.getString(2);
-                String key = (schema + "." + name).toLowerCase(Locale.ROOT);
-                all.add(key);
-                String definition = rows.getString(3);
-                Classification c = definition == null || definition.isBlank() || views == null ? null : views.classify(definition);
-                if (c == null || !c.replicaEligible()) {
-                    unsafeViews.add(key);
-                    continue;
-                }
-                List<String> tables = new java.util.ArrayList<>();
-                for (String table : c.tablesRead()) {
-                    String t = table.toLowerCase(Locale.ROOT);
-                    tables.add(t.indexOf('.') < 0 ? (schema + "." + t).toLowerCase(Locale.ROOT) : t);
-                }
-                reads.put(key, tables);
+        for (ViewDefinition view : definitions) {
+            String schema = view.schema();
+            String key = (schema + "." + view.name()).toLowerCase(Locale.ROOT);
+            String definition = view.definition();
+            Classification c = definition == null || definition.isBlank() || views == null ? null : views.classify(definition);
+            if (c == null || !c.replicaEligible()) {
+                unsafeViews.add(key);
+                continue;
             }
+            List<String> tables = new java.util.ArrayList<>();
+            for (String table : c.tablesRead()) {
+                String t = table.toLowerCase(Locale.ROOT);
+                tables.add(t.indexOf('.') < 0 ? (schema + "." + t).toLowerCase(Locale.ROOT) : t);
+            }
+            reads.put(key, tables);
         }
         closeOverReads(unsafeViews, reads);
         Set<String> result = new HashSet<>();

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * state, and never takes one user's for another's; it returns as soon as the primary is known, however many
  * standbys hang, and within the probe timeout when every node hangs, leaving no thread behind; and its errors say
  * which nodes could not be reached and which refused, with their SQLState. Over {@link FakeBackendDriver}: each test
- * has hosts of its own, since topologies and monitors are shared per JVM.
+ * has hosts of its own, since topologies and monitors are shared per JVM (per cluster and credentials).
  */
 class ConnectTimeTest {
     private final FakeBackendDriver backend = new FakeBackendDriver();
@@ -91,9 +91,10 @@ class ConnectTimeTest {
 
         assertThat((Throwable) wrong).isInstanceOf(SQLInvalidAuthorizationSpecException.class);
         assertThat(wrong.getSQLState()).isEqualTo("28P01");
-        assertThat(wrong.getMessage()).contains("The primary cred1:5432 of jdbc:junction:postgresql://cred1:5432,cred2:5432/app "
-                        + "refused the connection (SQLState 28P01: FATAL: password authentication failed for user \"app\").")
-                .contains("password authentication failed").doesNotContain("could not be reached").doesNotContain("wrong");
+        assertThat(wrong.getMessage()).contains("No node of jdbc:junction:postgresql://cred1:5432,cred2:5432/app accepted the "
+                        + "connection: cred1:5432 refused the connection (SQLState 28P01: FATAL: password authentication failed for user \"app\")")
+                .contains("cred2:5432 refused the connection (SQLState 28P01")
+                .doesNotContain("could not be reached").doesNotContain("wrong");
         assertThat(wrong.getCause()).isInstanceOf(SQLException.class);
         assertThat(((SQLException) wrong.getCause()).getSQLState()).isEqualTo("28P01");
         read(good);
@@ -133,45 +134,23 @@ class ConnectTimeTest {
     }
 
     @Test
-    void eachSetOfCredentialsIsCheckedOnceWhileInUseAndOnlyForItself() throws SQLException {
+    void eachSetOfCredentialsIsCheckedByTheProbesOfItsOwnMonitor() throws SQLException {
         backend.server("once1:5432");
         backend.server("once2:5432").replica();
         String url = url("once1:5432", "once2:5432");
 
         connect(url, "app", "pw");
-        assertThat(checks("once1:5432")).as("the monitor's own probes vouch for the first connection's credentials").isZero();
         connect(url, "app", "pw");
-        assertThat(checks("once1:5432")).isZero();
-
         connect(url, "other", "pw");
-        assertThat(checks("once1:5432")).as("another user is checked on the primary").isEqualTo(1);
         connect(url, "other", "pw");
         connect(url, "app", "pw", "sslmode", "require");
-        assertThat(checks("once1:5432")).as("the same user again: no check; other backend properties: checked").isEqualTo(2);
-    }
 
-    @Test
-    void aCheckedSetIsForgottenWithTheLastLeaseThatUsesIt() throws SQLException {
-        backend.server("forget1:5432");
-        String url = url("forget1:5432");
-        ConnectionSettings first = ConnectionSettings.of(JunctionUrl.parse(url), credentials("app", "one"), Map.of());
-        ConnectionSettings second = ConnectionSettings.of(JunctionUrl.parse(url), credentials("app", "two"), Map.of());
-        try (SharedMonitors.Lease holder = Connections.monitorLease(first, backend)) {
-            SharedMonitors.Lease checked = Connections.monitorLease(second, backend);
-            assertThat(checked.credentialsVerified()).isFalse();
-            checked.markCredentialsVerified();
-            try (SharedMonitors.Lease again = Connections.monitorLease(second, backend)) {
-                assertThat(again.credentialsVerified()).isTrue();
-                assertThat(Connections.monitorLease(first, backend)).satisfies(l -> {
-                    assertThat(l.credentialsVerified()).as("one user's check never stands for another's").isFalse();
-                    l.close();
-                });
-            }
-            checked.close();
-            try (SharedMonitors.Lease later = Connections.monitorLease(second, backend)) {
-                assertThat(later.credentialsVerified()).isFalse();
-            }
-        }
+        assertThat(checks("once1:5432")).as("no connection is made only to check credentials").isZero();
+        List<FakeBackendDriver.Connect> probes = backend.connectsTo("once1:5432").stream()
+                .filter(c -> "junction-monitor".equals(c.properties().getProperty("ApplicationName"))).toList();
+        assertThat(probes).as("one monitor per set of credentials, each probing with its own")
+                .extracting(c -> c.properties().getProperty("user") + " " + c.properties().getProperty("sslmode"))
+                .containsExactlyInAnyOrder("app null", "other null", "app require");
     }
 
     private static Properties credentials(String user, String password) {

@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * A backend {@link Driver} over servers that exist only here, for what happens at connect time: each server has a
  * role, may demand a password (a wrong one is PostgreSQL's {@code 28P01}), may refuse every connection with a given
  * error, or may hang (a SIGSTOPped server) until the test releases it. Connections answer the role probe and the
- * monitor's probe, and any other query with one row. Every {@code connect} is recorded with its properties.
+ * monitor's probe, and any other query with one row. Every {@code connect} is recorded with its properties, and every
+ * query with the user and application name of the connection it ran on.
  *
  * <p>Hosts not declared do not exist: connecting to them is refused as PgJDBC refuses a closed port (08001).
  */
@@ -37,6 +38,8 @@ final class FakeBackendDriver implements Driver {
         volatile SQLException refusal;
         /** While set, connects block until it counts down, then fail as a timed-out connect does. */
         volatile CountDownLatch hang;
+        /** Thrown once by the next prepared query when set: a connection lost in the middle of a catalog lookup. */
+        volatile SQLException nextPreparedQueryFailure;
 
         Server replica() {
             replica = true;
@@ -74,8 +77,15 @@ final class FakeBackendDriver implements Driver {
         }
     }
 
+    /** One query: where it ran, as which user under which application name, its text and its string parameters. */
+    record Query(String address, String user, String applicationName, String sql, List<String> parameters) {
+    }
+
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     final List<Connect> connects = Collections.synchronizedList(new ArrayList<>());
+    final List<Query> queries = Collections.synchronizedList(new ArrayList<>());
+    /** Connections open now, by application name ("" for none). */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> open = new ConcurrentHashMap<>();
 
     /** Declares the server at {@code address} ({@code host:port}, IPv6 in brackets). */
     Server server(String address) {
@@ -122,15 +132,37 @@ final class FakeBackendDriver implements Driver {
         if (server.password != null && !server.password.equals(info.getProperty("password"))) {
             throw new SQLException("FATAL: password authentication failed for user \"" + info.getProperty("user") + "\"", "28P01");
         }
-        return connection(server);
+        return connection(server, new Connect(address, copy));
     }
 
-    private static Connection connection(Server server) {
+    /** How many connections with {@code applicationName} are open now. */
+    int openConnections(String applicationName) {
+        java.util.concurrent.atomic.AtomicInteger count = open.get(applicationName);
+        return count == null ? 0 : count.get();
+    }
+
+    /** The queries made on connections with {@code applicationName}. */
+    List<Query> queriesBy(String applicationName) {
+        synchronized (queries) {
+            return queries.stream().filter(q -> applicationName.equals(q.applicationName())).toList();
+        }
+    }
+
+    private Connection connection(Server server, Connect connect) {
         boolean[] closed = {false};
+        java.util.concurrent.atomic.AtomicInteger count = open.computeIfAbsent(
+                connect.properties().getProperty("ApplicationName", ""), a -> new java.util.concurrent.atomic.AtomicInteger());
+        count.incrementAndGet();
         return proxy(Connection.class, (p, method, args) -> switch (method.getName()) {
-            case "createStatement" -> statement(server);
+            case "createStatement" -> statement(server, connect, null);
+            case "prepareStatement" -> statement(server, connect, (String) args[0]);
             case "close", "abort" -> {
-                closed[0] = true;
+                synchronized (closed) {
+                    if (!closed[0]) {
+                        count.decrementAndGet();
+                    }
+                    closed[0] = true;
+                }
                 yield null;
             }
             case "isClosed" -> closed[0];
@@ -143,9 +175,27 @@ final class FakeBackendDriver implements Driver {
         });
     }
 
-    private static Statement statement(Server server) {
-        return proxy(Statement.class, (p, method, args) -> switch (method.getName()) {
-            case "executeQuery" -> row(server);
+    /** A statement, or a prepared statement of {@code prepared}; every query is recorded. */
+    private Statement statement(Server server, Connect connect, String prepared) {
+        Class<? extends Statement> type = prepared == null ? Statement.class : java.sql.PreparedStatement.class;
+        List<String> parameters = new ArrayList<>();
+        return proxy(type, (p, method, args) -> switch (method.getName()) {
+            case "setString" -> {
+                parameters.add((String) args[1]);
+                yield null;
+            }
+            case "executeQuery" -> {
+                queries.add(new Query(connect.address(), connect.properties().getProperty("user"),
+                        connect.properties().getProperty("ApplicationName"), prepared != null ? prepared : (String) args[0],
+                        List.copyOf(parameters.stream().map(String::valueOf).toList())));
+                parameters.clear();
+                SQLException failure = server.nextPreparedQueryFailure;
+                if (prepared != null && failure != null) {
+                    server.nextPreparedQueryFailure = null;
+                    throw failure;
+                }
+                yield row(server);
+            }
             case "execute" -> true;
             case "getResultSet" -> row(server);
             case "toString" -> "FakeBackendStatement";

@@ -1,43 +1,84 @@
 package dev.junction.driver.internal.monitor;
 
+import dev.junction.router.replication.CommitInstants;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
- * One {@link TopologyMonitor} per cluster per JVM, shared by every data source and connection that uses the
- * cluster, and stopped when the last of them lets go: monitors are never leaked and never duplicated.
+ * What connections to a cluster share in this JVM, at two levels, each released with its last user:
  *
- * <p>Next to each monitor it keeps which credentials have been shown to open a connection to the cluster, so that
- * {@code getConnection} checks a set of credentials once rather than on every call, yet never takes one user's
- * credentials for another's. A set is known by a salted hash of the backend properties (never the password itself),
- * counted by the leases that use it, and forgotten when the last of them is released (after the same grace as the
- * monitor): a password that stops working is noticed by the next connection opened after that.
+ * <ul>
+ *   <li>per cluster and set of credentials ({@link Key}): one {@link TopologyMonitor} whose probes log in with those
+ *       credentials, and whatever the driver builds next to it ({@link Shared}: its view of the nodes, its statement
+ *       classifier with the function answers, its catalogs and their connection to the primary). Two data sources with
+ *       the same URL and user share an entry; another user, password or backend property makes another entry, so one
+ *       account's probes and catalog queries never decide for another account, and no account's state outlives its
+ *       own users;</li>
+ *   <li>per cluster: the record of commits made through Junction ({@link CommitInstants}), which
+ *       {@code readConsistency=global} needs across every connection of the JVM whatever its user (a service that
+ *       writes as one user and reads as another must read its writes). It holds instants and table names, nothing any
+ *       account is needed to learn, and stays while some entry of the cluster does.</li>
+ * </ul>
+ *
+ * <p>A set of credentials is known by a salted hash of all the backend properties (never the password itself), so two
+ * leases of one entry would be let in or turned away alike: the entry's monitor, started with the first lease's
+ * properties, vouches for every lease of the entry, and for no other.
+ *
+ * <p>Lifetime: every logical connection and every data source that connected holds a {@link Lease}. When the last
+ * lease of an entry goes, the entry is removed from the registry, its monitor stops (threads and probe connections)
+ * and {@link Shared#release} closes the rest (catalog connections and threads, caches), after the releasing lease's
+ * grace unless someone acquires the entry meanwhile. Nothing is kept for a cluster or an account nobody uses.
  *
  * <p>Start-up (the first probe round, up to the probe timeout when nodes hang) runs outside the registry's lock, on
- * the thread of the first user; later users of the same cluster wait for it ({@link TopologyMonitor#awaitStarted}),
- * users of other clusters do not.
+ * the thread of the first user; later users of the same entry wait for it ({@link TopologyMonitor#awaitStarted}),
+ * users of other entries do not.
  */
 public final class SharedMonitors {
     private static final ReentrantLock LOCK = new ReentrantLock();
-    private static final Map<String, Entry> MONITORS = new HashMap<>();
+    private static final Map<Key, Entry> ENTRIES = new HashMap<>();
+    private static final Map<String, ClusterRecord> CLUSTERS = new HashMap<>();
 
     private SharedMonitors() {
     }
 
-    /** A handle on a shared monitor; closing it releases this user's share. */
+    /**
+     * What tells entries apart: the cluster (backend, seeds, database: never credentials) and the salted hash of the
+     * backend properties. Computed when a connection is opened, never per statement.
+     */
+    public record Key(String cluster, String credentials) {
+        @Override
+        public String toString() {
+            // The hash is salted per JVM and reveals nothing; a prefix is enough to tell entries apart in a dump.
+            return cluster + " [credentials " + credentials.substring(0, Math.min(8, credentials.length())) + "]";
+        }
+    }
+
+    /** What an entry holds besides its monitor: built once with the entry, released once after the monitor stops. */
+    public interface Shared {
+        /** The entry's monitor, created but not started: the registry starts it with the first lease, stops it with the last. */
+        TopologyMonitor sharedMonitor();
+
+        /** Closes what the entry holds (connections, threads, caches); the monitor has stopped already. Never throws. */
+        void release();
+
+        /**
+         * DDL ran through another entry of the cluster (another user's connection): forget what was learnt from the
+         * catalogs. Cheap, asks nothing; called outside the registry's lock.
+         */
+        void forgetDefinitions();
+    }
+
+    /** A handle on a shared entry; closing it releases this user's share. */
     public static final class Lease implements AutoCloseable {
-        private final String key;
-        private final String credentials;
         private final Entry entry;
         private final boolean started;
         private boolean released;
 
-        private Lease(String key, String credentials, Entry entry, boolean started) {
-            this.key = key;
-            this.credentials = credentials;
+        private Lease(Entry entry, boolean started) {
             this.entry = entry;
             this.started = started;
         }
@@ -46,33 +87,18 @@ public final class SharedMonitors {
             return entry.monitor;
         }
 
-        /** Whether this lease created and started the monitor, whose probes therefore use this lease's credentials. */
+        /** What the entry's creator built next to the monitor. */
+        public Shared shared() {
+            return entry.shared;
+        }
+
+        public Key key() {
+            return entry.key;
+        }
+
+        /** Whether this lease created and started the monitor. Its probes use this lease's credentials either way. */
         public boolean startedMonitor() {
             return started;
-        }
-
-        /** Whether a connection with this lease's credentials has been opened while some lease with them was held. */
-        public boolean credentialsVerified() {
-            LOCK.lock();
-            try {
-                CredentialUse use = entry.credentials.get(credentials);
-                return use != null && use.verified;
-            } finally {
-                LOCK.unlock();
-            }
-        }
-
-        /** Records that a connection with this lease's credentials was opened. */
-        public void markCredentialsVerified() {
-            LOCK.lock();
-            try {
-                CredentialUse use = entry.credentials.get(credentials);
-                if (use != null && !released) {
-                    use.verified = true;
-                }
-            } finally {
-                LOCK.unlock();
-            }
         }
 
         @Override
@@ -81,71 +107,58 @@ public final class SharedMonitors {
         }
 
         /**
-         * Releases this share; when it was the last one, the monitor stops after {@code grace} unless someone
+         * Releases this share; when it was the last one, the entry is released after {@code grace} unless someone
          * acquires it again meanwhile. Connections opened through {@code DriverManager} one at a time (a script, a
          * request per connection) would otherwise start and stop a monitor, with its first probe round, every time.
-         * The same grace applies to the credentials of this lease once no lease uses them.
          */
         public void release(Duration grace) {
-            TopologyMonitor toClose = null;
+            boolean now = false;
             LOCK.lock();
             try {
                 if (released) {
                     return;
                 }
                 released = true;
-                CredentialUse use = entry.credentials.get(credentials);
-                if (use != null && --use.users == 0) {
-                    if (grace.isZero() || entry.monitor.isClosed()) {
-                        entry.credentials.remove(credentials);
-                    } else {
-                        entry.monitor.runLater(() -> forgetIfUnused(entry, credentials, use), grace);
-                    }
-                }
                 if (--entry.users == 0) {
-                    if (grace.isZero()) {
-                        if (MONITORS.get(key) == entry) {
-                            MONITORS.remove(key);
-                        }
-                        toClose = entry.monitor;
-                    } else {
-                        entry.monitor.runLater(() -> closeIfUnused(key, entry), grace);
+                    // A closed monitor runs no delayed task: release at once rather than never.
+                    now = grace.isZero() || entry.monitor.isClosed() || !removeLater(entry, grace);
+                    if (now) {
+                        remove(entry);
                     }
                 }
             } finally {
                 LOCK.unlock();
             }
-            if (toClose != null) {
-                toClose.close();
+            if (now) {
+                entry.close();
             }
         }
     }
 
     /**
-     * The monitor for {@code clusterKey}, created by {@code factory} and started (on this thread, outside the
-     * registry's lock) if no one uses it yet; if someone else is starting it, waits for that start-up, at most
-     * {@code startupWait}. Either way the monitor has finished its first probe round when this returns, unless the
-     * wait ran out.
-     *
-     * @param credentials a salted hash of the caller's backend properties, see the class comment
+     * The entry for {@code key}, created by {@code factory} (given the cluster's commit record) and its monitor started
+     * (on this thread, outside the registry's lock) if no one uses it yet; if someone else is starting it, waits for
+     * that start-up, at most {@code startupWait}. Either way the monitor has finished its first probe round when this
+     * returns, unless the wait ran out.
      */
-    public static Lease acquire(String clusterKey, String credentials, Supplier<TopologyMonitor> factory, Duration startupWait) {
+    public static Lease acquire(Key key, Function<CommitInstants, Shared> factory, Duration startupWait) {
         Entry entry;
         boolean create;
         LOCK.lock();
         try {
-            entry = MONITORS.get(clusterKey);
+            entry = ENTRIES.get(key);
             create = entry == null;
             if (create) {
-                entry = new Entry(factory.get());
-                MONITORS.put(clusterKey, entry);
+                ClusterRecord cluster = CLUSTERS.computeIfAbsent(key.cluster(), c -> new ClusterRecord());
+                entry = new Entry(key, factory.apply(cluster.commits));
+                cluster.entries++;
+                ENTRIES.put(key, entry);
             }
             entry.users++;
-            entry.credentials.computeIfAbsent(credentials, c -> new CredentialUse()).users++;
         } finally {
             LOCK.unlock();
         }
-        Lease lease = new Lease(clusterKey, credentials, entry, create);
+        Lease lease = new Lease(entry, create);
         try {
             if (create) {
                 entry.monitor.start();
@@ -159,64 +172,117 @@ public final class SharedMonitors {
         return lease;
     }
 
-    private static void closeIfUnused(String key, Entry entry) {
+    /**
+     * Tells every other entry of {@code from}'s cluster that DDL ran through {@code from}: the definitions their catalogs
+     * answered from (functions, views, tables) may have changed for every user, as they would have for {@code from}'s.
+     */
+    public static void definitionsChanged(Key from) {
+        java.util.List<Shared> others = new java.util.ArrayList<>();
         LOCK.lock();
         try {
-            if (entry.users != 0 || MONITORS.get(key) != entry) {
+            for (Entry entry : ENTRIES.values()) {
+                if (entry.key.cluster().equals(from.cluster()) && !entry.key.equals(from)) {
+                    others.add(entry.shared);
+                }
+            }
+        } finally {
+            LOCK.unlock();
+        }
+        for (Shared other : others) {
+            other.forgetDefinitions();
+        }
+    }
+
+    /** Schedules the release of an unused entry on its monitor's thread; false if the monitor runs nothing more. */
+    private static boolean removeLater(Entry entry, Duration grace) {
+        try {
+            entry.monitor.runLater(() -> releaseIfUnused(entry), grace);
+            return !entry.monitor.isClosed();
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private static void releaseIfUnused(Entry entry) {
+        LOCK.lock();
+        try {
+            if (entry.users != 0 || ENTRIES.get(entry.key) != entry) {
                 return;
             }
-            MONITORS.remove(key);
+            remove(entry);
         } finally {
             LOCK.unlock();
         }
-        entry.monitor.close();
+        entry.close();
     }
 
-    private static void forgetIfUnused(Entry entry, String credentials, CredentialUse use) {
-        LOCK.lock();
-        try {
-            if (use.users == 0 && entry.credentials.get(credentials) == use) {
-                entry.credentials.remove(credentials);
-            }
-        } finally {
-            LOCK.unlock();
+    /** Takes {@code entry} out of both maps; under {@link #LOCK}, with no user left. */
+    private static void remove(Entry entry) {
+        if (ENTRIES.get(entry.key) != entry) {
+            return;
+        }
+        ENTRIES.remove(entry.key);
+        ClusterRecord cluster = CLUSTERS.get(entry.key.cluster());
+        if (cluster != null && --cluster.entries == 0) {
+            CLUSTERS.remove(entry.key.cluster());
         }
     }
 
-    /** How many clusters are monitored now; for tests that check nothing leaks. */
+    /** How many entries (cluster and credentials) are in use now; for tests that check nothing leaks. */
     public static int activeCount() {
         LOCK.lock();
         try {
-            return MONITORS.size();
+            return ENTRIES.size();
         } finally {
             LOCK.unlock();
         }
     }
 
-    /** Whether a monitor runs for {@code clusterKey}; for tests that need a cluster's first connection. */
+    /** Whether some entry, whatever its credentials, uses {@code clusterKey}; for tests that need a cluster's first connection. */
     public static boolean isMonitored(String clusterKey) {
         LOCK.lock();
         try {
-            return MONITORS.containsKey(clusterKey);
+            return CLUSTERS.containsKey(clusterKey);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** Whether an entry for {@code key} is in use. */
+    public static boolean isMonitored(Key key) {
+        LOCK.lock();
+        try {
+            return ENTRIES.containsKey(key);
         } finally {
             LOCK.unlock();
         }
     }
 
     private static final class Entry {
+        private final Key key;
+        private final Shared shared;
         private final TopologyMonitor monitor;
         private int users;
-        /** By salted hash of the backend properties. */
-        private final Map<String, CredentialUse> credentials = new HashMap<>();
 
-        private Entry(TopologyMonitor monitor) {
-            this.monitor = monitor;
+        private Entry(Key key, Shared shared) {
+            this.key = key;
+            this.shared = shared;
+            this.monitor = shared.sharedMonitor();
+        }
+
+        /** Outside the lock: stopping the monitor waits for its threads. */
+        private void close() {
+            try {
+                monitor.close();
+            } finally {
+                shared.release();
+            }
         }
     }
 
-    /** The leases that use one set of credentials, and whether a connection with them was opened. */
-    private static final class CredentialUse {
-        private int users;
-        private boolean verified;
+    /** The commit record of one cluster, and how many entries use it. */
+    private static final class ClusterRecord {
+        private final CommitInstants commits = new CommitInstants();
+        private int entries;
     }
 }

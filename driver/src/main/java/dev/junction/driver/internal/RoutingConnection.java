@@ -84,13 +84,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     private final StatementRouting routing;
     private final RoutingOptions options;
     private final ReplicaRouter replicas;
-    /** How long the last auto-commit write's tables are reused, see {@link #tablesWritten(Classification, TopologyMonitor)}. */
-    private static final long WRITTEN_TABLES_REUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-    /** The last auto-commit write's classification, catalog generation, monitor instant and tables. */
-    private Classification writtenBy;
-    private long writtenGeneration;
-    private long writtenAt;
-    private Set<String> written;
+    private final CommitRecorder commits;
     /** The session {@link #open} returned last. */
     private NodeSession lastOpened;
     private final SessionState state = new SessionState();
@@ -139,6 +133,10 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
         this.recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL
                 && options.readConsistency() != ReadConsistency.STRONG;
+        this.commits = new CommitRecorder(topology, freshness, tables, recordsCommits);
+        if (recordsCommits) {
+            commits.listen(this::recordCommit);
+        }
         this.replicas = new ReplicaRouter(settings.clusterKey(), topology, options, freshness, tables, views, replicaWaitTimeout, this);
     }
 
@@ -423,73 +421,44 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     }
 
     /**
-     * Read consistency bookkeeping after a statement ran: a read raises the session's monotonic-read floor; a write
-     * in auto-commit records its commit at once; one inside a transaction is remembered for the commit.
+     * Bookkeeping after a statement ran: a read raises the session's monotonic-read floor; a write goes to the commit
+     * seam ({@link CommitRecorder}), committed at once in auto-commit, at the end of its transaction otherwise.
      */
     private void trackFreshness(StatementInfo info, NodeSession session) {
-        TopologyMonitor monitor = topology.monitor();
-        if (monitor == null) {
+        if (info.isRead()) {
+            TopologyMonitor monitor = topology.monitor();
+            if (monitor != null && replicas.needsFreshness(info.classification())) {
+                freshness.readOn(session.node().id(), monitor.positions(), monitor.probesStarted());
+            }
             return;
         }
         if (info.classification().kind() == StatementKind.DDL && tableCatalog != null) {
             tableCatalog.forgetAll();
         }
-        if (info.isRead()) {
-            if (replicas.needsFreshness(info.classification())) {
-                freshness.readOn(session.node().id(), monitor.positions(), monitor.probesStarted());
-            }
+        if (info.kind() != StatementInfo.Kind.WRITE || session.node().role() != NodeRole.PRIMARY) {
             return;
         }
-        if (info.kind() != StatementInfo.Kind.WRITE || !recordsCommits || session.node().role() != NodeRole.PRIMARY) {
-            return;
-        }
-        boolean inTransaction = sqlTransaction || !state.autoCommit() || transactionSession != null;
-        if (inTransaction) {
-            freshness.wroteInTransaction(tablesWritten(info.classification(), monitor));
-        } else {
-            recordCommit(monitor, SessionFreshness.orAll(tablesWritten(info.classification(), monitor)));
-        }
+        commits.wrote(info.classification(), session.node(), sqlTransaction || !state.autoCommit() || transactionSession != null);
     }
 
-    /**
-     * {@link SessionFreshness#tablesWritten} for a write (auto-commit or in a transaction), remembered for the last
-     * statement while the catalog's answers are the same (its generation) and for at most a second of the monitor's
-     * clock, so that the catalog still sees a question per table often enough to refresh its answers on time. Asking
-     * the catalog on every write was ~2.5 us per write end to end.
-     */
-    private Set<String> tablesWritten(Classification statement, TopologyMonitor monitor) {
-        long generation = tableCatalog == null ? 0 : tableCatalog.generation();
-        long now = monitor.snapshot().takenAtNanos();
-        if (statement != writtenBy || generation != writtenGeneration || now - writtenAt >= WRITTEN_TABLES_REUSE_NANOS) {
-            written = SessionFreshness.tablesWritten(statement, freshness.standalone());
-            writtenBy = statement;
-            writtenGeneration = generation;
-            writtenAt = now;
-        }
-        return written;
-    }
-
-    /** A transaction ended on {@code session}; if it committed writes, the commit is recorded. */
+    /** A transaction ended on {@code session}; if it committed written work, the commit seam is told. */
     private void transactionEnded(NodeSession session, boolean committed) {
-        if (!freshness.transactionWrote()) {
-            return;
-        }
-        Set<String> tables = freshness.endTransaction();
-        TopologyMonitor monitor = topology.monitor();
-        if (committed && monitor != null && session != null && !session.isClosed()) {
-            recordCommit(monitor, tables);
-        }
+        commits.transactionEnded(session == null || session.isClosed() ? null : session.node(), committed);
     }
 
     /**
-     * Records a commit that has just returned as the monitor's instant now, without asking the primary anything: the
-     * first probe of the primary sent from now on locates it ({@link SessionFreshness}). The commit does not ask for
-     * that probe; a read that needs the commit does. Asking at every commit was tried: it did not raise the share of
-     * reads on replicas in the checker workload measurably (reads come microseconds after writes there), and it adds
-     * a query on the primary per burst of commits, whose cost on a loaded primary was not measured.
+     * Read-your-writes' commit listener: records a commit that has just returned as the monitor's instant now, without
+     * asking the primary anything: the first probe of the primary sent from now on locates it
+     * ({@link SessionFreshness}). The commit does not ask for that probe; a read that needs the commit does. Asking at
+     * every commit was tried: it did not raise the share of reads on replicas in the checker workload measurably
+     * (reads come microseconds after writes there), and it adds a query on the primary per burst of commits, whose
+     * cost on a loaded primary was not measured.
      */
-    private void recordCommit(TopologyMonitor monitor, Set<String> tables) {
-        freshness.committed(monitor.nanoTime(), tables);
+    private void recordCommit(Node node, Set<String> tables) {
+        TopologyMonitor monitor = topology.monitor();
+        if (monitor != null && tables != null) {
+            freshness.committed(monitor.nanoTime(), tables);
+        }
     }
 
     /** Pins the session to {@code session}'s node, for state Junction cannot replay elsewhere. */
@@ -620,7 +589,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         try {
             session.physical().commit();
         } catch (SQLException e) {
-            freshness.endTransaction();
+            commits.transactionAbandoned();
             throw failed(e, session);
         } finally {
             endTransaction();
@@ -641,7 +610,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             throw failed(e, session);
         } finally {
             endTransaction();
-            freshness.endTransaction();
+            commits.transactionAbandoned();
         }
     }
 
@@ -1234,6 +1203,11 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     public List<NodeStatus> topologyReport() throws SQLException {
         checkOpen();
         return StatusReport.of(topology.monitor(), topology);
+    }
+
+    /** Adds a listener to this connection's commit seam (sync modes and stamping will; tests do now). */
+    void listenToCommits(CommitListener listener) {
+        commits.listen(listener);
     }
 
     /** The physical connections open now, for tests and status output. */

@@ -296,17 +296,18 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
                 || pinnedNode != null || closed) {
             return null;
         }
-        if (topology.dialect().isReadOnlyRefusal(e)) {
+        FailureKind kind = FailureKind.of(e, topology.dialect());
+        if (kind == FailureKind.NODE_READ_ONLY) {
             ReadOnlyRefusals.record(session.node(), info, e);
             NodeSession primary = open(topology.primary());
             primary.sync(state, false);
             current = primary;
             return primary;
         }
-        if ((info.isRead() || info.kind() == StatementInfo.Kind.SESSION) && Dialect.isConnectionLoss(e)) {
+        if ((info.isRead() || info.kind() == StatementInfo.Kind.SESSION) && kind == FailureKind.CONNECTION_LOST) {
             // Down until a probe reaches it again (the monitor's, or the next role check's): the retry must not go back.
             drop(session);
-            topology.markDown(session.node(), e.getMessage());
+            reportTrouble(session.node(), e);
             replicas.forget();
             return sessionFor(info, forcePrimary);
         }
@@ -507,13 +508,29 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         if (session == null) {
             return e;
         }
-        if (Dialect.isConnectionLoss(e)) {
-            topology.invalidate();
+        FailureKind kind = FailureKind.of(e, topology.dialect());
+        if (kind == FailureKind.CONNECTION_LOST) {
             drop(session);
-        } else if (topology.dialect().isReadOnlyRefusal(e) && session.node().role() == NodeRole.PRIMARY) {
-            topology.invalidate();
+            reportTrouble(session.node(), e);
+        } else if (kind == FailureKind.NODE_READ_ONLY && session.node().role() == NodeRole.PRIMARY) {
+            reportTrouble(session.node(), e); // a primary that refuses writes was demoted under the session
         }
         return ExceptionFunnel.withNode(e, session.node());
+    }
+
+    /**
+     * Tells the topology what a session saw, so that the monitor acts on it at once instead of at its next interval:
+     * a replica that failed is published down and probed again; trouble with the primary asks for a probe of it now
+     * (marking it down on one session's lost connection would fail every other session's writes until the probe).
+     */
+    private void reportTrouble(Node node, SQLException e) {
+        topology.invalidate();
+        TopologyMonitor monitor = topology.monitor();
+        if (node.role() == NodeRole.REPLICA) {
+            topology.markDown(node, e.getMessage());
+        } else if (monitor != null) {
+            monitor.requestPrimaryProbe();
+        }
     }
 
     /** Forgets a physical connection that was lost, with the transaction and pins it held. */

@@ -147,6 +147,14 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     }
 
     /**
+     * The rewrite step: the text that runs for {@code sql}. The identity today; multi-master stamping will rewrite
+     * writes to opted-in tables here (design §8).
+     */
+    String rewrite(StatementInfo info, String sql) {
+        return sql;
+    }
+
+    /**
      * The physical connection that runs {@code info} now, synced to the session state.
      *
      * @param forcePrimary batches and calls: they may write whatever their text says

@@ -31,7 +31,6 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -85,14 +84,12 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     private final RoutingOptions options;
     private final ReplicaRouter replicas;
     private final CommitRecorder commits;
-    /** The session {@link #open} returned last. */
-    private NodeSession lastOpened;
     private final SessionState state = new SessionState();
     private static final String ADVISORY_LOCK_PIN = RouterStatementRouting.describe(dev.junction.router.PinReason.ADVISORY_LOCK);
     /** The router's view of the session for each (auto-commit, read-only, serializable on PostgreSQL): built once. */
     private static final dev.junction.router.SessionState[] ROUTING_SESSIONS = routingSessions();
 
-    private final Map<Node, NodeSession> sessions = new LinkedHashMap<>();
+    private final NodeSessions sessions;
     /** Why the session is pinned, with how many times (session advisory locks nest and are released one by one). */
     private final Map<String, Integer> pinReasons = new LinkedHashMap<>();
     private final Properties clientInfo = new Properties();
@@ -105,7 +102,6 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     private final SharedMonitors.Lease lease;
     private final SessionFreshness freshness;
     private final Duration replicaWaitTimeout;
-    private final Duration replicaReadTimeout;
     private final boolean recordsCommits;
     private final TableCatalog tableCatalog;
     private final ViewCatalog views;
@@ -129,7 +125,6 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         this.tableCatalog = tables;
         this.views = routing.views();
         this.replicaWaitTimeout = settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT);
-        this.replicaReadTimeout = settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT);
         // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
         this.recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL
                 && options.readConsistency() != ReadConsistency.STRONG;
@@ -137,6 +132,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         if (recordsCommits) {
             commits.listen(this::recordCommit);
         }
+        this.sessions = new NodeSessions(connector, topology.dialect(), settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT));
         this.replicas = new ReplicaRouter(settings.clusterKey(), topology, options, freshness, tables, views, replicaWaitTimeout, this);
     }
 
@@ -271,24 +267,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     @Override
     public NodeSession open(Node node) throws SQLException {
-        NodeSession last = lastOpened;
-        if (last != null && last.node() == node && !last.isClosed() && last.fitsRole()) {
-            return last; // the common case, without the map: consecutive statements mostly run on one node
-        }
-        NodeSession session = sessions.get(node);
-        if (session != null && !session.isClosed()) {
-            if (session.fitsRole() || session == transactionSession) {
-                lastOpened = session;
-                return session;
-            }
-            // The node changed role since this connection was opened (a promotion, a demotion): a connection opened
-            // read-only to a replica cannot take writes, one opened to a primary is not guarded as a replica's must be.
-            session.close();
-        }
-        session = NodeSession.open(node, connector.open(node.address()), topology.dialect(), replicaReadTimeout);
-        sessions.put(node, session);
-        lastOpened = session;
-        return session;
+        return sessions.open(node, transactionSession);
     }
 
     /**
@@ -543,8 +522,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     /** Forgets a physical connection that was lost, with the transaction and pins it held. */
     private void drop(NodeSession session) {
-        session.close();
-        sessions.remove(session.node(), session);
+        sessions.drop(session);
         if (transactionSession == session) {
             transactionSession = null;
             sqlTransaction = false;
@@ -864,10 +842,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
      */
     private void recordAndApply(String key, String description, SessionChange.Action action) throws SQLException {
         long sequence = state.record(key, description, action);
-        for (NodeSession session : new ArrayList<>(sessions.values())) {
-            if (session.isClosed()) {
-                continue;
-            }
+        for (NodeSession session : sessions.open()) {
             try {
                 session.sync(state, session == transactionSession);
             } catch (SQLException e) {
@@ -1059,13 +1034,11 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
-        for (NodeSession session : sessions.values()) {
-            if (!session.isClosed()) {
-                try {
-                    session.physical().clearWarnings();
-                } catch (SQLException e) {
-                    throw failed(e, session);
-                }
+        for (NodeSession session : sessions.open()) {
+            try {
+                session.physical().clearWarnings();
+            } catch (SQLException e) {
+                throw failed(e, session);
             }
         }
     }
@@ -1083,10 +1056,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             return false;
         }
         boolean any = false;
-        for (NodeSession session : new ArrayList<>(sessions.values())) {
-            if (session.isClosed()) {
-                continue;
-            }
+        for (NodeSession session : sessions.open()) {
             if (!session.physical().isValid(timeout)) {
                 failed(new SQLException("not valid", "08006"), session);
                 return false;
@@ -1109,10 +1079,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             return;
         }
         closed = true;
-        for (NodeSession session : sessions.values()) {
-            session.close();
-        }
-        sessions.clear();
+        sessions.closeAll();
         current = null;
         transactionSession = null;
         releaseMonitor();
@@ -1135,13 +1102,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             throw new SQLException("abort needs an executor", "22023");
         }
         closed = true;
-        for (NodeSession session : new ArrayList<>(sessions.values())) {
-            try {
-                session.physical().abort(executor);
-            } catch (SQLException e) {
-                session.close();
-            }
-        }
+        sessions.abortAll(executor);
         releaseMonitor();
     }
 
@@ -1237,7 +1198,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     /** The physical connections open now, for tests and status output. */
     List<NodeSession> openSessions() {
-        return List.copyOf(sessions.values());
+        return sessions.all();
     }
 
     /** The session's state, for tests. */
@@ -1281,7 +1242,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     public String toString() {
         StringBuilder text = new StringBuilder("JunctionConnection@").append(Integer.toHexString(hashCode())).append(" [");
         String separator = "";
-        for (NodeSession session : sessions.values()) {
+        for (NodeSession session : sessions.all()) {
             text.append(separator).append(session.node().role().label()).append(' ').append(session.node().address());
             separator = ", ";
         }

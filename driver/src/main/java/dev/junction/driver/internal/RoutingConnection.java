@@ -550,6 +550,22 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         return session;
     }
 
+    /** Runs a connection-level call on the node the session used last (else the anchor), through the failure funnel. */
+    private <T> T onCurrentNode(PhysicalCall<T> call) throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return call.on(session.physical());
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    /** A call on a physical connection. */
+    @FunctionalInterface
+    private interface PhysicalCall<T> {
+        T on(Connection physical) throws SQLException;
+    }
+
     /** The most recently used session, else the anchor. */
     private NodeSession currentOrAnchor() throws SQLException {
         return current != null && !current.isClosed() ? current : anchorSession();
@@ -714,12 +730,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     @Override
     public String getSchema() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().getSchema();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.getSchema());
     }
 
     @Override
@@ -731,12 +742,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     @Override
     public String getCatalog() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().getCatalog();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.getCatalog());
     }
 
     @Override
@@ -811,12 +817,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     @Override
     public int getHoldability() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().getHoldability();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.getHoldability());
     }
 
     @Override
@@ -828,12 +829,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().getTypeMap();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.getTypeMap());
     }
 
     /**
@@ -945,74 +941,39 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     @Override
     public String nativeSQL(String sql) throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().nativeSQL(sql);
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.nativeSQL(sql));
     }
 
     // ---- values created by a node: they carry no route back to a physical connection ----
 
     @Override
     public Clob createClob() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createClob();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createClob());
     }
 
     @Override
     public Blob createBlob() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createBlob();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createBlob());
     }
 
     @Override
     public NClob createNClob() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createNClob();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createNClob());
     }
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createSQLXML();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createSQLXML());
     }
 
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createArrayOf(typeName, elements);
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createArrayOf(typeName, elements));
     }
 
     @Override
     public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createStruct(typeName, attributes);
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createStruct(typeName, attributes));
     }
 
     // ---- warnings, validity, lifecycle ----

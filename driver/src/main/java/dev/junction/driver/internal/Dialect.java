@@ -13,8 +13,7 @@ import dev.junction.driver.internal.monitor.MySqlRoles;
  */
 public enum Dialect {
     /** PostgreSQL: a standby is a server in recovery. */
-    POSTGRESQL("select case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end",
-            "set session default_transaction_read_only = on") {
+    POSTGRESQL("set session default_transaction_read_only = on") {
         @Override
         NodeRole probeRole(Connection connection) throws SQLException {
             try (Statement statement = connection.createStatement();
@@ -36,7 +35,7 @@ public enum Dialect {
         }
     },
     /** MySQL and MariaDB: the role is {@link MySqlRoles}' rule, the same the monitor applies. */
-    MYSQL("select @@global.gtid_current_pos", "set session transaction read only") {
+    MYSQL("set session transaction read only") {
         @Override
         NodeRole probeRole(Connection connection) throws SQLException {
             boolean readOnly;
@@ -60,11 +59,9 @@ public enum Dialect {
         }
     };
 
-    private final String positionSql;
     private final String readOnlySessionSql;
 
-    Dialect(String positionSql, String readOnlySessionSql) {
-        this.positionSql = positionSql;
+    Dialect(String readOnlySessionSql) {
         this.readOnlySessionSql = readOnlySessionSql;
     }
 
@@ -88,10 +85,6 @@ public enum Dialect {
     /** Whether SERIALIZABLE isolation pins a session to the primary (it fails on a PostgreSQL standby with 0A000). */
     abstract boolean pinsOnSerializable();
 
-    /** SQL whose one value is the node's replication position (for the monitor of a later issue). */
-    public String positionSql() {
-        return positionSql;
-    }
 
     /** Whether {@code e} means the physical connection is unusable (SQLState class 08, or 57P01-57P03 shutdowns). */
     static boolean isConnectionLoss(SQLException e) {

@@ -45,15 +45,15 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     private final ParameterBindings bindings = new ParameterBindings();
     private final List<ParameterBindings> batch = new ArrayList<>();
     // The executions, built once: a capturing lambda per call was an allocation on every statement.
-    private final Execution<PreparedStatement, ResultSet> runQuery = physical -> {
+    private final Execution<PreparedStatement, ResultSet> runQuery = (physical, prepared) -> {
         bindings.bindTo(physical);
         return physical.executeQuery();
     };
-    private final Execution<PreparedStatement, Integer> runUpdate = physical -> {
+    private final Execution<PreparedStatement, Integer> runUpdate = (physical, prepared) -> {
         bindings.bindTo(physical);
         return physical.executeUpdate();
     };
-    private final Execution<PreparedStatement, Boolean> run = physical -> {
+    private final Execution<PreparedStatement, Boolean> run = (physical, prepared) -> {
         bindings.bindTo(physical);
         return physical.execute();
     };
@@ -111,7 +111,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return execute(info, sql, alwaysPrimary, physical -> {
+        return execute(info, sql, alwaysPrimary, (physical, prepared) -> {
             bindings.bindTo(physical);
             return physical.executeLargeUpdate();
         });
@@ -138,7 +138,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     public int[] executeBatch() throws SQLException {
         List<ParameterBindings> rows = List.copyOf(batch);
         batch.clear();
-        return execute(info, sql, true, physical -> {
+        return execute(info, sql, true, (physical, prepared) -> {
             physical.clearBatch();
             for (ParameterBindings row : rows) {
                 row.bindTo(physical);
@@ -152,7 +152,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     public long[] executeLargeBatch() throws SQLException {
         List<ParameterBindings> rows = List.copyOf(batch);
         batch.clear();
-        return execute(info, sql, true, physical -> {
+        return execute(info, sql, true, (physical, prepared) -> {
             physical.clearBatch();
             for (ParameterBindings row : rows) {
                 row.bindTo(physical);

@@ -38,7 +38,7 @@ final class JunctionStatement extends StatementBase<Statement> {
     public int[] executeBatch() throws SQLException {
         List<String> statements = List.copyOf(batch);
         batch.clear();
-        int[] counts = execute(BATCH, null, true, physical -> {
+        int[] counts = execute(BATCH, null, true, (physical, text) -> {
             physical.clearBatch();
             for (String sql : statements) {
                 physical.addBatch(sql);
@@ -53,7 +53,7 @@ final class JunctionStatement extends StatementBase<Statement> {
     public long[] executeLargeBatch() throws SQLException {
         List<String> statements = List.copyOf(batch);
         batch.clear();
-        long[] counts = execute(BATCH, null, true, physical -> {
+        long[] counts = execute(BATCH, null, true, (physical, text) -> {
             physical.clearBatch();
             for (String sql : statements) {
                 physical.addBatch(sql);

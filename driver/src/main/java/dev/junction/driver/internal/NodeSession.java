@@ -130,7 +130,8 @@ final class NodeSession {
             appliedIsolation = state.isolation();
         }
         if (pendingLog) {
-            boolean guardTouched = false;
+            boolean readOnlyTouched = false;
+            boolean timeoutTouched = false;
             for (SessionChange change : state.changesAfter(appliedSequence)) {
                 if (guarded() && ReplicaGuard.skipsOnReplica(change.key())) {
                     appliedSequence = change.sequence();
@@ -138,11 +139,15 @@ final class NodeSession {
                 }
                 change.action().apply(physical);
                 appliedSequence = change.sequence();
-                guardTouched |= guarded() && ReplicaGuard.mayLift(change.key());
+                readOnlyTouched |= guarded() && ReplicaGuard.mayLift(change.key());
+                timeoutTouched |= guarded() && ReplicaGuard.setsNetworkTimeout(change.key());
             }
             appliedSequence = state.sequence();
-            if (guardTouched) {
-                restoreGuard();
+            if (readOnlyTouched) {
+                guardReadOnly();
+            }
+            if (readOnlyTouched || timeoutTouched) {
+                boundNetworkTimeout();
             }
         }
         if (state.autoCommit() != appliedAutoCommit && !(inTransaction && !appliedAutoCommit)) {
@@ -152,11 +157,10 @@ final class NodeSession {
     }
 
     /**
-     * Puts the guard back after a replayed change that may have lifted it. The network timeout takes the shorter of
-     * the application's and {@code replicaReadTimeout}: the application may ask for less, never for an unbounded wait.
+     * Bounds the network timeout again after the application set its own: the shorter of the application's and
+     * {@code replicaReadTimeout} applies; the application may ask for less, never for an unbounded wait.
      */
-    private void restoreGuard() throws SQLException {
-        guardReadOnly();
+    private void boundNetworkTimeout() throws SQLException {
         if (replicaReadTimeoutMillis > 0) {
             int applied = physical.getNetworkTimeout();
             if (applied == 0 || applied > replicaReadTimeoutMillis) {

@@ -22,17 +22,23 @@ final class ReplicaGuard {
     }
 
     /**
-     * A change that may lift the guard as a side effect, after which the guard is put back: session transaction
-     * characteristics ({@code SET SESSION TRANSACTION READ WRITE}), a reset of everything, an unknown setting, and
-     * the application's network timeout (the guard's timeout bounds it).
+     * A change that may lift the read-only mode as a side effect, after which it is set again: session transaction
+     * characteristics ({@code SET SESSION TRANSACTION READ WRITE}), a reset of everything, an unknown setting.
      */
     static boolean mayLift(String key) {
         return key == null
                 || key.startsWith("#")
                 || key.equals(StatementInfo.RESET_ALL)
                 || key.equals("transaction_characteristics")
-                || key.startsWith("discard")
-                || key.equals(NETWORK_TIMEOUT);
+                || key.startsWith("discard");
+    }
+
+    /**
+     * The application's network timeout, which the guard's {@code replicaReadTimeout} bounds: applied again after it
+     * without a round trip (both backend drivers keep it on the client). HikariCP sets it around every validation.
+     */
+    static boolean setsNetworkTimeout(String key) {
+        return NETWORK_TIMEOUT.equals(key);
     }
 
     /** A session statement that runs on the primary rather than on the replica the session last used. */

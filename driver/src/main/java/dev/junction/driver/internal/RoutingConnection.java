@@ -5,25 +5,15 @@ import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.JunctionProperties;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.router.Classification;
-import dev.junction.router.ReplicaRequirement;
-import dev.junction.router.RouteDecision;
 import dev.junction.router.RoutingPolicy;
 import dev.junction.router.RoutingOptions;
-import dev.junction.router.RoutingRequest;
 import dev.junction.router.StatementKind;
 
 import dev.junction.driver.NodeStatus;
 import dev.junction.driver.internal.monitor.ReplicationProbe;
 import dev.junction.driver.internal.monitor.SharedMonitors;
 import dev.junction.driver.internal.monitor.TopologyMonitor;
-import dev.junction.router.NodeId;
-import dev.junction.router.NodeState;
 import dev.junction.router.ReadConsistency;
-import dev.junction.router.RouteReason;
-import dev.junction.router.RouteTarget;
-import dev.junction.router.StaleReadFallback;
-import dev.junction.router.TopologySnapshot;
-import dev.junction.router.replication.PrimarySamples;
 import dev.junction.router.replication.ReplicationPosition;
 
 import java.sql.Array;
@@ -41,7 +31,6 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -85,7 +74,7 @@ import java.time.Duration;
  * others. Like any JDBC connection it is meant for one thread at a time; only {@link #abort} and
  * {@code Statement.cancel} may come from another.
  */
-public final class RoutingConnection implements JunctionConnection {
+public final class RoutingConnection implements JunctionConnection, NodeAccess {
     private final ConnectionSettings settings;
     private final ClusterTopology topology;
     private final NodeConnector connector;
@@ -93,23 +82,14 @@ public final class RoutingConnection implements JunctionConnection {
 
     private final StatementRouting routing;
     private final RoutingOptions options;
-    private final ReplicaRouteMemo memo = new ReplicaRouteMemo();
-    /** How long the last auto-commit write's tables are reused, see {@link #tablesWritten(Classification, TopologyMonitor)}. */
-    private static final long WRITTEN_TABLES_REUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-    /** The last auto-commit write's classification, catalog generation, monitor instant and tables. */
-    private Classification writtenBy;
-    private long writtenGeneration;
-    private long writtenAt;
-    private Set<String> written;
-    /** The session {@link #open} returned last. */
-    private NodeSession lastOpened;
+    private final ReplicaRouter replicas;
+    private final CommitRecorder commits;
     private final SessionState state = new SessionState();
     private static final String ADVISORY_LOCK_PIN = RouterStatementRouting.describe(dev.junction.router.PinReason.ADVISORY_LOCK);
     /** The router's view of the session for each (auto-commit, read-only, serializable on PostgreSQL): built once. */
     private static final dev.junction.router.SessionState[] ROUTING_SESSIONS = routingSessions();
-    private static final long POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
 
-    private final Map<Node, NodeSession> sessions = new LinkedHashMap<>();
+    private final NodeSessions sessions;
     /** Why the session is pinned, with how many times (session advisory locks nest and are released one by one). */
     private final Map<String, Integer> pinReasons = new LinkedHashMap<>();
     private final Properties clientInfo = new Properties();
@@ -122,7 +102,6 @@ public final class RoutingConnection implements JunctionConnection {
     private final SharedMonitors.Lease lease;
     private final SessionFreshness freshness;
     private final Duration replicaWaitTimeout;
-    private final Duration replicaReadTimeout;
     private final boolean recordsCommits;
     private final TableCatalog tableCatalog;
     private final ViewCatalog views;
@@ -146,16 +125,29 @@ public final class RoutingConnection implements JunctionConnection {
         this.tableCatalog = tables;
         this.views = routing.views();
         this.replicaWaitTimeout = settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT);
-        this.replicaReadTimeout = settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT);
         // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
         this.recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL
                 && options.readConsistency() != ReadConsistency.STRONG;
+        this.commits = new CommitRecorder(topology, freshness, tables, recordsCommits);
+        if (recordsCommits) {
+            commits.listen(this::recordCommit);
+        }
+        this.sessions = new NodeSessions(connector, topology.dialect(), settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT));
+        this.replicas = new ReplicaRouter(settings.clusterKey(), topology, options, freshness, tables, views, replicaWaitTimeout, this);
     }
 
     // ---- routing: what every statement wrapper calls ----
 
     StatementInfo classify(String sql) {
         return routing.classify(sql);
+    }
+
+    /**
+     * The rewrite step: the text that runs for {@code sql}. The identity today; multi-master stamping will rewrite
+     * writes to opted-in tables here (design §8).
+     */
+    String rewrite(StatementInfo info, String sql) {
+        return sql;
     }
 
     /**
@@ -177,7 +169,7 @@ public final class RoutingConnection implements JunctionConnection {
             }
             // An auto-commit read whose replica vanished since the last probe: one retry elsewhere (design §7).
             topology.markDown(target, e.getMessage());
-            memo.forget();
+            replicas.forget();
             session = open(chooseNode(info, forcePrimary));
         }
         try {
@@ -243,267 +235,7 @@ public final class RoutingConnection implements JunctionConnection {
             // request for it: strong exists to cost nothing over the raw driver. Hints may ask for a replica.
             return topology.primary();
         }
-        return route(statement);
-    }
-
-    /**
-     * Rule 5 with the monitor's snapshot and this session's read-your-writes and monotonic-read needs. When the read
-     * needs a commit no probe of the primary has located yet, no replica can be shown to have it: the monitor is
-     * asked to probe the primary now, and {@code primary} reads there at once (it has the commit) while {@code wait}
-     * and {@code fail} wait for that probe and route again. When no replica qualifies only because the monitor has
-     * not yet seen one catch up, the closest replica is asked directly (one round trip to it, none to the primary)
-     * before the fallback applies; {@code wait} keeps asking, and waits for newer snapshots, until
-     * {@code replicaWaitTimeout}, then uses the primary.
-     */
-    private Node route(Classification statement) throws SQLException {
-        TopologyMonitor monitor = topology.monitor();
-        boolean free = monitor == null || !needsFreshness(statement);
-        dev.junction.router.SessionState session = routingSession();
-        if (monitor != null) {
-            // Read before anything the decision reads, so that a change made meanwhile shows as a difference.
-            Node reused = memo.reuse(statement, session, topology.snapshot(), free ? null : monitor.positions(),
-                    commitCount(free), freshnessVersion(free), catalogGeneration(free), monitor.nanoTime(), topology.policy(),
-                    options, topology);
-            if (reused != null) {
-                return reused;
-            }
-        }
-        if (views.unsafe(statement, monitor == null ? System.nanoTime() : topology.snapshot().takenAtNanos())) {
-            return topology.primary(); // a view that calls a function that may write: the read may write
-        }
-        long deadline = 0;
-        boolean asked = false;
-        while (true) {
-            TopologySnapshot snapshot = topology.snapshot();
-            Map<NodeId, TopologyMonitor.Probed> positions = monitor == null ? Map.of() : monitor.positions();
-            // What the memo checks, read before the decision reads the rest (see ReplicaRouteMemo).
-            ReplicaRouteMemo.Inputs inputs = monitor == null ? null : new ReplicaRouteMemo.Inputs(statement, session, snapshot,
-                    free ? null : positions, commitCount(free), freshnessVersion(free), catalogGeneration(free));
-            ReplicaRequirement requirement = free ? ReplicaRequirement.NONE : freshness.requirement(positions, monitor.primarySamples());
-            RouteDecision decision = topology.policy().route(new RoutingRequest(statement, session, snapshot, options, requirement));
-            if (decision.target() == RouteTarget.REPLICA) {
-                if (inputs != null) {
-                    memo.remember(inputs, qualifying(snapshot, requirement, statement, free), monitor.nanoTime(), options, topology);
-                }
-                return topology.node(decision.node());
-            }
-            if (decision.target() != RouteTarget.NO_REPLICA) {
-                return topology.primary();
-            }
-            StaleReadFallback fallback = decision.fallback();
-            boolean behind = decision.reason() == RouteReason.NO_REPLICA_BEHIND;
-            OptionalLong unlocated = behind && monitor != null
-                    ? freshness.unlocatedCommit(effectiveConsistency(statement), statement, monitor.primarySamples())
-                    : OptionalLong.empty();
-            if (unlocated.isPresent()) {
-                monitor.requestPrimaryProbe();
-                if (fallback != StaleReadFallback.WAIT && fallback != StaleReadFallback.FAIL) {
-                    return topology.primary();
-                }
-                deadline = waitDeadline(deadline);
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    if (fallback == StaleReadFallback.FAIL) {
-                        throw noFreshReplica(statement, snapshot, positions, unlocated);
-                    }
-                    return topology.primary();
-                }
-                try {
-                    monitor.awaitNewerThan(snapshot, Duration.ofNanos(remaining));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return topology.primary();
-                }
-                continue;
-            }
-            if (behind && monitor != null && !asked
-                    && askReplica(monitor, decision.waitCandidate(), snapshot, statement)) {
-                asked = true;
-                continue;
-            }
-            asked = true;
-            if (fallback == StaleReadFallback.FAIL) {
-                throw noFreshReplica(statement, snapshot, positions, OptionalLong.empty());
-            }
-            if (fallback != StaleReadFallback.WAIT || monitor == null) {
-                return topology.primary();
-            }
-            deadline = waitDeadline(deadline);
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return topology.primary();
-            }
-            // A replica behind on our commits waits inside the server where it can (MariaDB, MySQL), else is polled
-            // every few milliseconds; a stale or down one waits for the monitor's next snapshot.
-            if (behind && waitInsideReplica(monitor, decision.waitCandidate(), statement, Duration.ofNanos(remaining))) {
-                asked = false;
-                continue;
-            }
-            long pause = behind ? Math.min(remaining, POLL_NANOS) : remaining;
-            try {
-                monitor.awaitNewerThan(snapshot, Duration.ofNanos(pause));
-                asked = false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return topology.primary();
-            }
-        }
-    }
-
-    // What a replica decision for a read with a freshness requirement rests on besides the snapshot and positions
-    // (see ReplicaRouteMemo); zero for a read without one, which depends on none of it.
-    private long commitCount(boolean free) {
-        return free ? 0 : topology.globalCommits().commitCount();
-    }
-
-    private long freshnessVersion(boolean free) {
-        return free ? 0 : freshness.version();
-    }
-
-    private long catalogGeneration(boolean free) {
-        return free || tableCatalog == null ? 0 : tableCatalog.generation();
-    }
-
-    /** The up replicas {@code requirement} accepts for {@code statement}: all of them for a read without one. */
-    private List<NodeState> qualifying(TopologySnapshot snapshot, ReplicaRequirement requirement, Classification statement,
-                                       boolean free) {
-        List<NodeState> up = snapshot.upReplicas();
-        if (free) {
-            return up;
-        }
-        ReadConsistency consistency = effectiveConsistency(statement);
-        List<NodeState> accepted = new ArrayList<>(up.size());
-        for (NodeState replica : up) {
-            if (requirement.isSatisfiedBy(replica, consistency, statement)) {
-                accepted.add(replica);
-            }
-        }
-        return accepted.size() == up.size() ? up : accepted;
-    }
-
-    /**
-     * The end of a read's wait for a replica: {@code replicaWaitTimeout} from the first time it has to wait (0 means
-     * not yet), so that routing without waiting never reads the clock.
-     */
-    private long waitDeadline(long deadline) {
-        return deadline != 0 ? deadline : System.nanoTime() + replicaWaitTimeout.toNanos();
-    }
-
-    /**
-     * Has the replica the policy found closest wait, inside the server, for the commits this read needs.
-     *
-     * @return false when the server cannot wait that way or the wait could not run: the caller polls instead
-     */
-    private boolean waitInsideReplica(TopologyMonitor monitor, NodeId candidate, Classification statement, Duration timeout) {
-        if (candidate == null) {
-            return false;
-        }
-        ReplicationPosition required = freshness.required(effectiveConsistency(statement), statement, candidate,
-                monitor.primarySamples());
-        if (required == null) {
-            return false;
-        }
-        NodeSession session = null;
-        try {
-            session = open(topology.node(candidate));
-            Connection physical = session.physical();
-            boolean waited = monitor.probe().awaitPosition(physical, required, timeout);
-            if (waited && !physical.getAutoCommit()) {
-                physical.rollback(); // as in askReplica: the session's transaction has not begun yet
-            }
-            return waited;
-        } catch (SQLException e) {
-            if (session != null) {
-                failed(e, session);
-            }
-            return false;
-        }
-    }
-
-    /**
-     * Whether {@code statement} reads with read-your-writes and monotonic reads ({@code session}, {@code global}):
-     * only then does routing consult, and a read update, the session's freshness record. An {@code eventual} or
-     * {@code strong} read skips both, which in an end-to-end profile was a fifth of Junction's time per read.
-     */
-    private boolean needsFreshness(Classification statement) {
-        ReadConsistency consistency = effectiveConsistency(statement);
-        return consistency == ReadConsistency.SESSION || consistency == ReadConsistency.GLOBAL;
-    }
-
-    private ReadConsistency effectiveConsistency(Classification statement) {
-        return statement.hints().consistency() != null ? statement.hints().consistency()
-                : statement.hints().replica() ? ReadConsistency.EVENTUAL : options.readConsistency();
-    }
-
-    /**
-     * Asks the replica the policy found closest how far it has replayed, on this session's own connection to it.
-     *
-     * @return true when the answer is new information worth routing again on
-     */
-    private boolean askReplica(TopologyMonitor monitor, NodeId candidate, TopologySnapshot snapshot, Classification statement) {
-        NodeId target = candidate;
-        if (target == null) {
-            return false;
-        }
-        NodeState state = snapshot.node(target);
-        if (state == null || !state.up()) {
-            return false;
-        }
-        NodeSession session = null;
-        try {
-            session = open(topology.node(target));
-            Connection physical = session.physical();
-            ReplicationProbe.Answer answer = monitor.probe().probe(physical);
-            if (!physical.getAutoCommit()) {
-                // The session's transaction has not begun (route() runs before it has a node): end the one the
-                // question opened, so that the transaction starts clean with the session's settings.
-                physical.rollback();
-            }
-            if (answer.role() != dev.junction.router.NodeRole.REPLICA || answer.position() == null) {
-                return false;
-            }
-            ReplicationPosition before = freshness.position(target, monitor.positions());
-            freshness.observed(target, answer.position());
-            return before == null || !before.covers(answer.position());
-        } catch (SQLException e) {
-            if (session != null) {
-                failed(e, session);
-            }
-            return false;
-        }
-    }
-
-    /** @param unlocated the instant of the commit the read needs when no probe of the primary has located it */
-    private SQLException noFreshReplica(Classification statement, TopologySnapshot snapshot, Map<NodeId, TopologyMonitor.Probed> positions,
-                                        OptionalLong unlocated) {
-        ReadConsistency consistency = effectiveConsistency(statement);
-        Duration budget = RoutingPolicy.lagBudget(statement, options);
-        TopologyMonitor monitor = topology.monitor();
-        PrimarySamples samples = monitor == null ? new PrimarySamples(1) : monitor.primarySamples();
-        StringBuilder replicas = new StringBuilder();
-        for (NodeState replica : snapshot.replicas()) {
-            if (replicas.length() > 0) {
-                replicas.append(", ");
-            }
-            replicas.append(replica.id()).append(replica.up() ? "" : " down").append(" staleness ")
-                    .append(replica.stalenessBound() == null ? "unknown" : replica.stalenessBound().toMillis() + " ms");
-            ReplicationPosition required = freshness.required(consistency, statement, replica.id(), samples);
-            ReplicationPosition position = freshness.position(replica.id(), positions);
-            if (required != null && (position == null || !position.covers(required))) {
-                replicas.append(" (has ").append(position == null ? "no known position" : position.text())
-                        .append(", the read needs ").append(required.text()).append(')');
-            }
-        }
-        if (replicas.length() == 0) {
-            replicas.append("no replica");
-        }
-        if (unlocated.isPresent()) {
-            long ago = monitor == null ? 0 : Math.max(0, monitor.nanoTime() - unlocated.getAsLong());
-            replicas.append("; the read needs a commit acknowledged ").append(Duration.ofNanos(ago).toMillis())
-                    .append(" ms ago that has not been located yet (no probe of the primary sent since then has answered)");
-        }
-        return JunctionErrorCode.NO_FRESH_REPLICA.exception(settings.clusterKey(), JunctionProperty.MAX_REPLICA_LAG.format(budget),
-                consistency.propertyValue(), replicas.toString());
+        return replicas.route(statement, routingSession());
     }
 
     /** The session as the routing policy sees it when no transaction holds a node yet. */
@@ -533,25 +265,9 @@ public final class RoutingConnection implements JunctionConnection {
                 .withLoadBalance(properties.get(JunctionProperty.LOAD_BALANCE));
     }
 
-    private NodeSession open(Node node) throws SQLException {
-        NodeSession last = lastOpened;
-        if (last != null && last.node() == node && !last.isClosed() && last.fitsRole()) {
-            return last; // the common case, without the map: consecutive statements mostly run on one node
-        }
-        NodeSession session = sessions.get(node);
-        if (session != null && !session.isClosed()) {
-            if (session.fitsRole() || session == transactionSession) {
-                lastOpened = session;
-                return session;
-            }
-            // The node changed role since this connection was opened (a promotion, a demotion): a connection opened
-            // read-only to a replica cannot take writes, one opened to a primary is not guarded as a replica's must be.
-            session.close();
-        }
-        session = NodeSession.open(node, connector.open(node.address()), topology.dialect(), replicaReadTimeout);
-        sessions.put(node, session);
-        lastOpened = session;
-        return session;
+    @Override
+    public NodeSession open(Node node) throws SQLException {
+        return sessions.open(node, transactionSession);
     }
 
     /**
@@ -567,18 +283,19 @@ public final class RoutingConnection implements JunctionConnection {
                 || pinnedNode != null || closed) {
             return null;
         }
-        if (topology.dialect().isReadOnlyRefusal(e)) {
+        FailureKind kind = FailureKind.of(e, topology.dialect());
+        if (kind == FailureKind.NODE_READ_ONLY) {
             ReadOnlyRefusals.record(session.node(), info, e);
             NodeSession primary = open(topology.primary());
             primary.sync(state, false);
             current = primary;
             return primary;
         }
-        if ((info.isRead() || info.kind() == StatementInfo.Kind.SESSION) && Dialect.isConnectionLoss(e)) {
+        if ((info.isRead() || info.kind() == StatementInfo.Kind.SESSION) && kind == FailureKind.CONNECTION_LOST) {
             // Down until a probe reaches it again (the monitor's, or the next role check's): the retry must not go back.
             drop(session);
-            topology.markDown(session.node(), e.getMessage());
-            memo.forget();
+            reportTrouble(session.node(), e);
+            replicas.forget();
             return sessionFor(info, forcePrimary);
         }
         return null;
@@ -692,73 +409,44 @@ public final class RoutingConnection implements JunctionConnection {
     }
 
     /**
-     * Read consistency bookkeeping after a statement ran: a read raises the session's monotonic-read floor; a write
-     * in auto-commit records its commit at once; one inside a transaction is remembered for the commit.
+     * Bookkeeping after a statement ran: a read raises the session's monotonic-read floor; a write goes to the commit
+     * seam ({@link CommitRecorder}), committed at once in auto-commit, at the end of its transaction otherwise.
      */
     private void trackFreshness(StatementInfo info, NodeSession session) {
-        TopologyMonitor monitor = topology.monitor();
-        if (monitor == null) {
+        if (info.isRead()) {
+            TopologyMonitor monitor = topology.monitor();
+            if (monitor != null && replicas.needsFreshness(info.classification())) {
+                freshness.readOn(session.node().id(), monitor.positions(), monitor.probesStarted());
+            }
             return;
         }
         if (info.classification().kind() == StatementKind.DDL && tableCatalog != null) {
             tableCatalog.forgetAll();
         }
-        if (info.isRead()) {
-            if (needsFreshness(info.classification())) {
-                freshness.readOn(session.node().id(), monitor.positions(), monitor.probesStarted());
-            }
+        if (info.kind() != StatementInfo.Kind.WRITE || session.node().role() != NodeRole.PRIMARY) {
             return;
         }
-        if (info.kind() != StatementInfo.Kind.WRITE || !recordsCommits || session.node().role() != NodeRole.PRIMARY) {
-            return;
-        }
-        boolean inTransaction = sqlTransaction || !state.autoCommit() || transactionSession != null;
-        if (inTransaction) {
-            freshness.wroteInTransaction(tablesWritten(info.classification(), monitor));
-        } else {
-            recordCommit(monitor, SessionFreshness.orAll(tablesWritten(info.classification(), monitor)));
-        }
+        commits.wrote(info.classification(), session.node(), sqlTransaction || !state.autoCommit() || transactionSession != null);
     }
 
-    /**
-     * {@link SessionFreshness#tablesWritten} for a write (auto-commit or in a transaction), remembered for the last
-     * statement while the catalog's answers are the same (its generation) and for at most a second of the monitor's
-     * clock, so that the catalog still sees a question per table often enough to refresh its answers on time. Asking
-     * the catalog on every write was ~2.5 us per write end to end.
-     */
-    private Set<String> tablesWritten(Classification statement, TopologyMonitor monitor) {
-        long generation = tableCatalog == null ? 0 : tableCatalog.generation();
-        long now = monitor.snapshot().takenAtNanos();
-        if (statement != writtenBy || generation != writtenGeneration || now - writtenAt >= WRITTEN_TABLES_REUSE_NANOS) {
-            written = SessionFreshness.tablesWritten(statement, freshness.standalone());
-            writtenBy = statement;
-            writtenGeneration = generation;
-            writtenAt = now;
-        }
-        return written;
-    }
-
-    /** A transaction ended on {@code session}; if it committed writes, the commit is recorded. */
+    /** A transaction ended on {@code session}; if it committed written work, the commit seam is told. */
     private void transactionEnded(NodeSession session, boolean committed) {
-        if (!freshness.transactionWrote()) {
-            return;
-        }
-        Set<String> tables = freshness.endTransaction();
-        TopologyMonitor monitor = topology.monitor();
-        if (committed && monitor != null && session != null && !session.isClosed()) {
-            recordCommit(monitor, tables);
-        }
+        commits.transactionEnded(session == null || session.isClosed() ? null : session.node(), committed);
     }
 
     /**
-     * Records a commit that has just returned as the monitor's instant now, without asking the primary anything: the
-     * first probe of the primary sent from now on locates it ({@link SessionFreshness}). The commit does not ask for
-     * that probe; a read that needs the commit does. Asking at every commit was tried: it did not raise the share of
-     * reads on replicas in the checker workload measurably (reads come microseconds after writes there), and it adds
-     * a query on the primary per burst of commits, whose cost on a loaded primary was not measured.
+     * Read-your-writes' commit listener: records a commit that has just returned as the monitor's instant now, without
+     * asking the primary anything: the first probe of the primary sent from now on locates it
+     * ({@link SessionFreshness}). The commit does not ask for that probe; a read that needs the commit does. Asking at
+     * every commit was tried: it did not raise the share of reads on replicas in the checker workload measurably
+     * (reads come microseconds after writes there), and it adds a query on the primary per burst of commits, whose
+     * cost on a loaded primary was not measured.
      */
-    private void recordCommit(TopologyMonitor monitor, Set<String> tables) {
-        freshness.committed(monitor.nanoTime(), tables);
+    private void recordCommit(Node node, Set<String> tables) {
+        TopologyMonitor monitor = topology.monitor();
+        if (monitor != null && tables != null) {
+            freshness.committed(monitor.nanoTime(), tables);
+        }
     }
 
     /** Pins the session to {@code session}'s node, for state Junction cannot replay elsewhere. */
@@ -802,23 +490,39 @@ public final class RoutingConnection implements JunctionConnection {
      * The funnel for errors from a physical connection: names the node, and reacts to what the error says about
      * the topology (a lost connection, a primary that turned read-only).
      */
-    SQLException failed(SQLException e, NodeSession session) {
+    @Override
+    public SQLException failed(SQLException e, NodeSession session) {
         if (session == null) {
             return e;
         }
-        if (Dialect.isConnectionLoss(e)) {
-            topology.invalidate();
+        FailureKind kind = FailureKind.of(e, topology.dialect());
+        if (kind == FailureKind.CONNECTION_LOST) {
             drop(session);
-        } else if (topology.dialect().isReadOnlyRefusal(e) && session.node().role() == NodeRole.PRIMARY) {
-            topology.invalidate();
+            reportTrouble(session.node(), e);
+        } else if (kind == FailureKind.NODE_READ_ONLY && session.node().role() == NodeRole.PRIMARY) {
+            reportTrouble(session.node(), e); // a primary that refuses writes was demoted under the session
         }
         return ExceptionFunnel.withNode(e, session.node());
     }
 
+    /**
+     * Tells the topology what a session saw, so that the monitor acts on it at once instead of at its next interval:
+     * a replica that failed is published down and probed again; trouble with the primary asks for a probe of it now
+     * (marking it down on one session's lost connection would fail every other session's writes until the probe).
+     */
+    private void reportTrouble(Node node, SQLException e) {
+        topology.invalidate();
+        TopologyMonitor monitor = topology.monitor();
+        if (node.role() == NodeRole.REPLICA) {
+            topology.markDown(node, e.getMessage());
+        } else if (monitor != null) {
+            monitor.requestPrimaryProbe();
+        }
+    }
+
     /** Forgets a physical connection that was lost, with the transaction and pins it held. */
     private void drop(NodeSession session) {
-        session.close();
-        sessions.remove(session.node(), session);
+        sessions.drop(session);
         if (transactionSession == session) {
             transactionSession = null;
             sqlTransaction = false;
@@ -844,6 +548,22 @@ public final class RoutingConnection implements JunctionConnection {
             throw failed(e, session);
         }
         return session;
+    }
+
+    /** Runs a connection-level call on the node the session used last (else the anchor), through the failure funnel. */
+    private <T> T onCurrentNode(PhysicalCall<T> call) throws SQLException {
+        NodeSession session = currentOrAnchor();
+        try {
+            return call.on(session.physical());
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    /** A call on a physical connection. */
+    @FunctionalInterface
+    private interface PhysicalCall<T> {
+        T on(Connection physical) throws SQLException;
     }
 
     /** The most recently used session, else the anchor. */
@@ -888,7 +608,7 @@ public final class RoutingConnection implements JunctionConnection {
         try {
             session.physical().commit();
         } catch (SQLException e) {
-            freshness.endTransaction();
+            commits.transactionAbandoned();
             throw failed(e, session);
         } finally {
             endTransaction();
@@ -909,7 +629,7 @@ public final class RoutingConnection implements JunctionConnection {
             throw failed(e, session);
         } finally {
             endTransaction();
-            freshness.endTransaction();
+            commits.transactionAbandoned();
         }
     }
 
@@ -1010,12 +730,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public String getSchema() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().getSchema();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.getSchema());
     }
 
     @Override
@@ -1027,12 +742,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public String getCatalog() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().getCatalog();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.getCatalog());
     }
 
     @Override
@@ -1107,12 +817,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public int getHoldability() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().getHoldability();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.getHoldability());
     }
 
     @Override
@@ -1124,12 +829,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().getTypeMap();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.getTypeMap());
     }
 
     /**
@@ -1138,10 +838,7 @@ public final class RoutingConnection implements JunctionConnection {
      */
     private void recordAndApply(String key, String description, SessionChange.Action action) throws SQLException {
         long sequence = state.record(key, description, action);
-        for (NodeSession session : new ArrayList<>(sessions.values())) {
-            if (session.isClosed()) {
-                continue;
-            }
+        for (NodeSession session : sessions.open()) {
             try {
                 session.sync(state, session == transactionSession);
             } catch (SQLException e) {
@@ -1244,74 +941,39 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public String nativeSQL(String sql) throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().nativeSQL(sql);
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.nativeSQL(sql));
     }
 
     // ---- values created by a node: they carry no route back to a physical connection ----
 
     @Override
     public Clob createClob() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createClob();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createClob());
     }
 
     @Override
     public Blob createBlob() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createBlob();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createBlob());
     }
 
     @Override
     public NClob createNClob() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createNClob();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createNClob());
     }
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createSQLXML();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createSQLXML());
     }
 
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createArrayOf(typeName, elements);
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createArrayOf(typeName, elements));
     }
 
     @Override
     public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        NodeSession session = currentOrAnchor();
-        try {
-            return session.physical().createStruct(typeName, attributes);
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return onCurrentNode(physical -> physical.createStruct(typeName, attributes));
     }
 
     // ---- warnings, validity, lifecycle ----
@@ -1333,13 +995,11 @@ public final class RoutingConnection implements JunctionConnection {
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
-        for (NodeSession session : sessions.values()) {
-            if (!session.isClosed()) {
-                try {
-                    session.physical().clearWarnings();
-                } catch (SQLException e) {
-                    throw failed(e, session);
-                }
+        for (NodeSession session : sessions.open()) {
+            try {
+                session.physical().clearWarnings();
+            } catch (SQLException e) {
+                throw failed(e, session);
             }
         }
     }
@@ -1357,10 +1017,7 @@ public final class RoutingConnection implements JunctionConnection {
             return false;
         }
         boolean any = false;
-        for (NodeSession session : new ArrayList<>(sessions.values())) {
-            if (session.isClosed()) {
-                continue;
-            }
+        for (NodeSession session : sessions.open()) {
             if (!session.physical().isValid(timeout)) {
                 failed(new SQLException("not valid", "08006"), session);
                 return false;
@@ -1383,10 +1040,7 @@ public final class RoutingConnection implements JunctionConnection {
             return;
         }
         closed = true;
-        for (NodeSession session : sessions.values()) {
-            session.close();
-        }
-        sessions.clear();
+        sessions.closeAll();
         current = null;
         transactionSession = null;
         releaseMonitor();
@@ -1409,13 +1063,7 @@ public final class RoutingConnection implements JunctionConnection {
             throw new SQLException("abort needs an executor", "22023");
         }
         closed = true;
-        for (NodeSession session : new ArrayList<>(sessions.values())) {
-            try {
-                session.physical().abort(executor);
-            } catch (SQLException e) {
-                session.close();
-            }
-        }
+        sessions.abortAll(executor);
         releaseMonitor();
     }
 
@@ -1504,9 +1152,14 @@ public final class RoutingConnection implements JunctionConnection {
         return StatusReport.of(topology.monitor(), topology);
     }
 
+    /** Adds a listener to this connection's commit seam (sync modes and stamping will; tests do now). */
+    void listenToCommits(CommitListener listener) {
+        commits.listen(listener);
+    }
+
     /** The physical connections open now, for tests and status output. */
     List<NodeSession> openSessions() {
-        return List.copyOf(sessions.values());
+        return sessions.all();
     }
 
     /** The session's state, for tests. */
@@ -1550,7 +1203,7 @@ public final class RoutingConnection implements JunctionConnection {
     public String toString() {
         StringBuilder text = new StringBuilder("JunctionConnection@").append(Integer.toHexString(hashCode())).append(" [");
         String separator = "";
-        for (NodeSession session : sessions.values()) {
+        for (NodeSession session : sessions.all()) {
             text.append(separator).append(session.node().role().label()).append(' ').append(session.node().address());
             separator = ", ";
         }

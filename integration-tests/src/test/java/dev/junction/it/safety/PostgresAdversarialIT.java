@@ -254,7 +254,7 @@ class PostgresAdversarialIT {
             connection.setAutoCommit(false);
             SQLException refused = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class,
                     () -> single(connection, "select f_changes('read-only')"));
-            assertThat(refused).as("a write in a read-only transaction").isNotNull();
+            assertThat((Throwable) refused).as("a write in a read-only transaction").isNotNull();
             assertThat(refused.getSQLState()).isEqualTo("25006");
             connection.rollback();
         }

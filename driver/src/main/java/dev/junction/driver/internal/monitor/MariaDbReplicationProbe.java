@@ -52,8 +52,8 @@ public final class MariaDbReplicationProbe implements ReplicationProbe {
         try (java.sql.PreparedStatement wait = replica.prepareStatement("select master_gtid_wait(?, ?)")) {
             wait.setString(1, position.text());
             wait.setDouble(2, Math.max(0.001, timeout.toNanos() / 1e9));
-            try (ResultSet ignored = wait.executeQuery()) {
-                return true;
+            try (ResultSet answer = wait.executeQuery()) {
+                return answer.next() && answer.getInt(1) == 0; // 0: reached; -1 (MariaDB) or 1 (MySQL): timed out
             }
         }
     }

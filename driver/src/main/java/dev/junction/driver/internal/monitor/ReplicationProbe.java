@@ -38,7 +38,8 @@ public interface ReplicationProbe {
      * passed (MariaDB {@code MASTER_GTID_WAIT}, MySQL {@code WAIT_FOR_EXECUTED_GTID_SET}): no polling, and the
      * read starts the moment the replica catches up.
      *
-     * @return false at once where the server has no such wait (PostgreSQL before 19): the caller polls instead
+     * @return whether the replica reached the position within {@code timeout}; false at once where the server has no
+     *     such wait (PostgreSQL before 19): the caller polls instead
      */
     default boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
         return false;

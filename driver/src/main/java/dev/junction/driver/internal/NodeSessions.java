@@ -1,0 +1,99 @@
+package dev.junction.driver.internal;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * The acquire step: the one owner of a logical connection's physical connections, at most one per node, opened on
+ * first need through the backend driver ({@link NodeSession#open}: a replica's is guarded), replaced when its node
+ * has changed role since (a promotion: the failover seam), dropped when lost, closed with the logical connection.
+ * Not thread-safe, like the logical connection it belongs to.
+ */
+final class NodeSessions {
+    private final NodeConnector connector;
+    private final Dialect dialect;
+    private final Duration replicaReadTimeout;
+    private final Map<Node, NodeSession> byNode = new LinkedHashMap<>();
+    /** The session {@link #open} returned last: consecutive statements mostly run on one node. */
+    private NodeSession last;
+
+    NodeSessions(NodeConnector connector, Dialect dialect, Duration replicaReadTimeout) {
+        this.connector = connector;
+        this.dialect = dialect;
+        this.replicaReadTimeout = replicaReadTimeout;
+    }
+
+    /**
+     * The physical connection to {@code node}, opened if there is none, or none that fits the node's role now.
+     *
+     * @param keep the connection that holds the session's open transaction, kept whatever its node's role: a
+     *             transaction cannot move, and whatever the node refuses, the transaction's statements will say
+     */
+    NodeSession open(Node node, NodeSession keep) throws SQLException {
+        NodeSession previous = last;
+        if (previous != null && previous.node() == node && !previous.isClosed() && previous.fitsRole()) {
+            return previous; // the common case, without the map
+        }
+        NodeSession session = byNode.get(node);
+        if (session != null && !session.isClosed()) {
+            if (session.fitsRole() || session == keep) {
+                last = session;
+                return session;
+            }
+            // The node changed role since this connection was opened (a promotion, a demotion): a connection opened
+            // read-only to a replica cannot take writes, one opened to a primary is not guarded as a replica's must be.
+            session.close();
+        }
+        session = NodeSession.open(node, connector.open(node.address()), dialect, replicaReadTimeout);
+        byNode.put(node, session);
+        last = session;
+        return session;
+    }
+
+    /** Closes and forgets a connection that was lost. */
+    void drop(NodeSession session) {
+        session.close();
+        byNode.remove(session.node(), session);
+    }
+
+    /** The connections open now, in the order they were opened. */
+    List<NodeSession> open() {
+        List<NodeSession> open = new ArrayList<>(byNode.size());
+        for (NodeSession session : byNode.values()) {
+            if (!session.isClosed()) {
+                open.add(session);
+            }
+        }
+        return open;
+    }
+
+    /** Every connection ever opened and not dropped, closed ones included (for status and tests). */
+    List<NodeSession> all() {
+        return List.copyOf(byNode.values());
+    }
+
+    /** Closes every connection. */
+    void closeAll() {
+        for (NodeSession session : byNode.values()) {
+            session.close();
+        }
+        byNode.clear();
+        last = null;
+    }
+
+    /** Aborts every connection through the backend driver, closing the ones that refuse. */
+    void abortAll(Executor executor) {
+        for (NodeSession session : new ArrayList<>(byNode.values())) {
+            try {
+                session.physical().abort(executor);
+            } catch (SQLException e) {
+                session.close();
+            }
+        }
+    }
+}

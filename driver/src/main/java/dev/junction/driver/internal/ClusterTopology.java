@@ -83,6 +83,10 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private volatile long probedAt;
     /** Tells the cluster's other topologies that DDL ran through this one; nothing for a topology of its own. */
     private volatile Runnable definitionsChangedElsewhere = () -> { };
+    /** The credentials of a keyed topology's catalogs; null for a topology of its own (tests). */
+    private volatile NodeConnector catalogConnector;
+    /** Set by {@link #release}, under {@link #probeLock}. */
+    private boolean released;
 
     /** A topology of its own, with a commit record of its own: for tests, which share it as they like. */
     ClusterTopology(String name, Dialect dialect, List<HostAndPort> seeds) {
@@ -98,8 +102,9 @@ public final class ClusterTopology implements SharedMonitors.Shared {
 
     /**
      * The topology of one registry entry (cluster and credentials), built by {@link SharedMonitors} under its lock:
-     * cheap, opens nothing. Its catalogs ask the primary through {@code catalogConnector}, which carries the entry's
-     * credentials; the monitor {@code monitorFor} makes is attached, and started by the registry.
+     * cheap, opens nothing, and makes the classifier and catalogs later, at their first use. They ask the primary
+     * through {@code catalogConnector}, which carries the entry's credentials, whatever connector a connection passes;
+     * the monitor {@code monitorFor} makes is attached, and started by the registry.
      *
      * @param globalCommits the cluster's commit record, shared with the cluster's other topologies
      */
@@ -108,9 +113,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         ClusterTopology topology = new ClusterTopology(settings.clusterKey(), settings.backend().dialect(), settings.url().hosts(),
                 globalCommits);
         topology.definitionsChangedElsewhere = () -> SharedMonitors.definitionsChanged(key);
-        // Made now, so that the connections of the entry, whatever connector they pass, find the entry's own.
-        topology.routing(settings.backend(), catalogConnector);
-        topology.tableCatalog(settings.backend(), catalogConnector);
+        topology.catalogConnector = catalogConnector;
         topology.attach(monitorFor.apply(topology));
         return topology;
     }
@@ -121,9 +124,9 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     }
 
     /**
-     * The classifier every connection of this topology shares, with the function and view catalogs. A keyed topology
-     * made them with its own catalog connection ({@link #keyed}); otherwise (tests) they are made here, on first use,
-     * over {@code connector}.
+     * The classifier every connection of this topology shares, with the function and view catalogs, made at first
+     * use. They ask over the catalog connection of a keyed topology ({@link #keyed}); {@code connector} serves only a
+     * topology made without one (tests).
      */
     public RouterStatementRouting routing(Backend backend, NodeConnector connector) {
         RouterStatementRouting current = routing;
@@ -147,7 +150,11 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     /** The catalogs' connection, made with the first catalog; under {@link #probeLock}. */
     private CatalogConnection catalogConnection(NodeConnector connector) {
         if (catalogConnection == null) {
-            catalogConnection = new CatalogConnection(this, connector);
+            NodeConnector own = catalogConnector;
+            catalogConnection = new CatalogConnection(this, own != null ? own : connector);
+            if (released) {
+                catalogConnection.close(); // a straggler after the release asks nothing: unknown routes to the primary
+            }
         }
         return catalogConnection;
     }
@@ -211,7 +218,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
 
     /**
      * Which tables table-aware freshness may track apart, asked of the primary with this topology's credentials (as
-     * {@link #routing}: {@code connector} serves only a topology made without catalogs, in tests).
+     * {@link #routing}: {@code connector} serves only a topology made without a catalog connection, in tests).
      */
     TableCatalog tableCatalog(Backend backend, NodeConnector connector) {
         TableCatalog current = tableCatalog;
@@ -263,6 +270,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         CatalogConnection catalog;
         probeLock.lock();
         try {
+            released = true;
             catalog = catalogConnection;
         } finally {
             probeLock.unlock();

@@ -42,9 +42,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -104,19 +102,17 @@ public final class RoutingConnection implements JunctionConnection {
     /** The session {@link #open} returned last. */
     private NodeSession lastOpened;
     private final SessionState state = new SessionState();
-    private static final String ADVISORY_LOCK_PIN = RouterStatementRouting.describe(dev.junction.router.PinReason.ADVISORY_LOCK);
     /** The router's view of the session for each (auto-commit, read-only, serializable on PostgreSQL): built once. */
     private static final dev.junction.router.SessionState[] ROUTING_SESSIONS = routingSessions();
     private static final long POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
 
     private final Map<Node, NodeSession> sessions = new LinkedHashMap<>();
-    /** Why the session is pinned, with how many times (session advisory locks nest and are released one by one). */
-    private final Map<String, Integer> pinReasons = new LinkedHashMap<>();
+    /** What pins the session to a node, and what releases it. */
+    private final SessionPins pins;
     private final Properties clientInfo = new Properties();
     private NodeSession current;
     private NodeSession transactionSession;
     private boolean sqlTransaction;
-    private Node pinnedNode;
     private int networkTimeout;
     private volatile boolean closed;
     private final SharedMonitors.Lease lease;
@@ -141,6 +137,7 @@ public final class RoutingConnection implements JunctionConnection {
         this.routing = routing;
         this.options = routingOptions(settings.properties());
         this.lease = lease;
+        this.pins = new SessionPins(settings.backend() == Backend.POSTGRESQL);
         TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
         this.freshness = new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
         this.tableCatalog = tables;
@@ -171,7 +168,7 @@ public final class RoutingConnection implements JunctionConnection {
         try {
             session = open(target);
         } catch (SQLException e) {
-            if (!info.isRead() || !state.autoCommit() || transactionSession != null || pinnedNode != null
+            if (!info.isRead() || !state.autoCommit() || transactionSession != null || pins.pinnedNode() != null
                     || !Dialect.isConnectionLoss(e) || target.role() != NodeRole.REPLICA) {
                 throw e;
             }
@@ -201,8 +198,9 @@ public final class RoutingConnection implements JunctionConnection {
         if (transactionSession != null) {
             return transactionSession.node();
         }
-        if (pinnedNode != null) {
-            return pinnedNode;
+        Node pinned = pins.pinnedNode();
+        if (pinned != null) {
+            return pinned;
         }
         if (forcePrimary || info.pinReason() != null) {
             return topology.primary();
@@ -564,7 +562,7 @@ public final class RoutingConnection implements JunctionConnection {
      */
     NodeSession retrySession(SQLException e, NodeSession session, StatementInfo info, boolean forcePrimary) throws SQLException {
         if (session == null || !session.guarded() || !state.autoCommit() || sqlTransaction || transactionSession != null
-                || pinnedNode != null || closed) {
+                || pins.pinnedNode() != null || closed) {
             return null;
         }
         if (topology.dialect().isReadOnlyRefusal(e)) {
@@ -602,11 +600,6 @@ public final class RoutingConnection implements JunctionConnection {
             case SESSION:
                 long sequence = state.record(info.sessionKey(), sql, replay);
                 session.applied(sequence);
-                if (StatementInfo.RESET_ALL.equals(info.sessionKey()) && sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("discard")) {
-                    // DISCARD ALL drops temporary tables and releases session locks: nothing holds the session any more.
-                    pinnedNode = null;
-                    pinReasons.clear();
-                }
                 break;
             case BEGIN:
                 if (state.autoCommit()) {
@@ -620,10 +613,7 @@ public final class RoutingConnection implements JunctionConnection {
             default:
                 break;
         }
-        if (info.pinReason() != null) {
-            pin(session, info.pinReason());
-        }
-        releaseAdvisoryLocks(info);
+        pins.executed(info, session.node(), sqlTransaction || !state.autoCommit() || transactionSession != null);
         if (sqlTransaction && transactionSession == null) {
             transactionSession = session;
         }
@@ -740,6 +730,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     /** A transaction ended on {@code session}; if it committed writes, the commit is recorded. */
     private void transactionEnded(NodeSession session, boolean committed) {
+        pins.transactionEnded(committed);
         if (!freshness.transactionWrote()) {
             return;
         }
@@ -764,37 +755,7 @@ public final class RoutingConnection implements JunctionConnection {
     /** Pins the session to {@code session}'s node, for state Junction cannot replay elsewhere. */
     void pin(NodeSession session, String reason) {
         if (session != null) {
-            pinnedNode = session.node();
-            pinReasons.merge(reason, 1, Integer::sum);
-        }
-    }
-
-    /**
-     * A session advisory lock pins until it is released: {@code pg_advisory_unlock}/{@code RELEASE_LOCK} release one,
-     * {@code pg_advisory_unlock_all}/{@code RELEASE_ALL_LOCKS} all. Migration tools (Flyway, Liquibase) lock and
-     * unlock on pooled connections, which would otherwise stay on the primary for the rest of their lives. A failed
-     * {@code pg_try_advisory_lock} still counts as a lock: the pin then outlasts the lock, which is safe.
-     */
-    private void releaseAdvisoryLocks(StatementInfo info) {
-        // pinnedNode is set exactly while pinReasons holds a reason: every statement asks, and the field is on a line
-        // the statement has already read, the map is not.
-        if (pinnedNode == null || info.classification().sideEffectFunctions().isEmpty()) {
-            return;
-        }
-        String lock = ADVISORY_LOCK_PIN;
-        if (!pinReasons.containsKey(lock)) {
-            return;
-        }
-        for (String function : info.classification().sideEffectFunctions()) {
-            String name = function.substring(function.lastIndexOf('.') + 1);
-            if (name.equals("pg_advisory_unlock_all") || name.equals("release_all_locks")) {
-                pinReasons.remove(lock);
-            } else if (name.startsWith("pg_advisory_unlock") || name.equals("release_lock")) {
-                pinReasons.computeIfPresent(lock, (reason, count) -> count > 1 ? count - 1 : null);
-            }
-        }
-        if (pinReasons.isEmpty()) {
-            pinnedNode = null;
+            pins.hold(session.node(), reason);
         }
     }
 
@@ -806,6 +767,7 @@ public final class RoutingConnection implements JunctionConnection {
         if (session == null) {
             return e;
         }
+        pins.failed();
         if (Dialect.isConnectionLoss(e)) {
             topology.invalidate();
             drop(session);
@@ -823,11 +785,7 @@ public final class RoutingConnection implements JunctionConnection {
             transactionSession = null;
             sqlTransaction = false;
         }
-        if (pinnedNode == session.node()) {
-            // what pinned the session died with the connection
-            pinnedNode = null;
-            pinReasons.clear();
-        }
+        pins.lost(session.node()); // what pinned the session died with the connection
     }
 
     /** The session for connection-level operations that need some node: the transaction's, else the primary. */
@@ -837,7 +795,7 @@ public final class RoutingConnection implements JunctionConnection {
             return transactionSession;
         }
         topology.ensureProbed(connector);
-        NodeSession session = open(pinnedNode != null ? pinnedNode : topology.primary());
+        NodeSession session = open(pins.pinnedNode() != null ? pins.pinnedNode() : topology.primary());
         try {
             session.sync(state, session == transactionSession);
         } catch (SQLException e) {
@@ -911,6 +869,7 @@ public final class RoutingConnection implements JunctionConnection {
             endTransaction();
             freshness.endTransaction();
         }
+        pins.transactionEnded(false);
     }
 
     private void endTransaction() {
@@ -946,6 +905,7 @@ public final class RoutingConnection implements JunctionConnection {
         } catch (SQLException e) {
             throw failed(e, session);
         }
+        pins.rolledBackToSavepoint();
     }
 
     @Override
@@ -1434,11 +1394,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public Set<String> pins() {
-        Set<String> pins = new LinkedHashSet<>(pinReasons.keySet());
-        if (state.isSerializable() && topology.dialect().pinsOnSerializable()) {
-            pins.add("SERIALIZABLE isolation");
-        }
-        return Collections.unmodifiableSet(pins);
+        return pins.reasons(state.isSerializable() && topology.dialect().pinsOnSerializable());
     }
 
     @Override
@@ -1529,8 +1485,7 @@ public final class RoutingConnection implements JunctionConnection {
         NodeSession session = anchorSession();
         Connection physical = session.physical();
         if (iface.isInstance(physical) || physical.isWrapperFor(iface)) {
-            pinnedNode = session.node();
-            pinReasons.merge("unwrapped " + iface.getSimpleName(), 1, Integer::sum);
+            pins.unwrapped(session.node(), iface.getSimpleName());
             return iface.isInstance(physical) ? iface.cast(physical) : physical.unwrap(iface);
         }
         throw JunctionErrorCode.NOT_A_WRAPPER.exception(this, iface.getName());

@@ -22,6 +22,7 @@ public final class Classification {
   private final StatementKind kind;
   private final Set<String> tablesRead;
   private final Set<String> tablesWritten;
+  private final Set<String> tablesDropped;
   private final boolean lockingRead;
   private final Set<String> sideEffectFunctions;
   private final Set<String> unverifiedFunctions;
@@ -40,6 +41,7 @@ public final class Classification {
     this.kind = b.kind;
     this.tablesRead = freeze(b.tablesRead);
     this.tablesWritten = freeze(b.tablesWritten);
+    this.tablesDropped = freeze(b.tablesDropped);
     this.lockingRead = b.lockingRead;
     this.sideEffectFunctions = freeze(b.sideEffectFunctions);
     this.unverifiedFunctions = freeze(b.unverifiedFunctions);
@@ -80,6 +82,7 @@ public final class Classification {
         new Builder(kind)
             .tablesRead(tablesRead)
             .tablesWritten(tablesWritten)
+            .tablesDropped(tablesDropped)
             .lockingRead(lockingRead)
             .sideEffectFunctions(sideEffectFunctions)
             .unverifiedFunctions(unverifiedFunctions)
@@ -117,6 +120,17 @@ public final class Classification {
   /** Tables the statement may modify (INSERT/UPDATE/DELETE/MERGE targets, SELECT INTO, COPY FROM, DDL targets). */
   public Set<String> tablesWritten() {
     return tablesWritten;
+  }
+
+  /**
+   * Tables a {@code DROP TABLE} (MySQL {@code DROP TEMPORARY TABLE} too) drops when it succeeds, as
+   * written in it; also in {@link #tablesWritten()}. Unlike the other table sets this one never
+   * over-approximates: a driver releases what it tracked for a table (a temporary table's pin) by
+   * it, so a text whose readings differ (executable comments) reports only what every reading
+   * drops. Empty for every other statement.
+   */
+  public Set<String> tablesDropped() {
+    return tablesDropped;
   }
 
   /** A row- or table-locking read: {@code FOR UPDATE/SHARE/...}, {@code LOCK IN SHARE MODE}, {@code LOCK TABLE}. */
@@ -212,6 +226,7 @@ public final class Classification {
         && parsedByCalcite == c.parsedByCalcite
         && tablesRead.equals(c.tablesRead)
         && tablesWritten.equals(c.tablesWritten)
+        && tablesDropped.equals(c.tablesDropped)
         && sideEffectFunctions.equals(c.sideEffectFunctions)
         && unverifiedFunctions.equals(c.unverifiedFunctions)
         && userFunctions.equals(c.userFunctions)
@@ -236,6 +251,9 @@ public final class Classification {
     }
     if (!tablesWritten.isEmpty()) {
       s.append(" written=").append(tablesWritten);
+    }
+    if (!tablesDropped.isEmpty()) {
+      s.append(" dropped=").append(tablesDropped);
     }
     if (lockingRead) {
       s.append(" locking");
@@ -276,6 +294,7 @@ public final class Classification {
     private StatementKind kind;
     private Set<String> tablesRead;
     private Set<String> tablesWritten;
+    private Set<String> tablesDropped;
     private boolean lockingRead;
     private Set<String> sideEffectFunctions;
     private Set<String> unverifiedFunctions;
@@ -319,6 +338,27 @@ public final class Classification {
 
     public Builder tableWritten(String table) {
       tablesWritten = add(tablesWritten, table);
+      return this;
+    }
+
+    public Builder tablesDropped(Collection<String> tables) {
+      tablesDropped = addAll(tablesDropped, tables);
+      return this;
+    }
+
+    public Builder tableDropped(String table) {
+      tablesDropped = add(tablesDropped, table);
+      return this;
+    }
+
+    /**
+     * Keeps only the dropped tables that are also in {@code tables}: what a text drops whichever
+     * of its readings the server takes.
+     */
+    public Builder retainTablesDropped(Collection<String> tables) {
+      if (tablesDropped != null) {
+        tablesDropped.retainAll(tables);
+      }
       return this;
     }
 

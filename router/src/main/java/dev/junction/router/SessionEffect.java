@@ -46,18 +46,38 @@ public final class SessionEffect {
     USE_DATABASE,
     /** PostgreSQL {@code RESET name} / {@code RESET ALL}. */
     RESET,
-    /** PostgreSQL {@code DISCARD ALL|PLANS|SEQUENCES|TEMP}. */
+    /**
+     * PostgreSQL {@code DISCARD ALL|PLANS|SEQUENCES|TEMP}; target {@code all}, {@code plans},
+     * {@code sequences} or {@code temp} ({@code TEMPORARY} too).
+     */
     DISCARD,
-    /** {@code LISTEN channel}. */
+    /** {@code LISTEN channel}; target the channel as the server resolves it. */
     LISTEN,
-    /** {@code UNLISTEN channel} / {@code UNLISTEN *}. */
+    /**
+     * {@code UNLISTEN channel} / {@code UNLISTEN *}; target the channel as the server resolves it,
+     * {@code null} for {@code *} (every channel).
+     */
     UNLISTEN,
-    /** {@code PREPARE name ...}. */
+    /**
+     * {@code PREPARE name ...}; target the statement's name as the server resolves it (lower case
+     * on MySQL, which ignores the case of these names).
+     */
     PREPARE,
-    /** {@code DEALLOCATE name} / {@code DEALLOCATE ALL}. */
+    /**
+     * {@code DEALLOCATE [PREPARE] name} / {@code DEALLOCATE [PREPARE] ALL}; target the name as for
+     * {@link #PREPARE}, {@code null} for {@code ALL}.
+     */
     DEALLOCATE,
-    /** Cursor statements: {@code DECLARE}, {@code FETCH}, {@code MOVE}, {@code CLOSE}. */
+    /**
+     * Cursor statements: {@code DECLARE} (target the cursor), {@code FETCH}, {@code MOVE} (value
+     * the statement).
+     */
     CURSOR,
+    /**
+     * {@code CLOSE cursor} / {@code CLOSE ALL}; target the cursor as the server resolves it, {@code
+     * null} for {@code ALL}.
+     */
+    CLOSE,
     /** MySQL {@code UNLOCK TABLES}. */
     UNLOCK_TABLES,
     /** {@code BEGIN} / {@code START TRANSACTION} (read-write or unspecified). */

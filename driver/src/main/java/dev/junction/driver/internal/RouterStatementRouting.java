@@ -22,6 +22,9 @@ import java.util.Locale;
  * SERIALIZABLE set through SQL pins too: it fails on a PostgreSQL standby and is the driver's to track.
  */
 public final class RouterStatementRouting implements StatementRouting {
+    /** The pin of SERIALIZABLE isolation set on PostgreSQL, through SQL or JDBC: a standby refuses it. */
+    static final String SERIALIZABLE_PIN = "SERIALIZABLE isolation";
+
     private final StatementClassifier classifier;
     private final boolean postgres;
     private final ViewCatalog views;
@@ -174,7 +177,7 @@ public final class RouterStatementRouting implements StatementRouting {
         }
         String value = effect.value() == null ? "" : effect.value().toLowerCase(Locale.ROOT);
         boolean isolation = target != null && (target.contains("isolation") || target.equals("transaction_characteristics"));
-        return isolation && value.contains("serializable") ? "SERIALIZABLE isolation" : null;
+        return isolation && value.contains("serializable") ? SERIALIZABLE_PIN : null;
     }
 
     /** {@code TEMPORARY_TABLE} becomes {@code temporary table}: what {@code JunctionConnection.pins()} reports. */

@@ -31,9 +31,6 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -85,18 +82,16 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     private final ReplicaRouter replicas;
     private final CommitRecorder commits;
     private final SessionState state = new SessionState();
-    private static final String ADVISORY_LOCK_PIN = RouterStatementRouting.describe(dev.junction.router.PinReason.ADVISORY_LOCK);
     /** The router's view of the session for each (auto-commit, read-only, serializable on PostgreSQL): built once. */
     private static final dev.junction.router.SessionState[] ROUTING_SESSIONS = routingSessions();
 
     private final NodeSessions sessions;
-    /** Why the session is pinned, with how many times (session advisory locks nest and are released one by one). */
-    private final Map<String, Integer> pinReasons = new LinkedHashMap<>();
+    /** What pins the session to a node, and what releases it. */
+    private final SessionPins pins;
     private final Properties clientInfo = new Properties();
     private NodeSession current;
     private NodeSession transactionSession;
     private boolean sqlTransaction;
-    private Node pinnedNode;
     private int networkTimeout;
     private volatile boolean closed;
     private final SharedMonitors.Lease lease;
@@ -120,6 +115,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         this.routing = routing;
         this.options = routingOptions(settings.properties());
         this.lease = lease;
+        this.pins = new SessionPins(settings.backend() == Backend.POSTGRESQL);
         TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
         this.freshness = new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
         this.tableCatalog = tables;
@@ -163,7 +159,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         try {
             session = open(target);
         } catch (SQLException e) {
-            if (!info.isRead() || !state.autoCommit() || transactionSession != null || pinnedNode != null
+            if (!info.isRead() || !state.autoCommit() || transactionSession != null || pins.pinnedNode() != null
                     || !Dialect.isConnectionLoss(e) || target.role() != NodeRole.REPLICA) {
                 throw e;
             }
@@ -193,8 +189,9 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         if (transactionSession != null) {
             return transactionSession.node();
         }
-        if (pinnedNode != null) {
-            return pinnedNode;
+        Node pinned = pins.pinnedNode();
+        if (pinned != null) {
+            return pinned;
         }
         if (forcePrimary || info.pinReason() != null) {
             return topology.primary();
@@ -280,7 +277,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
      */
     NodeSession retrySession(SQLException e, NodeSession session, StatementInfo info, boolean forcePrimary) throws SQLException {
         if (session == null || !session.guarded() || !state.autoCommit() || sqlTransaction || transactionSession != null
-                || pinnedNode != null || closed) {
+                || pins.pinnedNode() != null || closed) {
             return null;
         }
         FailureKind kind = FailureKind.of(e, topology.dialect());
@@ -319,11 +316,6 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             case SESSION:
                 long sequence = state.record(info.sessionKey(), sql, replay);
                 session.applied(sequence);
-                if (StatementInfo.RESET_ALL.equals(info.sessionKey()) && sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("discard")) {
-                    // DISCARD ALL drops temporary tables and releases session locks: nothing holds the session any more.
-                    pinnedNode = null;
-                    pinReasons.clear();
-                }
                 break;
             case BEGIN:
                 if (state.autoCommit()) {
@@ -337,10 +329,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             default:
                 break;
         }
-        if (info.pinReason() != null) {
-            pin(session, info.pinReason());
-        }
-        releaseAdvisoryLocks(info);
+        pins.executed(info, session.node(), sqlTransaction || !state.autoCommit() || transactionSession != null);
         if (sqlTransaction && transactionSession == null) {
             transactionSession = session;
         }
@@ -431,6 +420,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     /** A transaction ended on {@code session}; if it committed written work, the commit seam is told. */
     private void transactionEnded(NodeSession session, boolean committed) {
+        pins.transactionEnded(committed);
         commits.transactionEnded(session == null || session.isClosed() ? null : session.node(), committed);
     }
 
@@ -452,37 +442,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     /** Pins the session to {@code session}'s node, for state Junction cannot replay elsewhere. */
     void pin(NodeSession session, String reason) {
         if (session != null) {
-            pinnedNode = session.node();
-            pinReasons.merge(reason, 1, Integer::sum);
-        }
-    }
-
-    /**
-     * A session advisory lock pins until it is released: {@code pg_advisory_unlock}/{@code RELEASE_LOCK} release one,
-     * {@code pg_advisory_unlock_all}/{@code RELEASE_ALL_LOCKS} all. Migration tools (Flyway, Liquibase) lock and
-     * unlock on pooled connections, which would otherwise stay on the primary for the rest of their lives. A failed
-     * {@code pg_try_advisory_lock} still counts as a lock: the pin then outlasts the lock, which is safe.
-     */
-    private void releaseAdvisoryLocks(StatementInfo info) {
-        // pinnedNode is set exactly while pinReasons holds a reason: every statement asks, and the field is on a line
-        // the statement has already read, the map is not.
-        if (pinnedNode == null || info.classification().sideEffectFunctions().isEmpty()) {
-            return;
-        }
-        String lock = ADVISORY_LOCK_PIN;
-        if (!pinReasons.containsKey(lock)) {
-            return;
-        }
-        for (String function : info.classification().sideEffectFunctions()) {
-            String name = function.substring(function.lastIndexOf('.') + 1);
-            if (name.equals("pg_advisory_unlock_all") || name.equals("release_all_locks")) {
-                pinReasons.remove(lock);
-            } else if (name.startsWith("pg_advisory_unlock") || name.equals("release_lock")) {
-                pinReasons.computeIfPresent(lock, (reason, count) -> count > 1 ? count - 1 : null);
-            }
-        }
-        if (pinReasons.isEmpty()) {
-            pinnedNode = null;
+            pins.hold(session.node(), reason);
         }
     }
 
@@ -495,6 +455,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         if (session == null) {
             return e;
         }
+        pins.failed();
         FailureKind kind = FailureKind.of(e, topology.dialect());
         if (kind == FailureKind.CONNECTION_LOST) {
             drop(session);
@@ -527,11 +488,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             transactionSession = null;
             sqlTransaction = false;
         }
-        if (pinnedNode == session.node()) {
-            // what pinned the session died with the connection
-            pinnedNode = null;
-            pinReasons.clear();
-        }
+        pins.lost(session.node()); // what pinned the session died with the connection
     }
 
     /** The session for connection-level operations that need some node: the transaction's, else the primary. */
@@ -541,7 +498,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             return transactionSession;
         }
         topology.ensureProbed(connector);
-        NodeSession session = open(pinnedNode != null ? pinnedNode : topology.primary());
+        NodeSession session = open(pins.pinnedNode() != null ? pins.pinnedNode() : topology.primary());
         try {
             session.sync(state, session == transactionSession);
         } catch (SQLException e) {
@@ -631,6 +588,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             endTransaction();
             commits.transactionAbandoned();
         }
+        pins.transactionEnded(false);
     }
 
     private void endTransaction() {
@@ -666,6 +624,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         } catch (SQLException e) {
             throw failed(e, session);
         }
+        pins.rolledBackToSavepoint();
     }
 
     @Override
@@ -1082,11 +1041,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     @Override
     public Set<String> pins() {
-        Set<String> pins = new LinkedHashSet<>(pinReasons.keySet());
-        if (state.isSerializable() && topology.dialect().pinsOnSerializable()) {
-            pins.add("SERIALIZABLE isolation");
-        }
-        return Collections.unmodifiableSet(pins);
+        return pins.reasons(state.isSerializable() && topology.dialect().pinsOnSerializable());
     }
 
     @Override
@@ -1182,8 +1137,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         NodeSession session = anchorSession();
         Connection physical = session.physical();
         if (iface.isInstance(physical) || physical.isWrapperFor(iface)) {
-            pinnedNode = session.node();
-            pinReasons.merge("unwrapped " + iface.getSimpleName(), 1, Integer::sum);
+            pins.unwrapped(session.node(), iface.getSimpleName());
             return iface.isInstance(physical) ? iface.cast(physical) : physical.unwrap(iface);
         }
         throw JunctionErrorCode.NOT_A_WRAPPER.exception(this, iface.getName());

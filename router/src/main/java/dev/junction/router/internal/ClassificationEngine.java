@@ -60,7 +60,9 @@ public final class ClassificationEngine {
       return all;
     }
     if (tokenized.gatedComments() > 1) {
-      return new Outcome(all.classification().toBuilder().primaryOnly(true).build(), all.cacheable(), all.calciteAttempted());
+      // which statements run depends on the server: none of the text's drops can be relied on
+      Classification c = all.classification().toBuilder().primaryOnly(true).retainTablesDropped(List.of()).build();
+      return new Outcome(c, all.cacheable(), all.calciteAttempted());
     }
     List<SqlToken> ungated = new ArrayList<>(tokenized.tokens().size());
     boolean significant = false;
@@ -113,6 +115,7 @@ public final class ClassificationEngine {
       commits |= c.implicitCommit();
       kind = kind == null ? c.kind() : moreConsequential(kind, c.kind());
       StatementAnalysis.absorbFacts(combined, c);
+      combined.tablesDropped(c.tablesDropped());
     }
     combined.kind(kind).implicitCommit(commits);
     return new Outcome(combined.parsedByCalcite(allParsed).build(), cacheable, attempted);
@@ -123,7 +126,8 @@ public final class ClassificationEngine {
     StatementKind kind = moreConsequential(a.kind(), b.kind());
     Classification.Builder m = a.toBuilder().kind(kind);
     StatementAnalysis.absorbFacts(m, b);
-    m.multiStatement(b.multiStatement())
+    m.retainTablesDropped(b.tablesDropped()) // dropped whichever reading the server takes
+        .multiStatement(b.multiStatement())
         .implicitCommit(a.implicitCommit() || b.implicitCommit())
         .parsedByCalcite(a.parsedByCalcite() && b.parsedByCalcite());
     if (kind != a.kind()) {

@@ -7,8 +7,8 @@ import dev.junction.router.StatementKind;
 
 /**
  * Classifies schema changes (CREATE, ALTER, DROP, RENAME, GRANT...) and TRUNCATE from keywords:
- * the table they change, the table a {@code CREATE TABLE ... AS SELECT} or {@code LIKE} reads, and
- * the pin a temporary object creates.
+ * the table they change, the tables a {@code DROP TABLE} drops, the table a {@code CREATE TABLE ...
+ * AS SELECT} or {@code LIKE} reads, and the pin a temporary object creates.
  */
 final class DefinitionStatementAnalyzer {
 
@@ -35,7 +35,9 @@ final class DefinitionStatementAnalyzer {
         }
         j++;
       }
-      if (temporary) {
+      if (temporary && !(v.isKw(j, "TABLE") && onCommitDrop(v, j + 1))) {
+        // A table dropped when its transaction ends lives no longer than the transaction, which
+        // keeps its node anyway; in auto-commit it is gone when the statement returns.
         a.pin(PinReason.TEMPORARY_TABLE);
       }
       if (v.isKw(j, "TABLE")) {
@@ -78,6 +80,9 @@ final class DefinitionStatementAnalyzer {
         while (v.isNamePart(k)) {
           int end = v.qualifiedNameEnd(k);
           a.builder.tableWritten(v.qualifiedName(k, end));
+          if (verb.equals("DROP")) {
+            a.builder.tableDropped(v.qualifiedName(k, end));
+          }
           if (!verb.equals("DROP") || !v.is(end, TokenType.COMMA)) {
             break;
           }
@@ -104,6 +109,22 @@ final class DefinitionStatementAnalyzer {
       }
     }
     return a;
+  }
+
+  /** PostgreSQL {@code ON COMMIT DROP} at the top level of a {@code CREATE TABLE} from {@code from}. */
+  private boolean onCommitDrop(TokenView v, int from) {
+    if (mysql) {
+      return false;
+    }
+    for (int k = from; k < v.size; k++) {
+      if (v.get(k).depth == 0 && v.isKw(k, "AS")) {
+        return false; // the clause comes before the query of CREATE TABLE ... AS
+      }
+      if (v.get(k).depth == 0 && v.isKw(k, "ON") && v.isKw(k + 1, "COMMIT") && v.isKw(k + 2, "DROP")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int skipIfNotExists(TokenView v, int j) {

@@ -56,24 +56,27 @@ final class SessionStatementAnalyzer {
       case "LISTEN":
         return new StatementAnalysis(StatementKind.SESSION).effect(Kind.LISTEN, v.nameAt(1), null).pin(PinReason.LISTEN);
       case "UNLISTEN":
-        return new StatementAnalysis(StatementKind.SESSION).effect(Kind.UNLISTEN, v.size > 1 ? v.get(1).text : null, null);
+        return new StatementAnalysis(StatementKind.SESSION).effect(Kind.UNLISTEN, everyOrName(v, 1, "*"), null);
       case "PREPARE":
         if (!mysql && v.isKw(1, "TRANSACTION")) {
           return new StatementAnalysis(StatementKind.TRANSACTION).effect(Kind.TWO_PHASE, null, v.text(1, v.size));
         }
-        return new StatementAnalysis(StatementKind.SESSION).effect(Kind.PREPARE, v.nameAt(1), null)
+        return new StatementAnalysis(StatementKind.SESSION).effect(Kind.PREPARE, statementName(v, 1), null)
             .pin(PinReason.NAMED_PREPARE);
       case "DEALLOCATE":
         return new StatementAnalysis(StatementKind.SESSION)
-            .effect(Kind.DEALLOCATE, v.nameAt(v.isKw(1, "PREPARE") ? 2 : 1), null);
+            .effect(Kind.DEALLOCATE, statementName(v, v.isKw(1, "PREPARE") ? 2 : 1), null);
       case "DECLARE":
         return declare(v);
       case "FETCH":
       case "MOVE":
-      case "CLOSE":
         return new StatementAnalysis(StatementKind.SESSION).effect(Kind.CURSOR, null, v.text(0, v.size));
+      case "CLOSE":
+        return new StatementAnalysis(StatementKind.SESSION).effect(Kind.CLOSE, everyOrName(v, 1, "ALL"), null);
       case "DISCARD":
-        return new StatementAnalysis(StatementKind.SESSION).effect(Kind.DISCARD, lower(v.kw(1)), null);
+        // TEMP and TEMPORARY are one option
+        String what = v.isKw(1, "TEMPORARY") ? "temp" : lower(v.kw(1));
+        return new StatementAnalysis(StatementKind.SESSION).effect(Kind.DISCARD, what, null);
       default:
         return null;
     }
@@ -467,6 +470,31 @@ final class SessionStatementAnalyzer {
       }
     }
     return a;
+  }
+
+  /**
+   * The name at {@code i} as the server resolves it, or {@code null} when the token there is {@code
+   * every} ({@code *} of {@code UNLISTEN *}, the keyword {@code ALL} of {@code CLOSE ALL}, {@code
+   * DEALLOCATE ALL}): a quoted {@code "all"} or {@code "*"} is a name.
+   */
+  private static String everyOrName(TokenView v, int i, String every) {
+    SqlToken t = v.get(i);
+    if (t == null) {
+      return null;
+    }
+    if (every.equals(t.keyword) || (t.type != TokenType.WORD && t.type != TokenType.QUOTED_IDENTIFIER && t.text.equals(every))) {
+      return null;
+    }
+    return v.nameAt(i);
+  }
+
+  /**
+   * The name of a statement prepared in SQL, {@code null} for {@code ALL}. MySQL compares these
+   * names without regard to case, so they are reported in lower case there.
+   */
+  private String statementName(TokenView v, int i) {
+    String name = everyOrName(v, i, "ALL");
+    return mysql && name != null ? name.toLowerCase(Locale.ROOT) : name;
   }
 
   private static String lower(String s) {

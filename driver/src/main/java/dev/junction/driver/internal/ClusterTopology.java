@@ -446,16 +446,6 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         }
     }
 
-    /** Whether the monitor has reached any node; asked before every statement, so without a stream. */
-    private static boolean anyNodeKnown(TopologySnapshot snapshot) {
-        for (NodeState node : snapshot.nodes()) {
-            if (node.up() && node.role() != dev.junction.router.NodeRole.UNKNOWN) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * The one node that reports itself primary.
      *
@@ -481,11 +471,6 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             throw JunctionErrorCode.NO_PRIMARY.exception(name, describe());
         }
         throw JunctionErrorCode.SEVERAL_PRIMARIES.exception(name, describe());
-    }
-
-    /** The replicas that answered their last probe. */
-    public List<Node> replicas() {
-        return nodes.stream().filter(n -> n.role() == NodeRole.REPLICA).collect(Collectors.toList());
     }
 
     /** {@code a:5432 primary, b:5432 replica, c:5432 down}. */

@@ -90,8 +90,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     private final SessionPins pins;
     private final Properties clientInfo = new Properties();
     private NodeSession current;
-    private NodeSession transactionSession;
-    private boolean sqlTransaction;
+    private final OpenTransaction transaction = new OpenTransaction();
     private int networkTimeout;
     private volatile boolean closed;
     private final SharedMonitors.Lease lease;
@@ -159,7 +158,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         try {
             session = open(target);
         } catch (SQLException e) {
-            if (!info.isRead() || !state.autoCommit() || transactionSession != null || pins.pinnedNode() != null
+            if (!info.isRead() || transaction.active(state.autoCommit()) || pins.pinnedNode() != null
                     || !Dialect.isConnectionLoss(e) || target.role() != NodeRole.REPLICA) {
                 throw e;
             }
@@ -169,12 +168,12 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             session = open(chooseNode(info, forcePrimary));
         }
         try {
-            session.sync(state, session == transactionSession);
+            session.sync(state, session == transaction.session());
         } catch (SQLException e) {
             throw failed(e, session);
         }
-        if (!state.autoCommit() && transactionSession == null) {
-            transactionSession = session;
+        if (!state.autoCommit()) {
+            transaction.heldBy(session);
         }
         current = session;
         return session;
@@ -186,8 +185,9 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
      * rest.
      */
     private Node chooseNode(StatementInfo info, boolean forcePrimary) throws SQLException {
-        if (transactionSession != null) {
-            return transactionSession.node();
+        NodeSession inTransaction = transaction.session();
+        if (inTransaction != null) {
+            return inTransaction.node();
         }
         Node pinned = pins.pinnedNode();
         if (pinned != null) {
@@ -264,7 +264,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
 
     @Override
     public NodeSession open(Node node) throws SQLException {
-        return sessions.open(node, transactionSession);
+        return sessions.open(node, transaction.session());
     }
 
     /**
@@ -276,7 +276,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
      * another qualifying replica or the primary; design §7).
      */
     NodeSession retrySession(SQLException e, NodeSession session, StatementInfo info, boolean forcePrimary) throws SQLException {
-        if (session == null || !session.guarded() || !state.autoCommit() || sqlTransaction || transactionSession != null
+        if (session == null || !session.guarded() || transaction.active(state.autoCommit())
                 || pins.pinnedNode() != null || closed) {
             return null;
         }
@@ -319,8 +319,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
                 break;
             case BEGIN:
                 if (state.autoCommit()) {
-                    sqlTransaction = true;
-                    transactionSession = session;
+                    transaction.begunInSql(session);
                 }
                 break;
             case END:
@@ -329,9 +328,9 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             default:
                 break;
         }
-        pins.executed(info, session.node(), sqlTransaction || !state.autoCommit() || transactionSession != null);
-        if (sqlTransaction && transactionSession == null) {
-            transactionSession = session;
+        pins.executed(info, session.node(), transaction.active(state.autoCommit()));
+        if (transaction.openedInSql()) {
+            transaction.heldBy(session);
         }
     }
 
@@ -340,7 +339,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         if (info.classification().kind() == StatementKind.DDL) {
             routing.definitionsChanged(); // CREATE OR REPLACE FUNCTION / VIEW: what routing learnt may be wrong now
         }
-        if (info.classification().implicitCommit() && (sqlTransaction || transactionSession != null)
+        if (info.classification().implicitCommit() && transaction.open()
                 && info.kind() != StatementInfo.Kind.END) {
             implicitlyCommitted(session);
         }
@@ -349,7 +348,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     /** {@code SET autocommit = 0|1} ran on {@code session}: the logical connection's mode follows. */
     private void autoCommitSetInSql(StatementInfo info, NodeSession session) {
         boolean on = "1".equals(info.sessionKey());
-        if (on && (sqlTransaction || transactionSession != null)) {
+        if (on && transaction.open()) {
             implicitlyCommitted(session); // MySQL commits the open transaction when auto-commit goes back on
             endTransaction();
         }
@@ -361,8 +360,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     private void endedInSql(dev.junction.router.SessionEffect effect, NodeSession session) {
         transactionEnded(session, commits(effect));
         if (effect == null || !effect.chain()) {
-            sqlTransaction = false;
-            transactionSession = null;
+            transaction.end();
         }
     }
 
@@ -391,9 +389,8 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
      */
     private void implicitlyCommitted(NodeSession session) {
         transactionEnded(session, true);
-        if (sqlTransaction) {
-            sqlTransaction = false;
-            transactionSession = null;
+        if (transaction.openedInSql()) {
+            transaction.end();
         }
     }
 
@@ -415,7 +412,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         if (info.kind() != StatementInfo.Kind.WRITE || session.node().role() != NodeRole.PRIMARY) {
             return;
         }
-        commits.wrote(info.classification(), session.node(), sqlTransaction || !state.autoCommit() || transactionSession != null);
+        commits.wrote(info.classification(), session.node(), transaction.active(state.autoCommit()));
     }
 
     /** A transaction ended on {@code session}; if it committed written work, the commit seam is told. */
@@ -484,23 +481,20 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     /** Forgets a physical connection that was lost, with the transaction and pins it held. */
     private void drop(NodeSession session) {
         sessions.drop(session);
-        if (transactionSession == session) {
-            transactionSession = null;
-            sqlTransaction = false;
-        }
+        transaction.lost(session);
         pins.lost(session.node()); // what pinned the session died with the connection
     }
 
     /** The session for connection-level operations that need some node: the transaction's, else the primary. */
     private NodeSession anchorSession() throws SQLException {
         checkOpen();
-        if (transactionSession != null) {
-            return transactionSession;
+        if (transaction.session() != null) {
+            return transaction.session();
         }
         topology.ensureProbed(connector);
         NodeSession session = open(pins.pinnedNode() != null ? pins.pinnedNode() : topology.primary());
         try {
-            session.sync(state, session == transactionSession);
+            session.sync(state, session == transaction.session());
         } catch (SQLException e) {
             throw failed(e, session);
         }
@@ -543,7 +537,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         checkOpen();
-        if (autoCommit && !state.autoCommit() && transactionSession != null) {
+        if (autoCommit && !state.autoCommit() && transaction.session() != null) {
             commit();
         }
         state.autoCommit(autoCommit);
@@ -558,7 +552,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     @Override
     public void commit() throws SQLException {
         checkOpen();
-        NodeSession session = transactionSession;
+        NodeSession session = transaction.session();
         if (session == null) {
             return;
         }
@@ -576,7 +570,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     @Override
     public void rollback() throws SQLException {
         checkOpen();
-        NodeSession session = transactionSession;
+        NodeSession session = transaction.session();
         if (session == null) {
             return;
         }
@@ -592,8 +586,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     }
 
     private void endTransaction() {
-        transactionSession = null;
-        sqlTransaction = false;
+        transaction.end();
     }
 
     @Override
@@ -654,12 +647,13 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
-        if (transactionSession != null) {
+        NodeSession inTransaction = transaction.session();
+        if (inTransaction != null) {
             // Inside a transaction the backend decides whether this is allowed: let it say so now.
             try {
-                transactionSession.physical().setTransactionIsolation(level);
+                inTransaction.physical().setTransactionIsolation(level);
             } catch (SQLException e) {
-                throw failed(e, transactionSession);
+                throw failed(e, inTransaction);
             }
         }
         state.isolation(level);
@@ -799,7 +793,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         long sequence = state.record(key, description, action);
         for (NodeSession session : sessions.open()) {
             try {
-                session.sync(state, session == transactionSession);
+                session.sync(state, session == transaction.session());
             } catch (SQLException e) {
                 throw failed(e, session);
             }
@@ -1001,7 +995,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         closed = true;
         sessions.closeAll();
         current = null;
-        transactionSession = null;
+        transaction.end();
         releaseMonitor();
     }
 
@@ -1079,7 +1073,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             Connection physical = session.physical();
             long sent = monitor.nanoTime();
             ReplicationProbe.Answer answer = monitor.probe().probe(physical);
-            if (session != transactionSession && !physical.getAutoCommit()) {
+            if (session != transaction.session() && !physical.getAutoCommit()) {
                 physical.rollback(); // as in askReplica: no transaction of the session's has begun on it
             }
             if (answer.role() == dev.junction.router.NodeRole.PRIMARY && answer.position() != null) {

@@ -10,11 +10,9 @@ import dev.junction.router.RoutingOptions;
 import dev.junction.router.StatementKind;
 
 import dev.junction.driver.NodeStatus;
-import dev.junction.driver.internal.monitor.ReplicationProbe;
 import dev.junction.driver.internal.monitor.SharedMonitors;
 import dev.junction.driver.internal.monitor.TopologyMonitor;
 import dev.junction.router.ReadConsistency;
-import dev.junction.router.replication.ReplicationPosition;
 
 import java.sql.Array;
 import java.sql.Blob;
@@ -33,7 +31,6 @@ import java.sql.Statement;
 import java.sql.Struct;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -91,6 +88,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     private final Properties clientInfo = new Properties();
     private NodeSession current;
     private final OpenTransaction transaction = new OpenTransaction();
+    private final CausalTokens tokens;
     private int networkTimeout;
     private volatile boolean closed;
     private final SharedMonitors.Lease lease;
@@ -128,6 +126,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
             commits.listen(this::recordCommit);
         }
         this.sessions = new NodeSessions(connector, topology.dialect(), settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT));
+        this.tokens = new CausalTokens(topology, connector, freshness, recordsCommits, this);
         this.replicas = new ReplicaRouter(settings.clusterKey(), topology, options, freshness, tables, views, replicaWaitTimeout, this);
     }
 
@@ -1041,58 +1040,13 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
     @Override
     public String causalToken() throws SQLException {
         checkOpen();
-        TopologyMonitor monitor = topology.monitor();
-        if (monitor == null) {
-            return null;
-        }
-        ReplicationPosition position;
-        OptionalLong commit = freshness.latestCommit();
-        if (!recordsCommits) {
-            // This session's commits were not recorded: only the primary knows a position that covers them.
-            position = askPrimary(monitor);
-        } else if (commit.isEmpty()) {
-            position = monitor.primaryPosition().orElse(null);
-        } else {
-            position = monitor.primarySamples().covering(commit.getAsLong()).orElse(null);
-            if (position == null) {
-                position = askPrimary(monitor);
-            }
-        }
-        return position == null ? null : CausalToken.format(monitor.probe(), position);
-    }
-
-    /**
-     * Asks the primary where it is now, on this session's own connection to it (one round trip, for a token only),
-     * and keeps the answer as a sample of the primary sent at the instant taken just before asking, which locates
-     * every commit acknowledged until then for every connection.
-     */
-    private ReplicationPosition askPrimary(TopologyMonitor monitor) throws SQLException {
-        topology.ensureProbed(connector);
-        NodeSession session = open(topology.primary());
-        try {
-            Connection physical = session.physical();
-            long sent = monitor.nanoTime();
-            ReplicationProbe.Answer answer = monitor.probe().probe(physical);
-            if (session != transaction.session() && !physical.getAutoCommit()) {
-                physical.rollback(); // as in askReplica: no transaction of the session's has begun on it
-            }
-            if (answer.role() == dev.junction.router.NodeRole.PRIMARY && answer.position() != null) {
-                monitor.primarySamples().record(sent, answer.position());
-            }
-            return answer.position();
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
+        return tokens.issue(transaction.session());
     }
 
     @Override
     public void awaitToken(String token) throws SQLException {
         checkOpen();
-        TopologyMonitor monitor = topology.monitor();
-        if (monitor == null) {
-            throw JunctionErrorCode.INVALID_CAUSAL_TOKEN.exception(token, "this connection has no topology monitor");
-        }
-        freshness.await(CausalToken.parse(monitor.probe(), token));
+        tokens.await(token);
     }
 
     @Override

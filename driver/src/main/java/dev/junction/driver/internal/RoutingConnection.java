@@ -282,10 +282,7 @@ public final class RoutingConnection implements JunctionConnection, NodeAccess {
         FailureKind kind = FailureKind.of(e, topology.dialect());
         if (kind == FailureKind.NODE_READ_ONLY) {
             ReadOnlyRefusals.record(session.node(), info, e);
-            NodeSession primary = open(topology.primary());
-            primary.sync(state, false);
-            current = primary;
-            return primary;
+            return sessionFor(info, true); // the acquire step, forced to the primary
         }
         if ((info.isRead() || info.kind() == StatementInfo.Kind.SESSION) && kind == FailureKind.CONNECTION_LOST) {
             // Down until a probe reaches it again (the monitor's, or the next role check's): the retry must not go back.

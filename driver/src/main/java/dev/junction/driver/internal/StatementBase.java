@@ -89,12 +89,18 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         current = physical;
         currentSession = session;
         try {
-            T result = execution.run(physical, connection.rewrite(info, sql));
-            connection.executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
-            return result;
+            return run(info, sql, session, physical, execution);
         } catch (SQLException e) {
             return retryOrFail(e, session, info, sql, forcePrimary, execution);
         }
+    }
+
+    /** The run step and, when it succeeds, the connection's bookkeeping (replay log, transaction, pins, commits). */
+    private <T> T run(StatementInfo info, String sql, NodeSession session, S physical, Execution<S, T> execution)
+            throws SQLException {
+        T result = execution.run(physical, connection.rewrite(info, sql));
+        connection.executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
+        return result;
     }
 
     /** Kept out of {@link #execute} so that the per-statement path stays small enough to inline. */
@@ -118,9 +124,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         current = physical;
         currentSession = session;
         try {
-            T result = execution.run(physical, connection.rewrite(info, sql));
-            connection.executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
-            return result;
+            return run(info, sql, session, physical, execution);
         } catch (SQLException e) {
             SQLException failure = connection.failed(e, session);
             failure.addSuppressed(first);

@@ -15,7 +15,9 @@ import java.util.random.RandomGenerator;
  * Decides where a statement runs: design §2, first matching rule wins.
  *
  * <ol>
- *   <li>A pinned session, or a SERIALIZABLE one on PostgreSQL, runs on the primary.
+ *   <li>A pinned session runs on the node that holds its state: the primary, or, for state created
+ *       inside a read-only transaction on a replica, that replica for whatever may run on a replica
+ *       (anything else goes to the primary). A SERIALIZABLE session on PostgreSQL runs on the primary.
  *   <li>A transaction in progress stays on its node. {@code autoCommit=false} without read-only
  *       means the primary from the first statement; a read-only transaction's first plain read
  *       (or a {@code BEGIN READ ONLY} sent as SQL) picks one replica (rule 5) that the driver then
@@ -95,12 +97,36 @@ public final class RoutingPolicy {
 
   /** Decides where the request's statement runs. */
   public RouteDecision route(RoutingRequest request) {
-    Classification statement = request.classification();
-    SessionState session = request.session();
+    RouteDecision decided = decideWithoutTopology(request.classification(), request.session(), request.options());
+    if (decided != null) {
+      return decided;
+    }
+    return chooseReplica(request, replicaReason(request.classification(), request.session()));
+  }
 
+  /**
+   * Rules 1 to 4, and {@code strong} consistency: the decision when it needs no topology snapshot,
+   * else {@code null}, meaning a replica may take the statement and {@link #route} must choose one
+   * (rule 5). Callers on a hot path ask this first, so that a write or a statement held by its
+   * transaction builds no request; for a decision {@link #route} would also give, it allocates
+   * nothing except when the answer is a held replica.
+   */
+  public RouteDecision decideWithoutTopology(Classification statement, SessionState session, RoutingOptions options) {
     // Rule 1: pins.
     if (session.pinReason() != null) {
-      return RouteDecision.primary(RouteReason.PINNED);
+      NodeId pinned = session.pinnedReplica();
+      if (pinned == null) {
+        return RouteDecision.primary(RouteReason.PINNED);
+      }
+      // State held by a replica (created inside a read-only transaction there): what may run on a replica follows
+      // it outside transactions; anything else needs the primary, which has no use for that state. A transaction
+      // keeps its own node (rule 2).
+      if (!mayFollowReplicaTransaction(statement)) {
+        return RouteDecision.primary(primaryReason(statement));
+      }
+      if (!session.inTransaction() && (session.autoCommit() || session.readOnly())) {
+        return RouteDecision.replica(pinned, RouteReason.PINNED);
+      }
     }
     if (session.serializableOnPostgres()) {
       return RouteDecision.primary(RouteReason.SERIALIZABLE_ISOLATION);
@@ -128,34 +154,37 @@ public final class RoutingPolicy {
       return RouteDecision.primary(RouteReason.HINT_PRIMARY);
     }
 
-    // Rule 4: only plain reads may leave the primary...
-    if (!statement.replicaEligible()) {
-      if (!explicitTransaction && startsReadOnlyTransaction(statement)) {
-        // ...except BEGIN READ ONLY, which opens a transaction that holds plain reads only.
-        return chooseReplica(request, RouteReason.READ_ONLY_TRANSACTION);
-      }
+    // Rule 4: only plain reads may leave the primary, and BEGIN READ ONLY, which opens a transaction that holds
+    // plain reads only.
+    if (!statement.replicaEligible() && (explicitTransaction || !startsReadOnlyTransaction(statement))) {
       return RouteDecision.primary(primaryReason(statement));
     }
+    if (consistency(statement, options) == ReadConsistency.STRONG) {
+      return RouteDecision.primary(RouteReason.STRONG_CONSISTENCY); // design §5: every read on the primary
+    }
+    return null;
+  }
 
-    // Rule 5: a plain read.
-    RouteReason reason =
-        explicitTransaction
-            ? RouteReason.READ_ONLY_TRANSACTION
-            : hints.replica() ? RouteReason.HINT_REPLICA : RouteReason.REPLICA_READ;
-    return chooseReplica(request, reason);
+  /** Why rule 5 sends {@code statement} to a replica: a read-only transaction's, a hint's, or a plain read's. */
+  private static RouteReason replicaReason(Classification statement, SessionState session) {
+    if (!session.autoCommit() || !statement.replicaEligible()) {
+      return RouteReason.READ_ONLY_TRANSACTION;
+    }
+    return statement.hints().replica() ? RouteReason.HINT_REPLICA : RouteReason.REPLICA_READ;
+  }
+
+  /** The consistency a read of {@code statement} asks for: its hint, else eventual for a replica hint, else the option. */
+  public static ReadConsistency consistency(Classification statement, RoutingOptions options) {
+    Hints hints = statement.hints();
+    return hints.consistency() != null
+        ? hints.consistency()
+        : hints.replica() ? ReadConsistency.EVENTUAL : options.readConsistency();
   }
 
   private RouteDecision chooseReplica(RoutingRequest request, RouteReason reason) {
     Classification statement = request.classification();
-    Hints hints = statement.hints();
     RoutingOptions options = request.options();
-    ReadConsistency consistency =
-        hints.consistency() != null
-            ? hints.consistency()
-            : hints.replica() ? ReadConsistency.EVENTUAL : options.readConsistency();
-    if (consistency == ReadConsistency.STRONG) {
-      return RouteDecision.primary(RouteReason.STRONG_CONSISTENCY);
-    }
+    ReadConsistency consistency = consistency(statement, options);
     Duration lag = lagBudget(statement, options);
 
     TopologySnapshot topology = request.topology();

@@ -22,8 +22,17 @@ public interface SessionState {
    */
   NodeId transactionReplica();
 
-  /** Why the session is pinned to the primary, or {@code null} when it is not. */
+  /** Why the session is pinned to a node, or {@code null} when it is not. */
   PinReason pinReason();
+
+  /**
+   * The replica that holds the session's pinned state, or {@code null} when the pin (if any) is on
+   * the primary. State is pinned on a replica only when it was created inside a transaction that ran
+   * there (a backend connection unwrapped in a read-only transaction, for example).
+   */
+  default NodeId pinnedReplica() {
+    return null;
+  }
 
   /**
    * The session's isolation level is SERIALIZABLE on PostgreSQL, which hot standbys refuse (SQLState
@@ -47,6 +56,7 @@ public interface SessionState {
     private boolean inTransaction;
     private NodeId transactionReplica;
     private PinReason pinReason;
+    private NodeId pinnedReplica;
     private boolean serializableOnPostgres;
 
     private Builder() {}
@@ -77,6 +87,14 @@ public interface SessionState {
 
     public Builder pinnedBecause(PinReason reason) {
       pinReason = reason;
+      pinnedReplica = null;
+      return this;
+    }
+
+    /** Marks the session pinned to the given replica, which holds the state. */
+    public Builder pinnedOn(NodeId replica, PinReason reason) {
+      pinReason = reason;
+      pinnedReplica = replica;
       return this;
     }
 
@@ -87,7 +105,7 @@ public interface SessionState {
 
     public SessionState build() {
       return new Fixed(
-          autoCommit, readOnly, inTransaction, transactionReplica, pinReason, serializableOnPostgres);
+          autoCommit, readOnly, inTransaction, transactionReplica, pinReason, pinnedReplica, serializableOnPostgres);
     }
 
     private record Fixed(
@@ -96,6 +114,7 @@ public interface SessionState {
         boolean inTransaction,
         NodeId transactionReplica,
         PinReason pinReason,
+        NodeId pinnedReplica,
         boolean serializableOnPostgres)
         implements SessionState {}
   }

@@ -1,5 +1,7 @@
 package dev.junction.driver.internal;
 
+import dev.junction.driver.JunctionErrorCode;
+
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,10 @@ final class NodeSessions {
     private final Map<Node, NodeSession> byNode = new LinkedHashMap<>();
     /** The session {@link #open} returned last: consecutive statements mostly run on one node. */
     private NodeSession last;
+    /** The session the latest statement ran on; connection-level calls without a node of their own go there. */
+    private NodeSession current;
+    /** Set by {@link #closeAll}: the logical connection is closed and nothing opens again. */
+    private boolean closed;
 
     NodeSessions(NodeConnector connector, Dialect dialect, Duration replicaReadTimeout) {
         this.connector = connector;
@@ -35,6 +41,9 @@ final class NodeSessions {
      *             transaction cannot move, and whatever the node refuses, the transaction's statements will say
      */
     NodeSession open(Node node, NodeSession keep) throws SQLException {
+        if (closed) {
+            throw JunctionErrorCode.CONNECTION_CLOSED.exception(); // a close raced this call (abort from another thread)
+        }
         NodeSession previous = last;
         if (previous != null && previous.node() == node && !previous.isClosed() && previous.fitsRole()) {
             return previous; // the common case, without the map
@@ -53,6 +62,22 @@ final class NodeSessions {
         byNode.put(node, session);
         last = session;
         return session;
+    }
+
+    /** Whether the logical connection closed these sessions for good. */
+    boolean closed() {
+        return closed;
+    }
+
+    /** {@code session} runs the statement being executed. */
+    void use(NodeSession session) {
+        current = session;
+    }
+
+    /** The session the latest statement ran on, or null when there is none or it has been closed since. */
+    NodeSession current() {
+        NodeSession session = current;
+        return session == null || session.isClosed() ? null : session;
     }
 
     /** Closes and forgets a connection that was lost. */
@@ -84,10 +109,13 @@ final class NodeSessions {
         }
         byNode.clear();
         last = null;
+        current = null;
+        closed = true;
     }
 
     /** Aborts every connection through the backend driver, closing the ones that refuse. */
     void abortAll(Executor executor) {
+        closed = true;
         for (NodeSession session : new ArrayList<>(byNode.values())) {
             try {
                 session.physical().abort(executor);

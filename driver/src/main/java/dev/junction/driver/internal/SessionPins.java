@@ -104,6 +104,22 @@ final class SessionPins {
         this.postgres = postgres;
     }
 
+    /**
+     * The router's name for what holds the session, for the routing policy, which only needs to know that something
+     * does: the first held reason the router names, else unreplayable state (an unwrapped connection, a session
+     * statement in a batch, SERIALIZABLE set in SQL).
+     */
+    PinReason policyReason() {
+        for (String reason : holds.keySet()) {
+            for (PinReason known : PinReason.values()) {
+                if (RouterStatementRouting.describe(known).equals(reason)) {
+                    return known;
+                }
+            }
+        }
+        return PinReason.UNREPLAYABLE_SESSION_STATE;
+    }
+
     /** The node every statement must run on, or null. One field read: every statement asks. */
     Node pinnedNode() {
         return node;

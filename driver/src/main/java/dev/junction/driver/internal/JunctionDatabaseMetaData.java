@@ -25,7 +25,7 @@ final class JunctionDatabaseMetaData implements DatabaseMetaData {
     }
 
     private SQLException fail(SQLException e) {
-        return connection.failed(e, session);
+        return connection.pipeline().failed(e, session);
     }
 
     private ResultSet wrap(ResultSet physical) {

@@ -62,8 +62,14 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
                               boolean updatable) {
         super(connection, creator, updatable);
         this.sql = sql;
-        this.info = connection.classify(sql);
+        this.info = connection.pipeline().classify(sql);
         this.alwaysPrimary = alwaysPrimary;
+    }
+
+    /** The rewrite step's text for this statement: what every node prepares. */
+    @Override
+    final String preparedText() {
+        return connection.pipeline().rewrite(info, sql);
     }
 
     /** Records the parameter at {@code index}. */
@@ -165,7 +171,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     @Override
     public void addBatch(String sql) throws SQLException {
         // JDBC forbids it on a PreparedStatement; let the backend say so in its own words.
-        PreparedStatement physical = physicalOn(connection.sessionFor(info, alwaysPrimary));
+        PreparedStatement physical = physicalOn(connection.pipeline().acquire(info, alwaysPrimary));
         try {
             physical.addBatch(sql);
         } catch (SQLException e) {
@@ -182,21 +188,21 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     /** Metadata from the node that would run the statement now, prepared there if need be. */
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
-        NodeSession session = currentSession() != null ? currentSession() : connection.sessionFor(info, alwaysPrimary);
+        NodeSession session = currentSession() != null ? currentSession() : connection.pipeline().acquire(info, alwaysPrimary);
         try {
             return physicalOn(session).getMetaData();
         } catch (SQLException e) {
-            throw connection.failed(e, session);
+            throw connection.pipeline().failed(e, session);
         }
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
-        NodeSession session = currentSession() != null ? currentSession() : connection.sessionFor(info, alwaysPrimary);
+        NodeSession session = currentSession() != null ? currentSession() : connection.pipeline().acquire(info, alwaysPrimary);
         try {
             return physicalOn(session).getParameterMetaData();
         } catch (SQLException e) {
-            throw connection.failed(e, session);
+            throw connection.pipeline().failed(e, session);
         }
     }
 

@@ -45,7 +45,7 @@ final class JunctionResultSet implements ResultSet {
     }
 
     private SQLException fail(SQLException e) {
-        return statement != null ? statement.connection.failed(e, session) : ExceptionFunnel.withNode(e, session);
+        return statement != null ? statement.connection.pipeline().failed(e, session) : ExceptionFunnel.withNode(e, session);
     }
 
     void closeQuietly() {

@@ -70,11 +70,11 @@ final class JunctionStatement extends StatementBase<Statement> {
      */
     private void pinIfUntracked(List<String> statements) {
         for (String sql : statements) {
-            StatementInfo info = connection.classify(sql);
+            StatementInfo info = connection.pipeline().classify(sql);
             if (info.pinReason() != null) {
-                connection.pin(currentSession(), info.pinReason());
+                connection.pipeline().pin(currentSession(), info.pinReason());
             } else if (info.kind() != StatementInfo.Kind.READ && info.kind() != StatementInfo.Kind.WRITE) {
-                connection.pin(currentSession(), "session or transaction statement in a batch");
+                connection.pipeline().pin(currentSession(), "session or transaction statement in a batch");
             }
         }
     }

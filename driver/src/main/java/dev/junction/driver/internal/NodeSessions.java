@@ -102,6 +102,16 @@ final class NodeSessions {
         return List.copyOf(byNode.values());
     }
 
+    /** {@code primary pg1:5432, replica pg2:5432}: the nodes with a connection, no credentials; empty for none. */
+    String describe() {
+        StringBuilder text = new StringBuilder();
+        for (NodeSession session : byNode.values()) {
+            text.append(text.length() == 0 ? "" : ", ").append(session.node().role().label()).append(' ')
+                    .append(session.node().address());
+        }
+        return text.toString();
+    }
+
     /** Closes every connection. */
     void closeAll() {
         for (NodeSession session : byNode.values()) {

@@ -39,13 +39,14 @@ import java.util.concurrent.Executor;
  * from another.
  */
 public final class RoutingConnection implements JunctionConnection {
+    private static final String CLIENT_SIDE = SessionState.CLIENT_SIDE;
     private final ConnectionSettings settings;
     private final ClusterTopology topology;
     private final SessionState state = new SessionState();
     private final OpenTransaction transaction = new OpenTransaction();
     private final StatementPipeline pipeline;
     private final NodeSessions sessions;
-    private final Properties clientInfo = new Properties();
+    private final ClientInfo clientInfo = new ClientInfo(state);
     private final SharedMonitors.Lease lease;
     private int networkTimeout;
     private volatile boolean closed;
@@ -65,63 +66,20 @@ public final class RoutingConnection implements JunctionConnection {
         this.sessions = pipeline.sessions();
     }
 
-    // ---- the pipeline, for the statement wrappers ----
-
-    StatementInfo classify(String sql) {
-        return pipeline.classify(sql);
+    /** The pipeline the statement wrappers run executions through. */
+    StatementPipeline pipeline() {
+        return pipeline;
     }
 
-    String rewrite(StatementInfo info, String sql) {
-        return pipeline.rewrite(info, sql);
-    }
-
-    /** @param mayWrite batches, calls and updatable result sets: they may write whatever their text says */
-    NodeSession sessionFor(StatementInfo info, boolean mayWrite) throws SQLException {
+    /** The pipeline of an open connection; a closed one has none to offer and says so (08003). */
+    private StatementPipeline open() throws SQLException {
         checkOpen();
-        return pipeline.acquire(info, mayWrite);
-    }
-
-    NodeSession retrySession(SQLException e, NodeSession session, StatementInfo info, boolean mayWrite) throws SQLException {
-        return pipeline.retry(e, session, info, mayWrite);
-    }
-
-    void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
-        pipeline.executed(info, session, sql, replay);
-    }
-
-    SQLException failed(SQLException e, NodeSession session) {
-        return pipeline.failed(e, session);
-    }
-
-    void pin(NodeSession session, String reason) {
-        pipeline.pin(session, reason);
+        return pipeline;
     }
 
     /** Runs a connection-level call on the node the session used last (else the anchor), through the failure funnel. */
-    private <T> T onCurrentNode(PhysicalCall<T> call) throws SQLException {
-        checkOpen();
-        return on(pipeline.currentOrAnchor(), call);
-    }
-
-    /** Runs {@code call} on {@code session}'s physical connection, through the failure funnel. */
-    private <T> T on(NodeSession session, PhysicalCall<T> call) throws SQLException {
-        try {
-            return call.on(session.physical());
-        } catch (SQLException e) {
-            throw failed(e, session);
-        }
-    }
-
-    /** A call on a physical connection. */
-    @FunctionalInterface
-    private interface PhysicalCall<T> {
-        T on(Connection physical) throws SQLException;
-    }
-
-    /** The session for connection-level operations that need some node: the transaction's, else the primary. */
-    private NodeSession anchorSession() throws SQLException {
-        checkOpen();
-        return pipeline.anchor();
+    private <T> T onCurrentNode(StatementPipeline.PhysicalCall<T> call) throws SQLException {
+        return open().call(pipeline.currentOrAnchor(), call);
     }
 
     void checkOpen() throws SQLException {
@@ -133,8 +91,6 @@ public final class RoutingConnection implements JunctionConnection {
     ConnectionSettings settings() {
         return settings;
     }
-
-    // ---- transactions ----
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
@@ -153,64 +109,34 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public void commit() throws SQLException {
-        checkOpen();
-        NodeSession session = transaction.session();
-        if (session == null) {
-            return;
-        }
-        try {
-            session.physical().commit();
-        } catch (SQLException e) {
-            pipeline.tracker().commitFailed();
-            throw failed(e, session);
-        }
-        pipeline.tracker().committed(session);
+        open().commit();
     }
 
     @Override
     public void rollback() throws SQLException {
-        checkOpen();
-        NodeSession session = transaction.session();
-        if (session == null) {
-            return;
-        }
-        try {
-            session.physical().rollback();
-        } catch (SQLException e) {
-            pipeline.tracker().rolledBack(false);
-            throw failed(e, session);
-        }
-        pipeline.tracker().rolledBack(true);
+        open().rollback();
     }
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        return on(sessionFor(classify("SAVEPOINT junction"), false), physical -> physical.setSavepoint());
+        return pipeline.call(open().savepointSession(), physical -> physical.setSavepoint());
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        return on(sessionFor(classify("SAVEPOINT junction"), false), physical -> physical.setSavepoint(name));
+        return pipeline.call(open().savepointSession(), physical -> physical.setSavepoint(name));
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-        on(anchorSession(), physical -> {
-            physical.rollback(savepoint);
-            return null;
-        });
+        pipeline.run(open().anchor(), physical -> physical.rollback(savepoint));
         pipeline.pins().rolledBackToSavepoint();
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        on(anchorSession(), physical -> {
-            physical.releaseSavepoint(savepoint);
-            return null;
-        });
+        pipeline.run(open().anchor(), physical -> physical.releaseSavepoint(savepoint));
     }
-
-    // ---- session state: recorded, applied lazily to each physical connection ----
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
@@ -229,10 +155,7 @@ public final class RoutingConnection implements JunctionConnection {
         checkOpen();
         if (transaction.session() != null) {
             // Inside a transaction the backend decides whether this is allowed: let it say so now.
-            on(transaction.session(), physical -> {
-                physical.setTransactionIsolation(level);
-                return null;
-            });
+            pipeline.run(transaction.session(), physical -> physical.setTransactionIsolation(level));
         }
         state.isolation(level);
     }
@@ -240,42 +163,38 @@ public final class RoutingConnection implements JunctionConnection {
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
-        if (state.isolation() != null) {
-            return state.isolation();
-        }
-        return onCurrentNode(physical -> physical.getTransactionIsolation());
+        return state.isolation() != null ? state.isolation() : onCurrentNode(Connection::getTransactionIsolation);
     }
 
     @Override
     public void setSchema(String schema) throws SQLException {
-        checkOpen();
         // PgJDBC's setSchema is SET search_path: one key, so that the later of the two wins on replay.
         String key = settings.backend() == Backend.POSTGRESQL ? "search_path" : "schema";
-        recordAndApply(key, "setSchema", physical -> physical.setSchema(schema));
+        open().recordAndApply(key, "setSchema", physical -> physical.setSchema(schema));
     }
 
     @Override
     public String getSchema() throws SQLException {
-        return onCurrentNode(physical -> physical.getSchema());
+        return onCurrentNode(Connection::getSchema);
     }
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
-        checkOpen();
         // Connector/J's setCatalog is USE: the same key as a USE statement.
-        recordAndApply("catalog", "setCatalog", physical -> physical.setCatalog(catalog));
+        open().recordAndApply("catalog", "setCatalog", physical -> physical.setCatalog(catalog));
     }
 
     @Override
     public String getCatalog() throws SQLException {
-        return onCurrentNode(physical -> physical.getCatalog());
+        return onCurrentNode(Connection::getCatalog);
     }
 
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         checkOpen();
         networkTimeout = milliseconds;
-        recordAndApply(SessionState.CLIENT_SIDE + "networkTimeout", "setNetworkTimeout", physical -> physical.setNetworkTimeout(executor, milliseconds));
+        pipeline.recordAndApply(CLIENT_SIDE + "networkTimeout", "setNetworkTimeout",
+                c -> c.setNetworkTimeout(executor, milliseconds));
     }
 
     @Override
@@ -286,91 +205,47 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        if (closed) {
-            throw new SQLClientInfoException(JunctionErrorCode.CONNECTION_CLOSED.message(), "08003",
-                    JunctionErrorCode.CONNECTION_CLOSED.vendorCode(), Map.of(), null);
-        }
-        if (value == null) {
-            clientInfo.remove(name);
-        } else {
-            clientInfo.setProperty(name, value);
-        }
-        try {
-            recordAndApply("clientInfo:" + name, "setClientInfo(" + name + ")", physical -> physical.setClientInfo(name, value));
-        } catch (SQLClientInfoException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
-        }
+        clientInfo.set(name, value, closed, pipeline::recordAndApply);
     }
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        clientInfo.clear();
-        state.removeKeysStartingWith("clientInfo:");
-        Properties copy = new Properties();
-        copy.putAll(properties);
-        clientInfo.putAll(copy);
-        try {
-            checkOpen();
-            recordAndApply("clientInfo:*", "setClientInfo(Properties)", physical -> physical.setClientInfo(copy));
-        } catch (SQLClientInfoException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
-        }
+        clientInfo.setAll(properties, closed, pipeline::recordAndApply);
     }
 
     @Override
     public String getClientInfo(String name) throws SQLException {
         checkOpen();
-        return clientInfo.getProperty(name);
+        return clientInfo.get(name);
     }
 
     @Override
     public Properties getClientInfo() throws SQLException {
         checkOpen();
-        Properties copy = new Properties();
-        copy.putAll(clientInfo);
-        return copy;
+        return clientInfo.all();
     }
 
     @Override
     public void setHoldability(int holdability) throws SQLException {
-        checkOpen();
-        recordAndApply(SessionState.CLIENT_SIDE + "holdability", "setHoldability", physical -> physical.setHoldability(holdability));
+        open().recordAndApply(CLIENT_SIDE + "holdability", "setHoldability", c -> c.setHoldability(holdability));
     }
 
     @Override
     public int getHoldability() throws SQLException {
-        return onCurrentNode(physical -> physical.getHoldability());
+        return onCurrentNode(Connection::getHoldability);
     }
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
         checkOpen();
         Map<String, Class<?>> copy = Map.copyOf(map);
-        recordAndApply(SessionState.CLIENT_SIDE + "typeMap", "setTypeMap", physical -> physical.setTypeMap(copy));
+        pipeline.recordAndApply(CLIENT_SIDE + "typeMap", "setTypeMap", c -> c.setTypeMap(copy));
     }
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
-        return onCurrentNode(physical -> physical.getTypeMap());
+        return onCurrentNode(Connection::getTypeMap);
     }
-
-    /**
-     * Logs a change for replay and applies it at once to the physical connections already open, so that an invalid
-     * value fails here, where the application made it, as it would on a plain connection.
-     */
-    private void recordAndApply(String key, String description, SessionChange.Action action) throws SQLException {
-        long sequence = state.record(key, description, action);
-        for (NodeSession session : sessions.open()) {
-            pipeline.sync(session);
-            session.applied(sequence);
-        }
-    }
-
-    // ---- statements ----
 
     @Override
     public Statement createStatement() throws SQLException {
@@ -378,86 +253,74 @@ public final class RoutingConnection implements JunctionConnection {
     }
 
     @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        checkOpen();
-        return WrapperFactory.statement(this, resultSetConcurrency, physical -> physical.createStatement(resultSetType, resultSetConcurrency));
+    public Statement createStatement(int type, int concurrency) throws SQLException {
+        return WrapperFactory.statement(this, concurrency, (c, none) -> c.createStatement(type, concurrency));
     }
 
     @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        checkOpen();
-        return WrapperFactory.statement(this, resultSetConcurrency,
-                physical -> physical.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+    public Statement createStatement(int type, int concurrency, int hold) throws SQLException {
+        return WrapperFactory.statement(this, concurrency, (c, none) -> c.createStatement(type, concurrency, hold));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
-        checkOpen();
-        return WrapperFactory.preparedStatement(this, sql, ResultSet.CONCUR_READ_ONLY, physical -> physical.prepareStatement(sql));
+        return prepared(sql, ResultSet.CONCUR_READ_ONLY, (c, text) -> c.prepareStatement(text));
     }
 
     @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        checkOpen();
-        return WrapperFactory.preparedStatement(this, sql, resultSetConcurrency,
-                physical -> physical.prepareStatement(sql, resultSetType, resultSetConcurrency));
+    public PreparedStatement prepareStatement(String sql, int type, int concurrency) throws SQLException {
+        return prepared(sql, concurrency, (c, text) -> c.prepareStatement(text, type, concurrency));
     }
 
     @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
-            throws SQLException {
-        checkOpen();
-        return WrapperFactory.preparedStatement(this, sql, resultSetConcurrency,
-                physical -> physical.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+    public PreparedStatement prepareStatement(String sql, int type, int concurrency, int hold) throws SQLException {
+        return prepared(sql, concurrency, (c, text) -> c.prepareStatement(text, type, concurrency, hold));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        checkOpen();
-        return WrapperFactory.preparedStatement(this, sql, ResultSet.CONCUR_READ_ONLY, physical -> physical.prepareStatement(sql, autoGeneratedKeys));
+        return prepared(sql, ResultSet.CONCUR_READ_ONLY, (c, text) -> c.prepareStatement(text, autoGeneratedKeys));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        checkOpen();
         int[] copy = columnIndexes.clone();
-        return WrapperFactory.preparedStatement(this, sql, ResultSet.CONCUR_READ_ONLY, physical -> physical.prepareStatement(sql, copy));
+        return prepared(sql, ResultSet.CONCUR_READ_ONLY, (c, text) -> c.prepareStatement(text, copy));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        checkOpen();
         String[] copy = columnNames.clone();
-        return WrapperFactory.preparedStatement(this, sql, ResultSet.CONCUR_READ_ONLY, physical -> physical.prepareStatement(sql, copy));
+        return prepared(sql, ResultSet.CONCUR_READ_ONLY, (c, text) -> c.prepareStatement(text, copy));
+    }
+
+    private PreparedStatement prepared(String sql, int concurrency, StatementBase.Creator<PreparedStatement> creator)
+            throws SQLException {
+        return WrapperFactory.preparedStatement(this, sql, concurrency, creator);
     }
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        checkOpen();
-        return WrapperFactory.callableStatement(this, sql, physical -> physical.prepareCall(sql));
+        return WrapperFactory.callableStatement(this, sql, (c, text) -> c.prepareCall(text));
     }
 
     @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        checkOpen();
-        return WrapperFactory.callableStatement(this, sql, physical -> physical.prepareCall(sql, resultSetType, resultSetConcurrency));
+    public CallableStatement prepareCall(String sql, int type, int concurrency) throws SQLException {
+        return WrapperFactory.callableStatement(this, sql, (c, text) -> c.prepareCall(text, type, concurrency));
     }
 
     @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
-            throws SQLException {
-        checkOpen();
-        return WrapperFactory.callableStatement(this, sql,
-                physical -> physical.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+    public CallableStatement prepareCall(String sql, int type, int concurrency, int hold) throws SQLException {
+        return WrapperFactory.callableStatement(this, sql, (c, text) -> c.prepareCall(text, type, concurrency, hold));
     }
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        NodeSession session = anchorSession();
+        NodeSession session = open().anchor();
         try {
             return WrapperFactory.metaData(this, session.physical().getMetaData(), session);
         } catch (SQLException e) {
-            throw failed(e, session);
+            throw pipeline.failed(e, session);
         }
     }
 
@@ -466,26 +329,24 @@ public final class RoutingConnection implements JunctionConnection {
         return onCurrentNode(physical -> physical.nativeSQL(sql));
     }
 
-    // ---- values created by a node: they carry no route back to a physical connection ----
-
     @Override
     public Clob createClob() throws SQLException {
-        return onCurrentNode(physical -> physical.createClob());
+        return onCurrentNode(Connection::createClob);
     }
 
     @Override
     public Blob createBlob() throws SQLException {
-        return onCurrentNode(physical -> physical.createBlob());
+        return onCurrentNode(Connection::createBlob);
     }
 
     @Override
     public NClob createNClob() throws SQLException {
-        return onCurrentNode(physical -> physical.createNClob());
+        return onCurrentNode(Connection::createNClob);
     }
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
-        return onCurrentNode(physical -> physical.createSQLXML());
+        return onCurrentNode(Connection::createSQLXML);
     }
 
     @Override
@@ -498,23 +359,16 @@ public final class RoutingConnection implements JunctionConnection {
         return onCurrentNode(physical -> physical.createStruct(typeName, attributes));
     }
 
-    // ---- warnings, validity, lifecycle ----
-
     @Override
     public SQLWarning getWarnings() throws SQLException {
-        checkOpen();
-        NodeSession session = sessions.current();
-        return session == null ? null : on(session, physical -> physical.getWarnings());
+        NodeSession session = open().sessions().current();
+        return session == null ? null : pipeline.call(session, Connection::getWarnings);
     }
 
     @Override
     public void clearWarnings() throws SQLException {
-        checkOpen();
-        for (NodeSession session : sessions.open()) {
-            on(session, physical -> {
-                physical.clearWarnings();
-                return null;
-            });
+        for (NodeSession session : open().sessions().open()) {
+            pipeline.run(session, Connection::clearWarnings);
         }
     }
 
@@ -527,25 +381,7 @@ public final class RoutingConnection implements JunctionConnection {
         if (timeout < 0) {
             throw new SQLException("timeout must not be negative, was " + timeout, "22023");
         }
-        if (closed) {
-            return false;
-        }
-        boolean any = false;
-        for (NodeSession session : sessions.open()) {
-            if (!session.physical().isValid(timeout)) {
-                failed(new SQLException("not valid", "08006"), session);
-                return false;
-            }
-            any = true;
-        }
-        if (!any) {
-            try {
-                pipeline.anchorReachable();
-            } catch (SQLException e) {
-                return false;
-            }
-        }
-        return true;
+        return !closed && pipeline.valid(timeout);
     }
 
     @Override
@@ -580,8 +416,6 @@ public final class RoutingConnection implements JunctionConnection {
         releaseMonitor();
     }
 
-    // ---- JunctionConnection ----
-
     @Override
     public String topology() {
         return topology.describe();
@@ -600,14 +434,12 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public String causalToken() throws SQLException {
-        checkOpen();
-        return pipeline.tokens().issue(transaction.session());
+        return open().tokens().issue(transaction.session());
     }
 
     @Override
     public void awaitToken(String token) throws SQLException {
-        checkOpen();
-        pipeline.tokens().await(token);
+        open().tokens().await(token);
     }
 
     @Override
@@ -631,8 +463,6 @@ public final class RoutingConnection implements JunctionConnection {
         return state;
     }
 
-    // ---- wrapper ----
-
     /**
      * Unwraps to Junction's own interfaces, or else to the primary's physical connection (PgJDBC's
      * {@code PGConnection} for COPY, for example). What the application then does on that connection bypasses
@@ -640,16 +470,7 @@ public final class RoutingConnection implements JunctionConnection {
      */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        NodeSession session = anchorSession();
-        Connection physical = session.physical();
-        if (iface.isInstance(physical) || physical.isWrapperFor(iface)) {
-            pipeline.pins().unwrapped(session.node(), iface.getSimpleName());
-            return iface.isInstance(physical) ? iface.cast(physical) : physical.unwrap(iface);
-        }
-        throw JunctionErrorCode.NOT_A_WRAPPER.exception(this, iface.getName());
+        return iface.isInstance(this) ? iface.cast(this) : open().unwrap(iface, this);
     }
 
     @Override
@@ -657,22 +478,15 @@ public final class RoutingConnection implements JunctionConnection {
         if (iface.isInstance(this)) {
             return true;
         }
-        Connection physical = anchorSession().physical();
+        Connection physical = open().anchor().physical();
         return iface.isInstance(physical) || physical.isWrapperFor(iface);
     }
 
     /** {@code JunctionConnection@1a2b [primary pg1:5432, replica pg2:5432]}: the nodes it has open, no credentials. */
     @Override
     public String toString() {
-        StringBuilder text = new StringBuilder("JunctionConnection@").append(Integer.toHexString(hashCode())).append(" [");
-        String separator = "";
-        for (NodeSession session : sessions.all()) {
-            text.append(separator).append(session.node().role().label()).append(' ').append(session.node().address());
-            separator = ", ";
-        }
-        if (separator.isEmpty()) {
-            text.append(settings.url());
-        }
-        return text.append(closed ? "] closed" : "]").toString();
+        String nodes = sessions.describe();
+        String where = nodes.isEmpty() ? String.valueOf(settings.url()) : nodes;
+        return "JunctionConnection@" + Integer.toHexString(hashCode()) + " [" + where + (closed ? "] closed" : "]");
     }
 }

@@ -25,10 +25,14 @@ import java.util.Map;
  */
 abstract sealed class StatementBase<S extends Statement> implements Statement
         permits JunctionStatement, JunctionPreparedStatement {
-    /** Creates the physical statement on one node's physical connection. */
+    /**
+     * Creates the physical statement on one node's physical connection. A prepared statement's text is the rewrite
+     * step's output, passed in here rather than captured when the application prepared it.
+     */
     @FunctionalInterface
     interface Creator<S> {
-        S create(Connection physical) throws SQLException;
+        /** @param sql the text to prepare, or null for a plain statement, whose text comes with each execution */
+        S create(Connection physical, String sql) throws SQLException;
     }
 
     /**
@@ -79,7 +83,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     /** Routes {@code info}, runs {@code execution} on that node's physical statement, funnels errors. */
     final <T> T execute(StatementInfo info, String sql, boolean forcePrimary, Execution<S, T> execution) throws SQLException {
         checkOpen();
-        NodeSession session = connection.sessionFor(info, forcePrimary || updatable);
+        NodeSession session = connection.pipeline().acquire(info, forcePrimary || updatable);
         S physical = physicalOn(session);
         if (currentResults != null && current != physical) {
             // JDBC closes a statement's open result when it runs again; on another node that is ours to do.
@@ -98,17 +102,17 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     /** The run step and, when it succeeds, the connection's bookkeeping (replay log, transaction, pins, commits). */
     private <T> T run(StatementInfo info, String sql, NodeSession session, S physical, Execution<S, T> execution)
             throws SQLException {
-        T result = execution.run(physical, connection.rewrite(info, sql));
-        connection.executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
+        T result = execution.run(physical, connection.pipeline().rewrite(info, sql));
+        connection.pipeline().executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
         return result;
     }
 
     /** Kept out of {@link #execute} so that the per-statement path stays small enough to inline. */
     private <T> T retryOrFail(SQLException e, NodeSession session, StatementInfo info, String sql, boolean forcePrimary,
                               Execution<S, T> execution) throws SQLException {
-        NodeSession retry = connection.retrySession(e, session, info, forcePrimary || updatable);
+        NodeSession retry = connection.pipeline().retry(e, session, info, forcePrimary || updatable);
         if (retry == null) {
-            throw connection.failed(e, session);
+            throw connection.pipeline().failed(e, session);
         }
         return executeAgain(info, sql, retry, execution, ExceptionFunnel.withNode(e, session.node()));
     }
@@ -126,7 +130,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         try {
             return run(info, sql, session, physical, execution);
         } catch (SQLException e) {
-            SQLException failure = connection.failed(e, session);
+            SQLException failure = connection.pipeline().failed(e, session);
             failure.addSuppressed(first);
             throw failure;
         }
@@ -142,15 +146,20 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             return physical;
         }
         try {
-            physical = creator.create(session.physical());
+            physical = creator.create(session.physical(), preparedText());
             for (StatementSetting setting : settings) {
                 setting.apply(physical);
             }
         } catch (SQLException e) {
-            throw connection.failed(e, session);
+            throw connection.pipeline().failed(e, session);
         }
         physicalStatements.put(session, physical);
         return physical;
+    }
+
+    /** The text a physical statement is prepared with: none for a plain statement. */
+    String preparedText() {
+        return null;
     }
 
     /** The physical statement that ran last. */
@@ -168,7 +177,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     }
 
     final SQLException failed(SQLException e) {
-        return connection.failed(e, currentSession);
+        return connection.pipeline().failed(e, currentSession);
     }
 
     final ResultSet wrap(ResultSet physical) {
@@ -190,7 +199,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             try {
                 setting.apply(entry.getValue());
             } catch (SQLException e) {
-                throw connection.failed(e, entry.getKey());
+                throw connection.pipeline().failed(e, entry.getKey());
             }
         }
     }
@@ -212,67 +221,67 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
 
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
-        return wrap(execute(connection.classify(sql), sql, false, (physical, text) -> physical.executeQuery(text)));
+        return wrap(execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.executeQuery(text)));
     }
 
     @Override
     public int executeUpdate(String sql) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.executeUpdate(text));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.executeUpdate(text));
     }
 
     @Override
     public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.executeUpdate(text, autoGeneratedKeys));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.executeUpdate(text, autoGeneratedKeys));
     }
 
     @Override
     public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.executeUpdate(text, columnIndexes));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.executeUpdate(text, columnIndexes));
     }
 
     @Override
     public int executeUpdate(String sql, String[] columnNames) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.executeUpdate(text, columnNames));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.executeUpdate(text, columnNames));
     }
 
     @Override
     public long executeLargeUpdate(String sql) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.executeLargeUpdate(text));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.executeLargeUpdate(text));
     }
 
     @Override
     public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.executeLargeUpdate(text, autoGeneratedKeys));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.executeLargeUpdate(text, autoGeneratedKeys));
     }
 
     @Override
     public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.executeLargeUpdate(text, columnIndexes));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.executeLargeUpdate(text, columnIndexes));
     }
 
     @Override
     public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.executeLargeUpdate(text, columnNames));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.executeLargeUpdate(text, columnNames));
     }
 
     @Override
     public boolean execute(String sql) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.execute(text));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.execute(text));
     }
 
     @Override
     public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.execute(text, autoGeneratedKeys));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.execute(text, autoGeneratedKeys));
     }
 
     @Override
     public boolean execute(String sql, int[] columnIndexes) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.execute(text, columnIndexes));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.execute(text, columnIndexes));
     }
 
     @Override
     public boolean execute(String sql, String[] columnNames) throws SQLException {
-        return execute(connection.classify(sql), sql, false, (physical, text) -> physical.execute(text, columnNames));
+        return execute(connection.pipeline().classify(sql), sql, false, (physical, text) -> physical.execute(text, columnNames));
     }
 
     // ---- results of the last execution ----
@@ -380,7 +389,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             try {
                 entry.getValue().clearWarnings();
             } catch (SQLException e) {
-                throw connection.failed(e, entry.getKey());
+                throw connection.pipeline().failed(e, entry.getKey());
             }
         }
     }
@@ -515,13 +524,13 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         S physical = current;
         NodeSession session = currentSession;
         if (physical == null) {
-            session = connection.sessionFor(describeInfo(), false);
+            session = connection.pipeline().acquire(describeInfo(), false);
             physical = physicalOn(session);
         }
         try {
             return getter.get(physical);
         } catch (SQLException e) {
-            throw connection.failed(e, session);
+            throw connection.pipeline().failed(e, session);
         }
     }
 

@@ -129,6 +129,48 @@ final class StatementPipeline implements NodeAccess {
         return sessions.open(node, transaction.session());
     }
 
+    /** A call on a physical connection. */
+    @FunctionalInterface
+    interface PhysicalCall<T> {
+        T on(java.sql.Connection physical) throws SQLException;
+    }
+
+    /** A call on a physical connection that returns nothing. */
+    @FunctionalInterface
+    interface PhysicalAction {
+        void on(java.sql.Connection physical) throws SQLException;
+    }
+
+    /** Runs a connection-level call on {@code session}'s physical connection, through the failure seam. */
+    <T> T call(NodeSession session, PhysicalCall<T> call) throws SQLException {
+        try {
+            return call.on(session.physical());
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    /** Runs a connection-level action on {@code session}'s physical connection, through the failure seam. */
+    void run(NodeSession session, PhysicalAction action) throws SQLException {
+        try {
+            action.on(session.physical());
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    /**
+     * Logs a session change for replay and applies it at once to the physical connections already open, so that an
+     * invalid value fails here, where the application made it, as it would on a plain connection.
+     */
+    void recordAndApply(String key, String description, SessionChange.Action action) throws SQLException {
+        long sequence = state.record(key, description, action);
+        for (NodeSession session : sessions.open()) {
+            sync(session);
+            session.applied(sequence);
+        }
+    }
+
     /** Brings {@code session} to the session's state before it runs anything. */
     void sync(NodeSession session) throws SQLException {
         try {
@@ -136,6 +178,36 @@ final class StatementPipeline implements NodeAccess {
         } catch (SQLException e) {
             throw failed(e, session);
         }
+    }
+
+    /** JDBC {@code commit()}: commits the open transaction, and the commit seam hears of it. */
+    void commit() throws SQLException {
+        NodeSession session = transaction.session();
+        if (session == null) {
+            return;
+        }
+        try {
+            session.physical().commit();
+        } catch (SQLException e) {
+            tracker.commitFailed();
+            throw failed(e, session);
+        }
+        tracker.committed(session);
+    }
+
+    /** JDBC {@code rollback()}: the transaction is over whether or not the rollback succeeded. */
+    void rollback() throws SQLException {
+        NodeSession session = transaction.session();
+        if (session == null) {
+            return;
+        }
+        try {
+            session.physical().rollback();
+        } catch (SQLException e) {
+            tracker.rolledBack(false);
+            throw failed(e, session);
+        }
+        tracker.rolledBack(true);
     }
 
     /** Pins the session to {@code session}'s node, for state Junction cannot replay elsewhere. */
@@ -156,9 +228,46 @@ final class StatementPipeline implements NodeAccess {
         return session;
     }
 
-    /** Fails when no node of the cluster can be reached (the first probe, or the monitor's answer). */
-    void anchorReachable() throws SQLException {
-        topology.ensureProbed(connector);
+    /**
+     * True when every open physical connection is valid; with none open yet, when some node answers. A pool calls
+     * this often, so it opens no connection when one is open.
+     */
+    boolean valid(int timeout) throws SQLException {
+        boolean any = false;
+        for (NodeSession session : sessions.open()) {
+            if (!session.physical().isValid(timeout)) {
+                failed(new SQLException("not valid", "08006"), session);
+                return false;
+            }
+            any = true;
+        }
+        if (!any) {
+            try {
+                topology.ensureProbed(connector);
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A savepoint opens the transaction if none is open, as its first statement would. */
+    NodeSession savepointSession() throws SQLException {
+        return acquire(classify("SAVEPOINT junction"), false);
+    }
+
+    /**
+     * The anchor's backend connection as {@code iface}: what the application then does on it bypasses Junction's
+     * tracking, so the session is pinned to that node from then on.
+     */
+    <T> T unwrap(Class<T> iface, Object wrapper) throws SQLException {
+        NodeSession session = anchor();
+        java.sql.Connection physical = session.physical();
+        if (iface.isInstance(physical) || physical.isWrapperFor(iface)) {
+            pins.unwrapped(session.node(), iface.getSimpleName());
+            return iface.isInstance(physical) ? iface.cast(physical) : physical.unwrap(iface);
+        }
+        throw dev.junction.driver.JunctionErrorCode.NOT_A_WRAPPER.exception(wrapper, iface.getName());
     }
 
     /** The most recently used session, else the anchor. */

@@ -4,6 +4,7 @@ import java.sql.CallableStatement;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
@@ -15,17 +16,21 @@ final class WrapperFactory {
     }
 
     /** @param concurrency {@code ResultSet.CONCUR_*}: updatable result sets need the primary */
-    static Statement statement(RoutingConnection connection, int concurrency, StatementBase.Creator<Statement> creator) {
+    static Statement statement(RoutingConnection connection, int concurrency, StatementBase.Creator<Statement> creator)
+            throws SQLException {
+        connection.checkOpen();
         return new JunctionStatement(connection, creator, concurrency == ResultSet.CONCUR_UPDATABLE);
     }
 
     static PreparedStatement preparedStatement(RoutingConnection connection, String sql, int concurrency,
-                                               StatementBase.Creator<PreparedStatement> creator) {
+                                               StatementBase.Creator<PreparedStatement> creator) throws SQLException {
+        connection.checkOpen();
         return new JunctionPreparedStatement(connection, sql, creator, false, concurrency == ResultSet.CONCUR_UPDATABLE);
     }
 
     static CallableStatement callableStatement(RoutingConnection connection, String sql,
-                                               StatementBase.Creator<CallableStatement> creator) {
+                                               StatementBase.Creator<CallableStatement> creator) throws SQLException {
+        connection.checkOpen();
         return new JunctionCallableStatement(connection, sql, creator::create);
     }
 

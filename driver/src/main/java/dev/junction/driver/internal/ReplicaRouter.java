@@ -1,7 +1,5 @@
 package dev.junction.driver.internal;
 
-import dev.junction.driver.JunctionErrorCode;
-import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.internal.monitor.ReplicationProbe;
 import dev.junction.driver.internal.monitor.TopologyMonitor;
 import dev.junction.router.Classification;
@@ -15,9 +13,7 @@ import dev.junction.router.RouteTarget;
 import dev.junction.router.RoutingOptions;
 import dev.junction.router.RoutingPolicy;
 import dev.junction.router.RoutingRequest;
-import dev.junction.router.StaleReadFallback;
 import dev.junction.router.TopologySnapshot;
-import dev.junction.router.replication.PrimarySamples;
 import dev.junction.router.replication.ReplicationPosition;
 
 import java.sql.Connection;
@@ -31,33 +27,32 @@ import java.util.OptionalLong;
 /**
  * The route step for a read that may leave the primary (design §2 rule 5, §4, §5): which replica, if any, takes it
  * now, given the monitor's snapshot, the lag budget and the session's read-your-writes and monotonic-read needs;
- * and what happens when none qualifies ({@code staleReadFallback}: the primary, a bounded wait, or an error). One per
- * logical connection; the decision itself is the router's {@link RoutingPolicy}, with a {@link ReplicaRouteMemo} in
- * front of it that reuses the last decision while nothing it rests on has changed.
+ * and what happens when none qualifies ({@code staleReadFallback}: the primary, a bounded wait, or an error), which is
+ * {@link ReplicaWait}'s, given this step's means of routing again and of asking and awaiting replicas. One per logical
+ * connection; the decision itself is the router's {@link RoutingPolicy}, with a {@link ReplicaRouteMemo} in front of it
+ * that reuses the last decision while nothing it rests on has changed.
  */
 final class ReplicaRouter {
-    private static final long POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
-
-    private final String clusterKey;
     private final ClusterTopology topology;
     private final RoutingOptions options;
     private final SessionFreshness freshness;
     private final TableCatalog tableCatalog;
     private final ViewCatalog views;
-    private final Duration replicaWaitTimeout;
     private final NodeAccess nodes;
     private final ReplicaRouteMemo memo = new ReplicaRouteMemo();
+    private final ReplicaWait wait;
+    private final NoFreshReplicaError noFreshReplica;
 
     ReplicaRouter(String clusterKey, ClusterTopology topology, RoutingOptions options, SessionFreshness freshness,
                   TableCatalog tableCatalog, ViewCatalog views, Duration replicaWaitTimeout, NodeAccess nodes) {
-        this.clusterKey = clusterKey;
         this.topology = topology;
         this.options = options;
         this.freshness = freshness;
         this.tableCatalog = tableCatalog;
         this.views = views;
-        this.replicaWaitTimeout = replicaWaitTimeout;
         this.nodes = nodes;
+        this.wait = new ReplicaWait(replicaWaitTimeout, System::nanoTime);
+        this.noFreshReplica = new NoFreshReplicaError(clusterKey, options, freshness);
     }
 
     /** Forgets the last decision: a replica the session saw fail must not be chosen again from memory. */
@@ -66,22 +61,15 @@ final class ReplicaRouter {
     }
 
     /**
-     * Rule 5 with the monitor's snapshot and this session's read-your-writes and monotonic-read needs. When the read
-     * needs a commit no probe of the primary has located yet, no replica can be shown to have it: the monitor is
-     * asked to probe the primary now, and {@code primary} reads there at once (it has the commit) while {@code wait}
-     * and {@code fail} wait for that probe and route again. When no replica qualifies only because the monitor has
-     * not yet seen one catch up, the closest replica is asked directly (one round trip to it, none to the primary)
-     * before the fallback applies; {@code wait} keeps asking, and waits for newer snapshots, until
-     * {@code replicaWaitTimeout}, then uses the primary.
+     * Rule 5 with the monitor's snapshot and this session's read-your-writes and monotonic-read needs; when no replica
+     * qualifies, {@link ReplicaWait} applies {@code staleReadFallback} (asking the closest replica, having the primary
+     * probed, waiting until {@code replicaWaitTimeout}) and routes again through {@link #routeOnce}.
      */
     Node route(Classification statement, dev.junction.router.SessionState session) throws SQLException {
         TopologyMonitor monitor = topology.monitor();
         boolean free = monitor == null || !needsFreshness(statement);
         if (monitor != null) {
-            // Read before anything the decision reads, so that a change made meanwhile shows as a difference.
-            Node reused = memo.reuse(statement, session, topology.snapshot(), free ? null : monitor.positions(),
-                    commitCount(free), freshnessVersion(free), catalogGeneration(free), monitor.nanoTime(), topology.policy(),
-                    options, topology);
+            Node reused = reuse(statement, session, monitor, free);
             if (reused != null) {
                 return reused;
             }
@@ -89,83 +77,51 @@ final class ReplicaRouter {
         if (views.unsafe(statement, monitor == null ? System.nanoTime() : topology.snapshot().takenAtNanos())) {
             return topology.primary(); // a view that calls a function that may write: the read may write
         }
-        long deadline = 0;
-        boolean asked = false;
-        while (true) {
-            TopologySnapshot snapshot = topology.snapshot();
-            Map<NodeId, TopologyMonitor.Probed> positions = monitor == null ? Map.of() : monitor.positions();
-            // What the memo checks, read before the decision reads the rest (see ReplicaRouteMemo).
-            ReplicaRouteMemo.Inputs inputs = monitor == null ? null : new ReplicaRouteMemo.Inputs(statement, session, snapshot,
-                    free ? null : positions, commitCount(free), freshnessVersion(free), catalogGeneration(free));
-            ReplicaRequirement requirement = free ? ReplicaRequirement.NONE : freshness.requirement(positions, monitor.primarySamples());
-            RouteDecision decision = topology.policy().route(new RoutingRequest(statement, session, snapshot, options, requirement));
-            if (decision.target() == RouteTarget.REPLICA) {
-                if (inputs != null) {
-                    memo.remember(inputs, qualifying(snapshot, requirement, statement, free), monitor.nanoTime(), options, topology);
-                }
-                return topology.node(decision.node());
-            }
-            if (decision.target() != RouteTarget.NO_REPLICA) {
-                return topology.primary();
-            }
-            StaleReadFallback fallback = decision.fallback();
-            boolean behind = decision.reason() == RouteReason.NO_REPLICA_BEHIND;
-            OptionalLong unlocated = behind && monitor != null
-                    ? freshness.unlocatedCommit(effectiveConsistency(statement), statement, monitor.primarySamples())
-                    : OptionalLong.empty();
-            if (unlocated.isPresent()) {
-                monitor.requestPrimaryProbe();
-                if (fallback != StaleReadFallback.WAIT && fallback != StaleReadFallback.FAIL) {
-                    return topology.primary();
-                }
-                deadline = waitDeadline(deadline);
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    if (fallback == StaleReadFallback.FAIL) {
-                        throw noFreshReplica(statement, snapshot, positions, unlocated);
-                    }
-                    return topology.primary();
-                }
-                try {
-                    monitor.awaitNewerThan(snapshot, Duration.ofNanos(remaining));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return topology.primary();
-                }
-                continue;
-            }
-            if (behind && monitor != null && !asked
-                    && askReplica(monitor, decision.waitCandidate(), snapshot, statement)) {
-                asked = true;
-                continue;
-            }
-            asked = true;
-            if (fallback == StaleReadFallback.FAIL) {
-                throw noFreshReplica(statement, snapshot, positions, OptionalLong.empty());
-            }
-            if (fallback != StaleReadFallback.WAIT || monitor == null) {
-                return topology.primary();
-            }
-            deadline = waitDeadline(deadline);
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return topology.primary();
-            }
-            // A replica behind on our commits waits inside the server where it can (MariaDB, MySQL), else is polled
-            // every few milliseconds; a stale or down one waits for the monitor's next snapshot.
-            if (behind && waitInsideReplica(monitor, decision.waitCandidate(), statement, Duration.ofNanos(remaining))) {
-                asked = false;
-                continue;
-            }
-            long pause = behind ? Math.min(remaining, POLL_NANOS) : remaining;
-            try {
-                monitor.awaitNewerThan(snapshot, Duration.ofNanos(pause));
-                asked = false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return topology.primary();
-            }
+        ReplicaWait.Outcome outcome = routeOnce(statement, session, monitor, free);
+        if (outcome instanceof ReplicaWait.Routed routed) {
+            return routed.node();
         }
+        Attempt attempt = new Attempt(statement, session, monitor, free);
+        return wait.after((ReplicaWait.Shortfall) outcome, attempt, attempt);
+    }
+
+    /** The memo's decision, if nothing it rests on has changed since it was remembered. */
+    private Node reuse(Classification statement, dev.junction.router.SessionState session, TopologyMonitor monitor,
+                       boolean free) {
+        // Read before anything the decision reads, so that a change made meanwhile shows as a difference.
+        return memo.reuse(statement, session, topology.snapshot(), free ? null : monitor.positions(),
+                commitCount(free), freshnessVersion(free), catalogGeneration(free), monitor.nanoTime(), topology.policy(),
+                options, topology);
+    }
+
+    /**
+     * The policy's decision on the current snapshot: a replica (remembered in the memo), the primary, or a shortfall
+     * for {@link ReplicaWait}.
+     */
+    private ReplicaWait.Outcome routeOnce(Classification statement, dev.junction.router.SessionState session,
+                                          TopologyMonitor monitor, boolean free) throws SQLException {
+        TopologySnapshot snapshot = topology.snapshot();
+        Map<NodeId, TopologyMonitor.Probed> positions = monitor == null ? Map.of() : monitor.positions();
+        // What the memo checks, read before the decision reads the rest (see ReplicaRouteMemo).
+        ReplicaRouteMemo.Inputs inputs = monitor == null ? null : new ReplicaRouteMemo.Inputs(statement, session, snapshot,
+                free ? null : positions, commitCount(free), freshnessVersion(free), catalogGeneration(free));
+        ReplicaRequirement requirement = free ? ReplicaRequirement.NONE : freshness.requirement(positions, monitor.primarySamples());
+        RouteDecision decision = topology.policy().route(new RoutingRequest(statement, session, snapshot, options, requirement));
+        if (decision.target() == RouteTarget.REPLICA) {
+            if (inputs != null) {
+                memo.remember(inputs, qualifying(snapshot, requirement, statement, free), monitor.nanoTime(), options, topology);
+            }
+            return new ReplicaWait.Routed(topology.node(decision.node()));
+        }
+        if (decision.target() != RouteTarget.NO_REPLICA) {
+            return new ReplicaWait.Routed(topology.primary());
+        }
+        boolean behind = decision.reason() == RouteReason.NO_REPLICA_BEHIND;
+        OptionalLong unlocated = behind && monitor != null
+                ? freshness.unlocatedCommit(effectiveConsistency(statement), statement, monitor.primarySamples())
+                : OptionalLong.empty();
+        return new ReplicaWait.Shortfall(snapshot, positions, decision.fallback(), behind, decision.waitCandidate(),
+                unlocated, monitor != null);
     }
 
     // What a replica decision for a read with a freshness requirement rests on besides the snapshot and positions
@@ -197,14 +153,6 @@ final class ReplicaRouter {
             }
         }
         return accepted.size() == up.size() ? up : accepted;
-    }
-
-    /**
-     * The end of a read's wait for a replica: {@code replicaWaitTimeout} from the first time it has to wait (0 means
-     * not yet), so that routing without waiting never reads the clock.
-     */
-    private long waitDeadline(long deadline) {
-        return deadline != 0 ? deadline : System.nanoTime() + replicaWaitTimeout.toNanos();
     }
 
     /**
@@ -291,37 +239,57 @@ final class ReplicaRouter {
         }
     }
 
-    /** @param unlocated the instant of the commit the read needs when no probe of the primary has located it */
-    private SQLException noFreshReplica(Classification statement, TopologySnapshot snapshot, Map<NodeId, TopologyMonitor.Probed> positions,
-                                        OptionalLong unlocated) {
-        ReadConsistency consistency = effectiveConsistency(statement);
-        Duration budget = RoutingPolicy.lagBudget(statement, options);
-        TopologyMonitor monitor = topology.monitor();
-        PrimarySamples samples = monitor == null ? new PrimarySamples(1) : monitor.primarySamples();
-        StringBuilder replicas = new StringBuilder();
-        for (NodeState replica : snapshot.replicas()) {
-            if (replicas.length() > 0) {
-                replicas.append(", ");
-            }
-            replicas.append(replica.id()).append(replica.up() ? "" : " down").append(" staleness ")
-                    .append(replica.stalenessBound() == null ? "unknown" : replica.stalenessBound().toMillis() + " ms");
-            ReplicationPosition required = freshness.required(consistency, statement, replica.id(), samples);
-            ReplicationPosition position = freshness.position(replica.id(), positions);
-            if (required != null && (position == null || !position.covers(required))) {
-                replicas.append(" (has ").append(position == null ? "no known position" : position.text())
-                        .append(", the read needs ").append(required.text()).append(')');
-            }
-        }
-        if (replicas.length() == 0) {
-            replicas.append("no replica");
-        }
-        if (unlocated.isPresent()) {
-            long ago = monitor == null ? 0 : Math.max(0, monitor.nanoTime() - unlocated.getAsLong());
-            replicas.append("; the read needs a commit acknowledged ").append(Duration.ofNanos(ago).toMillis())
-                    .append(" ms ago that has not been located yet (no probe of the primary sent since then has answered)");
-        }
-        return JunctionErrorCode.NO_FRESH_REPLICA.exception(clusterKey, JunctionProperty.MAX_REPLICA_LAG.format(budget),
-                consistency.propertyValue(), replicas.toString());
-    }
+    /**
+     * One read's side of a {@link ReplicaWait}: routing it again, and asking and awaiting the cluster on its behalf.
+     * Made only when no replica qualified at the first try.
+     */
+    private final class Attempt implements ReplicaWait.Route, ReplicaWait.CatchUp {
+        private final Classification statement;
+        private final dev.junction.router.SessionState session;
+        private final TopologyMonitor monitor;
+        private final boolean free;
 
+        Attempt(Classification statement, dev.junction.router.SessionState session, TopologyMonitor monitor, boolean free) {
+            this.statement = statement;
+            this.session = session;
+            this.monitor = monitor;
+            this.free = free;
+        }
+
+        @Override
+        public ReplicaWait.Outcome route() throws SQLException {
+            return routeOnce(statement, session, monitor, free);
+        }
+
+        @Override
+        public Node primary() throws SQLException {
+            return topology.primary();
+        }
+
+        @Override
+        public SQLException noFreshReplica(ReplicaWait.Shortfall shortfall) {
+            return noFreshReplica.of(statement, effectiveConsistency(statement), shortfall.snapshot(), shortfall.positions(),
+                    topology.monitor(), shortfall.unlocated());
+        }
+
+        @Override
+        public void requestPrimaryProbe() {
+            monitor.requestPrimaryProbe();
+        }
+
+        @Override
+        public boolean askReplica(NodeId candidate, TopologySnapshot snapshot) {
+            return ReplicaRouter.this.askReplica(monitor, candidate, snapshot, statement);
+        }
+
+        @Override
+        public boolean awaitInsideReplica(NodeId candidate, long timeoutNanos) {
+            return waitInsideReplica(monitor, candidate, statement, Duration.ofNanos(timeoutNanos));
+        }
+
+        @Override
+        public void awaitNewerSnapshot(TopologySnapshot seen, long timeoutNanos) throws InterruptedException {
+            monitor.awaitNewerThan(seen, Duration.ofNanos(timeoutNanos));
+        }
+    }
 }

@@ -237,6 +237,21 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.FAILOVER_TIMEOUT.name());
     }
 
+    /**
+     * Sets {@code exceptionOverrideClassName}; see {@link JunctionProperty#EXCEPTION_OVERRIDE_CLASS_NAME}. The class is
+     * loaded and constructed now, to validate it, and again for the connections' configuration.
+     *
+     * @throws IllegalArgumentException when the class cannot be found, is not a {@link JunctionExceptionOverride}, or
+     *                                  cannot be constructed
+     */
+    public void setExceptionOverrideClassName(String value) {
+        setJunctionProperty(JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME, value);
+    }
+
+    public String getExceptionOverrideClassName() {
+        return explicit.get(JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME.name());
+    }
+
     /** Sets {@code topology}; see {@link JunctionProperty#TOPOLOGY}. @throws IllegalArgumentException for an invalid value */
     public void setTopology(String value) {
         setJunctionProperty(JunctionProperty.TOPOLOGY, value);

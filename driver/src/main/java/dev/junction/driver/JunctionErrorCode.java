@@ -33,6 +33,13 @@ public enum JunctionErrorCode {
     REPLACED_BACKEND_PROPERTY(91004, "22023", "Property \"%s\" of the %s driver is not supported by Junction, which chooses nodes itself: %s."),
     /** The backend JDBC driver class is not on the classpath. */
     BACKEND_DRIVER_MISSING(91005, "08001", "The %s JDBC driver (%s) is not on the classpath: add the Maven artifact %s to the application."),
+    /**
+     * A property naming an application class that cannot serve: not found, not of the required type, or not
+     * constructible. The reason says which; the cause is the class loader's or constructor's exception, if any.
+     */
+    INVALID_PROPERTY_CLASS(91006, "22023", "Invalid value \"%s\" for property \"%s\": %s. Expected the fully qualified name "
+            + "(nested classes as Outer$Inner) of a public class with a public no-argument constructor that implements %s, "
+            + "on the class path of the application or of Junction."),
     /** No seed host could be reached: every connect failed or timed out. */
     NO_NODE_REACHABLE(91010, "08001", "None of the nodes of %s could be reached: %s."),
     /**

@@ -1,5 +1,6 @@
 package dev.junction.driver;
 
+import dev.junction.driver.internal.ApplicationClass;
 import dev.junction.router.LoadBalance;
 import dev.junction.router.ReadConsistency;
 import dev.junction.router.StaleReadFallback;
@@ -74,6 +75,22 @@ public final class JunctionProperty<T> {
     /** How long writes wait for a new primary. */
     public static final JunctionProperty<Duration> FAILOVER_TIMEOUT = duration("failoverTimeout", "30s",
             "How long writes wait for a node that reports itself primary before failing.");
+    /**
+     * The application's {@link JunctionExceptionOverride}, instantiated when the configuration is validated; the
+     * default has no opinion on any failure. Formats to its class name, so {@code parse(format(v))} is another instance
+     * of the same class.
+     */
+    public static final JunctionProperty<JunctionExceptionOverride> EXCEPTION_OVERRIDE_CLASS_NAME = new JunctionProperty<>(
+            "exceptionOverrideClassName", JunctionExceptionOverride.class, NoOverride.INSTANCE,
+            text -> text.isEmpty() ? NoOverride.INSTANCE
+                    : ApplicationClass.instantiate("exceptionOverrideClassName", text, JunctionExceptionOverride.class),
+            value -> value == NoOverride.INSTANCE ? "" : value.getClass().getName(), List.of(),
+            "the fully qualified name of a public class implementing " + JunctionExceptionOverride.class.getName(),
+            "class name (`com.example.MyOverride`)",
+            "An application class implementing `dev.junction.driver.JunctionExceptionOverride` (public, with a public "
+                    + "no-argument constructor; HikariCP's name and idea), which may force how a backend failure is read: "
+                    + "lost connection, read-only node, or the statement's own error. Loaded through the thread context class "
+                    + "loader, else Junction's; a bad name fails the connection with `22023`.");
     /** Which nodes accept writes. */
     public static final JunctionProperty<Topology> TOPOLOGY = choice("topology", Topology.class, Topology.PRIMARY_REPLICA,
             "`primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each other.");
@@ -90,24 +107,24 @@ public final class JunctionProperty<T> {
 
     private static final List<JunctionProperty<?>> ALL = List.of(MAX_REPLICA_LAG, READ_CONSISTENCY, STALE_READ_FALLBACK,
             REPLICA_WAIT_TIMEOUT, REPLICA_READ_TIMEOUT, SYNC_MODE, SYNC_ACK, SYNC_TIMEOUT, SYNC_TIMEOUT_ACTION, LOAD_BALANCE, MONITOR_INTERVAL,
-            FAILOVER_TIMEOUT, TOPOLOGY, CONFLICT_TABLES, READ_REPAIR);
+            FAILOVER_TIMEOUT, EXCEPTION_OVERRIDE_CLASS_NAME, TOPOLOGY, CONFLICT_TABLES, READ_REPAIR);
 
     private final String name;
     private final Class<T> type;
     private final T defaultValue;
-    private final Function<String, T> parser;
+    private final Parser<T> parser;
     private final Function<T, String> formatter;
     private final List<String> choices;
     private final String expected;
     private final String valuesText;
     private final String description;
 
-    private JunctionProperty(String name, Class<T> type, T defaultValue, Function<String, T> parser, String expected,
+    private JunctionProperty(String name, Class<T> type, T defaultValue, Parser<T> parser, String expected,
                              String valuesText, String description) {
         this(name, type, defaultValue, parser, JunctionProperty::formatValue, List.of(), expected, valuesText, description);
     }
 
-    private JunctionProperty(String name, Class<T> type, T defaultValue, Function<String, T> parser, Function<T, String> formatter,
+    private JunctionProperty(String name, Class<T> type, T defaultValue, Parser<T> parser, Function<T, String> formatter,
                              List<String> choices, String expected, String valuesText, String description) {
         this.name = name;
         this.type = type;
@@ -128,7 +145,7 @@ public final class JunctionProperty<T> {
     /** A duration that must be at least {@code minimum}; the message of a smaller one names the minimum. */
     private static JunctionProperty<Duration> duration(String name, String defaultText, Duration minimum, String description) {
         String least = formatDuration(minimum);
-        Function<String, Duration> parser = text -> {
+        Parser<Duration> parser = text -> {
             Duration value = parseDuration(text);
             if (value.compareTo(minimum) < 0) {
                 throw new IllegalArgumentException(text);
@@ -155,7 +172,7 @@ public final class JunctionProperty<T> {
         List<String> spelt = constants.stream().map(spelling).collect(Collectors.toUnmodifiableList());
         String names = String.join(", ", spelt);
         String valuesText = spelt.stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
-        Function<String, E> parser = text -> constants.stream().filter(c -> spelling.apply(c).equals(text)).findFirst()
+        Parser<E> parser = text -> constants.stream().filter(c -> spelling.apply(c).equals(text)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(text));
         return new JunctionProperty<>(name, type, defaultValue, parser, spelling, spelt, "one of " + names, valuesText, description);
     }
@@ -195,17 +212,21 @@ public final class JunctionProperty<T> {
     /**
      * Parses and validates {@code text}.
      *
-     * @throws SQLException {@link JunctionErrorCode#INVALID_PROPERTY_VALUE} saying what was expected
+     * @throws SQLException {@link JunctionErrorCode#INVALID_PROPERTY_VALUE} saying what was expected, or for a class
+     *                      name {@link JunctionErrorCode#INVALID_PROPERTY_CLASS} saying what is wrong with the class
      */
     public T parse(String text) throws SQLException {
         try {
-            return parser.apply(text.trim());
+            return parser.parse(text.trim());
         } catch (IllegalArgumentException e) {
             throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(text, name, expected);
         }
     }
 
-    /** The value as it is spelled in a URL: {@code parse(format(v))} equals {@code v}. */
+    /**
+     * The value as it is spelled in a URL: {@code parse(format(v))} equals {@code v} (for
+     * {@link #EXCEPTION_OVERRIDE_CLASS_NAME}, is a new instance of {@code v}'s class).
+     */
     public String format(T value) {
         return formatter.apply(value);
     }
@@ -271,5 +292,29 @@ public final class JunctionProperty<T> {
     @Override
     public String toString() {
         return name;
+    }
+
+    /**
+     * Text to value. An {@link IllegalArgumentException} means "not a valid value" and becomes
+     * {@link JunctionErrorCode#INVALID_PROPERTY_VALUE}; a parser that can say more throws its own {@link SQLException}.
+     */
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String text) throws SQLException;
+    }
+
+    /** The default {@link #EXCEPTION_OVERRIDE_CLASS_NAME}: Junction's own reading of every failure. */
+    private static final class NoOverride implements JunctionExceptionOverride {
+        static final NoOverride INSTANCE = new NoOverride();
+
+        @Override
+        public Verdict adjudicate(SQLException e, Node node) {
+            return Verdict.JUNCTION_DECIDES;
+        }
+
+        @Override
+        public String toString() {
+            return "(none)";
+        }
     }
 }

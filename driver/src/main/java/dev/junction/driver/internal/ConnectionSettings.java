@@ -83,6 +83,14 @@ public final class ConnectionSettings {
         return properties;
     }
 
+    /**
+     * A new classifier for one connection's failure seam: the application's {@code exceptionOverrideClassName}
+     * (instantiated once, when these settings were parsed) first, then Junction's own reading in {@code dialect}.
+     */
+    FailureClassifier failureClassifier(Dialect dialect) {
+        return new FailureClassifier(properties.get(JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME), dialect);
+    }
+
     /** A copy of what goes to the backend driver for every node. */
     public Properties backendProperties() {
         Properties copy = new Properties();

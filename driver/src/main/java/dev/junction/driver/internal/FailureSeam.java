@@ -27,9 +27,15 @@ final class FailureSeam {
     private final OpenTransaction transaction;
     private final SessionPins pins;
     private final ReplicaRouter replicas;
+    private final FailureClassifier classifier;
+    /** The failure classified last and its kind: a failure that is not retried is classified again by the funnel. */
+    private SQLException lastFailure;
+    private FailureKind lastKind;
 
+    /** @param classifier Junction's reading of a failure, or the application's {@code exceptionOverrideClassName} */
     FailureSeam(ClusterTopology topology, NodeSessions sessions, OpenTransaction transaction, SessionPins pins,
-                ReplicaRouter replicas) {
+                ReplicaRouter replicas, FailureClassifier classifier) {
+        this.classifier = classifier;
         this.topology = topology;
         this.sessions = sessions;
         this.transaction = transaction;
@@ -37,8 +43,13 @@ final class FailureSeam {
         this.replicas = replicas;
     }
 
-    FailureKind classify(SQLException e) {
-        return FailureKind.of(e, topology.dialect());
+    /** What {@code e} says, asked once per failure so that an application's override is asked once too. */
+    private FailureKind classify(SQLException e, Node node) {
+        if (e != lastFailure) {
+            lastKind = classifier.classify(e, node);
+            lastFailure = e;
+        }
+        return lastKind;
     }
 
     /**
@@ -52,7 +63,7 @@ final class FailureSeam {
             return e;
         }
         pins.failed();
-        FailureKind kind = classify(e);
+        FailureKind kind = classify(e, session.node());
         if (kind == FailureKind.CONNECTION_LOST) {
             drop(session);
             reportTrouble(session.node(), e);
@@ -73,7 +84,7 @@ final class FailureSeam {
         if (session == null || !session.guarded() || transaction.active(autoCommit) || pins.pinnedNode() != null) {
             return Next.SURFACE;
         }
-        FailureKind kind = classify(e);
+        FailureKind kind = classify(e, session.node());
         if (kind == FailureKind.NODE_READ_ONLY) {
             ReadOnlyRefusals.record(session.node(), info, e);
             return Next.RERUN_ON_PRIMARY;

@@ -52,7 +52,7 @@ final class StatementPipeline implements NodeAccess {
                 settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT), this);
         PolicySession policySession = new PolicySession(state, transaction, pins, topology.dialect().pinsOnSerializable());
         this.route = new RouteStep(topology, options, replicas, policySession, state, transaction, pins, sessions);
-        this.failures = new FailureSeam(topology, sessions, transaction, pins, replicas);
+        this.failures = new FailureSeam(topology, sessions, transaction, pins, replicas, settings.failureClassifier(topology.dialect()));
         this.tracker = new ExecutionTracker(routing, topology, state, transaction, pins, commits, freshness, replicas, tables);
     }
 

@@ -83,7 +83,7 @@ public enum Backend {
     }
 
     /** The role-probing and position SQL of this backend. */
-    public Dialect dialect() {
-        return this == POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MYSQL;
+    public BackendDialect dialect() {
+        return this == POSTGRESQL ? BackendDialect.POSTGRESQL : BackendDialect.MYSQL;
     }
 }

@@ -64,7 +64,7 @@ final class CatalogConnection implements AutoCloseable {
             try {
                 return questions.ask(connection);
             } catch (SQLException e) {
-                if (Dialect.isConnectionLoss(e)) {
+                if (BackendDialect.isConnectionLoss(e)) {
                     discard();
                 }
                 throw e;

@@ -1,5 +1,6 @@
 package dev.junction.driver.internal;
 
+import dev.junction.router.NodeRole;
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.internal.monitor.ReplicationProbe;
 import dev.junction.driver.internal.monitor.TopologyMonitor;
@@ -80,7 +81,7 @@ final class CausalTokens {
             if (session != inTransaction && !physical.getAutoCommit()) {
                 physical.rollback(); // as in askReplica: no transaction of the session's has begun on it
             }
-            if (answer.role() == dev.junction.router.NodeRole.PRIMARY && answer.position() != null) {
+            if (answer.role() == NodeRole.PRIMARY && answer.position() != null) {
                 monitor.primarySamples().record(sent, answer.position());
             }
             return answer.position();

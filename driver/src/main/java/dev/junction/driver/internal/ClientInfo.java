@@ -22,9 +22,9 @@ final class ClientInfo {
     private static final String KEY = "clientInfo:";
 
     private final Properties values = new Properties();
-    private final SessionState state;
+    private final SessionSettings state;
 
-    ClientInfo(SessionState state) {
+    ClientInfo(SessionSettings state) {
         this.state = state;
     }
 

@@ -1,5 +1,6 @@
 package dev.junction.driver.internal;
 
+import dev.junction.router.NodeRole;
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.router.NodeId;
 import dev.junction.router.NodeState;
@@ -66,7 +67,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private static final long PROBE_WAIT_MILLIS = Connections.PROBE_TIMEOUT.toMillis();
 
     private final String name;
-    private final Dialect dialect;
+    private final BackendDialect dialect;
     private final List<Node> nodes;
     private final ReentrantLock probeLock = new ReentrantLock();
     /** On the monitor's ticker once one is attached, so that snapshot ages are measured on the scale they were stamped. */
@@ -89,14 +90,14 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private boolean released;
 
     /** A topology of its own, with a commit record of its own: for tests, which share it as they like. */
-    ClusterTopology(String name, Dialect dialect, List<HostAndPort> seeds) {
+    ClusterTopology(String name, BackendDialect dialect, List<HostAndPort> seeds) {
         this(name, dialect, seeds, new CommitInstants());
     }
 
-    private ClusterTopology(String name, Dialect dialect, List<HostAndPort> seeds, CommitInstants globalCommits) {
+    private ClusterTopology(String name, BackendDialect dialect, List<HostAndPort> seeds, CommitInstants globalCommits) {
         this.name = name;
         this.dialect = dialect;
-        this.nodes = seeds.stream().map(seed -> new Node(seed, NodeRole.DOWN)).collect(Collectors.toUnmodifiableList());
+        this.nodes = seeds.stream().map(seed -> new Node(seed, ProbedRole.DOWN)).collect(Collectors.toUnmodifiableList());
         this.globalCommits = globalCommits;
     }
 
@@ -184,7 +185,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
                     states.add(NodeState.replica(node.id(), Duration.ZERO));
                     break;
                 default:
-                    states.add(NodeState.of(node.id(), dev.junction.router.NodeRole.UNKNOWN, false, null, null, 0));
+                    states.add(NodeState.of(node.id(), NodeRole.UNKNOWN, false, null, null, 0));
                     break;
             }
         }
@@ -195,11 +196,11 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private void syncRoles(TopologySnapshot published) {
         for (Node node : nodes) {
             NodeState state = published.node(node.id());
-            NodeRole role = state == null || !state.up() ? NodeRole.DOWN
-                    : state.role() == dev.junction.router.NodeRole.PRIMARY ? NodeRole.PRIMARY
-                    : state.role() == dev.junction.router.NodeRole.REPLICA ? NodeRole.REPLICA : NodeRole.DOWN;
+            ProbedRole role = state == null || !state.up() ? ProbedRole.DOWN
+                    : state.role() == NodeRole.PRIMARY ? ProbedRole.PRIMARY
+                    : state.role() == NodeRole.REPLICA ? ProbedRole.REPLICA : ProbedRole.DOWN;
             if (node.role() != role) {
-                node.role(role, role == NodeRole.DOWN ? "the monitor's probes fail" : null);
+                node.role(role, role == ProbedRole.DOWN ? "the monitor's probes fail" : null);
             }
         }
     }
@@ -312,14 +313,14 @@ public final class ClusterTopology implements SharedMonitors.Shared {
      * reads until a probe reaches it again, else it is probed again on a later use.
      */
     void markDown(Node node, String reason) {
-        node.role(NodeRole.DOWN, CredentialMask.text(reason));
+        node.role(ProbedRole.DOWN, CredentialMask.text(reason));
         TopologyMonitor current = monitor();
         if (current != null) {
             current.reportUnreachable(node.id());
         }
     }
 
-    public Dialect dialect() {
+    public BackendDialect dialect() {
         return dialect;
     }
 
@@ -357,7 +358,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         } finally {
             probeLock.unlock();
         }
-        if (nodes.stream().allMatch(n -> n.role() == NodeRole.DOWN)) {
+        if (nodes.stream().allMatch(n -> n.role() == ProbedRole.DOWN)) {
             throw noNodeAccepted(node -> node.lastException() == null ? null : new NodeFailure(node.lastException()));
         }
     }
@@ -405,7 +406,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     }
 
     private boolean downRetryDue() {
-        return System.nanoTime() - probedAt > DOWN_RETRY_NANOS && nodes.stream().anyMatch(n -> n.role() == NodeRole.DOWN);
+        return System.nanoTime() - probedAt > DOWN_RETRY_NANOS && nodes.stream().anyMatch(n -> n.role() == ProbedRole.DOWN);
     }
 
     /** Marks the roles as unknown: the next use probes again. */
@@ -431,7 +432,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             }
             if (probes.get(i).isAlive()) {
                 NodeFailure timeout = NodeFailure.noAnswerWithin(PROBE_WAIT_MILLIS);
-                nodes.get(i).role(NodeRole.DOWN, timeout.describe(), timeout.exception());
+                nodes.get(i).role(ProbedRole.DOWN, timeout.describe(), timeout.exception());
             }
         }
         probedAt = System.nanoTime();
@@ -442,7 +443,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         try (Connection connection = connector.open(node.address())) {
             node.role(dialect.probeRole(connection), null);
         } catch (SQLException | RuntimeException e) {
-            node.role(NodeRole.DOWN, CredentialMask.text(String.valueOf(e.getMessage())), e);
+            node.role(ProbedRole.DOWN, CredentialMask.text(String.valueOf(e.getMessage())), e);
         }
     }
 
@@ -459,7 +460,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         Node primary = null;
         int primaries = 0;
         for (Node node : nodes) {
-            if (node.role() == NodeRole.PRIMARY) {
+            if (node.role() == ProbedRole.PRIMARY) {
                 primary = node;
                 primaries++;
             }

@@ -87,7 +87,7 @@ public final class ConnectionSettings {
      * A new classifier for one connection's failure seam: the application's {@code exceptionOverrideClassName}
      * (instantiated once, when these settings were parsed) first, then Junction's own reading in {@code dialect}.
      */
-    FailureClassifier failureClassifier(Dialect dialect) {
+    FailureClassifier failureClassifier(BackendDialect dialect) {
         return new FailureClassifier(properties.get(JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME), dialect);
     }
 

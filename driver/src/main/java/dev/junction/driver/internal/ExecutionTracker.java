@@ -17,7 +17,7 @@ import java.util.Set;
 final class ExecutionTracker {
     private final StatementRouting routing;
     private final ClusterTopology topology;
-    private final SessionState state;
+    private final SessionSettings state;
     private final OpenTransaction transaction;
     private final SessionPins pins;
     private final CommitRecorder commits;
@@ -25,7 +25,7 @@ final class ExecutionTracker {
     private final ReplicaRouter replicas;
     private final TableCatalog tableCatalog;
 
-    ExecutionTracker(StatementRouting routing, ClusterTopology topology, SessionState state, OpenTransaction transaction,
+    ExecutionTracker(StatementRouting routing, ClusterTopology topology, SessionSettings state, OpenTransaction transaction,
                      SessionPins pins, CommitRecorder commits, SessionFreshness freshness, ReplicaRouter replicas,
                      TableCatalog tableCatalog) {
         this.routing = routing;
@@ -169,7 +169,7 @@ final class ExecutionTracker {
         if (info.classification().kind() == StatementKind.DDL && tableCatalog != null) {
             tableCatalog.forgetAll();
         }
-        if (info.kind() != StatementInfo.Kind.WRITE || session.node().role() != NodeRole.PRIMARY) {
+        if (info.kind() != StatementInfo.Kind.WRITE || session.node().role() != ProbedRole.PRIMARY) {
             return;
         }
         commits.wrote(info.classification(), session.node(), transaction.active(state.autoCommit()));

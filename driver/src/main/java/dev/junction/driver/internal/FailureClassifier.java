@@ -24,16 +24,16 @@ final class FailureClassifier {
     private static final System.Logger LOG = System.getLogger("dev.junction.failures");
 
     private final JunctionExceptionOverride override;
-    private final Dialect dialect;
+    private final BackendDialect dialect;
     private final System.Logger log;
     private final AtomicBoolean warned = new AtomicBoolean();
 
-    FailureClassifier(JunctionExceptionOverride override, Dialect dialect) {
+    FailureClassifier(JunctionExceptionOverride override, BackendDialect dialect) {
         this(override, dialect, LOG);
     }
 
     /** @param log where misbehaviour of the override is reported (tests pass their own) */
-    FailureClassifier(JunctionExceptionOverride override, Dialect dialect, System.Logger log) {
+    FailureClassifier(JunctionExceptionOverride override, BackendDialect dialect, System.Logger log) {
         this.override = override;
         this.dialect = dialect;
         this.log = log;

@@ -23,7 +23,7 @@ enum FailureKind {
     private static final int MAX_DEPTH = 16;
 
     /** The most consequential kind found anywhere in {@code e}'s next-exception chain and causes. */
-    static FailureKind of(SQLException e, Dialect dialect) {
+    static FailureKind of(SQLException e, BackendDialect dialect) {
         FailureKind found = OTHER;
         int depth = 0;
         for (SQLException next = e; next != null && depth < MAX_DEPTH; next = next.getNextException(), depth++) {
@@ -43,8 +43,8 @@ enum FailureKind {
         return found;
     }
 
-    private static FailureKind ofOne(SQLException e, Dialect dialect) {
-        if (Dialect.isConnectionLoss(e)) {
+    private static FailureKind ofOne(SQLException e, BackendDialect dialect) {
+        if (BackendDialect.isConnectionLoss(e)) {
             return CONNECTION_LOST;
         }
         if (dialect.isReadOnlyRefusal(e)) {

@@ -67,7 +67,7 @@ final class FailureSeam {
         if (kind == FailureKind.CONNECTION_LOST) {
             drop(session);
             reportTrouble(session.node(), e);
-        } else if (kind == FailureKind.NODE_READ_ONLY && session.node().role() == NodeRole.PRIMARY) {
+        } else if (kind == FailureKind.NODE_READ_ONLY && session.node().role() == ProbedRole.PRIMARY) {
             reportTrouble(session.node(), e); // a primary that refuses writes was demoted under the session
         }
         return ExceptionFunnel.withNode(e, session.node());
@@ -105,7 +105,7 @@ final class FailureSeam {
      */
     boolean replicaUnreachable(SQLException e, Node target, StatementInfo info, boolean autoCommit) {
         if (!info.isRead() || transaction.active(autoCommit) || pins.pinnedNode() != null
-                || !Dialect.isConnectionLoss(e) || target.role() != NodeRole.REPLICA) {
+                || !BackendDialect.isConnectionLoss(e) || target.role() != ProbedRole.REPLICA) {
             return false;
         }
         topology.markDown(target, e.getMessage());
@@ -121,7 +121,7 @@ final class FailureSeam {
     private void reportTrouble(Node node, SQLException e) {
         topology.invalidate();
         TopologyMonitor monitor = topology.monitor();
-        if (node.role() == NodeRole.REPLICA) {
+        if (node.role() == ProbedRole.REPLICA) {
             topology.markDown(node, e.getMessage());
         } else if (monitor != null) {
             monitor.requestPrimaryProbe();

@@ -9,12 +9,12 @@ import dev.junction.router.NodeId;
 public final class Node {
     private final HostAndPort address;
     private final NodeId id;
-    private volatile NodeRole role;
+    private volatile ProbedRole role;
     private volatile String lastError;
     private volatile Exception lastException;
     private final java.util.concurrent.atomic.LongAdder readOnlyRefusals = new java.util.concurrent.atomic.LongAdder();
 
-    Node(HostAndPort address, NodeRole role) {
+    Node(HostAndPort address, ProbedRole role) {
         this.address = address;
         this.id = NodeId.of(address.host(), address.port());
         this.role = role;
@@ -29,15 +29,15 @@ public final class Node {
         return address;
     }
 
-    public NodeRole role() {
+    public ProbedRole role() {
         return role;
     }
 
-    void role(NodeRole role, String error) {
+    void role(ProbedRole role, String error) {
         role(role, error, null);
     }
 
-    void role(NodeRole role, String error, Exception exception) {
+    void role(ProbedRole role, String error, Exception exception) {
         this.role = role;
         this.lastError = error;
         this.lastException = exception;

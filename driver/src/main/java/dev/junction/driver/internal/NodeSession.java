@@ -14,7 +14,7 @@ import java.time.Duration;
  * that is not the transaction's (PgJDBC would send {@code BEGIN} first); auto-commit is set last.
  *
  * <p>A connection opened to a replica is <em>guarded</em> (design §2: a write must never run on a replica): it is made
- * read-only at the server ({@link Dialect#readOnlySessionSql()}), so a statement Junction misjudged fails there
+ * read-only at the server ({@link BackendDialect#readOnlySessionSql()}), so a statement Junction misjudged fails there
  * instead of writing (a privileged MariaDB user may otherwise write despite {@code read_only}), and it gets the
  * {@code replicaReadTimeout} as its network timeout, so a hung replica costs one timeout instead of a stalled
  * thread. Replaying the application's session state can undo either ({@code SET SESSION TRANSACTION READ WRITE},
@@ -29,8 +29,8 @@ final class NodeSession {
     private final Node node;
     private final Connection physical;
     /** The node's role when this connection was opened: a connection outlives a promotion or a demotion. */
-    private final NodeRole openedAs;
-    private final Dialect dialect;
+    private final ProbedRole openedAs;
+    private final BackendDialect dialect;
     /** The network timeout of a guarded connection in milliseconds, 0 for none. */
     private final int replicaReadTimeoutMillis;
     private boolean appliedAutoCommit = true;
@@ -39,7 +39,7 @@ final class NodeSession {
     private long appliedSequence;
     private boolean closed;
 
-    private NodeSession(Node node, Connection physical, NodeRole openedAs, Dialect dialect, int replicaReadTimeoutMillis) {
+    private NodeSession(Node node, Connection physical, ProbedRole openedAs, BackendDialect dialect, int replicaReadTimeoutMillis) {
         this.node = node;
         this.physical = physical;
         this.openedAs = openedAs;
@@ -52,8 +52,8 @@ final class NodeSession {
      *
      * @param replicaReadTimeout the network timeout of replica connections, zero for none
      */
-    static NodeSession open(Node node, Connection physical, Dialect dialect, Duration replicaReadTimeout) throws SQLException {
-        NodeRole role = node.role();
+    static NodeSession open(Node node, Connection physical, BackendDialect dialect, Duration replicaReadTimeout) throws SQLException {
+        ProbedRole role = node.role();
         int timeout = (int) Math.min(Integer.MAX_VALUE, replicaReadTimeout.toMillis());
         NodeSession session = new NodeSession(node, physical, role, dialect, timeout);
         if (session.guarded()) {
@@ -75,7 +75,7 @@ final class NodeSession {
      * may come back as either).
      */
     boolean guarded() {
-        return openedAs != NodeRole.PRIMARY;
+        return openedAs != ProbedRole.PRIMARY;
     }
 
     /**
@@ -83,8 +83,8 @@ final class NodeSession {
      * a promoted node, one opened to a primary must not serve as an unguarded replica after a demotion.
      */
     boolean fitsRole() {
-        NodeRole now = node.role();
-        return now == NodeRole.DOWN || guarded() == (now != NodeRole.PRIMARY);
+        ProbedRole now = node.role();
+        return now == ProbedRole.DOWN || guarded() == (now != ProbedRole.PRIMARY);
     }
 
     private void guardReadOnly() throws SQLException {
@@ -111,7 +111,7 @@ final class NodeSession {
      * @param inTransaction whether this connection holds the session's open transaction: then changes join it
      *                      rather than toggle auto-commit, which would commit it
      */
-    void sync(SessionState state, boolean inTransaction) throws SQLException {
+    void sync(SessionSettings state, boolean inTransaction) throws SQLException {
         boolean pendingLog = state.sequence() > appliedSequence;
         boolean pendingIsolation = state.isolation() != null && !state.isolation().equals(appliedIsolation);
         boolean pendingReadOnly = state.readOnly() != appliedReadOnly;

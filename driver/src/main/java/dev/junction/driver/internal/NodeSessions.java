@@ -18,7 +18,7 @@ import java.util.concurrent.Executor;
  */
 final class NodeSessions {
     private final NodeConnector connector;
-    private final Dialect dialect;
+    private final BackendDialect dialect;
     private final Duration replicaReadTimeout;
     private final Map<Node, NodeSession> byNode = new LinkedHashMap<>();
     /** The session {@link #open} returned last: consecutive statements mostly run on one node. */
@@ -28,7 +28,7 @@ final class NodeSessions {
     /** Set by {@link #closeAll}: the logical connection is closed and nothing opens again. */
     private boolean closed;
 
-    NodeSessions(NodeConnector connector, Dialect dialect, Duration replicaReadTimeout) {
+    NodeSessions(NodeConnector connector, BackendDialect dialect, Duration replicaReadTimeout) {
         this.connector = connector;
         this.dialect = dialect;
         this.replicaReadTimeout = replicaReadTimeout;

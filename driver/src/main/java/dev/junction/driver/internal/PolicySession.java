@@ -1,5 +1,6 @@
 package dev.junction.driver.internal;
 
+import dev.junction.router.SessionState;
 import dev.junction.router.NodeId;
 import dev.junction.router.PinReason;
 
@@ -8,14 +9,14 @@ import dev.junction.router.PinReason;
  * view over the JDBC settings, the open transaction and the pins, read only when the policy asks. Nothing is copied
  * per statement, so handing the policy the whole session costs a few field reads.
  */
-final class PolicySession implements dev.junction.router.SessionState {
-    private final SessionState state;
+final class PolicySession implements SessionState {
+    private final SessionSettings state;
     private final OpenTransaction transaction;
     private final SessionPins pins;
     private final boolean pinsOnSerializable;
 
     /** @param pinsOnSerializable SERIALIZABLE keeps the session on the primary (PostgreSQL: standbys refuse it) */
-    PolicySession(SessionState state, OpenTransaction transaction, SessionPins pins, boolean pinsOnSerializable) {
+    PolicySession(SessionSettings state, OpenTransaction transaction, SessionPins pins, boolean pinsOnSerializable) {
         this.state = state;
         this.transaction = transaction;
         this.pins = pins;
@@ -41,7 +42,7 @@ final class PolicySession implements dev.junction.router.SessionState {
     @Override
     public NodeId transactionReplica() {
         NodeSession session = transaction.session();
-        return session == null || session.node().role() == NodeRole.PRIMARY ? null : session.node().id();
+        return session == null || session.node().role() == ProbedRole.PRIMARY ? null : session.node().id();
     }
 
     @Override
@@ -52,7 +53,7 @@ final class PolicySession implements dev.junction.router.SessionState {
     @Override
     public NodeId pinnedReplica() {
         Node node = pins.pinnedNode();
-        return node == null || node.role() == NodeRole.PRIMARY ? null : node.id();
+        return node == null || node.role() == ProbedRole.PRIMARY ? null : node.id();
     }
 
     @Override

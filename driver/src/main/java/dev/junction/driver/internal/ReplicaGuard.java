@@ -3,10 +3,10 @@ package dev.junction.driver.internal;
 /**
  * Which logged session changes touch the read-only guard of replica connections ({@link NodeSession}): the guard
  * makes a replica connection read-only at the server, and the application's own session statements could lift it.
- * Keys are those of the replay log ({@link StatementInfo#sessionKey()}, {@link SessionState}).
+ * Keys are those of the replay log ({@link StatementInfo#sessionKey()}, {@link SessionSettings}).
  */
 final class ReplicaGuard {
-    private static final String NETWORK_TIMEOUT = SessionState.CLIENT_SIDE + "networkTimeout";
+    private static final String NETWORK_TIMEOUT = SessionSettings.CLIENT_SIDE + "networkTimeout";
 
     private ReplicaGuard() {
     }

@@ -63,7 +63,7 @@ final class ReplicaRouteMemo {
         }
         Node node = only != null ? only : topology.node(policy.balance(options.loadBalance(), replicas).id());
         // A session that lost its connection to the node has marked it down; the full path decides then.
-        return node.role() == NodeRole.REPLICA ? node : null;
+        return node.role() == ProbedRole.REPLICA ? node : null;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.junction.driver.internal;
 
+import dev.junction.router.NodeRole;
+import dev.junction.router.SessionState;
 import dev.junction.driver.internal.monitor.ReplicationProbe;
 import dev.junction.driver.internal.monitor.TopologyMonitor;
 import dev.junction.router.Classification;
@@ -65,7 +67,7 @@ final class ReplicaRouter {
      * qualifies, {@link ReplicaWait} applies {@code staleReadFallback} (asking the closest replica, having the primary
      * probed, waiting until {@code replicaWaitTimeout}) and routes again through {@link #routeOnce}.
      */
-    Node route(Classification statement, dev.junction.router.SessionState session) throws SQLException {
+    Node route(Classification statement, SessionState session) throws SQLException {
         TopologyMonitor monitor = topology.monitor();
         boolean free = monitor == null || !needsFreshness(statement);
         if (monitor != null) {
@@ -86,7 +88,7 @@ final class ReplicaRouter {
     }
 
     /** The memo's decision, if nothing it rests on has changed since it was remembered. */
-    private Node reuse(Classification statement, dev.junction.router.SessionState session, TopologyMonitor monitor,
+    private Node reuse(Classification statement, SessionState session, TopologyMonitor monitor,
                        boolean free) {
         // Read before anything the decision reads, so that a change made meanwhile shows as a difference.
         return memo.reuse(statement, session, topology.snapshot(), free ? null : monitor.positions(),
@@ -98,7 +100,7 @@ final class ReplicaRouter {
      * The policy's decision on the current snapshot: a replica (remembered in the memo), the primary, or a shortfall
      * for {@link ReplicaWait}.
      */
-    private ReplicaWait.Outcome routeOnce(Classification statement, dev.junction.router.SessionState session,
+    private ReplicaWait.Outcome routeOnce(Classification statement, SessionState session,
                                           TopologyMonitor monitor, boolean free) throws SQLException {
         TopologySnapshot snapshot = topology.snapshot();
         Map<NodeId, TopologyMonitor.Probed> positions = monitor == null ? Map.of() : monitor.positions();
@@ -225,7 +227,7 @@ final class ReplicaRouter {
                 // question opened, so that the transaction starts clean with the session's settings.
                 physical.rollback();
             }
-            if (answer.role() != dev.junction.router.NodeRole.REPLICA || answer.position() == null) {
+            if (answer.role() != NodeRole.REPLICA || answer.position() == null) {
                 return false;
             }
             ReplicationPosition before = freshness.position(target, monitor.positions());
@@ -245,11 +247,11 @@ final class ReplicaRouter {
      */
     private final class Attempt implements ReplicaWait.Route, ReplicaWait.CatchUp {
         private final Classification statement;
-        private final dev.junction.router.SessionState session;
+        private final SessionState session;
         private final TopologyMonitor monitor;
         private final boolean free;
 
-        Attempt(Classification statement, dev.junction.router.SessionState session, TopologyMonitor monitor, boolean free) {
+        Attempt(Classification statement, SessionState session, TopologyMonitor monitor, boolean free) {
             this.statement = statement;
             this.session = session;
             this.monitor = monitor;

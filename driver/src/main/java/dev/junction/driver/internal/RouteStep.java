@@ -1,5 +1,6 @@
 package dev.junction.driver.internal;
 
+import dev.junction.router.SessionState;
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.JunctionProperties;
 import dev.junction.driver.JunctionProperty;
@@ -34,19 +35,19 @@ final class RouteStep {
     private static final Classification PLAIN_READ = Classification.builder(StatementKind.READ).build();
     private static final Classification MAY_WRITE = Classification.builder(StatementKind.UNKNOWN).build();
     /** The policy's view of a session no transaction or pin holds, per (auto-commit, read-only, serializable): built once. */
-    private static final dev.junction.router.SessionState[] UNHELD_SESSIONS = unheldSessions();
+    private static final SessionState[] UNHELD_SESSIONS = unheldSessions();
 
     private final ClusterTopology topology;
     private final RoutingOptions options;
     private final ReplicaRouter replicas;
     private final PolicySession session;
-    private final SessionState state;
+    private final SessionSettings state;
     private final OpenTransaction transaction;
     private final SessionPins pins;
     private final NodeSessions sessions;
 
     RouteStep(ClusterTopology topology, RoutingOptions options, ReplicaRouter replicas, PolicySession session,
-              SessionState state, OpenTransaction transaction, SessionPins pins, NodeSessions sessions) {
+              SessionSettings state, OpenTransaction transaction, SessionPins pins, NodeSessions sessions) {
         this.topology = topology;
         this.options = options;
         this.replicas = replicas;
@@ -108,14 +109,14 @@ final class RouteStep {
      * The session as rule 5 sees it: no transaction or pin holds a node, so only these three bits matter. A shared
      * constant, so that {@link ReplicaRouteMemo} recognises it by identity.
      */
-    private dev.junction.router.SessionState unheldSession() {
+    private SessionState unheldSession() {
         return UNHELD_SESSIONS[(state.autoCommit() ? 4 : 0) | (state.readOnly() ? 2 : 0) | (session.serializableOnPostgres() ? 1 : 0)];
     }
 
-    private static dev.junction.router.SessionState[] unheldSessions() {
-        dev.junction.router.SessionState[] unheld = new dev.junction.router.SessionState[8];
+    private static SessionState[] unheldSessions() {
+        SessionState[] unheld = new SessionState[8];
         for (int bits = 0; bits < unheld.length; bits++) {
-            unheld[bits] = dev.junction.router.SessionState.builder()
+            unheld[bits] = SessionState.builder()
                     .autoCommit((bits & 4) != 0)
                     .readOnly((bits & 2) != 0)
                     .serializableOnPostgres((bits & 1) != 0)

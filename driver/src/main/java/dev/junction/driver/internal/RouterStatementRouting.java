@@ -1,5 +1,6 @@
 package dev.junction.driver.internal;
 
+import dev.junction.router.Dialect;
 import dev.junction.driver.internal.StatementInfo.Hint;
 import dev.junction.driver.internal.StatementInfo.Kind;
 import dev.junction.router.Classification;
@@ -61,8 +62,8 @@ public final class RouterStatementRouting implements StatementRouting {
      */
     static RouterStatementRouting create(Backend backend, FunctionCatalog catalog, ViewCatalog views,
                                          Runnable definitionsChangedElsewhere) {
-        dev.junction.router.Dialect dialect = backend == Backend.POSTGRESQL
-                ? dev.junction.router.Dialect.POSTGRESQL : dev.junction.router.Dialect.MYSQL;
+        Dialect dialect = backend == Backend.POSTGRESQL
+                ? Dialect.POSTGRESQL : Dialect.MYSQL;
         return new RouterStatementRouting(StatementClassifier.builder(dialect).functionCatalog(catalog).build(),
                 backend == Backend.POSTGRESQL, views, definitionsChangedElsewhere);
     }
@@ -101,6 +102,11 @@ public final class RouterStatementRouting implements StatementRouting {
         if (c.multiStatement() || effect == null) {
             return new StatementInfo(c.replicaEligible() ? Kind.READ : Kind.WRITE, hint, pin, null, c);
         }
+        return sessionOrTransaction(c, effect, hint, pin);
+    }
+
+    /** A statement with a session effect: transaction control, a session change, or one that pins. */
+    private StatementInfo sessionOrTransaction(Classification c, SessionEffect effect, Hint hint, String pin) {
         String target = effect.target() == null ? null : effect.target().toLowerCase(Locale.ROOT);
         switch (effect.kind()) {
             case BEGIN:

@@ -30,7 +30,7 @@ import java.util.concurrent.Executor;
 /**
  * A logical connection: what the application holds, and the JDBC façade in front of the {@link StatementPipeline}
  * every execution goes through (classify → rewrite → route → acquire → run → on failure → on success and commit). It
- * holds the session's state — JDBC settings and the replay log ({@link SessionState}), the open transaction
+ * holds the session's state — JDBC settings and the replay log ({@link SessionSettings}), the open transaction
  * ({@link OpenTransaction}) — and turns each JDBC call into a step of that pipeline or a change of that state.
  *
  * <p>Session changes ({@code setSchema}, client info, network timeout...) are logged for replay and applied at once
@@ -39,10 +39,10 @@ import java.util.concurrent.Executor;
  * from another.
  */
 public final class RoutingConnection implements JunctionConnection {
-    private static final String CLIENT_SIDE = SessionState.CLIENT_SIDE;
+    private static final String CLIENT_SIDE = SessionSettings.CLIENT_SIDE;
     private final ConnectionSettings settings;
     private final ClusterTopology topology;
-    private final SessionState state = new SessionState();
+    private final SessionSettings state = new SessionSettings();
     private final OpenTransaction transaction = new OpenTransaction();
     private final StatementPipeline pipeline;
     private final NodeSessions sessions;
@@ -459,7 +459,7 @@ public final class RoutingConnection implements JunctionConnection {
     }
 
     /** The session's state, for tests. */
-    SessionState state() {
+    SessionSettings state() {
         return state;
     }
 

@@ -18,7 +18,7 @@ final class StatementPipeline implements NodeAccess {
     private final ClusterTopology topology;
     private final NodeConnector connector;
     private final StatementRouting routing;
-    private final SessionState state;
+    private final SessionSettings state;
     private final OpenTransaction transaction;
     private final SessionPins pins;
     private final NodeSessions sessions;
@@ -29,7 +29,7 @@ final class StatementPipeline implements NodeAccess {
     private final CausalTokens tokens;
 
     StatementPipeline(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector, StatementRouting routing,
-                      SessionState state, OpenTransaction transaction) {
+                      SessionSettings state, OpenTransaction transaction) {
         this.topology = topology;
         this.connector = connector;
         this.routing = routing;

@@ -23,7 +23,7 @@ final class StatusReport {
         List<NodeStatus> statuses = new ArrayList<>();
         if (monitor == null) {
             for (Node node : topology.nodes()) {
-                statuses.add(new NodeStatus(node.address().toString(), node.role().label(), node.role() != NodeRole.DOWN,
+                statuses.add(new NodeStatus(node.address().toString(), node.role().label(), node.role() != ProbedRole.DOWN,
                         Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.ofNullable(node.lastError())));
             }
             return statuses;

@@ -106,7 +106,7 @@ class CommitRecordingTest {
     @BeforeEach
     void startMonitor() throws SQLException {
         ConnectionSettings settings = cluster.settings("");
-        topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
+        topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         List<NodeId> ids = topology.nodes().stream().map(Node::id).collect(Collectors.toList());
         monitor = new TopologyMonitor("fake", ids, probe, this::probeConnection, TopologyMonitor.Settings.defaults(Duration.ofHours(1)),
                 ticker::get);
@@ -252,7 +252,7 @@ class CommitRecordingTest {
     void anEventualReadReusesItsDecisionUntilTheReplicaIsMarkedDown() throws Exception {
         RoutingConnection connection = connect("eventual");
         readTwiceOnTheReplica(connection);
-        Node replica = topology.nodes().stream().filter(n -> n.role() == dev.junction.driver.internal.NodeRole.REPLICA)
+        Node replica = topology.nodes().stream().filter(n -> n.role() == dev.junction.driver.internal.ProbedRole.REPLICA)
                 .findFirst().orElseThrow();
         CountDownLatch gate = new CountDownLatch(1);
         probe.replicaGate = gate; // the probe that would bring it back hangs

@@ -23,7 +23,7 @@ class CommitSeamTest {
     private RoutingConnection connect(String consistency, Backend backend) throws SQLException {
         cluster = new FakeCluster("replica", "primary", "replica");
         ConnectionSettings settings = cluster.settings("?readConsistency=" + consistency);
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
+        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         RoutingConnection connection = cluster.connect(settings, topology, RouterStatementRouting.create(backend, FunctionCatalog.NONE));
         connection.listenToCommits((node, tables) -> events.add(node.address().toString()));
         return connection;

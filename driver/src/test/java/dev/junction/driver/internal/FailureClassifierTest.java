@@ -17,15 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The application's exception override first, Junction's own reading where it has no opinion or misbehaves. */
 class FailureClassifierTest {
-    private static final Node REPLICA = new Node(new HostAndPort("pg2", 5433), NodeRole.REPLICA);
-    private static final Node PRIMARY = new Node(new HostAndPort("pg1", 5432), NodeRole.PRIMARY);
+    private static final Node REPLICA = new Node(new HostAndPort("pg2", 5433), ProbedRole.REPLICA);
+    private static final Node PRIMARY = new Node(new HostAndPort("pg1", 5432), ProbedRole.PRIMARY);
     private static final SQLException DUPLICATE_KEY = new SQLException("duplicate key value violates unique constraint", "23505");
     private static final SQLException LOST = new SQLRecoverableException("An I/O error occurred while sending to the backend", "08006");
 
     private final RecordingLogger log = new RecordingLogger();
 
     private FailureClassifier classifier(JunctionExceptionOverride override) {
-        return new FailureClassifier(override, Dialect.POSTGRESQL, log);
+        return new FailureClassifier(override, BackendDialect.POSTGRESQL, log);
     }
 
     private static JunctionExceptionOverride always(Verdict verdict) {
@@ -34,7 +34,7 @@ class FailureClassifierTest {
 
     @Test
     void anOverrideForcesALostConnectionOnWhatJunctionTakesForTheStatementsOwnError() {
-        assertThat(FailureKind.of(DUPLICATE_KEY, Dialect.POSTGRESQL)).isEqualTo(FailureKind.OTHER);
+        assertThat(FailureKind.of(DUPLICATE_KEY, BackendDialect.POSTGRESQL)).isEqualTo(FailureKind.OTHER);
         assertThat(classifier(always(Verdict.CONNECTION_LOST)).classify(DUPLICATE_KEY, REPLICA)).isEqualTo(FailureKind.CONNECTION_LOST);
     }
 
@@ -48,7 +48,7 @@ class FailureClassifierTest {
 
     @Test
     void anOverrideKeepsTheConnectionOnWhatJunctionTakesForALostOne() {
-        assertThat(FailureKind.of(LOST, Dialect.POSTGRESQL)).isEqualTo(FailureKind.CONNECTION_LOST);
+        assertThat(FailureKind.of(LOST, BackendDialect.POSTGRESQL)).isEqualTo(FailureKind.CONNECTION_LOST);
         assertThat(classifier(always(Verdict.STATEMENT_ERROR)).classify(LOST, REPLICA)).isEqualTo(FailureKind.OTHER);
     }
 
@@ -77,7 +77,7 @@ class FailureClassifierTest {
         batch.setNextException(new SQLException("I/O error", "08006"));
         assertThat(none.classify(batch, PRIMARY)).isEqualTo(FailureKind.CONNECTION_LOST);
         assertThat(none.classify(DUPLICATE_KEY, PRIMARY)).isEqualTo(FailureKind.OTHER);
-        assertThat(new FailureClassifier(JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME.defaultValue(), Dialect.MYSQL)
+        assertThat(new FailureClassifier(JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME.defaultValue(), BackendDialect.MYSQL)
                 .classify(new SQLException("read only", "HY000", 1290), REPLICA)).isEqualTo(FailureKind.NODE_READ_ONLY);
     }
 
@@ -126,11 +126,11 @@ class FailureClassifierTest {
     void eachConnectionGetsAClassifierWithTheOverrideItsSettingsNamed() throws SQLException {
         ConnectionSettings settings = ConnectionSettings.of(JunctionUrl.parse("jdbc:junction:postgresql://h1,h2/app"
                 + "?exceptionOverrideClassName=" + ExceptionOverridePropertyTest.LostOnVendorCode.class.getName()), null, Map.of());
-        FailureClassifier classifier = settings.failureClassifier(Dialect.POSTGRESQL);
+        FailureClassifier classifier = settings.failureClassifier(BackendDialect.POSTGRESQL);
         assertThat(classifier.classify(new SQLException("proxy: backend going away", "HY000", 9001), PRIMARY))
                 .isEqualTo(FailureKind.CONNECTION_LOST);
         assertThat(classifier.classify(DUPLICATE_KEY, PRIMARY)).isEqualTo(FailureKind.OTHER);
-        assertThat(settings.failureClassifier(Dialect.POSTGRESQL)).isNotSameAs(classifier);
+        assertThat(settings.failureClassifier(BackendDialect.POSTGRESQL)).isNotSameAs(classifier);
     }
 
     private record Logged(System.Logger.Level level, String message, Throwable thrown) {

@@ -15,15 +15,15 @@ class FailureKindTest {
         BatchUpdateException batch = new BatchUpdateException("Batch entry 0 was aborted", "08006", 0, new int[0], null);
         SQLException top = new SQLException("Batch entry 0 was aborted", (String) null);
         top.setNextException(new SQLException("I/O error", "08006"));
-        assertThat(FailureKind.of(top, Dialect.POSTGRESQL)).isEqualTo(FailureKind.CONNECTION_LOST);
-        assertThat(FailureKind.of(batch, Dialect.POSTGRESQL)).isEqualTo(FailureKind.CONNECTION_LOST);
+        assertThat(FailureKind.of(top, BackendDialect.POSTGRESQL)).isEqualTo(FailureKind.CONNECTION_LOST);
+        assertThat(FailureKind.of(batch, BackendDialect.POSTGRESQL)).isEqualTo(FailureKind.CONNECTION_LOST);
     }
 
     @Test
     void aReadOnlyRefusalIsFoundAsACause() {
         SQLException wrapped = new SQLException("wrapper", "HY000", new SQLException("Cannot execute statement in a READ ONLY transaction", "25006", 1792));
-        assertThat(FailureKind.of(wrapped, Dialect.MYSQL)).isEqualTo(FailureKind.NODE_READ_ONLY);
-        assertThat(FailureKind.of(new SQLException("cannot execute INSERT in a read-only transaction", "25006"), Dialect.POSTGRESQL))
+        assertThat(FailureKind.of(wrapped, BackendDialect.MYSQL)).isEqualTo(FailureKind.NODE_READ_ONLY);
+        assertThat(FailureKind.of(new SQLException("cannot execute INSERT in a read-only transaction", "25006"), BackendDialect.POSTGRESQL))
                 .isEqualTo(FailureKind.NODE_READ_ONLY);
     }
 
@@ -31,9 +31,9 @@ class FailureKindTest {
     void theMostConsequentialKindWins() {
         SQLException serialization = new SQLException("could not serialize access", "40001");
         serialization.setNextException(new SQLRecoverableException("connection reset", "08006"));
-        assertThat(FailureKind.of(serialization, Dialect.POSTGRESQL)).isEqualTo(FailureKind.CONNECTION_LOST);
-        assertThat(FailureKind.of(new SQLException("deadlock detected", "40P01"), Dialect.POSTGRESQL)).isEqualTo(FailureKind.SERIALIZATION);
-        assertThat(FailureKind.of(new SQLException("duplicate key", "23505"), Dialect.POSTGRESQL)).isEqualTo(FailureKind.OTHER);
+        assertThat(FailureKind.of(serialization, BackendDialect.POSTGRESQL)).isEqualTo(FailureKind.CONNECTION_LOST);
+        assertThat(FailureKind.of(new SQLException("deadlock detected", "40P01"), BackendDialect.POSTGRESQL)).isEqualTo(FailureKind.SERIALIZATION);
+        assertThat(FailureKind.of(new SQLException("duplicate key", "23505"), BackendDialect.POSTGRESQL)).isEqualTo(FailureKind.OTHER);
     }
 
     @Test
@@ -42,6 +42,6 @@ class FailureKindTest {
         SQLException b = new SQLException("b", "42000");
         a.setNextException(b);
         b.setNextException(a);
-        assertThat(FailureKind.of(a, Dialect.POSTGRESQL)).isEqualTo(FailureKind.OTHER);
+        assertThat(FailureKind.of(a, BackendDialect.POSTGRESQL)).isEqualTo(FailureKind.OTHER);
     }
 }

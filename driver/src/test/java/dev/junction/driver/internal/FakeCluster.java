@@ -54,7 +54,7 @@ final class FakeCluster {
         }
 
         private static boolean isGuard(String line) {
-            return line.equals(Dialect.POSTGRESQL.readOnlySessionSql()) || line.startsWith("setNetworkTimeout=")
+            return line.equals(BackendDialect.POSTGRESQL.readOnlySessionSql()) || line.startsWith("setNetworkTimeout=")
                     || line.equals("getNetworkTimeout");
         }
     }
@@ -95,7 +95,7 @@ final class FakeCluster {
 
     RoutingConnection connect(String parameters) throws SQLException {
         ConnectionSettings settings = settings(parameters);
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
+        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         return connect(settings, topology);
     }
 

@@ -42,7 +42,7 @@ class FunctionResolutionPropertyTest {
                                                                 @ForAll("sessions") List<Step> steps) throws SQLException {
         FakeCluster cluster = new FakeCluster("replica", "primary", "replica");
         ConnectionSettings settings = cluster.settings("");
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
+        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         FunctionCatalog catalog = name -> answer(writes, name);
         RoutingConnection connection = cluster.connect(settings, topology, RouterStatementRouting.create(Backend.POSTGRESQL, catalog));
         List<String> searchPath = List.of("public");

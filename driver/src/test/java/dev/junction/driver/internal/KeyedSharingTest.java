@@ -220,7 +220,7 @@ class KeyedSharingTest {
     void concurrentLookupsTakeTurnsOnTheOneConnection() throws Exception {
         FakeCluster cluster = new FakeCluster("primary", "replica");
         ConnectionSettings settings = cluster.settings("");
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
+        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         topology.ensureProbed(cluster.connector());
         CatalogConnection catalog = new CatalogConnection(topology, cluster.connector());
         AtomicInteger inside = new AtomicInteger();

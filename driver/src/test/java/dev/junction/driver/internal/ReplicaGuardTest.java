@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * under the guard, privileged user included, is shown by the adversarial integration tests.
  */
 class ReplicaGuardTest {
-    private static final String GUARD = Dialect.POSTGRESQL.readOnlySessionSql();
+    private static final String GUARD = BackendDialect.POSTGRESQL.readOnlySessionSql();
 
     private FakeCluster cluster;
     private FakeCluster.FakeServer replica1;
@@ -100,7 +100,7 @@ class ReplicaGuardTest {
         Node refusing = connection.openSessions().stream().map(NodeSession::node)
                 .filter(node -> node.address().equals(replica1.address)).findFirst().orElseThrow();
         assertThat(refusing.readOnlyRefusals()).isEqualTo(1);
-        assertThat(refusing.role()).isEqualTo(NodeRole.REPLICA);
+        assertThat(refusing.role()).isEqualTo(ProbedRole.REPLICA);
     }
 
     @Test
@@ -149,14 +149,14 @@ class ReplicaGuardTest {
     @Test
     void aConnectionOpenedToAReplicaIsNotReusedForWritesOnceTheNodeIsPromoted() throws SQLException {
         ConnectionSettings settings = cluster.settings("");
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
+        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         connection = cluster.connect(settings, topology);
         run("select 1");
         NodeSession guarded = connection.openSessions().get(0);
         assertThat(guarded.guarded()).isTrue();
         // A switchover: the replica that served the read is promoted, the old primary demoted.
         for (Node node : topology.nodes()) {
-            node.role(node.address().equals(guarded.node().address()) ? NodeRole.PRIMARY : NodeRole.REPLICA, null);
+            node.role(node.address().equals(guarded.node().address()) ? ProbedRole.PRIMARY : ProbedRole.REPLICA, null);
         }
         run("insert into t values (1)");
         assertThat(guarded.isClosed()).isTrue();

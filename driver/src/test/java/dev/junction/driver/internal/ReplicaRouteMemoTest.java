@@ -25,7 +25,7 @@ class ReplicaRouteMemoTest {
     private static final long MS = 1_000_000L;
     private static final RoutingOptions OPTIONS = RoutingOptions.DEFAULTS.withMaxReplicaLag(Duration.ofSeconds(1));
 
-    private final ClusterTopology topology = new ClusterTopology("memo-test", Dialect.POSTGRESQL,
+    private final ClusterTopology topology = new ClusterTopology("memo-test", BackendDialect.POSTGRESQL,
             List.of(new HostAndPort("p", 5432), new HostAndPort("a", 5432), new HostAndPort("b", 5432)));
     private final RoutingPolicy policy = RoutingPolicy.create(() -> 0L, () -> new Random(1));
     private final Classification read = Classification.builder(StatementKind.READ).build();
@@ -35,9 +35,9 @@ class ReplicaRouteMemoTest {
 
     @BeforeEach
     void rolesAsProbed() {
-        topology.nodes().get(0).role(NodeRole.PRIMARY, null);
-        topology.nodes().get(1).role(NodeRole.REPLICA, null);
-        topology.nodes().get(2).role(NodeRole.REPLICA, null);
+        topology.nodes().get(0).role(ProbedRole.PRIMARY, null);
+        topology.nodes().get(1).role(ProbedRole.REPLICA, null);
+        topology.nodes().get(2).role(ProbedRole.REPLICA, null);
     }
 
     private static TopologySnapshot snapshot(long takenAtNanos, Duration... replicaBounds) {

@@ -35,8 +35,8 @@ class ReplicaWaitTest {
     private static final NodeId A = NodeId.of("a", 5432);
     private static final NodeId B = NodeId.of("b", 5432);
 
-    private final Node primary = new Node(new HostAndPort("p", 5432), NodeRole.PRIMARY);
-    private final Node replicaA = new Node(new HostAndPort("a", 5432), NodeRole.REPLICA);
+    private final Node primary = new Node(new HostAndPort("p", 5432), ProbedRole.PRIMARY);
+    private final Node replicaA = new Node(new HostAndPort("a", 5432), ProbedRole.REPLICA);
     private final NoFreshReplicaError errors = new NoFreshReplicaError("wait-test",
             RoutingOptions.DEFAULTS.withMaxReplicaLag(Duration.ofSeconds(1)),
             new SessionFreshness(new CommitInstants(), table -> true));

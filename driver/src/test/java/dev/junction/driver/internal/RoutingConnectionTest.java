@@ -139,7 +139,7 @@ class RoutingConnectionTest {
         assertThat(primary.statements()).containsExactly("set search_path = s1", "setNetworkTimeout=5000", "reset all",
                 "insert into t values (1)");
         assertThat(replica2.statements()).containsExactly("reset all", "select 1");
-        assertThat(replica2.statementsWithGuard()).containsSubsequence("reset all", Dialect.POSTGRESQL.readOnlySessionSql(), "select 1");
+        assertThat(replica2.statementsWithGuard()).containsSubsequence("reset all", BackendDialect.POSTGRESQL.readOnlySessionSql(), "select 1");
     }
 
     @Test
@@ -188,7 +188,7 @@ class RoutingConnectionTest {
         assertThat(primary.statements()).containsExactly("bind 1=app", "select set_config('search_path', ?, false)", "insert into t values (1)");
         assertThat(replica1.statements()).containsExactly("bind 1=app", "select set_config('search_path', ?, false)", "select 1");
         assertThat(replica1.statementsWithGuard()).endsWith("select set_config('search_path', ?, false)",
-                Dialect.POSTGRESQL.readOnlySessionSql(), "getNetworkTimeout", "setNetworkTimeout=5000", "select 1");
+                BackendDialect.POSTGRESQL.readOnlySessionSql(), "getNetworkTimeout", "setNetworkTimeout=5000", "select 1");
     }
 
     @Test

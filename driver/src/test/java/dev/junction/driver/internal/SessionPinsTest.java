@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SessionPinsTest {
     private static final StatementRouting POSTGRES = RouterStatementRouting.create(Backend.POSTGRESQL, FunctionCatalog.NONE);
     private static final StatementRouting MYSQL = RouterStatementRouting.create(Backend.MYSQL, FunctionCatalog.NONE);
-    private static final Node PRIMARY = new Node(new HostAndPort("pg1", 5432), NodeRole.PRIMARY);
-    private static final Node REPLICA = new Node(new HostAndPort("pg2", 5432), NodeRole.REPLICA);
+    private static final Node PRIMARY = new Node(new HostAndPort("pg1", 5432), ProbedRole.PRIMARY);
+    private static final Node REPLICA = new Node(new HostAndPort("pg2", 5432), ProbedRole.REPLICA);
 
     private SessionPins pins = new SessionPins(true);
     private StatementRouting routing = POSTGRES;

@@ -30,7 +30,7 @@ class SqlTransactionStateTest {
         primary = cluster.server(1);
         replica2 = cluster.server(2);
         ConnectionSettings settings = cluster.settings("");
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), Dialect.POSTGRESQL, settings.url().hosts());
+        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         connection = cluster.connect(settings, topology, RouterStatementRouting.create(Backend.MYSQL, FunctionCatalog.NONE));
     }
 

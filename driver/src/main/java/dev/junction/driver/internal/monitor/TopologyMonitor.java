@@ -1,5 +1,6 @@
 package dev.junction.driver.internal.monitor;
 
+import dev.junction.router.NodeRole;
 import dev.junction.router.NodeId;
 import dev.junction.router.NodeState;
 import dev.junction.router.TopologySnapshot;
@@ -393,7 +394,7 @@ public final class TopologyMonitor implements AutoCloseable {
         }
         List<NodeState> states = new ArrayList<>(tracked.nodes().size());
         for (NodeState state : tracked.nodes()) {
-            boolean suspect = late.contains(state.id()) && state.role() == dev.junction.router.NodeRole.REPLICA;
+            boolean suspect = late.contains(state.id()) && state.role() == NodeRole.REPLICA;
             states.add(suspect ? state.withUp(false) : state);
         }
         return TopologySnapshot.of(states, tracked.takenAtNanos());
@@ -552,7 +553,7 @@ public final class TopologyMonitor implements AutoCloseable {
                 long sent = ticker.getAsLong();
                 ReplicationProbe.Answer answer = probe.probe(current);
                 long answered = ticker.getAsLong();
-                if (answer.role() == dev.junction.router.NodeRole.PRIMARY && answer.position() != null) {
+                if (answer.role() == NodeRole.PRIMARY && answer.position() != null) {
                     primarySamples.record(sent, answer.position());
                 }
                 lock.lock();

@@ -1,5 +1,6 @@
 package dev.junction.driver.internal;
 
+import dev.junction.router.NodeRole;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,15 +12,15 @@ import dev.junction.driver.internal.monitor.MySqlRoles;
  * What differs between PostgreSQL and MySQL/MariaDB servers for the driver itself: how a node tells its role,
  * where its replication position is read, and which errors mean "this node refuses writes".
  */
-public enum Dialect {
+public enum BackendDialect {
     /** PostgreSQL: a standby is a server in recovery. */
     POSTGRESQL("set session default_transaction_read_only = on") {
         @Override
-        NodeRole probeRole(Connection connection) throws SQLException {
+        ProbedRole probeRole(Connection connection) throws SQLException {
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery("select pg_is_in_recovery()")) {
                 rows.next();
-                return rows.getBoolean(1) ? NodeRole.REPLICA : NodeRole.PRIMARY;
+                return rows.getBoolean(1) ? ProbedRole.REPLICA : ProbedRole.PRIMARY;
             }
         }
 
@@ -37,14 +38,14 @@ public enum Dialect {
     /** MySQL and MariaDB: the role is {@link MySqlRoles}' rule, the same the monitor applies. */
     MYSQL("set session transaction read only") {
         @Override
-        NodeRole probeRole(Connection connection) throws SQLException {
+        ProbedRole probeRole(Connection connection) throws SQLException {
             boolean readOnly;
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery("select @@global.read_only")) {
                 rows.next();
                 readOnly = rows.getInt(1) != 0;
             }
-            return MySqlRoles.role(connection, readOnly) == dev.junction.router.NodeRole.REPLICA ? NodeRole.REPLICA : NodeRole.PRIMARY;
+            return MySqlRoles.role(connection, readOnly) == NodeRole.REPLICA ? ProbedRole.REPLICA : ProbedRole.PRIMARY;
         }
 
         @Override
@@ -61,7 +62,7 @@ public enum Dialect {
 
     private final String readOnlySessionSql;
 
-    Dialect(String readOnlySessionSql) {
+    BackendDialect(String readOnlySessionSql) {
         this.readOnlySessionSql = readOnlySessionSql;
     }
 
@@ -77,7 +78,7 @@ public enum Dialect {
     }
 
     /** Asks the server on {@code connection} what it is. */
-    abstract NodeRole probeRole(Connection connection) throws SQLException;
+    abstract ProbedRole probeRole(Connection connection) throws SQLException;
 
     /** Whether {@code e} says the node refuses writes: the topology has changed under the session. */
     abstract boolean isReadOnlyRefusal(SQLException e);

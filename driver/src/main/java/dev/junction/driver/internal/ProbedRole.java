@@ -1,7 +1,7 @@
 package dev.junction.driver.internal;
 
 /** What a node said it was at its last probe. */
-public enum NodeRole {
+public enum ProbedRole {
     /** Accepts writes. */
     PRIMARY,
     /** Replays the primary and serves reads. */

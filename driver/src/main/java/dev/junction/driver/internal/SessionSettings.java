@@ -18,7 +18,7 @@ import java.util.Map;
  * and applies only later entries, in order; entries it skipped because they were replaced are covered by their
  * replacement. Not thread-safe: a logical connection is used by one thread at a time, as JDBC connections are.
  */
-final class SessionState {
+final class SessionSettings {
     private boolean autoCommit = true;
     private boolean readOnly;
     /** Null until the application sets it: the server default applies. */

@@ -67,8 +67,14 @@ public final class Connections {
      * {@link BackendDrivers} would load: an instrumented or repackaged backend driver, or an in-memory one.
      */
     public static RoutingConnection open(ConnectionSettings settings, Driver backend) throws SQLException {
+        return open(settings, backend, SharedMonitors.GraceTimer.ON_MONITOR_THREAD);
+    }
+
+    /** The same, the idle grace of a new entry timed by {@code graceTimer}: a test's fake clock. */
+    static RoutingConnection open(ConnectionSettings settings, Driver backend, SharedMonitors.GraceTimer graceTimer)
+            throws SQLException {
         NodeConnector connector = new BackendNodeConnector(settings, backend);
-        SharedMonitors.Lease lease = monitorLease(settings, backend);
+        SharedMonitors.Lease lease = monitorLease(settings, backend, graceTimer);
         try {
             ClusterTopology topology = topology(lease);
             new ConnectionCheck(topology, lease).run();
@@ -91,12 +97,17 @@ public final class Connections {
 
     /** The same, probing through {@code backend} (see {@link #open(ConnectionSettings, Driver)}). */
     public static SharedMonitors.Lease monitorLease(ConnectionSettings settings, Driver backend) {
+        return monitorLease(settings, backend, SharedMonitors.GraceTimer.ON_MONITOR_THREAD);
+    }
+
+    private static SharedMonitors.Lease monitorLease(ConnectionSettings settings, Driver backend,
+                                                     SharedMonitors.GraceTimer graceTimer) {
         // Joiners wait for a start-up in progress a little longer than the start-up itself may take.
         Duration startupWait = PROBE_TIMEOUT.plusMillis(500);
         NodeConnector catalogConnector = new BackendNodeConnector(settings, backend, catalogTimeouts(settings.backend()));
         SharedMonitors.Key key = key(settings);
         return SharedMonitors.acquire(key, commits -> ClusterTopology.keyed(key, settings, commits, catalogConnector,
-                topology -> createMonitor(settings, topology, backend)), startupWait);
+                topology -> createMonitor(settings, topology, backend)), startupWait, graceTimer);
     }
 
     /** The topology of {@code lease}'s entry. */

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -141,6 +143,24 @@ final class FakeBackendDriver implements Driver {
         return count == null ? 0 : count.get();
     }
 
+    /**
+     * Waits until some query {@code matches}, at most {@code within}: for a query made on a thread of the driver's own
+     * (the table catalog's). Whether one did.
+     */
+    boolean awaitQuery(java.util.function.Predicate<Query> matches, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        synchronized (queries) {
+            while (queries.stream().noneMatch(matches)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(queries, left);
+            }
+            return true;
+        }
+    }
+
     /** The queries made on connections with {@code applicationName}. */
     List<Query> queriesBy(String applicationName) {
         synchronized (queries) {
@@ -185,9 +205,12 @@ final class FakeBackendDriver implements Driver {
                 yield null;
             }
             case "executeQuery" -> {
-                queries.add(new Query(connect.address(), connect.properties().getProperty("user"),
-                        connect.properties().getProperty("ApplicationName"), prepared != null ? prepared : (String) args[0],
-                        List.copyOf(parameters.stream().map(String::valueOf).toList())));
+                synchronized (queries) {
+                    queries.add(new Query(connect.address(), connect.properties().getProperty("user"),
+                            connect.properties().getProperty("ApplicationName"), prepared != null ? prepared : (String) args[0],
+                            List.copyOf(parameters.stream().map(String::valueOf).toList())));
+                    queries.notifyAll(); // awaitQuery
+                }
                 parameters.clear();
                 SQLException failure = server.nextPreparedQueryFailure;
                 if (prepared != null && failure != null) {

@@ -2,6 +2,7 @@ package dev.junction.driver.internal;
 
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.internal.monitor.SharedMonitors;
+import dev.junction.driver.internal.monitor.TopologyMonitor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * cluster and set of credentials, so that one account's probes and catalog queries never decide for another; the
  * catalogs ask over one connection per entry, opened with the entry's credentials and reopened after it broke; and
  * the last user's release stops every thread and closes every connection. Over {@link FakeBackendDriver}, hosts of
- * each test's own, since entries live per JVM.
+ * each test's own, since entries live per JVM. The idle grace runs on a {@link FakeGraceTimer}: no test waits for it.
  */
 class KeyedSharingTest {
     private final FakeBackendDriver backend = new FakeBackendDriver();
@@ -86,17 +88,60 @@ class KeyedSharingTest {
                 .filter(c -> "junction-catalog".equals(c.properties().getProperty("ApplicationName"))).count();
     }
 
-    private static Set<String> threadsOf(String hostPrefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.startsWith("junction-") && name.contains(hostPrefix)).collect(Collectors.toSet());
+    private static Stream<Thread> liveThreadsOf(String hostPrefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(thread -> thread.getName().startsWith("junction-") && thread.getName().contains(hostPrefix));
     }
 
+    private static Set<String> threadsOf(String hostPrefix) {
+        return liveThreadsOf(hostPrefix).map(Thread::getName).collect(Collectors.toSet());
+    }
+
+    /** Joins the threads of {@code hostPrefix}, all of them within {@code within}; the names of those still alive. */
     private static Set<String> awaitNoThreadOf(String hostPrefix, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        while (!threadsOf(hostPrefix).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        for (Thread thread : liveThreadsOf(hostPrefix).toList()) {
+            TimeUnit.NANOSECONDS.timedJoin(thread, deadline - System.nanoTime());
         }
         return threadsOf(hostPrefix);
+    }
+
+    /**
+     * Times the idle grace on a fake clock: a release runs, on the thread that moves time on, once {@link #advance}
+     * passes its time; until then the entry lives on, however long the test takes.
+     */
+    private static final class FakeGraceTimer implements SharedMonitors.GraceTimer {
+        private record Scheduled(long dueNanos, Runnable release) {
+        }
+
+        private final List<Scheduled> scheduled = new ArrayList<>();
+        private long nowNanos;
+
+        @Override
+        public synchronized boolean runAfter(TopologyMonitor monitor, Runnable release, Duration grace) {
+            if (monitor.isClosed()) {
+                return false; // as the monitor's thread: a stopped monitor runs nothing
+            }
+            scheduled.add(new Scheduled(nowNanos + grace.toNanos(), release));
+            return true;
+        }
+
+        synchronized long nanoTime() {
+            return nowNanos;
+        }
+
+        /** Moves the clock on by {@code step} and runs, in the order they fall due, the releases due by then. */
+        void advance(Duration step) {
+            List<Scheduled> due;
+            synchronized (this) {
+                nowNanos += step.toNanos();
+                due = scheduled.stream().filter(s -> s.dueNanos() <= nowNanos)
+                        .sorted(java.util.Comparator.comparingLong(Scheduled::dueNanos)).toList();
+                scheduled.removeAll(due);
+            }
+            // Outside the lock, as on the monitor's thread: a release takes the registry's lock.
+            due.forEach(s -> s.release().run());
+        }
     }
 
     // ---- keyed by cluster and credentials ----
@@ -281,10 +326,8 @@ class KeyedSharingTest {
             }
         }
         // The table catalog asks on its own thread: wait for its answer so that its connection is open.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (lookedUpBy("other_table").isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        backend.awaitQuery(q -> "junction-catalog".equals(q.applicationName()) && q.parameters().contains("other_table"),
+                Duration.ofSeconds(5));
         assertThat(lookedUpBy("other_table")).containsExactly("other");
         assertThat(SharedMonitors.isMonitored(url)).isTrue();
         assertThat(backend.openConnections("junction-catalog")).isEqualTo(2);
@@ -307,20 +350,23 @@ class KeyedSharingTest {
         backend.server("grace1:5432");
         String url = url("grace1:5432");
         SharedMonitors.Key key = Connections.key(settings(url, "app", "pw"));
-        Connection connection = Connections.open(settings(url, "app", "pw"), backend);
+        FakeGraceTimer clock = new FakeGraceTimer();
+        Connection connection = Connections.open(settings(url, "app", "pw"), backend, clock);
         query(connection, "select grace_fn()");
         connection.close();
         assertThat(SharedMonitors.isMonitored(key)).as("within the grace").isTrue();
 
-        Connection again = Connections.open(settings(url, "app", "pw"), backend);
+        Connection again = Connections.open(settings(url, "app", "pw"), backend, clock);
         again.close();
-        long closed = System.nanoTime();
+        long closed = clock.nanoTime();
         long deadline = closed + Connections.IDLE_GRACE.plusSeconds(3).toNanos();
-        while (SharedMonitors.isMonitored(key) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        while (SharedMonitors.isMonitored(key) && clock.nanoTime() < deadline) {
+            clock.advance(Duration.ofMillis(20));
         }
         assertThat(SharedMonitors.isMonitored(key)).isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - closed)).isGreaterThanOrEqualTo(Connections.IDLE_GRACE.minusMillis(100));
+        assertThat(Duration.ofNanos(clock.nanoTime() - closed)).isGreaterThanOrEqualTo(Connections.IDLE_GRACE.minusMillis(100));
+        assertThat(Duration.ofNanos(clock.nanoTime() - closed)).as("released as the grace ends, not later")
+                .isEqualTo(Connections.IDLE_GRACE);
         assertThat(catalogConnects("grace1:5432")).as("the entry and its catalog connection were kept between the two").isEqualTo(1);
         assertThat(backend.openConnections("junction-catalog")).isZero();
         assertThat(awaitNoThreadOf("grace1:5432", Duration.ofSeconds(2))).isEmpty();

@@ -31,7 +31,8 @@ import java.util.function.Function;
  * <p>Lifetime: every logical connection and every data source that connected holds a {@link Lease}. When the last
  * lease of an entry goes, the entry is removed from the registry, its monitor stops (threads and probe connections)
  * and {@link Shared#release} closes the rest (catalog connections and threads, caches), after the releasing lease's
- * grace unless someone acquires the entry meanwhile. Nothing is kept for a cluster or an account nobody uses.
+ * grace unless someone acquires the entry meanwhile. Nothing is kept for a cluster or an account nobody uses. The
+ * grace is timed by the entry's {@link GraceTimer}: its monitor's thread, or a test's fake clock.
  *
  * <p>Start-up (the first probe round, up to the probe timeout when nodes hang) runs outside the registry's lock, on
  * the thread of the first user; later users of the same entry wait for it ({@link TopologyMonitor#awaitStarted}),
@@ -70,6 +71,30 @@ public final class SharedMonitors {
          * catalogs. Cheap, asks nothing; called outside the registry's lock.
          */
         void forgetDefinitions();
+    }
+
+    /**
+     * Runs the release of an entry nobody uses once its grace is over. In production the entry's monitor thread does
+     * ({@link #ON_MONITOR_THREAD}); a test passes one on a fake clock, which runs the release when the test moves time
+     * on, so that a test of the grace does not wait for it.
+     */
+    @FunctionalInterface
+    public interface GraceTimer {
+        /** The monitor's scheduler thread runs the release; nothing runs once the monitor has stopped. */
+        GraceTimer ON_MONITOR_THREAD = (monitor, release, grace) -> {
+            try {
+                monitor.runLater(release, grace);
+                return !monitor.isClosed();
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return false;
+            }
+        };
+
+        /**
+         * Runs {@code release} once, {@code grace} from now; false if it will not ({@code monitor}, the entry's, runs
+         * nothing more), and then the entry is released at once rather than never.
+         */
+        boolean runAfter(TopologyMonitor monitor, Runnable release, Duration grace);
     }
 
     /** A handle on a shared entry; closing it releases this user's share. */
@@ -142,6 +167,15 @@ public final class SharedMonitors {
      * returns, unless the wait ran out.
      */
     public static Lease acquire(Key key, Function<CommitInstants, Shared> factory, Duration startupWait) {
+        return acquire(key, factory, startupWait, GraceTimer.ON_MONITOR_THREAD);
+    }
+
+    /**
+     * The same; {@code graceTimer} times the grace of the entry if this call creates it (the creator's timer serves
+     * the entry's whole life, as its monitor does).
+     */
+    public static Lease acquire(Key key, Function<CommitInstants, Shared> factory, Duration startupWait,
+                                GraceTimer graceTimer) {
         Entry entry;
         boolean create;
         LOCK.lock();
@@ -150,7 +184,7 @@ public final class SharedMonitors {
             create = entry == null;
             if (create) {
                 ClusterRecord cluster = CLUSTERS.computeIfAbsent(key.cluster(), c -> new ClusterRecord());
-                entry = new Entry(key, factory.apply(cluster.commits));
+                entry = new Entry(key, factory.apply(cluster.commits), graceTimer);
                 cluster.entries++;
                 ENTRIES.put(key, entry);
             }
@@ -193,14 +227,9 @@ public final class SharedMonitors {
         }
     }
 
-    /** Schedules the release of an unused entry on its monitor's thread; false if the monitor runs nothing more. */
+    /** Schedules the release of an unused entry on its grace timer; false if the timer will not run it. */
     private static boolean removeLater(Entry entry, Duration grace) {
-        try {
-            entry.monitor.runLater(() -> releaseIfUnused(entry), grace);
-            return !entry.monitor.isClosed();
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return false;
-        }
+        return entry.graceTimer.runAfter(entry.monitor, () -> releaseIfUnused(entry), grace);
     }
 
     private static void releaseIfUnused(Entry entry) {
@@ -262,12 +291,14 @@ public final class SharedMonitors {
         private final Key key;
         private final Shared shared;
         private final TopologyMonitor monitor;
+        private final GraceTimer graceTimer;
         private int users;
 
-        private Entry(Key key, Shared shared) {
+        private Entry(Key key, Shared shared, GraceTimer graceTimer) {
             this.key = key;
             this.shared = shared;
             this.monitor = shared.sharedMonitor();
+            this.graceTimer = graceTimer;
         }
 
         /** Outside the lock: stopping the monitor waits for its threads. */

@@ -371,4 +371,19 @@ class KeyedSharingTest {
         assertThat(backend.openConnections("junction-catalog")).isZero();
         assertThat(awaitNoThreadOf("grace1:5432", Duration.ofSeconds(2))).isEmpty();
     }
+
+    @Test
+    void closingAgainJustBeforeAnEarlierGraceEndsGetsAWholeGrace() throws Exception {
+        backend.server("regrace1:5432");
+        String url = url("regrace1:5432");
+        SharedMonitors.Key key = Connections.key(settings(url, "app", "pw"));
+        FakeGraceTimer clock = new FakeGraceTimer();
+        Connections.open(settings(url, "app", "pw"), backend, clock).close();
+        clock.advance(Connections.IDLE_GRACE.minusMillis(100));
+        Connections.open(settings(url, "app", "pw"), backend, clock).close();
+        clock.advance(Duration.ofMillis(100)); // the first grace ends: the entry was used since
+        assertThat(SharedMonitors.isMonitored(key)).as("the first close's grace no longer counts").isTrue();
+        clock.advance(Connections.IDLE_GRACE.minusMillis(100));
+        assertThat(SharedMonitors.isMonitored(key)).as("a whole grace after the last close").isFalse();
+    }
 }

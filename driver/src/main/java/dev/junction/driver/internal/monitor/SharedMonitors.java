@@ -228,14 +228,20 @@ public final class SharedMonitors {
     }
 
     /** Schedules the release of an unused entry on its grace timer; false if the timer will not run it. */
+    /**
+     * Releases {@code entry} after {@code grace} unless it was used again meanwhile. Each release is numbered: only the
+     * latest may remove the entry, so that a user who closes again just before an older grace ends still gets a whole
+     * grace (opening a connection every two seconds must not restart the monitor now and then).
+     */
     private static boolean removeLater(Entry entry, Duration grace) {
-        return entry.graceTimer.runAfter(entry.monitor, () -> releaseIfUnused(entry), grace);
+        long release = ++entry.releases;
+        return entry.graceTimer.runAfter(entry.monitor, () -> releaseIfUnused(entry, release), grace);
     }
 
-    private static void releaseIfUnused(Entry entry) {
+    private static void releaseIfUnused(Entry entry, long release) {
         LOCK.lock();
         try {
-            if (entry.users != 0 || ENTRIES.get(entry.key) != entry) {
+            if (entry.users != 0 || entry.releases != release || ENTRIES.get(entry.key) != entry) {
                 return;
             }
             remove(entry);
@@ -293,6 +299,8 @@ public final class SharedMonitors {
         private final TopologyMonitor monitor;
         private final GraceTimer graceTimer;
         private int users;
+        /** Releases scheduled so far; guarded by {@link #LOCK}. */
+        private long releases;
 
         private Entry(Key key, Shared shared, GraceTimer graceTimer) {
             this.key = key;

@@ -10,6 +10,11 @@ public enum RouteReason {
   TRANSACTION,
   /** A read-only transaction runs on one replica from its first statement to its end. */
   READ_ONLY_TRANSACTION,
+  /**
+   * A transaction not declared read-only starts on a replica ({@code transactionRouting=optimistic} or {@code
+   * learned}) and moves to the primary at its first statement that needs it.
+   */
+  OPTIMISTIC_TRANSACTION,
   /** {@code /* junction:primary * /}. */
   HINT_PRIMARY,
   /** {@code /* junction:replica * /} sent a plain read to a replica. */

@@ -19,9 +19,13 @@ import java.util.random.RandomGenerator;
  *       inside a read-only transaction on a replica, that replica for whatever may run on a replica
  *       (anything else goes to the primary). A SERIALIZABLE session on PostgreSQL runs on the primary.
  *   <li>A transaction in progress stays on its node. {@code autoCommit=false} without read-only
- *       means the primary from the first statement; a read-only transaction's first plain read
- *       (or a {@code BEGIN READ ONLY} sent as SQL) picks one replica (rule 5) that the driver then
- *       keeps until the transaction ends.
+ *       means the primary from the first statement, unless the session allows an optimistic start
+ *       ({@link SessionState#optimisticStart()}) and that statement is a plain read: then it picks a
+ *       replica as rule 5 does, or the primary when none qualifies (never a wait or a failure); at
+ *       its first statement that cannot follow it there, the answer is the primary and the driver
+ *       moves the transaction. A read-only transaction's first plain read (or a {@code BEGIN READ
+ *       ONLY} sent as SQL) picks one replica (rule 5) that the driver then keeps until the
+ *       transaction ends.
  *   <li>A {@code junction:primary} hint sends the statement to the primary.
  *   <li>Anything but a plain read ({@link Classification#replicaEligible()}) runs on the primary.
  *   <li>A plain read runs on a replica that is up, within the lag budget and satisfies
@@ -101,7 +105,13 @@ public final class RoutingPolicy {
     if (decided != null) {
       return decided;
     }
-    return chooseReplica(request, replicaReason(request.classification(), request.session()));
+    RouteReason reason = replicaReason(request.classification(), request.session());
+    RouteDecision chosen = chooseReplica(request, reason);
+    if (reason == RouteReason.OPTIMISTIC_TRANSACTION && chosen.target() != RouteTarget.REPLICA) {
+      // The transaction was headed for the primary anyway: no replica is no reason to wait or fail.
+      return RouteDecision.primary(RouteReason.TRANSACTION);
+    }
+    return chosen;
   }
 
   /**
@@ -144,7 +154,8 @@ public final class RoutingPolicy {
       return RouteDecision.primary(primaryReason(statement));
     }
     boolean explicitTransaction = !session.autoCommit();
-    if (explicitTransaction && !session.readOnly()) {
+    if (explicitTransaction && !session.readOnly()
+        && !(session.optimisticStart() && statement.replicaEligible() && !statement.hints().primary())) {
       return RouteDecision.primary(RouteReason.TRANSACTION);
     }
 
@@ -167,6 +178,9 @@ public final class RoutingPolicy {
 
   /** Why rule 5 sends {@code statement} to a replica: a read-only transaction's, a hint's, or a plain read's. */
   private static RouteReason replicaReason(Classification statement, SessionState session) {
+    if (!session.autoCommit() && !session.readOnly()) {
+      return RouteReason.OPTIMISTIC_TRANSACTION;
+    }
     if (!session.autoCommit() || !statement.replicaEligible()) {
       return RouteReason.READ_ONLY_TRANSACTION;
     }

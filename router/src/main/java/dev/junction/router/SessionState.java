@@ -22,6 +22,15 @@ public interface SessionState {
    */
   NodeId transactionReplica();
 
+  /**
+   * Auto-commit is off, the session is not read-only, no statement of the transaction has run yet, and the driver
+   * lets it start on a replica if its first statement is a plain read ({@code transactionRouting=optimistic}, or
+   * {@code learned} and that statement's shape has begun transactions that stayed read-only).
+   */
+  default boolean optimisticStart() {
+    return false;
+  }
+
   /** Why the session is pinned to a node, or {@code null} when it is not. */
   PinReason pinReason();
 
@@ -58,6 +67,7 @@ public interface SessionState {
     private PinReason pinReason;
     private NodeId pinnedReplica;
     private boolean serializableOnPostgres;
+    private boolean optimisticStart;
 
     private Builder() {}
 
@@ -98,6 +108,12 @@ public interface SessionState {
       return this;
     }
 
+    /** Lets a transaction that is not read-only start on a replica (see {@link SessionState#optimisticStart()}). */
+    public Builder optimisticStart(boolean value) {
+      optimisticStart = value;
+      return this;
+    }
+
     public Builder serializableOnPostgres(boolean value) {
       serializableOnPostgres = value;
       return this;
@@ -105,7 +121,8 @@ public interface SessionState {
 
     public SessionState build() {
       return new Fixed(
-          autoCommit, readOnly, inTransaction, transactionReplica, pinReason, pinnedReplica, serializableOnPostgres);
+          autoCommit, readOnly, inTransaction, transactionReplica, pinReason, pinnedReplica, serializableOnPostgres,
+          optimisticStart);
     }
 
     private record Fixed(
@@ -115,7 +132,8 @@ public interface SessionState {
         NodeId transactionReplica,
         PinReason pinReason,
         NodeId pinnedReplica,
-        boolean serializableOnPostgres)
+        boolean serializableOnPostgres,
+        boolean optimisticStart)
         implements SessionState {}
   }
 }

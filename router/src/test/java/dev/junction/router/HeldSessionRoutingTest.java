@@ -129,7 +129,9 @@ class HeldSessionRoutingTest {
         SessionState.builder().pinnedBecause(PinReason.TEMPORARY_TABLE).build(),
         SessionState.builder().pinnedOn(REPLICA_A, PinReason.HOLDABLE_CURSOR).build(),
         SessionState.builder().autoCommit(false).readOnly(true).pinnedOn(REPLICA_A, PinReason.HOLDABLE_CURSOR).build(),
-        SessionState.builder().serializableOnPostgres(true).build());
+        SessionState.builder().serializableOnPostgres(true).build(),
+        SessionState.builder().autoCommit(false).optimisticStart(true).build(),
+        SessionState.builder().autoCommit(false).inTransactionOn(REPLICA_A).build());
   }
 
   @Provide

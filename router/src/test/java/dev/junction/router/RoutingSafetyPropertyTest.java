@@ -200,7 +200,9 @@ class RoutingSafetyPropertyTest {
       List.of(
           SessionState.autoCommitSession(),
           SessionState.builder().autoCommit(false).readOnly(true).build(),
-          SessionState.builder().autoCommit(false).readOnly(true).inTransactionOn(REPLICA).build());
+          SessionState.builder().autoCommit(false).readOnly(true).inTransactionOn(REPLICA).build(),
+          SessionState.builder().autoCommit(false).optimisticStart(true).build(),
+          SessionState.builder().autoCommit(false).inTransactionOn(REPLICA).build());
 
   private static final StatementClassifier POSTGRES = StatementClassifier.create(Dialect.POSTGRESQL);
   private static final StatementClassifier MYSQL = StatementClassifier.create(Dialect.MYSQL);

@@ -2,7 +2,7 @@ package dev.junction.cli;
 
 import dev.junction.driver.JunctionConnection;
 import dev.junction.driver.NodeStatus;
-import dev.junction.driver.internal.CredentialMask;
+import dev.junction.driver.internal.config.CredentialMask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,10 +1,10 @@
 package dev.junction.driver;
 
-import dev.junction.driver.internal.ConnectionSettings;
-import dev.junction.driver.internal.Connections;
-import dev.junction.driver.internal.monitor.SharedMonitors;
-import dev.junction.driver.internal.CredentialMask;
-import dev.junction.driver.internal.JunctionUrl;
+import dev.junction.driver.internal.config.ConnectionSettings;
+import dev.junction.driver.internal.jdbc.Connections;
+import dev.junction.driver.internal.topology.monitor.SharedMonitors;
+import dev.junction.driver.internal.config.CredentialMask;
+import dev.junction.driver.internal.config.JunctionUrl;
 
 import java.io.PrintWriter;
 import java.sql.Connection;

@@ -1,8 +1,8 @@
 package dev.junction.driver;
 
-import dev.junction.driver.internal.ConnectionSettings;
-import dev.junction.driver.internal.Connections;
-import dev.junction.driver.internal.JunctionUrl;
+import dev.junction.driver.internal.config.ConnectionSettings;
+import dev.junction.driver.internal.jdbc.Connections;
+import dev.junction.driver.internal.config.JunctionUrl;
 import dev.junction.router.StatementClassifier;
 
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package dev.junction.driver;
 
-import dev.junction.driver.internal.ApplicationClass;
+import dev.junction.driver.internal.config.ApplicationClass;
 import dev.junction.router.LoadBalance;
 import dev.junction.router.ReadConsistency;
 import dev.junction.router.StaleReadFallback;

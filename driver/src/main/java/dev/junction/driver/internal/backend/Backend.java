@@ -1,0 +1,89 @@
+package dev.junction.driver.internal.backend;
+
+import java.util.Map;
+
+/**
+ * A database product family Junction fronts, with the backend JDBC driver it delegates to and the backend
+ * properties whose job Junction does itself (multi-host routing), each with the Junction property to use instead.
+ */
+public enum Backend {
+    POSTGRESQL("postgresql", "PostgreSQL", 5432, "org.postgresql.Driver", "org.postgresql:postgresql", "jdbc:postgresql://",
+            Map.of("targetServerType", "Junction discovers each node's role and routes by statement; use readConsistency, hints such as /* junction:primary */, or Connection.setReadOnly",
+                    "loadBalanceHosts", "use loadBalance (round-robin, random, least-lag, least-busy, fastest)",
+                    "hostRecheckSeconds", "use monitorInterval")),
+    MYSQL("mysql", "MySQL Connector/J", 3306, "com.mysql.cj.jdbc.Driver", "com.mysql:mysql-connector-j", "jdbc:mysql://",
+            Map.of("ha.loadBalanceStrategy", "use loadBalance (round-robin, random, least-lag, least-busy, fastest)",
+                    "loadBalanceStrategy", "use loadBalance (round-robin, random, least-lag, least-busy, fastest)",
+                    "readFromSourceWhenNoReplicas", "use staleReadFallback=primary",
+                    "readFromMasterWhenNoSlaves", "use staleReadFallback=primary",
+                    "allowSourceDownConnections", "use failoverTimeout",
+                    "allowMasterDownConnections", "use failoverTimeout"));
+
+    private final String urlName;
+    private final String productName;
+    private final int defaultPort;
+    private final String driverClassName;
+    private final String artifact;
+    private final String urlPrefix;
+    private final Map<String, String> replacedProperties;
+
+    Backend(String urlName, String productName, int defaultPort, String driverClassName, String artifact, String urlPrefix,
+            Map<String, String> replacedProperties) {
+        this.urlName = urlName;
+        this.productName = productName;
+        this.defaultPort = defaultPort;
+        this.driverClassName = driverClassName;
+        this.artifact = artifact;
+        this.urlPrefix = urlPrefix;
+        this.replacedProperties = replacedProperties;
+    }
+
+    /** The backend named in a Junction URL; {@code mariadb} is an alias of {@code mysql} (Connector/J talks to both). */
+    public static Backend fromUrlName(String name) {
+        switch (name) {
+            case "postgresql":
+                return POSTGRESQL;
+            case "mysql":
+            case "mariadb":
+                return MYSQL;
+            default:
+                return null;
+        }
+    }
+
+    public String urlName() {
+        return urlName;
+    }
+
+    public String productName() {
+        return productName;
+    }
+
+    public int defaultPort() {
+        return defaultPort;
+    }
+
+    public String driverClassName() {
+        return driverClassName;
+    }
+
+    /** Maven coordinates of the backend driver, for the message when it is missing. */
+    public String artifact() {
+        return artifact;
+    }
+
+    /** Backend properties Junction refuses, each with what to use instead. */
+    public Map<String, String> replacedProperties() {
+        return replacedProperties;
+    }
+
+    /** The backend driver's URL for one node. Properties travel in {@link java.util.Properties}, never in this URL. */
+    public String nodeUrl(HostAndPort node, String database) {
+        return urlPrefix + node + "/" + database;
+    }
+
+    /** The role-probing and position SQL of this backend. */
+    public BackendDialect dialect() {
+        return this == POSTGRESQL ? BackendDialect.POSTGRESQL : BackendDialect.MYSQL;
+    }
+}

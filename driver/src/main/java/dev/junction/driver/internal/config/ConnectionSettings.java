@@ -1,0 +1,157 @@
+package dev.junction.driver.internal.config;
+
+import dev.junction.driver.JunctionErrorCode;
+import dev.junction.driver.JunctionProperties;
+import dev.junction.driver.JunctionProperty;
+import dev.junction.driver.internal.backend.Backend;
+import dev.junction.driver.internal.backend.BackendDialect;
+import dev.junction.driver.internal.pipeline.FailureClassifier;
+
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Everything a logical connection is configured with: the parsed URL, Junction's validated properties, and the
+ * properties that pass through to the backend driver (user, password, ssl...).
+ *
+ * <p>Precedence, lowest first: the {@link Properties} given to {@code Driver.connect}, then the URL's parameters,
+ * then explicit {@code JunctionDataSource} setters. URL over {@code Properties} is PgJDBC's rule (the
+ * {@code Properties} are defaults a URL refines) and what {@code DriverManager} users expect; a data source's
+ * setters are the most explicit configuration there is.
+ */
+public final class ConnectionSettings {
+    private final JunctionUrl url;
+    private final JunctionProperties properties;
+    private final Properties backendProperties;
+    private volatile String credentialKey;
+
+    private ConnectionSettings(JunctionUrl url, JunctionProperties properties, Properties backendProperties) {
+        this.url = url;
+        this.properties = properties;
+        this.backendProperties = backendProperties;
+    }
+
+    /**
+     * Merges and validates.
+     *
+     * @param info      properties given to {@code Driver.connect} (may be null)
+     * @param overrides explicit data-source settings (may be empty)
+     * @throws SQLException 22023 for an invalid Junction value, a replaced backend property, or a misspelt Junction name
+     */
+    public static ConnectionSettings of(JunctionUrl url, Properties info, Map<String, String> overrides) throws SQLException {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (info != null) {
+            for (String name : info.stringPropertyNames()) {
+                merged.put(name, info.getProperty(name));
+            }
+        }
+        merged.putAll(url.parameters());
+        merged.putAll(overrides);
+        Properties backend = new Properties();
+        for (Map.Entry<String, String> entry : merged.entrySet()) {
+            String name = entry.getKey();
+            if (JunctionProperty.named(name).isPresent()) {
+                continue;
+            }
+            String replacement = url.backend().replacedProperties().get(name);
+            if (replacement != null) {
+                throw JunctionErrorCode.REPLACED_BACKEND_PROPERTY.exception(name, url.backend().productName(), replacement);
+            }
+            for (JunctionProperty<?> property : JunctionProperty.all()) {
+                if (property.name().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+                    // Passing it on would make the backend driver ignore it silently.
+                    throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(CredentialMask.isSecret(name) ? "***" : entry.getValue(),
+                            name, "the property name spelt " + property.name() + " (names are case-sensitive)");
+                }
+            }
+            if (entry.getValue() != null) {
+                backend.setProperty(name, entry.getValue());
+            }
+        }
+        return new ConnectionSettings(url, JunctionProperties.parse(merged), backend);
+    }
+
+    public JunctionUrl url() {
+        return url;
+    }
+
+    public Backend backend() {
+        return url.backend();
+    }
+
+    public JunctionProperties properties() {
+        return properties;
+    }
+
+    /**
+     * A new classifier for one connection's failure seam: the application's {@code exceptionOverrideClassName}
+     * (instantiated once, when these settings were parsed) first, then Junction's own reading in {@code dialect}.
+     */
+    public FailureClassifier failureClassifier(BackendDialect dialect) {
+        return new FailureClassifier(properties.get(JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME), dialect);
+    }
+
+    /** A copy of what goes to the backend driver for every node. */
+    public Properties backendProperties() {
+        Properties copy = new Properties();
+        copy.putAll(backendProperties);
+        return copy;
+    }
+
+    /** The user name, or null when the backend's default applies. Never the password. */
+    public String user() {
+        return backendProperties.getProperty("user");
+    }
+
+    /** Identity of the cluster for sharing its topology: backend, seeds and database, never credentials. */
+    public String clusterKey() {
+        return url.toString();
+    }
+
+    /**
+     * What tells one set of credentials from another without holding them: a SHA-256 of every backend property
+     * (user, password, certificates, and whatever else decides whether a server lets the connection in), salted with
+     * a random value of this JVM so that the hash of a short password cannot be looked up. Two connections with the
+     * same key would be let in or turned away alike.
+     */
+    public String credentialKey() {
+        String key = credentialKey;
+        if (key == null) {
+            java.security.MessageDigest digest;
+            try {
+                digest = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java platform has SHA-256", e);
+            }
+            digest.update(CredentialSalt.VALUE);
+            for (String name : new java.util.TreeSet<>(backendProperties.stringPropertyNames())) {
+                digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(backendProperties.getProperty(name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            key = java.util.HexFormat.of().formatHex(digest.digest());
+            credentialKey = key;
+        }
+        return key;
+    }
+
+    /** Holds the salt; a class of its own so that it is made only when a connection is first opened. */
+    private static final class CredentialSalt {
+        private static final byte[] VALUE = salt();
+
+        private static byte[] salt() {
+            byte[] salt = new byte[16];
+            new java.security.SecureRandom().nextBytes(salt);
+            return salt;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return url + " user=" + user() + " " + properties;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.junction.driver.internal.jdbc;
+
+import dev.junction.driver.internal.pipeline.StatementInfo;
+import dev.junction.router.Classification;
+import dev.junction.router.StatementKind;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The application's {@link Statement}: each {@code execute*(sql)} is classified and runs on the node the routing
+ * rules pick. A batch may hold any statements, so it runs as one batch on the primary (or in the transaction's node).
+ */
+final class JunctionStatement extends StatementBase<Statement> {
+    private static final StatementInfo BATCH = new StatementInfo(StatementInfo.Kind.WRITE, StatementInfo.Hint.NONE, null, null,
+            Classification.builder(StatementKind.UNKNOWN).build());
+
+    private final List<String> batch = new ArrayList<>();
+
+    JunctionStatement(RoutingConnection connection, Creator<Statement> creator, boolean updatable) {
+        super(connection, creator, updatable);
+    }
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        checkOpen();
+        batch.add(sql);
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        checkOpen();
+        batch.clear();
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        List<String> statements = List.copyOf(batch);
+        batch.clear();
+        int[] counts = execute(BATCH, null, true, (physical, text) -> {
+            physical.clearBatch();
+            for (String sql : statements) {
+                physical.addBatch(sql);
+            }
+            return physical.executeBatch();
+        });
+        pinIfUntracked(statements);
+        return counts;
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        List<String> statements = List.copyOf(batch);
+        batch.clear();
+        long[] counts = execute(BATCH, null, true, (physical, text) -> {
+            physical.clearBatch();
+            for (String sql : statements) {
+                physical.addBatch(sql);
+            }
+            return physical.executeLargeBatch();
+        });
+        pinIfUntracked(statements);
+        return counts;
+    }
+
+    /**
+     * Session changes and transaction control inside a batch are not replayed (a batch is one round trip, its
+     * effects are not checked one by one), so they pin the session to the node that ran the batch instead.
+     */
+    private void pinIfUntracked(List<String> statements) {
+        for (String sql : statements) {
+            StatementInfo info = connection.pipeline().classify(sql);
+            if (info.pinReason() != null) {
+                connection.pipeline().pin(currentSession(), info.pinReason());
+            } else if (info.kind() != StatementInfo.Kind.READ && info.kind() != StatementInfo.Kind.WRITE) {
+                connection.pipeline().pin(currentSession(), "session or transaction statement in a batch");
+            }
+        }
+    }
+
+    @Override
+    StatementInfo describeInfo() {
+        return BATCH;
+    }
+}

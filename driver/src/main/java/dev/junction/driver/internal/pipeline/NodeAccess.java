@@ -1,0 +1,18 @@
+package dev.junction.driver.internal.pipeline;
+
+import dev.junction.driver.internal.topology.Node;
+
+import java.sql.SQLException;
+
+/**
+ * What the steps of a statement's execution need of a logical connection's physical connections: one to a node,
+ * opened on first need and brought to the session's state by the caller, and the failure funnel that names the node
+ * and reacts to a lost connection.
+ */
+interface NodeAccess {
+    /** The session's physical connection to {@code node}, opened if it has none (or none that fits the node's role). */
+    NodeSession open(Node node) throws SQLException;
+
+    /** Names the node in {@code e} and reacts to what it says about the topology; returns the exception to throw. */
+    SQLException failed(SQLException e, NodeSession session);
+}

@@ -1,0 +1,129 @@
+package dev.junction.driver.internal.pipeline;
+
+import dev.junction.driver.JunctionErrorCode;
+import dev.junction.driver.JunctionProperties;
+import dev.junction.driver.JunctionProperty;
+import dev.junction.driver.internal.topology.ClusterTopology;
+import dev.junction.driver.internal.topology.Node;
+import dev.junction.router.Classification;
+import dev.junction.router.RouteDecision;
+import dev.junction.router.RouteTarget;
+import dev.junction.router.RoutingOptions;
+import dev.junction.router.SessionState;
+import dev.junction.router.StatementKind;
+
+import java.sql.SQLException;
+
+/**
+ * The route step: which node runs a statement now. Design §2 is the router's {@code RoutingPolicy}, asked with the
+ * whole session ({@link PolicySession}: the open transaction's node, the pins, the JDBC settings); rule 5, the choice
+ * of a replica and what happens when none qualifies, is {@link ReplicaRouter}'s, with its memo in front of the
+ * policy. This class adds only what is not a routing rule:
+ *
+ * <ul>
+ *   <li>A transaction runs where it began. The policy answers the primary for a statement that cannot follow a
+ *       read-only transaction to its replica; the transaction does not move for it: the replica, read-only at the
+ *       server, judges the statement as a server judges one in any read-only transaction (a write fails with
+ *       25006, a function that only reads runs). This is where an optimistic transaction will move instead.</li>
+ *   <li>A session change ({@code SET}, {@code USE}) in auto-commit changes no data and is replayed on every node the
+ *       session uses: it runs where the session already is, or where a read would go, so that a pool's
+ *       {@code SET} on a borrowed connection does not open one to the primary. One that touches the read-only mode
+ *       runs on the primary: a replica connection must stay read-only ({@link ReplicaGuard}).</li>
+ *   <li>Batches, calls and updatable result sets may write whatever their text says: the policy sees them as
+ *       statements it cannot classify.</li>
+ * </ul>
+ */
+final class RouteStep {
+    private static final Classification PLAIN_READ = Classification.builder(StatementKind.READ).build();
+    private static final Classification MAY_WRITE = Classification.builder(StatementKind.UNKNOWN).build();
+    /** The policy's view of a session no transaction or pin holds, per (auto-commit, read-only, serializable): built once. */
+    private static final SessionState[] UNHELD_SESSIONS = unheldSessions();
+
+    private final ClusterTopology topology;
+    private final RoutingOptions options;
+    private final ReplicaRouter replicas;
+    private final PolicySession session;
+    private final SessionSettings state;
+    private final OpenTransaction transaction;
+    private final SessionPins pins;
+    private final NodeSessions sessions;
+
+    RouteStep(ClusterTopology topology, RoutingOptions options, ReplicaRouter replicas, PolicySession session,
+              SessionSettings state, OpenTransaction transaction, SessionPins pins, NodeSessions sessions) {
+        this.topology = topology;
+        this.options = options;
+        this.replicas = replicas;
+        this.session = session;
+        this.state = state;
+        this.transaction = transaction;
+        this.pins = pins;
+        this.sessions = sessions;
+    }
+
+    /** Router options from the Junction properties, whose enumerated values are the router's own enums. */
+    static RoutingOptions routingOptions(JunctionProperties properties) {
+        return RoutingOptions.DEFAULTS
+                .withMaxReplicaLag(properties.get(JunctionProperty.MAX_REPLICA_LAG))
+                .withReadConsistency(properties.get(JunctionProperty.READ_CONSISTENCY))
+                .withStaleReadFallback(properties.get(JunctionProperty.STALE_READ_FALLBACK))
+                .withLoadBalance(properties.get(JunctionProperty.LOAD_BALANCE));
+    }
+
+    /**
+     * The node that runs {@code info} now.
+     *
+     * @param mayWrite a batch, a call or an updatable result set: it may write whatever its text says
+     */
+    Node choose(StatementInfo info, boolean mayWrite) throws SQLException {
+        if (info.kind() == StatementInfo.Kind.AUTOCOMMIT && info.sessionKey() == null) {
+            throw JunctionErrorCode.FEATURE_NOT_SUPPORTED.exception("SET autocommit with an expression, DEFAULT or other variables in the same statement",
+                    "Junction must know the connection's auto-commit mode; use Connection.setAutoCommit, or SET autocommit = 0 or 1 alone");
+        }
+        Classification statement = mayWrite ? MAY_WRITE : info.classification();
+        NodeSession held = transaction.session();
+        if (held == null && !mayWrite && isSessionChange(info)) {
+            if (ReplicaGuard.runsOnPrimary(info.sessionKey())) {
+                return topology.primary();
+            }
+            NodeSession current = sessions.current();
+            if (current != null) {
+                return current.node();
+            }
+            statement = PLAIN_READ;
+        }
+        RouteDecision decision = topology.policy().decideWithoutTopology(statement, session, options);
+        if (held != null) {
+            return held.node(); // see the class comment: a transaction does not move
+        }
+        if (decision == null) {
+            return replicas.route(statement, unheldSession());
+        }
+        return decision.target() == RouteTarget.REPLICA ? topology.node(decision.node()) : topology.primary();
+    }
+
+    /** A session statement in auto-commit that no pin holds anywhere and that creates none. */
+    private boolean isSessionChange(StatementInfo info) {
+        return info.kind() == StatementInfo.Kind.SESSION && info.pinReason() == null && state.autoCommit()
+                && pins.pinnedNode() == null;
+    }
+
+    /**
+     * The session as rule 5 sees it: no transaction or pin holds a node, so only these three bits matter. A shared
+     * constant, so that {@link ReplicaRouteMemo} recognises it by identity.
+     */
+    private SessionState unheldSession() {
+        return UNHELD_SESSIONS[(state.autoCommit() ? 4 : 0) | (state.readOnly() ? 2 : 0) | (session.serializableOnPostgres() ? 1 : 0)];
+    }
+
+    private static SessionState[] unheldSessions() {
+        SessionState[] unheld = new SessionState[8];
+        for (int bits = 0; bits < unheld.length; bits++) {
+            unheld[bits] = SessionState.builder()
+                    .autoCommit((bits & 4) != 0)
+                    .readOnly((bits & 2) != 0)
+                    .serializableOnPostgres((bits & 1) != 0)
+                    .build();
+        }
+        return unheld;
+    }
+}

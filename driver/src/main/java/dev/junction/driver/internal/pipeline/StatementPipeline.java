@@ -1,0 +1,309 @@
+package dev.junction.driver.internal.pipeline;
+
+import dev.junction.driver.JunctionProperty;
+import dev.junction.driver.internal.backend.Backend;
+import dev.junction.driver.internal.backend.NodeConnector;
+import dev.junction.driver.internal.config.ConnectionSettings;
+import dev.junction.driver.internal.topology.ClusterTopology;
+import dev.junction.driver.internal.topology.Node;
+import dev.junction.driver.internal.topology.TableCatalog;
+import dev.junction.router.ReadConsistency;
+import dev.junction.router.RoutingOptions;
+
+import java.sql.SQLException;
+
+/**
+ * The path every execution of a logical connection takes, one named step per class (README, "Life of a statement"):
+ * classify ({@link StatementRouting}) → rewrite ({@link #rewrite}) → route ({@link RouteStep}, the router's policy and
+ * {@link ReplicaRouter}) → acquire ({@link NodeSessions}, synced to the session) → run (the statement wrappers'
+ * {@code Execution}) → on failure ({@link FailureSeam}) → on success ({@link ExecutionTracker}), whose commits reach
+ * the commit seam ({@link CommitRecorder}). {@link dev.junction.driver.internal.jdbc.RoutingConnection} is the JDBC
+ * façade in front of it and holds the session's state, which the steps share. Not thread-safe, like the connection.
+ */
+public final class StatementPipeline implements NodeAccess {
+    private final ClusterTopology topology;
+    private final NodeConnector connector;
+    private final StatementRouting routing;
+    private final SessionSettings state;
+    private final OpenTransaction transaction;
+    private final SessionPins pins;
+    private final NodeSessions sessions;
+    private final RouteStep route;
+    private final FailureSeam failures;
+    private final ExecutionTracker tracker;
+    private final CommitRecorder commits;
+    private final CausalTokens tokens;
+
+    public StatementPipeline(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector,
+                             StatementRouting routing, SessionSettings state, OpenTransaction transaction) {
+        this.topology = topology;
+        this.connector = connector;
+        this.routing = routing;
+        this.state = state;
+        this.transaction = transaction;
+        this.pins = new SessionPins(settings.backend() == Backend.POSTGRESQL);
+        RoutingOptions options = RouteStep.routingOptions(settings.properties());
+        TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
+        SessionFreshness freshness = new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
+        // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
+        boolean recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL
+                && options.readConsistency() != ReadConsistency.STRONG;
+        this.commits = new CommitRecorder(topology, freshness, tables, recordsCommits);
+        if (recordsCommits) {
+            commits.listen(ExecutionTracker.readYourWrites(topology, freshness));
+        }
+        this.sessions = new NodeSessions(connector, topology.dialect(), settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT));
+        this.tokens = new CausalTokens(topology, connector, freshness, recordsCommits, this);
+        ReplicaRouter replicas = new ReplicaRouter(settings.clusterKey(), topology, options, freshness, tables, routing.views(),
+                settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT), this);
+        PolicySession policySession = new PolicySession(state, transaction, pins, topology.dialect().pinsOnSerializable());
+        this.route = new RouteStep(topology, options, replicas, policySession, state, transaction, pins, sessions);
+        this.failures = new FailureSeam(topology, sessions, transaction, pins, replicas, settings.failureClassifier(topology.dialect()));
+        this.tracker = new ExecutionTracker(routing, topology, state, transaction, pins, commits, freshness, replicas, tables);
+    }
+
+    /** The classify step: what the statement is and does, cached per SQL text. */
+    public StatementInfo classify(String sql) {
+        return routing.classify(sql);
+    }
+
+    /**
+     * The rewrite step: the text that runs for {@code sql}. The identity today; multi-master stamping will rewrite
+     * writes to opted-in tables here (design §8).
+     */
+    public String rewrite(StatementInfo info, String sql) {
+        return sql;
+    }
+
+    /**
+     * The route and acquire steps: the physical connection that runs {@code info} now, synced to the session state.
+     * A replica that cannot be connected to for an auto-commit read is reported down and the read routed once more.
+     *
+     * @param mayWrite batches, calls and updatable result sets: they may write whatever their text says
+     */
+    public NodeSession acquire(StatementInfo info, boolean mayWrite) throws SQLException {
+        topology.ensureProbed(connector);
+        Node target = route.choose(info, mayWrite);
+        NodeSession session;
+        try {
+            session = open(target);
+        } catch (SQLException e) {
+            if (!failures.replicaUnreachable(e, target, info, state.autoCommit())) {
+                throw e;
+            }
+            session = open(route.choose(info, mayWrite));
+        }
+        sync(session);
+        if (!state.autoCommit()) {
+            transaction.heldBy(session);
+        }
+        sessions.use(session);
+        return session;
+    }
+
+    /**
+     * Where to run an execution again after it failed on {@code session} ({@link FailureSeam#afterFailure}), or null
+     * when the failure must surface.
+     */
+    public NodeSession retry(SQLException e, NodeSession session, StatementInfo info, boolean mayWrite)
+            throws SQLException {
+        if (sessions.closed()) {
+            return null;
+        }
+        switch (failures.afterFailure(e, session, info, state.autoCommit())) {
+            case RERUN_ON_PRIMARY:
+                return acquire(info, true);
+            case ROUTE_AGAIN:
+                return acquire(info, mayWrite);
+            default:
+                return null;
+        }
+    }
+
+    /** The on-success step. */
+    public void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
+        tracker.executed(info, session, sql, replay);
+    }
+
+    /** The on-failure step: names the node, reacts to what the error says; returns the exception to throw. */
+    @Override
+    public SQLException failed(SQLException e, NodeSession session) {
+        return failures.failed(e, session);
+    }
+
+    @Override
+    public NodeSession open(Node node) throws SQLException {
+        return sessions.open(node, transaction.session());
+    }
+
+    /** A call on a physical connection. */
+    @FunctionalInterface
+    public interface PhysicalCall<T> {
+        T on(java.sql.Connection physical) throws SQLException;
+    }
+
+    /** A call on a physical connection that returns nothing. */
+    @FunctionalInterface
+    public interface PhysicalAction {
+        void on(java.sql.Connection physical) throws SQLException;
+    }
+
+    /** Runs a connection-level call on {@code session}'s physical connection, through the failure seam. */
+    public <T> T call(NodeSession session, PhysicalCall<T> call) throws SQLException {
+        try {
+            return call.on(session.physical());
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    /** Runs a connection-level action on {@code session}'s physical connection, through the failure seam. */
+    public void run(NodeSession session, PhysicalAction action) throws SQLException {
+        try {
+            action.on(session.physical());
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    /**
+     * Logs a session change for replay and applies it at once to the physical connections already open, so that an
+     * invalid value fails here, where the application made it, as it would on a plain connection.
+     */
+    public void recordAndApply(String key, String description, SessionChange.Action action) throws SQLException {
+        long sequence = state.record(key, description, action);
+        for (NodeSession session : sessions.open()) {
+            sync(session);
+            session.applied(sequence);
+        }
+    }
+
+    /** Brings {@code session} to the session's state before it runs anything. */
+    void sync(NodeSession session) throws SQLException {
+        try {
+            session.sync(state, session == transaction.session());
+        } catch (SQLException e) {
+            throw failed(e, session);
+        }
+    }
+
+    /** JDBC {@code commit()}: commits the open transaction, and the commit seam hears of it. */
+    public void commit() throws SQLException {
+        NodeSession session = transaction.session();
+        if (session == null) {
+            return;
+        }
+        try {
+            session.physical().commit();
+        } catch (SQLException e) {
+            tracker.commitFailed();
+            throw failed(e, session);
+        }
+        tracker.committed(session);
+    }
+
+    /** JDBC {@code rollback()}: the transaction is over whether or not the rollback succeeded. */
+    public void rollback() throws SQLException {
+        NodeSession session = transaction.session();
+        if (session == null) {
+            return;
+        }
+        try {
+            session.physical().rollback();
+        } catch (SQLException e) {
+            tracker.rolledBack(false);
+            throw failed(e, session);
+        }
+        tracker.rolledBack(true);
+    }
+
+    /** Pins the session to {@code session}'s node, for state Junction cannot replay elsewhere. */
+    public void pin(NodeSession session, String reason) {
+        if (session != null) {
+            pins.hold(session.node(), reason);
+        }
+    }
+
+    /** The session for connection-level operations that need some node: the transaction's, else the pin's or primary. */
+    public NodeSession anchor() throws SQLException {
+        if (transaction.session() != null) {
+            return transaction.session();
+        }
+        topology.ensureProbed(connector);
+        NodeSession session = open(pins.pinnedNode() != null ? pins.pinnedNode() : topology.primary());
+        sync(session);
+        return session;
+    }
+
+    /**
+     * True when every open physical connection is valid; with none open yet, when some node answers. A pool calls
+     * this often, so it opens no connection when one is open.
+     */
+    public boolean valid(int timeout) throws SQLException {
+        boolean any = false;
+        for (NodeSession session : sessions.open()) {
+            if (!session.physical().isValid(timeout)) {
+                failed(new SQLException("not valid", "08006"), session);
+                return false;
+            }
+            any = true;
+        }
+        if (!any) {
+            try {
+                topology.ensureProbed(connector);
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A savepoint opens the transaction if none is open, as its first statement would. */
+    public NodeSession savepointSession() throws SQLException {
+        return acquire(classify("SAVEPOINT junction"), false);
+    }
+
+    /**
+     * The anchor's backend connection as {@code iface}: what the application then does on it bypasses Junction's
+     * tracking, so the session is pinned to that node from then on.
+     */
+    public <T> T unwrap(Class<T> iface, Object wrapper) throws SQLException {
+        NodeSession session = anchor();
+        java.sql.Connection physical = session.physical();
+        if (iface.isInstance(physical) || physical.isWrapperFor(iface)) {
+            pins.unwrapped(session.node(), iface.getSimpleName());
+            return iface.isInstance(physical) ? iface.cast(physical) : physical.unwrap(iface);
+        }
+        throw dev.junction.driver.JunctionErrorCode.NOT_A_WRAPPER.exception(wrapper, iface.getName());
+    }
+
+    /** The most recently used session, else the anchor. */
+    public NodeSession currentOrAnchor() throws SQLException {
+        NodeSession current = sessions.current();
+        return current != null ? current : anchor();
+    }
+
+    public NodeSessions sessions() {
+        return sessions;
+    }
+
+    public SessionPins pins() {
+        return pins;
+    }
+
+    ExecutionTracker tracker() {
+        return tracker;
+    }
+
+    public CommitRecorder commits() {
+        return commits;
+    }
+
+    public CausalTokens tokens() {
+        return tokens;
+    }
+
+    StatementRouting routing() {
+        return routing;
+    }
+}

@@ -1,0 +1,500 @@
+package dev.junction.driver.internal.topology;
+
+import dev.junction.driver.JunctionErrorCode;
+import dev.junction.driver.internal.backend.Backend;
+import dev.junction.driver.internal.backend.BackendDialect;
+import dev.junction.driver.internal.backend.HostAndPort;
+import dev.junction.driver.internal.backend.NodeConnector;
+import dev.junction.driver.internal.backend.ProbedRole;
+import dev.junction.driver.internal.config.ConnectionSettings;
+import dev.junction.driver.internal.config.CredentialMask;
+import dev.junction.driver.internal.pipeline.RouterStatementRouting;
+import dev.junction.driver.internal.topology.monitor.NodeFailure;
+import dev.junction.driver.internal.topology.monitor.SharedMonitors;
+import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
+import dev.junction.router.NodeId;
+import dev.junction.router.NodeRole;
+import dev.junction.router.NodeState;
+import dev.junction.router.RoutingPolicy;
+import dev.junction.router.TopologySnapshot;
+import dev.junction.router.replication.CommitInstants;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One cluster as one set of credentials sees it, shared by every connection to that cluster with those credentials in
+ * this JVM: its nodes and their roles, the {@link RoutingPolicy} (its load balancers count across connections), the
+ * statement classifier with its function answers, the view and table catalogs and their one
+ * {@link CatalogConnection} to the primary, and the {@link TopologyMonitor} whose probes give the roles. Connections
+ * find it through {@link SharedMonitors}, keyed by cluster (backend, seeds, database) and by the salted hash of the
+ * backend properties ({@link ConnectionSettings#credentialKey()}); it is built with the first connection of its key
+ * ({@link #keyed}) and {@linkplain #release released} with the last, which stops its monitor, closes its catalog
+ * connection and thread and drops its caches.
+ *
+ * <p>What is shared across credential sets, and what is not. Only the record of commits ({@link #globalCommits}) is
+ * shared by every topology of a cluster: it holds instants and table names, and {@code readConsistency=global} means
+ * that a read sees the commits of every connection of the JVM, whatever user made them. Everything that comes from
+ * asking a server is asked with this topology's own credentials and used for its connections only:
+ * <ul>
+ *   <li>catalog answers, because a server answers each user with what that user may see (MariaDB/MySQL hide the
+ *       bodies of functions a user may not read, and with them any proof that the function is read-only), and a
+ *       decision made from another account's catalog is someone else's decision;</li>
+ *   <li>the node roles and the snapshot, although roles are facts about the servers: a node lets one account in and
+ *       refuses another ({@code pg_hba.conf} per user, host-bound accounts, a locked account, a per-user connection
+ *       limit), so a node another account reaches is not one this account's sessions can use, and what a probe learns
+ *       depends on its account's privileges (without {@code SLAVE MONITOR}/{@code REPLICATION CLIENT} a MariaDB or
+ *       MySQL replica is judged by {@code read_only} alone). A shared snapshot would also need one account's probes
+ *       to keep running for the others, tying the lifetime of one user's monitor to another user's data sources.</li>
+ * </ul>
+ * The price is one monitor (one scheduler thread, one probe thread and connection per node) per set of credentials in
+ * use, and a first probe round for each: fine for the usual one or two accounts per application, costly for one
+ * account per tenant.
+ *
+ * <p>With a {@link TopologyMonitor} attached (what {@link dev.junction.driver.internal.jdbc.Connections} always does),
+ * roles, positions and staleness come from the monitor's published snapshot, read without locking, and the one-off
+ * probing below only serves to explain a failure when the monitor reaches no node. Without one (unit tests over fake
+ * servers, which build a topology directly and share it as they like) roles come from one-off probes and every replica
+ * that answers has staleness zero.
+ *
+ * <p>The global {@link CommitInstants} say when every commit made through Junction in this JVM was acknowledged, by
+ * table. They stay meaningful across topologies and monitors because they are instants on {@link System#nanoTime()},
+ * which every monitor's ticker is, and any monitor's probes of the primary locate them.
+ */
+public final class ClusterTopology implements SharedMonitors.Shared {
+    /**
+     * Connect and login bound of probe and catalog connections, and how long start-up waits for the first probe round:
+     * a hung node must not hold a probe, or a {@code getConnection}, longer.
+     */
+    public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final long DOWN_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** The one-off probes' bound; they serve unit tests only, where a monitor is not attached. */
+    private static final long PROBE_WAIT_MILLIS = PROBE_TIMEOUT.toMillis();
+
+    private final String name;
+    private final BackendDialect dialect;
+    private final List<Node> nodes;
+    private final ReentrantLock probeLock = new ReentrantLock();
+    /** On the monitor's ticker once one is attached, so that snapshot ages are measured on the scale they were stamped. */
+    private volatile RoutingPolicy policy = RoutingPolicy.create();
+    private final CommitInstants globalCommits;
+    private volatile TopologyMonitor monitor;
+    /** The monitor's snapshot whose roles {@link #nodes()} last took; compared by reference. */
+    private volatile TopologySnapshot lastSynced;
+    private volatile CatalogConnection catalogConnection;
+    private volatile RouterStatementRouting routing;
+    private volatile ViewCatalog viewCatalog;
+    private volatile TableCatalog tableCatalog;
+    private volatile boolean probed;
+    private volatile long probedAt;
+    /** Tells the cluster's other topologies that DDL ran through this one; nothing for a topology of its own. */
+    private volatile Runnable definitionsChangedElsewhere = () -> { };
+    /** The credentials of a keyed topology's catalogs; null for a topology of its own (tests). */
+    private volatile NodeConnector catalogConnector;
+    /** Set by {@link #release}, under {@link #probeLock}. */
+    private boolean released;
+
+    /** A topology of its own, with a commit record of its own: for tests, which share it as they like. */
+    public ClusterTopology(String name, BackendDialect dialect, List<HostAndPort> seeds) {
+        this(name, dialect, seeds, new CommitInstants());
+    }
+
+    private ClusterTopology(String name, BackendDialect dialect, List<HostAndPort> seeds, CommitInstants globalCommits) {
+        this.name = name;
+        this.dialect = dialect;
+        this.nodes = seeds.stream().map(seed -> new Node(seed, ProbedRole.DOWN)).collect(Collectors.toUnmodifiableList());
+        this.globalCommits = globalCommits;
+    }
+
+    /**
+     * The topology of one registry entry (cluster and credentials), built by {@link SharedMonitors} under its lock:
+     * cheap, opens nothing, and makes the classifier and catalogs later, at their first use. They ask the primary
+     * through {@code catalogConnector}, which carries the entry's credentials, whatever connector a connection passes;
+     * the monitor {@code monitorFor} makes is attached, and started by the registry.
+     *
+     * @param globalCommits the cluster's commit record, shared with the cluster's other topologies
+     */
+    public static ClusterTopology keyed(SharedMonitors.Key key, ConnectionSettings settings,
+                                        CommitInstants globalCommits, NodeConnector catalogConnector,
+                                        Function<ClusterTopology, TopologyMonitor> monitorFor) {
+        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), settings.backend().dialect(), settings.url().hosts(),
+                globalCommits);
+        topology.definitionsChangedElsewhere = () -> SharedMonitors.definitionsChanged(key);
+        topology.catalogConnector = catalogConnector;
+        topology.attach(monitorFor.apply(topology));
+        return topology;
+    }
+
+    /** The routing policy every connection of this topology shares. */
+    public RoutingPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * The classifier every connection of this topology shares, with the function and view catalogs, made at first
+     * use. They ask over the catalog connection of a keyed topology ({@link #keyed}); {@code connector} serves only a
+     * topology made without one (tests).
+     */
+    public RouterStatementRouting routing(Backend backend, NodeConnector connector) {
+        RouterStatementRouting current = routing;
+        if (current == null) {
+            probeLock.lock();
+            try {
+                if (routing == null) {
+                    CatalogConnection catalog = catalogConnection(connector);
+                    viewCatalog = new ViewCatalog(this, catalog, backend);
+                    routing = RouterStatementRouting.create(backend, new JdbcFunctionCatalog(this, catalog, backend), viewCatalog,
+                            definitionsChangedElsewhere);
+                }
+                current = routing;
+            } finally {
+                probeLock.unlock();
+            }
+        }
+        return current;
+    }
+
+    /** The catalogs' connection, made with the first catalog; under {@link #probeLock}. */
+    private CatalogConnection catalogConnection(NodeConnector connector) {
+        if (catalogConnection == null) {
+            NodeConnector own = catalogConnector;
+            catalogConnection = new CatalogConnection(this, own != null ? own : connector);
+            if (released) {
+                catalogConnection.close(); // a straggler after the release asks nothing: unknown routes to the primary
+            }
+        }
+        return catalogConnection;
+    }
+
+    /**
+     * The nodes as the routing policy sees them, taken now: the monitor's last publication once it runs (where a
+     * replica whose probe hangs is already down); before that, the roles probed at first use with staleness zero.
+     */
+    public TopologySnapshot snapshot() {
+        TopologyMonitor current = monitor;
+        if (current != null) {
+            TopologySnapshot published = current.snapshot();
+            if (published != lastSynced) {
+                // Roles change only when the monitor publishes; routing a statement must not walk the nodes again.
+                syncRoles(published);
+                lastSynced = published;
+            }
+            return published;
+        }
+        List<NodeState> states = new ArrayList<>(nodes.size());
+        for (Node node : nodes) {
+            switch (node.role()) {
+                case PRIMARY:
+                    states.add(NodeState.primary(node.id()));
+                    break;
+                case REPLICA:
+                    states.add(NodeState.replica(node.id(), Duration.ZERO));
+                    break;
+                default:
+                    states.add(NodeState.of(node.id(), NodeRole.UNKNOWN, false, null, null, 0));
+                    break;
+            }
+        }
+        return TopologySnapshot.of(states, System.nanoTime());
+    }
+
+    /** Node roles follow the monitor, so that messages, {@code toString()} and {@link #primary()} agree with routing. */
+    private void syncRoles(TopologySnapshot published) {
+        for (Node node : nodes) {
+            NodeState state = published.node(node.id());
+            ProbedRole role = state == null || !state.up() ? ProbedRole.DOWN
+                    : state.role() == NodeRole.PRIMARY ? ProbedRole.PRIMARY
+                    : state.role() == NodeRole.REPLICA ? ProbedRole.REPLICA : ProbedRole.DOWN;
+            if (node.role() != role) {
+                node.role(role, role == ProbedRole.DOWN ? "the monitor's probes fail" : null);
+            }
+        }
+    }
+
+    /** Makes {@code next} the source of roles and staleness: the monitor made for this topology (tests attach their own). */
+    public void attach(TopologyMonitor next) {
+        policy = RoutingPolicy.create(next::nanoTime, ThreadLocalRandom::current);
+        monitor = next;
+    }
+
+    /** The attached monitor, or null when roles come from one-off probes. */
+    public TopologyMonitor monitor() {
+        TopologyMonitor current = monitor;
+        return current == null || current.isClosed() ? null : current;
+    }
+
+    /**
+     * Which tables table-aware freshness may track apart, asked of the primary with this topology's credentials (as
+     * {@link #routing}: {@code connector} serves only a topology made without a catalog connection, in tests).
+     */
+    public TableCatalog tableCatalog(Backend backend, NodeConnector connector) {
+        TableCatalog current = tableCatalog;
+        if (current == null) {
+            probeLock.lock();
+            try {
+                if (tableCatalog == null) {
+                    tableCatalog = new TableCatalog(this, catalogConnection(connector), backend);
+                }
+                current = tableCatalog;
+            } finally {
+                probeLock.unlock();
+            }
+        }
+        return current;
+    }
+
+    /** The monitor made for this topology, as {@link SharedMonitors} starts and stops it. */
+    @Override
+    public TopologyMonitor sharedMonitor() {
+        return monitor;
+    }
+
+    /**
+     * DDL ran through a connection of another topology of this cluster (another user): any function, view or table
+     * this topology's catalogs judged may have changed, as DDL through one of its own connections would have made it
+     * forget. Cheap: clears caches, asks nothing.
+     */
+    @Override
+    public void forgetDefinitions() {
+        RouterStatementRouting classifier = routing;
+        if (classifier != null) {
+            classifier.forgetDefinitions();
+        }
+        TableCatalog tables = tableCatalog;
+        if (tables != null) {
+            tables.forgetAll();
+        }
+    }
+
+    /**
+     * The last connection of this topology's key is gone and its monitor has stopped: closes the catalog connection,
+     * ends the table catalog's thread, and forgets the function answers, unsafe views and table answers. A topology
+     * is not used after this (its key gets a new one); a straggler would find no catalog answer, which routes to the
+     * primary.
+     */
+    @Override
+    public void release() {
+        CatalogConnection catalog;
+        probeLock.lock();
+        try {
+            released = true;
+            catalog = catalogConnection;
+        } finally {
+            probeLock.unlock();
+        }
+        if (catalog != null) {
+            catalog.close(); // first: a table lookup in flight on it ends, so its thread can
+        }
+        TableCatalog tables = tableCatalog;
+        if (tables != null) {
+            tables.close();
+        }
+        RouterStatementRouting classifier = routing;
+        if (classifier != null) {
+            classifier.classifier().forgetFunctionAnswers();
+        }
+        ViewCatalog views = viewCatalog;
+        if (views != null) {
+            views.close();
+        }
+    }
+
+    /** When commits made through Junction in this JVM were acknowledged: the {@code global} consistency record. */
+    public CommitInstants globalCommits() {
+        return globalCommits;
+    }
+
+    /** The node the router calls {@code id}. */
+    public Node node(NodeId id) {
+        for (Node node : nodes) {
+            if (node.id().equals(id)) {
+                return node;
+            }
+        }
+        throw new IllegalArgumentException(id + " is not a node of " + name);
+    }
+
+    /**
+     * Marks {@code node} down after a session failed to reach it; the monitor, if one runs, publishes it down for
+     * reads until a probe reaches it again, else it is probed again on a later use.
+     */
+    public void markDown(Node node, String reason) {
+        node.role(ProbedRole.DOWN, CredentialMask.text(reason));
+        TopologyMonitor current = monitor();
+        if (current != null) {
+            current.reportUnreachable(node.id());
+        }
+    }
+
+    public BackendDialect dialect() {
+        return dialect;
+    }
+
+    /** The cluster's URL without parameters, as messages name it. */
+    public String name() {
+        return name;
+    }
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    /**
+     * Fails unless some node is known. With a monitor (always, outside unit tests) that is one read of its snapshot;
+     * when the monitor knows no node the error says why from each node's last probe, without probing again here.
+     * Without one, probes every node if that has not happened yet, or was invalidated, or a down node is due for a
+     * retry.
+     */
+    public void ensureProbed(NodeConnector connector) throws SQLException {
+        TopologyMonitor current = monitor();
+        if (current != null) {
+            if (snapshot().anyNodeKnown()) {
+                return;
+            }
+            throw noNodeAccepted(node -> current.lastFailure(node.id()));
+        }
+        if (probed && !downRetryDue()) {
+            return;
+        }
+        probeLock.lock();
+        try {
+            if (!probed || downRetryDue()) {
+                probe(connector);
+            }
+        } finally {
+            probeLock.unlock();
+        }
+        if (nodes.stream().allMatch(n -> n.role() == ProbedRole.DOWN)) {
+            throw noNodeAccepted(node -> node.lastException() == null ? null : new NodeFailure(node.lastException()));
+        }
+    }
+
+    /**
+     * The error for a cluster none of whose nodes gave a connection, from each node's failure: "could not be reached"
+     * when none answered ({@code 08001}); "refused" when some answered no, with the SQLState the refusing nodes
+     * agreed on (a wrong password is {@code 28P01} everywhere, a missing database {@code 3D000}), else {@code 08004}.
+     * The cause is the first refusal's exception (else the first node's), the other nodes' are suppressed.
+     */
+    public SQLException noNodeAccepted(Function<Node, NodeFailure> failureOf) {
+        List<String> reasons = new ArrayList<>();
+        List<Exception> exceptions = new ArrayList<>();
+        NodeFailure firstRefusal = null;
+        String agreed = null;
+        boolean disagree = false;
+        for (Node node : nodes) {
+            NodeFailure failure = failureOf.apply(node);
+            if (failure == null) {
+                reasons.add(node.address() + " has not answered yet");
+                continue;
+            }
+            reasons.add(node.address() + " " + CredentialMask.text(failure.describe()));
+            exceptions.add(failure.exception());
+            if (failure.refused()) {
+                if (firstRefusal == null) {
+                    firstRefusal = failure;
+                    agreed = failure.sqlState();
+                } else if (!java.util.Objects.equals(agreed, failure.sqlState())) {
+                    disagree = true;
+                }
+            }
+        }
+        Exception cause = firstRefusal != null ? firstRefusal.exception() : exceptions.isEmpty() ? null : exceptions.get(0);
+        String reasonText = String.join("; ", reasons);
+        SQLException error = firstRefusal == null ? JunctionErrorCode.NO_NODE_REACHABLE.exception(cause, name, reasonText)
+                : JunctionErrorCode.NO_NODE_ACCEPTED.exceptionWithState(disagree || agreed == null
+                        ? JunctionErrorCode.NO_NODE_ACCEPTED.sqlState() : agreed, cause, name, reasonText);
+        for (Exception other : exceptions) {
+            if (other != cause) {
+                error.addSuppressed(other);
+            }
+        }
+        return error;
+    }
+
+    private boolean downRetryDue() {
+        return System.nanoTime() - probedAt > DOWN_RETRY_NANOS && nodes.stream().anyMatch(n -> n.role() == ProbedRole.DOWN);
+    }
+
+    /** Marks the roles as unknown: the next use probes again. */
+    public void invalidate() {
+        probed = false;
+    }
+
+    private void probe(NodeConnector connector) {
+        List<Thread> probes = new ArrayList<>();
+        for (Node node : nodes) {
+            Thread probe = new Thread(() -> probeOne(node, connector), "junction-probe-" + node.address());
+            probe.setDaemon(true);
+            probe.start();
+            probes.add(probe);
+        }
+        long deadline = System.currentTimeMillis() + PROBE_WAIT_MILLIS;
+        for (int i = 0; i < probes.size(); i++) {
+            try {
+                probes.get(i).join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (probes.get(i).isAlive()) {
+                NodeFailure timeout = NodeFailure.noAnswerWithin(PROBE_WAIT_MILLIS);
+                nodes.get(i).role(ProbedRole.DOWN, timeout.describe(), timeout.exception());
+            }
+        }
+        probedAt = System.nanoTime();
+        probed = true;
+    }
+
+    private void probeOne(Node node, NodeConnector connector) {
+        try (Connection connection = connector.open(node.address())) {
+            node.role(dialect.probeRole(connection), null);
+        } catch (SQLException | RuntimeException e) {
+            node.role(ProbedRole.DOWN, CredentialMask.text(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /**
+     * The one node that reports itself primary.
+     *
+     * @throws SQLException {@link JunctionErrorCode#NO_PRIMARY} or {@link JunctionErrorCode#SEVERAL_PRIMARIES}
+     */
+    public Node primary() throws SQLException {
+        if (monitor() != null) {
+            snapshot();
+        }
+        // Every statement that goes to the primary asks: a plain loop, no stream or list per call.
+        Node primary = null;
+        int primaries = 0;
+        for (Node node : nodes) {
+            if (node.role() == ProbedRole.PRIMARY) {
+                primary = node;
+                primaries++;
+            }
+        }
+        if (primaries == 1) {
+            return primary;
+        }
+        if (primaries == 0) {
+            throw JunctionErrorCode.NO_PRIMARY.exception(name, describe());
+        }
+        throw JunctionErrorCode.SEVERAL_PRIMARIES.exception(name, describe());
+    }
+
+    /** {@code a:5432 primary, b:5432 replica, c:5432 down}. */
+    public String describe() {
+        return nodes.stream().map(Node::toString).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterTopology[" + describe() + "]";
+    }
+}

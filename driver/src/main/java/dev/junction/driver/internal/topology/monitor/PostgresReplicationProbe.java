@@ -1,0 +1,51 @@
+package dev.junction.driver.internal.topology.monitor;
+
+import dev.junction.router.NodeRole;
+import dev.junction.router.replication.LogSequenceNumber;
+import dev.junction.router.replication.ReplicationPosition;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * PostgreSQL: {@code pg_is_in_recovery()} for the role; the current WAL insert position on a primary, the
+ * last replayed position on a standby (replayed, not received: a standby whose replay is paused keeps
+ * receiving, and its data is only as fresh as what it replayed).
+ */
+public final class PostgresReplicationProbe implements ReplicationProbe {
+    private static final String PROBE = "select pg_is_in_recovery(), case when pg_is_in_recovery()"
+            + " then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end::text";
+
+    @Override
+    public Answer probe(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(PROBE)) {
+            row.next();
+            boolean inRecovery = row.getBoolean(1);
+            String lsn = row.getString(2);
+            return new Answer(inRecovery ? NodeRole.REPLICA : NodeRole.PRIMARY, lsn == null ? null : LogSequenceNumber.parse(lsn));
+        }
+    }
+
+    @Override
+    public ReplicationPosition parsePosition(String text) {
+        return LogSequenceNumber.parse(text);
+    }
+
+    /**
+     * {@code pg_current_wal_lsn()}: the primary's WAL write position, at or past the end of the commit record just
+     * flushed, and the same measure the monitor samples on the primary. One round trip (PgJDBC does not report the
+     * commit LSN), which is why read consistency does not ask it per commit.
+     */
+    @Override
+    public ReplicationPosition commitPosition(Connection primary) throws SQLException {
+        String lsn = ReplicationProbe.single(primary, "select pg_current_wal_lsn()::text");
+        return lsn == null ? null : LogSequenceNumber.parse(lsn);
+    }
+
+    @Override
+    public String tokenPrefix(ReplicationPosition position) {
+        return "pg";
+    }
+}

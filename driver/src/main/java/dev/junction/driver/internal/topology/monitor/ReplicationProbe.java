@@ -1,0 +1,57 @@
+package dev.junction.driver.internal.topology.monitor;
+
+import dev.junction.router.NodeRole;
+import dev.junction.router.replication.ReplicationPosition;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.SQLException;
+
+/**
+ * Asks one server, in a single round trip, what it is and how far it has come: the dialect-specific half of
+ * the topology monitor.
+ */
+public interface ReplicationProbe {
+
+    /** The answer to one probe; {@code position} is null when the server does not (yet) report one. */
+    record Answer(NodeRole role, ReplicationPosition position) {
+    }
+
+    Answer probe(Connection connection) throws SQLException;
+
+    /** Parses a position as this server prints it, e.g. for a causal token. */
+    ReplicationPosition parsePosition(String text);
+
+    /**
+     * The position of the commit that just finished on {@code primary}, asked on the connection that committed it
+     * (an upper bound is fine: a replica that covers it has the commit); null when the server reports none (the
+     * "write" changed nothing that replicates). Read consistency no longer asks it after each commit (a commit is
+     * located by the primary's next probe, see {@code SessionFreshness}); it stays for what needs a commit's exact
+     * position, such as write sync modes.
+     */
+    ReplicationPosition commitPosition(Connection primary) throws SQLException;
+
+    /**
+     * Waits on {@code replica}, inside the server, until it has applied {@code position} or {@code timeout} has
+     * passed (MariaDB {@code MASTER_GTID_WAIT}, MySQL {@code WAIT_FOR_EXECUTED_GTID_SET}): no polling, and the
+     * read starts the moment the replica catches up.
+     *
+     * @return whether the replica reached the position within {@code timeout}; false at once where the server has no
+     *     such wait (PostgreSQL before 19): the caller polls instead
+     */
+    default boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
+        return false;
+    }
+
+    /** The prefix of causal tokens for this kind of position: {@code pg}, {@code mariadb}, {@code mysql}. */
+    String tokenPrefix(ReplicationPosition position);
+
+    /** Runs {@code sql}, whose single value is a position in server text, or null. */
+    static String single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            return row.next() ? row.getString(1) : null;
+        }
+    }
+}

@@ -37,12 +37,6 @@ public final class MariaDbReplicationProbe implements ReplicationProbe {
 
     /** {@code @@last_gtid}: the GTID of this session's last commit; empty when it wrote nothing to the binary log. */
     @Override
-    public ReplicationPosition commitPosition(Connection primary) throws SQLException {
-        String gtid = ReplicationProbe.single(primary, "select @@last_gtid");
-        return gtid == null || gtid.isBlank() ? null : MariaDbGtidPosition.parse(gtid);
-    }
-
-    @Override
     public String tokenPrefix(ReplicationPosition position) {
         return "mariadb";
     }

@@ -29,11 +29,6 @@ public final class MySqlFamilyProbe implements ReplicationProbe {
     }
 
     @Override
-    public ReplicationPosition commitPosition(Connection primary) throws SQLException {
-        return of(primary).commitPosition(primary);
-    }
-
-    @Override
     public boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
         return of(replica).awaitPosition(replica, position, timeout);
     }

@@ -30,17 +30,6 @@ public final class MySqlReplicationProbe implements ReplicationProbe {
         return MySqlGtidSet.parse(text);
     }
 
-    /**
-     * {@code @@global.gtid_executed} on the committing connection: a superset of the commit's GTID (it includes
-     * every other commit too), so waiting for it is safe but may wait for more than needed. Session tracking of
-     * {@code session_track_gtids} would give the commit's own GTID without a round trip: not done yet.
-     */
-    @Override
-    public ReplicationPosition commitPosition(Connection primary) throws SQLException {
-        String set = ReplicationProbe.single(primary, "select @@global.gtid_executed");
-        return set == null || set.isBlank() ? null : MySqlGtidSet.parse(set);
-    }
-
     @Override
     public String tokenPrefix(ReplicationPosition position) {
         return "mysql";

@@ -33,17 +33,6 @@ public final class PostgresReplicationProbe implements ReplicationProbe {
         return LogSequenceNumber.parse(text);
     }
 
-    /**
-     * {@code pg_current_wal_lsn()}: the primary's WAL write position, at or past the end of the commit record just
-     * flushed, and the same measure the monitor samples on the primary. One round trip (PgJDBC does not report the
-     * commit LSN), which is why read consistency does not ask it per commit.
-     */
-    @Override
-    public ReplicationPosition commitPosition(Connection primary) throws SQLException {
-        String lsn = ReplicationProbe.single(primary, "select pg_current_wal_lsn()::text");
-        return lsn == null ? null : LogSequenceNumber.parse(lsn);
-    }
-
     @Override
     public String tokenPrefix(ReplicationPosition position) {
         return "pg";

@@ -25,15 +25,6 @@ public interface ReplicationProbe {
     ReplicationPosition parsePosition(String text);
 
     /**
-     * The position of the commit that just finished on {@code primary}, asked on the connection that committed it
-     * (an upper bound is fine: a replica that covers it has the commit); null when the server reports none (the
-     * "write" changed nothing that replicates). Read consistency no longer asks it after each commit (a commit is
-     * located by the primary's next probe, see {@code SessionFreshness}); it stays for what needs a commit's exact
-     * position, such as write sync modes.
-     */
-    ReplicationPosition commitPosition(Connection primary) throws SQLException;
-
-    /**
      * Waits on {@code replica}, inside the server, until it has applied {@code position} or {@code timeout} has
      * passed (MariaDB {@code MASTER_GTID_WAIT}, MySQL {@code WAIT_FOR_EXECUTED_GTID_SET}): no polling, and the
      * read starts the moment the replica catches up.

@@ -78,6 +78,7 @@ final class JunctionCallableStatement extends JunctionPreparedStatement implemen
     }
 
     // ---- IN parameters and OUT registrations are recorded; OUT values come from the last execution ----
+    // spotless:off (one line per pure delegation: house style; the formatter would make each five)
     @Override public void registerOutParameter(int parameterIndex, int sqlType) throws SQLException { record("out:" + parameterIndex, physical -> ((CallableStatement) physical).registerOutParameter(parameterIndex, sqlType)); }
     @Override public void registerOutParameter(int parameterIndex, int sqlType, int scale) throws SQLException { record("out:" + parameterIndex, physical -> ((CallableStatement) physical).registerOutParameter(parameterIndex, sqlType, scale)); }
     @Override public boolean wasNull() throws SQLException { try { return callable("wasNull").wasNull(); } catch (SQLException e) { throw failed(e); } }
@@ -195,4 +196,5 @@ final class JunctionCallableStatement extends JunctionPreparedStatement implemen
     @Override public void registerOutParameter(String parameterName, SQLType sqlType) throws SQLException { record("out:" + parameterName, physical -> ((CallableStatement) physical).registerOutParameter(parameterName, sqlType)); }
     @Override public void registerOutParameter(String parameterName, SQLType sqlType, int scale) throws SQLException { record("out:" + parameterName, physical -> ((CallableStatement) physical).registerOutParameter(parameterName, sqlType, scale)); }
     @Override public void registerOutParameter(String parameterName, SQLType sqlType, String typeName) throws SQLException { record("out:" + parameterName, physical -> ((CallableStatement) physical).registerOutParameter(parameterName, sqlType, typeName)); }
+    // spotless:on
 }

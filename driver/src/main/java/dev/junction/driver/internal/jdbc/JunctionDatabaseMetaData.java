@@ -68,6 +68,7 @@ final class JunctionDatabaseMetaData implements DatabaseMetaData {
     }
 
     // ---- pure delegations ----
+    // spotless:off (one line per pure delegation: house style; the formatter would make each five)
     @Override public boolean allProceduresAreCallable() throws SQLException { try { return delegate.allProceduresAreCallable(); } catch (SQLException e) { throw fail(e); } }
     @Override public boolean allTablesAreSelectable() throws SQLException { try { return delegate.allTablesAreSelectable(); } catch (SQLException e) { throw fail(e); } }
     @Override public String getUserName() throws SQLException { try { return delegate.getUserName(); } catch (SQLException e) { throw fail(e); } }
@@ -243,4 +244,5 @@ final class JunctionDatabaseMetaData implements DatabaseMetaData {
     @Override public long getMaxLogicalLobSize() throws SQLException { try { return delegate.getMaxLogicalLobSize(); } catch (SQLException e) { throw fail(e); } }
     @Override public boolean supportsRefCursors() throws SQLException { try { return delegate.supportsRefCursors(); } catch (SQLException e) { throw fail(e); } }
     @Override public boolean supportsSharding() throws SQLException { try { return delegate.supportsSharding(); } catch (SQLException e) { throw fail(e); } }
+    // spotless:on
 }

@@ -211,6 +211,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     }
 
     // ---- parameters: recorded, bound at execution ----
+    // spotless:off (one line per pure delegation: house style; the formatter would make each five)
     @Override public void setNull(int parameterIndex, int sqlType) throws SQLException { record(parameterIndex, physical -> physical.setNull(parameterIndex, sqlType)); }
     @Override public void setBoolean(int parameterIndex, boolean x) throws SQLException { record(parameterIndex, physical -> physical.setBoolean(parameterIndex, x)); }
     @Override public void setByte(int parameterIndex, byte x) throws SQLException { record(parameterIndex, physical -> physical.setByte(parameterIndex, x)); }
@@ -261,4 +262,5 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     @Override public void setNClob(int parameterIndex, Reader reader) throws SQLException { record(parameterIndex, physical -> physical.setNClob(parameterIndex, reader)); }
     @Override public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException { record(parameterIndex, physical -> physical.setObject(parameterIndex, x, targetSqlType, scaleOrLength)); }
     @Override public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException { record(parameterIndex, physical -> physical.setObject(parameterIndex, x, targetSqlType)); }
+    // spotless:on
 }

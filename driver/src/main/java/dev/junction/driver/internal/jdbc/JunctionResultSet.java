@@ -168,6 +168,7 @@ final class JunctionResultSet implements ResultSet {
     }
 
     // ---- pure delegations ----
+    // spotless:off (one line per pure delegation: house style; the formatter would make each five)
     @Override public boolean next() throws SQLException { try { return delegate.next(); } catch (SQLException e) { throw fail(e); } }
     @Override public boolean wasNull() throws SQLException { try { return delegate.wasNull(); } catch (SQLException e) { throw fail(e); } }
     @Override public String getString(int columnIndex) throws SQLException { try { return delegate.getString(columnIndex); } catch (SQLException e) { throw fail(e); } }
@@ -352,4 +353,5 @@ final class JunctionResultSet implements ResultSet {
     @Override public void updateObject(String columnLabel, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException { try { delegate.updateObject(columnLabel, x, targetSqlType, scaleOrLength); } catch (SQLException e) { throw fail(e); } }
     @Override public void updateObject(int columnIndex, Object x, SQLType targetSqlType) throws SQLException { try { delegate.updateObject(columnIndex, x, targetSqlType); } catch (SQLException e) { throw fail(e); } }
     @Override public void updateObject(String columnLabel, Object x, SQLType targetSqlType) throws SQLException { try { delegate.updateObject(columnLabel, x, targetSqlType); } catch (SQLException e) { throw fail(e); } }
+    // spotless:on
 }

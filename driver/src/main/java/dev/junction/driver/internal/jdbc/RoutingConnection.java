@@ -63,11 +63,6 @@ public final class RoutingConnection implements JunctionConnection {
     private int networkTimeout;
     private volatile boolean closed;
 
-    public RoutingConnection(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector,
-                             StatementRouting routing) {
-        this(settings, topology, connector, routing, null);
-    }
-
     /** @param lease this connection's share of the cluster's monitor, released on close; null without a monitor */
     public RoutingConnection(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector,
                              StatementRouting routing, SharedMonitors.Lease lease) {
@@ -79,7 +74,7 @@ public final class RoutingConnection implements JunctionConnection {
     }
 
     /** The pipeline the statement wrappers run executions through. */
-    StatementPipeline pipeline() {
+    public StatementPipeline pipeline() {
         return pipeline;
     }
 
@@ -441,7 +436,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public Set<String> pins() {
-        return pipeline.pins().reasons(state.isSerializable() && topology.dialect().pinsOnSerializable());
+        return pipeline.pinReasons();
     }
 
     @Override
@@ -458,16 +453,6 @@ public final class RoutingConnection implements JunctionConnection {
     public List<NodeStatus> topologyReport() throws SQLException {
         checkOpen();
         return StatusReport.of(topology.monitor(), topology);
-    }
-
-    /** Adds a listener to this connection's commit seam (sync modes and stamping will; tests do now). */
-    public void listenToCommits(CommitListener listener) {
-        pipeline.commits().listen(listener);
-    }
-
-    /** The physical connections open now, for tests and status output. */
-    public List<NodeSession> openSessions() {
-        return sessions.all();
     }
 
     /** The session's state, for tests. */

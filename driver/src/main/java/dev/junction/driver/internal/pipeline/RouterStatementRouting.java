@@ -109,7 +109,6 @@ public final class RouterStatementRouting implements StatementRouting {
 
     /** A statement with a session effect: transaction control, a session change, or one that pins. */
     private StatementInfo sessionOrTransaction(Classification c, SessionEffect effect, Hint hint, String pin) {
-        String target = effect.target() == null ? null : effect.target().toLowerCase(Locale.ROOT);
         switch (effect.kind()) {
             case BEGIN:
             case BEGIN_READ_ONLY:
@@ -132,6 +131,15 @@ public final class RouterStatementRouting implements StatementRouting {
             case TWO_PHASE:
                 // PREPARE TRANSACTION ends the session's transaction; COMMIT/ROLLBACK PREPARED run outside one.
                 return new StatementInfo(Kind.END, hint, pin, null, c);
+            default:
+                return sessionStatement(c, effect, hint, pin);
+        }
+    }
+
+    /** A statement that changes the session: replayed under a key, or pinning, or kept on the transaction's node. */
+    private StatementInfo sessionStatement(Classification c, SessionEffect effect, Hint hint, String pin) {
+        String target = effect.target() == null ? null : effect.target().toLowerCase(Locale.ROOT);
+        switch (effect.kind()) {
             case SET_VARIABLE:
             case USER_VARIABLE:
             case SET_NAMES:

@@ -287,6 +287,11 @@ public final class StatementPipeline implements NodeAccess {
         return sessions;
     }
 
+    /** What pins the session now ({@code JunctionConnection.pins()}), SERIALIZABLE set through JDBC included. */
+    public java.util.Set<String> pinReasons() {
+        return pins.reasons(state.isSerializable() && topology.dialect().pinsOnSerializable());
+    }
+
     public SessionPins pins() {
         return pins;
     }

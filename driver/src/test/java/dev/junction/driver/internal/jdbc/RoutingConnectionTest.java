@@ -305,7 +305,7 @@ class RoutingConnectionTest {
         run("select 1");
         run("insert into t values (1)");
         connection.close();
-        assertThat(connection.openSessions()).isEmpty();
+        assertThat(connection.pipeline().sessions().all()).isEmpty();
         assertThat(replica1.log).endsWith("close");
         assertThat(primary.log).endsWith("close");
         assertThatThrownBy(() -> run("select 1")).hasMessageContaining("closed");

@@ -135,7 +135,7 @@ class CommitRecordingTest {
     }
 
     private List<String> primaryLog(RoutingConnection connection) {
-        NodeSession session = connection.openSessions().stream()
+        NodeSession session = connection.pipeline().sessions().all().stream()
                 .filter(s -> s.node().address().equals(primary.address)).findFirst().orElseThrow();
         return cluster.log(session.physical()).stream()
                 .filter(line -> !line.startsWith("set") && !line.startsWith("get") && !line.startsWith("clearWarnings"))
@@ -322,7 +322,7 @@ class CommitRecordingTest {
         run(connection, "update t set x = 1");
         probe.askedOn.clear();
         assertThat(connection.causalToken()).isEqualTo("pg:0/64");
-        NodeSession own = connection.openSessions().stream()
+        NodeSession own = connection.pipeline().sessions().all().stream()
                 .filter(s -> s.node().address().equals(primary.address)).findFirst().orElseThrow();
         assertThat(probe.askedOn).containsExactly(own.physical());
     }

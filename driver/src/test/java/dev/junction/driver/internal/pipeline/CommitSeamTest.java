@@ -30,7 +30,7 @@ class CommitSeamTest {
         ConnectionSettings settings = cluster.settings("?readConsistency=" + consistency);
         ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         RoutingConnection connection = cluster.connect(settings, topology, RouterStatementRouting.create(backend, FunctionCatalog.NONE));
-        connection.listenToCommits((node, tables) -> events.add(node.address().toString()));
+        connection.pipeline().commits().listen((node, tables) -> events.add(node.address().toString()));
         return connection;
     }
 

@@ -46,7 +46,7 @@ class FailureSeamTest {
         run(connection, "select 3");
         assertThat(replica1.statements()).containsExactly("select 1");
         assertThat(replica2.statements()).containsExactly("select 2", "select 3");
-        assertThat(connection.openSessions()).noneMatch(session -> session.node().address().equals(replica1.address));
+        assertThat(connection.pipeline().sessions().all()).noneMatch(session -> session.node().address().equals(replica1.address));
     }
 
     @Test

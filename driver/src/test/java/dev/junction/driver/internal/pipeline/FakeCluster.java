@@ -114,7 +114,7 @@ public final class FakeCluster {
 
     /** A connection that classifies with {@code routing}, which several connections may share. */
     RoutingConnection connect(ConnectionSettings settings, ClusterTopology topology, StatementRouting routing) {
-        return new RoutingConnection(settings, topology, connector(), routing);
+        return new RoutingConnection(settings, topology, connector(), routing, null);
     }
 
     public ConnectionSettings settings(String parameters) throws SQLException {

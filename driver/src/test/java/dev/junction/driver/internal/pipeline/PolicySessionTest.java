@@ -72,7 +72,7 @@ class PolicySessionTest {
         assertThatThrownBy(() -> run("select 2"))
                 .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08003"));
-        assertThat(connection.openSessions()).isEmpty();
+        assertThat(connection.pipeline().sessions().all()).isEmpty();
         assertThat(replica2.statements()).isEmpty();
         assertThat(connection.toString()).endsWith("] closed");
     }

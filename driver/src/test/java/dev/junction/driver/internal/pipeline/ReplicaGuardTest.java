@@ -104,7 +104,7 @@ class ReplicaGuardTest {
         run("select 3"); // round robin: replica1's turn; the classifier took it for a read, the replica knew better
         assertThat(replica1.statements()).containsExactly("select 1");
         assertThat(primary.statements()).containsExactly("select 3");
-        Node refusing = connection.openSessions().stream().map(NodeSession::node)
+        Node refusing = connection.pipeline().sessions().all().stream().map(NodeSession::node)
                 .filter(node -> node.address().equals(replica1.address)).findFirst().orElseThrow();
         assertThat(refusing.readOnlyRefusals()).isEqualTo(1);
         assertThat(refusing.role()).isEqualTo(ProbedRole.REPLICA);
@@ -159,7 +159,7 @@ class ReplicaGuardTest {
         ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         connection = cluster.connect(settings, topology);
         run("select 1");
-        NodeSession guarded = connection.openSessions().get(0);
+        NodeSession guarded = connection.pipeline().sessions().all().get(0);
         assertThat(guarded.guarded()).isTrue();
         // A switchover: the replica that served the read is promoted, the old primary demoted.
         for (Node node : topology.nodes()) {
@@ -167,7 +167,7 @@ class ReplicaGuardTest {
         }
         run("insert into t values (1)");
         assertThat(guarded.isClosed()).isTrue();
-        NodeSession writer = connection.openSessions().stream().filter(s -> !s.isClosed()).findFirst().orElseThrow();
+        NodeSession writer = connection.pipeline().sessions().all().stream().filter(s -> !s.isClosed()).findFirst().orElseThrow();
         assertThat(writer.guarded()).isFalse();
         assertThat(writer.node()).isSameAs(guarded.node());
     }

@@ -24,8 +24,7 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 public final class MicroSuite {
     private static final String WRAPPER = WrapperOverheadBenchmark.class.getSimpleName();
 
-    private MicroSuite() {
-    }
+    private MicroSuite() {}
 
     public static void main(String[] args) throws Exception {
         Path report = null;
@@ -49,18 +48,35 @@ public final class MicroSuite {
     static String render(Collection<RunResult> results) {
         StringBuilder md = new StringBuilder("## Micro-benchmarks (JMH)\n\n");
         md.append(pairs(results));
-        md.append("\n| benchmark | parameters | mode | score | ± error | p50 | p99 | unit |\n|---|---|---|---|---|---|---|---|\n");
+        md.append(
+                "\n| benchmark | parameters | mode | score | ± error | p50 | p99 | unit |\n|---|---|---|---|---|---|---|---|\n");
         for (RunResult run : results) {
             Result<?> primary = run.getPrimaryResult();
             boolean sampled = run.getParams().getMode().shortLabel().equals("sample");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %.3f | %s | %s | %s |%n", name(run), parameters(run),
-                    run.getParams().getMode().shortLabel(), primary.getScore(), primary.getScoreError(),
-                    sampled ? String.format(Locale.ROOT, "%.3f", primary.getStatistics().getPercentile(50)) : "",
-                    sampled ? String.format(Locale.ROOT, "%.3f", primary.getStatistics().getPercentile(99)) : "",
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %.3f | %.3f | %s | %s | %s |%n",
+                    name(run),
+                    parameters(run),
+                    run.getParams().getMode().shortLabel(),
+                    primary.getScore(),
+                    primary.getScoreError(),
+                    sampled
+                            ? String.format(
+                                    Locale.ROOT, "%.3f", primary.getStatistics().getPercentile(50))
+                            : "",
+                    sampled
+                            ? String.format(
+                                    Locale.ROOT, "%.3f", primary.getStatistics().getPercentile(99))
+                            : "",
                     primary.getScoreUnit()));
         }
-        md.append(String.format(Locale.ROOT, "%nMachine: %d CPUs, JDK %s; %s.%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), java.time.LocalDate.now()));
+        md.append(String.format(
+                Locale.ROOT,
+                "%nMachine: %d CPUs, JDK %s; %s.%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                java.time.LocalDate.now()));
         return md.toString();
     }
 
@@ -84,11 +100,18 @@ public final class MicroSuite {
             return "";
         }
         StringBuilder md = new StringBuilder("Wrapper overhead per statement (in-memory stub backend, same run):\n\n"
-                + "| operation | parameters | raw stub " + unit + " | Junction " + unit + " | Δ " + unit + " | ratio |\n|---|---|---|---|---|---|\n");
+                + "| operation | parameters | raw stub " + unit + " | Junction " + unit + " | Δ " + unit
+                + " | ratio |\n|---|---|---|---|---|---|\n");
         for (Map.Entry<String, double[]> pair : pairs.entrySet()) {
             double raw = pair.getValue()[0];
             double junction = pair.getValue()[1];
-            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %+.1f | %.2f |%n", pair.getKey(), raw, junction, junction - raw,
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f | %.1f | %+.1f | %.2f |%n",
+                    pair.getKey(),
+                    raw,
+                    junction,
+                    junction - raw,
                     raw == 0 ? Double.NaN : junction / raw));
         }
         return md.toString();
@@ -104,7 +127,10 @@ public final class MicroSuite {
     private static String parameters(RunResult run) {
         StringBuilder text = new StringBuilder();
         for (String key : run.getParams().getParamsKeys()) {
-            text.append(text.length() == 0 ? "" : ", ").append(key).append('=').append(run.getParams().getParam(key));
+            text.append(text.length() == 0 ? "" : ", ")
+                    .append(key)
+                    .append('=')
+                    .append(run.getParams().getParam(key));
         }
         return text.toString();
     }

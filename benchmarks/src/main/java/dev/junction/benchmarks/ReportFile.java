@@ -17,8 +17,7 @@ public final class ReportFile {
     /** The end-to-end section, written by the end-to-end benchmark. */
     public static final String END_TO_END = "endtoend";
 
-    private ReportFile() {
-    }
+    private ReportFile() {}
 
     /** Replaces section {@code name} of {@code file} with {@code markdown}, keeping the other section. */
     public static void replaceSection(Path file, String name, String markdown) throws IOException {
@@ -33,7 +32,9 @@ public final class ReportFile {
                 int from = existing.indexOf(start);
                 int to = existing.indexOf(end);
                 if (from >= 0 && to > from) {
-                    sections.put(section, existing.substring(from + start.length(), to).strip());
+                    sections.put(
+                            section,
+                            existing.substring(from + start.length(), to).strip());
                 }
             }
         }
@@ -42,8 +43,13 @@ public final class ReportFile {
                 + " \"Performance\" section for the commands and what each number means).\n");
         for (Map.Entry<String, String> section : sections.entrySet()) {
             if (!section.getValue().isEmpty()) {
-                out.append('\n').append(start(section.getKey())).append('\n').append(section.getValue()).append('\n')
-                        .append(end(section.getKey())).append('\n');
+                out.append('\n')
+                        .append(start(section.getKey()))
+                        .append('\n')
+                        .append(section.getValue())
+                        .append('\n')
+                        .append(end(section.getKey()))
+                        .append('\n');
             }
         }
         if (file.getParent() != null) {

@@ -4,15 +4,14 @@ import dev.junction.router.Classification;
 import dev.junction.router.Dialect;
 import dev.junction.router.NodeId;
 import dev.junction.router.NodeState;
+import dev.junction.router.ReplicaRequirement;
 import dev.junction.router.RouteDecision;
 import dev.junction.router.RoutingOptions;
 import dev.junction.router.RoutingPolicy;
 import dev.junction.router.RoutingRequest;
-import dev.junction.router.ReplicaRequirement;
 import dev.junction.router.SessionState;
 import dev.junction.router.StatementClassifier;
 import dev.junction.router.TopologySnapshot;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class RoutingDecisionBenchmark {
@@ -58,8 +59,11 @@ public class RoutingDecisionBenchmark {
         NodeId primary = NodeId.of("pg1", 5432);
         replicas = List.of(NodeId.of("pg2", 5432), NodeId.of("pg3", 5432));
         // stamped a day ahead on the policy's ticker so that its age never eats the lag budget while the benchmark runs
-        TopologySnapshot topology = TopologySnapshot.of(List.of(NodeState.primary(primary),
-                NodeState.replica(replicas.get(0), Duration.ZERO), NodeState.replica(replicas.get(1), Duration.ZERO)),
+        TopologySnapshot topology = TopologySnapshot.of(
+                List.of(
+                        NodeState.primary(primary),
+                        NodeState.replica(replicas.get(0), Duration.ZERO),
+                        NodeState.replica(replicas.get(1), Duration.ZERO)),
                 System.nanoTime() + Duration.ofDays(1).toNanos());
         SessionState session = SessionState.builder().build();
         read = new RoutingRequest(select, session, topology, RoutingOptions.DEFAULTS, ReplicaRequirement.NONE);

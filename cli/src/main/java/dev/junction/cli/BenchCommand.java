@@ -1,8 +1,5 @@
 package dev.junction.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code junction bench}: runs the benchmark suite of the {@code benchmarks} module and writes its results:
@@ -21,34 +20,59 @@ import java.util.concurrent.Callable;
  * {@code benchmarks/target/junction-benchmarks.jar} in child JVMs, building it with Maven first when it is
  * missing, so it must run from a checkout of the repository.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run the benchmarks (JMH micro suite, then end to end against local clusters) and write docs/benchmarks.*.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the benchmarks (JMH micro suite, then end to end against local clusters) and write docs/benchmarks.*.")
 final class BenchCommand implements Callable<Integer> {
     static final String JAR = "benchmarks/target/junction-benchmarks.jar";
     static final String MICRO_BENCHMARKS = "WrapperOverheadBenchmark|RoutingDecisionBenchmark|ClassificationBenchmark";
 
-    @Option(names = "--suite", defaultValue = "all", description = "all, micro or endtoend (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--suite",
+            defaultValue = "all",
+            description = "all, micro or endtoend (default: ${DEFAULT-VALUE}).")
     private String suite;
 
-    @Option(names = "--database", defaultValue = "both", description = "End to end: postgresql, mariadb or both (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--database",
+            defaultValue = "both",
+            description = "End to end: postgresql, mariadb or both (default: ${DEFAULT-VALUE}).")
     private String database;
 
-    @Option(names = "--method", defaultValue = "pairs",
-            description = "End to end: pairs (each candidate alternated with its own raw baseline) or all (every candidate"
-                    + " of a database interleaved in one run) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--method",
+            defaultValue = "pairs",
+            description =
+                    "End to end: pairs (each candidate alternated with its own raw baseline) or all (every candidate"
+                            + " of a database interleaved in one run) (default: ${DEFAULT-VALUE}).")
     private String method;
 
-    @Option(names = "--rounds", defaultValue = "20000", description = "End to end: interleaved rounds per workload (with pairs, per pair) at 1 thread (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rounds",
+            defaultValue = "20000",
+            description =
+                    "End to end: interleaved rounds per workload (with pairs, per pair) at 1 thread (default: ${DEFAULT-VALUE}).")
     private int rounds;
 
-    @Option(names = "--threads", defaultValue = "1,8", description = "End to end: thread counts (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = "1,8",
+            description = "End to end: thread counts (default: ${DEFAULT-VALUE}).")
     private String threads;
 
-    @Option(names = "--jmh", defaultValue = "-f 1 -wi 10 -i 5 -w 1s -r 1s",
-            description = "JMH options for the micro suite (default: ${DEFAULT-VALUE}); Calcite needs about 10 warm-up seconds.")
+    @Option(
+            names = "--jmh",
+            defaultValue = "-f 1 -wi 10 -i 5 -w 1s -r 1s",
+            description =
+                    "JMH options for the micro suite (default: ${DEFAULT-VALUE}); Calcite needs about 10 warm-up seconds.")
     private String jmhOptions;
 
-    @Option(names = "--out", defaultValue = "docs/benchmarks.md", description = "Report file; .json and .png go next to it (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "docs/benchmarks.md",
+            description = "Report file; .json and .png go next to it (default: ${DEFAULT-VALUE}).")
     private Path out;
 
     @Option(names = "--rebuild", description = "Rebuild the benchmarks jar even if it exists.")
@@ -66,8 +90,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path root = repositoryRoot(Path.of("").toAbsolutePath());
         if (root == null) {
-            System.err.println("junction bench runs from a checkout of the Junction repository (no benchmarks/pom.xml above "
-                    + Path.of("").toAbsolutePath() + ").");
+            System.err.println(
+                    "junction bench runs from a checkout of the Junction repository (no benchmarks/pom.xml above "
+                            + Path.of("").toAbsolutePath() + ").");
             return 2;
         }
         if (rebuild || !Files.isRegularFile(root.resolve(JAR))) {
@@ -89,15 +114,29 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     List<String> microCommand() {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", JAR, "dev.junction.benchmarks.MicroSuite", "--report", out.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(java(), "-cp", JAR, "dev.junction.benchmarks.MicroSuite", "--report", out.toString()));
         command.addAll(Arrays.asList(jmhOptions.trim().split("\\s+")));
         command.addAll(List.of("-rf", "json", "-rff", sibling(".md", "-jmh.json"), MICRO_BENCHMARKS));
         return command;
     }
 
     List<String> endToEndCommand() {
-        return List.of(java(), "-cp", JAR, "dev.junction.benchmarks.endtoend.EndToEndBenchmark", "--database", database,
-                "--method", method, "--rounds", Integer.toString(rounds), "--threads", threads, "--out", out.toString());
+        return List.of(
+                java(),
+                "-cp",
+                JAR,
+                "dev.junction.benchmarks.endtoend.EndToEndBenchmark",
+                "--database",
+                database,
+                "--method",
+                method,
+                "--rounds",
+                Integer.toString(rounds),
+                "--threads",
+                threads,
+                "--out",
+                out.toString());
     }
 
     private String sibling(String suffix, String replacement) {
@@ -120,6 +159,10 @@ final class BenchCommand implements Callable<Integer> {
 
     private static int run(Path root, List<String> command) throws IOException, InterruptedException {
         System.out.println("$ " + String.join(" ", command));
-        return new ProcessBuilder(command).directory(root.toFile()).inheritIO().start().waitFor();
+        return new ProcessBuilder(command)
+                .directory(root.toFile())
+                .inheritIO()
+                .start()
+                .waitFor();
     }
 }

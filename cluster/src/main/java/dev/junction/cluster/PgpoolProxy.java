@@ -1,11 +1,10 @@
 package dev.junction.cluster;
 
-import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.Command;
 import dev.junction.cluster.internal.LoopbackPorts;
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.ServerAccount;
 import dev.junction.cluster.internal.TemporaryDirectories;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,8 @@ public final class PgpoolProxy implements AutoCloseable {
     /** Starts Pgpool-II on a free loopback port in front of every node of {@code cluster}. */
     public static PgpoolProxy start(PostgresCluster cluster) {
         if (!installed()) {
-            throw new ClusterException("Pgpool-II is not installed (" + PGPOOL + "); install the Debian package pgpool2.");
+            throw new ClusterException(
+                    "Pgpool-II is not installed (" + PGPOOL + "); install the Debian package pgpool2.");
         }
         ServerAccount account = ServerAccount.forServers("postgres", "nobody");
         Path directory = TemporaryDirectories.create("junction-pgpool-");
@@ -84,14 +84,24 @@ public final class PgpoolProxy implements AutoCloseable {
             Files.writeString(directory.resolve("pool_hba.conf"), "host all all 127.0.0.1/32 trust\n");
             account.ownRecursively(directory);
         } catch (IOException e) {
-            throw new ClusterException("Could not write the Pgpool-II configuration in " + directory + ": " + e.getMessage(), e);
+            throw new ClusterException(
+                    "Could not write the Pgpool-II configuration in " + directory + ": " + e.getMessage(), e);
         }
         Path log = directory.resolve("pgpool.log");
-        Process started = Command.start(account.command(List.of(PGPOOL.toString(), "-n",
-                "-f", directory.resolve("pgpool.conf").toString(),
-                "-F", directory.resolve("pcp.conf").toString(),
-                "-a", directory.resolve("pool_hba.conf").toString())), Map.of(), log);
-        PgpoolProxy proxy = new PgpoolProxy(directory, port, new ServerProcess("pgpool :" + port, started.pid(), log, "INT"));
+        Process started = Command.start(
+                account.command(List.of(
+                        PGPOOL.toString(),
+                        "-n",
+                        "-f",
+                        directory.resolve("pgpool.conf").toString(),
+                        "-F",
+                        directory.resolve("pcp.conf").toString(),
+                        "-a",
+                        directory.resolve("pool_hba.conf").toString())),
+                Map.of(),
+                log);
+        PgpoolProxy proxy =
+                new PgpoolProxy(directory, port, new ServerProcess("pgpool :" + port, started.pid(), log, "INT"));
         proxy.awaitReady();
         return proxy;
     }
@@ -104,8 +114,10 @@ public final class PgpoolProxy implements AutoCloseable {
             } catch (SQLException e) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     close();
-                    throw new ClusterException("Pgpool-II did not accept connections on port " + port + ": " + e.getMessage()
-                            + " (log: " + process.logFile() + ")", e);
+                    throw new ClusterException(
+                            "Pgpool-II did not accept connections on port " + port + ": " + e.getMessage() + " (log: "
+                                    + process.logFile() + ")",
+                            e);
                 }
                 Pause.of(Duration.ofMillis(50));
             }

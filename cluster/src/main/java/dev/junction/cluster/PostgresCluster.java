@@ -1,10 +1,9 @@
 package dev.junction.cluster;
 
-import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.LoopbackPorts;
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.ServerAccount;
 import dev.junction.cluster.internal.TemporaryDirectories;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -102,13 +101,16 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     public PostgresNode node(String name) {
-        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+        return nodes.stream()
+                .filter(n -> n.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No node named " + name + " in " + this));
     }
 
     /** The one running node that reports itself primary now, if exactly one does. */
     public Optional<PostgresNode> currentPrimary() {
-        List<PostgresNode> primaries = nodes.stream().filter(n -> n.role() == ServerRole.PRIMARY).toList();
+        List<PostgresNode> primaries =
+                nodes.stream().filter(n -> n.role() == ServerRole.PRIMARY).toList();
         return primaries.size() == 1 ? Optional.of(primaries.get(0)) : Optional.empty();
     }
 
@@ -123,9 +125,11 @@ public final class PostgresCluster implements AutoCloseable {
      */
     public void repoint(PostgresNode standby, PostgresNode newPrimary) {
         newPrimary.queryString("select count(*) from (select pg_create_physical_replication_slot('" + standby.name()
-                + "', true) where not exists (select 1 from pg_replication_slots where slot_name = '" + standby.name() + "')) s");
+                + "', true) where not exists (select 1 from pg_replication_slots where slot_name = '" + standby.name()
+                + "')) s");
         standby.execute(
-                "alter system set primary_conninfo = '" + conninfo(newPrimary, standby.name()).replace("'", "''") + "'",
+                "alter system set primary_conninfo = '"
+                        + conninfo(newPrimary, standby.name()).replace("'", "''") + "'",
                 "alter system set primary_slot_name = '" + standby.name() + "'",
                 "select pg_reload_conf()");
     }
@@ -133,15 +137,19 @@ public final class PostgresCluster implements AutoCloseable {
     /** Sets {@code synchronous_standby_names} on the current primary (e.g. {@code ANY 1 (standby1, standby2)}). */
     public void setSynchronousStandbyNames(String value) {
         PostgresNode primary = currentPrimary().orElseThrow(() -> new ClusterException("No single primary in " + this));
-        primary.execute("alter system set synchronous_standby_names = '" + value.replace("'", "''") + "'", "select pg_reload_conf()");
+        primary.execute(
+                "alter system set synchronous_standby_names = '" + value.replace("'", "''") + "'",
+                "select pg_reload_conf()");
     }
 
     /** Application names of the standbys streaming from the current primary right now. */
     public List<String> streamingStandbys() {
         PostgresNode primary = currentPrimary().orElseThrow(() -> new ClusterException("No single primary in " + this));
         List<String> names = new ArrayList<>();
-        try (Connection connection = primary.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("select application_name from pg_stat_replication where state = 'streaming' order by 1")) {
+        try (Connection connection = primary.connect();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "select application_name from pg_stat_replication where state = 'streaming' order by 1")) {
             while (rows.next()) {
                 names.add(rows.getString(1));
             }
@@ -193,8 +201,7 @@ public final class PostgresCluster implements AutoCloseable {
         private PostgresBinaries binaries;
         private final List<String> extraSettings = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** How many hot standbys (default 2). */
         public Builder standbys(int count) {
@@ -225,7 +232,8 @@ public final class PostgresCluster implements AutoCloseable {
             List<Integer> ports = LoopbackPorts.free(standbys + 1);
             List<PostgresNode> nodes = new ArrayList<>();
             try {
-                PostgresNode primary = new PostgresNode("primary", ports.get(0), root.resolve("primary"), chosen, account);
+                PostgresNode primary =
+                        new PostgresNode("primary", ports.get(0), root.resolve("primary"), chosen, account);
                 nodes.add(primary);
                 primary.initialize();
                 List<String> primarySettings = new ArrayList<>(baseSettings("replica"));

@@ -1,10 +1,9 @@
 package dev.junction.cluster;
 
 import dev.junction.cluster.internal.AdminStatements;
-import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.Command;
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.ServerAccount;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +48,17 @@ public final class PostgresNode {
     void initialize() {
         requireReachableByServer();
         account.ownedDirectory(dataDirectory);
-        List<String> initdb = List.of(binaries.executable("initdb").toString(), "-D", dataDirectory.toString(),
-                "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions");
+        List<String> initdb = List.of(
+                binaries.executable("initdb").toString(),
+                "-D",
+                dataDirectory.toString(),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions");
         Command.run(account.command(initdb), Map.of("LC_ALL", "C"), dataDirectory.getParent(), Duration.ofMinutes(2));
         appendToFile("postgresql.conf", "\ninclude 'junction.conf'\n");
     }
@@ -59,12 +67,16 @@ public final class PostgresNode {
     void copyDataFrom(PostgresNode source) {
         requireReachableByServer();
         account.ownedDirectory(dataDirectory);
-        Command.run(account.command(List.of("cp", "-a", source.dataDirectory + "/.", dataDirectory.toString())),
-                Map.of(), null, Duration.ofMinutes(2));
+        Command.run(
+                account.command(List.of("cp", "-a", source.dataDirectory + "/.", dataDirectory.toString())),
+                Map.of(),
+                null,
+                Duration.ofMinutes(2));
         try {
             Files.deleteIfExists(dataDirectory.resolve("postmaster.pid"));
         } catch (IOException e) {
-            throw new ClusterException("Could not clean the copied data directory of " + this + ": " + e.getMessage(), e);
+            throw new ClusterException(
+                    "Could not clean the copied data directory of " + this + ": " + e.getMessage(), e);
         }
     }
 
@@ -121,7 +133,8 @@ public final class PostgresNode {
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new ClusterException(this + " exited during start-up. Log " + process.logFile() + ":\n" + process.logTail());
+                throw new ClusterException(
+                        this + " exited during start-up. Log " + process.logFile() + ":\n" + process.logTail());
             }
             try (Connection ignored = connect()) {
                 return;
@@ -131,7 +144,8 @@ public final class PostgresNode {
             }
         }
         throw new ClusterException(this + " did not accept connections within " + START_TIMEOUT + " (last error: "
-                + (last == null ? "none" : last.getMessage()) + "). Log " + process.logFile() + ":\n" + process.logTail());
+                + (last == null ? "none" : last.getMessage()) + "). Log " + process.logFile() + ":\n"
+                + process.logTail());
     }
 
     /** Starts a stopped node again and waits until it accepts connections. */
@@ -205,8 +219,9 @@ public final class PostgresNode {
         if (!isRunning()) {
             return ServerRole.UNREACHABLE;
         }
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("select pg_is_in_recovery()")) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select pg_is_in_recovery()")) {
             rows.next();
             return rows.getBoolean(1) ? ServerRole.REPLICA : ServerRole.PRIMARY;
         } catch (SQLException e) {
@@ -219,7 +234,8 @@ public final class PostgresNode {
      * standby. Comparable across nodes with {@link Lsn}.
      */
     public Lsn lsn() {
-        return Lsn.parse(queryString("select case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end"));
+        return Lsn.parse(queryString(
+                "select case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end"));
     }
 
     /** The last WAL position a standby has received (which may be ahead of what it has replayed). */
@@ -257,13 +273,12 @@ public final class PostgresNode {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new ClusterException(this + " replayed only up to " + replayed + ", not " + target + ", within " + timeout);
+                throw new ClusterException(
+                        this + " replayed only up to " + replayed + ", not " + target + ", within " + timeout);
             }
             Pause.of(Duration.ofMillis(5));
         }
     }
-
-
 
     public String name() {
         return name;

@@ -1,10 +1,9 @@
 package dev.junction.cluster;
 
-import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.LoopbackPorts;
+import dev.junction.cluster.internal.Pause;
 import dev.junction.cluster.internal.ServerAccount;
 import dev.junction.cluster.internal.TemporaryDirectories;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,6 +34,7 @@ import java.util.stream.Collectors;
 public final class PostgresTwoMasterCluster implements AutoCloseable {
     /** {@code origin = none} for subscriptions appeared in PostgreSQL 16. */
     public static final int MINIMUM_MAJOR = 16;
+
     private static final String PUBLICATION = "junction_all";
     private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(5);
@@ -44,7 +44,8 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
     private final List<PostgresNode> masters;
     private final Duration startupTime;
 
-    private PostgresTwoMasterCluster(Path root, PostgresBinaries binaries, List<PostgresNode> masters, Duration startupTime) {
+    private PostgresTwoMasterCluster(
+            Path root, PostgresBinaries binaries, List<PostgresNode> masters, Duration startupTime) {
         this.root = root;
         this.binaries = binaries;
         this.masters = List.copyOf(masters);
@@ -66,7 +67,9 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
     }
 
     public PostgresNode node(String name) {
-        return masters.stream().filter(n -> n.name().equals(name)).findFirst()
+        return masters.stream()
+                .filter(n -> n.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No node named " + name + " in " + this));
     }
 
@@ -86,7 +89,8 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
             master.execute(statements);
         }
         for (PostgresNode subscriber : masters) {
-            subscriber.execute("alter subscription " + subscriptionOn(subscriber) + " refresh publication with (copy_data = false)");
+            subscriber.execute("alter subscription " + subscriptionOn(subscriber)
+                    + " refresh publication with (copy_data = false)");
         }
     }
 
@@ -102,8 +106,11 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
      */
     public void awaitReplication() {
         for (PostgresNode subscriber : masters) {
-            if (!"t".equals(subscriber.queryString("select subenabled from pg_subscription where subname = '" + subscriptionOn(subscriber) + "'"))) {
-                throw new ClusterException("Replication into " + subscriber + " is paused; call resumeReplication() before awaiting it.");
+            if (!"t"
+                    .equals(subscriber.queryString("select subenabled from pg_subscription where subname = '"
+                            + subscriptionOn(subscriber) + "'"))) {
+                throw new ClusterException(
+                        "Replication into " + subscriber + " is paused; call resumeReplication() before awaiting it.");
             }
         }
         List<Lsn> targets = masters.stream().map(PostgresNode::lsn).toList();
@@ -116,11 +123,12 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
     private static void awaitApplied(PostgresNode publisher, PostgresNode subscriber, Lsn target) {
         String subscription = subscriptionName(subscriber, publisher);
         long deadline = System.nanoTime() + REPLICATION_TIMEOUT.toNanos();
-        try (Connection onPublisher = publisher.connect(); Connection onSubscriber = subscriber.connect();
-             PreparedStatement appliedQuery = onPublisher.prepareStatement(
-                     "select max(replay_lsn)::text from pg_stat_replication where application_name = ?");
-             PreparedStatement errorQuery = onSubscriber.prepareStatement(
-                     "select apply_error_count from pg_stat_subscription_stats where subname = ?")) {
+        try (Connection onPublisher = publisher.connect();
+                Connection onSubscriber = subscriber.connect();
+                PreparedStatement appliedQuery = onPublisher.prepareStatement(
+                        "select max(replay_lsn)::text from pg_stat_replication where application_name = ?");
+                PreparedStatement errorQuery = onSubscriber.prepareStatement(
+                        "select apply_error_count from pg_stat_subscription_stats where subname = ?")) {
             appliedQuery.setString(1, subscription);
             errorQuery.setString(1, subscription);
             long errorsBefore = firstLong(errorQuery);
@@ -135,13 +143,17 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
                 }
                 long errors = firstLong(errorQuery);
                 if (errors > errorsBefore) {
-                    throw new ClusterException(subscriber + " failed to apply changes from " + publisher + " (apply_error_count of "
-                            + subscription + " rose from " + errorsBefore + " to " + errors + "), and will keep retrying them;"
-                            + " the cause, such as a duplicate key, is in " + subscriber.process().logFile() + " (JUNCTION_KEEP_CLUSTERS=1 keeps it).");
+                    throw new ClusterException(
+                            subscriber + " failed to apply changes from " + publisher + " (apply_error_count of "
+                                    + subscription + " rose from " + errorsBefore + " to " + errors
+                                    + "), and will keep retrying them;"
+                                    + " the cause, such as a duplicate key, is in "
+                                    + subscriber.process().logFile() + " (JUNCTION_KEEP_CLUSTERS=1 keeps it).");
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new ClusterException(subscriber + " applied " + publisher + "'s changes only up to " + applied + " (0/0: not connected), not "
-                            + target + ", within " + REPLICATION_TIMEOUT + "; see the logs in " + publisher.dataDirectory().getParent());
+                    throw new ClusterException(subscriber + " applied " + publisher + "'s changes only up to " + applied
+                            + " (0/0: not connected), not " + target + ", within " + REPLICATION_TIMEOUT
+                            + "; see the logs in " + publisher.dataDirectory().getParent());
                 }
                 Pause.of(POLL_INTERVAL);
             }
@@ -178,11 +190,13 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
     }
 
     private void awaitApplyWorkerGone(PostgresNode subscriber) {
-        String workers = "select count(*) from pg_stat_subscription where subname = '" + subscriptionOn(subscriber) + "' and pid is not null";
+        String workers = "select count(*) from pg_stat_subscription where subname = '" + subscriptionOn(subscriber)
+                + "' and pid is not null";
         long deadline = System.nanoTime() + REPLICATION_TIMEOUT.toNanos();
         while (!"0".equals(subscriber.queryString(workers))) {
             if (System.nanoTime() > deadline) {
-                throw new ClusterException("The apply worker of " + subscriber + " was still running " + REPLICATION_TIMEOUT + " after its subscription was disabled");
+                throw new ClusterException("The apply worker of " + subscriber + " was still running "
+                        + REPLICATION_TIMEOUT + " after its subscription was disabled");
             }
             Pause.of(POLL_INTERVAL);
         }
@@ -223,7 +237,8 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PostgresTwoMasterCluster[" + masters.stream().map(PostgresNode::address).collect(Collectors.joining(" <-> ")) + "]";
+        return "PostgresTwoMasterCluster["
+                + masters.stream().map(PostgresNode::address).collect(Collectors.joining(" <-> ")) + "]";
     }
 
     /** Options for {@link PostgresTwoMasterCluster}; {@link #start()} brings it up. */
@@ -231,8 +246,7 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
         private PostgresBinaries binaries;
         private final List<String> extraSettings = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Which server binaries (default: installed if 16+, else from Maven); must be PostgreSQL 16+. */
         public Builder binaries(PostgresBinaries binaries) {
@@ -260,11 +274,13 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
             try {
                 List<String> settings = new ArrayList<>(PostgresCluster.baseSettings("logical"));
                 settings.addAll(extraSettings);
-                PostgresNode first = new PostgresNode("master1", ports.get(0), root.resolve("master1"), chosen, account);
+                PostgresNode first =
+                        new PostgresNode("master1", ports.get(0), root.resolve("master1"), chosen, account);
                 masters.add(first);
                 first.initialize();
                 first.writeSettings(settings);
-                PostgresNode second = new PostgresNode("master2", ports.get(1), root.resolve("master2"), chosen, account);
+                PostgresNode second =
+                        new PostgresNode("master2", ports.get(1), root.resolve("master2"), chosen, account);
                 masters.add(second);
                 second.copyDataFrom(first);
                 second.writeSettings(settings);
@@ -279,7 +295,8 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
                 subscribe(second, first);
                 awaitStreaming(second, subscriptionName(first, second));
                 awaitStreaming(first, subscriptionName(second, first));
-                return new PostgresTwoMasterCluster(root, chosen, masters, Duration.ofNanos(System.nanoTime() - started));
+                return new PostgresTwoMasterCluster(
+                        root, chosen, masters, Duration.ofNanos(System.nanoTime() - started));
             } catch (RuntimeException e) {
                 masters.forEach(PostgresNode::stop);
                 TemporaryDirectories.delete(root);
@@ -294,18 +311,21 @@ public final class PostgresTwoMasterCluster implements AutoCloseable {
          */
         private static void subscribe(PostgresNode subscriber, PostgresNode publisher) {
             subscriber.execute("create subscription " + subscriptionName(subscriber, publisher)
-                    + " connection 'host=" + publisher.host() + " port=" + publisher.port() + " user=" + PostgresNode.SUPERUSER + " dbname=postgres'"
+                    + " connection 'host=" + publisher.host() + " port=" + publisher.port() + " user="
+                    + PostgresNode.SUPERUSER + " dbname=postgres'"
                     + " publication " + PUBLICATION
                     + " with (origin = none, copy_data = false, synchronous_commit = on)");
         }
 
         private static void awaitStreaming(PostgresNode publisher, String subscription) {
-            String streaming = "select exists (select 1 from pg_stat_replication where application_name = '" + subscription + "' and state = 'streaming')";
+            String streaming = "select exists (select 1 from pg_stat_replication where application_name = '"
+                    + subscription + "' and state = 'streaming')";
             long deadline = System.nanoTime() + REPLICATION_TIMEOUT.toNanos();
             while (!"t".equals(publisher.queryString(streaming))) {
                 if (System.nanoTime() > deadline) {
-                    throw new ClusterException("Subscription " + subscription + " is not streaming from " + publisher + " after "
-                            + REPLICATION_TIMEOUT + "; see the logs in " + publisher.dataDirectory().getParent());
+                    throw new ClusterException("Subscription " + subscription + " is not streaming from " + publisher
+                            + " after " + REPLICATION_TIMEOUT + "; see the logs in "
+                            + publisher.dataDirectory().getParent());
                 }
                 Pause.of(POLL_INTERVAL);
             }

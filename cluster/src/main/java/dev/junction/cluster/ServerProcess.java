@@ -2,7 +2,6 @@ package dev.junction.cluster;
 
 import dev.junction.cluster.internal.PosixSignals;
 import dev.junction.cluster.internal.ProcessReaper;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +41,8 @@ public final class ServerProcess {
     /** The last 30 lines of the server's log, for error messages that must explain a failed start. */
     public String logTail() {
         try {
-            java.util.List<String> lines = java.nio.file.Files.readAllLines(logFile, java.nio.charset.StandardCharsets.UTF_8);
+            java.util.List<String> lines =
+                    java.nio.file.Files.readAllLines(logFile, java.nio.charset.StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
         } catch (java.io.IOException e) {
             return "(log unreadable: " + e.getMessage() + ")";

@@ -1,11 +1,10 @@
 package dev.junction.driver;
 
 import dev.junction.driver.internal.config.ConnectionSettings;
-import dev.junction.driver.internal.jdbc.Connections;
-import dev.junction.driver.internal.topology.monitor.SharedMonitors;
 import dev.junction.driver.internal.config.CredentialMask;
 import dev.junction.driver.internal.config.JunctionUrl;
-
+import dev.junction.driver.internal.jdbc.Connections;
+import dev.junction.driver.internal.topology.monitor.SharedMonitors;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -41,6 +40,7 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
     private int loginTimeout;
     /** One per set of credentials this data source connected with ({@code getConnection(user, password)} may add some). */
     private final Map<SharedMonitors.Key, SharedMonitors.Lease> leases = new LinkedHashMap<>();
+
     private boolean closed;
     private volatile Driver backendDriver;
 
@@ -298,7 +298,8 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         try {
             if (settings == null) {
                 if (url == null) {
-                    throw JunctionErrorCode.MALFORMED_URL.exception("(none)", "no URL was set on the JunctionDataSource");
+                    throw JunctionErrorCode.MALFORMED_URL.exception(
+                            "(none)", "no URL was set on the JunctionDataSource");
                 }
                 settings = ConnectionSettings.of(JunctionUrl.parse(url), null, setters(Map.of()));
             }
@@ -354,7 +355,9 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
             SharedMonitors.Key key = Connections.key(current);
             if (!leases.containsKey(key)) {
                 Driver driver = backendDriver;
-                leases.put(key, driver == null ? Connections.monitorLease(current) : Connections.monitorLease(current, driver));
+                leases.put(
+                        key,
+                        driver == null ? Connections.monitorLease(current) : Connections.monitorLease(current, driver));
             }
         } finally {
             lock.unlock();

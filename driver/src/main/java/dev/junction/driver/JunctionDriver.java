@@ -1,10 +1,9 @@
 package dev.junction.driver;
 
 import dev.junction.driver.internal.config.ConnectionSettings;
-import dev.junction.driver.internal.jdbc.Connections;
 import dev.junction.driver.internal.config.JunctionUrl;
+import dev.junction.driver.internal.jdbc.Connections;
 import dev.junction.router.StatementClassifier;
-
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -49,8 +48,7 @@ public final class JunctionDriver implements Driver {
     }
 
     /** Public for {@link java.util.ServiceLoader} and frameworks that instantiate {@code driver-class-name}. */
-    public JunctionDriver() {
-    }
+    public JunctionDriver() {}
 
     @Override
     public Connection connect(String url, Properties info) throws SQLException {
@@ -88,7 +86,8 @@ public final class JunctionDriver implements Driver {
     }
 
     private static <T> DriverPropertyInfo describe(JunctionProperty<T> property, String given) {
-        DriverPropertyInfo info = new DriverPropertyInfo(property.name(), given != null ? given : property.format(property.defaultValue()));
+        DriverPropertyInfo info = new DriverPropertyInfo(
+                property.name(), given != null ? given : property.format(property.defaultValue()));
         info.description = property.description();
         info.required = false;
         if (!property.choices().isEmpty()) {

@@ -24,22 +24,34 @@ import java.util.Locale;
  */
 public enum JunctionErrorCode {
     /** A URL starting with {@code jdbc:junction:} that cannot be parsed. */
-    MALFORMED_URL(91001, "22023", "Malformed Junction URL \"%s\": %s. Expected jdbc:junction:<postgresql|mysql|mariadb>://host1[:port],host2[:port],.../database[?name=value&...]."),
+    MALFORMED_URL(
+            91001,
+            "22023",
+            "Malformed Junction URL \"%s\": %s. Expected jdbc:junction:<postgresql|mysql|mariadb>://host1[:port],host2[:port],.../database[?name=value&...]."),
     /** A backend name other than postgresql, mysql or mariadb. */
     UNKNOWN_BACKEND(91002, "22023", "Unknown backend \"%s\" in URL \"%s\": expected postgresql, mysql or mariadb."),
     /** A Junction property whose value does not parse or validate. */
     INVALID_PROPERTY_VALUE(91003, "22023", "Invalid value \"%s\" for property \"%s\": expected %s."),
     /** A backend driver property or URL form whose job Junction does itself. */
-    REPLACED_BACKEND_PROPERTY(91004, "22023", "Property \"%s\" of the %s driver is not supported by Junction, which chooses nodes itself: %s."),
+    REPLACED_BACKEND_PROPERTY(
+            91004,
+            "22023",
+            "Property \"%s\" of the %s driver is not supported by Junction, which chooses nodes itself: %s."),
     /** The backend JDBC driver class is not on the classpath. */
-    BACKEND_DRIVER_MISSING(91005, "08001", "The %s JDBC driver (%s) is not on the classpath: add the Maven artifact %s to the application."),
+    BACKEND_DRIVER_MISSING(
+            91005,
+            "08001",
+            "The %s JDBC driver (%s) is not on the classpath: add the Maven artifact %s to the application."),
     /**
      * A property naming an application class that cannot serve: not found, not of the required type, or not
      * constructible. The reason says which; the cause is the class loader's or constructor's exception, if any.
      */
-    INVALID_PROPERTY_CLASS(91006, "22023", "Invalid value \"%s\" for property \"%s\": %s. Expected the fully qualified name "
-            + "(nested classes as Outer$Inner) of a public class with a public no-argument constructor that implements %s, "
-            + "on the class path of the application or of Junction."),
+    INVALID_PROPERTY_CLASS(
+            91006,
+            "22023",
+            "Invalid value \"%s\" for property \"%s\": %s. Expected the fully qualified name "
+                    + "(nested classes as Outer$Inner) of a public class with a public no-argument constructor that implements %s, "
+                    + "on the class path of the application or of Junction."),
     /** No seed host could be reached: every connect failed or timed out. */
     NO_NODE_REACHABLE(91010, "08001", "None of the nodes of %s could be reached: %s."),
     /**
@@ -48,9 +60,15 @@ public enum JunctionErrorCode {
      */
     NO_NODE_ACCEPTED(91015, "08004", "No node of %s accepted the connection: %s."),
     /** Nodes answered, but none reports itself primary, and a statement needs one. */
-    NO_PRIMARY(91011, "08004", "No primary among the nodes of %s (%s): a write needs a node that accepts writes. Check the cluster manager, or add the primary to the URL."),
+    NO_PRIMARY(
+            91011,
+            "08004",
+            "No primary among the nodes of %s (%s): a write needs a node that accepts writes. Check the cluster manager, or add the primary to the URL."),
     /** Several nodes report themselves primary in a primary-replica topology. */
-    SEVERAL_PRIMARIES(91012, "08004", "Several nodes of %s report themselves primary (%s): writes are refused until one steps down."),
+    SEVERAL_PRIMARIES(
+            91012,
+            "08004",
+            "Several nodes of %s report themselves primary (%s): writes are refused until one steps down."),
     /** A node could not be opened or used. */
     NODE_UNREACHABLE(91013, "08001", "Could not connect to %s: %s"),
     /** The logical connection was closed by the application. */
@@ -69,18 +87,33 @@ public enum JunctionErrorCode {
      * The commit succeeded on the primary but too few replicas confirmed it within {@code syncTimeout}. A dedicated
      * SQLState of class 01 (warning-like, not 40001/08) so that no retry loop re-applies a committed write.
      */
-    COMMITTED_NOT_REPLICATED(91050, "01J01", "The transaction IS committed on %s but only %d of the %d required replicas confirmed it within %s: do not retry it."),
+    COMMITTED_NOT_REPLICATED(
+            91050,
+            "01J01",
+            "The transaction IS committed on %s but only %d of the %d required replicas confirmed it within %s: do not retry it."),
     /** The connection was lost during COMMIT: the transaction may or may not be committed. */
-    COMMIT_OUTCOME_UNKNOWN(91051, "08007", "The connection to %s was lost during COMMIT: the transaction may or may not be committed; check before retrying."),
+    COMMIT_OUTCOME_UNKNOWN(
+            91051,
+            "08007",
+            "The connection to %s was lost during COMMIT: the transaction may or may not be committed; check before retrying."),
     /** The session's node was lost mid-transaction and a new node serves the session from now on. */
-    CONNECTION_SWITCHED(91052, "08S02", "The transaction's node %s was lost and the session switched to %s: retry the transaction."),
+    CONNECTION_SWITCHED(
+            91052,
+            "08S02",
+            "The transaction's node %s was lost and the session switched to %s: retry the transaction."),
     /** Writes waited {@code failoverTimeout} for a new primary. */
     FAILOVER_TIMEOUT(91053, "08006", "No primary appeared among the nodes of %s within failoverTimeout=%s."),
     /** A read that must use a fresh replica found none and {@code staleReadFallback=fail}. */
-    NO_FRESH_REPLICA(91060, "08004", "No replica of %s can serve this read within maxReplicaLag=%s with readConsistency=%s: %s. "
-            + "staleReadFallback=fail refuses to read elsewhere: use staleReadFallback=primary or wait, or a larger maxReplicaLag."),
+    NO_FRESH_REPLICA(
+            91060,
+            "08004",
+            "No replica of %s can serve this read within maxReplicaLag=%s with readConsistency=%s: %s. "
+                    + "staleReadFallback=fail refuses to read elsewhere: use staleReadFallback=primary or wait, or a larger maxReplicaLag."),
     /** A causal token that does not parse, or comes from another kind of cluster. */
-    INVALID_CAUSAL_TOKEN(91062, "22023", "Invalid causal token \"%s\": %s. Expected a token from causalToken(), such as pg:0/16B3748 or mariadb:0-1-42."),
+    INVALID_CAUSAL_TOKEN(
+            91062,
+            "22023",
+            "Invalid causal token \"%s\": %s. Expected a token from causalToken(), such as pg:0/16B3748 or mariadb:0-1-42."),
     /** A statement the routing policy refuses (for example, a write hinted to a replica). */
     ROUTING_REFUSED(91061, "25006", "%s");
 
@@ -127,7 +160,9 @@ public enum JunctionErrorCode {
      */
     public SQLException exceptionWithState(String sqlState, Throwable cause, Object... arguments) {
         String message = message(arguments);
-        if (sqlState.equals("08001") || sqlState.equals("08003") || sqlState.equals("08004")
+        if (sqlState.equals("08001")
+                || sqlState.equals("08003")
+                || sqlState.equals("08004")
                 || sqlState.equals("08006")) {
             return new SQLNonTransientConnectionException(message, sqlState, vendorCode, cause);
         }

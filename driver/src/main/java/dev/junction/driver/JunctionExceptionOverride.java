@@ -68,6 +68,5 @@ public interface JunctionExceptionOverride {
      * @param role    {@code primary}, {@code replica}, or {@code down} (a probe found it unreachable since the connection
      *                was opened)
      */
-    record Node(String address, String role) {
-    }
+    record Node(String address, String role) {}
 }

@@ -32,7 +32,8 @@ public final class JunctionProperties {
     public static JunctionProperties parse(Map<String, String> raw) throws SQLException {
         Map<JunctionProperty<?>, Object> values = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : raw.entrySet()) {
-            JunctionProperty<?> property = JunctionProperty.named(entry.getKey()).orElse(null);
+            JunctionProperty<?> property =
+                    JunctionProperty.named(entry.getKey()).orElse(null);
             if (property != null && entry.getValue() != null) {
                 values.put(property, property.parse(entry.getValue()));
             }

@@ -4,7 +4,6 @@ import dev.junction.driver.internal.config.ApplicationClass;
 import dev.junction.router.LoadBalance;
 import dev.junction.router.ReadConsistency;
 import dev.junction.router.StaleReadFallback;
-
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -32,82 +31,145 @@ public final class JunctionProperty<T> {
     public static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(10);
 
     /** A read may use a replica only if its staleness bound is within this. */
-    public static final JunctionProperty<Duration> MAX_REPLICA_LAG = duration("maxReplicaLag", "1s",
+    public static final JunctionProperty<Duration> MAX_REPLICA_LAG = duration(
+            "maxReplicaLag",
+            "1s",
             "A read may use a replica only if the replica's staleness bound is within this budget.");
     /** How fresh reads must be. */
-    public static final JunctionProperty<ReadConsistency> READ_CONSISTENCY = choice("readConsistency", ReadConsistency.class,
-            ReadConsistency::propertyValue, ReadConsistency.GLOBAL, "`eventual`: lag budget only; `session`: read-your-writes per connection; "
+    public static final JunctionProperty<ReadConsistency> READ_CONSISTENCY = choice(
+            "readConsistency",
+            ReadConsistency.class,
+            ReadConsistency::propertyValue,
+            ReadConsistency.GLOBAL,
+            "`eventual`: lag budget only; `session`: read-your-writes per connection; "
                     + "`global`: every write committed through Junction in this JVM is visible; `strong`: every statement to the primary.");
     /** What a read does when no replica qualifies. */
-    public static final JunctionProperty<StaleReadFallback> STALE_READ_FALLBACK = choice("staleReadFallback", StaleReadFallback.class,
-            StaleReadFallback::propertyValue, StaleReadFallback.PRIMARY, "What a read does when no replica qualifies: read from the primary, wait up to `replicaWaitTimeout`, or fail.");
+    public static final JunctionProperty<StaleReadFallback> STALE_READ_FALLBACK = choice(
+            "staleReadFallback",
+            StaleReadFallback.class,
+            StaleReadFallback::propertyValue,
+            StaleReadFallback.PRIMARY,
+            "What a read does when no replica qualifies: read from the primary, wait up to `replicaWaitTimeout`, or fail.");
     /** Bound for {@code wait} and for read-your-writes waits. */
-    public static final JunctionProperty<Duration> REPLICA_WAIT_TIMEOUT = duration("replicaWaitTimeout", "1s",
+    public static final JunctionProperty<Duration> REPLICA_WAIT_TIMEOUT = duration(
+            "replicaWaitTimeout",
+            "1s",
             "How long a read waits for a replica to catch up (`staleReadFallback=wait`, read-your-writes) before using the primary.");
     /** How long a replica may take to answer before the read is retried elsewhere. */
-    public static final JunctionProperty<Duration> REPLICA_READ_TIMEOUT = duration("replicaReadTimeout", "5s",
+    public static final JunctionProperty<Duration> REPLICA_READ_TIMEOUT = duration(
+            "replicaReadTimeout",
+            "5s",
             "Network timeout of connections to replicas: a replica that does not answer within it is reported down and the read "
                     + "runs once more on another qualifying replica or the primary. Reads that run longer on a replica need a larger "
                     + "value; `0ms` disables it.");
     /** How many replicas must have a commit. */
-    public static final JunctionProperty<SyncMode> SYNC_MODE = new JunctionProperty<>("syncMode", SyncMode.class, SyncMode.ASYNC,
-            SyncMode::parse, "one of async, semi-sync, sync or quorum:N with N at least 1",
+    public static final JunctionProperty<SyncMode> SYNC_MODE = new JunctionProperty<>(
+            "syncMode",
+            SyncMode.class,
+            SyncMode.ASYNC,
+            SyncMode::parse,
+            "one of async, semi-sync, sync or quorum:N with N at least 1",
             "`async`, `semi-sync`, `sync`, `quorum:N`",
             "How many replicas must have a write transaction's commit before it is acknowledged: none, one, every replica that is up, or N.");
     /** What a replica must have done with a commit for it to count. */
-    public static final JunctionProperty<SyncAck> SYNC_ACK = choice("syncAck", SyncAck.class, SyncAck.APPLY,
+    public static final JunctionProperty<SyncAck> SYNC_ACK = choice(
+            "syncAck",
+            SyncAck.class,
+            SyncAck.APPLY,
             "What a replica must have done with the commit for it to count: flushed it, or applied it (visible to reads).");
     /** How long a commit waits for its sync mode. */
-    public static final JunctionProperty<Duration> SYNC_TIMEOUT = duration("syncTimeout", "5s",
-            "How long a commit waits for the replicas its `syncMode` requires.");
+    public static final JunctionProperty<Duration> SYNC_TIMEOUT =
+            duration("syncTimeout", "5s", "How long a commit waits for the replicas its `syncMode` requires.");
     /** What happens when {@link #SYNC_TIMEOUT} passes. */
-    public static final JunctionProperty<SyncTimeoutAction> SYNC_TIMEOUT_ACTION = choice("syncTimeoutAction", SyncTimeoutAction.class,
-            SyncTimeoutAction.FAIL, "After `syncTimeout`: `fail` with a committed-but-not-replicated error (SQLState 01J01), or `degrade` to a warning.");
+    public static final JunctionProperty<SyncTimeoutAction> SYNC_TIMEOUT_ACTION = choice(
+            "syncTimeoutAction",
+            SyncTimeoutAction.class,
+            SyncTimeoutAction.FAIL,
+            "After `syncTimeout`: `fail` with a committed-but-not-replicated error (SQLState 01J01), or `degrade` to a warning.");
     /** Choice among qualifying replicas. */
-    public static final JunctionProperty<LoadBalance> LOAD_BALANCE = choice("loadBalance", LoadBalance.class,
-            LoadBalance::propertyValue, LoadBalance.ROUND_ROBIN, "How a read chooses among the replicas that qualify.");
+    public static final JunctionProperty<LoadBalance> LOAD_BALANCE = choice(
+            "loadBalance",
+            LoadBalance.class,
+            LoadBalance::propertyValue,
+            LoadBalance.ROUND_ROBIN,
+            "How a read chooses among the replicas that qualify.");
     /**
      * Probe period of the topology monitor. At least {@link #MIN_MONITOR_INTERVAL}: below that the probes (one round
      * trip per node per interval, on every node) cost the servers more than any routing decision gains.
      */
-    public static final JunctionProperty<Duration> MONITOR_INTERVAL = duration("monitorInterval", "100ms",
-            MIN_MONITOR_INTERVAL, "Probe period for roles, replay positions and health of every node.");
+    public static final JunctionProperty<Duration> MONITOR_INTERVAL = duration(
+            "monitorInterval",
+            "100ms",
+            MIN_MONITOR_INTERVAL,
+            "Probe period for roles, replay positions and health of every node.");
     /** How long writes wait for a new primary. */
-    public static final JunctionProperty<Duration> FAILOVER_TIMEOUT = duration("failoverTimeout", "30s",
-            "How long writes wait for a node that reports itself primary before failing.");
+    public static final JunctionProperty<Duration> FAILOVER_TIMEOUT = duration(
+            "failoverTimeout", "30s", "How long writes wait for a node that reports itself primary before failing.");
     /**
      * The application's {@link JunctionExceptionOverride}, instantiated when the configuration is validated; the
      * default has no opinion on any failure. Formats to its class name, so {@code parse(format(v))} is another instance
      * of the same class.
      */
-    public static final JunctionProperty<JunctionExceptionOverride> EXCEPTION_OVERRIDE_CLASS_NAME = new JunctionProperty<>(
-            "exceptionOverrideClassName", JunctionExceptionOverride.class, NoOverride.INSTANCE,
-            text -> text.isEmpty() ? NoOverride.INSTANCE
-                    : ApplicationClass.instantiate("exceptionOverrideClassName", text, JunctionExceptionOverride.class),
-            value -> value == NoOverride.INSTANCE ? "" : value.getClass().getName(), List.of(),
-            "the fully qualified name of a public class implementing " + JunctionExceptionOverride.class.getName(),
-            "class name (`com.example.MyOverride`)",
-            "An application class implementing `dev.junction.driver.JunctionExceptionOverride` (public, with a public "
-                    + "no-argument constructor; HikariCP's name and idea), which may force how a backend failure is read: "
-                    + "lost connection, read-only node, or the statement's own error. Loaded through the thread context class "
-                    + "loader, else Junction's; a bad name fails the connection with `22023`.");
+    public static final JunctionProperty<JunctionExceptionOverride> EXCEPTION_OVERRIDE_CLASS_NAME =
+            new JunctionProperty<>(
+                    "exceptionOverrideClassName",
+                    JunctionExceptionOverride.class,
+                    NoOverride.INSTANCE,
+                    text -> text.isEmpty()
+                            ? NoOverride.INSTANCE
+                            : ApplicationClass.instantiate(
+                                    "exceptionOverrideClassName", text, JunctionExceptionOverride.class),
+                    value ->
+                            value == NoOverride.INSTANCE ? "" : value.getClass().getName(),
+                    List.of(),
+                    "the fully qualified name of a public class implementing "
+                            + JunctionExceptionOverride.class.getName(),
+                    "class name (`com.example.MyOverride`)",
+                    "An application class implementing `dev.junction.driver.JunctionExceptionOverride` (public, with a public "
+                            + "no-argument constructor; HikariCP's name and idea), which may force how a backend failure is read: "
+                            + "lost connection, read-only node, or the statement's own error. Loaded through the thread context class "
+                            + "loader, else Junction's; a bad name fails the connection with `22023`.");
     /** Which nodes accept writes. */
-    public static final JunctionProperty<Topology> TOPOLOGY = choice("topology", Topology.class, Topology.PRIMARY_REPLICA,
+    public static final JunctionProperty<Topology> TOPOLOGY = choice(
+            "topology",
+            Topology.class,
+            Topology.PRIMARY_REPLICA,
             "`primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each other.");
     /** Tables reconciled in multi-master mode. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static final JunctionProperty<List<ConflictTable>> CONFLICT_TABLES = new JunctionProperty<List<ConflictTable>>(
-            "conflictTables", (Class) List.class, List.of(), ConflictTable::parseList,
-            "a list such as orders:lww,likes:counter (policies lww, version-vector, counter)",
-            "`table[:policy],…`, policy `lww` (default), `version-vector`, `counter`",
-            "Tables whose writes are stamped and reconciled in multi-master mode, each with its conflict policy.");
+    public static final JunctionProperty<List<ConflictTable>> CONFLICT_TABLES =
+            new JunctionProperty<List<ConflictTable>>(
+                    "conflictTables",
+                    (Class) List.class,
+                    List.of(),
+                    ConflictTable::parseList,
+                    "a list such as orders:lww,likes:counter (policies lww, version-vector, counter)",
+                    "`table[:policy],…`, policy `lww` (default), `version-vector`, `counter`",
+                    "Tables whose writes are stamped and reconciled in multi-master mode, each with its conflict policy.");
     /** Whether multi-master reads consult every master. */
-    public static final JunctionProperty<ReadRepair> READ_REPAIR = choice("readRepair", ReadRepair.class, ReadRepair.OFF,
+    public static final JunctionProperty<ReadRepair> READ_REPAIR = choice(
+            "readRepair",
+            ReadRepair.class,
+            ReadRepair.OFF,
             "Multi-master reads consult every master and write the winner back to the losers.");
 
-    private static final List<JunctionProperty<?>> ALL = List.of(MAX_REPLICA_LAG, READ_CONSISTENCY, STALE_READ_FALLBACK,
-            REPLICA_WAIT_TIMEOUT, REPLICA_READ_TIMEOUT, SYNC_MODE, SYNC_ACK, SYNC_TIMEOUT, SYNC_TIMEOUT_ACTION, LOAD_BALANCE, MONITOR_INTERVAL,
-            FAILOVER_TIMEOUT, EXCEPTION_OVERRIDE_CLASS_NAME, TOPOLOGY, CONFLICT_TABLES, READ_REPAIR);
+    private static final List<JunctionProperty<?>> ALL = List.of(
+            MAX_REPLICA_LAG,
+            READ_CONSISTENCY,
+            STALE_READ_FALLBACK,
+            REPLICA_WAIT_TIMEOUT,
+            REPLICA_READ_TIMEOUT,
+            SYNC_MODE,
+            SYNC_ACK,
+            SYNC_TIMEOUT,
+            SYNC_TIMEOUT_ACTION,
+            LOAD_BALANCE,
+            MONITOR_INTERVAL,
+            FAILOVER_TIMEOUT,
+            EXCEPTION_OVERRIDE_CLASS_NAME,
+            TOPOLOGY,
+            CONFLICT_TABLES,
+            READ_REPAIR);
 
     private final String name;
     private final Class<T> type;
@@ -119,13 +181,36 @@ public final class JunctionProperty<T> {
     private final String valuesText;
     private final String description;
 
-    private JunctionProperty(String name, Class<T> type, T defaultValue, Parser<T> parser, String expected,
-                             String valuesText, String description) {
-        this(name, type, defaultValue, parser, JunctionProperty::formatValue, List.of(), expected, valuesText, description);
+    private JunctionProperty(
+            String name,
+            Class<T> type,
+            T defaultValue,
+            Parser<T> parser,
+            String expected,
+            String valuesText,
+            String description) {
+        this(
+                name,
+                type,
+                defaultValue,
+                parser,
+                JunctionProperty::formatValue,
+                List.of(),
+                expected,
+                valuesText,
+                description);
     }
 
-    private JunctionProperty(String name, Class<T> type, T defaultValue, Parser<T> parser, Function<T, String> formatter,
-                             List<String> choices, String expected, String valuesText, String description) {
+    private JunctionProperty(
+            String name,
+            Class<T> type,
+            T defaultValue,
+            Parser<T> parser,
+            Function<T, String> formatter,
+            List<String> choices,
+            String expected,
+            String valuesText,
+            String description) {
         this.name = name;
         this.type = type;
         this.defaultValue = defaultValue;
@@ -138,12 +223,19 @@ public final class JunctionProperty<T> {
     }
 
     private static JunctionProperty<Duration> duration(String name, String defaultText, String description) {
-        return new JunctionProperty<>(name, Duration.class, parseDuration(defaultText), JunctionProperty::parseDuration,
-                DURATION_EXPECTED, "duration (`500ms`, `2s`, `1m`)", description);
+        return new JunctionProperty<>(
+                name,
+                Duration.class,
+                parseDuration(defaultText),
+                JunctionProperty::parseDuration,
+                DURATION_EXPECTED,
+                "duration (`500ms`, `2s`, `1m`)",
+                description);
     }
 
     /** A duration that must be at least {@code minimum}; the message of a smaller one names the minimum. */
-    private static JunctionProperty<Duration> duration(String name, String defaultText, Duration minimum, String description) {
+    private static JunctionProperty<Duration> duration(
+            String name, String defaultText, Duration minimum, String description) {
         String least = formatDuration(minimum);
         Parser<Duration> parser = text -> {
             Duration value = parseDuration(text);
@@ -152,13 +244,18 @@ public final class JunctionProperty<T> {
             }
             return value;
         };
-        return new JunctionProperty<>(name, Duration.class, parseDuration(defaultText), parser,
-                "a duration of at least " + least + " such as 500ms or 2s", "duration (`500ms`, `2s`, `1m`), at least `" + least + "`",
+        return new JunctionProperty<>(
+                name,
+                Duration.class,
+                parseDuration(defaultText),
+                parser,
+                "a duration of at least " + least + " such as 500ms or 2s",
+                "duration (`500ms`, `2s`, `1m`), at least `" + least + "`",
                 description);
     }
 
-    private static <E extends Enum<E> & PropertyChoice> JunctionProperty<E> choice(String name, Class<E> type, E defaultValue,
-                                                                                  String description) {
+    private static <E extends Enum<E> & PropertyChoice> JunctionProperty<E> choice(
+            String name, Class<E> type, E defaultValue, String description) {
         return choice(name, type, PropertyChoice::externalName, defaultValue, description);
     }
 
@@ -166,15 +263,18 @@ public final class JunctionProperty<T> {
      * An enumerated property over {@code type}, each constant spelt by {@code spelling}: the router's own enums
      * ({@code ReadConsistency}, {@code StaleReadFallback}, {@code LoadBalance}) serve as they are, with no copy here.
      */
-    private static <E extends Enum<E>> JunctionProperty<E> choice(String name, Class<E> type, Function<E, String> spelling,
-                                                                  E defaultValue, String description) {
+    private static <E extends Enum<E>> JunctionProperty<E> choice(
+            String name, Class<E> type, Function<E, String> spelling, E defaultValue, String description) {
         List<E> constants = Arrays.asList(type.getEnumConstants());
         List<String> spelt = constants.stream().map(spelling).collect(Collectors.toUnmodifiableList());
         String names = String.join(", ", spelt);
         String valuesText = spelt.stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
-        Parser<E> parser = text -> constants.stream().filter(c -> spelling.apply(c).equals(text)).findFirst()
+        Parser<E> parser = text -> constants.stream()
+                .filter(c -> spelling.apply(c).equals(text))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(text));
-        return new JunctionProperty<>(name, type, defaultValue, parser, spelling, spelt, "one of " + names, valuesText, description);
+        return new JunctionProperty<>(
+                name, type, defaultValue, parser, spelling, spelt, "one of " + names, valuesText, description);
     }
 
     /**

@@ -17,6 +17,12 @@ import java.util.Optional;
  * @param lastError          the last probe error, starting with "could not be reached" or "refused the connection"
  *                           and the SQLState; never containing credentials
  */
-public record NodeStatus(String address, String role, boolean up, Optional<String> position, Optional<Duration> stalenessBound,
-                         Optional<Duration> roundTrip, int consecutiveFailures, Optional<String> lastError) {
-}
+public record NodeStatus(
+        String address,
+        String role,
+        boolean up,
+        Optional<String> position,
+        Optional<Duration> stalenessBound,
+        Optional<Duration> roundTrip,
+        int consecutiveFailures,
+        Optional<String> lastError) {}

@@ -17,7 +17,12 @@ public record SyncMode(Kind kind, int quorum) {
     public static final SyncMode SYNC = new SyncMode(Kind.SYNC, -1);
 
     /** The rule of a {@link SyncMode}. */
-    public enum Kind { ASYNC, SEMI_SYNC, SYNC, QUORUM }
+    public enum Kind {
+        ASYNC,
+        SEMI_SYNC,
+        SYNC,
+        QUORUM
+    }
 
     public SyncMode {
         if (kind == Kind.QUORUM && quorum < 1) {

@@ -1,6 +1,6 @@
 package dev.junction.driver;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -14,8 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.logging.Logger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class JunctionDataSourceBackendDriverTest {
 
@@ -30,10 +29,11 @@ class JunctionDataSourceBackendDriverTest {
             users.add(info.getProperty("user"));
             boolean replica = url.contains("//replica-");
             return proxy(Connection.class, (p, method, args) -> switch (method.getName()) {
-                case "createStatement" -> proxy(Statement.class, (s, m, a) -> switch (m.getName()) {
-                    case "executeQuery" -> oneBoolean(replica);
-                    default -> null;
-                });
+                case "createStatement" ->
+                    proxy(Statement.class, (s, m, a) -> switch (m.getName()) {
+                        case "executeQuery" -> oneBoolean(replica);
+                        default -> null;
+                    });
                 case "getAutoCommit", "isValid" -> true;
                 case "isClosed", "isReadOnly" -> false;
                 default -> null;
@@ -55,7 +55,7 @@ class JunctionDataSourceBackendDriverTest {
         }
 
         private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
-            return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, handler));
+            return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
         }
 
         @Override
@@ -102,7 +102,8 @@ class JunctionDataSourceBackendDriverTest {
         }
 
         assertThat(dataSource.getBackendDriver()).isSameAs(backend);
-        assertThat(backend.urls).contains("jdbc:postgresql://primary-bd:5432/app", "jdbc:postgresql://replica-bd:5432/app");
+        assertThat(backend.urls)
+                .contains("jdbc:postgresql://primary-bd:5432/app", "jdbc:postgresql://replica-bd:5432/app");
         assertThat(backend.users).containsOnly("app");
     }
 }

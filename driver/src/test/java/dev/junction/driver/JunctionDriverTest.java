@@ -1,6 +1,7 @@
 package dev.junction.driver;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -9,9 +10,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class JunctionDriverTest {
     @Test
@@ -25,14 +24,28 @@ class JunctionDriverTest {
     void describesEveryJunctionPropertyWithItsChoicesAndTheValueGiven() throws SQLException {
         Properties info = new Properties();
         info.setProperty("user", "app");
-        DriverPropertyInfo[] properties = new JunctionDriver().getPropertyInfo("jdbc:junction:mysql://h/app?loadBalance=random", info);
-        assertThat(properties).extracting(p -> p.name).containsSubsequence("maxReplicaLag", "readRepair", "user", "password");
-        DriverPropertyInfo loadBalance = Arrays.stream(properties).filter(p -> p.name.equals("loadBalance")).findFirst().orElseThrow();
+        DriverPropertyInfo[] properties =
+                new JunctionDriver().getPropertyInfo("jdbc:junction:mysql://h/app?loadBalance=random", info);
+        assertThat(properties)
+                .extracting(p -> p.name)
+                .containsSubsequence("maxReplicaLag", "readRepair", "user", "password");
+        DriverPropertyInfo loadBalance = Arrays.stream(properties)
+                .filter(p -> p.name.equals("loadBalance"))
+                .findFirst()
+                .orElseThrow();
         assertThat(loadBalance.value).isEqualTo("random");
         assertThat(loadBalance.choices).containsExactly("round-robin", "random", "least-lag", "least-busy", "fastest");
-        DriverPropertyInfo lag = Arrays.stream(properties).filter(p -> p.name.equals("maxReplicaLag")).findFirst().orElseThrow();
+        DriverPropertyInfo lag = Arrays.stream(properties)
+                .filter(p -> p.name.equals("maxReplicaLag"))
+                .findFirst()
+                .orElseThrow();
         assertThat(lag.value).isEqualTo("1s");
-        assertThat(Arrays.stream(properties).filter(p -> p.name.equals("password")).findFirst().orElseThrow().value).isNull();
+        assertThat(Arrays.stream(properties)
+                        .filter(p -> p.name.equals("password"))
+                        .findFirst()
+                        .orElseThrow()
+                        .value)
+                .isNull();
     }
 
     @Test
@@ -45,13 +58,16 @@ class JunctionDriverTest {
         assertThat(dataSource.getSyncMode()).isEqualTo("quorum:2");
         assertThatThrownBy(() -> dataSource.setReadConsistency("sometimes"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Invalid value \"sometimes\" for property \"readConsistency\": expected one of eventual, session, global, strong.");
-        assertThatThrownBy(() -> dataSource.setProperty("failoverTimeout", "soon")).isInstanceOf(IllegalArgumentException.class);
+                .hasMessageContaining(
+                        "Invalid value \"sometimes\" for property \"readConsistency\": expected one of eventual, session, global, strong.");
+        assertThatThrownBy(() -> dataSource.setProperty("failoverTimeout", "soon"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aDataSourceWithoutUrlSaysSo() {
         assertThatThrownBy(() -> new JunctionDataSource().getConnection())
-                .isInstanceOf(SQLException.class).hasMessageContaining("no URL was set on the JunctionDataSource");
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("no URL was set on the JunctionDataSource");
     }
 }

@@ -7,13 +7,13 @@ import dev.junction.router.internal.BuiltinFunctionRules;
  * driver, when it reads which functions a view calls from the server's catalog.
  */
 public final class BuiltinFunctions {
-  private BuiltinFunctions() {}
+    private BuiltinFunctions() {}
 
-  /**
-   * Whether {@code name} (lower case, optionally {@code schema.name}) is a built-in that only reads, such as
-   * {@code now()} or {@code random()}: a view or statement calling it may still run on a replica.
-   */
-  public static boolean isReadOnly(Dialect dialect, String name) {
-    return BuiltinFunctionRules.isReadOnlyBuiltin(dialect, name);
-  }
+    /**
+     * Whether {@code name} (lower case, optionally {@code schema.name}) is a built-in that only reads, such as
+     * {@code now()} or {@code random()}: a view or statement calling it may still run on a replica.
+     */
+    public static boolean isReadOnly(Dialect dialect, String name) {
+        return BuiltinFunctionRules.isReadOnlyBuiltin(dialect, name);
+    }
 }

@@ -5,8 +5,8 @@ package dev.junction.router;
  * dollar-quoting, {@code #} comments, backticks) and which functions count as built-in.
  */
 public enum Dialect {
-  /** PostgreSQL: double-quoted identifiers, unquoted names folded to lower case, {@code $n}. */
-  POSTGRESQL,
-  /** MySQL and MariaDB: backtick identifiers, {@code #} comments, backslash escapes in strings. */
-  MYSQL
+    /** PostgreSQL: double-quoted identifiers, unquoted names folded to lower case, {@code $n}. */
+    POSTGRESQL,
+    /** MySQL and MariaDB: backtick identifiers, {@code #} comments, backslash escapes in strings. */
+    MYSQL
 }

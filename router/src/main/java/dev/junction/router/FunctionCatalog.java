@@ -14,24 +14,24 @@ package dev.junction.router;
 @FunctionalInterface
 public interface FunctionCatalog {
 
-  /** A catalog that knows nothing: every user function counts as possibly writing. */
-  FunctionCatalog NONE = name -> Volatility.UNKNOWN;
+    /** A catalog that knows nothing: every user function counts as possibly writing. */
+    FunctionCatalog NONE = name -> Volatility.UNKNOWN;
 
-  /**
-   * Looks a function up.
-   *
-   * @param functionName as the classifier saw it: PostgreSQL unquoted names lower-cased, MySQL
-   *     names lower-cased; {@code schema.name} when the call was qualified
-   */
-  Volatility lookup(String functionName);
+    /**
+     * Looks a function up.
+     *
+     * @param functionName as the classifier saw it: PostgreSQL unquoted names lower-cased, MySQL
+     *     names lower-cased; {@code schema.name} when the call was qualified
+     */
+    Volatility lookup(String functionName);
 
-  /** Whether running a function can change data. */
-  enum Volatility {
-    /** Reads at most ({@code STABLE}/{@code IMMUTABLE}, {@code READS SQL DATA}, {@code NO SQL}). */
-    READ_ONLY,
-    /** May write or have other side effects ({@code VOLATILE}, {@code MODIFIES SQL DATA}). */
-    MAY_WRITE,
-    /** Not found or not determinable; treated like {@link #MAY_WRITE}. */
-    UNKNOWN
-  }
+    /** Whether running a function can change data. */
+    enum Volatility {
+        /** Reads at most ({@code STABLE}/{@code IMMUTABLE}, {@code READS SQL DATA}, {@code NO SQL}). */
+        READ_ONLY,
+        /** May write or have other side effects ({@code VOLATILE}, {@code MODIFIES SQL DATA}). */
+        MAY_WRITE,
+        /** Not found or not determinable; treated like {@link #MAY_WRITE}. */
+        UNKNOWN
+    }
 }

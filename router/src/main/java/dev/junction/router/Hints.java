@@ -36,114 +36,114 @@ import java.util.Objects;
  */
 public final class Hints {
 
-  /** No hints. */
-  public static final Hints NONE = new Hints(false, false, null, null, List.of());
+    /** No hints. */
+    public static final Hints NONE = new Hints(false, false, null, null, List.of());
 
-  private final boolean primary;
-  private final boolean replica;
-  private final Duration maxReplicaLag;
-  private final ReadConsistency consistency;
-  private final List<String> ignored;
+    private final boolean primary;
+    private final boolean replica;
+    private final Duration maxReplicaLag;
+    private final ReadConsistency consistency;
+    private final List<String> ignored;
 
-  private Hints(
-      boolean primary,
-      boolean replica,
-      Duration maxReplicaLag,
-      ReadConsistency consistency,
-      List<String> ignored) {
-    this.primary = primary;
-    this.replica = replica && !primary;
-    this.maxReplicaLag = maxReplicaLag;
-    this.consistency = consistency;
-    this.ignored = List.copyOf(ignored);
-  }
-
-  /**
-   * Creates hints; {@code primary} wins over {@code replica}.
-   *
-   * @param maxReplicaLag lag budget override, or {@code null}
-   * @param consistency consistency override, or {@code null}
-   * @param ignored directives that were not understood, as written
-   */
-  public static Hints of(
-      boolean primary,
-      boolean replica,
-      Duration maxReplicaLag,
-      ReadConsistency consistency,
-      List<String> ignored) {
-    if (!primary && !replica && maxReplicaLag == null && consistency == null && ignored.isEmpty()) {
-      return NONE;
+    private Hints(
+            boolean primary,
+            boolean replica,
+            Duration maxReplicaLag,
+            ReadConsistency consistency,
+            List<String> ignored) {
+        this.primary = primary;
+        this.replica = replica && !primary;
+        this.maxReplicaLag = maxReplicaLag;
+        this.consistency = consistency;
+        this.ignored = List.copyOf(ignored);
     }
-    return new Hints(primary, replica, maxReplicaLag, consistency, ignored);
-  }
 
-  /** {@code junction:primary}: the statement runs on the primary. */
-  public boolean primary() {
-    return primary;
-  }
-
-  /** {@code junction:replica}: a read may use a replica even under {@code strong} consistency. */
-  public boolean replica() {
-    return replica;
-  }
-
-  /** {@code junction:maxReplicaLag=...}, or {@code null} when not given. */
-  public Duration maxReplicaLag() {
-    return maxReplicaLag;
-  }
-
-  /** {@code junction:consistency=...}, or {@code null} when not given. */
-  public ReadConsistency consistency() {
-    return consistency;
-  }
-
-  /** Directives that were not understood, as written; empty when all were. */
-  public List<String> ignored() {
-    return ignored;
-  }
-
-  /** True when no directive was found at all. */
-  public boolean isEmpty() {
-    return this == NONE;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Hints h
-        && primary == h.primary
-        && replica == h.replica
-        && Objects.equals(maxReplicaLag, h.maxReplicaLag)
-        && consistency == h.consistency
-        && ignored.equals(h.ignored);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(primary, replica, maxReplicaLag, consistency, ignored);
-  }
-
-  @Override
-  public String toString() {
-    if (isEmpty()) {
-      return "Hints[]";
+    /**
+     * Creates hints; {@code primary} wins over {@code replica}.
+     *
+     * @param maxReplicaLag lag budget override, or {@code null}
+     * @param consistency consistency override, or {@code null}
+     * @param ignored directives that were not understood, as written
+     */
+    public static Hints of(
+            boolean primary,
+            boolean replica,
+            Duration maxReplicaLag,
+            ReadConsistency consistency,
+            List<String> ignored) {
+        if (!primary && !replica && maxReplicaLag == null && consistency == null && ignored.isEmpty()) {
+            return NONE;
+        }
+        return new Hints(primary, replica, maxReplicaLag, consistency, ignored);
     }
-    StringBuilder s = new StringBuilder("Hints[");
-    if (primary) {
-      s.append("primary ");
+
+    /** {@code junction:primary}: the statement runs on the primary. */
+    public boolean primary() {
+        return primary;
     }
-    if (replica) {
-      s.append("replica ");
+
+    /** {@code junction:replica}: a read may use a replica even under {@code strong} consistency. */
+    public boolean replica() {
+        return replica;
     }
-    if (maxReplicaLag != null) {
-      s.append("maxReplicaLag=").append(maxReplicaLag).append(' ');
+
+    /** {@code junction:maxReplicaLag=...}, or {@code null} when not given. */
+    public Duration maxReplicaLag() {
+        return maxReplicaLag;
     }
-    if (consistency != null) {
-      s.append("consistency=").append(consistency.propertyValue()).append(' ');
+
+    /** {@code junction:consistency=...}, or {@code null} when not given. */
+    public ReadConsistency consistency() {
+        return consistency;
     }
-    if (!ignored.isEmpty()) {
-      s.append("ignored=").append(ignored).append(' ');
+
+    /** Directives that were not understood, as written; empty when all were. */
+    public List<String> ignored() {
+        return ignored;
     }
-    s.setLength(s.length() - 1);
-    return s.append(']').toString();
-  }
+
+    /** True when no directive was found at all. */
+    public boolean isEmpty() {
+        return this == NONE;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Hints h
+                && primary == h.primary
+                && replica == h.replica
+                && Objects.equals(maxReplicaLag, h.maxReplicaLag)
+                && consistency == h.consistency
+                && ignored.equals(h.ignored);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(primary, replica, maxReplicaLag, consistency, ignored);
+    }
+
+    @Override
+    public String toString() {
+        if (isEmpty()) {
+            return "Hints[]";
+        }
+        StringBuilder s = new StringBuilder("Hints[");
+        if (primary) {
+            s.append("primary ");
+        }
+        if (replica) {
+            s.append("replica ");
+        }
+        if (maxReplicaLag != null) {
+            s.append("maxReplicaLag=").append(maxReplicaLag).append(' ');
+        }
+        if (consistency != null) {
+            s.append("consistency=").append(consistency.propertyValue()).append(' ');
+        }
+        if (!ignored.isEmpty()) {
+            s.append("ignored=").append(ignored).append(' ');
+        }
+        s.setLength(s.length() - 1);
+        return s.append(']').toString();
+    }
 }

@@ -20,38 +20,38 @@ import java.util.random.RandomGenerator;
 @FunctionalInterface
 public interface LoadBalancer {
 
-  /**
-   * @param candidates qualifying replicas, non-empty, sorted by {@link NodeId}
-   * @return one of the candidates
-   */
-  NodeState choose(List<NodeState> candidates);
+    /**
+     * @param candidates qualifying replicas, non-empty, sorted by {@link NodeId}
+     * @return one of the candidates
+     */
+    NodeState choose(List<NodeState> candidates);
 
-  /** The balancer for a strategy, with thread-local randomness and counters starting at zero. */
-  static LoadBalancer of(LoadBalance strategy) {
-    return of(strategy, ThreadLocalRandom::current, 0);
-  }
-
-  /**
-   * The balancer for a strategy with injected randomness and counter start, for deterministic tests.
-   *
-   * @param random supplies the generator used for each {@code random} choice; it must be safe to
-   *     call from the threads that route
-   * @param counterStart first value of the round-robin / tie-rotation counter
-   */
-  static LoadBalancer of(LoadBalance strategy, Supplier<? extends RandomGenerator> random, long counterStart) {
-    switch (strategy) {
-      case ROUND_ROBIN:
-        return new RoundRobinBalancer(counterStart);
-      case RANDOM:
-        return new RandomBalancer(random);
-      case LEAST_LAG:
-        return LowestMetricBalancer.leastLag(counterStart);
-      case LEAST_BUSY:
-        return LowestMetricBalancer.leastBusy(counterStart);
-      case FASTEST:
-        return LowestMetricBalancer.fastest(counterStart);
-      default:
-        throw new IllegalArgumentException("Unknown load balance strategy " + strategy);
+    /** The balancer for a strategy, with thread-local randomness and counters starting at zero. */
+    static LoadBalancer of(LoadBalance strategy) {
+        return of(strategy, ThreadLocalRandom::current, 0);
     }
-  }
+
+    /**
+     * The balancer for a strategy with injected randomness and counter start, for deterministic tests.
+     *
+     * @param random supplies the generator used for each {@code random} choice; it must be safe to
+     *     call from the threads that route
+     * @param counterStart first value of the round-robin / tie-rotation counter
+     */
+    static LoadBalancer of(LoadBalance strategy, Supplier<? extends RandomGenerator> random, long counterStart) {
+        switch (strategy) {
+            case ROUND_ROBIN:
+                return new RoundRobinBalancer(counterStart);
+            case RANDOM:
+                return new RandomBalancer(random);
+            case LEAST_LAG:
+                return LowestMetricBalancer.leastLag(counterStart);
+            case LEAST_BUSY:
+                return LowestMetricBalancer.leastBusy(counterStart);
+            case FASTEST:
+                return LowestMetricBalancer.fastest(counterStart);
+            default:
+                throw new IllegalArgumentException("Unknown load balance strategy " + strategy);
+        }
+    }
 }

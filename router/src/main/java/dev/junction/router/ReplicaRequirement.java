@@ -12,14 +12,14 @@ package dev.junction.router;
 @FunctionalInterface
 public interface ReplicaRequirement {
 
-  /** Accepts every replica; what {@code eventual} consistency amounts to. */
-  ReplicaRequirement NONE = (replica, consistency, statement) -> true;
+    /** Accepts every replica; what {@code eventual} consistency amounts to. */
+    ReplicaRequirement NONE = (replica, consistency, statement) -> true;
 
-  /**
-   * @param replica an up replica within the lag budget
-   * @param consistency the consistency the read asks for, after hints ({@code SESSION} or {@code
-   *     GLOBAL})
-   * @param statement the read, for table-aware freshness ({@link Classification#tablesRead()})
-   */
-  boolean isSatisfiedBy(NodeState replica, ReadConsistency consistency, Classification statement);
+    /**
+     * @param replica an up replica within the lag budget
+     * @param consistency the consistency the read asks for, after hints ({@code SESSION} or {@code
+     *     GLOBAL})
+     * @param statement the read, for table-aware freshness ({@link Classification#tablesRead()})
+     */
+    boolean isSatisfiedBy(NodeState replica, ReadConsistency consistency, Classification statement);
 }

@@ -64,69 +64,69 @@ import java.util.Set;
  */
 public final class RoutineBody {
 
-  private final boolean mayWrite;
-  private final String mayWriteReason;
-  private final Set<String> userFunctions;
-  private final Set<String> tablesRead;
+    private final boolean mayWrite;
+    private final String mayWriteReason;
+    private final Set<String> userFunctions;
+    private final Set<String> tablesRead;
 
-  private RoutineBody(RoutineBodyAnalyzer.Result r) {
-    this.mayWrite = r.mayWrite();
-    this.mayWriteReason = r.reason();
-    this.userFunctions = freeze(r.userFunctions());
-    this.tablesRead = freeze(r.tablesRead());
-  }
+    private RoutineBody(RoutineBodyAnalyzer.Result r) {
+        this.mayWrite = r.mayWrite();
+        this.mayWriteReason = r.reason();
+        this.userFunctions = freeze(r.userFunctions());
+        this.tablesRead = freeze(r.tablesRead());
+    }
 
-  private static Set<String> freeze(Set<String> s) {
-    return s.isEmpty() ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(s));
-  }
+    private static Set<String> freeze(Set<String> s) {
+        return s.isEmpty() ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(s));
+    }
 
-  /** Analyses a routine body whose parameters, if any, it never assigns. */
-  public static RoutineBody analyze(Dialect dialect, String body) {
-    return analyze(dialect, body, List.of());
-  }
+    /** Analyses a routine body whose parameters, if any, it never assigns. */
+    public static RoutineBody analyze(Dialect dialect, String body) {
+        return analyze(dialect, body, List.of());
+    }
 
-  /**
-   * Analyses a routine body.
-   *
-   * @param parameters the routine's parameter names (any case): assigning them is fine
-   */
-  public static RoutineBody analyze(Dialect dialect, String body, Collection<String> parameters) {
-    Objects.requireNonNull(dialect, "dialect");
-    Objects.requireNonNull(body, "body");
-    Objects.requireNonNull(parameters, "parameters");
-    return new RoutineBody(RoutineBodyAnalyzer.analyze(dialect, body, parameters));
-  }
+    /**
+     * Analyses a routine body.
+     *
+     * @param parameters the routine's parameter names (any case): assigning them is fine
+     */
+    public static RoutineBody analyze(Dialect dialect, String body, Collection<String> parameters) {
+        Objects.requireNonNull(dialect, "dialect");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(parameters, "parameters");
+        return new RoutineBody(RoutineBodyAnalyzer.analyze(dialect, body, parameters));
+    }
 
-  /**
-   * The body may change data or server or session state, depends on the node, or could not be
-   * checked: a function with this body must not run on a replica. See the class description.
-   */
-  public boolean mayWrite() {
-    return mayWrite;
-  }
+    /**
+     * The body may change data or server or session state, depends on the node, or could not be
+     * checked: a function with this body must not run on a replica. See the class description.
+     */
+    public boolean mayWrite() {
+        return mayWrite;
+    }
 
-  /**
-   * The first thing found that makes {@link #mayWrite()} true, for logs and error messages (e.g.
-   * {@code "INSERT"}, {@code "user variable @x"}); {@code null} when it is false.
-   */
-  public String mayWriteReason() {
-    return mayWriteReason;
-  }
+    /**
+     * The first thing found that makes {@link #mayWrite()} true, for logs and error messages (e.g.
+     * {@code "INSERT"}, {@code "user variable @x"}); {@code null} when it is false.
+     */
+    public String mayWriteReason() {
+        return mayWriteReason;
+    }
 
-  /** Every non-built-in function the body calls, lower case, {@code schema.name} when qualified. */
-  public Set<String> userFunctions() {
-    return userFunctions;
-  }
+    /** Every non-built-in function the body calls, lower case, {@code schema.name} when qualified. */
+    public Set<String> userFunctions() {
+        return userFunctions;
+    }
 
-  /** Tables and views the body reads, named as in {@link Classification#tablesRead()}. */
-  public Set<String> tablesRead() {
-    return tablesRead;
-  }
+    /** Tables and views the body reads, named as in {@link Classification#tablesRead()}. */
+    public Set<String> tablesRead() {
+        return tablesRead;
+    }
 
-  @Override
-  public String toString() {
-    return "RoutineBody[" + (mayWrite ? "mayWrite: " + mayWriteReason : "read-only")
-        + (userFunctions.isEmpty() ? "" : " calls=" + userFunctions)
-        + (tablesRead.isEmpty() ? "" : " reads=" + tablesRead) + "]";
-  }
+    @Override
+    public String toString() {
+        return "RoutineBody[" + (mayWrite ? "mayWrite: " + mayWriteReason : "read-only")
+                + (userFunctions.isEmpty() ? "" : " calls=" + userFunctions)
+                + (tablesRead.isEmpty() ? "" : " reads=" + tablesRead) + "]";
+    }
 }

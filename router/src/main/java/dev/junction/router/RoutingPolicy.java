@@ -48,312 +48,315 @@ import java.util.random.RandomGenerator;
  */
 public final class RoutingPolicy {
 
-  private final LongSupplier ticker;
-  private final Map<LoadBalance, LoadBalancer> balancers;
+    private final LongSupplier ticker;
+    private final Map<LoadBalance, LoadBalancer> balancers;
 
-  private RoutingPolicy(LongSupplier ticker, Map<LoadBalance, LoadBalancer> balancers) {
-    this.ticker = Objects.requireNonNull(ticker, "ticker");
-    this.balancers = balancers;
-  }
-
-  /** A policy on {@link System#nanoTime()} with thread-local randomness. */
-  public static RoutingPolicy create() {
-    return create(System::nanoTime, ThreadLocalRandom::current);
-  }
-
-  /**
-   * A policy with an injected ticker and randomness.
-   *
-   * @param ticker nanoseconds on the monotonic scale of {@link TopologySnapshot#takenAtNanos()}; values may wrap,
-   *     only differences count
-   */
-  public static RoutingPolicy create(LongSupplier ticker, Supplier<? extends RandomGenerator> random) {
-    Map<LoadBalance, LoadBalancer> m = new EnumMap<>(LoadBalance.class);
-    for (LoadBalance b : LoadBalance.values()) {
-      m.put(b, LoadBalancer.of(b, random, 0));
-    }
-    return new RoutingPolicy(ticker, m);
-  }
-
-  /** A policy that uses the given balancer whatever {@code loadBalance} says, for tests. */
-  public static RoutingPolicy withBalancer(LongSupplier ticker, LoadBalancer balancer) {
-    Objects.requireNonNull(balancer, "balancer");
-    Map<LoadBalance, LoadBalancer> m = new EnumMap<>(LoadBalance.class);
-    for (LoadBalance b : LoadBalance.values()) {
-      m.put(b, balancer);
-    }
-    return new RoutingPolicy(ticker, m);
-  }
-
-  /**
-   * One of {@code candidates} (up replicas, sorted by id) by the {@code strategy}'s balancer, as {@link #route} picks
-   * among qualifying replicas: for a caller that already knows they all qualify.
-   */
-  public NodeState balance(LoadBalance strategy, List<NodeState> candidates) {
-    return balancers.get(strategy).choose(candidates);
-  }
-
-  /** The staleness a read of {@code statement} accepts: its {@code maxReplicaLag} hint, else the option. */
-  public static Duration lagBudget(Classification statement, RoutingOptions options) {
-    Duration hinted = statement.hints().maxReplicaLag();
-    return hinted != null ? hinted : options.maxReplicaLag();
-  }
-
-  /** Decides where the request's statement runs. */
-  public RouteDecision route(RoutingRequest request) {
-    RouteDecision decided = decideWithoutTopology(request.classification(), request.session(), request.options());
-    if (decided != null) {
-      return decided;
-    }
-    RouteReason reason = replicaReason(request.classification(), request.session());
-    RouteDecision chosen = chooseReplica(request, reason);
-    if (reason == RouteReason.OPTIMISTIC_TRANSACTION && chosen.target() != RouteTarget.REPLICA) {
-      // The transaction was headed for the primary anyway: no replica is no reason to wait or fail.
-      return RouteDecision.primary(RouteReason.TRANSACTION);
-    }
-    return chosen;
-  }
-
-  /**
-   * Rules 1 to 4, and {@code strong} consistency: the decision when it needs no topology snapshot,
-   * else {@code null}, meaning a replica may take the statement and {@link #route} must choose one
-   * (rule 5). Callers on a hot path ask this first, so that a write or a statement held by its
-   * transaction builds no request; for a decision {@link #route} would also give, it allocates
-   * nothing except when the answer is a held replica.
-   */
-  public RouteDecision decideWithoutTopology(Classification statement, SessionState session, RoutingOptions options) {
-    // Rule 1: pins.
-    if (session.pinReason() != null) {
-      NodeId pinned = session.pinnedReplica();
-      if (pinned == null) {
-        return RouteDecision.primary(RouteReason.PINNED);
-      }
-      // State held by a replica (created inside a read-only transaction there): what may run on a replica follows
-      // it outside transactions; anything else needs the primary, which has no use for that state. A transaction
-      // keeps its own node (rule 2).
-      if (!mayFollowReplicaTransaction(statement)) {
-        return RouteDecision.primary(primaryReason(statement));
-      }
-      if (!session.inTransaction() && (session.autoCommit() || session.readOnly())) {
-        return RouteDecision.replica(pinned, RouteReason.PINNED);
-      }
-    }
-    if (session.serializableOnPostgres()) {
-      return RouteDecision.primary(RouteReason.SERIALIZABLE_ISOLATION);
+    private RoutingPolicy(LongSupplier ticker, Map<LoadBalance, LoadBalancer> balancers) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.balancers = balancers;
     }
 
-    // Rule 2: transactions.
-    if (session.inTransaction()) {
-      NodeId replica = session.transactionReplica();
-      if (replica == null) {
-        return RouteDecision.primary(RouteReason.TRANSACTION);
-      }
-      if (mayFollowReplicaTransaction(statement)) {
-        return RouteDecision.replica(replica, RouteReason.READ_ONLY_TRANSACTION);
-      }
-      return RouteDecision.primary(primaryReason(statement));
-    }
-    boolean explicitTransaction = !session.autoCommit();
-    if (explicitTransaction && !session.readOnly()
-        && !(session.optimisticStart() && statement.replicaEligible() && !statement.hints().primary())) {
-      return RouteDecision.primary(RouteReason.TRANSACTION);
+    /** A policy on {@link System#nanoTime()} with thread-local randomness. */
+    public static RoutingPolicy create() {
+        return create(System::nanoTime, ThreadLocalRandom::current);
     }
 
-    // Rule 3: a primary hint; the other hints shape rule 5.
-    Hints hints = statement.hints();
-    if (hints.primary()) {
-      return RouteDecision.primary(RouteReason.HINT_PRIMARY);
+    /**
+     * A policy with an injected ticker and randomness.
+     *
+     * @param ticker nanoseconds on the monotonic scale of {@link TopologySnapshot#takenAtNanos()}; values may wrap,
+     *     only differences count
+     */
+    public static RoutingPolicy create(LongSupplier ticker, Supplier<? extends RandomGenerator> random) {
+        Map<LoadBalance, LoadBalancer> m = new EnumMap<>(LoadBalance.class);
+        for (LoadBalance b : LoadBalance.values()) {
+            m.put(b, LoadBalancer.of(b, random, 0));
+        }
+        return new RoutingPolicy(ticker, m);
     }
 
-    // Rule 4: only plain reads may leave the primary, and BEGIN READ ONLY, which opens a transaction that holds
-    // plain reads only.
-    if (!statement.replicaEligible() && (explicitTransaction || !startsReadOnlyTransaction(statement))) {
-      return RouteDecision.primary(primaryReason(statement));
-    }
-    if (consistency(statement, options) == ReadConsistency.STRONG) {
-      return RouteDecision.primary(RouteReason.STRONG_CONSISTENCY); // design §5: every read on the primary
-    }
-    return null;
-  }
-
-  /** Why rule 5 sends {@code statement} to a replica: a read-only transaction's, a hint's, or a plain read's. */
-  private static RouteReason replicaReason(Classification statement, SessionState session) {
-    if (!session.autoCommit() && !session.readOnly()) {
-      return RouteReason.OPTIMISTIC_TRANSACTION;
-    }
-    if (!session.autoCommit() || !statement.replicaEligible()) {
-      return RouteReason.READ_ONLY_TRANSACTION;
-    }
-    return statement.hints().replica() ? RouteReason.HINT_REPLICA : RouteReason.REPLICA_READ;
-  }
-
-  /** The consistency a read of {@code statement} asks for: its hint, else eventual for a replica hint, else the option. */
-  public static ReadConsistency consistency(Classification statement, RoutingOptions options) {
-    Hints hints = statement.hints();
-    return hints.consistency() != null
-        ? hints.consistency()
-        : hints.replica() ? ReadConsistency.EVENTUAL : options.readConsistency();
-  }
-
-  private RouteDecision chooseReplica(RoutingRequest request, RouteReason reason) {
-    Classification statement = request.classification();
-    RoutingOptions options = request.options();
-    ReadConsistency consistency = consistency(statement, options);
-    Duration lag = lagBudget(statement, options);
-
-    TopologySnapshot topology = request.topology();
-    List<NodeState> replicas = topology.replicas();
-    if (replicas.isEmpty()) {
-      return RouteDecision.primary(RouteReason.NO_REPLICAS_CONFIGURED);
-    }
-    long budgetNanos = lag.toNanos();
-    // A difference, never a comparison of raw values: the ticker may wrap.
-    long ageNanos = Math.max(0, ticker.getAsLong() - topology.takenAtNanos());
-    List<NodeState> up = topology.upReplicas();
-    if (!up.isEmpty()
-        && (consistency == ReadConsistency.EVENTUAL || request.requirement() == ReplicaRequirement.NONE)
-        && saturatedAdd(topology.maxUpReplicaBoundNanos(), ageNanos) <= budgetNanos) {
-      // Every replica that is up qualifies: the list the loop below would build is the snapshot's own.
-      return RouteDecision.replica(balancers.get(options.loadBalance()).choose(up).id(), reason);
+    /** A policy that uses the given balancer whatever {@code loadBalance} says, for tests. */
+    public static RoutingPolicy withBalancer(LongSupplier ticker, LoadBalancer balancer) {
+        Objects.requireNonNull(balancer, "balancer");
+        Map<LoadBalance, LoadBalancer> m = new EnumMap<>(LoadBalance.class);
+        for (LoadBalance b : LoadBalance.values()) {
+            m.put(b, balancer);
+        }
+        return new RoutingPolicy(ticker, m);
     }
 
-    List<NodeState> qualifying = new ArrayList<>(replicas.size());
-    NodeState closest = null;
-    long closestStaleness = Long.MAX_VALUE;
-    boolean anyUp = false;
-    boolean anyBehind = false;
-    for (NodeState replica : replicas) {
-      if (!replica.up()) {
-        continue;
-      }
-      anyUp = true;
-      long staleness =
-          replica.stalenessBound() == null
-              ? Long.MAX_VALUE
-              : saturatedAdd(replica.stalenessBound().toNanos(), ageNanos);
-      if (closest == null || staleness < closestStaleness) {
-        closest = replica;
-        closestStaleness = staleness;
-      }
-      if (staleness > budgetNanos) {
-        continue;
-      }
-      if (consistency != ReadConsistency.EVENTUAL
-          && !request.requirement().isSatisfiedBy(replica, consistency, statement)) {
-        anyBehind = true;
-        continue;
-      }
-      qualifying.add(replica);
+    /**
+     * One of {@code candidates} (up replicas, sorted by id) by the {@code strategy}'s balancer, as {@link #route} picks
+     * among qualifying replicas: for a caller that already knows they all qualify.
+     */
+    public NodeState balance(LoadBalance strategy, List<NodeState> candidates) {
+        return balancers.get(strategy).choose(candidates);
     }
-    StaleReadFallback fallback = options.staleReadFallback();
-    if (!anyUp) {
-      return RouteDecision.noReplica(RouteReason.NO_REPLICA_DOWN, fallback, null);
-    }
-    if (qualifying.isEmpty()) {
-      RouteReason why = anyBehind ? RouteReason.NO_REPLICA_BEHIND : RouteReason.NO_REPLICA_STALE;
-      return RouteDecision.noReplica(why, fallback, closest.id());
-    }
-    NodeState chosen = balancers.get(options.loadBalance()).choose(qualifying);
-    return RouteDecision.replica(chosen.id(), reason);
-  }
 
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
-  }
-
-  private static boolean mayFollowReplicaTransaction(Classification c) {
-    if (c.replicaEligible()) {
-      return true;
+    /** The staleness a read of {@code statement} accepts: its {@code maxReplicaLag} hint, else the option. */
+    public static Duration lagBudget(Classification statement, RoutingOptions options) {
+        Duration hinted = statement.hints().maxReplicaLag();
+        return hinted != null ? hinted : options.maxReplicaLag();
     }
-    StatementKind k = c.kind();
-    return (k == StatementKind.TRANSACTION || k == StatementKind.SESSION)
-        && c.pinReason() == null
-        && !c.primaryOnly()
-        && !isTwoPhase(c.sessionEffect())
-        && !c.multiStatement()
-        && c.tablesWritten().isEmpty()
-        && c.sideEffectFunctions().isEmpty()
-        && c.unverifiedFunctions().isEmpty()
-        && !c.lockingRead()
-        && !c.nodeSpecific();
-  }
 
-  /**
-   * Two-phase commit statements act on prepared transactions, which a MariaDB replica also holds
-   * (they replicate): {@code XA COMMIT} there would make it diverge. They never follow a replica.
-   */
-  private static boolean isTwoPhase(SessionEffect effect) {
-    if (effect == null) {
-      return false;
+    /** Decides where the request's statement runs. */
+    public RouteDecision route(RoutingRequest request) {
+        RouteDecision decided = decideWithoutTopology(request.classification(), request.session(), request.options());
+        if (decided != null) {
+            return decided;
+        }
+        RouteReason reason = replicaReason(request.classification(), request.session());
+        RouteDecision chosen = chooseReplica(request, reason);
+        if (reason == RouteReason.OPTIMISTIC_TRANSACTION && chosen.target() != RouteTarget.REPLICA) {
+            // The transaction was headed for the primary anyway: no replica is no reason to wait or fail.
+            return RouteDecision.primary(RouteReason.TRANSACTION);
+        }
+        return chosen;
     }
-    switch (effect.kind()) {
-      case TWO_PHASE:
-      case XA_START:
-      case XA_END:
-      case XA_PREPARE:
-      case XA_COMMIT:
-      case XA_ROLLBACK:
-      case XA_RECOVER:
-        return true;
-      default:
-        return false;
-    }
-  }
 
-  private static boolean startsReadOnlyTransaction(Classification c) {
-    return c.kind() == StatementKind.TRANSACTION
-        && c.sessionEffect() != null
-        && c.sessionEffect().kind() == SessionEffect.Kind.BEGIN_READ_ONLY
-        && !c.multiStatement()
-        && c.pinReason() == null;
-  }
+    /**
+     * Rules 1 to 4, and {@code strong} consistency: the decision when it needs no topology snapshot,
+     * else {@code null}, meaning a replica may take the statement and {@link #route} must choose one
+     * (rule 5). Callers on a hot path ask this first, so that a write or a statement held by its
+     * transaction builds no request; for a decision {@link #route} would also give, it allocates
+     * nothing except when the answer is a held replica.
+     */
+    public RouteDecision decideWithoutTopology(Classification statement, SessionState session, RoutingOptions options) {
+        // Rule 1: pins.
+        if (session.pinReason() != null) {
+            NodeId pinned = session.pinnedReplica();
+            if (pinned == null) {
+                return RouteDecision.primary(RouteReason.PINNED);
+            }
+            // State held by a replica (created inside a read-only transaction there): what may run on a replica follows
+            // it outside transactions; anything else needs the primary, which has no use for that state. A transaction
+            // keeps its own node (rule 2).
+            if (!mayFollowReplicaTransaction(statement)) {
+                return RouteDecision.primary(primaryReason(statement));
+            }
+            if (!session.inTransaction() && (session.autoCommit() || session.readOnly())) {
+                return RouteDecision.replica(pinned, RouteReason.PINNED);
+            }
+        }
+        if (session.serializableOnPostgres()) {
+            return RouteDecision.primary(RouteReason.SERIALIZABLE_ISOLATION);
+        }
 
-  /** The most telling reason a statement that is not a plain read must run on the primary. */
-  static RouteReason primaryReason(Classification c) {
-    if (c.multiStatement()) {
-      return RouteReason.MULTI_STATEMENT;
+        // Rule 2: transactions.
+        if (session.inTransaction()) {
+            NodeId replica = session.transactionReplica();
+            if (replica == null) {
+                return RouteDecision.primary(RouteReason.TRANSACTION);
+            }
+            if (mayFollowReplicaTransaction(statement)) {
+                return RouteDecision.replica(replica, RouteReason.READ_ONLY_TRANSACTION);
+            }
+            return RouteDecision.primary(primaryReason(statement));
+        }
+        boolean explicitTransaction = !session.autoCommit();
+        if (explicitTransaction
+                && !session.readOnly()
+                && !(session.optimisticStart()
+                        && statement.replicaEligible()
+                        && !statement.hints().primary())) {
+            return RouteDecision.primary(RouteReason.TRANSACTION);
+        }
+
+        // Rule 3: a primary hint; the other hints shape rule 5.
+        Hints hints = statement.hints();
+        if (hints.primary()) {
+            return RouteDecision.primary(RouteReason.HINT_PRIMARY);
+        }
+
+        // Rule 4: only plain reads may leave the primary, and BEGIN READ ONLY, which opens a transaction that holds
+        // plain reads only.
+        if (!statement.replicaEligible() && (explicitTransaction || !startsReadOnlyTransaction(statement))) {
+            return RouteDecision.primary(primaryReason(statement));
+        }
+        if (consistency(statement, options) == ReadConsistency.STRONG) {
+            return RouteDecision.primary(RouteReason.STRONG_CONSISTENCY); // design §5: every read on the primary
+        }
+        return null;
     }
-    switch (c.kind()) {
-      case WRITE:
-        return RouteReason.WRITE;
-      case DDL:
-        return RouteReason.DDL;
-      case UTILITY_WRITE:
-        return RouteReason.UTILITY_WRITE;
-      case UNKNOWN:
+
+    /** Why rule 5 sends {@code statement} to a replica: a read-only transaction's, a hint's, or a plain read's. */
+    private static RouteReason replicaReason(Classification statement, SessionState session) {
+        if (!session.autoCommit() && !session.readOnly()) {
+            return RouteReason.OPTIMISTIC_TRANSACTION;
+        }
+        if (!session.autoCommit() || !statement.replicaEligible()) {
+            return RouteReason.READ_ONLY_TRANSACTION;
+        }
+        return statement.hints().replica() ? RouteReason.HINT_REPLICA : RouteReason.REPLICA_READ;
+    }
+
+    /** The consistency a read of {@code statement} asks for: its hint, else eventual for a replica hint, else the option. */
+    public static ReadConsistency consistency(Classification statement, RoutingOptions options) {
+        Hints hints = statement.hints();
+        return hints.consistency() != null
+                ? hints.consistency()
+                : hints.replica() ? ReadConsistency.EVENTUAL : options.readConsistency();
+    }
+
+    private RouteDecision chooseReplica(RoutingRequest request, RouteReason reason) {
+        Classification statement = request.classification();
+        RoutingOptions options = request.options();
+        ReadConsistency consistency = consistency(statement, options);
+        Duration lag = lagBudget(statement, options);
+
+        TopologySnapshot topology = request.topology();
+        List<NodeState> replicas = topology.replicas();
+        if (replicas.isEmpty()) {
+            return RouteDecision.primary(RouteReason.NO_REPLICAS_CONFIGURED);
+        }
+        long budgetNanos = lag.toNanos();
+        // A difference, never a comparison of raw values: the ticker may wrap.
+        long ageNanos = Math.max(0, ticker.getAsLong() - topology.takenAtNanos());
+        List<NodeState> up = topology.upReplicas();
+        if (!up.isEmpty()
+                && (consistency == ReadConsistency.EVENTUAL || request.requirement() == ReplicaRequirement.NONE)
+                && saturatedAdd(topology.maxUpReplicaBoundNanos(), ageNanos) <= budgetNanos) {
+            // Every replica that is up qualifies: the list the loop below would build is the snapshot's own.
+            return RouteDecision.replica(
+                    balancers.get(options.loadBalance()).choose(up).id(), reason);
+        }
+
+        List<NodeState> qualifying = new ArrayList<>(replicas.size());
+        NodeState closest = null;
+        long closestStaleness = Long.MAX_VALUE;
+        boolean anyUp = false;
+        boolean anyBehind = false;
+        for (NodeState replica : replicas) {
+            if (!replica.up()) {
+                continue;
+            }
+            anyUp = true;
+            long staleness = replica.stalenessBound() == null
+                    ? Long.MAX_VALUE
+                    : saturatedAdd(replica.stalenessBound().toNanos(), ageNanos);
+            if (closest == null || staleness < closestStaleness) {
+                closest = replica;
+                closestStaleness = staleness;
+            }
+            if (staleness > budgetNanos) {
+                continue;
+            }
+            if (consistency != ReadConsistency.EVENTUAL
+                    && !request.requirement().isSatisfiedBy(replica, consistency, statement)) {
+                anyBehind = true;
+                continue;
+            }
+            qualifying.add(replica);
+        }
+        StaleReadFallback fallback = options.staleReadFallback();
+        if (!anyUp) {
+            return RouteDecision.noReplica(RouteReason.NO_REPLICA_DOWN, fallback, null);
+        }
+        if (qualifying.isEmpty()) {
+            RouteReason why = anyBehind ? RouteReason.NO_REPLICA_BEHIND : RouteReason.NO_REPLICA_STALE;
+            return RouteDecision.noReplica(why, fallback, closest.id());
+        }
+        NodeState chosen = balancers.get(options.loadBalance()).choose(qualifying);
+        return RouteDecision.replica(chosen.id(), reason);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    private static boolean mayFollowReplicaTransaction(Classification c) {
+        if (c.replicaEligible()) {
+            return true;
+        }
+        StatementKind k = c.kind();
+        return (k == StatementKind.TRANSACTION || k == StatementKind.SESSION)
+                && c.pinReason() == null
+                && !c.primaryOnly()
+                && !isTwoPhase(c.sessionEffect())
+                && !c.multiStatement()
+                && c.tablesWritten().isEmpty()
+                && c.sideEffectFunctions().isEmpty()
+                && c.unverifiedFunctions().isEmpty()
+                && !c.lockingRead()
+                && !c.nodeSpecific();
+    }
+
+    /**
+     * Two-phase commit statements act on prepared transactions, which a MariaDB replica also holds
+     * (they replicate): {@code XA COMMIT} there would make it diverge. They never follow a replica.
+     */
+    private static boolean isTwoPhase(SessionEffect effect) {
+        if (effect == null) {
+            return false;
+        }
+        switch (effect.kind()) {
+            case TWO_PHASE:
+            case XA_START:
+            case XA_END:
+            case XA_PREPARE:
+            case XA_COMMIT:
+            case XA_ROLLBACK:
+            case XA_RECOVER:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static boolean startsReadOnlyTransaction(Classification c) {
+        return c.kind() == StatementKind.TRANSACTION
+                && c.sessionEffect() != null
+                && c.sessionEffect().kind() == SessionEffect.Kind.BEGIN_READ_ONLY
+                && !c.multiStatement()
+                && c.pinReason() == null;
+    }
+
+    /** The most telling reason a statement that is not a plain read must run on the primary. */
+    static RouteReason primaryReason(Classification c) {
+        if (c.multiStatement()) {
+            return RouteReason.MULTI_STATEMENT;
+        }
+        switch (c.kind()) {
+            case WRITE:
+                return RouteReason.WRITE;
+            case DDL:
+                return RouteReason.DDL;
+            case UTILITY_WRITE:
+                return RouteReason.UTILITY_WRITE;
+            case UNKNOWN:
+                return RouteReason.UNKNOWN_STATEMENT;
+            case TRANSACTION:
+                return RouteReason.TRANSACTION_CONTROL;
+            case SESSION:
+                return RouteReason.SESSION_STATEMENT;
+            default:
+                break;
+        }
+        if (!c.tablesWritten().isEmpty()) {
+            return RouteReason.WRITE;
+        }
+        if (c.lockingRead()) {
+            return RouteReason.LOCKING_READ;
+        }
+        if (!c.sideEffectFunctions().isEmpty()) {
+            return RouteReason.SIDE_EFFECT_FUNCTION;
+        }
+        if (!c.unverifiedFunctions().isEmpty()) {
+            return RouteReason.UNVERIFIED_FUNCTION;
+        }
+        if (c.nodeSpecific()) {
+            return RouteReason.NODE_SPECIFIC;
+        }
+        if (c.pinReason() != null) {
+            return RouteReason.PINNING_STATEMENT;
+        }
+        // Defensive: an eligible statement never reaches here.
         return RouteReason.UNKNOWN_STATEMENT;
-      case TRANSACTION:
-        return RouteReason.TRANSACTION_CONTROL;
-      case SESSION:
-        return RouteReason.SESSION_STATEMENT;
-      default:
-        break;
     }
-    if (!c.tablesWritten().isEmpty()) {
-      return RouteReason.WRITE;
-    }
-    if (c.lockingRead()) {
-      return RouteReason.LOCKING_READ;
-    }
-    if (!c.sideEffectFunctions().isEmpty()) {
-      return RouteReason.SIDE_EFFECT_FUNCTION;
-    }
-    if (!c.unverifiedFunctions().isEmpty()) {
-      return RouteReason.UNVERIFIED_FUNCTION;
-    }
-    if (c.nodeSpecific()) {
-      return RouteReason.NODE_SPECIFIC;
-    }
-    if (c.pinReason() != null) {
-      return RouteReason.PINNING_STATEMENT;
-    }
-    // Defensive: an eligible statement never reaches here.
-    return RouteReason.UNKNOWN_STATEMENT;
-  }
 
-  @Override
-  public String toString() {
-    return "RoutingPolicy[balancers=" + balancers.keySet() + "]";
-  }
+    @Override
+    public String toString() {
+        return "RoutingPolicy[balancers=" + balancers.keySet() + "]";
+    }
 }

@@ -12,17 +12,17 @@ import java.util.Objects;
  * @param requirement read-your-writes check; {@link ReplicaRequirement#NONE} when not tracked
  */
 public record RoutingRequest(
-    Classification classification,
-    SessionState session,
-    TopologySnapshot topology,
-    RoutingOptions options,
-    ReplicaRequirement requirement) {
+        Classification classification,
+        SessionState session,
+        TopologySnapshot topology,
+        RoutingOptions options,
+        ReplicaRequirement requirement) {
 
-  public RoutingRequest {
-    Objects.requireNonNull(classification, "classification");
-    Objects.requireNonNull(session, "session");
-    Objects.requireNonNull(topology, "topology");
-    Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(requirement, "requirement");
-  }
+    public RoutingRequest {
+        Objects.requireNonNull(classification, "classification");
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(requirement, "requirement");
+    }
 }

@@ -59,153 +59,158 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class StatementClassifier {
 
-  /** Default cache size: distinct statements of an application rarely exceed a few thousand. */
-  public static final int DEFAULT_CACHE_SIZE = 10_000;
+    /** Default cache size: distinct statements of an application rarely exceed a few thousand. */
+    public static final int DEFAULT_CACHE_SIZE = 10_000;
 
-  private final Dialect dialect;
-  private final ClassificationEngine engine;
-  private final Cache<String, Classification> cache;
-  private final LongAdder classified = new LongAdder();
-  private final LongAdder calciteAttempted = new LongAdder();
-  private final LongAdder calciteParsed = new LongAdder();
-  private final LongAdder unknown = new LongAdder();
-  private final LongAdder uncacheable = new LongAdder();
-
-  private StatementClassifier(Builder b) {
-    this.dialect = b.dialect;
-    this.engine = new ClassificationEngine(b.dialect, b.catalog, b.cacheSize);
-    this.cache =
-        Caffeine.newBuilder()
-            .maximumWeight(b.cacheSize)
-            .weigher((String sql, Classification c) -> 1 + sql.length() / 1024)
-            .executor(Runnable::run)
-            .build();
-  }
-
-  /** Starts building a classifier for a dialect. */
-  public static Builder builder(Dialect dialect) {
-    return new Builder(dialect);
-  }
-
-  /** A classifier with the default cache and no function catalog. */
-  public static StatementClassifier create(Dialect dialect) {
-    return builder(dialect).build();
-  }
-
-  /**
-   * Classifies a SQL string (one statement, or several separated by semicolons). Never throws for
-   * any input: what cannot be classified is {@link StatementKind#UNKNOWN}.
-   */
-  public Classification classify(String sql) {
-    Classification cached = cache.getIfPresent(sql);
-    if (cached != null) {
-      return cached;
-    }
-    // Computed outside Caffeine's compute lock: a catalog lookup may query the database, and a
-    // slow one must not block other keys. Two threads missing the same key both compute it, which
-    // is harmless: the results are equal.
-    ClassificationEngine.Outcome outcome = engine.classify(sql);
-    Classification c = outcome.classification();
-    classified.increment();
-    if (outcome.calciteAttempted()) {
-      calciteAttempted.increment();
-    }
-    if (c.parsedByCalcite()) {
-      calciteParsed.increment();
-    }
-    if (c.kind() == StatementKind.UNKNOWN) {
-      unknown.increment();
-    }
-    if (outcome.cacheable()) {
-      cache.put(sql, c);
-    } else {
-      uncacheable.increment();
-    }
-    return c;
-  }
-
-  /**
-   * Forgets the function catalog's answers and every cached classification that called a user
-   * function, e.g. after {@code CREATE OR REPLACE FUNCTION} changed a function's volatility.
-   */
-  public void forgetFunctionAnswers() {
-    engine.forgetFunctionAnswers();
-    cache.asMap().values().removeIf(c -> !c.userFunctions().isEmpty());
-  }
-
-  public Dialect dialect() {
-    return dialect;
-  }
-
-  /** Counters since creation; cheap, for metrics. */
-  public Statistics statistics() {
-    return new Statistics(
-        classified.sum(),
-        calciteAttempted.sum(),
-        calciteParsed.sum(),
-        unknown.sum(),
-        uncacheable.sum(),
-        cache.estimatedSize());
-  }
-
-  /**
-   * Loads and exercises the tokenizer, the pre-lexer, Calcite's Babel parser and the tree walker
-   * for both dialects, so that the first real statement does not pay for class loading (about
-   * 0.4 s). Safe to call from any thread, any number of times.
-   */
-  public static void warmUp() {
-    for (Dialect d : Dialect.values()) {
-      ClassificationEngine e = new ClassificationEngine(d, FunctionCatalog.NONE, 16);
-      e.classify("select a.id, count(*) from t a join u b on a.id = b.id where a.x = ? group by a.id order by 2 desc limit 10");
-      e.classify("with c as (select id from t where y in (select y from u)) select coalesce(max(id), 0) from c");
-      e.classify("insert into t (a, b) values (?, ?)");
-      e.classify("update t set a = ? where id = ? and version = ?");
-      e.classify("select * from t where id = ? for update");
-      e.classify("select not parseable by calcite ((");
-    }
-  }
-
-  /**
-   * Classification counters.
-   *
-   * @param classified statements classified (cache misses)
-   * @param calciteAttempted of those, how many ran Calcite's parser (a statement shape not seen before)
-   * @param calciteParsed of those, how many were classified from a Calcite parse tree (this time or
-   *     for an earlier statement of the same shape)
-   * @param unknown how many could not be classified (they run on the primary)
-   * @param uncacheable results not cached because a catalog lookup failed
-   * @param cachedEntries current number of cached results (estimate)
-   */
-  public record Statistics(
-      long classified, long calciteAttempted, long calciteParsed, long unknown, long uncacheable, long cachedEntries) {}
-
-  /** Builds a {@link StatementClassifier}. */
-  public static final class Builder {
     private final Dialect dialect;
-    private long cacheSize = DEFAULT_CACHE_SIZE;
-    private FunctionCatalog catalog = FunctionCatalog.NONE;
+    private final ClassificationEngine engine;
+    private final Cache<String, Classification> cache;
+    private final LongAdder classified = new LongAdder();
+    private final LongAdder calciteAttempted = new LongAdder();
+    private final LongAdder calciteParsed = new LongAdder();
+    private final LongAdder unknown = new LongAdder();
+    private final LongAdder uncacheable = new LongAdder();
 
-    private Builder(Dialect dialect) {
-      this.dialect = Objects.requireNonNull(dialect, "dialect");
+    private StatementClassifier(Builder b) {
+        this.dialect = b.dialect;
+        this.engine = new ClassificationEngine(b.dialect, b.catalog, b.cacheSize);
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(b.cacheSize)
+                .weigher((String sql, Classification c) -> 1 + sql.length() / 1024)
+                .executor(Runnable::run)
+                .build();
     }
 
-    /** Maximum cached statements (of up to 1 KiB each; longer ones count more). Zero disables caching. */
-    public Builder cacheSize(long size) {
-      if (size < 0) {
-        throw new IllegalArgumentException("Invalid cache size " + size + ": expected zero or more.");
-      }
-      this.cacheSize = size;
-      return this;
+    /** Starts building a classifier for a dialect. */
+    public static Builder builder(Dialect dialect) {
+        return new Builder(dialect);
     }
 
-    /** Where to look up user functions; without one, every user function counts as possibly writing. */
-    public Builder functionCatalog(FunctionCatalog catalog) {
-      this.catalog = Objects.requireNonNull(catalog, "catalog");
-      return this;
+    /** A classifier with the default cache and no function catalog. */
+    public static StatementClassifier create(Dialect dialect) {
+        return builder(dialect).build();
     }
 
-    public StatementClassifier build() {
-      return new StatementClassifier(this);
+    /**
+     * Classifies a SQL string (one statement, or several separated by semicolons). Never throws for
+     * any input: what cannot be classified is {@link StatementKind#UNKNOWN}.
+     */
+    public Classification classify(String sql) {
+        Classification cached = cache.getIfPresent(sql);
+        if (cached != null) {
+            return cached;
+        }
+        // Computed outside Caffeine's compute lock: a catalog lookup may query the database, and a
+        // slow one must not block other keys. Two threads missing the same key both compute it, which
+        // is harmless: the results are equal.
+        ClassificationEngine.Outcome outcome = engine.classify(sql);
+        Classification c = outcome.classification();
+        classified.increment();
+        if (outcome.calciteAttempted()) {
+            calciteAttempted.increment();
+        }
+        if (c.parsedByCalcite()) {
+            calciteParsed.increment();
+        }
+        if (c.kind() == StatementKind.UNKNOWN) {
+            unknown.increment();
+        }
+        if (outcome.cacheable()) {
+            cache.put(sql, c);
+        } else {
+            uncacheable.increment();
+        }
+        return c;
     }
-  }
+
+    /**
+     * Forgets the function catalog's answers and every cached classification that called a user
+     * function, e.g. after {@code CREATE OR REPLACE FUNCTION} changed a function's volatility.
+     */
+    public void forgetFunctionAnswers() {
+        engine.forgetFunctionAnswers();
+        cache.asMap().values().removeIf(c -> !c.userFunctions().isEmpty());
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Counters since creation; cheap, for metrics. */
+    public Statistics statistics() {
+        return new Statistics(
+                classified.sum(),
+                calciteAttempted.sum(),
+                calciteParsed.sum(),
+                unknown.sum(),
+                uncacheable.sum(),
+                cache.estimatedSize());
+    }
+
+    /**
+     * Loads and exercises the tokenizer, the pre-lexer, Calcite's Babel parser and the tree walker
+     * for both dialects, so that the first real statement does not pay for class loading (about
+     * 0.4 s). Safe to call from any thread, any number of times.
+     */
+    public static void warmUp() {
+        for (Dialect d : Dialect.values()) {
+            ClassificationEngine e = new ClassificationEngine(d, FunctionCatalog.NONE, 16);
+            e.classify(
+                    "select a.id, count(*) from t a join u b on a.id = b.id where a.x = ? group by a.id order by 2 desc limit 10");
+            e.classify("with c as (select id from t where y in (select y from u)) select coalesce(max(id), 0) from c");
+            e.classify("insert into t (a, b) values (?, ?)");
+            e.classify("update t set a = ? where id = ? and version = ?");
+            e.classify("select * from t where id = ? for update");
+            e.classify("select not parseable by calcite ((");
+        }
+    }
+
+    /**
+     * Classification counters.
+     *
+     * @param classified statements classified (cache misses)
+     * @param calciteAttempted of those, how many ran Calcite's parser (a statement shape not seen before)
+     * @param calciteParsed of those, how many were classified from a Calcite parse tree (this time or
+     *     for an earlier statement of the same shape)
+     * @param unknown how many could not be classified (they run on the primary)
+     * @param uncacheable results not cached because a catalog lookup failed
+     * @param cachedEntries current number of cached results (estimate)
+     */
+    public record Statistics(
+            long classified,
+            long calciteAttempted,
+            long calciteParsed,
+            long unknown,
+            long uncacheable,
+            long cachedEntries) {}
+
+    /** Builds a {@link StatementClassifier}. */
+    public static final class Builder {
+        private final Dialect dialect;
+        private long cacheSize = DEFAULT_CACHE_SIZE;
+        private FunctionCatalog catalog = FunctionCatalog.NONE;
+
+        private Builder(Dialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+        }
+
+        /** Maximum cached statements (of up to 1 KiB each; longer ones count more). Zero disables caching. */
+        public Builder cacheSize(long size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("Invalid cache size " + size + ": expected zero or more.");
+            }
+            this.cacheSize = size;
+            return this;
+        }
+
+        /** Where to look up user functions; without one, every user function counts as possibly writing. */
+        public Builder functionCatalog(FunctionCatalog catalog) {
+            this.catalog = Objects.requireNonNull(catalog, "catalog");
+            return this;
+        }
+
+        public StatementClassifier build() {
+            return new StatementClassifier(this);
+        }
+    }
 }

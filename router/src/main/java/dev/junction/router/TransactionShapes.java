@@ -19,68 +19,69 @@ import java.util.Objects;
  * Thread-safe; time comes from the injected ticker (a fake one in tests).
  */
 public final class TransactionShapes {
-  /** How a shape has behaved: whether it ever wrote, and its read-only transactions since its last write. */
-  private static final class Record {
-    private long readOnlyRun;
-    private boolean everWrote;
-  }
-
-  private final Cache<String, Record> shapes;
-  private final int readOnlyRunsToTrust;
-
-  /**
-   * @param maximumShapes shapes remembered at most
-   * @param forgetAfter a shape not seen for this long is forgotten
-   * @param readOnlyRunsToTrust read-only transactions in a row after which a shape that once wrote starts on a
-   *     replica again (a shape that never wrote needs one)
-   * @param ticker nanoseconds, {@code System::nanoTime} outside tests
-   */
-  public TransactionShapes(long maximumShapes, Duration forgetAfter, int readOnlyRunsToTrust, Ticker ticker) {
-    if (maximumShapes < 1 || readOnlyRunsToTrust < 1 || forgetAfter.isNegative() || forgetAfter.isZero()) {
-      throw new IllegalArgumentException("maximumShapes and readOnlyRunsToTrust must be at least 1 and forgetAfter "
-          + "positive, were " + maximumShapes + ", " + readOnlyRunsToTrust + ", " + forgetAfter);
+    /** How a shape has behaved: whether it ever wrote, and its read-only transactions since its last write. */
+    private static final class Record {
+        private long readOnlyRun;
+        private boolean everWrote;
     }
-    this.readOnlyRunsToTrust = readOnlyRunsToTrust;
-    this.shapes = Caffeine.newBuilder()
-        .maximumSize(maximumShapes)
-        .expireAfterAccess(forgetAfter)
-        .ticker(Objects.requireNonNull(ticker, "ticker"))
-        .executor(Runnable::run)
-        .build();
-  }
 
-  /** The defaults: 10,000 shapes, forgotten after 10 minutes unseen, 8 read-only runs to trust a shape that wrote. */
-  public static TransactionShapes create() {
-    return new TransactionShapes(10_000, Duration.ofMinutes(10), 8, Ticker.systemTicker());
-  }
+    private final Cache<String, Record> shapes;
+    private final int readOnlyRunsToTrust;
 
-  /** Whether a transaction whose first statement has {@code shape} may start on a replica. */
-  public boolean startsOnReplica(String shape) {
-    Record record = shapes.getIfPresent(shape);
-    if (record == null) {
-      return false;
+    /**
+     * @param maximumShapes shapes remembered at most
+     * @param forgetAfter a shape not seen for this long is forgotten
+     * @param readOnlyRunsToTrust read-only transactions in a row after which a shape that once wrote starts on a
+     *     replica again (a shape that never wrote needs one)
+     * @param ticker nanoseconds, {@code System::nanoTime} outside tests
+     */
+    public TransactionShapes(long maximumShapes, Duration forgetAfter, int readOnlyRunsToTrust, Ticker ticker) {
+        if (maximumShapes < 1 || readOnlyRunsToTrust < 1 || forgetAfter.isNegative() || forgetAfter.isZero()) {
+            throw new IllegalArgumentException(
+                    "maximumShapes and readOnlyRunsToTrust must be at least 1 and forgetAfter " + "positive, were "
+                            + maximumShapes + ", " + readOnlyRunsToTrust + ", " + forgetAfter);
+        }
+        this.readOnlyRunsToTrust = readOnlyRunsToTrust;
+        this.shapes = Caffeine.newBuilder()
+                .maximumSize(maximumShapes)
+                .expireAfterAccess(forgetAfter)
+                .ticker(Objects.requireNonNull(ticker, "ticker"))
+                .executor(Runnable::run)
+                .build();
     }
-    synchronized (record) {
-      return record.everWrote ? record.readOnlyRun >= readOnlyRunsToTrust : record.readOnlyRun >= 1;
-    }
-  }
 
-  /** A transaction whose first statement had {@code shape} ended; {@code wrote} if any statement of it wrote. */
-  public void ended(String shape, boolean wrote) {
-    Record record = shapes.get(shape, s -> new Record());
-    synchronized (record) {
-      if (wrote) {
-        record.everWrote = true;
-        record.readOnlyRun = 0;
-      } else {
-        record.readOnlyRun++;
-      }
+    /** The defaults: 10,000 shapes, forgotten after 10 minutes unseen, 8 read-only runs to trust a shape that wrote. */
+    public static TransactionShapes create() {
+        return new TransactionShapes(10_000, Duration.ofMinutes(10), 8, Ticker.systemTicker());
     }
-  }
 
-  /** The number of shapes remembered now (after pending evictions). */
-  public long size() {
-    shapes.cleanUp();
-    return shapes.estimatedSize();
-  }
+    /** Whether a transaction whose first statement has {@code shape} may start on a replica. */
+    public boolean startsOnReplica(String shape) {
+        Record record = shapes.getIfPresent(shape);
+        if (record == null) {
+            return false;
+        }
+        synchronized (record) {
+            return record.everWrote ? record.readOnlyRun >= readOnlyRunsToTrust : record.readOnlyRun >= 1;
+        }
+    }
+
+    /** A transaction whose first statement had {@code shape} ended; {@code wrote} if any statement of it wrote. */
+    public void ended(String shape, boolean wrote) {
+        Record record = shapes.get(shape, s -> new Record());
+        synchronized (record) {
+            if (wrote) {
+                record.everWrote = true;
+                record.readOnlyRun = 0;
+            } else {
+                record.readOnlyRun++;
+            }
+        }
+    }
+
+    /** The number of shapes remembered now (after pending evictions). */
+    public long size() {
+        shapes.cleanUp();
+        return shapes.estimatedSize();
+    }
 }

@@ -9,8 +9,7 @@ import java.util.concurrent.TimeUnit;
  * each connection settles on one of two latency levels and ratios mean little.
  */
 final class CpuPinning {
-    private CpuPinning() {
-    }
+    private CpuPinning() {}
 
     static boolean available() {
         return Runtime.getRuntime().availableProcessors() >= 2 && run("taskset", "-V");
@@ -27,8 +26,10 @@ final class CpuPinning {
 
     private static boolean run(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
         } catch (IOException e) {
             return false;

@@ -6,7 +6,6 @@ import dev.junction.cluster.MariaDbNode;
 import dev.junction.cluster.PgpoolProxy;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -65,6 +64,7 @@ public final class EndToEndBenchmark {
     private static final String MARIADB = "mariadb";
     /** Taken before this JVM pins itself to one CPU, after which the JVM sees only that one. */
     static final int MACHINE_CPUS = Runtime.getRuntime().availableProcessors();
+
     private static final boolean PINNING_AVAILABLE = CpuPinning.available();
 
     private final int rounds;
@@ -75,10 +75,17 @@ public final class EndToEndBenchmark {
     private final Interleaving method;
     /** With {@code --against}: the name fragment of the candidate every other one is paired with, else null. */
     private final String against;
+
     private boolean pinned = true;
 
-    private EndToEndBenchmark(int rounds, List<Integer> threadCounts, int segments, List<Workload> workloads,
-                              List<String> candidateFilter, Interleaving method, String against) {
+    private EndToEndBenchmark(
+            int rounds,
+            List<Integer> threadCounts,
+            int segments,
+            List<Workload> workloads,
+            List<String> candidateFilter,
+            Interleaving method,
+            String against) {
         this.rounds = rounds;
         this.threadCounts = threadCounts;
         this.segments = segments;
@@ -106,22 +113,27 @@ public final class EndToEndBenchmark {
                 case "--segments" -> segments = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--workloads" -> workloads = Workload.parseList(args[++i]);
-                case "--candidates" -> candidateFilter = List.of(args[++i].toLowerCase(Locale.ROOT).split(","));
+                case "--candidates" ->
+                    candidateFilter = List.of(args[++i].toLowerCase(Locale.ROOT).split(","));
                 case "--method" -> method = Interleaving.parse(args[++i]);
                 case "--against" -> against = args[++i].toLowerCase(Locale.ROOT);
-                default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; expected --database postgresql|mariadb|both, --method pairs|all, --rounds N, --threads 1,8,"
-                        + " --segments N, --workloads point-select,..., --candidates TEXT,..., --against TEXT or --out FILE");
+                default ->
+                    throw new IllegalArgumentException(
+                            "Unknown option " + args[i]
+                                    + "; expected --database postgresql|mariadb|both, --method pairs|all, --rounds N, --threads 1,8,"
+                                    + " --segments N, --workloads point-select,..., --candidates TEXT,..., --against TEXT or --out FILE");
             }
         }
         if (!List.of(POSTGRESQL, MARIADB, "both").contains(database)) {
-            throw new IllegalArgumentException("Invalid --database " + database + ": expected postgresql, mariadb or both");
+            throw new IllegalArgumentException(
+                    "Invalid --database " + database + ": expected postgresql, mariadb or both");
         }
         if (against != null && method != Interleaving.PAIRS) {
-            throw new IllegalArgumentException("--against " + against + " pairs candidates with each other: it needs --method pairs, not "
-                    + method.label());
+            throw new IllegalArgumentException("--against " + against
+                    + " pairs candidates with each other: it needs --method pairs, not " + method.label());
         }
-        EndToEndBenchmark benchmark = new EndToEndBenchmark(rounds, threadCounts, segments, workloads, candidateFilter, method, against);
+        EndToEndBenchmark benchmark =
+                new EndToEndBenchmark(rounds, threadCounts, segments, workloads, candidateFilter, method, against);
         List<Comparison> results = new ArrayList<>();
         if (!database.equals(MARIADB)) {
             results.addAll(benchmark.postgres());
@@ -142,7 +154,10 @@ public final class EndToEndBenchmark {
 
     private List<Comparison> postgres() throws Exception {
         // 8 threads × (raw, Junction, peers) connections exceed the default 100
-        try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).setting("max_connections = 300").start()) {
+        try (PostgresCluster cluster = PostgresCluster.builder()
+                .standbys(1)
+                .setting("max_connections = 300")
+                .start()) {
             List<Long> pids = new ArrayList<>();
             cluster.nodes().forEach(node -> pids.add(node.process().pid()));
             pin(pids);
@@ -154,12 +169,16 @@ public final class EndToEndBenchmark {
             cluster.awaitReplication();
             String primaryUrl = primary.jdbcUrl("postgres");
             String standbyUrl = standby.jdbcUrl("postgres");
-            List<Candidate> candidates = new ArrayList<>(rawCandidates("raw PgJDBC", "standby",
+            List<Candidate> candidates = new ArrayList<>(rawCandidates(
+                    "raw PgJDBC",
+                    "standby",
                     () -> DriverManager.getConnection(primaryUrl, "postgres", ""),
                     () -> DriverManager.getConnection(standbyUrl, "postgres", "")));
             List<Candidate> junction = JunctionCandidates.postgres(primary, standby);
-            // inet_server_port() is node-specific, so Junction sends it to the primary; a read of a view is a plain read
-            reportServingNodes(junction, "select setting from pg_settings where name = 'port'", primary.port(), standby.port());
+            // inet_server_port() is node-specific, so Junction sends it to the primary; a read of a view is a plain
+            // read
+            reportServingNodes(
+                    junction, "select setting from pg_settings where name = 'port'", primary.port(), standby.port());
             candidates.addAll(junction);
             candidates.addAll(PeerCandidates.awsWrapper(primary, standby));
             PgpoolProxy pgpool = PgpoolProxy.installed() ? PgpoolProxy.start(cluster) : null;
@@ -180,7 +199,8 @@ public final class EndToEndBenchmark {
     }
 
     private List<Comparison> mariaDb() throws Exception {
-        try (MariaDbCluster cluster = MariaDbCluster.primaryReplica().replicas(1).start()) {
+        try (MariaDbCluster cluster =
+                MariaDbCluster.primaryReplica().replicas(1).start()) {
             List<Long> pids = new ArrayList<>();
             cluster.nodes().forEach(node -> pids.add(node.process().pid()));
             pin(pids);
@@ -193,7 +213,9 @@ public final class EndToEndBenchmark {
             Properties properties = JunctionCandidates.mariaDbProperties();
             String primaryUrl = "jdbc:mysql://" + primary.address() + "/" + MariaDbNode.DATABASE;
             String replicaUrl = "jdbc:mysql://" + replica.address() + "/" + MariaDbNode.DATABASE;
-            List<Candidate> candidates = new ArrayList<>(rawCandidates("raw Connector/J", "replica",
+            List<Candidate> candidates = new ArrayList<>(rawCandidates(
+                    "raw Connector/J",
+                    "replica",
                     () -> DriverManager.getConnection(primaryUrl, properties),
                     () -> DriverManager.getConnection(replicaUrl, properties)));
             List<Candidate> junction = JunctionCandidates.mariaDb(cluster);
@@ -207,13 +229,15 @@ public final class EndToEndBenchmark {
      * The raw driver to the primary and to the standby (the baselines) and the control of the primary; with
      * {@code pairs} also the control of the standby, paired with the standby on the read workloads.
      */
-    private List<Candidate> rawCandidates(String driver, String standbyName, Candidate.Connector primary, Candidate.Connector standby) {
+    private List<Candidate> rawCandidates(
+            String driver, String standbyName, Candidate.Connector primary, Candidate.Connector standby) {
         List<Candidate> raw = new ArrayList<>(List.of(
                 Candidate.primaryBaseline(driver + ", primary", primary),
                 Candidate.of(driver + ", primary (control)", true, Candidate.ReadsFrom.PRIMARY, primary),
                 Candidate.standbyBaseline(driver + ", " + standbyName, standby)));
         if (method == Interleaving.PAIRS) {
-            raw.add(Candidate.of(driver + ", " + standbyName + " (control)", false, Candidate.ReadsFrom.STANDBY, standby));
+            raw.add(Candidate.of(
+                    driver + ", " + standbyName + " (control)", false, Candidate.ReadsFrom.STANDBY, standby));
         }
         return raw;
     }
@@ -224,11 +248,14 @@ public final class EndToEndBenchmark {
         List<Candidate> candidates = selected(all);
         for (int threads : threadCounts) {
             for (Workload workload : workloads) {
-                List<Candidate> eligible = candidates.stream().filter(c -> c.canWrite() || !workload.writes()).toList();
+                List<Candidate> eligible = candidates.stream()
+                        .filter(c -> c.canWrite() || !workload.writes())
+                        .toList();
                 int perThread = Math.max(1000, rounds / threads);
-                results.addAll(method == Interleaving.PAIRS
-                        ? runInPairs(database, workload, eligible, threads, perThread, awaitReplication)
-                        : runAllTogether(database, workload, eligible, threads, perThread, awaitReplication));
+                results.addAll(
+                        method == Interleaving.PAIRS
+                                ? runInPairs(database, workload, eligible, threads, perThread, awaitReplication)
+                                : runAllTogether(database, workload, eligible, threads, perThread, awaitReplication));
             }
         }
         return results;
@@ -239,12 +266,21 @@ public final class EndToEndBenchmark {
      * {@code --against} candidate: two candidates compared head to head, not each through its own run with a raw
      * baseline, whose two intervals cannot tell a difference smaller than either.
      */
-    private List<Comparison> runInPairs(String database, Workload workload, List<Candidate> eligible, int threads, int perThread,
-                                        Runnable awaitReplication) throws Exception {
+    private List<Comparison> runInPairs(
+            String database,
+            Workload workload,
+            List<Candidate> eligible,
+            int threads,
+            int perThread,
+            Runnable awaitReplication)
+            throws Exception {
         List<Comparison> results = new ArrayList<>();
-        Candidate opponent = against == null ? null : eligible.stream().filter(c -> matches(c, against)).findFirst().orElse(null);
+        Candidate opponent = against == null
+                ? null
+                : eligible.stream().filter(c -> matches(c, against)).findFirst().orElse(null);
         if (against != null && opponent == null) {
-            System.out.println("No candidate named like '" + against + "' runs " + workload.label() + ": no pair for it.");
+            System.out.println(
+                    "No candidate named like '" + against + "' runs " + workload.label() + ": no pair for it.");
             return results;
         }
         for (Candidate candidate : eligible) {
@@ -252,11 +288,23 @@ public final class EndToEndBenchmark {
                 continue;
             }
             Candidate.Baseline kind = candidate.pairedBaseline(workload);
-            Candidate baseline = opponent != null ? opponent : eligible.stream().filter(c -> c.baseline() == kind).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No " + kind + " baseline for " + candidate.name()));
+            Candidate baseline = opponent != null
+                    ? opponent
+                    : eligible.stream()
+                            .filter(c -> c.baseline() == kind)
+                            .findFirst()
+                            .orElseThrow(() ->
+                                    new IllegalStateException("No " + kind + " baseline for " + candidate.name()));
             settle(awaitReplication);
-            List<PairedRun.CandidateResult> run = new PairedRun(database, workload, List.of(baseline, candidate), threads,
-                    perThread / 5, perThread, segments).run();
+            List<PairedRun.CandidateResult> run = new PairedRun(
+                            database,
+                            workload,
+                            List.of(baseline, candidate),
+                            threads,
+                            perThread / 5,
+                            perThread,
+                            segments)
+                    .run();
             Comparison comparison = new Comparison(run.get(1), run.get(0));
             print(comparison);
             results.add(comparison);
@@ -265,12 +313,23 @@ public final class EndToEndBenchmark {
     }
 
     /** {@code --method all}: every eligible candidate in one run, each compared with the raw primary of that run. */
-    private List<Comparison> runAllTogether(String database, Workload workload, List<Candidate> eligible, int threads, int perThread,
-                                            Runnable awaitReplication) throws Exception {
+    private List<Comparison> runAllTogether(
+            String database,
+            Workload workload,
+            List<Candidate> eligible,
+            int threads,
+            int perThread,
+            Runnable awaitReplication)
+            throws Exception {
         settle(awaitReplication);
-        List<PairedRun.CandidateResult> run = new PairedRun(database, workload, eligible, threads, perThread / 5, perThread, segments).run();
-        PairedRun.CandidateResult primary = run.stream().filter(r -> r.baseline() == Candidate.Baseline.PRIMARY).findFirst().orElseThrow();
-        List<Comparison> results = run.stream().map(r -> new Comparison(r, primary)).toList();
+        List<PairedRun.CandidateResult> run =
+                new PairedRun(database, workload, eligible, threads, perThread / 5, perThread, segments).run();
+        PairedRun.CandidateResult primary = run.stream()
+                .filter(r -> r.baseline() == Candidate.Baseline.PRIMARY)
+                .findFirst()
+                .orElseThrow();
+        List<Comparison> results =
+                run.stream().map(r -> new Comparison(r, primary)).toList();
         results.forEach(EndToEndBenchmark::print);
         return results;
     }
@@ -287,7 +346,8 @@ public final class EndToEndBenchmark {
         awaitReplication.run();
         long waitedMillis = (System.nanoTime() - start) / 1_000_000;
         if (waitedMillis >= 100) {
-            System.out.printf(Locale.ROOT, "Waited %d ms for the standby to replay what the runs before wrote.%n", waitedMillis);
+            System.out.printf(
+                    Locale.ROOT, "Waited %d ms for the standby to replay what the runs before wrote.%n", waitedMillis);
         }
     }
 
@@ -299,8 +359,11 @@ public final class EndToEndBenchmark {
         if (candidateFilter.isEmpty()) {
             return all;
         }
-        return all.stream().filter(c -> c.baseline() != Candidate.Baseline.NONE || (against != null && matches(c, against))
-                || candidateFilter.stream().anyMatch(text -> matches(c, text))).toList();
+        return all.stream()
+                .filter(c -> c.baseline() != Candidate.Baseline.NONE
+                        || (against != null && matches(c, against))
+                        || candidateFilter.stream().anyMatch(text -> matches(c, text)))
+                .toList();
     }
 
     private static boolean matches(Candidate candidate, String lowerCaseText) {
@@ -308,15 +371,20 @@ public final class EndToEndBenchmark {
     }
 
     /** Prints which node answers a read through each Junction candidate, so the report can say where reads went. */
-    private static void reportServingNodes(List<Candidate> junction, String portQuery, int primaryPort, int replicaPort) throws SQLException {
+    private static void reportServingNodes(List<Candidate> junction, String portQuery, int primaryPort, int replicaPort)
+            throws SQLException {
         for (Candidate candidate : junction) {
             try (Connection connection = candidate.connector().open();
-                 Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery(portQuery)) {
+                    Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery(portQuery)) {
                 rows.next();
                 int port = Integer.parseInt(rows.getString(1));
-                System.out.printf(Locale.ROOT, "%-40s reads served by %s (port %d)%n", candidate.name(),
-                        port == primaryPort ? "the primary" : port == replicaPort ? "the replica" : "?", port);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-40s reads served by %s (port %d)%n",
+                        candidate.name(),
+                        port == primaryPort ? "the primary" : port == replicaPort ? "the replica" : "?",
+                        port);
             }
         }
     }
@@ -333,21 +401,31 @@ public final class EndToEndBenchmark {
         }
         ok &= CpuPinning.pinThisJvm("1");
         pinned &= ok;
-        System.out.println(ok ? "Servers pinned to CPU 0, benchmark JVM to CPU 1." : "Pinning failed; results are unpinned.");
+        System.out.println(
+                ok ? "Servers pinned to CPU 0, benchmark JVM to CPU 1." : "Pinning failed; results are unpinned.");
     }
 
     private static void print(Comparison comparison) {
         PairedRun.CandidateResult r = comparison.candidate();
-        System.out.printf(Locale.ROOT, "%-10s %-24s %2d threads  %-42s median %8.1f µs  p99 %8.1f µs  ratio %.3f (95 %% CI %s) vs %s (median %.1f µs)%n",
-                r.database(), r.workload().label(), r.threads(), r.candidate(), r.medianMicros(), r.p99Micros(), comparison.ratio(),
-                comparison.ratioInterval().map(Comparison.Interval::label).orElse("none"), comparison.baseline().candidate(),
+        System.out.printf(
+                Locale.ROOT,
+                "%-10s %-24s %2d threads  %-42s median %8.1f µs  p99 %8.1f µs  ratio %.3f (95 %% CI %s) vs %s (median %.1f µs)%n",
+                r.database(),
+                r.workload().label(),
+                r.threads(),
+                r.candidate(),
+                r.medianMicros(),
+                r.p99Micros(),
+                comparison.ratio(),
+                comparison.ratioInterval().map(Comparison.Interval::label).orElse("none"),
+                comparison.baseline().candidate(),
                 comparison.baseline().medianMicros());
     }
 
     private static void write(Path out, String report) throws IOException {
         String png = out.getFileName().toString().replaceFirst("\\.md$", ".png");
-        ReportFile.replaceSection(out, ReportFile.END_TO_END,
-                "## End to end\n\n![median latency ratios](" + png + ")\n" + report);
+        ReportFile.replaceSection(
+                out, ReportFile.END_TO_END, "## End to end\n\n![median latency ratios](" + png + ")\n" + report);
         System.out.println("Wrote " + out);
     }
 

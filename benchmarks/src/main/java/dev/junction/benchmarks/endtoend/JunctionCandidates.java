@@ -3,7 +3,6 @@ package dev.junction.benchmarks.endtoend;
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.cluster.PostgresNode;
-
 import java.sql.DriverManager;
 import java.util.List;
 import java.util.Properties;
@@ -16,8 +15,7 @@ import java.util.Properties;
  * report shows what the default costs.
  */
 final class JunctionCandidates {
-    private JunctionCandidates() {
-    }
+    private JunctionCandidates() {}
 
     static List<Candidate> postgres(PostgresNode primary, PostgresNode standby) {
         String url = "jdbc:junction:postgresql://" + primary.address() + "," + standby.address() + "/postgres";
@@ -49,7 +47,8 @@ final class JunctionCandidates {
                 candidate("Junction, strong (all to primary)", url, base, "strong", Candidate.ReadsFrom.PRIMARY));
     }
 
-    private static Candidate candidate(String name, String url, Properties base, String readConsistency, Candidate.ReadsFrom readsFrom) {
+    private static Candidate candidate(
+            String name, String url, Properties base, String readConsistency, Candidate.ReadsFrom readsFrom) {
         Properties properties = new Properties();
         properties.putAll(base);
         if (readConsistency != null) {

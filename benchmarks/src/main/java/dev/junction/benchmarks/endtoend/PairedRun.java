@@ -34,14 +34,21 @@ public final class PairedRun {
     private final int segments;
     /** Where each segment's rounds start in a thread's samples, then the end; the same for every thread. */
     private final int[] segmentStarts;
+
     private static final int SEGMENT_WARMUP_ROUNDS = 200;
 
     /**
      * @param segments how many times each thread opens fresh connections for every candidate; the rounds are
      *                 split evenly between them
      */
-    public PairedRun(String database, Workload workload, List<Candidate> candidates, int threads, int warmupRounds,
-                     int roundsPerThread, int segments) {
+    public PairedRun(
+            String database,
+            Workload workload,
+            List<Candidate> candidates,
+            int threads,
+            int warmupRounds,
+            int roundsPerThread,
+            int segments) {
         this.segments = Math.max(1, Math.min(segments, roundsPerThread));
         this.database = database;
         this.workload = workload;
@@ -74,7 +81,8 @@ public final class PairedRun {
             }
             List<CandidateResult> results = new ArrayList<>();
             for (int c = 0; c < candidates.size(); c++) {
-                results.add(CandidateResult.of(database, candidates.get(c), workload, threads, segmentsOf(c, samplesPerThread)));
+                results.add(CandidateResult.of(
+                        database, candidates.get(c), workload, threads, segmentsOf(c, samplesPerThread)));
             }
             return results;
         } finally {
@@ -103,7 +111,12 @@ public final class PairedRun {
         long[][] samples = new long[candidates.size()][roundsPerThread];
         for (int segment = 0; segment < segments; segment++) {
             int warmup = segment == 0 ? warmupRounds : Math.min(warmupRounds, SEGMENT_WARMUP_ROUNDS);
-            runSegment(samples, segmentStarts[segment], segmentStarts[segment + 1] - segmentStarts[segment], warmup, random);
+            runSegment(
+                    samples,
+                    segmentStarts[segment],
+                    segmentStarts[segment + 1] - segmentStarts[segment],
+                    warmup,
+                    random);
         }
         return samples;
     }
@@ -167,19 +180,39 @@ public final class PairedRun {
      *                            thread; entry i of two candidates of one run were timed interleaved, on connections
      *                            opened together, which is what {@link Comparison#ratioInterval()} pairs them by
      */
-    public record CandidateResult(String database, String candidate, Candidate.Baseline baseline, Workload workload,
-                                  int threads, int samples, double medianMicros, double p90Micros, double p99Micros,
-                                  List<Double> segmentMedianMicros) {
+    public record CandidateResult(
+            String database,
+            String candidate,
+            Candidate.Baseline baseline,
+            Workload workload,
+            int threads,
+            int samples,
+            double medianMicros,
+            double p90Micros,
+            double p99Micros,
+            List<Double> segmentMedianMicros) {
         public CandidateResult {
             segmentMedianMicros = List.copyOf(segmentMedianMicros);
         }
 
-        static CandidateResult of(String database, Candidate candidate, Workload workload, int threads, List<long[]> segmentNanos) {
-            long[] sorted = segmentNanos.stream().flatMapToLong(LongStream::of).sorted().toArray();
+        static CandidateResult of(
+                String database, Candidate candidate, Workload workload, int threads, List<long[]> segmentNanos) {
+            long[] sorted =
+                    segmentNanos.stream().flatMapToLong(LongStream::of).sorted().toArray();
             List<Double> segmentMedians = segmentNanos.stream()
-                    .map(segment -> percentile(LongStream.of(segment).sorted().toArray(), 0.50)).toList();
-            return new CandidateResult(database, candidate.name(), candidate.baseline(), workload, threads, sorted.length,
-                    percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99), segmentMedians);
+                    .map(segment -> percentile(LongStream.of(segment).sorted().toArray(), 0.50))
+                    .toList();
+            return new CandidateResult(
+                    database,
+                    candidate.name(),
+                    candidate.baseline(),
+                    workload,
+                    threads,
+                    sorted.length,
+                    percentile(sorted, 0.50),
+                    percentile(sorted, 0.90),
+                    percentile(sorted, 0.99),
+                    segmentMedians);
         }
 
         private static double percentile(long[] sorted, double quantile) {

@@ -2,7 +2,6 @@ package dev.junction.benchmarks.endtoend;
 
 import dev.junction.cluster.PgpoolProxy;
 import dev.junction.cluster.PostgresNode;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
@@ -10,8 +9,7 @@ import java.util.Properties;
 
 /** The peers Junction is compared with in the same run: the AWS Advanced JDBC Wrapper and Pgpool-II. */
 final class PeerCandidates {
-    private PeerCandidates() {
-    }
+    private PeerCandidates() {}
 
     /**
      * The AWS wrapper without plugins (pure wrapper overhead, to the primary) and with its simple read/write
@@ -26,16 +24,17 @@ final class PeerCandidates {
             properties.setProperty("wrapperPlugins", "");
             return DriverManager.getConnection(url, properties);
         });
-        Candidate readWriteSplitting = Candidate.of("AWS wrapper 3.2.0 srw, read-only → standby", false, Candidate.ReadsFrom.STANDBY, () -> {
-            Properties properties = credentials();
-            properties.setProperty("wrapperPlugins", "srw");
-            properties.setProperty("srwWriteEndpoint", primary.address());
-            properties.setProperty("srwReadEndpoint", standby.address());
-            properties.setProperty("verifyNewSrwConnections", "false");
-            Connection connection = DriverManager.getConnection(url, properties);
-            connection.setReadOnly(true);
-            return connection;
-        });
+        Candidate readWriteSplitting =
+                Candidate.of("AWS wrapper 3.2.0 srw, read-only → standby", false, Candidate.ReadsFrom.STANDBY, () -> {
+                    Properties properties = credentials();
+                    properties.setProperty("wrapperPlugins", "srw");
+                    properties.setProperty("srwWriteEndpoint", primary.address());
+                    properties.setProperty("srwReadEndpoint", standby.address());
+                    properties.setProperty("verifyNewSrwConnections", "false");
+                    Connection connection = DriverManager.getConnection(url, properties);
+                    connection.setReadOnly(true);
+                    return connection;
+                });
         return List.of(plain, readWriteSplitting);
     }
 
@@ -44,7 +43,11 @@ final class PeerCandidates {
      * 0, see {@link PgpoolProxy}), writes to the primary.
      */
     static Candidate pgpool(PgpoolProxy pgpool) {
-        return Candidate.of("Pgpool-II 4.3 (load balancing)", true, Candidate.ReadsFrom.STANDBY, () -> DriverManager.getConnection(pgpool.jdbcUrl("postgres"), credentials()));
+        return Candidate.of(
+                "Pgpool-II 4.3 (load balancing)",
+                true,
+                Candidate.ReadsFrom.STANDBY,
+                () -> DriverManager.getConnection(pgpool.jdbcUrl("postgres"), credentials()));
     }
 
     private static Properties credentials() {

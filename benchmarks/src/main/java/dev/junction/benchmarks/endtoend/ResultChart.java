@@ -1,6 +1,5 @@
 package dev.junction.benchmarks.endtoend;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.imageio.ImageIO;
 
 /**
  * Draws the end-to-end results as a PNG: one group of horizontal bars per workload and thread count, each
@@ -30,24 +30,45 @@ final class ResultChart {
     private static final int LABEL_WIDTH = 330;
     private static final int WHISKER_TICK = 4;
     private static final Color[] PALETTE = {
-        new Color(0x4C72B0), new Color(0x8C8C8C), new Color(0x55A868), new Color(0xC44E52),
-        new Color(0x8172B2), new Color(0xCCB974), new Color(0x64B5CD), new Color(0xDD8452), new Color(0x937860)};
+        new Color(0x4C72B0),
+        new Color(0x8C8C8C),
+        new Color(0x55A868),
+        new Color(0xC44E52),
+        new Color(0x8172B2),
+        new Color(0xCCB974),
+        new Color(0x64B5CD),
+        new Color(0xDD8452),
+        new Color(0x937860)
+    };
 
-    private ResultChart() {
-    }
+    private ResultChart() {}
 
     static void write(List<Comparison> results, Interleaving method, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Map<String, List<Comparison>> groups = new LinkedHashMap<>();
         for (Comparison comparison : results) {
             PairedRun.CandidateResult r = comparison.candidate();
-            groups.computeIfAbsent(r.database() + ", " + r.workload().label() + ", " + r.threads() + " thread" + (r.threads() == 1 ? "" : "s"),
-                    k -> new ArrayList<>()).add(comparison);
+            groups.computeIfAbsent(
+                            r.database() + ", " + r.workload().label() + ", " + r.threads() + " thread"
+                                    + (r.threads() == 1 ? "" : "s"),
+                            k -> new ArrayList<>())
+                    .add(comparison);
         }
-        List<String> candidates = results.stream().map(c -> c.candidate().candidate()).distinct().toList();
-        double maxRatio = Math.max(1.0, results.stream()
-                .mapToDouble(c -> Math.max(c.ratio(), c.ratioInterval().map(Comparison.Interval::high).orElse(0.0))).max().orElse(1.0));
-        int height = 60 + groups.values().stream().mapToInt(g -> 28 + g.size() * (BAR + 4)).sum() + 20;
+        List<String> candidates =
+                results.stream().map(c -> c.candidate().candidate()).distinct().toList();
+        double maxRatio = Math.max(
+                1.0,
+                results.stream()
+                        .mapToDouble(c -> Math.max(
+                                c.ratio(),
+                                c.ratioInterval().map(Comparison.Interval::high).orElse(0.0)))
+                        .max()
+                        .orElse(1.0));
+        int height = 60
+                + groups.values().stream()
+                        .mapToInt(g -> 28 + g.size() * (BAR + 4))
+                        .sum()
+                + 20;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -56,9 +77,12 @@ final class ResultChart {
         g.fillRect(0, 0, WIDTH, height);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString(method == Interleaving.PAIRS
-                ? "Median latency relative to what it is paired with (raw primary, raw standby for replica reads, or --against; 1.0 = equal)"
-                : "Median latency relative to the raw driver on the primary (1.0 = no overhead; lower is better)", 20, 28);
+        g.drawString(
+                method == Interleaving.PAIRS
+                        ? "Median latency relative to what it is paired with (raw primary, raw standby for replica reads, or --against; 1.0 = equal)"
+                        : "Median latency relative to the raw driver on the primary (1.0 = no overhead; lower is better)",
+                20,
+                28);
         int plotLeft = LABEL_WIDTH + 20;
         int plotWidth = WIDTH - plotLeft - 160;
         double scale = plotWidth / (Math.ceil(maxRatio * 10) / 10.0);
@@ -86,14 +110,22 @@ final class ResultChart {
                     drawWhisker(g, low, high, y + BAR / 2);
                     labelLeft = Math.max(barEnd, high);
                 }
-                g.drawString(method == Interleaving.PAIRS
-                                ? String.format(Locale.ROOT, "%.3f  (%.0f vs %.0f µs)", ratio, r.medianMicros(), comparison.baseline().medianMicros())
+                g.drawString(
+                        method == Interleaving.PAIRS
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "%.3f  (%.0f vs %.0f µs)",
+                                        ratio,
+                                        r.medianMicros(),
+                                        comparison.baseline().medianMicros())
                                 : String.format(Locale.ROOT, "%.3f  (%.0f µs)", ratio, r.medianMicros()),
-                        labelLeft + 6, y + BAR - 4);
+                        labelLeft + 6,
+                        y + BAR - 4);
                 y += BAR + 4;
             }
             g.setColor(Color.GRAY);
-            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+            g.setStroke(
+                    new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
             int one = plotLeft + (int) Math.round(scale);
             g.drawLine(one, y - group.getValue().size() * (BAR + 4) - 2, one, y);
             g.setStroke(new BasicStroke());

@@ -15,14 +15,19 @@ import java.util.stream.Collectors;
  * ratio and its 95 % confidence interval ({@link Comparison#ratioInterval()}; null with a single segment).
  */
 final class ResultJson {
-    private ResultJson() {
-    }
+    private ResultJson() {}
 
     static void write(List<Comparison> results, Interleaving method, boolean pinned, Path file) throws IOException {
         String rows = results.stream().map(ResultJson::row).collect(Collectors.joining(",\n"));
-        String json = String.format(Locale.ROOT, "{%n  \"method\": \"%s\",%n  \"cpus\": %d,%n  \"jdk\": \"%s\",%n  \"pinned\": %b,%n"
+        String json = String.format(
+                Locale.ROOT,
+                "{%n  \"method\": \"%s\",%n  \"cpus\": %d,%n  \"jdk\": \"%s\",%n  \"pinned\": %b,%n"
                         + "  \"results\": [%n%s%n  ]%n}%n",
-                method.label(), EndToEndBenchmark.MACHINE_CPUS, escape(System.getProperty("java.version")), pinned, rows);
+                method.label(),
+                EndToEndBenchmark.MACHINE_CPUS,
+                escape(System.getProperty("java.version")),
+                pinned,
+                rows);
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
@@ -33,13 +38,25 @@ final class ResultJson {
         PairedRun.CandidateResult r = comparison.candidate();
         PairedRun.CandidateResult baseline = comparison.baseline();
         Optional<Comparison.Interval> interval = comparison.ratioInterval();
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "    {\"database\": \"%s\", \"workload\": \"%s\", \"threads\": %d, \"candidate\": \"%s\", \"baseline\": \"%s\", \"samples\": %d, "
                         + "\"medianMicros\": %.2f, \"p90Micros\": %.2f, \"p99Micros\": %.2f, \"comparedWith\": \"%s\", \"comparedWithMedianMicros\": %.2f, "
                         + "\"comparedWithP99Micros\": %.2f, \"ratio\": %.4f, \"ratioCiLow\": %s, \"ratioCiHigh\": %s}",
-                r.database(), r.workload().label(), r.threads(), escape(r.candidate()), r.baseline().name().toLowerCase(Locale.ROOT),
-                r.samples(), r.medianMicros(), r.p90Micros(), r.p99Micros(), escape(baseline.candidate()), baseline.medianMicros(),
-                baseline.p99Micros(), comparison.ratio(), number(interval.map(Comparison.Interval::low)),
+                r.database(),
+                r.workload().label(),
+                r.threads(),
+                escape(r.candidate()),
+                r.baseline().name().toLowerCase(Locale.ROOT),
+                r.samples(),
+                r.medianMicros(),
+                r.p90Micros(),
+                r.p99Micros(),
+                escape(baseline.candidate()),
+                baseline.medianMicros(),
+                baseline.p99Micros(),
+                comparison.ratio(),
+                number(interval.map(Comparison.Interval::low)),
                 number(interval.map(Comparison.Interval::high)));
     }
 

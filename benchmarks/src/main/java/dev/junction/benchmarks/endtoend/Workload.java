@@ -98,8 +98,11 @@ public enum Workload {
     public static List<Workload> parseList(String labels) {
         List<Workload> chosen = new ArrayList<>();
         for (String label : labels.split(",")) {
-            Workload workload = Arrays.stream(values()).filter(w -> w.label.equals(label.trim())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("Unknown workload \"" + label.trim() + "\": expected one of "
+            Workload workload = Arrays.stream(values())
+                    .filter(w -> w.label.equals(label.trim()))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("Unknown workload \"" + label.trim()
+                            + "\": expected one of "
                             + Arrays.stream(values()).map(Workload::label).toList()));
             chosen.add(workload);
         }

@@ -59,7 +59,8 @@ final class StubConnection implements Connection {
 
     static boolean isQuery(String sql) {
         String head = sql.stripLeading();
-        return head.regionMatches(true, 0, "select", 0, 6) || head.regionMatches(true, 0, "show", 0, 4)
+        return head.regionMatches(true, 0, "select", 0, 6)
+                || head.regionMatches(true, 0, "show", 0, 4)
                 || head.regionMatches(true, 0, "with", 0, 4);
     }
 
@@ -89,7 +90,8 @@ final class StubConnection implements Connection {
     }
 
     @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) {
+    public PreparedStatement prepareStatement(
+            String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) {
         return new StubPreparedStatement(this, sql);
     }
 
@@ -163,7 +165,6 @@ final class StubConnection implements Connection {
         return "StubConnection[" + (replica ? "replica" : "primary") + "]";
     }
 
-
     // Everything else: neutral answers, never reached by the benchmarks.
 
     @Override
@@ -177,12 +178,10 @@ final class StubConnection implements Connection {
     }
 
     @Override
-    public void commit() throws SQLException {
-    }
+    public void commit() throws SQLException {}
 
     @Override
-    public void rollback() throws SQLException {
-    }
+    public void rollback() throws SQLException {}
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
@@ -190,8 +189,7 @@ final class StubConnection implements Connection {
     }
 
     @Override
-    public void setCatalog(String p0) throws SQLException {
-    }
+    public void setCatalog(String p0) throws SQLException {}
 
     @Override
     public String getCatalog() throws SQLException {
@@ -204,8 +202,7 @@ final class StubConnection implements Connection {
     }
 
     @Override
-    public void clearWarnings() throws SQLException {
-    }
+    public void clearWarnings() throws SQLException {}
 
     @Override
     public CallableStatement prepareCall(String p0, int p1, int p2) throws SQLException {
@@ -218,12 +215,10 @@ final class StubConnection implements Connection {
     }
 
     @Override
-    public void setTypeMap(java.util.Map<String, Class<?>> p0) throws SQLException {
-    }
+    public void setTypeMap(java.util.Map<String, Class<?>> p0) throws SQLException {}
 
     @Override
-    public void setHoldability(int p0) throws SQLException {
-    }
+    public void setHoldability(int p0) throws SQLException {}
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
@@ -236,12 +231,10 @@ final class StubConnection implements Connection {
     }
 
     @Override
-    public void rollback(Savepoint p0) throws SQLException {
-    }
+    public void rollback(Savepoint p0) throws SQLException {}
 
     @Override
-    public void releaseSavepoint(Savepoint p0) throws SQLException {
-    }
+    public void releaseSavepoint(Savepoint p0) throws SQLException {}
 
     @Override
     public CallableStatement prepareCall(String p0, int p1, int p2, int p3) throws SQLException {
@@ -269,12 +262,10 @@ final class StubConnection implements Connection {
     }
 
     @Override
-    public void setClientInfo(String p0, String p1) throws SQLClientInfoException {
-    }
+    public void setClientInfo(String p0, String p1) throws SQLClientInfoException {}
 
     @Override
-    public void setClientInfo(java.util.Properties p0) throws SQLClientInfoException {
-    }
+    public void setClientInfo(java.util.Properties p0) throws SQLClientInfoException {}
 
     @Override
     public String getClientInfo(String p0) throws SQLException {
@@ -297,8 +288,7 @@ final class StubConnection implements Connection {
     }
 
     @Override
-    public void setSchema(String p0) throws SQLException {
-    }
+    public void setSchema(String p0) throws SQLException {}
 
     @Override
     public String getSchema() throws SQLException {
@@ -306,12 +296,10 @@ final class StubConnection implements Connection {
     }
 
     @Override
-    public void abort(java.util.concurrent.Executor p0) throws SQLException {
-    }
+    public void abort(java.util.concurrent.Executor p0) throws SQLException {}
 
     @Override
-    public void setNetworkTimeout(java.util.concurrent.Executor p0, int p1) throws SQLException {
-    }
+    public void setNetworkTimeout(java.util.concurrent.Executor p0, int p1) throws SQLException {}
 
     @Override
     public int getNetworkTimeout() throws SQLException {

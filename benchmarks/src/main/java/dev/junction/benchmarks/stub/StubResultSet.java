@@ -104,7 +104,6 @@ final class StubResultSet implements ResultSet {
         return closed;
     }
 
-
     // Everything else: neutral answers, never reached by the benchmarks.
 
     @Override
@@ -248,8 +247,7 @@ final class StubResultSet implements ResultSet {
     }
 
     @Override
-    public void clearWarnings() throws SQLException {
-    }
+    public void clearWarnings() throws SQLException {}
 
     @Override
     public String getCursorName() throws SQLException {
@@ -312,12 +310,10 @@ final class StubResultSet implements ResultSet {
     }
 
     @Override
-    public void beforeFirst() throws SQLException {
-    }
+    public void beforeFirst() throws SQLException {}
 
     @Override
-    public void afterLast() throws SQLException {
-    }
+    public void afterLast() throws SQLException {}
 
     @Override
     public boolean first() throws SQLException {
@@ -350,8 +346,7 @@ final class StubResultSet implements ResultSet {
     }
 
     @Override
-    public void setFetchDirection(int p0) throws SQLException {
-    }
+    public void setFetchDirection(int p0) throws SQLException {}
 
     @Override
     public int getFetchDirection() throws SQLException {
@@ -359,8 +354,7 @@ final class StubResultSet implements ResultSet {
     }
 
     @Override
-    public void setFetchSize(int p0) throws SQLException {
-    }
+    public void setFetchSize(int p0) throws SQLException {}
 
     @Override
     public int getFetchSize() throws SQLException {
@@ -393,184 +387,139 @@ final class StubResultSet implements ResultSet {
     }
 
     @Override
-    public void updateNull(int p0) throws SQLException {
-    }
+    public void updateNull(int p0) throws SQLException {}
 
     @Override
-    public void updateBoolean(int p0, boolean p1) throws SQLException {
-    }
+    public void updateBoolean(int p0, boolean p1) throws SQLException {}
 
     @Override
-    public void updateByte(int p0, byte p1) throws SQLException {
-    }
+    public void updateByte(int p0, byte p1) throws SQLException {}
 
     @Override
-    public void updateShort(int p0, short p1) throws SQLException {
-    }
+    public void updateShort(int p0, short p1) throws SQLException {}
 
     @Override
-    public void updateInt(int p0, int p1) throws SQLException {
-    }
+    public void updateInt(int p0, int p1) throws SQLException {}
 
     @Override
-    public void updateLong(int p0, long p1) throws SQLException {
-    }
+    public void updateLong(int p0, long p1) throws SQLException {}
 
     @Override
-    public void updateFloat(int p0, float p1) throws SQLException {
-    }
+    public void updateFloat(int p0, float p1) throws SQLException {}
 
     @Override
-    public void updateDouble(int p0, double p1) throws SQLException {
-    }
+    public void updateDouble(int p0, double p1) throws SQLException {}
 
     @Override
-    public void updateBigDecimal(int p0, java.math.BigDecimal p1) throws SQLException {
-    }
+    public void updateBigDecimal(int p0, java.math.BigDecimal p1) throws SQLException {}
 
     @Override
-    public void updateString(int p0, String p1) throws SQLException {
-    }
+    public void updateString(int p0, String p1) throws SQLException {}
 
     @Override
-    public void updateBytes(int p0, byte[] p1) throws SQLException {
-    }
+    public void updateBytes(int p0, byte[] p1) throws SQLException {}
 
     @Override
-    public void updateDate(int p0, Date p1) throws SQLException {
-    }
+    public void updateDate(int p0, Date p1) throws SQLException {}
 
     @Override
-    public void updateTime(int p0, Time p1) throws SQLException {
-    }
+    public void updateTime(int p0, Time p1) throws SQLException {}
 
     @Override
-    public void updateTimestamp(int p0, Timestamp p1) throws SQLException {
-    }
+    public void updateTimestamp(int p0, Timestamp p1) throws SQLException {}
 
     @Override
-    public void updateAsciiStream(int p0, java.io.InputStream p1, int p2) throws SQLException {
-    }
+    public void updateAsciiStream(int p0, java.io.InputStream p1, int p2) throws SQLException {}
 
     @Override
-    public void updateBinaryStream(int p0, java.io.InputStream p1, int p2) throws SQLException {
-    }
+    public void updateBinaryStream(int p0, java.io.InputStream p1, int p2) throws SQLException {}
 
     @Override
-    public void updateCharacterStream(int p0, java.io.Reader p1, int p2) throws SQLException {
-    }
+    public void updateCharacterStream(int p0, java.io.Reader p1, int p2) throws SQLException {}
 
     @Override
-    public void updateObject(int p0, Object p1, int p2) throws SQLException {
-    }
+    public void updateObject(int p0, Object p1, int p2) throws SQLException {}
 
     @Override
-    public void updateObject(int p0, Object p1) throws SQLException {
-    }
+    public void updateObject(int p0, Object p1) throws SQLException {}
 
     @Override
-    public void updateNull(String p0) throws SQLException {
-    }
+    public void updateNull(String p0) throws SQLException {}
 
     @Override
-    public void updateBoolean(String p0, boolean p1) throws SQLException {
-    }
+    public void updateBoolean(String p0, boolean p1) throws SQLException {}
 
     @Override
-    public void updateByte(String p0, byte p1) throws SQLException {
-    }
+    public void updateByte(String p0, byte p1) throws SQLException {}
 
     @Override
-    public void updateShort(String p0, short p1) throws SQLException {
-    }
+    public void updateShort(String p0, short p1) throws SQLException {}
 
     @Override
-    public void updateInt(String p0, int p1) throws SQLException {
-    }
+    public void updateInt(String p0, int p1) throws SQLException {}
 
     @Override
-    public void updateLong(String p0, long p1) throws SQLException {
-    }
+    public void updateLong(String p0, long p1) throws SQLException {}
 
     @Override
-    public void updateFloat(String p0, float p1) throws SQLException {
-    }
+    public void updateFloat(String p0, float p1) throws SQLException {}
 
     @Override
-    public void updateDouble(String p0, double p1) throws SQLException {
-    }
+    public void updateDouble(String p0, double p1) throws SQLException {}
 
     @Override
-    public void updateBigDecimal(String p0, java.math.BigDecimal p1) throws SQLException {
-    }
+    public void updateBigDecimal(String p0, java.math.BigDecimal p1) throws SQLException {}
 
     @Override
-    public void updateString(String p0, String p1) throws SQLException {
-    }
+    public void updateString(String p0, String p1) throws SQLException {}
 
     @Override
-    public void updateBytes(String p0, byte[] p1) throws SQLException {
-    }
+    public void updateBytes(String p0, byte[] p1) throws SQLException {}
 
     @Override
-    public void updateDate(String p0, Date p1) throws SQLException {
-    }
+    public void updateDate(String p0, Date p1) throws SQLException {}
 
     @Override
-    public void updateTime(String p0, Time p1) throws SQLException {
-    }
+    public void updateTime(String p0, Time p1) throws SQLException {}
 
     @Override
-    public void updateTimestamp(String p0, Timestamp p1) throws SQLException {
-    }
+    public void updateTimestamp(String p0, Timestamp p1) throws SQLException {}
 
     @Override
-    public void updateAsciiStream(String p0, java.io.InputStream p1, int p2) throws SQLException {
-    }
+    public void updateAsciiStream(String p0, java.io.InputStream p1, int p2) throws SQLException {}
 
     @Override
-    public void updateBinaryStream(String p0, java.io.InputStream p1, int p2) throws SQLException {
-    }
+    public void updateBinaryStream(String p0, java.io.InputStream p1, int p2) throws SQLException {}
 
     @Override
-    public void updateCharacterStream(String p0, java.io.Reader p1, int p2) throws SQLException {
-    }
+    public void updateCharacterStream(String p0, java.io.Reader p1, int p2) throws SQLException {}
 
     @Override
-    public void updateObject(String p0, Object p1, int p2) throws SQLException {
-    }
+    public void updateObject(String p0, Object p1, int p2) throws SQLException {}
 
     @Override
-    public void updateObject(String p0, Object p1) throws SQLException {
-    }
+    public void updateObject(String p0, Object p1) throws SQLException {}
 
     @Override
-    public void insertRow() throws SQLException {
-    }
+    public void insertRow() throws SQLException {}
 
     @Override
-    public void updateRow() throws SQLException {
-    }
+    public void updateRow() throws SQLException {}
 
     @Override
-    public void deleteRow() throws SQLException {
-    }
+    public void deleteRow() throws SQLException {}
 
     @Override
-    public void refreshRow() throws SQLException {
-    }
+    public void refreshRow() throws SQLException {}
 
     @Override
-    public void cancelRowUpdates() throws SQLException {
-    }
+    public void cancelRowUpdates() throws SQLException {}
 
     @Override
-    public void moveToInsertRow() throws SQLException {
-    }
+    public void moveToInsertRow() throws SQLException {}
 
     @Override
-    public void moveToCurrentRow() throws SQLException {
-    }
+    public void moveToCurrentRow() throws SQLException {}
 
     @Override
     public Object getObject(int p0, java.util.Map<String, Class<?>> p1) throws SQLException {
@@ -663,36 +612,28 @@ final class StubResultSet implements ResultSet {
     }
 
     @Override
-    public void updateRef(int p0, Ref p1) throws SQLException {
-    }
+    public void updateRef(int p0, Ref p1) throws SQLException {}
 
     @Override
-    public void updateRef(String p0, Ref p1) throws SQLException {
-    }
+    public void updateRef(String p0, Ref p1) throws SQLException {}
 
     @Override
-    public void updateBlob(int p0, Blob p1) throws SQLException {
-    }
+    public void updateBlob(int p0, Blob p1) throws SQLException {}
 
     @Override
-    public void updateBlob(String p0, Blob p1) throws SQLException {
-    }
+    public void updateBlob(String p0, Blob p1) throws SQLException {}
 
     @Override
-    public void updateClob(int p0, Clob p1) throws SQLException {
-    }
+    public void updateClob(int p0, Clob p1) throws SQLException {}
 
     @Override
-    public void updateClob(String p0, Clob p1) throws SQLException {
-    }
+    public void updateClob(String p0, Clob p1) throws SQLException {}
 
     @Override
-    public void updateArray(int p0, Array p1) throws SQLException {
-    }
+    public void updateArray(int p0, Array p1) throws SQLException {}
 
     @Override
-    public void updateArray(String p0, Array p1) throws SQLException {
-    }
+    public void updateArray(String p0, Array p1) throws SQLException {}
 
     @Override
     public RowId getRowId(int p0) throws SQLException {
@@ -705,12 +646,10 @@ final class StubResultSet implements ResultSet {
     }
 
     @Override
-    public void updateRowId(int p0, RowId p1) throws SQLException {
-    }
+    public void updateRowId(int p0, RowId p1) throws SQLException {}
 
     @Override
-    public void updateRowId(String p0, RowId p1) throws SQLException {
-    }
+    public void updateRowId(String p0, RowId p1) throws SQLException {}
 
     @Override
     public int getHoldability() throws SQLException {
@@ -718,20 +657,16 @@ final class StubResultSet implements ResultSet {
     }
 
     @Override
-    public void updateNString(int p0, String p1) throws SQLException {
-    }
+    public void updateNString(int p0, String p1) throws SQLException {}
 
     @Override
-    public void updateNString(String p0, String p1) throws SQLException {
-    }
+    public void updateNString(String p0, String p1) throws SQLException {}
 
     @Override
-    public void updateNClob(int p0, NClob p1) throws SQLException {
-    }
+    public void updateNClob(int p0, NClob p1) throws SQLException {}
 
     @Override
-    public void updateNClob(String p0, NClob p1) throws SQLException {
-    }
+    public void updateNClob(String p0, NClob p1) throws SQLException {}
 
     @Override
     public NClob getNClob(int p0) throws SQLException {
@@ -754,12 +689,10 @@ final class StubResultSet implements ResultSet {
     }
 
     @Override
-    public void updateSQLXML(int p0, SQLXML p1) throws SQLException {
-    }
+    public void updateSQLXML(int p0, SQLXML p1) throws SQLException {}
 
     @Override
-    public void updateSQLXML(String p0, SQLXML p1) throws SQLException {
-    }
+    public void updateSQLXML(String p0, SQLXML p1) throws SQLException {}
 
     @Override
     public String getNString(int p0) throws SQLException {
@@ -782,116 +715,88 @@ final class StubResultSet implements ResultSet {
     }
 
     @Override
-    public void updateNCharacterStream(int p0, java.io.Reader p1, long p2) throws SQLException {
-    }
+    public void updateNCharacterStream(int p0, java.io.Reader p1, long p2) throws SQLException {}
 
     @Override
-    public void updateNCharacterStream(String p0, java.io.Reader p1, long p2) throws SQLException {
-    }
+    public void updateNCharacterStream(String p0, java.io.Reader p1, long p2) throws SQLException {}
 
     @Override
-    public void updateAsciiStream(int p0, java.io.InputStream p1, long p2) throws SQLException {
-    }
+    public void updateAsciiStream(int p0, java.io.InputStream p1, long p2) throws SQLException {}
 
     @Override
-    public void updateBinaryStream(int p0, java.io.InputStream p1, long p2) throws SQLException {
-    }
+    public void updateBinaryStream(int p0, java.io.InputStream p1, long p2) throws SQLException {}
 
     @Override
-    public void updateCharacterStream(int p0, java.io.Reader p1, long p2) throws SQLException {
-    }
+    public void updateCharacterStream(int p0, java.io.Reader p1, long p2) throws SQLException {}
 
     @Override
-    public void updateAsciiStream(String p0, java.io.InputStream p1, long p2) throws SQLException {
-    }
+    public void updateAsciiStream(String p0, java.io.InputStream p1, long p2) throws SQLException {}
 
     @Override
-    public void updateBinaryStream(String p0, java.io.InputStream p1, long p2) throws SQLException {
-    }
+    public void updateBinaryStream(String p0, java.io.InputStream p1, long p2) throws SQLException {}
 
     @Override
-    public void updateCharacterStream(String p0, java.io.Reader p1, long p2) throws SQLException {
-    }
+    public void updateCharacterStream(String p0, java.io.Reader p1, long p2) throws SQLException {}
 
     @Override
-    public void updateBlob(int p0, java.io.InputStream p1, long p2) throws SQLException {
-    }
+    public void updateBlob(int p0, java.io.InputStream p1, long p2) throws SQLException {}
 
     @Override
-    public void updateBlob(String p0, java.io.InputStream p1, long p2) throws SQLException {
-    }
+    public void updateBlob(String p0, java.io.InputStream p1, long p2) throws SQLException {}
 
     @Override
-    public void updateClob(int p0, java.io.Reader p1, long p2) throws SQLException {
-    }
+    public void updateClob(int p0, java.io.Reader p1, long p2) throws SQLException {}
 
     @Override
-    public void updateClob(String p0, java.io.Reader p1, long p2) throws SQLException {
-    }
+    public void updateClob(String p0, java.io.Reader p1, long p2) throws SQLException {}
 
     @Override
-    public void updateNClob(int p0, java.io.Reader p1, long p2) throws SQLException {
-    }
+    public void updateNClob(int p0, java.io.Reader p1, long p2) throws SQLException {}
 
     @Override
-    public void updateNClob(String p0, java.io.Reader p1, long p2) throws SQLException {
-    }
+    public void updateNClob(String p0, java.io.Reader p1, long p2) throws SQLException {}
 
     @Override
-    public void updateNCharacterStream(int p0, java.io.Reader p1) throws SQLException {
-    }
+    public void updateNCharacterStream(int p0, java.io.Reader p1) throws SQLException {}
 
     @Override
-    public void updateNCharacterStream(String p0, java.io.Reader p1) throws SQLException {
-    }
+    public void updateNCharacterStream(String p0, java.io.Reader p1) throws SQLException {}
 
     @Override
-    public void updateAsciiStream(int p0, java.io.InputStream p1) throws SQLException {
-    }
+    public void updateAsciiStream(int p0, java.io.InputStream p1) throws SQLException {}
 
     @Override
-    public void updateBinaryStream(int p0, java.io.InputStream p1) throws SQLException {
-    }
+    public void updateBinaryStream(int p0, java.io.InputStream p1) throws SQLException {}
 
     @Override
-    public void updateCharacterStream(int p0, java.io.Reader p1) throws SQLException {
-    }
+    public void updateCharacterStream(int p0, java.io.Reader p1) throws SQLException {}
 
     @Override
-    public void updateAsciiStream(String p0, java.io.InputStream p1) throws SQLException {
-    }
+    public void updateAsciiStream(String p0, java.io.InputStream p1) throws SQLException {}
 
     @Override
-    public void updateBinaryStream(String p0, java.io.InputStream p1) throws SQLException {
-    }
+    public void updateBinaryStream(String p0, java.io.InputStream p1) throws SQLException {}
 
     @Override
-    public void updateCharacterStream(String p0, java.io.Reader p1) throws SQLException {
-    }
+    public void updateCharacterStream(String p0, java.io.Reader p1) throws SQLException {}
 
     @Override
-    public void updateBlob(int p0, java.io.InputStream p1) throws SQLException {
-    }
+    public void updateBlob(int p0, java.io.InputStream p1) throws SQLException {}
 
     @Override
-    public void updateBlob(String p0, java.io.InputStream p1) throws SQLException {
-    }
+    public void updateBlob(String p0, java.io.InputStream p1) throws SQLException {}
 
     @Override
-    public void updateClob(int p0, java.io.Reader p1) throws SQLException {
-    }
+    public void updateClob(int p0, java.io.Reader p1) throws SQLException {}
 
     @Override
-    public void updateClob(String p0, java.io.Reader p1) throws SQLException {
-    }
+    public void updateClob(String p0, java.io.Reader p1) throws SQLException {}
 
     @Override
-    public void updateNClob(int p0, java.io.Reader p1) throws SQLException {
-    }
+    public void updateNClob(int p0, java.io.Reader p1) throws SQLException {}
 
     @Override
-    public void updateNClob(String p0, java.io.Reader p1) throws SQLException {
-    }
+    public void updateNClob(String p0, java.io.Reader p1) throws SQLException {}
 
     @Override
     public <T> T getObject(int p0, Class<T> p1) throws SQLException {

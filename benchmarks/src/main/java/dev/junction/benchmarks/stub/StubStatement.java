@@ -71,7 +71,6 @@ class StubStatement implements Statement {
         return closed;
     }
 
-
     // Everything else: neutral answers, never reached by the benchmarks.
 
     @Override
@@ -80,8 +79,7 @@ class StubStatement implements Statement {
     }
 
     @Override
-    public void setMaxFieldSize(int p0) throws SQLException {
-    }
+    public void setMaxFieldSize(int p0) throws SQLException {}
 
     @Override
     public int getMaxRows() throws SQLException {
@@ -89,12 +87,10 @@ class StubStatement implements Statement {
     }
 
     @Override
-    public void setMaxRows(int p0) throws SQLException {
-    }
+    public void setMaxRows(int p0) throws SQLException {}
 
     @Override
-    public void setEscapeProcessing(boolean p0) throws SQLException {
-    }
+    public void setEscapeProcessing(boolean p0) throws SQLException {}
 
     @Override
     public int getQueryTimeout() throws SQLException {
@@ -102,12 +98,10 @@ class StubStatement implements Statement {
     }
 
     @Override
-    public void setQueryTimeout(int p0) throws SQLException {
-    }
+    public void setQueryTimeout(int p0) throws SQLException {}
 
     @Override
-    public void cancel() throws SQLException {
-    }
+    public void cancel() throws SQLException {}
 
     @Override
     public SQLWarning getWarnings() throws SQLException {
@@ -115,16 +109,13 @@ class StubStatement implements Statement {
     }
 
     @Override
-    public void clearWarnings() throws SQLException {
-    }
+    public void clearWarnings() throws SQLException {}
 
     @Override
-    public void setCursorName(String p0) throws SQLException {
-    }
+    public void setCursorName(String p0) throws SQLException {}
 
     @Override
-    public void setFetchDirection(int p0) throws SQLException {
-    }
+    public void setFetchDirection(int p0) throws SQLException {}
 
     @Override
     public int getFetchDirection() throws SQLException {
@@ -132,8 +123,7 @@ class StubStatement implements Statement {
     }
 
     @Override
-    public void setFetchSize(int p0) throws SQLException {
-    }
+    public void setFetchSize(int p0) throws SQLException {}
 
     @Override
     public int getFetchSize() throws SQLException {
@@ -151,12 +141,10 @@ class StubStatement implements Statement {
     }
 
     @Override
-    public void addBatch(String p0) throws SQLException {
-    }
+    public void addBatch(String p0) throws SQLException {}
 
     @Override
-    public void clearBatch() throws SQLException {
-    }
+    public void clearBatch() throws SQLException {}
 
     @Override
     public int[] executeBatch() throws SQLException {
@@ -209,8 +197,7 @@ class StubStatement implements Statement {
     }
 
     @Override
-    public void setPoolable(boolean p0) throws SQLException {
-    }
+    public void setPoolable(boolean p0) throws SQLException {}
 
     @Override
     public boolean isPoolable() throws SQLException {
@@ -218,8 +205,7 @@ class StubStatement implements Statement {
     }
 
     @Override
-    public void closeOnCompletion() throws SQLException {
-    }
+    public void closeOnCompletion() throws SQLException {}
 
     @Override
     public boolean isCloseOnCompletion() throws SQLException {

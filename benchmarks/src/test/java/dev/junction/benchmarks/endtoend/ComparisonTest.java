@@ -1,20 +1,20 @@
 package dev.junction.benchmarks.endtoend;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ComparisonTest {
 
     @Test
     void intervalIsStudentTOverTheLogarithmsOfThePerSegmentRatios() {
         double[] ratios = {1.01, 1.03, 0.99, 1.02, 1.00};
-        Comparison comparison = new Comparison(result("candidate", 101, 103, 99, 102, 100), result("baseline", 100, 100, 100, 100, 100));
+        Comparison comparison = new Comparison(
+                result("candidate", 101, 103, 99, 102, 100), result("baseline", 100, 100, 100, 100, 100));
 
         Expected expected = Expected.of(ratios, 2.7764); // t(0.975, 4)
         assertThat(comparison.ratioInterval()).hasValueSatisfying(interval -> {
@@ -27,7 +27,8 @@ class ComparisonTest {
 
     @Test
     void dividesEachSegmentByTheBaselineSegmentThatRanBesideIt() {
-        // the segments' latency levels differ by 2x, the ratios within a segment by 1 %: only pairing keeps the interval narrow
+        // the segments' latency levels differ by 2x, the ratios within a segment by 1 %: only pairing keeps the
+        // interval narrow
         Comparison comparison = new Comparison(result("candidate", 202, 99, 150), result("baseline", 200, 100, 150));
 
         Expected expected = Expected.of(new double[] {1.01, 0.99, 1.00}, 4.3027); // t(0.975, 2)
@@ -92,8 +93,17 @@ class ComparisonTest {
             medians.add(median);
         }
         double median = segmentMedianMicros[0];
-        return new PairedRun.CandidateResult("mariadb", name, Candidate.Baseline.NONE, Workload.POINT_SELECT, 1,
-                100 * medians.size(), median, median, median, medians);
+        return new PairedRun.CandidateResult(
+                "mariadb",
+                name,
+                Candidate.Baseline.NONE,
+                Workload.POINT_SELECT,
+                1,
+                100 * medians.size(),
+                median,
+                median,
+                median,
+                medians);
     }
 
     /** The interval worked out here from the ratios and a t quantile looked up by hand: exp(mean ± t·sd/√n) of ln r. */

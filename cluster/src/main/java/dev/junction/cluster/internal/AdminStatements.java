@@ -1,7 +1,6 @@
 package dev.junction.cluster.internal;
 
 import dev.junction.cluster.ClusterException;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,13 +17,13 @@ public final class AdminStatements {
         Connection connect() throws SQLException;
     }
 
-    private AdminStatements() {
-    }
+    private AdminStatements() {}
 
     /** The first column of the first row as text, or null if there is no row. */
     public static String queryString(Object node, Connector connector, String sql) {
-        try (Connection connection = connector.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
+        try (Connection connection = connector.connect();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             return rows.next() ? rows.getString(1) : null;
         } catch (SQLException e) {
             throw new ClusterException(node + " failed to run `" + sql + "`: " + e.getMessage(), e);
@@ -33,7 +32,8 @@ public final class AdminStatements {
 
     /** Runs {@code sqls} in order, in autocommit, on one connection. */
     public static void execute(Object node, Connector connector, String... sqls) {
-        try (Connection connection = connector.connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connector.connect();
+                Statement statement = connection.createStatement()) {
             for (String sql : sqls) {
                 statement.execute(sql);
             }

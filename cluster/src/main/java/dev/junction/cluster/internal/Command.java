@@ -1,7 +1,6 @@
 package dev.junction.cluster.internal;
 
 import dev.junction.cluster.ClusterException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,10 +14,10 @@ import java.util.concurrent.TimeUnit;
  * line and its output, since that output is the only thing that explains it.
  */
 public final class Command {
-    private Command() {
-    }
+    private Command() {}
 
-    public static String run(List<String> command, Map<String, String> environment, Path workingDirectory, Duration timeout) {
+    public static String run(
+            List<String> command, Map<String, String> environment, Path workingDirectory, Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (workingDirectory != null) {
             builder.directory(workingDirectory.toFile());

@@ -1,7 +1,6 @@
 package dev.junction.cluster.internal;
 
 import dev.junction.cluster.ClusterException;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,8 +12,7 @@ import java.util.List;
  * chosen, so a single request never hands out the same port twice.
  */
 public final class LoopbackPorts {
-    private LoopbackPorts() {
-    }
+    private LoopbackPorts() {}
 
     public static List<Integer> free(int count) {
         List<ServerSocket> held = new ArrayList<>(count);

@@ -1,7 +1,6 @@
 package dev.junction.cluster.internal;
 
 import dev.junction.cluster.ClusterException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -25,8 +24,7 @@ import java.util.zip.ZipFile;
  * Static libraries are left out: a server needs none of them.
  */
 public final class MariaDbBundleExtractor {
-    private MariaDbBundleExtractor() {
-    }
+    private MariaDbBundleExtractor() {}
 
     /** The server's base directory ({@code bin/}, {@code scripts/}, {@code share/}), extracted on first use. */
     public static Path extract(Path jar, String version) {
@@ -52,7 +50,8 @@ public final class MariaDbBundleExtractor {
             }
             return target;
         } catch (IOException e) {
-            throw new ClusterException("Could not extract MariaDB " + version + " from " + jar + ": " + e.getMessage(), e);
+            throw new ClusterException(
+                    "Could not extract MariaDB " + version + " from " + jar + ": " + e.getMessage(), e);
         }
     }
 
@@ -76,7 +75,8 @@ public final class MariaDbBundleExtractor {
                     Files.copy(in, path, StandardCopyOption.REPLACE_EXISTING);
                 }
                 boolean executable = relative.startsWith("bin/") || relative.startsWith("scripts/");
-                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
                 files++;
             }
         }

@@ -1,7 +1,6 @@
 package dev.junction.cluster.internal;
 
 import dev.junction.cluster.ClusterException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +17,7 @@ import java.util.Optional;
 public final class MavenLocalRepository {
     private static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(15);
 
-    private MavenLocalRepository() {
-    }
+    private MavenLocalRepository() {}
 
     /** The jar of {@code groupId:artifactId:version}, downloaded if needed. */
     public static Path jar(String coordinates) {
@@ -28,14 +26,22 @@ public final class MavenLocalRepository {
             throw new IllegalArgumentException("Expected groupId:artifactId:version, got " + coordinates);
         }
         Path root = root();
-        Path jar = root.resolve(parts[0].replace('.', '/')).resolve(parts[1]).resolve(parts[2])
+        Path jar = root.resolve(parts[0].replace('.', '/'))
+                .resolve(parts[1])
+                .resolve(parts[2])
                 .resolve(parts[1] + "-" + parts[2] + ".jar");
         if (Files.isRegularFile(jar)) {
             return jar;
         }
         // The repository is named explicitly so that the download lands where this class looks.
-        List<String> command = List.of(mvn(), "-B", "-q", "-Dmaven.repo.local=" + root, "dependency:get",
-                "-Dartifact=" + coordinates, "-Dtransitive=false");
+        List<String> command = List.of(
+                mvn(),
+                "-B",
+                "-q",
+                "-Dmaven.repo.local=" + root,
+                "dependency:get",
+                "-Dartifact=" + coordinates,
+                "-Dtransitive=false");
         Command.run(command, Map.of(), null, DOWNLOAD_TIMEOUT);
         if (!Files.isRegularFile(jar)) {
             throw new ClusterException("`" + String.join(" ", command) + "` succeeded but " + jar + " does not exist");
@@ -44,14 +50,19 @@ public final class MavenLocalRepository {
     }
 
     private static Path root() {
-        return Optional.ofNullable(System.getProperty("maven.repo.local")).filter(s -> !s.isBlank()).map(Path::of)
+        return Optional.ofNullable(System.getProperty("maven.repo.local"))
+                .filter(s -> !s.isBlank())
+                .map(Path::of)
                 .orElse(Path.of(System.getProperty("user.home"), ".m2", "repository"));
     }
 
     /** Maven's own installation when this JVM was started by Maven (tests), else {@code mvn} from the PATH. */
     private static String mvn() {
-        return Optional.ofNullable(System.getProperty("maven.home")).or(() -> Optional.ofNullable(System.getenv("MAVEN_HOME")))
-                .map(home -> Path.of(home, "bin", "mvn")).filter(Files::isExecutable)
-                .map(Path::toString).orElse("mvn");
+        return Optional.ofNullable(System.getProperty("maven.home"))
+                .or(() -> Optional.ofNullable(System.getenv("MAVEN_HOME")))
+                .map(home -> Path.of(home, "bin", "mvn"))
+                .filter(Files::isExecutable)
+                .map(Path::toString)
+                .orElse("mvn");
     }
 }

@@ -8,8 +8,7 @@ import java.util.concurrent.TimeUnit;
  * servers need INT (PostgreSQL fast shutdown), STOP and CONT (a hung node) as well.
  */
 public final class PosixSignals {
-    private PosixSignals() {
-    }
+    private PosixSignals() {}
 
     /** Sends {@code signal} (a name such as {@code INT}); a process that is already gone is not an error. */
     public static void send(long pid, String signal) {

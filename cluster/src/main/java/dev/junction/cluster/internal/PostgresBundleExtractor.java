@@ -1,10 +1,6 @@
 package dev.junction.cluster.internal;
 
 import dev.junction.cluster.ClusterException;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.tukaani.xz.XZInputStream;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.URL;
@@ -18,6 +14,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.tukaani.xz.XZInputStream;
 
 /**
  * Unpacks a PostgreSQL binary bundle ({@code .txz} resource) into a cache directory shared by every JVM on
@@ -28,8 +27,7 @@ import java.util.Set;
  * searchable before a server fails on it.
  */
 public final class PostgresBundleExtractor {
-    private PostgresBundleExtractor() {
-    }
+    private PostgresBundleExtractor() {}
 
     /** The bundle's root directory (holding {@code bin}, {@code lib}, {@code share}), extracting it if no JVM has yet. */
     public static Path extract(Class<?> anchor, String resource) {
@@ -42,7 +40,9 @@ public final class PostgresBundleExtractor {
             URLConnection connection = url.openConnection();
             // Size and CRC name the bundle: two different bundles never share a cache directory.
             long size = connection.getContentLengthLong();
-            long crc = connection instanceof java.net.JarURLConnection jar && jar.getJarEntry() != null ? jar.getJarEntry().getCrc() : 0;
+            long crc = connection instanceof java.net.JarURLConnection jar && jar.getJarEntry() != null
+                    ? jar.getJarEntry().getCrc()
+                    : 0;
             Path cacheRoot = sharedCacheRoot();
             Path target = cacheRoot.resolve("postgresql-bundle-" + size + "-" + Long.toHexString(crc));
             if (Files.isExecutable(target.resolve("bin/postgres"))) {
@@ -50,7 +50,8 @@ public final class PostgresBundleExtractor {
             }
             Path staging = Files.createTempDirectory(cacheRoot, "extracting-");
             try {
-                try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(new BufferedInputStream(connection.getInputStream())))) {
+                try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                        new XZInputStream(new BufferedInputStream(connection.getInputStream())))) {
                     unpack(tar, staging);
                 }
                 openUp(staging);
@@ -62,11 +63,13 @@ public final class PostgresBundleExtractor {
                 TemporaryDirectories.deleteTree(staging);
             }
             if (!Files.isExecutable(target.resolve("bin/postgres"))) {
-                throw new ClusterException("The extracted PostgreSQL bundle in " + target + " has no bin/postgres; delete " + target + " and retry.");
+                throw new ClusterException("The extracted PostgreSQL bundle in " + target
+                        + " has no bin/postgres; delete " + target + " and retry.");
             }
             return target;
         } catch (IOException e) {
-            throw new ClusterException("Could not extract the PostgreSQL binaries from " + url + ": " + e.getMessage(), e);
+            throw new ClusterException(
+                    "Could not extract the PostgreSQL binaries from " + url + ": " + e.getMessage(), e);
         }
     }
 

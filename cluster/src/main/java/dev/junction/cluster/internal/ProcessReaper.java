@@ -1,7 +1,6 @@
 package dev.junction.cluster.internal;
 
 import dev.junction.cluster.ServerProcess;
-
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +16,7 @@ public final class ProcessReaper {
         Runtime.getRuntime().addShutdownHook(new Thread(ProcessReaper::stopAll, "junction-process-reaper"));
     }
 
-    private ProcessReaper() {
-    }
+    private ProcessReaper() {}
 
     public static void register(ServerProcess process) {
         RUNNING.add(process);

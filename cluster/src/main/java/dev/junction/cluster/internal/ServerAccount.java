@@ -1,7 +1,6 @@
 package dev.junction.cluster.internal;
 
 import dev.junction.cluster.ClusterException;
-
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -47,8 +46,9 @@ public final class ServerAccount {
                 return new ServerAccount(candidate);
             }
         }
-        throw new ClusterException("Running as root, but none of the accounts " + String.join(", ", candidates)
-                + " exists to run the database server as. Create one (e.g. `useradd --system postgres`) or run as a normal user.");
+        throw new ClusterException(
+                "Running as root, but none of the accounts " + String.join(", ", candidates)
+                        + " exists to run the database server as. Create one (e.g. `useradd --system postgres`) or run as a normal user.");
     }
 
     private static boolean exists(String account) {
@@ -115,7 +115,8 @@ public final class ServerAccount {
             }
             return dir;
         } catch (IOException e) {
-            throw new ClusterException("Could not prepare directory " + dir + " for account " + name() + ": " + e.getMessage(), e);
+            throw new ClusterException(
+                    "Could not prepare directory " + dir + " for account " + name() + ": " + e.getMessage(), e);
         }
     }
 
@@ -136,13 +137,17 @@ public final class ServerAccount {
             } catch (NoSuchFileException notYetCreated) {
                 continue;
             } catch (IOException e) {
-                throw new ClusterException("Could not check whether account " + name + " can reach " + dir + ": " + e.getMessage(), e);
+                throw new ClusterException(
+                        "Could not check whether account " + name + " can reach " + dir + ": " + e.getMessage(), e);
             }
             if (!searchable(attributes)) {
-                throw new ClusterException("Account " + name + " cannot reach " + path + ": " + dir + " (owner "
-                        + attributes.owner().getName() + ", " + PosixFilePermissions.toString(attributes.permissions())
-                        + ") is not searchable by it. The servers run as " + name + " because this JVM runs as root;"
-                        + " point java.io.tmpdir at a directory every account can traverse (such as /tmp), or run as a normal user.");
+                throw new ClusterException(
+                        "Account " + name + " cannot reach " + path + ": " + dir + " (owner "
+                                + attributes.owner().getName() + ", "
+                                + PosixFilePermissions.toString(attributes.permissions())
+                                + ") is not searchable by it. The servers run as " + name
+                                + " because this JVM runs as root;"
+                                + " point java.io.tmpdir at a directory every account can traverse (such as /tmp), or run as a normal user.");
             }
         }
     }
@@ -150,8 +155,10 @@ public final class ServerAccount {
     private boolean searchable(PosixFileAttributes attributes) {
         Set<PosixFilePermission> permissions = attributes.permissions();
         return permissions.contains(PosixFilePermission.OTHERS_EXECUTE)
-                || (attributes.owner().getName().equals(name) && permissions.contains(PosixFilePermission.OWNER_EXECUTE))
-                || (attributes.group().getName().equals(primaryGroupOf(name)) && permissions.contains(PosixFilePermission.GROUP_EXECUTE));
+                || (attributes.owner().getName().equals(name)
+                        && permissions.contains(PosixFilePermission.OWNER_EXECUTE))
+                || (attributes.group().getName().equals(primaryGroupOf(name))
+                        && permissions.contains(PosixFilePermission.GROUP_EXECUTE));
     }
 
     /** Hands {@code root} and everything below it to this account. */
@@ -182,7 +189,8 @@ public final class ServerAccount {
         UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
         UserPrincipal user = lookup.lookupPrincipalByName(name);
         GroupPrincipal group = lookup.lookupPrincipalByGroupName(primaryGroupOf(name));
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view =
+                Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         view.setOwner(user);
         view.setGroup(group);
     }

@@ -1,7 +1,6 @@
 package dev.junction.cluster.internal;
 
 import dev.junction.cluster.ClusterException;
-
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -16,8 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * to keep them (and their logs) after a run.
  */
 public final class TemporaryDirectories {
-    private TemporaryDirectories() {
-    }
+    private TemporaryDirectories() {}
 
     /**
      * A new directory named {@code prefix…}; when {@code JUNCTION_RUN_ID} is set (the test runner sets it),

@@ -1,16 +1,12 @@
 package dev.junction.it.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.cluster.ServerProcess;
 import dev.junction.cluster.ServerRole;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,9 +14,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The MariaDB primary-replica test bed does what the rest of the project relies on: a replica that follows
@@ -35,15 +34,19 @@ class MariaDbClusterIT {
     @BeforeAll
     static void startCluster() {
         cluster = MariaDbCluster.primaryReplica().start();
-        System.out.println(cluster.binaries() + " primary+replica up in " + cluster.startupTime().toMillis() + " ms");
+        System.out.println(cluster.binaries() + " primary+replica up in "
+                + cluster.startupTime().toMillis() + " ms");
     }
 
     @AfterAll
     static void stopCluster() {
         if (cluster != null) {
-            List<ServerProcess> processes = cluster.nodes().stream().map(MariaDbNode::process).toList();
+            List<ServerProcess> processes =
+                    cluster.nodes().stream().map(MariaDbNode::process).toList();
             cluster.close();
-            assertThat(processes).allSatisfy(p -> assertThat(p.isAlive()).as("%s after close", p).isFalse());
+            assertThat(processes)
+                    .allSatisfy(
+                            p -> assertThat(p.isAlive()).as("%s after close", p).isFalse());
         }
     }
 
@@ -54,20 +57,31 @@ class MariaDbClusterIT {
         assertThat(cluster.primary().role()).isEqualTo(ServerRole.PRIMARY);
         assertThat(replica.role()).isEqualTo(ServerRole.REPLICA);
         assertThat(replica.isReplicating()).isTrue();
-        assertThat(replica.replicationStatus()).containsEntry("Master_Port", Integer.toString(cluster.primary().port()))
+        assertThat(replica.replicationStatus())
+                .containsEntry("Master_Port", Integer.toString(cluster.primary().port()))
                 .containsEntry("Using_Gtid", "Slave_Pos");
-        assertThat(cluster.nodes()).extracting(MariaDbNode::port).doesNotHaveDuplicates().doesNotContain(3306);
+        assertThat(cluster.nodes())
+                .extracting(MariaDbNode::port)
+                .doesNotHaveDuplicates()
+                .doesNotContain(3306);
         assertThat(cluster.hostList()).isEqualTo(cluster.primary().address() + "," + replica.address());
-        assertThat(cluster.primary().gtidCurrentPos()).as("account setup is not binlogged").isEmpty();
+        assertThat(cluster.primary().gtidCurrentPos())
+                .as("account setup is not binlogged")
+                .isEmpty();
     }
 
     @Test
     @Order(2)
     void rowWrittenOnPrimaryAppearsOnReplica() {
-        cluster.primary().execute("CREATE TABLE seen (id INT PRIMARY KEY, note VARCHAR(40))", "INSERT INTO seen VALUES (1, 'hello')");
+        cluster.primary()
+                .execute(
+                        "CREATE TABLE seen (id INT PRIMARY KEY, note VARCHAR(40))",
+                        "INSERT INTO seen VALUES (1, 'hello')");
         cluster.awaitReplication();
-        assertThat(cluster.replicas().get(0).queryString("SELECT note FROM seen WHERE id = 1")).isEqualTo("hello");
-        assertThat(cluster.replicas().get(0).gtidCurrentPos()).isEqualTo(cluster.primary().gtidCurrentPos());
+        assertThat(cluster.replicas().get(0).queryString("SELECT note FROM seen WHERE id = 1"))
+                .isEqualTo("hello");
+        assertThat(cluster.replicas().get(0).gtidCurrentPos())
+                .isEqualTo(cluster.primary().gtidCurrentPos());
     }
 
     @Test
@@ -75,13 +89,16 @@ class MariaDbClusterIT {
     void replicaRefusesWritesFromTheApplicationAccount() throws SQLException {
         MariaDbNode replica = cluster.replicas().get(0);
         assertThat(replica.queryString("SELECT @@read_only")).isEqualTo("1");
-        try (Connection connection = replica.connectAsApplicationUser(); Statement statement = connection.createStatement()) {
+        try (Connection connection = replica.connectAsApplicationUser();
+                Statement statement = connection.createStatement()) {
             assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO seen VALUES (2, 'refused')"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("--read-only");
         }
-        try (Connection connection = cluster.primary().connectAsApplicationUser(); Statement statement = connection.createStatement()) {
-            assertThat(statement.executeUpdate("INSERT INTO seen VALUES (2, 'accepted')")).isEqualTo(1);
+        try (Connection connection = cluster.primary().connectAsApplicationUser();
+                Statement statement = connection.createStatement()) {
+            assertThat(statement.executeUpdate("INSERT INTO seen VALUES (2, 'accepted')"))
+                    .isEqualTo(1);
         }
     }
 
@@ -94,7 +111,8 @@ class MariaDbClusterIT {
         cluster.awaitReplication();
         replica.stopReplicaSqlThread();
         try {
-            primary.execute("INSERT INTO lagging WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) SELECT i FROM n");
+            primary.execute(
+                    "INSERT INTO lagging WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) SELECT i FROM n");
             String written = primary.gtidBinlogPos();
             awaitReceived(replica, written);
             assertThat(replica.gtidCurrentPos()).isNotEqualTo(written);
@@ -126,8 +144,10 @@ class MariaDbClusterIT {
             primary.execute("INSERT INTO seen VALUES (3, 'semi-sync')");
             assertThat(primary.globalStatus("Rpl_semi_sync_master_status")).isEqualTo("ON");
             assertThat(primary.globalStatus("Rpl_semi_sync_master_clients")).isEqualTo("1");
-            assertThat(Long.parseLong(primary.globalStatus("Rpl_semi_sync_master_yes_tx"))).isPositive();
-            assertThat(cluster.replicas().get(0).globalStatus("Rpl_semi_sync_slave_status")).isEqualTo("ON");
+            assertThat(Long.parseLong(primary.globalStatus("Rpl_semi_sync_master_yes_tx")))
+                    .isPositive();
+            assertThat(cluster.replicas().get(0).globalStatus("Rpl_semi_sync_slave_status"))
+                    .isEqualTo("ON");
         } finally {
             cluster.disableSemiSync();
         }
@@ -142,7 +162,9 @@ class MariaDbClusterIT {
         try {
             long asked = System.nanoTime();
             assertThat(replica.role()).isEqualTo(ServerRole.UNREACHABLE);
-            assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("time to give up on a hung node").isLessThan(TIMEOUT);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked))
+                    .as("time to give up on a hung node")
+                    .isLessThan(TIMEOUT);
             assertThat(replica.isRunning()).isTrue();
         } finally {
             replica.resume();
@@ -158,7 +180,8 @@ class MariaDbClusterIT {
         long pid = replica.process().pid();
 
         replica.kill();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
         assertThat(replica.role()).isEqualTo(ServerRole.UNREACHABLE);
 
         cluster.primary().execute("INSERT INTO seen VALUES (4, 'while the replica was down')");
@@ -174,14 +197,17 @@ class MariaDbClusterIT {
     void closeStopsEveryServerOfALargerClusterAndDeletesItsDirectory() {
         MariaDbCluster three = MariaDbCluster.primaryReplica().replicas(2).start();
         System.out.println("primary+2 replicas up in " + three.startupTime().toMillis() + " ms");
-        List<ServerProcess> processes = three.nodes().stream().map(MariaDbNode::process).toList();
+        List<ServerProcess> processes =
+                three.nodes().stream().map(MariaDbNode::process).toList();
         Path directory = three.directory();
         assertThat(three.replicas()).extracting(MariaDbNode::name).containsExactly("replica1", "replica2");
-        assertThat(three.replicas()).allSatisfy(r -> assertThat(r.isReplicating()).isTrue());
+        assertThat(three.replicas())
+                .allSatisfy(r -> assertThat(r.isReplicating()).isTrue());
 
         three.close();
 
-        assertThat(processes).allSatisfy(p -> assertThat(p.isAlive()).as("%s after close", p).isFalse());
+        assertThat(processes)
+                .allSatisfy(p -> assertThat(p.isAlive()).as("%s after close", p).isFalse());
         if (!"1".equals(System.getenv("JUNCTION_KEEP_CLUSTERS"))) {
             assertThat(Files.exists(directory)).isFalse();
         }

@@ -1,20 +1,19 @@
 package dev.junction.it.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.cluster.Lsn;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import dev.junction.cluster.ServerRole;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The PostgreSQL test bed does what the rest of the project relies on: streaming replicas that follow,
@@ -28,7 +27,8 @@ class PostgresClusterIT {
     @BeforeAll
     static void startCluster() {
         cluster = PostgresCluster.builder().standbys(2).start();
-        System.out.println(cluster.binaries() + " cluster of 3 up in " + cluster.startupTime().toMillis() + " ms");
+        System.out.println(cluster.binaries() + " cluster of 3 up in "
+                + cluster.startupTime().toMillis() + " ms");
     }
 
     @AfterAll
@@ -36,7 +36,9 @@ class PostgresClusterIT {
         if (cluster != null) {
             var processes = cluster.nodes().stream().map(PostgresNode::process).toList();
             cluster.close();
-            assertThat(processes).allSatisfy(p -> assertThat(p.isAlive()).as("%s after close", p).isFalse());
+            assertThat(processes)
+                    .allSatisfy(
+                            p -> assertThat(p.isAlive()).as("%s after close", p).isFalse());
         }
     }
 
@@ -52,10 +54,13 @@ class PostgresClusterIT {
     @Test
     @Order(2)
     void rowWrittenOnPrimaryAppearsOnBothStandbys() {
-        cluster.primary().execute("create table seen(id int primary key, note text)", "insert into seen values (1, 'hello')");
+        cluster.primary()
+                .execute("create table seen(id int primary key, note text)", "insert into seen values (1, 'hello')");
         cluster.awaitReplication();
         for (PostgresNode standby : cluster.standbys()) {
-            assertThat(standby.queryString("select note from seen where id = 1")).as(standby.name()).isEqualTo("hello");
+            assertThat(standby.queryString("select note from seen where id = 1"))
+                    .as(standby.name())
+                    .isEqualTo("hello");
         }
     }
 
@@ -75,11 +80,14 @@ class PostgresClusterIT {
         paused.pauseReplay();
         try {
             assertThat(paused.isReplayPaused()).isTrue();
-            cluster.primary().execute("create table lagging(id int)", "insert into lagging select generate_series(1, 1000)");
+            cluster.primary()
+                    .execute("create table lagging(id int)", "insert into lagging select generate_series(1, 1000)");
             Lsn written = cluster.primary().lsn();
             streaming.awaitReplay(written, Duration.ofSeconds(30));
             assertThat(paused.lsn()).isLessThan(written);
-            assertThat(paused.receiveLsn()).as("paused replay still receives WAL").isNotNull();
+            assertThat(paused.receiveLsn())
+                    .as("paused replay still receives WAL")
+                    .isNotNull();
         } finally {
             paused.resumeReplay();
         }
@@ -91,9 +99,13 @@ class PostgresClusterIT {
     @Order(5)
     void synchronousStandbyNamesCanBeSet() {
         cluster.setSynchronousStandbyNames("ANY 1 (standby1, standby2)");
-        assertThat(cluster.primary().queryString("show synchronous_standby_names")).isEqualTo("ANY 1 (standby1, standby2)");
+        assertThat(cluster.primary().queryString("show synchronous_standby_names"))
+                .isEqualTo("ANY 1 (standby1, standby2)");
         cluster.primary().execute("insert into seen values (2, 'synchronous')");
-        assertThat(cluster.primary().queryString("select string_agg(sync_state, ',' order by application_name) from pg_stat_replication"))
+        assertThat(
+                        cluster.primary()
+                                .queryString(
+                                        "select string_agg(sync_state, ',' order by application_name) from pg_stat_replication"))
                 .isEqualTo("quorum,quorum");
         cluster.setSynchronousStandbyNames("");
     }
@@ -108,7 +120,8 @@ class PostgresClusterIT {
         long pid = oldPrimary.process().pid();
 
         oldPrimary.kill();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
         assertThat(oldPrimary.role()).isEqualTo(ServerRole.UNREACHABLE);
 
         promoted.promote();

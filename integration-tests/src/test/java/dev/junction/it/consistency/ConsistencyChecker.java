@@ -1,7 +1,6 @@
 package dev.junction.it.consistency;
 
 import dev.junction.driver.JunctionConnection;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -53,27 +52,34 @@ final class ConsistencyChecker {
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%s: %d operations, %d reads (%.1f %% on replicas), %d violations%s",
-                    mode, operations, reads, 100 * replicaShare(), violations, examples.isEmpty() ? "" : " e.g. " + examples);
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%s: %d operations, %d reads (%.1f %% on replicas), %d violations%s",
+                    mode,
+                    operations,
+                    reads,
+                    100 * replicaShare(),
+                    violations,
+                    examples.isEmpty() ? "" : " e.g. " + examples);
         }
     }
 
     void createSchema() throws SQLException {
-        try (Connection primary = database.rawPrimary(); Statement statement = primary.createStatement()) {
+        try (Connection primary = database.rawPrimary();
+                Statement statement = primary.createStatement()) {
             statement.execute("drop table if exists ryw_log");
             statement.execute("drop table if exists heartbeat");
-            statement.execute("create table ryw_log(session_id int not null, seq bigint not null, primary key (session_id, seq))");
+            statement.execute(
+                    "create table ryw_log(session_id int not null, seq bigint not null, primary key (session_id, seq))");
             statement.execute("create table heartbeat(seq bigint primary key)");
         }
     }
 
     /** Where one read of {@code table} ran, and what it counted. */
-    record TableRead(long rows, boolean onReplica) {
-    }
+    record TableRead(long rows, boolean onReplica) {}
 
     /** The reads of {@code aware_cold} and {@code aware_hot} after the last write, replicas stopped. */
-    record TableAwareResult(TableRead cold, TableRead hot, long hotRowsWritten, int attempts) {
-    }
+    record TableAwareResult(TableRead cold, TableRead hot, long hotRowsWritten, int attempts) {}
 
     /**
      * Table-aware freshness against the real catalog: two standalone tables, {@code aware_cold} and {@code aware_hot};
@@ -83,7 +89,8 @@ final class ConsistencyChecker {
      * 20 s have passed, and returns the last attempt.
      */
     TableAwareResult tableAwareRun(String parameters) throws Exception {
-        try (Connection primary = database.rawPrimary(); Statement statement = primary.createStatement()) {
+        try (Connection primary = database.rawPrimary();
+                Statement statement = primary.createStatement()) {
             statement.execute("drop table if exists aware_cold");
             statement.execute("drop table if exists aware_hot");
             statement.execute("create table aware_cold(id int primary key)");
@@ -92,13 +99,15 @@ final class ConsistencyChecker {
         }
         List<ReplicatedDatabase.LaggableReplica> replicas = database.replicas();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        try (Connection connection = junction(parameters); Statement statement = connection.createStatement()) {
+        try (Connection connection = junction(parameters);
+                Statement statement = connection.createStatement()) {
             int written = 0;
             for (int attempt = 1; ; attempt++) {
                 statement.executeUpdate("insert into aware_hot values (" + ++written + ")");
                 while (!readTable(statement, "aware_cold").onReplica()) { // replicas catch up with that write
                     if (System.nanoTime() > deadline) {
-                        throw new AssertionError("a read of aware_cold never reached a replica, even with replication running");
+                        throw new AssertionError(
+                                "a read of aware_cold never reached a replica, even with replication running");
                     }
                     Thread.sleep(20);
                 }
@@ -106,7 +115,8 @@ final class ConsistencyChecker {
                 TableAwareResult result;
                 try {
                     statement.executeUpdate("insert into aware_hot values (" + ++written + ")");
-                    result = new TableAwareResult(readTable(statement, "aware_cold"), readTable(statement, "aware_hot"), written, attempt);
+                    result = new TableAwareResult(
+                            readTable(statement, "aware_cold"), readTable(statement, "aware_hot"), written, attempt);
                 } finally {
                     replicas.forEach(ReplicatedDatabase.LaggableReplica::resumeApplying);
                 }
@@ -125,7 +135,8 @@ final class ConsistencyChecker {
     private TableRead readTable(Statement statement, String table) throws SQLException {
         try (ResultSet row = statement.executeQuery("select count(*) from " + table)) {
             row.next();
-            String node = statement.getConnection().unwrap(JunctionConnection.class).lastNode();
+            String node =
+                    statement.getConnection().unwrap(JunctionConnection.class).lastNode();
             return new TableRead(row.getLong(1), node.endsWith(" replica"));
         }
     }
@@ -141,9 +152,10 @@ final class ConsistencyChecker {
         return withLagInjection("session [" + parameters + "]", workers, worker -> {
             Tally tally = new Tally();
             try (Connection connection = junction(parameters);
-                 PreparedStatement write = connection.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
-                 PreparedStatement read = connection.prepareStatement(
-                         "select coalesce(max(seq), 0), " + database.servingPortExpression() + " from ryw_log where session_id = ?")) {
+                    PreparedStatement write =
+                            connection.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
+                    PreparedStatement read = connection.prepareStatement("select coalesce(max(seq), 0), "
+                            + database.servingPortExpression() + " from ryw_log where session_id = ?")) {
                 long written = 0;
                 long lastRead = 0;
                 for (int i = 0; i < operationsPerWorker; i++) {
@@ -163,9 +175,11 @@ final class ConsistencyChecker {
                         }
                         tally.read(port != database.primaryPort());
                         if (seen < written) {
-                            tally.violation("worker " + worker + " wrote " + written + " but read " + seen + " on port " + port);
+                            tally.violation("worker " + worker + " wrote " + written + " but read " + seen + " on port "
+                                    + port);
                         } else if (seen < lastRead) {
-                            tally.violation("worker " + worker + " read " + seen + " after reading " + lastRead + " (port " + port + ")");
+                            tally.violation("worker " + worker + " read " + seen + " after reading " + lastRead
+                                    + " (port " + port + ")");
                         }
                         lastRead = Math.max(lastRead, seen);
                     }
@@ -179,10 +193,12 @@ final class ConsistencyChecker {
         return withLagInjection("global [" + parameters + "]", workers, worker -> {
             Tally tally = new Tally();
             int sessionId = 1000 + worker;
-            try (Connection writer = junction(parameters); Connection reader = junction(parameters);
-                 PreparedStatement write = writer.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
-                 PreparedStatement read = reader.prepareStatement(
-                         "select coalesce(max(seq), 0), " + database.servingPortExpression() + " from ryw_log where session_id = ?")) {
+            try (Connection writer = junction(parameters);
+                    Connection reader = junction(parameters);
+                    PreparedStatement write =
+                            writer.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
+                    PreparedStatement read = reader.prepareStatement("select coalesce(max(seq), 0), "
+                            + database.servingPortExpression() + " from ryw_log where session_id = ?")) {
                 long written = 0;
                 for (int i = 0; i < operationsPerWorker; i++) {
                     if (random(worker).nextInt(10) < 3) {
@@ -198,8 +214,8 @@ final class ConsistencyChecker {
                             int port = row.getInt(2);
                             tally.read(port != database.primaryPort());
                             if (seen < written) {
-                                tally.violation("worker " + worker + " committed " + written + " on one connection, read " + seen
-                                        + " on another (port " + port + ")");
+                                tally.violation("worker " + worker + " committed " + written
+                                        + " on one connection, read " + seen + " on another (port " + port + ")");
                             }
                         }
                     }
@@ -229,10 +245,12 @@ final class ConsistencyChecker {
             replicas.forEach(ReplicatedDatabase.LaggableReplica::stopApplying);
             for (long written = 1; written <= rounds; written++) {
                 // Both held at once: the read runs on another physical session than the write, from the same pool.
-                try (Connection writer = pool.getConnection(); Connection reader = pool.getConnection();
-                     PreparedStatement write = writer.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
-                     PreparedStatement read = reader.prepareStatement(
-                             "select coalesce(max(seq), 0), " + database.servingPortExpression() + " from ryw_log where session_id = ?")) {
+                try (Connection writer = pool.getConnection();
+                        Connection reader = pool.getConnection();
+                        PreparedStatement write =
+                                writer.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
+                        PreparedStatement read = reader.prepareStatement("select coalesce(max(seq), 0), "
+                                + database.servingPortExpression() + " from ryw_log where session_id = ?")) {
                     write.setInt(1, sessionId);
                     write.setLong(2, written);
                     write.executeUpdate();
@@ -253,8 +271,13 @@ final class ConsistencyChecker {
         } finally {
             replicas.forEach(ReplicatedDatabase.LaggableReplica::resumeApplying);
         }
-        return new Report("pooled global, replicas stopped [" + parameters + "]", tally.operations, tally.reads, tally.replicaReads,
-                tally.violations, tally.examples);
+        return new Report(
+                "pooled global, replicas stopped [" + parameters + "]",
+                tally.operations,
+                tally.reads,
+                tally.replicaReads,
+                tally.violations,
+                tally.examples);
     }
 
     Report eventualRun(String parameters, Duration allowedStaleness, int workers, int readsPerWorker) throws Exception {
@@ -262,27 +285,30 @@ final class ConsistencyChecker {
         AtomicLongArray committedAt = new AtomicLongArray(capacity);
         AtomicLong lastCommitted = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread heartbeat = new Thread(() -> {
-            try (Connection primary = database.rawPrimary();
-                 PreparedStatement insert = primary.prepareStatement("insert into heartbeat(seq) values (?)")) {
-                for (long seq = 1; seq < capacity && !stop.get(); seq++) {
-                    insert.setLong(1, seq);
-                    insert.executeUpdate();
-                    committedAt.set((int) seq, System.nanoTime());
-                    lastCommitted.set(seq);
-                    Thread.sleep(2);
-                }
-            } catch (SQLException | InterruptedException e) {
-                throw new IllegalStateException("The heartbeat writer failed", e);
-            }
-        }, "heartbeat-writer");
+        Thread heartbeat = new Thread(
+                () -> {
+                    try (Connection primary = database.rawPrimary();
+                            PreparedStatement insert =
+                                    primary.prepareStatement("insert into heartbeat(seq) values (?)")) {
+                        for (long seq = 1; seq < capacity && !stop.get(); seq++) {
+                            insert.setLong(1, seq);
+                            insert.executeUpdate();
+                            committedAt.set((int) seq, System.nanoTime());
+                            lastCommitted.set(seq);
+                            Thread.sleep(2);
+                        }
+                    } catch (SQLException | InterruptedException e) {
+                        throw new IllegalStateException("The heartbeat writer failed", e);
+                    }
+                },
+                "heartbeat-writer");
         heartbeat.start();
         try {
             return withLagInjection("eventual [" + parameters + "]", workers, worker -> {
                 Tally tally = new Tally();
                 try (Connection connection = junction(parameters);
-                     PreparedStatement read = connection.prepareStatement(
-                             "select coalesce(max(seq), 0), " + database.servingPortExpression() + " from heartbeat")) {
+                        PreparedStatement read = connection.prepareStatement("select coalesce(max(seq), 0), "
+                                + database.servingPortExpression() + " from heartbeat")) {
                     for (int i = 0; i < readsPerWorker; i++) {
                         long started = System.nanoTime();
                         try (ResultSet row = read.executeQuery()) {
@@ -293,8 +319,9 @@ final class ConsistencyChecker {
                             long next = seen + 1;
                             long nextCommittedAt = next < capacity ? committedAt.get((int) next) : 0;
                             if (nextCommittedAt != 0 && started - nextCommittedAt > allowedStaleness.toNanos()) {
-                                tally.violation("read " + seen + " on port " + port + " although " + next + " had committed "
-                                        + (started - nextCommittedAt) / 1_000_000 + " ms before the read began");
+                                tally.violation("read " + seen + " on port " + port + " although " + next
+                                        + " had committed " + (started - nextCommittedAt) / 1_000_000
+                                        + " ms before the read began");
                             }
                         }
                     }
@@ -334,7 +361,8 @@ final class ConsistencyChecker {
             for (Future<Tally> future : futures) {
                 total.add(future.get());
             }
-            return new Report(mode, total.operations, total.reads, total.replicaReads, total.violations, total.examples);
+            return new Report(
+                    mode, total.operations, total.reads, total.replicaReads, total.violations, total.examples);
         } finally {
             done.set(true);
             injector.join();

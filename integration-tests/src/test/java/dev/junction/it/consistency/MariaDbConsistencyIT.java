@@ -2,12 +2,11 @@ package dev.junction.it.consistency;
 
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Read consistency through Junction on MariaDB GTID replication while the replicas' SQL threads are
@@ -53,7 +52,9 @@ class MariaDbConsistencyIT extends ReadConsistencyContract {
 
             @Override
             public List<LaggableReplica> replicas() {
-                return cluster.replicas().stream().map(MariaDbConsistencyIT::laggable).toList();
+                return cluster.replicas().stream()
+                        .map(MariaDbConsistencyIT::laggable)
+                        .toList();
             }
         });
     }

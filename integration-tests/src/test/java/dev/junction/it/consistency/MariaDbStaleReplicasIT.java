@@ -1,13 +1,11 @@
 package dev.junction.it.consistency;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.driver.JunctionConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,9 +13,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every replica of a real MariaDB cluster has its SQL thread stopped: what each {@code staleReadFallback} does with a
@@ -35,7 +34,8 @@ class MariaDbStaleReplicasIT {
         url = "jdbc:junction:mysql://" + cluster.hostList() + "/" + MariaDbNode.DATABASE;
         primaryPort = cluster.primary().port();
         replicaPorts = cluster.replicas().stream().map(MariaDbNode::port).collect(Collectors.toSet());
-        try (Connection primary = cluster.primary().connectAsApplicationUser(); Statement statement = primary.createStatement()) {
+        try (Connection primary = cluster.primary().connectAsApplicationUser();
+                Statement statement = primary.createStatement()) {
             statement.execute("create table items(id int auto_increment primary key, note varchar(40))");
         }
         cluster.awaitReplication();
@@ -55,12 +55,13 @@ class MariaDbStaleReplicasIT {
     }
 
     private static Connection connect(String parameters) throws SQLException {
-        return DriverManager.getConnection(url + "?" + parameters, MariaDbNode.APPLICATION_USER, MariaDbNode.APPLICATION_PASSWORD);
+        return DriverManager.getConnection(
+                url + "?" + parameters, MariaDbNode.APPLICATION_USER, MariaDbNode.APPLICATION_PASSWORD);
     }
 
     private static int port(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("select @@port, count(*) from items")) {
+                ResultSet row = statement.executeQuery("select @@port, count(*) from items")) {
             row.next();
             return row.getInt(1);
         }
@@ -95,14 +96,16 @@ class MariaDbStaleReplicasIT {
             assertThatThrownBy(() -> port(connection))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("the read needs 0-")
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08004");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("08004");
         }
     }
 
     @Test
     void waitFallbackIsBoundedByReplicaWaitTimeoutAndReadsFromAReplicaOnceItApplies() throws Exception {
         stopEveryReplica();
-        try (Connection connection = connect("readConsistency=session&staleReadFallback=wait&replicaWaitTimeout=400ms")) {
+        try (Connection connection =
+                connect("readConsistency=session&staleReadFallback=wait&replicaWaitTimeout=400ms")) {
             write(connection);
             long started = System.nanoTime();
             assertThat(port(connection)).isEqualTo(primaryPort);
@@ -140,18 +143,23 @@ class MariaDbStaleReplicasIT {
     }
 
     private static long gtidWaits() {
-        return cluster.replicas().stream().mapToLong(r -> Long.parseLong(r.globalStatus("Master_gtid_wait_count"))).sum();
+        return cluster.replicas().stream()
+                .mapToLong(r -> Long.parseLong(r.globalStatus("Master_gtid_wait_count")))
+                .sum();
     }
 
     @Test
     void causalTokenIsAMariaDbGtid() throws Exception {
-        try (Connection writer = connect("readConsistency=session"); Connection reader = connect("readConsistency=eventual")) {
+        try (Connection writer = connect("readConsistency=session");
+                Connection reader = connect("readConsistency=eventual")) {
             stopEveryReplica();
             write(writer);
             String token = writer.unwrap(JunctionConnection.class).causalToken();
             assertThat(token).matches("mariadb:\\d+-\\d+-\\d+(,\\d+-\\d+-\\d+)*");
             reader.unwrap(JunctionConnection.class).awaitToken(token);
-            assertThat(port(reader)).as("eventual ignores tokens: lag budget only").isIn(replicaPorts);
+            assertThat(port(reader))
+                    .as("eventual ignores tokens: lag budget only")
+                    .isIn(replicaPorts);
             try (Connection session = connect("readConsistency=session")) {
                 session.unwrap(JunctionConnection.class).awaitToken(token);
                 assertThat(port(session)).isEqualTo(primaryPort);

@@ -2,12 +2,11 @@ package dev.junction.it.consistency;
 
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Read consistency through Junction on PostgreSQL streaming replication while replay on the standbys is
@@ -22,7 +21,9 @@ class PostgresConsistencyIT extends ReadConsistencyContract {
         cluster = PostgresCluster.builder().standbys(2).start();
         // inet_server_port() is node-specific, so the router sends it to the primary; a STABLE wrapper that the
         // catalog lookup finds read-only may run on a standby and then names it (as PostgresRoutingIT does).
-        cluster.primary().execute("create function server_port() returns int language sql stable as 'select inet_server_port()'");
+        cluster.primary()
+                .execute(
+                        "create function server_port() returns int language sql stable as 'select inet_server_port()'");
         checker = new ConsistencyChecker(new ReplicatedDatabase() {
             @Override
             public String junctionUrl() {
@@ -56,7 +57,9 @@ class PostgresConsistencyIT extends ReadConsistencyContract {
 
             @Override
             public List<LaggableReplica> replicas() {
-                return cluster.standbys().stream().map(PostgresConsistencyIT::laggable).toList();
+                return cluster.standbys().stream()
+                        .map(PostgresConsistencyIT::laggable)
+                        .toList();
             }
         });
     }

@@ -1,11 +1,9 @@
 package dev.junction.it.consistency;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,8 +12,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The monitor as connections use it (design §4): a standby that hangs (SIGSTOP) stops receiving reads within a
@@ -30,7 +29,9 @@ class PostgresMonitorThroughDriverIT {
     static void startCluster() {
         cluster = PostgresCluster.builder().standbys(2).start();
         url = "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres?readConsistency=eventual";
-        cluster.primary().execute("create function server_port() returns int language sql stable as 'select inet_server_port()'");
+        cluster.primary()
+                .execute(
+                        "create function server_port() returns int language sql stable as 'select inet_server_port()'");
         cluster.awaitReplication();
     }
 
@@ -42,7 +43,8 @@ class PostgresMonitorThroughDriverIT {
     }
 
     private static int port(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("select server_port()")) {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("select server_port()")) {
             row.next();
             return row.getInt(1);
         }
@@ -73,7 +75,9 @@ class PostgresMonitorThroughDriverIT {
                 Thread.sleep(1000);
                 long started = System.nanoTime();
                 Set<Integer> ports = readsFor(Duration.ofSeconds(2));
-                assertThat(ports).doesNotContain(hung.port()).contains(cluster.standbys().get(0).port());
+                assertThat(ports)
+                        .doesNotContain(hung.port())
+                        .contains(cluster.standbys().get(0).port());
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
             } finally {
                 hung.process().resume();

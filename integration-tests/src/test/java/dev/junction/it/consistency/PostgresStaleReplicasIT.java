@@ -1,15 +1,13 @@
 package dev.junction.it.consistency;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import dev.junction.driver.JunctionConnection;
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.NodeStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -19,9 +17,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every standby of a real PostgreSQL cluster has paused replay: what each {@code staleReadFallback} does (design §1,
@@ -39,8 +38,10 @@ class PostgresStaleReplicasIT {
         url = "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres";
         primaryPort = cluster.primary().port();
         standbyPorts = cluster.standbys().stream().map(PostgresNode::port).collect(Collectors.toSet());
-        cluster.primary().execute("create function server_port() returns int language sql stable as 'select inet_server_port()'",
-                "create table items(id serial primary key, note text)");
+        cluster.primary()
+                .execute(
+                        "create function server_port() returns int language sql stable as 'select inet_server_port()'",
+                        "create table items(id serial primary key, note text)");
         cluster.awaitReplication();
     }
 
@@ -63,7 +64,7 @@ class PostgresStaleReplicasIT {
 
     private static int port(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("select server_port(), count(*) from items")) {
+                ResultSet row = statement.executeQuery("select server_port(), count(*) from items")) {
             row.next();
             return row.getInt(1);
         }
@@ -115,7 +116,8 @@ class PostgresStaleReplicasIT {
                     .hasMessageContaining("readConsistency=session")
                     .hasMessageContaining(cluster.standbys().get(0).address())
                     .hasMessageContaining("the read needs")
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08004");
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("08004");
         }
     }
 
@@ -135,7 +137,8 @@ class PostgresStaleReplicasIT {
     @Test
     void waitFallbackWaitsAtMostReplicaWaitTimeoutThenUsesThePrimary() throws Exception {
         pauseEveryStandby();
-        try (Connection connection = connect("readConsistency=session&staleReadFallback=wait&replicaWaitTimeout=500ms")) {
+        try (Connection connection =
+                connect("readConsistency=session&staleReadFallback=wait&replicaWaitTimeout=500ms")) {
             write(connection, "wait fallback");
             long started = System.nanoTime();
             int port = port(connection);
@@ -170,7 +173,8 @@ class PostgresStaleReplicasIT {
 
     @Test
     void causalTokenCarriesReadYourWritesToAnotherConnection() throws Exception {
-        try (Connection writer = connect("readConsistency=eventual"); Connection reader = connect("readConsistency=session")) {
+        try (Connection writer = connect("readConsistency=eventual");
+                Connection reader = connect("readConsistency=session")) {
             assertThat(port(reader)).isIn(standbyPorts);
             pauseEveryStandby();
             try (Connection tokenWriter = connect("readConsistency=session")) {
@@ -185,8 +189,10 @@ class PostgresStaleReplicasIT {
             Thread.sleep(300);
             assertThat(port(reader)).isIn(standbyPorts);
             assertThatThrownBy(() -> reader.unwrap(JunctionConnection.class).awaitToken("mariadb:0-1-5"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("mariadb:0-1-5")
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22023");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("mariadb:0-1-5")
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("22023");
             assertThat(writer.isValid(1)).isTrue();
         }
     }
@@ -199,9 +205,13 @@ class PostgresStaleReplicasIT {
         try {
             List<NodeStatus> report = dataSource.topologyReport();
             assertThat(report).hasSize(3);
-            assertThat(report).filteredOn(s -> s.role().equals("primary")).singleElement()
+            assertThat(report)
+                    .filteredOn(s -> s.role().equals("primary"))
+                    .singleElement()
                     .satisfies(s -> assertThat(s.address()).endsWith(":" + primaryPort));
-            assertThat(report).filteredOn(s -> s.role().equals("replica")).hasSize(2)
+            assertThat(report)
+                    .filteredOn(s -> s.role().equals("replica"))
+                    .hasSize(2)
                     .allSatisfy(s -> {
                         assertThat(s.up()).isTrue();
                         assertThat(s.position()).isPresent();
@@ -218,7 +228,9 @@ class PostgresStaleReplicasIT {
         // Connections of the tests before may still hold this cluster's monitor within its grace: this test is about
         // the monitor its own data source and connection start, so it begins once those are gone.
         awaitNoMonitorThreads();
-        assertThat(monitorThreads()).as("monitors left by earlier tests after their grace").isEmpty();
+        assertThat(monitorThreads())
+                .as("monitors left by earlier tests after their grace")
+                .isEmpty();
         JunctionDataSource dataSource = new JunctionDataSource();
         dataSource.setUrl(url + "?monitorInterval=50ms");
         dataSource.setUser("postgres");
@@ -248,7 +260,9 @@ class PostgresStaleReplicasIT {
     /** Live monitor and probe threads of this test's cluster (other test classes may monitor other clusters). */
     private static List<String> monitorThreads() {
         String primary = ":" + primaryPort;
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
                 .filter(name -> name.startsWith("junction-monitor") || name.startsWith("junction-probe"))
                 .filter(name -> name.contains(primary) || standbyPorts.stream().anyMatch(p -> name.contains(":" + p)))
                 .collect(Collectors.toList());

@@ -1,12 +1,11 @@
 package dev.junction.it.consistency;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The read-consistency promises of design §5, checked the same way on every database: each subclass starts a
@@ -49,20 +48,28 @@ abstract class ReadConsistencyContract {
 
     @Test
     void aReadRightAfterAWriteOnAnotherPooledConnectionSeesItWhileNoReplicaCanHaveIt() throws Exception {
-        ConsistencyChecker.Report report = checker().pooledRunWithReplicasStopped("readConsistency=global&maxReplicaLag=5s", 500);
+        ConsistencyChecker.Report report =
+                checker().pooledRunWithReplicasStopped("readConsistency=global&maxReplicaLag=5s", 500);
         System.out.println(databaseName() + " " + report);
         assertThat(report.reads()).isEqualTo(500);
         assertThat(report.violations()).as(report.toString()).isZero();
-        assertThat(report.replicaReads()).as("no replica applied the writes: the primary served every read").isZero();
+        assertThat(report.replicaReads())
+                .as("no replica applied the writes: the primary served every read")
+                .isZero();
     }
 
     @Test
     void aCommitHoldsBackReadsOfTheTablesItWroteOnlyWhenTheCatalogSaysTheyStandAlone() throws Exception {
-        ConsistencyChecker.TableAwareResult result = checker().tableAwareRun("readConsistency=global&maxReplicaLag=30s");
+        ConsistencyChecker.TableAwareResult result =
+                checker().tableAwareRun("readConsistency=global&maxReplicaLag=30s");
         System.out.println(databaseName() + " table-aware, replicas stopped: " + result);
-        assertThat(result.cold().onReplica()).as("no commit touched aware_cold: a replica serves it").isTrue();
+        assertThat(result.cold().onReplica())
+                .as("no commit touched aware_cold: a replica serves it")
+                .isTrue();
         assertThat(result.cold().rows()).isEqualTo(1);
-        assertThat(result.hot().onReplica()).as("no replica has the commit to aware_hot").isFalse();
+        assertThat(result.hot().onReplica())
+                .as("no replica has the commit to aware_hot")
+                .isFalse();
         assertThat(result.hot().rows()).as("the read sees the write").isEqualTo(result.hotRowsWritten());
     }
 
@@ -70,8 +77,12 @@ abstract class ReadConsistencyContract {
     void eventualConsistencyStaysWithinTheLagBudget() throws Exception {
         Duration budget = Duration.ofMillis(500);
         Duration probeInterval = Duration.ofMillis(100);
-        ConsistencyChecker.Report report = checker().eventualRun("readConsistency=eventual&maxReplicaLag=500ms&monitorInterval=100ms",
-                budget.plus(probeInterval), 4, 1250);
+        ConsistencyChecker.Report report = checker()
+                .eventualRun(
+                        "readConsistency=eventual&maxReplicaLag=500ms&monitorInterval=100ms",
+                        budget.plus(probeInterval),
+                        4,
+                        1250);
         System.out.println(databaseName() + " " + report);
         assertThat(report.operations()).isGreaterThanOrEqualTo(5_000);
         assertThat(report.violations()).as(report.toString()).isZero();

@@ -1,10 +1,10 @@
 package dev.junction.it.consistency;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.cluster.PostgresCluster;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +19,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * What {@code readConsistency=session} costs against {@code eventual} on one workload: autocommit insert, then a read
@@ -44,20 +43,26 @@ class ReadConsistencyCostIT {
     @Test
     void postgresSessionAgainstEventual() throws Exception {
         try (PostgresCluster cluster = PostgresCluster.builder().standbys(2).start()) {
-            cluster.primary().execute("create function server_port() returns int language sql stable as 'select inet_server_port()'",
-                    "create table cost_log(session_id int not null, seq bigint not null, primary key (session_id, seq))");
+            cluster.primary()
+                    .execute(
+                            "create function server_port() returns int language sql stable as 'select inet_server_port()'",
+                            "create table cost_log(session_id int not null, seq bigint not null, primary key (session_id, seq))");
             cluster.awaitReplication();
             Properties user = new Properties();
             user.setProperty("user", "postgres");
-            String url = "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres?maxReplicaLag=500ms&readConsistency=";
+            String url = "jdbc:junction:postgresql://" + cluster.hostList()
+                    + "/postgres?maxReplicaLag=500ms&readConsistency=";
             measure("PostgreSQL", url, user, "server_port()", cluster.primary().port());
             try (Connection primary = cluster.primary().connect()) {
                 captureBaseline("PostgreSQL", primary, "select pg_current_wal_lsn()::text");
             }
             // Statements the primary receives from application connections while a session connection writes: the
             // server's own statement log, turned on only now so that the timings above are not slowed by it.
-            cluster.primary().execute("alter system set log_statement = 'all'", "alter system set log_line_prefix = '%a|'",
-                    "select pg_reload_conf()");
+            cluster.primary()
+                    .execute(
+                            "alter system set log_statement = 'all'",
+                            "alter system set log_line_prefix = '%a|'",
+                            "select pg_reload_conf()");
             Path log = cluster.primary().process().logFile();
             long offset;
             try (Connection session = DriverManager.getConnection(url + "session", user)) {
@@ -70,10 +75,14 @@ class ReadConsistencyCostIT {
                     .filter(line -> line.contains("statement: ") || line.contains("execute "))
                     .filter(line -> !line.startsWith("junction-monitor|"))
                     .toList();
-            System.out.println("PostgreSQL statements from application connections during " + COUNTED_WRITES + " session writes: "
-                    + applicationStatements.size());
-            assertThat(applicationStatements).filteredOn(line -> line.contains("insert into cost_log")).hasSize(COUNTED_WRITES);
-            assertThat(applicationStatements).as("a commit-position question would double them").hasSizeLessThan(COUNTED_WRITES + COUNTED_WRITES / 10);
+            System.out.println("PostgreSQL statements from application connections during " + COUNTED_WRITES
+                    + " session writes: " + applicationStatements.size());
+            assertThat(applicationStatements)
+                    .filteredOn(line -> line.contains("insert into cost_log"))
+                    .hasSize(COUNTED_WRITES);
+            assertThat(applicationStatements)
+                    .as("a commit-position question would double them")
+                    .hasSizeLessThan(COUNTED_WRITES + COUNTED_WRITES / 10);
         }
     }
 
@@ -92,7 +101,8 @@ class ReadConsistencyCostIT {
     /** Autocommit inserts through {@code connection} with sequence numbers {@code from} up. */
     private static void writeOnly(Connection connection, int sessionId, int from) throws SQLException {
         int count = from == 1 ? 1 : COUNTED_WRITES;
-        try (PreparedStatement write = connection.prepareStatement("insert into cost_log(session_id, seq) values (?, ?)")) {
+        try (PreparedStatement write =
+                connection.prepareStatement("insert into cost_log(session_id, seq) values (?, ?)")) {
             for (int i = 0; i < count; i++) {
                 write.setInt(1, sessionId);
                 write.setLong(2, from + i);
@@ -103,15 +113,19 @@ class ReadConsistencyCostIT {
 
     @Test
     void mariaDbSessionAgainstEventual() throws Exception {
-        try (MariaDbCluster cluster = MariaDbCluster.primaryReplica().replicas(2).start()) {
-            try (Connection primary = cluster.primary().connectAsApplicationUser(); Statement statement = primary.createStatement()) {
-                statement.execute("create table cost_log(session_id int not null, seq bigint not null, primary key (session_id, seq))");
+        try (MariaDbCluster cluster =
+                MariaDbCluster.primaryReplica().replicas(2).start()) {
+            try (Connection primary = cluster.primary().connectAsApplicationUser();
+                    Statement statement = primary.createStatement()) {
+                statement.execute(
+                        "create table cost_log(session_id int not null, seq bigint not null, primary key (session_id, seq))");
             }
             cluster.awaitReplication();
             Properties user = new Properties();
             user.setProperty("user", MariaDbNode.APPLICATION_USER);
             user.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
-            String url = "jdbc:junction:mysql://" + cluster.hostList() + "/" + MariaDbNode.DATABASE + "?maxReplicaLag=500ms&readConsistency=";
+            String url = "jdbc:junction:mysql://" + cluster.hostList() + "/" + MariaDbNode.DATABASE
+                    + "?maxReplicaLag=500ms&readConsistency=";
             measure("MariaDB", url, user, "@@port", cluster.primary().port());
             try (Connection primary = cluster.primary().connectAsApplicationUser()) {
                 captureBaseline("MariaDB", primary, "select @@last_gtid");
@@ -125,9 +139,12 @@ class ReadConsistencyCostIT {
                 writeOnly(session, 3, COUNTED_WRITES + 1);
                 long selectsDuring = Long.parseLong(cluster.primary().globalStatus("Com_select")) - selects;
                 long insertsDuring = Long.parseLong(cluster.primary().globalStatus("Com_insert")) - inserts;
-                System.out.println("MariaDB SELECTs on the primary during " + COUNTED_WRITES + " session writes: " + selectsDuring);
+                System.out.println("MariaDB SELECTs on the primary during " + COUNTED_WRITES + " session writes: "
+                        + selectsDuring);
                 assertThat(insertsDuring).isEqualTo(COUNTED_WRITES);
-                assertThat(selectsDuring).as("a commit-position question would add one per write").isLessThan(COUNTED_WRITES / 10);
+                assertThat(selectsDuring)
+                        .as("a commit-position question would add one per write")
+                        .isLessThan(COUNTED_WRITES / 10);
             }
         }
     }
@@ -137,22 +154,29 @@ class ReadConsistencyCostIT {
         List<Long> times = new ArrayList<>();
         for (int i = 0; i < BLOCKS * PAIRS_PER_BLOCK; i++) {
             long started = System.nanoTime();
-            try (Statement statement = primary.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            try (Statement statement = primary.createStatement();
+                    ResultSet row = statement.executeQuery(sql)) {
                 row.next();
                 row.getString(1);
             }
             times.add(System.nanoTime() - started);
         }
-        System.out.printf(Locale.ROOT, "%s cost of \"%s\" alone on a raw connection: median %.0f us, p99 %.0f us%n", database, sql,
-                Mode.percentile(times, 0.5) / 1000, Mode.percentile(times, 0.99) / 1000);
+        System.out.printf(
+                Locale.ROOT,
+                "%s cost of \"%s\" alone on a raw connection: median %.0f us, p99 %.0f us%n",
+                database,
+                sql,
+                Mode.percentile(times, 0.5) / 1000,
+                Mode.percentile(times, 0.99) / 1000);
     }
 
     /** Prints both modes' medians and p99, and the difference of the medians. */
-    private static void measure(String database, String url, Properties user, String portExpression, int primaryPort) throws SQLException {
+    private static void measure(String database, String url, Properties user, String portExpression, int primaryPort)
+            throws SQLException {
         Mode eventual = new Mode("eventual", 1);
         Mode session = new Mode("session", 2);
         try (Connection eventualConnection = DriverManager.getConnection(url + "eventual", user);
-             Connection sessionConnection = DriverManager.getConnection(url + "session", user)) {
+                Connection sessionConnection = DriverManager.getConnection(url + "session", user)) {
             for (int block = 0; block < BLOCKS; block++) {
                 Mode first = block % 2 == 0 ? eventual : session;
                 Mode second = first == eventual ? session : eventual;
@@ -162,11 +186,16 @@ class ReadConsistencyCostIT {
         }
         System.out.println(database + " cost " + eventual);
         System.out.println(database + " cost " + session);
-        System.out.printf(Locale.ROOT, "%s cost session - eventual: write %+.0f us, read %+.0f us (medians)%n", database,
+        System.out.printf(
+                Locale.ROOT,
+                "%s cost session - eventual: write %+.0f us, read %+.0f us (medians)%n",
+                database,
                 (session.median(session.writes) - eventual.median(eventual.writes)) / 1000.0,
                 (session.median(session.reads) - eventual.median(eventual.reads)) / 1000.0);
         assertThat(session.reads).hasSize(BLOCKS * PAIRS_PER_BLOCK);
-        assertThat(eventual.replicaReads).as("eventual reads go to the replicas").isGreaterThan(BLOCKS * PAIRS_PER_BLOCK / 2);
+        assertThat(eventual.replicaReads)
+                .as("eventual reads go to the replicas")
+                .isGreaterThan(BLOCKS * PAIRS_PER_BLOCK / 2);
     }
 
     /** One mode's timings. */
@@ -184,9 +213,10 @@ class ReadConsistencyCostIT {
         }
 
         void run(Connection connection, String portExpression, int primaryPort) throws SQLException {
-            try (PreparedStatement write = connection.prepareStatement("insert into cost_log(session_id, seq) values (?, ?)");
-                 PreparedStatement read = connection.prepareStatement(
-                         "select coalesce(max(seq), 0), " + portExpression + " from cost_log where session_id = ?")) {
+            try (PreparedStatement write =
+                            connection.prepareStatement("insert into cost_log(session_id, seq) values (?, ?)");
+                    PreparedStatement read = connection.prepareStatement("select coalesce(max(seq), 0), "
+                            + portExpression + " from cost_log where session_id = ?")) {
                 for (int i = 0; i < PAIRS_PER_BLOCK; i++) {
                     long started = System.nanoTime();
                     write.setInt(1, sessionId);
@@ -219,9 +249,17 @@ class ReadConsistencyCostIT {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-8s: %d write+read pairs, write median %.0f us p99 %.0f us, read median %.0f us p99 %.0f us, "
-                            + "reads on replicas %.1f %%", name, reads.size(), median(writes) / 1000, percentile(writes, 0.99) / 1000,
-                    median(reads) / 1000, percentile(reads, 0.99) / 1000, 100.0 * replicaReads / reads.size());
+            return String.format(
+                    Locale.ROOT,
+                    "%-8s: %d write+read pairs, write median %.0f us p99 %.0f us, read median %.0f us p99 %.0f us, "
+                            + "reads on replicas %.1f %%",
+                    name,
+                    reads.size(),
+                    median(writes) / 1000,
+                    percentile(writes, 0.99) / 1000,
+                    median(reads) / 1000,
+                    percentile(reads, 0.99) / 1000,
+                    100.0 * replicaReads / reads.size());
         }
     }
 }

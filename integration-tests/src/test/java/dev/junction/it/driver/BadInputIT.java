@@ -1,13 +1,12 @@
 package dev.junction.it.driver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.driver.JunctionConnection;
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.JunctionDriver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.ServerSocket;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -18,9 +17,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * What a user sees when the configuration is wrong: an exception that says what is wrong, with a meaningful
@@ -80,12 +79,17 @@ class BadInputIT {
     @Test
     void invalidPropertyValuesNameTheValueAndWhatWasExpected() {
         SQLException e = failure("jdbc:junction:postgresql://" + cluster.hostList() + "/postgres?maxReplicaLag=2x");
-        assertThat(e.getMessage()).endsWith("Invalid value \"2x\" for property \"maxReplicaLag\": expected a duration such as 500ms or 2s.");
+        assertThat(e.getMessage())
+                .endsWith(
+                        "Invalid value \"2x\" for property \"maxReplicaLag\": expected a duration such as 500ms or 2s.");
         assertThat(e.getSQLState()).isEqualTo("22023");
-        assertThat(failure("jdbc:junction:postgresql://" + cluster.hostList() + "/postgres?targetServerType=secondary").getMessage())
-                .contains("targetServerType").contains("Junction discovers each node's role");
+        assertThat(failure("jdbc:junction:postgresql://" + cluster.hostList() + "/postgres?targetServerType=secondary")
+                        .getMessage())
+                .contains("targetServerType")
+                .contains("Junction discovers each node's role");
         assertThatThrownBy(() -> new JunctionDataSource().setSyncMode("quorum:x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quorum:N");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("quorum:N");
     }
 
     @Test
@@ -94,15 +98,20 @@ class BadInputIT {
         SQLException e = failure("jdbc:junction:postgresql://no-such-host.invalid:5432,127.0.0.1:" + closedPort
                 + "/postgres?password=" + PASSWORD);
         assertThat(e.getSQLState()).isEqualTo("08001");
-        assertThat(e.getMessage()).contains("None of the nodes of").contains("no-such-host.invalid:5432 could not be reached (")
-                .contains("127.0.0.1:" + closedPort + " could not be reached (").doesNotContain(PASSWORD);
+        assertThat(e.getMessage())
+                .contains("None of the nodes of")
+                .contains("no-such-host.invalid:5432 could not be reached (")
+                .contains("127.0.0.1:" + closedPort + " could not be reached (")
+                .doesNotContain(PASSWORD);
     }
 
     @Test
     void aMissingDatabaseReportsTheStateEveryNodeAgreedOn() {
         SQLException e = failure("jdbc:junction:postgresql://" + cluster.hostList() + "/no_such_database");
         assertThat(e.getSQLState()).isEqualTo("3D000");
-        assertThat(e.getMessage()).contains("database \"no_such_database\" does not exist").contains("refused the connection")
+        assertThat(e.getMessage())
+                .contains("database \"no_such_database\" does not exist")
+                .contains("refused the connection")
                 .doesNotContain("could not be reached");
     }
 
@@ -110,26 +119,36 @@ class BadInputIT {
     void anUnreachableSeedIsMarkedDownAndTheOthersServe() throws Exception {
         int closedPort = freePort();
         String url = "jdbc:junction:postgresql://127.0.0.1:" + closedPort + "," + cluster.hostList() + "/postgres";
-        try (Connection connection = DriverManager.getConnection(url, credentials()); Statement statement = connection.createStatement()) {
+        try (Connection connection = DriverManager.getConnection(url, credentials());
+                Statement statement = connection.createStatement()) {
             try (ResultSet rows = statement.executeQuery("select server_port()")) {
                 rows.next();
                 assertThat(rows.getInt(1)).isEqualTo(cluster.standbys().get(0).port());
             }
             statement.executeUpdate("create table if not exists survived(id int)");
-            assertThat(connection.unwrap(JunctionConnection.class).topology()).contains("127.0.0.1:" + closedPort + " down");
+            assertThat(connection.unwrap(JunctionConnection.class).topology())
+                    .contains("127.0.0.1:" + closedPort + " down");
         }
     }
 
     @Test
     void aMissingBackendDriverNamesTheArtifactToAdd() throws Exception {
-        URL junctionClasses = JunctionDriver.class.getProtectionDomain().getCodeSource().getLocation();
+        URL junctionClasses =
+                JunctionDriver.class.getProtectionDomain().getCodeSource().getLocation();
         // The router is a runtime dependency of the driver (its enums type the properties); the backend driver is not.
-        URL routerClasses = dev.junction.router.ReadConsistency.class.getProtectionDomain().getCodeSource().getLocation();
+        URL routerClasses = dev.junction.router.ReadConsistency.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation();
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        try (URLClassLoader isolated = new URLClassLoader(new URL[]{junctionClasses, routerClasses}, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader isolated =
+                new URLClassLoader(new URL[] {junctionClasses, routerClasses}, ClassLoader.getPlatformClassLoader())) {
             Thread.currentThread().setContextClassLoader(isolated);
-            Driver driver = (Driver) isolated.loadClass("dev.junction.driver.JunctionDriver").getDeclaredConstructor().newInstance();
-            assertThatThrownBy(() -> driver.connect("jdbc:junction:postgresql://" + cluster.hostList() + "/postgres", credentials()))
+            Driver driver = (Driver) isolated.loadClass("dev.junction.driver.JunctionDriver")
+                    .getDeclaredConstructor()
+                    .newInstance();
+            assertThatThrownBy(() -> driver.connect(
+                            "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres", credentials()))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("The PostgreSQL JDBC driver (org.postgresql.Driver) is not on the classpath")
                     .hasMessageContaining("org.postgresql:postgresql")

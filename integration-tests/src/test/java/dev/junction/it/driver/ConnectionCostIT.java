@@ -1,13 +1,11 @@
 package dev.junction.it.driver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.driver.JunctionConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,8 +13,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Rough costs behind the choice of how Junction opens physical connections (README, "Physical connections"): what a
@@ -54,7 +53,8 @@ class ConnectionCostIT {
     }
 
     private static void query(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
         }
     }
@@ -76,7 +76,8 @@ class ConnectionCostIT {
         config.setUsername("postgres");
         config.setMaximumPoolSize(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
-            DriverManager.getConnection(junctionUrl, user()).close(); // topology probed once per JVM, not per connection
+            DriverManager.getConnection(junctionUrl, user())
+                    .close(); // topology probed once per JVM, not per connection
             for (int i = 0; i < CONNECTIONS; i++) {
                 long t0 = System.nanoTime();
                 try (Connection connection = DriverManager.getConnection(rawUrl, user())) {
@@ -91,10 +92,13 @@ class ConnectionCostIT {
                 try (Connection connection = DriverManager.getConnection(junctionUrl, user())) {
                     query(connection, "select 1");
                     query(connection, "select id from costs for update");
-                    lockingReadNode = connection.unwrap(JunctionConnection.class).lastNode();
+                    lockingReadNode =
+                            connection.unwrap(JunctionConnection.class).lastNode();
                 }
                 long t3 = System.nanoTime();
-                assertThat(lockingReadNode).as("the locking read needs the primary's physical connection").endsWith("primary");
+                assertThat(lockingReadNode)
+                        .as("the locking read needs the primary's physical connection")
+                        .endsWith("primary");
                 try (Connection connection = pool.getConnection()) {
                     query(connection, "select 1");
                 }
@@ -120,7 +124,7 @@ class ConnectionCostIT {
         long[] rawStatement = new long[STATEMENTS];
         long[] junctionStatement = new long[STATEMENTS];
         try (Connection plain = DriverManager.getConnection(rawUrl, user());
-             Connection junction = DriverManager.getConnection(junctionUrl, user())) {
+                Connection junction = DriverManager.getConnection(junctionUrl, user())) {
             query(junction, "select 1");
             for (int i = 0; i < STATEMENTS; i++) {
                 long t0 = System.nanoTime();
@@ -134,10 +138,14 @@ class ConnectionCostIT {
         }
         System.out.printf("%n| measure (median, µs) | value |%n|---|---|%n");
         System.out.printf("| raw PgJDBC: connect + select 1 + close | %.0f |%n", medianMicros(raw));
-        System.out.printf("| Junction: connect + read (1 physical connection) + close | %.0f |%n", medianMicros(junctionRead));
-        System.out.printf("| Junction: connect + read + locking read (2 physical connections) + close | %.0f |%n", medianMicros(junctionReadWrite));
+        System.out.printf(
+                "| Junction: connect + read (1 physical connection) + close | %.0f |%n", medianMicros(junctionRead));
+        System.out.printf(
+                "| Junction: connect + read + locking read (2 physical connections) + close | %.0f |%n",
+                medianMicros(junctionReadWrite));
         System.out.printf("| HikariCP over Junction: borrow + read + return | %.0f |%n", medianMicros(pooled));
-        System.out.printf("| HikariCP over Junction: borrow + read + return, back to back | %.1f |%n", medianMicros(pooledOnly));
+        System.out.printf(
+                "| HikariCP over Junction: borrow + read + return, back to back | %.1f |%n", medianMicros(pooledOnly));
         System.out.printf("| raw PgJDBC: select 1 on an open connection | %.1f |%n", medianMicros(rawStatement));
         System.out.printf("| Junction: select 1 on an open connection | %.1f |%n", medianMicros(junctionStatement));
         // Timings are reported, never asserted (they drift on shared machines): see the README's performance section.

@@ -1,23 +1,22 @@
 package dev.junction.it.driver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.internal.config.JunctionUrl;
 import dev.junction.driver.internal.topology.monitor.SharedMonitors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code getConnection} checks the password on MariaDB too (issue 11): through Connector/J a wrong password is
@@ -68,14 +67,17 @@ class MariaDbConnectTimeIT {
     }
 
     private static void read(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("select @@port")) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select @@port")) {
             assertThat(rows.next()).isTrue();
         }
     }
 
     private static void assertAccessDenied(SQLException e) {
         assertThat(e.getSQLState()).isEqualTo("28000");
-        assertThat(e.getMessage()).contains("refused the connection (SQLState 28000").contains("Access denied for user")
+        assertThat(e.getMessage())
+                .contains("refused the connection (SQLState 28000")
+                .contains("Access denied for user")
                 .doesNotContain("could not be reached");
         assertThat(e.getCause()).isInstanceOf(SQLException.class);
         assertThat(((SQLException) e.getCause()).getErrorCode()).isEqualTo(1045);
@@ -92,7 +94,8 @@ class MariaDbConnectTimeIT {
             dataSource.setUrl(url);
             dataSource.setUser(MariaDbNode.APPLICATION_USER);
             dataSource.setPassword(WRONG);
-            try (dataSource; Connection ignored = dataSource.getConnection()) {
+            try (dataSource;
+                    Connection ignored = dataSource.getConnection()) {
                 fail("the data source connected with a wrong password");
             } catch (SQLException e) {
                 SCAN.assertAbsent("data source", e);
@@ -105,7 +108,8 @@ class MariaDbConnectTimeIT {
     @Test
     void theFirstConnectionsWrongPasswordFailsAtGetConnection() throws SQLException {
         String url = url(hosts(false), MariaDbNode.DATABASE);
-        assertThat(SharedMonitors.isMonitored(JunctionUrl.parse(url).toString())).isFalse();
+        assertThat(SharedMonitors.isMonitored(JunctionUrl.parse(url).toString()))
+                .isFalse();
         SQLException e = failure(url, WRONG);
         assertAccessDenied(e);
         assertThat(e.getMessage()).contains("No node of");
@@ -115,7 +119,9 @@ class MariaDbConnectTimeIT {
     void anUnknownDatabaseIsARefusalWithTheServersState() {
         SQLException e = failure(url(hosts(true), "no_such_database"), MariaDbNode.APPLICATION_PASSWORD);
         assertThat(e.getSQLState()).isEqualTo("42000");
-        assertThat(e.getMessage()).contains("refused the connection (SQLState 42000").contains("no_such_database")
+        assertThat(e.getMessage())
+                .contains("refused the connection (SQLState 42000")
+                .contains("no_such_database")
                 .doesNotContain("could not be reached");
         assertThat(((SQLException) e.getCause()).getErrorCode()).isEqualTo(1049);
     }

@@ -1,14 +1,13 @@
 package dev.junction.it.driver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.internal.config.JunctionUrl;
 import dev.junction.driver.internal.topology.monitor.SharedMonitors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link CredentialIsolationIT} on MariaDB (a primary and a read-only replica), where it matters most: MariaDB shows a
@@ -46,7 +45,8 @@ class MariaDbCredentialIsolationIT {
         List<String> setup = new ArrayList<>();
         for (String user : List.of("alice", "bob")) {
             String db = user + "_db";
-            setup.addAll(List.of("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + user + "-pw'",
+            setup.addAll(List.of(
+                    "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + user + "-pw'",
                     "CREATE DATABASE " + db,
                     "GRANT ALL ON " + db + ".* TO '" + user + "'@'%'",
                     // The URL's database, empty, and replication status for the probes (else read_only alone decides).
@@ -59,8 +59,9 @@ class MariaDbCredentialIsolationIT {
         }
         cluster.primary().execute(setup.toArray(new String[0]));
         cluster.awaitReplication();
-        url = "jdbc:junction:mariadb://" + cluster.replicas().get(0).address() + "," + cluster.primary().address() + "/"
-                + MariaDbNode.DATABASE + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+        url = "jdbc:junction:mariadb://" + cluster.replicas().get(0).address() + ","
+                + cluster.primary().address() + "/" + MariaDbNode.DATABASE
+                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
     }
 
     @AfterAll
@@ -79,7 +80,8 @@ class MariaDbCredentialIsolationIT {
     }
 
     private static int integer(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             assertThat(rows.next()).as(sql).isTrue();
             return rows.getInt(1);
         }
@@ -98,7 +100,8 @@ class MariaDbCredentialIsolationIT {
     }
 
     private static SQLException callOfTheOthersFunction(Connection connection, String otherDb) {
-        SQLException e = catchThrowableOfType(SQLException.class, () -> integer(connection, "SELECT @@port + 0 * " + otherDb + ".counted()"));
+        SQLException e = catchThrowableOfType(
+                SQLException.class, () -> integer(connection, "SELECT @@port + 0 * " + otherDb + ".counted()"));
         assertThat((Throwable) e).isNotNull();
         return e;
     }
@@ -106,9 +109,10 @@ class MariaDbCredentialIsolationIT {
     /** {@code user -> connections} of the two users on {@code node}. */
     private static Map<String, Integer> connectionsOf(MariaDbNode node) throws SQLException {
         Map<String, Integer> users = new HashMap<>();
-        try (Connection admin = node.connect(); Statement statement = admin.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT USER, COUNT(*) FROM information_schema.PROCESSLIST"
-                     + " WHERE USER IN ('alice', 'bob') GROUP BY USER")) {
+        try (Connection admin = node.connect();
+                Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT USER, COUNT(*) FROM information_schema.PROCESSLIST"
+                        + " WHERE USER IN ('alice', 'bob') GROUP BY USER")) {
             while (rows.next()) {
                 users.put(rows.getString(1), rows.getInt(2));
             }
@@ -120,13 +124,14 @@ class MariaDbCredentialIsolationIT {
     private static List<String[]> logged(String text) throws SQLException {
         List<String[]> lines = new ArrayList<>();
         try (Connection admin = cluster.primary().connect();
-             java.sql.PreparedStatement query = admin.prepareStatement("SELECT SUBSTRING_INDEX(user_host, '[', 1), thread_id,"
-                     + " CONVERT(argument USING utf8mb4) FROM mysql.general_log WHERE command_type = 'Query'"
-                     + " AND CONVERT(argument USING utf8mb4) LIKE ? AND user_host NOT LIKE 'root%'")) {
+                java.sql.PreparedStatement query =
+                        admin.prepareStatement("SELECT SUBSTRING_INDEX(user_host, '[', 1), thread_id,"
+                                + " CONVERT(argument USING utf8mb4) FROM mysql.general_log WHERE command_type = 'Query'"
+                                + " AND CONVERT(argument USING utf8mb4) LIKE ? AND user_host NOT LIKE 'root%'")) {
             query.setString(1, "%" + text + "%");
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    lines.add(new String[]{rows.getString(1), rows.getString(2), rows.getString(3)});
+                    lines.add(new String[] {rows.getString(1), rows.getString(2), rows.getString(3)});
                 }
             }
         }
@@ -139,23 +144,32 @@ class MariaDbCredentialIsolationIT {
 
     private static Set<String> junctionThreads() {
         Set<String> ports = cluster.nodes().stream().map(n -> ":" + n.port()).collect(Collectors.toSet());
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
                 .filter(name -> name.startsWith("junction-") && ports.stream().anyMatch(name::contains))
                 .collect(Collectors.toSet());
     }
 
     @Test
     void eachUserIsRoutedOnItsOwnCatalogAndItsMonitorAndCatalogEndWithItsDataSource() throws Exception {
-        cluster.primary().execute("SET GLOBAL log_output = 'TABLE'", "TRUNCATE mysql.general_log", "SET GLOBAL general_log = 1");
+        cluster.primary()
+                .execute("SET GLOBAL log_output = 'TABLE'", "TRUNCATE mysql.general_log", "SET GLOBAL general_log = 1");
         int replica = cluster.replicas().get(0).port();
         Map<String, Integer> duringOnPrimary;
         Map<String, Integer> duringOnReplica;
         SQLException bobCallsAlices;
         SQLException aliceCallsBobs;
-        try (JunctionDataSource alice = dataSource("alice"); JunctionDataSource bob = dataSource("bob")) {
-            try (Connection a = alice.getConnection(); Connection b = bob.getConnection()) {
-                assertThat(portOfOwnFunction(a, "alice_db")).as("alice's function, proven read-only by alice's catalog").isEqualTo(replica);
-                assertThat(portOfOwnFunction(b, "bob_db")).as("bob's function, proven read-only by bob's catalog").isEqualTo(replica);
+        try (JunctionDataSource alice = dataSource("alice");
+                JunctionDataSource bob = dataSource("bob")) {
+            try (Connection a = alice.getConnection();
+                    Connection b = bob.getConnection()) {
+                assertThat(portOfOwnFunction(a, "alice_db"))
+                        .as("alice's function, proven read-only by alice's catalog")
+                        .isEqualTo(replica);
+                assertThat(portOfOwnFunction(b, "bob_db"))
+                        .as("bob's function, proven read-only by bob's catalog")
+                        .isEqualTo(replica);
                 bobCallsAlices = callOfTheOthersFunction(b, "alice_db");
                 aliceCallsBobs = callOfTheOthersFunction(a, "bob_db");
                 duringOnPrimary = connectionsOf(cluster.primary());
@@ -170,35 +184,52 @@ class MariaDbCredentialIsolationIT {
 
         for (SQLException refused : List.of(bobCallsAlices, aliceCallsBobs)) {
             assertThat(refused.getErrorCode()).as(refused.getMessage()).isEqualTo(1370); // execute command denied
-            assertThat(refused.getMessage()).as("unproven by the caller's own catalog: run, and refused, on the primary")
+            assertThat(refused.getMessage())
+                    .as("unproven by the caller's own catalog: run, and refused, on the primary")
                     .contains("[node " + cluster.primary().address() + " primary]");
         }
-        assertThat(duringOnPrimary).as("monitor, catalog and session connections of each user").containsKeys("alice", "bob");
+        assertThat(duringOnPrimary)
+                .as("monitor, catalog and session connections of each user")
+                .containsKeys("alice", "bob");
         assertThat(duringOnReplica).as("each user's monitor and session").containsKeys("alice", "bob");
 
-        assertThat(users(logged("@@global.gtid_binlog_pos"))).as("each user's monitor probes as that user")
+        assertThat(users(logged("@@global.gtid_binlog_pos")))
+                .as("each user's monitor probes as that user")
                 .containsExactlyInAnyOrder("alice", "bob");
         for (String db : List.of("alice_db", "bob_db")) {
             assertThat(users(logged("ROUTINE_NAME = 'counted' and ('" + db + "' is null")))
-                    .as("each user looked " + db + ".counted() up as itself").containsExactlyInAnyOrder("alice", "bob");
+                    .as("each user looked " + db + ".counted() up as itself")
+                    .containsExactlyInAnyOrder("alice", "bob");
         }
-        assertThat(users(logged("SPECIFIC_SCHEMA = 'alice_db'"))).as("only alice's catalog could read alice's function body")
+        assertThat(users(logged("SPECIFIC_SCHEMA = 'alice_db'")))
+                .as("only alice's catalog could read alice's function body")
                 .containsExactly("alice");
         assertThat(users(logged("SPECIFIC_SCHEMA = 'bob_db'"))).containsExactly("bob");
         for (String user : List.of("alice", "bob")) {
-            Set<String> threads = logged("information_schema.").stream().filter(l -> l[0].equals(user)).map(l -> l[1])
+            Set<String> threads = logged("information_schema.").stream()
+                    .filter(l -> l[0].equals(user))
+                    .map(l -> l[1])
                     .collect(Collectors.toSet());
-            assertThat(threads).as(user + "'s catalog lookups, over one connection").hasSize(1);
+            assertThat(threads)
+                    .as(user + "'s catalog lookups, over one connection")
+                    .hasSize(1);
         }
 
         long deadline = closedAt + Duration.ofSeconds(5).toNanos();
-        while ((!junctionThreads().isEmpty() || !connectionsOf(cluster.primary()).isEmpty()
-                || !connectionsOf(cluster.replicas().get(0)).isEmpty()) && System.nanoTime() < deadline) {
+        while ((!junctionThreads().isEmpty()
+                        || !connectionsOf(cluster.primary()).isEmpty()
+                        || !connectionsOf(cluster.replicas().get(0)).isEmpty())
+                && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertThat(junctionThreads()).as("Junction threads of this cluster").isEmpty();
-        assertThat(connectionsOf(cluster.primary())).as("the users' connections to the primary").isEmpty();
-        assertThat(connectionsOf(cluster.replicas().get(0))).as("the users' connections to the replica").isEmpty();
-        assertThat(SharedMonitors.isMonitored(JunctionUrl.parse(url).toString())).isFalse();
+        assertThat(connectionsOf(cluster.primary()))
+                .as("the users' connections to the primary")
+                .isEmpty();
+        assertThat(connectionsOf(cluster.replicas().get(0)))
+                .as("the users' connections to the replica")
+                .isEmpty();
+        assertThat(SharedMonitors.isMonitored(JunctionUrl.parse(url).toString()))
+                .isFalse();
     }
 }

@@ -1,14 +1,13 @@
 package dev.junction.it.driver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.driver.JunctionConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,9 +17,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Junction over a real MariaDB primary and a read-only GTID replica, through Connector/J, as the application
@@ -37,19 +36,25 @@ class MariaDbRoutingIT {
     static void startCluster() {
         cluster = MariaDbCluster.primaryReplica().start();
         MariaDbNode replica = cluster.replicas().get(0);
-        url = "jdbc:junction:mariadb://" + replica.address() + "," + cluster.primary().address() + "/" + MariaDbNode.DATABASE
+        url = "jdbc:junction:mariadb://" + replica.address() + ","
+                + cluster.primary().address() + "/" + MariaDbNode.DATABASE
                 + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
         primaryPort = cluster.primary().port();
         replicaPort = replica.port();
-        cluster.primary().execute("CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40), port INT)",
-                "CREATE SEQUENCE counter", "CREATE DATABASE other", "CREATE TABLE other.things (name VARCHAR(20))", "INSERT INTO other.things VALUES ('in other')",
-                "GRANT ALL ON other.* TO '" + MariaDbNode.APPLICATION_USER + "'@'%'",
-                "CREATE FUNCTION counted(x INT) RETURNS INT READS SQL DATA BEGIN DECLARE n INT; SELECT COUNT(*) INTO n FROM items"
-                        + " WHERE id > x; RETURN n; END",
-                "CREATE FUNCTION doubled(x INT) RETURNS INT NO SQL DETERMINISTIC RETURN x * 2",
-                "CREATE FUNCTION via_counted(x INT) RETURNS INT READS SQL DATA RETURN counted(x) + doubled(x)",
-                "CREATE FUNCTION declared_contains(x INT) RETURNS INT CONTAINS SQL DETERMINISTIC RETURN x",
-                "CREATE FUNCTION lying(x INT) RETURNS INT READS SQL DATA BEGIN INSERT INTO items (note) VALUES ('lying'); RETURN x; END");
+        cluster.primary()
+                .execute(
+                        "CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40), port INT)",
+                        "CREATE SEQUENCE counter",
+                        "CREATE DATABASE other",
+                        "CREATE TABLE other.things (name VARCHAR(20))",
+                        "INSERT INTO other.things VALUES ('in other')",
+                        "GRANT ALL ON other.* TO '" + MariaDbNode.APPLICATION_USER + "'@'%'",
+                        "CREATE FUNCTION counted(x INT) RETURNS INT READS SQL DATA BEGIN DECLARE n INT; SELECT COUNT(*) INTO n FROM items"
+                                + " WHERE id > x; RETURN n; END",
+                        "CREATE FUNCTION doubled(x INT) RETURNS INT NO SQL DETERMINISTIC RETURN x * 2",
+                        "CREATE FUNCTION via_counted(x INT) RETURNS INT READS SQL DATA RETURN counted(x) + doubled(x)",
+                        "CREATE FUNCTION declared_contains(x INT) RETURNS INT CONTAINS SQL DETERMINISTIC RETURN x",
+                        "CREATE FUNCTION lying(x INT) RETURNS INT READS SQL DATA BEGIN INSERT INTO items (note) VALUES ('lying'); RETURN x; END");
         cluster.awaitReplication();
     }
 
@@ -68,7 +73,8 @@ class MariaDbRoutingIT {
     }
 
     private static int port(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             assertThat(rows.next()).as(sql).isTrue();
             return rows.getInt(1);
         }
@@ -90,9 +96,11 @@ class MariaDbRoutingIT {
             assertThat(port(connection, "SELECT @@port")).isEqualTo(replicaPort);
             // Another test may just have written items: under the default global consistency a read of it then runs on
             // the primary until a probe of the primary sent after that write has answered (about one round trip).
-            assertThat(portOnceTheReplicaQualifies(connection, "SELECT @@port, COUNT(*) FROM items")).isEqualTo(replicaPort);
+            assertThat(portOnceTheReplicaQualifies(connection, "SELECT @@port, COUNT(*) FROM items"))
+                    .isEqualTo(replicaPort);
             assertThat(connection.unwrap(JunctionConnection.class).topology())
-                    .contains(cluster.primary().address() + " primary").contains(cluster.replicas().get(0).address() + " replica");
+                    .contains(cluster.primary().address() + " primary")
+                    .contains(cluster.replicas().get(0).address() + " replica");
         }
     }
 
@@ -100,30 +108,40 @@ class MariaDbRoutingIT {
     void storedFunctionsProvedReadOnlyRunOnTheReplicaAndNoOthers() throws SQLException {
         try (Connection connection = connect()) {
             assertThat(portOnceTheReplicaQualifies(connection, "SELECT @@port + 0 * counted(0)"))
-                    .as("READS SQL DATA, a body that only reads").isEqualTo(replicaPort);
+                    .as("READS SQL DATA, a body that only reads")
+                    .isEqualTo(replicaPort);
             assertThat(portOnceTheReplicaQualifies(connection, "SELECT @@port + 0 * doubled(1)"))
-                    .as("NO SQL, a body that only computes").isEqualTo(replicaPort);
+                    .as("NO SQL, a body that only computes")
+                    .isEqualTo(replicaPort);
             assertThat(portOnceTheReplicaQualifies(connection, "SELECT @@port + 0 * via_counted(1)"))
-                    .as("calls only functions proved read-only").isEqualTo(replicaPort);
+                    .as("calls only functions proved read-only")
+                    .isEqualTo(replicaPort);
             assertThat(port(connection, "SELECT @@port + 0 * declared_contains(1)"))
-                    .as("CONTAINS SQL: the declaration alone rules it out").isEqualTo(primaryPort);
+                    .as("CONTAINS SQL: the declaration alone rules it out")
+                    .isEqualTo(primaryPort);
             assertThat(port(connection, "SELECT @@port + 0 * lying(1)"))
-                    .as("declares READS SQL DATA, inserts").isEqualTo(primaryPort);
+                    .as("declares READS SQL DATA, inserts")
+                    .isEqualTo(primaryPort);
         }
     }
 
     @Test
     void writesDdlLockingReadsAndSideEffectFunctionsLandOnThePrimary() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             statement.executeUpdate("INSERT INTO items (note, port) VALUES ('write', @@port)");
             statement.execute("CREATE TABLE ddl_proof AS SELECT @@port AS port");
             assertThat(port(connection, "SELECT @@port FROM items FOR UPDATE")).isEqualTo(primaryPort);
-            assertThat(port(connection, "SELECT @@port FROM items LOCK IN SHARE MODE")).isEqualTo(primaryPort);
+            assertThat(port(connection, "SELECT @@port FROM items LOCK IN SHARE MODE"))
+                    .isEqualTo(primaryPort);
             assertThat(port(connection, "SELECT @@port + 0 * LAST_INSERT_ID()")).isEqualTo(primaryPort);
-            assertThat(port(connection, "SELECT @@port + 0 * NEXT VALUE FOR counter")).isEqualTo(primaryPort);
+            assertThat(port(connection, "SELECT @@port + 0 * NEXT VALUE FOR counter"))
+                    .isEqualTo(primaryPort);
         }
-        assertThat(cluster.primary().queryString("SELECT port FROM items WHERE note = 'write'")).isEqualTo(Integer.toString(primaryPort));
-        assertThat(cluster.primary().queryString("SELECT port FROM ddl_proof")).isEqualTo(Integer.toString(primaryPort));
+        assertThat(cluster.primary().queryString("SELECT port FROM items WHERE note = 'write'"))
+                .isEqualTo(Integer.toString(primaryPort));
+        assertThat(cluster.primary().queryString("SELECT port FROM ddl_proof"))
+                .isEqualTo(Integer.toString(primaryPort));
     }
 
     @Test
@@ -154,7 +172,8 @@ class MariaDbRoutingIT {
 
     @Test
     void setStatementsAndUseAreVisibleOnWhicheverNodeServesTheNextStatement() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             statement.execute("SET @tag = 'tagged'");
             statement.execute("SET SESSION time_zone = '+05:00'");
             // Connector/J's setCatalog does not change DATABASE() on MariaDB even on a plain connection; USE does.
@@ -165,7 +184,8 @@ class MariaDbRoutingIT {
             long deadline = System.nanoTime() + 5_000_000_000L;
             int port;
             do {
-                try (ResultSet rows = statement.executeQuery("SELECT @tag, @@session.time_zone, DATABASE(), (SELECT name FROM things), @@port")) {
+                try (ResultSet rows = statement.executeQuery(
+                        "SELECT @tag, @@session.time_zone, DATABASE(), (SELECT name FROM things), @@port")) {
                     rows.next();
                     assertThat(rows.getString(1)).isEqualTo("tagged");
                     assertThat(rows.getString(2)).isEqualTo("+05:00");
@@ -189,7 +209,8 @@ class MariaDbRoutingIT {
 
     @Test
     void aTemporaryTablePinsTheSessionToThePrimary() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TEMPORARY TABLE scratch (x INT)");
             statement.executeUpdate("INSERT INTO scratch VALUES (1)");
             assertThat(port(connection, "SELECT @@port FROM scratch")).isEqualTo(primaryPort);
@@ -200,7 +221,8 @@ class MariaDbRoutingIT {
     @Test
     void aWriteIsReadBackFromTheReplicaOnceItHasAppliedIt() throws SQLException {
         try (Connection connection = connect()) {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO items (note) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO items (note) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
                 insert.setString(1, "replicated");
                 insert.executeUpdate();
                 try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -210,9 +232,11 @@ class MariaDbRoutingIT {
             }
             // Wait until the replica's GTID position covers the primary's, read from the servers. The monitor may not
             // have probed the primary since the write: until a probe sent after it answers, the read runs on the
-            // primary (which has the write), so read until the replica serves it, at most 5 s, seeing the row each time.
+            // primary (which has the write), so read until the replica serves it, at most 5 s, seeing the row each
+            // time.
             cluster.awaitReplication();
-            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*), @@port FROM items WHERE note = ?")) {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT COUNT(*), @@port FROM items WHERE note = ?")) {
                 select.setString(1, "replicated");
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 int port;
@@ -223,15 +247,23 @@ class MariaDbRoutingIT {
                         port = rows.getInt(2);
                     }
                 } while (port != replicaPort && System.nanoTime() < deadline);
-                assertThat(port).as("served by the primary; monitor: " + connection.unwrap(dev.junction.driver.JunctionConnection.class).topologyReport()
-                        + ", session token " + connection.unwrap(dev.junction.driver.JunctionConnection.class).causalToken()).isEqualTo(replicaPort);
+                assertThat(port)
+                        .as("served by the primary; monitor: "
+                                + connection
+                                        .unwrap(dev.junction.driver.JunctionConnection.class)
+                                        .topologyReport() + ", session token "
+                                + connection
+                                        .unwrap(dev.junction.driver.JunctionConnection.class)
+                                        .causalToken())
+                        .isEqualTo(replicaPort);
             }
         }
     }
 
     @Test
     void backendErrorsKeepStateAndVendorCodeAndNameTheNode() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             // The replica hint makes the read eventual: under the default global consistency a read right after
             // another test's write may go to the primary until the replica has applied it.
             assertThatThrownBy(() -> statement.executeQuery("/* junction:replica */ SELECT * FROM no_such_table"))
@@ -269,30 +301,38 @@ class MariaDbRoutingIT {
                 }
             }
         }
-        assertThat(cluster.primary().queryString("SELECT COUNT(*) FROM items WHERE note = 'pooled' AND port = " + primaryPort))
+        assertThat(cluster.primary()
+                        .queryString("SELECT COUNT(*) FROM items WHERE note = 'pooled' AND port = " + primaryPort))
                 .isEqualTo("2");
     }
 
     @Test
     void deadlocksComeBackWith40001AndTheirVendorCode() throws Exception {
-        cluster.primary().execute("CREATE TABLE pair (id INT PRIMARY KEY, v INT)", "INSERT INTO pair VALUES (1, 0), (2, 0)");
-        try (Connection first = connect(); Connection second = connect()) {
+        cluster.primary()
+                .execute("CREATE TABLE pair (id INT PRIMARY KEY, v INT)", "INSERT INTO pair VALUES (1, 0), (2, 0)");
+        try (Connection first = connect();
+                Connection second = connect()) {
             first.setAutoCommit(false);
             second.setAutoCommit(false);
-            try (Statement a = first.createStatement(); Statement b = second.createStatement()) {
+            try (Statement a = first.createStatement();
+                    Statement b = second.createStatement()) {
                 a.executeUpdate("UPDATE pair SET v = 1 WHERE id = 1");
                 b.executeUpdate("UPDATE pair SET v = 2 WHERE id = 2");
-                java.util.concurrent.CompletableFuture<Integer> blocked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return a.executeUpdate("UPDATE pair SET v = 1 WHERE id = 2");
-                    } catch (SQLException e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
+                java.util.concurrent.CompletableFuture<Integer> blocked =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return a.executeUpdate("UPDATE pair SET v = 1 WHERE id = 2");
+                            } catch (SQLException e) {
+                                throw new java.util.concurrent.CompletionException(e);
+                            }
+                        });
                 // wait until the first update is really waiting for the lock, as the server reports it
                 long deadline = System.nanoTime() + 10_000_000_000L;
-                while (!"1".equals(cluster.primary().queryString(
-                        "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'"))
+                while (!"1"
+                                .equals(
+                                        cluster.primary()
+                                                .queryString(
+                                                        "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'"))
                         && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                 }
@@ -310,7 +350,8 @@ class MariaDbRoutingIT {
                 assertThat((Throwable) deadlock).isNotNull();
                 assertThat(deadlock.getSQLState()).isEqualTo("40001");
                 assertThat(deadlock.getErrorCode()).isEqualTo(1213);
-                assertThat((Throwable) deadlock).isInstanceOf(java.sql.SQLTransactionRollbackException.class)
+                assertThat((Throwable) deadlock)
+                        .isInstanceOf(java.sql.SQLTransactionRollbackException.class)
                         .hasMessageContaining("[node " + cluster.primary().address() + " primary]");
             }
             first.rollback();

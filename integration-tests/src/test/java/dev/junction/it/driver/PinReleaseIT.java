@@ -1,5 +1,7 @@
 package dev.junction.it.driver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.junction.cluster.MariaDbCluster;
@@ -7,10 +9,6 @@ import dev.junction.cluster.MariaDbNode;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import dev.junction.driver.JunctionConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,8 +19,9 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Pins end when their cause ends (issue 12): a session held on the primary by a temporary table, LISTEN, a named
@@ -50,13 +49,17 @@ class PinReleaseIT {
         postgresUrl = "jdbc:junction:postgresql://" + String.join(",", seeds) + "/postgres";
         primaryPort = postgres.primary().port();
         standbyPorts = postgres.standbys().stream().map(PostgresNode::port).collect(Collectors.toSet());
-        postgres.primary().execute(PostgresRoutingIT.SERVER_PORT_FUNCTION,
-                "create table shadowed(id int)", "insert into shadowed values (1), (2), (3)");
+        postgres.primary()
+                .execute(
+                        PostgresRoutingIT.SERVER_PORT_FUNCTION,
+                        "create table shadowed(id int)",
+                        "insert into shadowed values (1), (2), (3)");
         postgres.awaitReplication();
 
         mariadb = MariaDbCluster.primaryReplica().start();
         MariaDbNode replica = mariadb.replicas().get(0);
-        mariadbUrl = "jdbc:junction:mariadb://" + replica.address() + "," + mariadb.primary().address() + "/" + MariaDbNode.DATABASE
+        mariadbUrl = "jdbc:junction:mariadb://" + replica.address() + ","
+                + mariadb.primary().address() + "/" + MariaDbNode.DATABASE
                 + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
         mariadbPrimaryPort = mariadb.primary().port();
         mariadbReplicaPort = replica.port();
@@ -79,7 +82,8 @@ class PinReleaseIT {
     }
 
     private static int port(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             assertThat(rows.next()).as(sql).isTrue();
             return rows.getInt(1);
         }
@@ -98,7 +102,8 @@ class PinReleaseIT {
      * the default global consistency a read may use a standby only when the monitor has seen it replay them. Polls
      * for at most 5 s; a pinned session never gets there.
      */
-    private static int portOnceAStandbyQualifies(Connection connection, String sql, Set<Integer> standbys) throws SQLException {
+    private static int portOnceAStandbyQualifies(Connection connection, String sql, Set<Integer> standbys)
+            throws SQLException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         int port = port(connection, sql);
         while (!standbys.contains(port) && System.nanoTime() < deadline) {
@@ -125,7 +130,8 @@ class PinReleaseIT {
     void aTemporaryTableCreatedAndDroppedLetsReadsReachAStandbyAgain() throws SQLException {
         try (Connection connection = connectPostgres()) {
             execute(connection, "create temp table scratch(x int)", "insert into scratch values (1), (2)");
-            assertThat(port(connection, "select count(*) * 0 + server_port() from scratch")).isEqualTo(primaryPort);
+            assertThat(port(connection, "select count(*) * 0 + server_port() from scratch"))
+                    .isEqualTo(primaryPort);
             assertPinned(connection, "temporary table");
             execute(connection, "drop table scratch");
             assertReadsReachAStandby(connection);
@@ -133,15 +139,21 @@ class PinReleaseIT {
     }
 
     @Test
-    void droppingATemporaryTableThatShadowsAPermanentOneReleasesThePinAndReadsThePermanentOneOnAStandby() throws SQLException {
+    void droppingATemporaryTableThatShadowsAPermanentOneReleasesThePinAndReadsThePermanentOneOnAStandby()
+            throws SQLException {
         try (Connection connection = connectPostgres()) {
             execute(connection, "create temp table shadowed(id int)");
-            assertThat(port(connection, "select count(*) from shadowed")).as("the temporary table, empty").isZero();
+            assertThat(port(connection, "select count(*) from shadowed"))
+                    .as("the temporary table, empty")
+                    .isZero();
             execute(connection, "drop table shadowed");
             assertReadsReachAStandby(connection);
-            assertThat(portOnceAStandbyQualifies(connection, "select server_port() + 0 * count(*) from shadowed", standbyPorts))
+            assertThat(portOnceAStandbyQualifies(
+                            connection, "select server_port() + 0 * count(*) from shadowed", standbyPorts))
                     .isIn(standbyPorts);
-            assertThat(port(connection, "select count(*) from shadowed")).as("the permanent table").isEqualTo(3);
+            assertThat(port(connection, "select count(*) from shadowed"))
+                    .as("the permanent table")
+                    .isEqualTo(3);
         }
     }
 
@@ -183,7 +195,11 @@ class PinReleaseIT {
             // A transaction of the kind Spring runs: create, use and drop inside it; the next borrower is not pinned.
             try (Connection connection = pool.getConnection()) {
                 connection.setAutoCommit(false);
-                execute(connection, "create temp table scratch(x int)", "insert into scratch values (1)", "drop table scratch");
+                execute(
+                        connection,
+                        "create temp table scratch(x int)",
+                        "insert into scratch values (1)",
+                        "drop table scratch");
                 connection.commit();
             }
             try (Connection connection = pool.getConnection()) {
@@ -217,7 +233,11 @@ class PinReleaseIT {
     @Test
     void anAdvisoryLockPinsUntilUnlocked() throws SQLException {
         try (Connection connection = connectPostgres()) {
-            execute(connection, "select pg_advisory_lock(42)", "select pg_advisory_lock(43)", "select pg_advisory_unlock(42)");
+            execute(
+                    connection,
+                    "select pg_advisory_lock(42)",
+                    "select pg_advisory_lock(43)",
+                    "select pg_advisory_unlock(42)");
             assertPinned(connection, "advisory lock");
             execute(connection, "select pg_advisory_unlock(43)");
             assertReadsReachAStandby(connection);
@@ -227,9 +247,20 @@ class PinReleaseIT {
     @Test
     void discardAllReleasesEveryPin() throws SQLException {
         try (Connection connection = connectPostgres()) {
-            execute(connection, "create temp table scratch(x int)", "listen jobs", "prepare q as select 1",
-                    "select pg_advisory_lock(44)", "set session characteristics as transaction isolation level serializable");
-            assertPinned(connection, "temporary table", "listen", "named prepare", "advisory lock", "SERIALIZABLE isolation");
+            execute(
+                    connection,
+                    "create temp table scratch(x int)",
+                    "listen jobs",
+                    "prepare q as select 1",
+                    "select pg_advisory_lock(44)",
+                    "set session characteristics as transaction isolation level serializable");
+            assertPinned(
+                    connection,
+                    "temporary table",
+                    "listen",
+                    "named prepare",
+                    "advisory lock",
+                    "SERIALIZABLE isolation");
             execute(connection, "discard all");
             assertReadsReachAStandby(connection);
         }
@@ -242,12 +273,14 @@ class PinReleaseIT {
         properties.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
         try (Connection connection = DriverManager.getConnection(mariadbUrl, properties)) {
             execute(connection, "CREATE TEMPORARY TABLE scratch (x INT)", "INSERT INTO scratch VALUES (1)");
-            assertThat(port(connection, "SELECT @@port + 0 * COUNT(*) FROM scratch")).isEqualTo(mariadbPrimaryPort);
+            assertThat(port(connection, "SELECT @@port + 0 * COUNT(*) FROM scratch"))
+                    .isEqualTo(mariadbPrimaryPort);
             assertThat(port(connection, "SELECT @@port")).isEqualTo(mariadbPrimaryPort);
             assertThat(connection.unwrap(JunctionConnection.class).pins()).containsExactly("temporary table");
             execute(connection, "DROP TEMPORARY TABLE scratch");
             assertThat(connection.unwrap(JunctionConnection.class).pins()).isEmpty();
-            assertThat(portOnceAStandbyQualifies(connection, "SELECT @@port", Set.of(mariadbReplicaPort))).isEqualTo(mariadbReplicaPort);
+            assertThat(portOnceAStandbyQualifies(connection, "SELECT @@port", Set.of(mariadbReplicaPort)))
+                    .isEqualTo(mariadbReplicaPort);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.junction.it.driver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.junction.cluster.PostgresCluster;
@@ -7,10 +9,6 @@ import dev.junction.cluster.PostgresNode;
 import dev.junction.driver.JunctionConnection;
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.NodeStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,8 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * HikariCP in front of Junction, configured the way applications configure it: a JDBC URL and a driver class name,
@@ -39,7 +38,9 @@ class PostgresHikariIT {
         url = "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres";
         primaryPort = cluster.primary().port();
         standbyPorts = cluster.standbys().stream().map(PostgresNode::port).collect(Collectors.toSet());
-        cluster.primary().execute(PostgresRoutingIT.SERVER_PORT_FUNCTION, "create table events(id serial primary key, port int)");
+        cluster.primary()
+                .execute(
+                        PostgresRoutingIT.SERVER_PORT_FUNCTION, "create table events(id serial primary key, port int)");
         cluster.awaitReplication();
     }
 
@@ -51,7 +52,8 @@ class PostgresHikariIT {
     }
 
     private static int port(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getInt(1);
         }
@@ -90,9 +92,11 @@ class PostgresHikariIT {
                 try (Statement statement = connection.createStatement()) {
                     statement.executeUpdate("insert into events(port) values (inet_server_port())");
                 }
-                assertThat(connection.unwrap(JunctionConnection.class).lastNode()).endsWith("primary");
+                assertThat(connection.unwrap(JunctionConnection.class).lastNode())
+                        .endsWith("primary");
             }
-            assertThat(cluster.primary().queryString("select max(port) from events")).isEqualTo(Integer.toString(primaryPort));
+            assertThat(cluster.primary().queryString("select max(port) from events"))
+                    .isEqualTo(Integer.toString(primaryPort));
         }
     }
 
@@ -141,8 +145,10 @@ class PostgresHikariIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             List<NodeStatus> nodes = dataSource.topologyReport();
-            boolean fresh = nodes.stream().filter(n -> n.role().equals("replica"))
-                    .allMatch(n -> n.stalenessBound().map(b -> b.compareTo(budget) < 0).orElse(false));
+            boolean fresh = nodes.stream()
+                    .filter(n -> n.role().equals("replica"))
+                    .allMatch(n ->
+                            n.stalenessBound().map(b -> b.compareTo(budget) < 0).orElse(false));
             if (fresh && nodes.stream().anyMatch(n -> n.role().equals("replica"))) {
                 return;
             }
@@ -163,12 +169,14 @@ class PostgresHikariIT {
         HikariConfig config = new HikariConfig();
         config.setDataSource(junction);
         config.setMaximumPoolSize(2);
-        try (HikariDataSource pool = new HikariDataSource(config); Connection connection = pool.getConnection()) {
+        try (HikariDataSource pool = new HikariDataSource(config);
+                Connection connection = pool.getConnection()) {
             // A monitor that has just started knows a replica's staleness only once it has seen the replica cover a
             // primary position; until then reads rightly go to the primary. Wait for that, never sleep and hope.
             awaitFreshReplicas(junction, Duration.ofMillis(500));
             assertThat(standbyPorts).contains(readPortOnceAStandbyQualifies(connection));
-            assertThat(port(connection, "/* junction:primary */ select server_port()")).isEqualTo(primaryPort);
+            assertThat(port(connection, "/* junction:primary */ select server_port()"))
+                    .isEqualTo(primaryPort);
         }
     }
 }

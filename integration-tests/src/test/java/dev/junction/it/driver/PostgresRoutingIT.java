@@ -1,13 +1,11 @@
 package dev.junction.it.driver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import dev.junction.driver.JunctionConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -25,9 +23,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Junction over a real PostgreSQL primary and two streaming standbys. Every routing claim is proved on the server
@@ -41,7 +40,9 @@ class PostgresRoutingIT {
      * primary (its answer depends on the node), but a STABLE function that the driver's catalog lookup finds read-only
      * may run on a standby, and then reports the standby's port.
      */
-    static final String SERVER_PORT_FUNCTION = "create function server_port() returns int language sql stable as 'select inet_server_port()'";
+    static final String SERVER_PORT_FUNCTION =
+            "create function server_port() returns int language sql stable as 'select inet_server_port()'";
+
     private static PostgresCluster cluster;
     private static String url;
     private static int primaryPort;
@@ -56,10 +57,15 @@ class PostgresRoutingIT {
         url = "jdbc:junction:postgresql://" + String.join(",", seeds) + "/postgres";
         primaryPort = cluster.primary().port();
         standbyPorts = cluster.standbys().stream().map(PostgresNode::port).collect(Collectors.toSet());
-        cluster.primary().execute(SERVER_PORT_FUNCTION, "create function volatile_port() returns int language sql volatile as 'select inet_server_port()'",
-                "create table items(id serial primary key, note text, port int)",
-                "create sequence counter", "create schema app", "create table app.things(name text)",
-                "insert into app.things values ('in app')");
+        cluster.primary()
+                .execute(
+                        SERVER_PORT_FUNCTION,
+                        "create function volatile_port() returns int language sql volatile as 'select inet_server_port()'",
+                        "create table items(id serial primary key, note text, port int)",
+                        "create sequence counter",
+                        "create schema app",
+                        "create table app.things(name text)",
+                        "insert into app.things values ('in app')");
         cluster.awaitReplication();
     }
 
@@ -98,14 +104,16 @@ class PostgresRoutingIT {
     }
 
     private static int port(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             assertThat(rows.next()).as(sql).isTrue();
             return rows.getInt(1);
         }
     }
 
     private static String text(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             assertThat(rows.next()).as(sql).isTrue();
             return rows.getString(1);
         }
@@ -122,25 +130,38 @@ class PostgresRoutingIT {
             }
             assertThat(ports).isEqualTo(standbyPorts);
             assertThat(connection.unwrap(JunctionConnection.class).topology())
-                    .contains(cluster.primary().address() + " primary").contains(cluster.standbys().get(0).address() + " replica");
+                    .contains(cluster.primary().address() + " primary")
+                    .contains(cluster.standbys().get(0).address() + " replica");
         }
     }
 
     @Test
     void writesDdlLockingReadsAndSideEffectFunctionsLandOnThePrimary() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             statement.executeUpdate("insert into items(note, port) values ('write', inet_server_port())");
             statement.execute("create table ddl_proof as select inet_server_port() as port");
-            assertThat(port(connection, "select inet_server_port() from items for update limit 1")).isEqualTo(primaryPort);
-            assertThat(port(connection, "select inet_server_port() from items for share limit 1")).isEqualTo(primaryPort);
-            assertThat(port(connection, "select inet_server_port() + 0 * nextval('counter')")).isEqualTo(primaryPort);
-            assertThat(port(connection, "select inet_server_port() from (select pg_advisory_xact_lock(1)) locked")).isEqualTo(primaryPort);
-            assertThat(port(connection, "/* junction:primary */ select server_port()")).isEqualTo(primaryPort);
-            assertThat(port(connection, "select volatile_port()")).as("a VOLATILE user function may write").isEqualTo(primaryPort);
-            assertThat(port(connection, "select inet_server_port()")).as("node-specific functions answer for the primary").isEqualTo(primaryPort);
+            assertThat(port(connection, "select inet_server_port() from items for update limit 1"))
+                    .isEqualTo(primaryPort);
+            assertThat(port(connection, "select inet_server_port() from items for share limit 1"))
+                    .isEqualTo(primaryPort);
+            assertThat(port(connection, "select inet_server_port() + 0 * nextval('counter')"))
+                    .isEqualTo(primaryPort);
+            assertThat(port(connection, "select inet_server_port() from (select pg_advisory_xact_lock(1)) locked"))
+                    .isEqualTo(primaryPort);
+            assertThat(port(connection, "/* junction:primary */ select server_port()"))
+                    .isEqualTo(primaryPort);
+            assertThat(port(connection, "select volatile_port()"))
+                    .as("a VOLATILE user function may write")
+                    .isEqualTo(primaryPort);
+            assertThat(port(connection, "select inet_server_port()"))
+                    .as("node-specific functions answer for the primary")
+                    .isEqualTo(primaryPort);
         }
-        assertThat(cluster.primary().queryString("select port from items where note = 'write'")).isEqualTo(Integer.toString(primaryPort));
-        assertThat(cluster.primary().queryString("select port from ddl_proof")).isEqualTo(Integer.toString(primaryPort));
+        assertThat(cluster.primary().queryString("select port from items where note = 'write'"))
+                .isEqualTo(Integer.toString(primaryPort));
+        assertThat(cluster.primary().queryString("select port from ddl_proof"))
+                .isEqualTo(Integer.toString(primaryPort));
     }
 
     @Test
@@ -153,7 +174,8 @@ class PostgresRoutingIT {
                 statement.executeUpdate("insert into items(note, port) values ('in transaction', inet_server_port())");
             }
             ports.add(port(connection, "select server_port()"));
-            ports.add(port(connection, "select count(*) * 0 + inet_server_port() from items where note = 'in transaction'"));
+            ports.add(port(
+                    connection, "select count(*) * 0 + inet_server_port() from items where note = 'in transaction'"));
             connection.commit();
             assertThat(ports).containsOnly(primaryPort);
         }
@@ -177,7 +199,8 @@ class PostgresRoutingIT {
 
     @Test
     void setStatementsAndSetSchemaAreVisibleOnWhicheverNodeServesTheNextStatement() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             statement.execute("set junction.tag = 'tagged'");
             connection.setSchema("app");
             Set<Integer> ports = new HashSet<>();
@@ -193,7 +216,8 @@ class PostgresRoutingIT {
             }
             assertThat(ports).isEqualTo(standbyPorts);
             connection.setAutoCommit(false);
-            try (ResultSet rows = statement.executeQuery("select current_setting('junction.tag'), current_schema(), public.server_port()")) {
+            try (ResultSet rows = statement.executeQuery(
+                    "select current_setting('junction.tag'), current_schema(), public.server_port()")) {
                 rows.next();
                 assertThat(rows.getString(1)).isEqualTo("tagged");
                 assertThat(rows.getString(2)).isEqualTo("app");
@@ -205,10 +229,12 @@ class PostgresRoutingIT {
 
     @Test
     void aTemporaryTablePinsTheSessionToThePrimary() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             statement.execute("create temporary table scratch(x int)");
             statement.executeUpdate("insert into scratch values (1), (2)");
-            assertThat(port(connection, "select count(*) * 0 + inet_server_port() from scratch")).isEqualTo(primaryPort);
+            assertThat(port(connection, "select count(*) * 0 + inet_server_port() from scratch"))
+                    .isEqualTo(primaryPort);
             assertThat(port(connection, "select server_port()")).isEqualTo(primaryPort);
             assertThat(connection.unwrap(JunctionConnection.class).pins()).containsExactly("temporary table");
         }
@@ -216,7 +242,8 @@ class PostgresRoutingIT {
 
     @Test
     void serializableNeverReachesAStandbyWhereItWouldFail() throws SQLException {
-        try (Connection standby = cluster.standbys().get(0).connect(); Statement statement = standby.createStatement()) {
+        try (Connection standby = cluster.standbys().get(0).connect();
+                Statement statement = standby.createStatement()) {
             statement.execute("begin");
             assertThatThrownBy(() -> statement.execute("set transaction isolation level serializable"))
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
@@ -235,8 +262,12 @@ class PostgresRoutingIT {
 
     @Test
     void serializationFailuresComeBackWith40001() throws Exception {
-        cluster.primary().execute("create table accounts(id int primary key, balance int)", "insert into accounts values (1, 100), (2, 100)");
-        try (Connection first = connect(); Connection second = connect()) {
+        cluster.primary()
+                .execute(
+                        "create table accounts(id int primary key, balance int)",
+                        "insert into accounts values (1, 100), (2, 100)");
+        try (Connection first = connect();
+                Connection second = connect()) {
             for (Connection connection : List.of(first, second)) {
                 connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
                 connection.setAutoCommit(false);
@@ -258,7 +289,8 @@ class PostgresRoutingIT {
 
     @Test
     void backendErrorsKeepTheirStateAndNameTheNode() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             // Which node serves the read depends on whether the replicas have caught up with the other tests' commits
             // (an unknown table counts as every table); either way the error must name it.
             assertThatThrownBy(() -> statement.executeQuery("select * from no_such_table"))
@@ -274,7 +306,8 @@ class PostgresRoutingIT {
     @Test
     void aWriteIsReadBackFromAStandbyOnceTheStandbyHasReplayedIt() throws SQLException {
         try (Connection connection = connect()) {
-            try (PreparedStatement insert = connection.prepareStatement("insert into items(note) values (?)", Statement.RETURN_GENERATED_KEYS)) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "insert into items(note) values (?)", Statement.RETURN_GENERATED_KEYS)) {
                 insert.setString(1, "replicated");
                 assertThat(insert.executeUpdate()).isEqualTo(1);
                 try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -288,7 +321,8 @@ class PostgresRoutingIT {
             // primary (which has the write), so read until a standby serves it, at most 5 s, seeing the row each time;
             // from then on standbys serve it.
             cluster.awaitReplication();
-            try (PreparedStatement select = connection.prepareStatement("select count(*), server_port() from items where note = ? group by 2")) {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select count(*), server_port() from items where note = ? group by 2")) {
                 select.setString(1, "replicated");
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 int port;
@@ -312,15 +346,17 @@ class PostgresRoutingIT {
 
     @Test
     void batchesRunOnThePrimary() throws SQLException {
-        try (Connection connection = connect(); PreparedStatement insert = connection.prepareStatement(
-                "insert into items(note, port) values (?, inet_server_port())")) {
+        try (Connection connection = connect();
+                PreparedStatement insert =
+                        connection.prepareStatement("insert into items(note, port) values (?, inet_server_port())")) {
             for (int i = 0; i < 3; i++) {
                 insert.setString(1, "batch");
                 insert.addBatch();
             }
             assertThat(insert.executeBatch()).containsExactly(1, 1, 1);
         }
-        assertThat(cluster.primary().queryString("select string_agg(distinct port::text, ',') from items where note = 'batch'"))
+        assertThat(cluster.primary()
+                        .queryString("select string_agg(distinct port::text, ',') from items where note = 'batch'"))
                 .isEqualTo(Integer.toString(primaryPort));
     }
 
@@ -374,7 +410,8 @@ class PostgresRoutingIT {
     private static int sessionsTagged(String tag) {
         int total = 0;
         for (PostgresNode node : cluster.nodes()) {
-            total += Integer.parseInt(node.queryString("select count(*) from pg_stat_activity where application_name = '" + tag + "'"));
+            total += Integer.parseInt(
+                    node.queryString("select count(*) from pg_stat_activity where application_name = '" + tag + "'"));
         }
         return total;
     }

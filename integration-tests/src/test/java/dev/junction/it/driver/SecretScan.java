@@ -1,13 +1,13 @@
 package dev.junction.it.driver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Looks for a password in text and in everything an exception shows: message and {@code toString()}, causes,
@@ -33,7 +33,9 @@ final class SecretScan {
             return;
         }
         for (String form : forms) {
-            assertThat(text).as("%s must not show the password (as %s)", where, form).doesNotContainIgnoringCase(form);
+            assertThat(text)
+                    .as("%s must not show the password (as %s)", where, form)
+                    .doesNotContainIgnoringCase(form);
         }
     }
 

@@ -1,20 +1,13 @@
 package dev.junction.it.driver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import dev.junction.driver.JunctionConnection;
 import dev.junction.driver.NodeStatus;
 import dev.junction.it.driver.spring.NoteService;
 import dev.junction.it.driver.spring.NotesApplication;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -24,8 +17,14 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A Spring Boot application configured only by {@code spring.datasource.url}, {@code driver-class-name}, user and
@@ -66,8 +65,10 @@ class SpringBootIT {
 
     @Test
     void flywayMigratedThroughJunctionOnThePrimary() {
-        assertThat(cluster.primary().queryString("select port from migration_proof")).isEqualTo(Integer.toString(primaryPort));
-        assertThat(cluster.primary().queryString("select count(*) from flyway_schema_history where success")).isEqualTo("1");
+        assertThat(cluster.primary().queryString("select port from migration_proof"))
+                .isEqualTo(Integer.toString(primaryPort));
+        assertThat(cluster.primary().queryString("select count(*) from flyway_schema_history where success"))
+                .isEqualTo("1");
         assertThat(context.getBean(DataSource.class).getClass().getSimpleName()).isEqualTo("HikariDataSource");
     }
 
@@ -84,17 +85,21 @@ class SpringBootIT {
     void readWriteServiceWritesOnThePrimaryAndReadOnlyServiceReadsFromOneStandby() throws SQLException {
         NoteService service = context.getBean(NoteService.class);
         assertThat(service.write("spring")).isEqualTo(primaryPort);
-        assertThat(cluster.primary().queryString("select count(*) from notes where text = 'spring'")).isEqualTo("1");
+        assertThat(cluster.primary().queryString("select count(*) from notes where text = 'spring'"))
+                .isEqualTo("1");
         cluster.awaitReplication();
         // The standbys have replayed the write, as the servers report it; Junction sends a read there only once its
         // monitor has seen that too (a probe of the primary after the commit, then of the standby), which on a
         // loaded machine can take a few probe intervals. Until then reads go to the primary, by design: so the
         // property is "reaches a standby within a few seconds", and the reads in between must stay whole.
         List<Integer> seen = untilOnAStandby(() -> service.readOnlyPorts("spring"), ports -> ports.get(0));
-        assertThat(seen.get(1)).as("the read-only transaction's second query stays on its node").isEqualTo(seen.get(0));
+        assertThat(seen.get(1))
+                .as("the read-only transaction's second query stays on its node")
+                .isEqualTo(seen.get(0));
         assertThat(seen.get(2)).as("rows the read-only transaction counted").isEqualTo(1);
         assertThat(untilOnAStandby(service::autocommitPort, port -> port)).isIn(standbyPorts);
-        assertThat(context.getBean(JdbcTemplate.class).queryForObject("/* junction:primary */ select server_port()", Integer.class))
+        assertThat(context.getBean(JdbcTemplate.class)
+                        .queryForObject("/* junction:primary */ select server_port()", Integer.class))
                 .isEqualTo(primaryPort);
     }
 
@@ -106,7 +111,9 @@ class SpringBootIT {
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
             result = read.get();
         }
-        assertThat(port.apply(result)).as("node of the last attempt; the monitor saw %s", topologyReport()).isIn(standbyPorts);
+        assertThat(port.apply(result))
+                .as("node of the last attempt; the monitor saw %s", topologyReport())
+                .isIn(standbyPorts);
         return result;
     }
 

@@ -1,11 +1,9 @@
 package dev.junction.it.safety;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -13,8 +11,9 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 11 on MariaDB: {@code kill -9} of a replica under load fails no operation. A primary and two replicas,
@@ -36,8 +35,10 @@ class MariaDbReplicaFailureIT {
         cluster = MariaDbCluster.primaryReplica().replicas(2).start();
         cluster.primary().execute(MixedLoad.mariaDbFixture(ROWS).toArray(String[]::new));
         cluster.awaitReplication();
-        url = "jdbc:junction:mysql://" + cluster.replicas().stream().map(MariaDbNode::address).collect(Collectors.joining(","))
-                + "," + cluster.primary().address() + "/" + MariaDbNode.DATABASE + "?sslMode=DISABLED&allowPublicKeyRetrieval=true"
+        url = "jdbc:junction:mysql://"
+                + cluster.replicas().stream().map(MariaDbNode::address).collect(Collectors.joining(","))
+                + "," + cluster.primary().address() + "/" + MariaDbNode.DATABASE
+                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true"
                 + "&readConsistency=eventual&replicaReadTimeout=" + ReplicaFailureIT.REPLICA_READ_TIMEOUT_TEXT;
     }
 
@@ -51,14 +52,20 @@ class MariaDbReplicaFailureIT {
     @Test
     void aKilledReplicaFailsNoOperation() throws Exception {
         MariaDbNode killed = cluster.replicas().get(0);
-        MixedLoad load = new MixedLoad(() -> DriverManager.getConnection(url, MariaDbNode.APPLICATION_USER, MariaDbNode.APPLICATION_PASSWORD),
-                MixedLoad.MARIADB_READ, THREADS, ROWS, WRITE_EVERY);
+        MixedLoad load = new MixedLoad(
+                () -> DriverManager.getConnection(url, MariaDbNode.APPLICATION_USER, MariaDbNode.APPLICATION_PASSWORD),
+                MixedLoad.MARIADB_READ,
+                THREADS,
+                ROWS,
+                WRITE_EVERY);
         load.start();
         MixedLoad.Report report;
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (load.readsServedBy(killed.port()) < 50) {
-                assertThat(System.nanoTime()).as("the load sent no reads to " + killed + " within 10 s: nothing to test").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the load sent no reads to " + killed + " within 10 s: nothing to test")
+                        .isLessThan(deadline);
                 Thread.sleep(20);
             }
             killed.kill();
@@ -69,10 +76,18 @@ class MariaDbReplicaFailureIT {
         }
         System.out.println("[MariaDbReplicaFailureIT] " + killed.name() + " killed (SIGKILL) under load: " + report);
         assertThat(report.reads()).as("reads done").isPositive();
-        assertThat(report.failedReads()).as("failed reads (%s)", report.firstErrors()).isZero();
-        assertThat(report.failedWrites()).as("failed writes (%s)", report.firstErrors()).isZero();
-        assertThat(report.stuck()).as("operations still running " + PATIENCE.toSeconds() + " s after the load stopped").isZero();
-        assertThat(report.max()).as("longest operation (bound: 2 x replicaReadTimeout + 1 s)").isLessThanOrEqualTo(ReplicaFailureIT.STALL_BOUND);
+        assertThat(report.failedReads())
+                .as("failed reads (%s)", report.firstErrors())
+                .isZero();
+        assertThat(report.failedWrites())
+                .as("failed writes (%s)", report.firstErrors())
+                .isZero();
+        assertThat(report.stuck())
+                .as("operations still running " + PATIENCE.toSeconds() + " s after the load stopped")
+                .isZero();
+        assertThat(report.max())
+                .as("longest operation (bound: 2 x replicaReadTimeout + 1 s)")
+                .isLessThanOrEqualTo(ReplicaFailureIT.STALL_BOUND);
         assertThat(report.acknowledgedWrites()).as("acknowledged writes").isNotEmpty();
         Set<Long> present;
         try (Connection connection = cluster.primary().connect()) {

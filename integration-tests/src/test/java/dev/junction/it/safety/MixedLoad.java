@@ -37,12 +37,24 @@ final class MixedLoad {
     }
 
     /** What the workers did, and what went wrong. */
-    record Report(long reads, long writes, long failedReads, long failedWrites, long stuck, Duration max, Duration p99, Duration p50,
-                  Map<Integer, Long> readsByPort, List<String> firstErrors, Set<Long> acknowledgedWrites) {
+    record Report(
+            long reads,
+            long writes,
+            long failedReads,
+            long failedWrites,
+            long stuck,
+            Duration max,
+            Duration p99,
+            Duration p50,
+            Map<Integer, Long> readsByPort,
+            List<String> firstErrors,
+            Set<Long> acknowledgedWrites) {
         @Override
         public String toString() {
-            return (reads + writes) + " operations (" + reads + " reads, " + writes + " writes): failed reads " + failedReads
-                    + ", failed writes " + failedWrites + ", still running at the end " + stuck + "; latency max " + millis(max)
+            return (reads + writes) + " operations (" + reads + " reads, " + writes + " writes): failed reads "
+                    + failedReads
+                    + ", failed writes " + failedWrites + ", still running at the end " + stuck + "; latency max "
+                    + millis(max)
                     + ", p99 " + millis(p99) + ", p50 " + millis(p50) + "; reads by server port " + readsByPort
                     + (firstErrors.isEmpty() ? "" : "; first errors " + firstErrors);
         }
@@ -56,6 +68,7 @@ final class MixedLoad {
     static final String POSTGRES_READ = "select v, server_port() from kv where id = ?";
     /** The same on MariaDB. */
     static final String MARIADB_READ = "SELECT v, @@port FROM kv WHERE id = ?";
+
     private static final String WRITE = "insert into ledger (id, worker) values (?, ?)";
     private static final Duration PAUSE = Duration.ofMillis(2);
     private static final int MAX_ERRORS_KEPT = 5;
@@ -69,6 +82,7 @@ final class MixedLoad {
     private final Map<Integer, long[]> latencies = new ConcurrentHashMap<>();
     /** Ledger ids, unique in this JVM so that several loads can write to one table. */
     private static final AtomicLong NEXT_WRITE_ID = new AtomicLong(1);
+
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong failedReads = new AtomicLong();
@@ -94,7 +108,8 @@ final class MixedLoad {
 
     /** The tables and the function the load needs, on PostgreSQL. */
     static List<String> postgresFixture(int rows) {
-        return List.of("create table kv (id int primary key, v text not null)",
+        return List.of(
+                "create table kv (id int primary key, v text not null)",
                 "insert into kv select i, 'v' || i from generate_series(1, " + rows + ") i",
                 "create table ledger (id bigint primary key, worker int not null)",
                 "create function server_port() returns int language sql stable as 'select inet_server_port()'");
@@ -102,7 +117,8 @@ final class MixedLoad {
 
     /** The same on MariaDB ({@code seq_1_to_N} is the Sequence engine's table of numbers). */
     static List<String> mariaDbFixture(int rows) {
-        return List.of("CREATE TABLE kv (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL)",
+        return List.of(
+                "CREATE TABLE kv (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL)",
                 "INSERT INTO kv SELECT seq, CONCAT('v', seq) FROM seq_1_to_" + rows,
                 "CREATE TABLE ledger (id BIGINT PRIMARY KEY, worker INT NOT NULL)");
     }
@@ -140,7 +156,9 @@ final class MixedLoad {
                 } catch (SQLException | RuntimeException e) {
                     (write ? failedWrites : failedReads).incrementAndGet();
                     if (errors.size() < MAX_ERRORS_KEPT) {
-                        errors.add((write ? "write: " : "read: ") + (e instanceof SQLException s ? s.getSQLState() + " " : "") + e.getMessage());
+                        errors.add((write ? "write: " : "read: ")
+                                + (e instanceof SQLException s ? s.getSQLState() + " " : "")
+                                + e.getMessage());
                     }
                     closeQuietly(connection);
                     connection = null;
@@ -167,7 +185,9 @@ final class MixedLoad {
                 if (!row.next() || !("v" + id).equals(row.getString(1))) {
                     throw new IllegalStateException("read of kv id " + id + " returned no row or a wrong value");
                 }
-                readsByPort.computeIfAbsent(row.getInt(2), p -> new AtomicLong()).incrementAndGet();
+                readsByPort
+                        .computeIfAbsent(row.getInt(2), p -> new AtomicLong())
+                        .incrementAndGet();
             }
         }
         reads.incrementAndGet();
@@ -194,7 +214,10 @@ final class MixedLoad {
     /** The longest time an operation in progress has been running, zero if none is. */
     Duration longestInFlight() {
         long now = System.nanoTime();
-        return Duration.ofNanos(inFlightSince.values().stream().mapToLong(since -> now - since).max().orElse(0));
+        return Duration.ofNanos(inFlightSince.values().stream()
+                .mapToLong(since -> now - since)
+                .max()
+                .orElse(0));
     }
 
     /**
@@ -209,12 +232,25 @@ final class MixedLoad {
         }
         long stuck = workers.stream().filter(Thread::isAlive).count();
         Duration stuckFor = longestInFlight();
-        long[] all = latencies.values().stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        long[] all = latencies.values().stream()
+                .flatMapToLong(Arrays::stream)
+                .sorted()
+                .toArray();
         Duration max = Duration.ofNanos(Math.max(all.length == 0 ? 0 : all[all.length - 1], stuckFor.toNanos()));
         Map<Integer, Long> byPort = new TreeMap<>();
         readsByPort.forEach((port, count) -> byPort.put(port, count.get()));
-        return new Report(reads.get(), writes.get(), failedReads.get(), failedWrites.get(), stuck, max, percentile(all, 0.99),
-                percentile(all, 0.50), byPort, new ArrayList<>(errors), Set.copyOf(acknowledged));
+        return new Report(
+                reads.get(),
+                writes.get(),
+                failedReads.get(),
+                failedWrites.get(),
+                stuck,
+                max,
+                percentile(all, 0.99),
+                percentile(all, 0.50),
+                byPort,
+                new ArrayList<>(errors),
+                Set.copyOf(acknowledged));
     }
 
     private static Duration percentile(long[] sorted, double quantile) {
@@ -237,7 +273,8 @@ final class MixedLoad {
     /** Ids of {@code ledger} rows present, from a query run on the primary. */
     static Set<Long> ids(Connection primary) throws SQLException {
         Set<Long> ids = new HashSet<>();
-        try (PreparedStatement statement = primary.prepareStatement("select id from ledger"); ResultSet rows = statement.executeQuery()) {
+        try (PreparedStatement statement = primary.prepareStatement("select id from ledger");
+                ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 ids.add(rows.getLong(1));
             }

@@ -1,14 +1,9 @@
 package dev.junction.it.safety;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,8 +18,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 11: a hung, killed or restarted standby costs the application nothing but a bounded delay. A PostgreSQL
@@ -54,6 +53,7 @@ class ReplicaFailureIT {
     private static final int WRITE_EVERY = 10;
     /** How long the workers may take to finish their last operation after the load stops (a hung one then counts). */
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+
     private static PostgresCluster cluster;
     private static PostgresNode primary;
     private static String url;
@@ -66,8 +66,10 @@ class ReplicaFailureIT {
         fixture.add("create database fresh");
         primary.execute(fixture.toArray(String[]::new));
         cluster.awaitReplication();
-        url = "jdbc:junction:postgresql://" + cluster.standbys().stream().map(PostgresNode::address).collect(Collectors.joining(","))
-                + "," + primary.address() + "/postgres?readConsistency=eventual&replicaReadTimeout=" + REPLICA_READ_TIMEOUT_TEXT;
+        url = "jdbc:junction:postgresql://"
+                + cluster.standbys().stream().map(PostgresNode::address).collect(Collectors.joining(",")) + ","
+                + primary.address() + "/postgres?readConsistency=eventual&replicaReadTimeout="
+                + REPLICA_READ_TIMEOUT_TEXT;
     }
 
     @AfterAll
@@ -78,7 +80,12 @@ class ReplicaFailureIT {
     }
 
     private static MixedLoad load() {
-        return new MixedLoad(() -> DriverManager.getConnection(url, "postgres", ""), MixedLoad.POSTGRES_READ, THREADS, ROWS, WRITE_EVERY);
+        return new MixedLoad(
+                () -> DriverManager.getConnection(url, "postgres", ""),
+                MixedLoad.POSTGRES_READ,
+                THREADS,
+                ROWS,
+                WRITE_EVERY);
     }
 
     /**
@@ -111,7 +118,9 @@ class ReplicaFailureIT {
         }
         System.out.println("[ReplicaFailureIT] " + frozen.name() + " SIGSTOPped for 20 s: " + report
                 + "; first connection + read of an unseen cluster while frozen: " + firstConnection.toMillis() + " ms");
-        assertThat(firstConnection).as("first getConnection + read while a standby is frozen").isLessThanOrEqualTo(STALL_BOUND);
+        assertThat(firstConnection)
+                .as("first getConnection + read while a standby is frozen")
+                .isLessThanOrEqualTo(STALL_BOUND);
         assertNoFailureAndBoundedStalls(report);
         assertAcknowledgedWritesPresent(report);
     }
@@ -169,7 +178,8 @@ class ReplicaFailureIT {
         System.out.println("[ReplicaFailureIT] " + restarted.name() + " stopped and started under load: " + report);
         assertNoFailureAndBoundedStalls(report);
         assertAcknowledgedWritesPresent(report);
-        assertThat(report.readsByPort().getOrDefault(restarted.port(), 0L)).as("reads served by the restarted standby, in all")
+        assertThat(report.readsByPort().getOrDefault(restarted.port(), 0L))
+                .as("reads served by the restarted standby, in all")
                 .isGreaterThan(servedBeforeRestart);
     }
 
@@ -177,7 +187,9 @@ class ReplicaFailureIT {
     private static void awaitReadsServedBy(MixedLoad load, PostgresNode node) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (load.readsServedBy(node.port()) < 50) {
-            assertThat(System.nanoTime()).as("the load sent no reads to " + node + " within 10 s: nothing to test").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the load sent no reads to " + node + " within 10 s: nothing to test")
+                    .isLessThan(deadline);
             Thread.sleep(20);
         }
     }
@@ -191,15 +203,19 @@ class ReplicaFailureIT {
 
     /** Opens a connection to a cluster this JVM has not seen and reads once; how long that took (capped at 60 s). */
     private static Duration firstConnectionAndReadWhileFrozen() throws InterruptedException, ExecutionException {
-        String unseen = "jdbc:junction:postgresql://" + cluster.nodes().stream().map(n -> "localhost:" + n.port()).collect(Collectors.joining(","))
+        String unseen = "jdbc:junction:postgresql://"
+                + cluster.nodes().stream().map(n -> "localhost:" + n.port()).collect(Collectors.joining(","))
                 + "/fresh?readConsistency=eventual&replicaReadTimeout=" + REPLICA_READ_TIMEOUT_TEXT;
         long started = System.nanoTime();
         CompletableFuture<Void> attempt = CompletableFuture.runAsync(() -> {
             try (Connection connection = DriverManager.getConnection(unseen, "postgres", "");
-                 Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("select 1")) {
+                    Statement statement = connection.createStatement();
+                    ResultSet row = statement.executeQuery("select 1")) {
                 row.next();
             } catch (SQLException e) {
-                throw new IllegalStateException("first connection while a standby is frozen failed: " + e.getSQLState() + " " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "first connection while a standby is frozen failed: " + e.getSQLState() + " " + e.getMessage(),
+                        e);
             }
         });
         try {
@@ -212,10 +228,18 @@ class ReplicaFailureIT {
 
     private static void assertNoFailureAndBoundedStalls(MixedLoad.Report report) {
         assertThat(report.reads()).as("reads done").isPositive();
-        assertThat(report.failedReads()).as("failed reads (%s)", report.firstErrors()).isZero();
-        assertThat(report.failedWrites()).as("failed writes (%s)", report.firstErrors()).isZero();
-        assertThat(report.stuck()).as("operations still running " + PATIENCE.toSeconds() + " s after the load stopped").isZero();
-        assertThat(report.max()).as("longest operation (bound: 2 x replicaReadTimeout + 1 s)").isLessThanOrEqualTo(STALL_BOUND);
+        assertThat(report.failedReads())
+                .as("failed reads (%s)", report.firstErrors())
+                .isZero();
+        assertThat(report.failedWrites())
+                .as("failed writes (%s)", report.firstErrors())
+                .isZero();
+        assertThat(report.stuck())
+                .as("operations still running " + PATIENCE.toSeconds() + " s after the load stopped")
+                .isZero();
+        assertThat(report.max())
+                .as("longest operation (bound: 2 x replicaReadTimeout + 1 s)")
+                .isLessThanOrEqualTo(STALL_BOUND);
     }
 
     private static void assertAcknowledgedWritesPresent(MixedLoad.Report report) throws SQLException {

@@ -105,7 +105,8 @@ final class Transcript {
                 statement.setString(1, expand(parameter));
                 statement.addBatch();
             }
-            entries.add("prepared batch " + sql + " x" + parameters.length + " -> " + Arrays.toString(statement.executeBatch()));
+            entries.add("prepared batch " + sql + " x" + parameters.length + " -> "
+                    + Arrays.toString(statement.executeBatch()));
         } catch (SQLException e) {
             error("prepared batch " + sql, e);
         }

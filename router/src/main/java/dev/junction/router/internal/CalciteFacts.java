@@ -13,27 +13,27 @@ import org.apache.calcite.sql.SqlNode;
  * @param parsed false when Calcite rejected the shape; the other fields are then empty
  */
 record CalciteFacts(
-    boolean parsed,
-    Set<String> tablesRead,
-    Set<String> tablesWritten,
-    Set<String> functions,
-    boolean dataModifying,
-    boolean sequenceValue) {
+        boolean parsed,
+        Set<String> tablesRead,
+        Set<String> tablesWritten,
+        Set<String> functions,
+        boolean dataModifying,
+        boolean sequenceValue) {
 
-  static final CalciteFacts REJECTED = new CalciteFacts(false, Set.of(), Set.of(), Set.of(), false, false);
+    static final CalciteFacts REJECTED = new CalciteFacts(false, Set.of(), Set.of(), Set.of(), false, false);
 
-  static CalciteFacts of(SqlNode node, dev.junction.router.Dialect dialect) {
-    SqlTreeWalker w = SqlTreeWalker.walk(node, dialect);
-    return new CalciteFacts(
-        true,
-        frozen(w.tablesRead()),
-        frozen(w.tablesWritten()),
-        frozen(w.functions()),
-        w.dataModifying(),
-        w.sequenceValue());
-  }
+    static CalciteFacts of(SqlNode node, dev.junction.router.Dialect dialect) {
+        SqlTreeWalker w = SqlTreeWalker.walk(node, dialect);
+        return new CalciteFacts(
+                true,
+                frozen(w.tablesRead()),
+                frozen(w.tablesWritten()),
+                frozen(w.functions()),
+                w.dataModifying(),
+                w.sequenceValue());
+    }
 
-  private static Set<String> frozen(Set<String> s) {
-    return s.isEmpty() ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(s));
-  }
+    private static Set<String> frozen(Set<String> s) {
+        return s.isEmpty() ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(s));
+    }
 }

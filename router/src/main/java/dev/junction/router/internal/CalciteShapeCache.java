@@ -17,34 +17,33 @@ import org.apache.calcite.sql.SqlNode;
  */
 final class CalciteShapeCache {
 
-  private final Dialect dialect;
-  private final Cache<String, CalciteFacts> shapes;
+    private final Dialect dialect;
+    private final Cache<String, CalciteFacts> shapes;
 
-  CalciteShapeCache(Dialect dialect, long maximumWeight) {
-    this.dialect = dialect;
-    this.shapes =
-        Caffeine.newBuilder()
-            .maximumWeight(maximumWeight)
-            .weigher((String shape, CalciteFacts f) -> 1 + shape.length() / 1024)
-            .executor(Runnable::run)
-            .build();
-  }
-
-  /**
-   * The facts for a pre-lexed statement, parsing it only when its shape is new.
-   *
-   * @param parsedNow set to true when this call ran the parser
-   */
-  CalciteFacts facts(CalcitePreLexer.Result pre, boolean[] parsedNow) {
-    CalciteFacts known = shapes.getIfPresent(pre.shape());
-    if (known != null) {
-      return known;
+    CalciteShapeCache(Dialect dialect, long maximumWeight) {
+        this.dialect = dialect;
+        this.shapes = Caffeine.newBuilder()
+                .maximumWeight(maximumWeight)
+                .weigher((String shape, CalciteFacts f) -> 1 + shape.length() / 1024)
+                .executor(Runnable::run)
+                .build();
     }
-    // Parsed outside Caffeine's compute lock: 80 µs of parsing must not block other keys.
-    SqlNode node = CalciteSqlParser.parse(pre.sql(), dialect);
-    CalciteFacts facts = node == null ? CalciteFacts.REJECTED : CalciteFacts.of(node, dialect);
-    shapes.put(pre.shape(), facts);
-    parsedNow[0] = true;
-    return facts;
-  }
+
+    /**
+     * The facts for a pre-lexed statement, parsing it only when its shape is new.
+     *
+     * @param parsedNow set to true when this call ran the parser
+     */
+    CalciteFacts facts(CalcitePreLexer.Result pre, boolean[] parsedNow) {
+        CalciteFacts known = shapes.getIfPresent(pre.shape());
+        if (known != null) {
+            return known;
+        }
+        // Parsed outside Caffeine's compute lock: 80 µs of parsing must not block other keys.
+        SqlNode node = CalciteSqlParser.parse(pre.sql(), dialect);
+        CalciteFacts facts = node == null ? CalciteFacts.REJECTED : CalciteFacts.of(node, dialect);
+        shapes.put(pre.shape(), facts);
+        parsedNow[0] = true;
+        return facts;
+    }
 }

@@ -20,40 +20,38 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
  */
 final class CalciteSqlParser {
 
-  private static final SqlParser.Config POSTGRESQL =
-      SqlParser.config()
-          .withParserFactory(SqlBabelParserImpl.FACTORY)
-          .withQuoting(Quoting.DOUBLE_QUOTE)
-          .withUnquotedCasing(Casing.TO_LOWER)
-          .withQuotedCasing(Casing.UNCHANGED)
-          .withCaseSensitive(true)
-          .withConformance(SqlConformanceEnum.BABEL);
+    private static final SqlParser.Config POSTGRESQL = SqlParser.config()
+            .withParserFactory(SqlBabelParserImpl.FACTORY)
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withUnquotedCasing(Casing.TO_LOWER)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(true)
+            .withConformance(SqlConformanceEnum.BABEL);
 
-  private static final SqlParser.Config MYSQL =
-      SqlParser.config()
-          .withParserFactory(SqlBabelParserImpl.FACTORY)
-          .withLex(Lex.MYSQL)
-          .withConformance(SqlConformanceEnum.BABEL);
+    private static final SqlParser.Config MYSQL = SqlParser.config()
+            .withParserFactory(SqlBabelParserImpl.FACTORY)
+            .withLex(Lex.MYSQL)
+            .withConformance(SqlConformanceEnum.BABEL);
 
-  private CalciteSqlParser() {}
+    private CalciteSqlParser() {}
 
-  /** The parse tree, or {@code null} when Calcite rejects the text. */
-  static SqlNode parse(String sql, Dialect dialect) {
-    SqlParser.Config config = dialect == Dialect.MYSQL ? MYSQL : POSTGRESQL;
-    SqlAbstractParserImpl parser = new FailFastBabelParser(new StringReader(sql));
-    parser.setTabSize(1);
-    parser.setQuotedCasing(config.quotedCasing());
-    parser.setUnquotedCasing(config.unquotedCasing());
-    parser.setIdentifierMaxLength(config.identifierMaxLength());
-    parser.setConformance(config.conformance());
-    parser.switchTo(SqlAbstractParserImpl.LexicalState.forConfig(config));
-    try {
-      return parser.parseSqlStmtEof();
-    } catch (Exception | TokenMgrError | AssertionError | StackOverflowError e) {
-      // Babel reports rejection through checked and unchecked exceptions, lexical errors as
-      // TokenMgrError, internal checks as AssertionError, and deeply nested input can exhaust the
-      // stack: all of them mean "not parsed", never "crash".
-      return null;
+    /** The parse tree, or {@code null} when Calcite rejects the text. */
+    static SqlNode parse(String sql, Dialect dialect) {
+        SqlParser.Config config = dialect == Dialect.MYSQL ? MYSQL : POSTGRESQL;
+        SqlAbstractParserImpl parser = new FailFastBabelParser(new StringReader(sql));
+        parser.setTabSize(1);
+        parser.setQuotedCasing(config.quotedCasing());
+        parser.setUnquotedCasing(config.unquotedCasing());
+        parser.setIdentifierMaxLength(config.identifierMaxLength());
+        parser.setConformance(config.conformance());
+        parser.switchTo(SqlAbstractParserImpl.LexicalState.forConfig(config));
+        try {
+            return parser.parseSqlStmtEof();
+        } catch (Exception | TokenMgrError | AssertionError | StackOverflowError e) {
+            // Babel reports rejection through checked and unchecked exceptions, lexical errors as
+            // TokenMgrError, internal checks as AssertionError, and deeply nested input can exhaust the
+            // stack: all of them mean "not parsed", never "crash".
+            return null;
+        }
     }
-  }
 }

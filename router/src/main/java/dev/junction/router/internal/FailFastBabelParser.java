@@ -15,12 +15,12 @@ import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
  */
 final class FailFastBabelParser extends SqlBabelParserImpl {
 
-  FailFastBabelParser(Reader reader) {
-    super(reader);
-  }
+    FailFastBabelParser(Reader reader) {
+        super(reader);
+    }
 
-  @Override
-  public ParseException generateParseException() {
-    return new ParseException("rejected by Babel (expected tokens not computed)");
-  }
+    @Override
+    public ParseException generateParseException() {
+        return new ParseException("rejected by Babel (expected tokens not computed)");
+    }
 }

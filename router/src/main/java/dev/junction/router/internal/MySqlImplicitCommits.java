@@ -28,97 +28,99 @@ import dev.junction.router.SessionEffect;
  */
 final class MySqlImplicitCommits {
 
-  private MySqlImplicitCommits() {}
+    private MySqlImplicitCommits() {}
 
-  /**
-   * @param v one statement's tokens
-   * @param effect the session effect the analyzer found for it, or {@code null}
-   */
-  static boolean commitsBefore(TokenView v, SessionEffect effect) {
-    int s = v.skipOpenParens(0);
-    int body = StatementAnalyzer.setStatementBody(v);
-    if (body > 0) {
-      s = body;
-    }
-    String k = v.kw(s);
-    if (k == null) {
-      return false;
-    }
-    switch (k) {
-      case "CREATE":
-        return !temporary(v, s) && !loadableFunction(v, s);
-      case "DROP":
-        return !temporary(v, s);
-      case "ALTER":
-      case "RENAME":
-      case "TRUNCATE":
-      case "GRANT":
-      case "REVOKE":
-      case "FLUSH":
-      case "SHUTDOWN":
-        return true;
-      case "BEGIN":
-        return !v.isKw(s + 1, "NOT"); // MariaDB's BEGIN NOT ATOMIC starts a compound statement
+    /**
+     * @param v one statement's tokens
+     * @param effect the session effect the analyzer found for it, or {@code null}
+     */
+    static boolean commitsBefore(TokenView v, SessionEffect effect) {
+        int s = v.skipOpenParens(0);
+        int body = StatementAnalyzer.setStatementBody(v);
+        if (body > 0) {
+            s = body;
+        }
+        String k = v.kw(s);
+        if (k == null) {
+            return false;
+        }
+        switch (k) {
+            case "CREATE":
+                return !temporary(v, s) && !loadableFunction(v, s);
+            case "DROP":
+                return !temporary(v, s);
+            case "ALTER":
+            case "RENAME":
+            case "TRUNCATE":
+            case "GRANT":
+            case "REVOKE":
+            case "FLUSH":
+            case "SHUTDOWN":
+                return true;
+            case "BEGIN":
+                return !v.isKw(s + 1, "NOT"); // MariaDB's BEGIN NOT ATOMIC starts a compound statement
 
-      case "SET":
-        return v.isKw(s + 1, "PASSWORD")
-            || (effect != null && effect.kind() == SessionEffect.Kind.SET_AUTOCOMMIT && "1".equals(effect.value()));
-      case "LOCK":
-      case "UNLOCK":
-        return v.isKwAny(s + 1, "TABLES", "TABLE");
-      case "ANALYZE":
-      case "CHECK":
-      case "OPTIMIZE":
-      case "REPAIR":
-        return v.isKwAny(v.isKwAny(s + 1, "NO_WRITE_TO_BINLOG", "LOCAL") ? s + 2 : s + 1, "TABLE", "TABLES");
-      case "CACHE":
-        return v.isKw(s + 1, "INDEX");
-      case "LOAD":
-        return v.isKw(s + 1, "INDEX");
-      case "RESET":
-        return !v.isKw(s + 1, "PERSIST");
-      case "START":
-        return v.isKwAny(s + 1, "TRANSACTION", "SLAVE", "REPLICA", "GROUP_REPLICATION");
-      case "STOP":
-        return v.isKwAny(s + 1, "SLAVE", "REPLICA", "GROUP_REPLICATION");
-      case "CHANGE":
-        return v.isKwAny(s + 1, "MASTER", "REPLICATION");
-      case "INSTALL":
-      case "UNINSTALL":
-        return v.isKwAny(s + 1, "PLUGIN", "COMPONENT", "SONAME");
-      case "IMPORT":
-        return v.isKw(s + 1, "TABLE");
-      default:
+            case "SET":
+                return v.isKw(s + 1, "PASSWORD")
+                        || (effect != null
+                                && effect.kind() == SessionEffect.Kind.SET_AUTOCOMMIT
+                                && "1".equals(effect.value()));
+            case "LOCK":
+            case "UNLOCK":
+                return v.isKwAny(s + 1, "TABLES", "TABLE");
+            case "ANALYZE":
+            case "CHECK":
+            case "OPTIMIZE":
+            case "REPAIR":
+                return v.isKwAny(v.isKwAny(s + 1, "NO_WRITE_TO_BINLOG", "LOCAL") ? s + 2 : s + 1, "TABLE", "TABLES");
+            case "CACHE":
+                return v.isKw(s + 1, "INDEX");
+            case "LOAD":
+                return v.isKw(s + 1, "INDEX");
+            case "RESET":
+                return !v.isKw(s + 1, "PERSIST");
+            case "START":
+                return v.isKwAny(s + 1, "TRANSACTION", "SLAVE", "REPLICA", "GROUP_REPLICATION");
+            case "STOP":
+                return v.isKwAny(s + 1, "SLAVE", "REPLICA", "GROUP_REPLICATION");
+            case "CHANGE":
+                return v.isKwAny(s + 1, "MASTER", "REPLICATION");
+            case "INSTALL":
+            case "UNINSTALL":
+                return v.isKwAny(s + 1, "PLUGIN", "COMPONENT", "SONAME");
+            case "IMPORT":
+                return v.isKw(s + 1, "TABLE");
+            default:
+                return false;
+        }
+    }
+
+    /** {@code CREATE|DROP [OR REPLACE] TEMPORARY TABLE|SEQUENCE ...}. */
+    private static boolean temporary(TokenView v, int verb) {
+        int j = verb + 1;
+        if (v.isKw(j, "OR") && v.isKw(j + 1, "REPLACE")) {
+            j += 2;
+        }
+        return v.isKw(j, "TEMPORARY") && v.isKwAny(j + 1, "TABLE", "SEQUENCE");
+    }
+
+    /** {@code CREATE [OR REPLACE] [AGGREGATE] FUNCTION ... SONAME 'lib'}: a loadable function, not a stored one. */
+    private static boolean loadableFunction(TokenView v, int verb) {
+        int j = verb + 1;
+        while (v.isKwAny(j, "OR", "REPLACE", "AGGREGATE")) {
+            j++;
+        }
+        if (!v.isKw(j, "FUNCTION")) {
+            return false;
+        }
+        for (int k = j + 1; k < v.size; k++) {
+            if (v.isKw(k, "SONAME")) {
+                return true;
+            }
+            if (v.isKwAny(k, "BEGIN", "RETURN")) {
+                return false;
+            }
+        }
         return false;
     }
-  }
-
-  /** {@code CREATE|DROP [OR REPLACE] TEMPORARY TABLE|SEQUENCE ...}. */
-  private static boolean temporary(TokenView v, int verb) {
-    int j = verb + 1;
-    if (v.isKw(j, "OR") && v.isKw(j + 1, "REPLACE")) {
-      j += 2;
-    }
-    return v.isKw(j, "TEMPORARY") && v.isKwAny(j + 1, "TABLE", "SEQUENCE");
-  }
-
-  /** {@code CREATE [OR REPLACE] [AGGREGATE] FUNCTION ... SONAME 'lib'}: a loadable function, not a stored one. */
-  private static boolean loadableFunction(TokenView v, int verb) {
-    int j = verb + 1;
-    while (v.isKwAny(j, "OR", "REPLACE", "AGGREGATE")) {
-      j++;
-    }
-    if (!v.isKw(j, "FUNCTION")) {
-      return false;
-    }
-    for (int k = j + 1; k < v.size; k++) {
-      if (v.isKw(k, "SONAME")) {
-        return true;
-      }
-      if (v.isKwAny(k, "BEGIN", "RETURN")) {
-        return false;
-      }
-    }
-    return false;
-  }
 }

@@ -10,19 +10,19 @@ import java.util.random.RandomGenerator;
 /** {@code random}: a uniform choice. */
 public final class RandomBalancer implements LoadBalancer {
 
-  private final Supplier<? extends RandomGenerator> random;
+    private final Supplier<? extends RandomGenerator> random;
 
-  public RandomBalancer(Supplier<? extends RandomGenerator> random) {
-    this.random = Objects.requireNonNull(random, "random");
-  }
+    public RandomBalancer(Supplier<? extends RandomGenerator> random) {
+        this.random = Objects.requireNonNull(random, "random");
+    }
 
-  @Override
-  public NodeState choose(List<NodeState> candidates) {
-    return candidates.get(random.get().nextInt(candidates.size()));
-  }
+    @Override
+    public NodeState choose(List<NodeState> candidates) {
+        return candidates.get(random.get().nextInt(candidates.size()));
+    }
 
-  @Override
-  public String toString() {
-    return "random";
-  }
+    @Override
+    public String toString() {
+        return "random";
+    }
 }

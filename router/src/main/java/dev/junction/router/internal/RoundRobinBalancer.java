@@ -8,21 +8,21 @@ import java.util.concurrent.atomic.AtomicLong;
 /** {@code round-robin}: a shared counter picks each candidate in turn. */
 public final class RoundRobinBalancer implements LoadBalancer {
 
-  private final AtomicLong counter;
+    private final AtomicLong counter;
 
-  public RoundRobinBalancer(long start) {
-    this.counter = new AtomicLong(start);
-  }
+    public RoundRobinBalancer(long start) {
+        this.counter = new AtomicLong(start);
+    }
 
-  @Override
-  public NodeState choose(List<NodeState> candidates) {
-    // The candidate list changes as replicas fall behind and catch up; indexing modulo the current
-    // size keeps the rotation fair without per-node state.
-    return candidates.get((int) Math.floorMod(counter.getAndIncrement(), (long) candidates.size()));
-  }
+    @Override
+    public NodeState choose(List<NodeState> candidates) {
+        // The candidate list changes as replicas fall behind and catch up; indexing modulo the current
+        // size keeps the rotation fair without per-node state.
+        return candidates.get((int) Math.floorMod(counter.getAndIncrement(), (long) candidates.size()));
+    }
 
-  @Override
-  public String toString() {
-    return "round-robin";
-  }
+    @Override
+    public String toString() {
+        return "round-robin";
+    }
 }

@@ -9,17 +9,20 @@ public record LogSequenceNumber(long value) implements ReplicationPosition {
     public static LogSequenceNumber parse(String text) {
         int slash = text == null ? -1 : text.indexOf('/');
         if (slash <= 0 || slash == text.length() - 1) {
-            throw new IllegalArgumentException("Not a PostgreSQL LSN: \"" + text + "\"; expected two hexadecimal halves such as 0/16B3748");
+            throw new IllegalArgumentException(
+                    "Not a PostgreSQL LSN: \"" + text + "\"; expected two hexadecimal halves such as 0/16B3748");
         }
         try {
             long high = Long.parseLong(text.substring(0, slash), 16);
             long low = Long.parseLong(text.substring(slash + 1), 16);
             if (high > 0xFFFFFFFFL || low > 0xFFFFFFFFL) {
-                throw new IllegalArgumentException("Not a PostgreSQL LSN: \"" + text + "\"; each half has at most 8 hexadecimal digits");
+                throw new IllegalArgumentException(
+                        "Not a PostgreSQL LSN: \"" + text + "\"; each half has at most 8 hexadecimal digits");
             }
             return new LogSequenceNumber((high << 32) | low);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Not a PostgreSQL LSN: \"" + text + "\"; expected two hexadecimal halves such as 0/16B3748", e);
+            throw new IllegalArgumentException(
+                    "Not a PostgreSQL LSN: \"" + text + "\"; expected two hexadecimal halves such as 0/16B3748", e);
         }
     }
 
@@ -38,7 +41,8 @@ public record LogSequenceNumber(long value) implements ReplicationPosition {
 
     @Override
     public String text() {
-        return Long.toHexString(value >>> 32).toUpperCase(Locale.ROOT) + "/" + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase(Locale.ROOT);
+        return Long.toHexString(value >>> 32).toUpperCase(Locale.ROOT) + "/"
+                + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase(Locale.ROOT);
     }
 
     @Override

@@ -30,18 +30,23 @@ public final class MariaDbGtidPosition implements ReplicationPosition {
         for (String gtid : text.split(",")) {
             String[] parts = gtid.trim().split("-");
             if (parts.length != 3) {
-                throw new IllegalArgumentException("Not a MariaDB GTID position: \"" + text + "\"; expected domain-server-sequence[,…] such as 0-1-42");
+                throw new IllegalArgumentException("Not a MariaDB GTID position: \"" + text
+                        + "\"; expected domain-server-sequence[,…] such as 0-1-42");
             }
             try {
                 long domain = Long.parseUnsignedLong(parts[0]);
                 long server = Long.parseUnsignedLong(parts[1]);
                 long sequence = Long.parseUnsignedLong(parts[2]);
                 if (sequences.put(domain, sequence) != null) {
-                    throw new IllegalArgumentException("MariaDB GTID position \"" + text + "\" names domain " + domain + " twice");
+                    throw new IllegalArgumentException(
+                            "MariaDB GTID position \"" + text + "\" names domain " + domain + " twice");
                 }
                 servers.put(domain, server);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Not a MariaDB GTID position: \"" + text + "\"; expected domain-server-sequence[,…] such as 0-1-42", e);
+                throw new IllegalArgumentException(
+                        "Not a MariaDB GTID position: \"" + text
+                                + "\"; expected domain-server-sequence[,…] such as 0-1-42",
+                        e);
             }
         }
         return new MariaDbGtidPosition(Map.copyOf(sequences), Map.copyOf(servers));
@@ -86,9 +91,10 @@ public final class MariaDbGtidPosition implements ReplicationPosition {
 
     @Override
     public String text() {
-        return new TreeMap<>(sequenceByDomain).entrySet().stream()
-                .map(e -> e.getKey() + "-" + serverByDomain.get(e.getKey()) + "-" + e.getValue())
-                .collect(Collectors.joining(","));
+        return new TreeMap<>(sequenceByDomain)
+                .entrySet().stream()
+                        .map(e -> e.getKey() + "-" + serverByDomain.get(e.getKey()) + "-" + e.getValue())
+                        .collect(Collectors.joining(","));
     }
 
     @Override

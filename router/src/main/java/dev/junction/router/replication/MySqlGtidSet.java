@@ -27,7 +27,8 @@ public final class MySqlGtidSet implements ReplicationPosition {
         for (String member : text.replace("\n", "").split(",")) {
             String[] parts = member.trim().split(":");
             if (parts.length < 2) {
-                throw new IllegalArgumentException("Not a MySQL GTID set: \"" + text + "\"; expected uuid:interval[:interval][,…] such as 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5");
+                throw new IllegalArgumentException("Not a MySQL GTID set: \"" + text
+                        + "\"; expected uuid:interval[:interval][,…] such as 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5");
             }
             List<long[]> intervals = sets.computeIfAbsent(parts[0].toLowerCase(Locale.ROOT), k -> new ArrayList<>());
             for (int i = 1; i < parts.length; i++) {
@@ -44,11 +45,13 @@ public final class MySqlGtidSet implements ReplicationPosition {
             long start = Long.parseLong(dash < 0 ? interval : interval.substring(0, dash));
             long end = dash < 0 ? start : Long.parseLong(interval.substring(dash + 1));
             if (start < 1 || end < start) {
-                throw new IllegalArgumentException("Bad interval \"" + interval + "\" in MySQL GTID set \"" + text + "\"");
+                throw new IllegalArgumentException(
+                        "Bad interval \"" + interval + "\" in MySQL GTID set \"" + text + "\"");
             }
             return new long[] {start, end};
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Bad interval \"" + interval + "\" in MySQL GTID set \"" + text + "\"", e);
+            throw new IllegalArgumentException(
+                    "Bad interval \"" + interval + "\" in MySQL GTID set \"" + text + "\"", e);
         }
     }
 
@@ -101,8 +104,10 @@ public final class MySqlGtidSet implements ReplicationPosition {
             return this;
         }
         Map<String, List<long[]>> union = new TreeMap<>();
-        intervalsBySource.forEach((source, intervals) -> union.computeIfAbsent(source, k -> new ArrayList<>()).addAll(intervals));
-        set.intervalsBySource.forEach((source, intervals) -> union.computeIfAbsent(source, k -> new ArrayList<>()).addAll(intervals));
+        intervalsBySource.forEach((source, intervals) ->
+                union.computeIfAbsent(source, k -> new ArrayList<>()).addAll(intervals));
+        set.intervalsBySource.forEach((source, intervals) ->
+                union.computeIfAbsent(source, k -> new ArrayList<>()).addAll(intervals));
         union.replaceAll((source, intervals) -> merge(intervals));
         return new MySqlGtidSet(union);
     }
@@ -110,9 +115,10 @@ public final class MySqlGtidSet implements ReplicationPosition {
     @Override
     public String text() {
         return intervalsBySource.entrySet().stream()
-                .map(e -> e.getKey() + e.getValue().stream()
-                        .map(i -> i[0] == i[1] ? ":" + i[0] : ":" + i[0] + "-" + i[1])
-                        .collect(Collectors.joining()))
+                .map(e -> e.getKey()
+                        + e.getValue().stream()
+                                .map(i -> i[0] == i[1] ? ":" + i[0] : ":" + i[0] + "-" + i[1])
+                                .collect(Collectors.joining()))
                 .collect(Collectors.joining(","));
     }
 

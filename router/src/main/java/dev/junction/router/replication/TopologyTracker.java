@@ -4,7 +4,6 @@ import dev.junction.router.NodeId;
 import dev.junction.router.NodeRole;
 import dev.junction.router.NodeState;
 import dev.junction.router.TopologySnapshot;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +33,8 @@ public final class TopologyTracker {
     private final Duration interval;
     private final Duration maxBackoff;
 
-    public TopologyTracker(List<NodeId> seeds, Duration interval, int downAfterFailures, Duration maxBackoff, int historyCapacity) {
+    public TopologyTracker(
+            List<NodeId> seeds, Duration interval, int downAfterFailures, Duration maxBackoff, int historyCapacity) {
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("A topology needs at least one node");
         }
@@ -58,7 +58,8 @@ public final class TopologyTracker {
     }
 
     /** Records a probe of {@code node} sent at {@code sentAtNanos} that answered at {@code answeredAtNanos}. */
-    public void recordSuccess(NodeId node, NodeRole role, ReplicationPosition position, long sentAtNanos, long answeredAtNanos) {
+    public void recordSuccess(
+            NodeId node, NodeRole role, ReplicationPosition position, long sentAtNanos, long answeredAtNanos) {
         NodeTrack track = track(node);
         track.role = role;
         track.failures = 0;
@@ -96,7 +97,8 @@ public final class TopologyTracker {
         List<NodeState> states = new ArrayList<>(nodes.size());
         for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
             NodeTrack track = entry.getValue();
-            states.add(NodeState.of(entry.getKey(), track.role, isUp(track), stalenessBound(track, nowNanos), track.roundTrip, 0));
+            states.add(NodeState.of(
+                    entry.getKey(), track.role, isUp(track), stalenessBound(track, nowNanos), track.roundTrip, 0));
         }
         forgetWhatEveryReplicaHas();
         return TopologySnapshot.of(states, nowNanos);
@@ -116,9 +118,15 @@ public final class TopologyTracker {
         List<NodeReport> reports = new ArrayList<>();
         for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
             NodeTrack track = entry.getValue();
-            reports.add(new NodeReport(entry.getKey(), track.role, isUp(track), Optional.ofNullable(track.position),
-                    Optional.ofNullable(stalenessBound(track, nowNanos)), Optional.ofNullable(track.roundTrip),
-                    track.failures, Optional.ofNullable(track.lastError)));
+            reports.add(new NodeReport(
+                    entry.getKey(),
+                    track.role,
+                    isUp(track),
+                    Optional.ofNullable(track.position),
+                    Optional.ofNullable(stalenessBound(track, nowNanos)),
+                    Optional.ofNullable(track.roundTrip),
+                    track.failures,
+                    Optional.ofNullable(track.lastError)));
         }
         return reports;
     }

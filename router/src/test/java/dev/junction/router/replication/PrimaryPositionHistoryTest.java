@@ -1,11 +1,10 @@
 package dev.junction.router.replication;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class PrimaryPositionHistoryTest {
     private static final long MS = 1_000_000L;
@@ -65,13 +64,16 @@ class PrimaryPositionHistoryTest {
     void worksWithMariaDbPositionsAcrossDomains() {
         history.record(MariaDbGtidPosition.parse("0-1-10"), 0);
         history.record(MariaDbGtidPosition.parse("0-1-10,1-2-5"), 100 * MS);
-        assertThat(history.stalenessBound(MariaDbGtidPosition.parse("0-1-12"), 150 * MS)).contains(Duration.ofMillis(150));
-        assertThat(history.stalenessBound(MariaDbGtidPosition.parse("0-1-12,1-2-5"), 150 * MS)).contains(Duration.ofMillis(50));
+        assertThat(history.stalenessBound(MariaDbGtidPosition.parse("0-1-12"), 150 * MS))
+                .contains(Duration.ofMillis(150));
+        assertThat(history.stalenessBound(MariaDbGtidPosition.parse("0-1-12,1-2-5"), 150 * MS))
+                .contains(Duration.ofMillis(50));
     }
 
     @Test
     void refusesAHistoryTooSmallToBoundAnything() {
-        assertThatThrownBy(() -> new PrimaryPositionHistory(1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new PrimaryPositionHistory(1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 2");
     }
 }

@@ -1,15 +1,14 @@
 package dev.junction.router.replication;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.router.NodeId;
 import dev.junction.router.NodeRole;
 import dev.junction.router.NodeState;
 import dev.junction.router.TopologySnapshot;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class TopologyTrackerTest {
     private static final long MS = 1_000_000L;
@@ -17,8 +16,8 @@ class TopologyTrackerTest {
     private static final NodeId REPLICA_A = NodeId.of("127.0.0.1", 5433);
     private static final NodeId REPLICA_B = NodeId.of("127.0.0.1", 5434);
 
-    private final TopologyTracker tracker = new TopologyTracker(List.of(PRIMARY, REPLICA_A, REPLICA_B),
-            Duration.ofMillis(100), 3, Duration.ofSeconds(2), 1000);
+    private final TopologyTracker tracker = new TopologyTracker(
+            List.of(PRIMARY, REPLICA_A, REPLICA_B), Duration.ofMillis(100), 3, Duration.ofSeconds(2), 1000);
 
     private static LogSequenceNumber lsn(long value) {
         return new LogSequenceNumber(value);
@@ -68,7 +67,9 @@ class TopologyTrackerTest {
         tracker.recordFailure(REPLICA_A, "timeout", 300 * MS);
         assertThat(state(tracker.snapshot(350 * MS), REPLICA_A).up()).isFalse();
         tracker.recordFailure(REPLICA_A, "timeout", 400 * MS);
-        assertThat(tracker.isDue(REPLICA_A, 550 * MS)).as("backoff doubles the interval").isFalse();
+        assertThat(tracker.isDue(REPLICA_A, 550 * MS))
+                .as("backoff doubles the interval")
+                .isFalse();
         assertThat(tracker.isDue(REPLICA_A, 600 * MS)).isTrue();
     }
 
@@ -86,8 +87,10 @@ class TopologyTrackerTest {
             tracker.recordFailure(REPLICA_B, "refused", i * 100 * MS);
         }
         tracker.recordSuccess(REPLICA_B, NodeRole.REPLICA, lsn(1), 600 * MS, 601 * MS);
-        assertThat(tracker.reports(700 * MS)).filteredOn(r -> r.node().equals(REPLICA_B))
-                .singleElement().satisfies(r -> {
+        assertThat(tracker.reports(700 * MS))
+                .filteredOn(r -> r.node().equals(REPLICA_B))
+                .singleElement()
+                .satisfies(r -> {
                     assertThat(r.up()).isTrue();
                     assertThat(r.consecutiveFailures()).isZero();
                     assertThat(r.lastError()).isEmpty();

@@ -7,17 +7,40 @@ import java.util.Map;
  * properties whose job Junction does itself (multi-host routing), each with the Junction property to use instead.
  */
 public enum Backend {
-    POSTGRESQL("postgresql", "PostgreSQL", 5432, "org.postgresql.Driver", "org.postgresql:postgresql", "jdbc:postgresql://",
-            Map.of("targetServerType", "Junction discovers each node's role and routes by statement; use readConsistency, hints such as /* junction:primary */, or Connection.setReadOnly",
-                    "loadBalanceHosts", "use loadBalance (round-robin, random, least-lag, least-busy, fastest)",
-                    "hostRecheckSeconds", "use monitorInterval")),
-    MYSQL("mysql", "MySQL Connector/J", 3306, "com.mysql.cj.jdbc.Driver", "com.mysql:mysql-connector-j", "jdbc:mysql://",
-            Map.of("ha.loadBalanceStrategy", "use loadBalance (round-robin, random, least-lag, least-busy, fastest)",
-                    "loadBalanceStrategy", "use loadBalance (round-robin, random, least-lag, least-busy, fastest)",
-                    "readFromSourceWhenNoReplicas", "use staleReadFallback=primary",
-                    "readFromMasterWhenNoSlaves", "use staleReadFallback=primary",
-                    "allowSourceDownConnections", "use failoverTimeout",
-                    "allowMasterDownConnections", "use failoverTimeout"));
+    POSTGRESQL(
+            "postgresql",
+            "PostgreSQL",
+            5432,
+            "org.postgresql.Driver",
+            "org.postgresql:postgresql",
+            "jdbc:postgresql://",
+            Map.of(
+                    "targetServerType",
+                    "Junction discovers each node's role and routes by statement; use readConsistency, hints such as /* junction:primary */, or Connection.setReadOnly",
+                    "loadBalanceHosts",
+                    "use loadBalance (round-robin, random, least-lag, least-busy, fastest)",
+                    "hostRecheckSeconds",
+                    "use monitorInterval")),
+    MYSQL(
+            "mysql",
+            "MySQL Connector/J",
+            3306,
+            "com.mysql.cj.jdbc.Driver",
+            "com.mysql:mysql-connector-j",
+            "jdbc:mysql://",
+            Map.of(
+                    "ha.loadBalanceStrategy",
+                    "use loadBalance (round-robin, random, least-lag, least-busy, fastest)",
+                    "loadBalanceStrategy",
+                    "use loadBalance (round-robin, random, least-lag, least-busy, fastest)",
+                    "readFromSourceWhenNoReplicas",
+                    "use staleReadFallback=primary",
+                    "readFromMasterWhenNoSlaves",
+                    "use staleReadFallback=primary",
+                    "allowSourceDownConnections",
+                    "use failoverTimeout",
+                    "allowMasterDownConnections",
+                    "use failoverTimeout"));
 
     private final String urlName;
     private final String productName;
@@ -27,7 +50,13 @@ public enum Backend {
     private final String urlPrefix;
     private final Map<String, String> replacedProperties;
 
-    Backend(String urlName, String productName, int defaultPort, String driverClassName, String artifact, String urlPrefix,
+    Backend(
+            String urlName,
+            String productName,
+            int defaultPort,
+            String driverClassName,
+            String artifact,
+            String urlPrefix,
             Map<String, String> replacedProperties) {
         this.urlName = urlName;
         this.productName = productName;

@@ -16,7 +16,7 @@ public enum BackendDialect {
         @Override
         public ProbedRole probeRole(Connection connection) throws SQLException {
             try (Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery("select pg_is_in_recovery()")) {
+                    ResultSet rows = statement.executeQuery("select pg_is_in_recovery()")) {
                 rows.next();
                 return rows.getBoolean(1) ? ProbedRole.REPLICA : ProbedRole.PRIMARY;
             }
@@ -39,7 +39,7 @@ public enum BackendDialect {
         public ProbedRole probeRole(Connection connection) throws SQLException {
             boolean readOnly;
             try (Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery("select @@global.read_only")) {
+                    ResultSet rows = statement.executeQuery("select @@global.read_only")) {
                 rows.next();
                 readOnly = rows.getInt(1) != 0;
             }
@@ -83,7 +83,6 @@ public enum BackendDialect {
 
     /** Whether SERIALIZABLE isolation pins a session to the primary (it fails on a PostgreSQL standby with 0A000). */
     public abstract boolean pinsOnSerializable();
-
 
     /** Whether {@code e} means the physical connection is unusable (SQLState class 08, or 57P01-57P03 shutdowns). */
     public static boolean isConnectionLoss(SQLException e) {

@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.backend;
 
 import dev.junction.driver.JunctionErrorCode;
-
 import java.lang.reflect.InvocationTargetException;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -18,8 +17,7 @@ public final class BackendDrivers {
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final Map<Backend, Driver> LOADED = new EnumMap<>(Backend.class);
 
-    private BackendDrivers() {
-    }
+    private BackendDrivers() {}
 
     /**
      * The driver of {@code backend}, loaded once per JVM.
@@ -44,7 +42,7 @@ public final class BackendDrivers {
     static Driver load(Backend backend, String className) throws SQLException {
         Class<?> type = null;
         ClassLoader context = Thread.currentThread().getContextClassLoader();
-        for (ClassLoader loader : new ClassLoader[]{context, BackendDrivers.class.getClassLoader()}) {
+        for (ClassLoader loader : new ClassLoader[] {context, BackendDrivers.class.getClassLoader()}) {
             if (loader == null || type != null) {
                 continue;
             }
@@ -55,13 +53,15 @@ public final class BackendDrivers {
             }
         }
         if (type == null) {
-            throw JunctionErrorCode.BACKEND_DRIVER_MISSING.exception(backend.productName(), className, backend.artifact());
+            throw JunctionErrorCode.BACKEND_DRIVER_MISSING.exception(
+                    backend.productName(), className, backend.artifact());
         }
         try {
             return (Driver) type.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | ClassCastException e) {
             Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
-            throw JunctionErrorCode.BACKEND_DRIVER_MISSING.exception(cause, backend.productName(), className, backend.artifact());
+            throw JunctionErrorCode.BACKEND_DRIVER_MISSING.exception(
+                    cause, backend.productName(), className, backend.artifact());
         }
     }
 }

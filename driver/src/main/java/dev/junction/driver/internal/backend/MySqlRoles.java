@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.backend;
 
 import dev.junction.router.NodeRole;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,10 +21,11 @@ import java.sql.Statement;
  * refuses these, and {@code read_only} alone decides.
  */
 public final class MySqlRoles {
-    private static final String[] STATUS_STATEMENTS = {"SHOW ALL SLAVES STATUS", "SHOW REPLICA STATUS", "SHOW SLAVE STATUS"};
+    private static final String[] STATUS_STATEMENTS = {
+        "SHOW ALL SLAVES STATUS", "SHOW REPLICA STATUS", "SHOW SLAVE STATUS"
+    };
 
-    private MySqlRoles() {
-    }
+    private MySqlRoles() {}
 
     /** The role of the server on {@code connection}, whose {@code @@global.read_only} was {@code readOnly}. */
     public static NodeRole role(Connection connection, boolean readOnly) {
@@ -35,11 +35,14 @@ public final class MySqlRoles {
     /** Whether the server has a replication channel that is running. */
     public static boolean replicates(Connection connection) {
         for (String sql : STATUS_STATEMENTS) {
-            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery(sql)) {
                 while (rows.next()) {
                     String receiver = column(rows, "Replica_IO_Running", "Slave_IO_Running");
                     String applier = column(rows, "Replica_SQL_Running", "Slave_SQL_Running");
-                    if ("Yes".equalsIgnoreCase(receiver) || "Connecting".equalsIgnoreCase(receiver) || "Yes".equalsIgnoreCase(applier)) {
+                    if ("Yes".equalsIgnoreCase(receiver)
+                            || "Connecting".equalsIgnoreCase(receiver)
+                            || "Yes".equalsIgnoreCase(applier)) {
                         return true;
                     }
                 }

@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.config;
 
 import dev.junction.driver.JunctionErrorCode;
-
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
@@ -17,8 +16,7 @@ import java.util.List;
  * Every way the name can fail to serve is a {@link JunctionErrorCode#INVALID_PROPERTY_CLASS} that says which.
  */
 public final class ApplicationClass {
-    private ApplicationClass() {
-    }
+    private ApplicationClass() {}
 
     /**
      * A new instance of the class called {@code className}, through its public no-argument constructor.
@@ -30,24 +28,40 @@ public final class ApplicationClass {
     public static <T> T instantiate(String property, String className, Class<T> type) throws SQLException {
         Class<?> found = load(property, className, type);
         if (!type.isAssignableFrom(found)) {
-            throw refused(property, className, type, null, implementsAnotherCopy(found, type)
-                    ? "the class implements a " + type.getName() + " loaded by another class loader than Junction's: "
-                    + "deploy one Junction jar, visible to both"
-                    : "the class does not implement " + type.getName());
+            throw refused(
+                    property,
+                    className,
+                    type,
+                    null,
+                    implementsAnotherCopy(found, type)
+                            ? "the class implements a " + type.getName()
+                                    + " loaded by another class loader than Junction's: "
+                                    + "deploy one Junction jar, visible to both"
+                            : "the class does not implement " + type.getName());
         }
         if (!Modifier.isPublic(found.getModifiers())) {
             throw refused(property, className, type, null, "the class is not public");
         }
         if (found.isInterface() || Modifier.isAbstract(found.getModifiers())) {
-            throw refused(property, className, type, null, found.isInterface() ? "it is an interface" : "the class is abstract");
+            throw refused(
+                    property,
+                    className,
+                    type,
+                    null,
+                    found.isInterface() ? "it is an interface" : "the class is abstract");
         }
         Constructor<?> constructor;
         try {
             constructor = found.getConstructor();
         } catch (NoSuchMethodException e) {
             boolean inner = found.isMemberClass() && !Modifier.isStatic(found.getModifiers());
-            throw refused(property, className, type, null, "the class has no public no-argument constructor"
-                    + (inner ? " (an inner class needs its outer instance: make it static)" : ""));
+            throw refused(
+                    property,
+                    className,
+                    type,
+                    null,
+                    "the class has no public no-argument constructor"
+                            + (inner ? " (an inner class needs its outer instance: make it static)" : ""));
         }
         try {
             return type.cast(constructor.newInstance());
@@ -65,7 +79,7 @@ public final class ApplicationClass {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         ClassLoader own = ApplicationClass.class.getClassLoader();
         ClassNotFoundException notFound = null;
-        for (ClassLoader loader : new ClassLoader[]{context, own}) {
+        for (ClassLoader loader : new ClassLoader[] {context, own}) {
             if (loader == null) {
                 continue;
             }
@@ -78,7 +92,11 @@ public final class ApplicationClass {
                 throw refused(property, className, type, e, "the class could not be loaded: " + e);
             }
         }
-        throw refused(property, className, type, notFound,
+        throw refused(
+                property,
+                className,
+                type,
+                notFound,
                 "no class of that name is visible to the thread context class loader or to Junction's");
     }
 
@@ -99,7 +117,8 @@ public final class ApplicationClass {
         return false;
     }
 
-    private static SQLException refused(String property, String className, Class<?> type, Throwable cause, String reason) {
+    private static SQLException refused(
+            String property, String className, Class<?> type, Throwable cause, String reason) {
         return JunctionErrorCode.INVALID_PROPERTY_CLASS.exception(cause, className, property, reason, type.getName());
     }
 }

@@ -6,7 +6,6 @@ import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.pipeline.FailureClassifier;
-
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -41,7 +40,8 @@ public final class ConnectionSettings {
      * @param overrides explicit data-source settings (may be empty)
      * @throws SQLException 22023 for an invalid Junction value, a replaced backend property, or a misspelt Junction name
      */
-    public static ConnectionSettings of(JunctionUrl url, Properties info, Map<String, String> overrides) throws SQLException {
+    public static ConnectionSettings of(JunctionUrl url, Properties info, Map<String, String> overrides)
+            throws SQLException {
         Map<String, String> merged = new LinkedHashMap<>();
         if (info != null) {
             for (String name : info.stringPropertyNames()) {
@@ -58,13 +58,16 @@ public final class ConnectionSettings {
             }
             String replacement = url.backend().replacedProperties().get(name);
             if (replacement != null) {
-                throw JunctionErrorCode.REPLACED_BACKEND_PROPERTY.exception(name, url.backend().productName(), replacement);
+                throw JunctionErrorCode.REPLACED_BACKEND_PROPERTY.exception(
+                        name, url.backend().productName(), replacement);
             }
             for (JunctionProperty<?> property : JunctionProperty.all()) {
                 if (property.name().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
                     // Passing it on would make the backend driver ignore it silently.
-                    throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(CredentialMask.isSecret(name) ? "***" : entry.getValue(),
-                            name, "the property name spelt " + property.name() + " (names are case-sensitive)");
+                    throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                            CredentialMask.isSecret(name) ? "***" : entry.getValue(),
+                            name,
+                            "the property name spelt " + property.name() + " (names are case-sensitive)");
                 }
             }
             if (entry.getValue() != null) {

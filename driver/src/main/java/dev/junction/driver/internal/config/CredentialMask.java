@@ -19,10 +19,10 @@ public final class CredentialMask {
     private static final String MASK = "***";
     /** A parameter inside free text: a delimiter, a name, {@code =}, and the value up to the next delimiter. */
     private static final Pattern PARAMETER = Pattern.compile("([?&;])([^=&;?\\s]+)=([^&;\\s]*)");
+
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@,?\\s]*:)[^\\s]*@");
 
-    private CredentialMask() {
-    }
+    private CredentialMask() {}
 
     /** {@code url} with every secret replaced by {@code ***}; see the class comment. */
     public static String url(String url) {
@@ -66,12 +66,16 @@ public final class CredentialMask {
         if (text == null) {
             return null;
         }
-        return USER_INFO.matcher(maskParameters(text)).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1)) + MASK + "@");
+        return USER_INFO
+                .matcher(maskParameters(text))
+                .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1)) + MASK + "@");
     }
 
     private static String maskParameters(String text) {
-        return PARAMETER.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-                m.group(1) + m.group(2) + "=" + (isSecret(decodeFully(m.group(2))) ? MASK : m.group(3))));
+        return PARAMETER
+                .matcher(text)
+                .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                        m.group(1) + m.group(2) + "=" + (isSecret(decodeFully(m.group(2))) ? MASK : m.group(3))));
     }
 
     /** Decoded until nothing changes: a name encoded twice must not slip through as something else. */
@@ -98,7 +102,11 @@ public final class CredentialMask {
      */
     public static boolean isSecret(String propertyName) {
         String lower = propertyName.toLowerCase(Locale.ROOT);
-        return lower.contains("password") || lower.contains("passwd") || lower.contains("pwd") || lower.contains("secret")
-                || lower.contains("token") || lower.equals("sslkey");
+        return lower.contains("password")
+                || lower.contains("passwd")
+                || lower.contains("pwd")
+                || lower.contains("secret")
+                || lower.contains("token")
+                || lower.equals("sslkey");
     }
 }

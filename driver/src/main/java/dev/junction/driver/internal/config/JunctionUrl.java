@@ -3,7 +3,6 @@ package dev.junction.driver.internal.config;
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.HostAndPort;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -74,10 +73,13 @@ public record JunctionUrl(Backend backend, List<HostAndPort> hosts, String datab
             if (backend == null) {
                 if (!hideParts && (backendName.startsWith("mysql:") || backendName.startsWith("mariadb:"))) {
                     String form = backendName.substring(backendName.indexOf(':') + 1);
-                    throw JunctionErrorCode.REPLACED_BACKEND_PROPERTY.exception("jdbc:mysql:" + form + "://", "MySQL Connector/J",
+                    throw JunctionErrorCode.REPLACED_BACKEND_PROPERTY.exception(
+                            "jdbc:mysql:" + form + "://",
+                            "MySQL Connector/J",
                             "use jdbc:junction:mysql://host1,host2,.../database; Junction discovers the source and replicas itself");
                 }
-                throw JunctionErrorCode.UNKNOWN_BACKEND.exception(hideParts ? "(not shown)" : backendName, CredentialMask.url(url));
+                throw JunctionErrorCode.UNKNOWN_BACKEND.exception(
+                        hideParts ? "(not shown)" : backendName, CredentialMask.url(url));
             }
             String afterScheme = rest.substring(scheme + 3);
             if (hasUserInfo(afterScheme)) {
@@ -106,8 +108,9 @@ public record JunctionUrl(Backend backend, List<HostAndPort> hosts, String datab
         }
 
         private SQLException userInfo() {
-            return malformed("credentials before the hosts are not supported: pass user and password as properties or data "
-                    + "source setters, not as user:password@ (an \"@\" in a database name or parameter value is written %40)");
+            return malformed(
+                    "credentials before the hosts are not supported: pass user and password as properties or data "
+                            + "source setters, not as user:password@ (an \"@\" in a database name or parameter value is written %40)");
         }
 
         /** See {@link JunctionUrl#parse}. */
@@ -150,7 +153,8 @@ public record JunctionUrl(Backend backend, List<HostAndPort> hosts, String datab
                 String tail = entry.substring(close + 1);
                 if (!tail.isEmpty()) {
                     if (!tail.startsWith(":")) {
-                        throw malformed("unexpected " + quoted(tail) + " after IPv6 address " + (hideParts ? "(not shown)" : "[" + host + "]"));
+                        throw malformed("unexpected " + quoted(tail) + " after IPv6 address "
+                                + (hideParts ? "(not shown)" : "[" + host + "]"));
                     }
                     portText = tail.substring(1);
                 }
@@ -189,8 +193,10 @@ public record JunctionUrl(Backend backend, List<HostAndPort> hosts, String datab
                 }
                 int equals = pair.indexOf('=');
                 String name = decode(equals < 0 ? pair : pair.substring(0, equals), "parameter name");
-                String value = equals < 0 ? "" : decode(pair.substring(equals + 1),
-                        "value of parameter " + (hideParts ? "(not shown)" : name));
+                String value = equals < 0
+                        ? ""
+                        : decode(
+                                pair.substring(equals + 1), "value of parameter " + (hideParts ? "(not shown)" : name));
                 if (name.isEmpty()) {
                     throw malformed("a parameter has no name");
                 }

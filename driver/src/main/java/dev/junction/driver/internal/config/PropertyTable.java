@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.config;
 
 import dev.junction.driver.JunctionProperty;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +18,7 @@ public final class PropertyTable {
     public static final String START = "<!-- properties:start -->";
     public static final String END = "<!-- properties:end -->";
 
-    private PropertyTable() {
-    }
+    private PropertyTable() {}
 
     /** The Markdown table, one row per property, in registry order. */
     public static String markdown() {
@@ -28,8 +26,14 @@ public final class PropertyTable {
         table.append("| name | values | default | meaning |\n");
         table.append("|---|---|---|---|\n");
         for (JunctionProperty<?> property : JunctionProperty.all()) {
-            table.append("| `").append(property.name()).append("` | ").append(property.valuesText()).append(" | ")
-                    .append(defaultText(property)).append(" | ").append(property.description().replace("|", "\\|"))
+            table.append("| `")
+                    .append(property.name())
+                    .append("` | ")
+                    .append(property.valuesText())
+                    .append(" | ")
+                    .append(defaultText(property))
+                    .append(" | ")
+                    .append(property.description().replace("|", "\\|"))
                     .append(" |\n");
         }
         return table.toString();

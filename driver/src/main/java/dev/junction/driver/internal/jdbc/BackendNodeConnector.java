@@ -5,7 +5,6 @@ import dev.junction.driver.internal.backend.HostAndPort;
 import dev.junction.driver.internal.backend.NodeConnector;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.pipeline.ExceptionFunnel;
-
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -46,8 +45,8 @@ public final class BackendNodeConnector implements NodeConnector {
             throw JunctionErrorCode.NODE_UNREACHABLE.exception(e, node, e.toString());
         }
         if (connection == null) {
-            throw JunctionErrorCode.NODE_UNREACHABLE.exception(node, "the " + settings.backend().productName()
-                    + " driver did not accept the URL " + url);
+            throw JunctionErrorCode.NODE_UNREACHABLE.exception(
+                    node, "the " + settings.backend().productName() + " driver did not accept the URL " + url);
         }
         return connection;
     }

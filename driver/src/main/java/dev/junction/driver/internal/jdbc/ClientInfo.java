@@ -3,7 +3,6 @@ package dev.junction.driver.internal.jdbc;
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.internal.pipeline.SessionChange;
 import dev.junction.driver.internal.pipeline.SessionSettings;
-
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.util.Map;
@@ -40,7 +39,8 @@ final class ClientInfo {
             values.setProperty(name, value);
         }
         try {
-            recorder.recordAndApply(KEY + name, "setClientInfo(" + name + ")", physical -> physical.setClientInfo(name, value));
+            recorder.recordAndApply(
+                    KEY + name, "setClientInfo(" + name + ")", physical -> physical.setClientInfo(name, value));
         } catch (SQLException e) {
             throw clientInfoFailure(e);
         }

@@ -4,7 +4,6 @@ import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.monitor.SharedMonitors;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
-
 import java.sql.SQLException;
 
 /**

@@ -13,7 +13,6 @@ import dev.junction.driver.internal.topology.monitor.ReplicationProbe;
 import dev.junction.driver.internal.topology.monitor.SharedMonitors;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
 import dev.junction.router.NodeId;
-
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -51,8 +50,7 @@ public final class Connections {
      */
     static final Duration CATALOG_QUERY_TIMEOUT = Duration.ofSeconds(10);
 
-    private Connections() {
-    }
+    private Connections() {}
 
     /**
      * A new logical connection.
@@ -73,14 +71,15 @@ public final class Connections {
     }
 
     /** The same, the idle grace of a new entry timed by {@code graceTimer}: a test's fake clock. */
-    public static RoutingConnection open(ConnectionSettings settings, Driver backend, SharedMonitors.GraceTimer graceTimer)
-            throws SQLException {
+    public static RoutingConnection open(
+            ConnectionSettings settings, Driver backend, SharedMonitors.GraceTimer graceTimer) throws SQLException {
         NodeConnector connector = new BackendNodeConnector(settings, backend);
         SharedMonitors.Lease lease = monitorLease(settings, backend, graceTimer);
         try {
             ClusterTopology topology = topology(lease);
             new ConnectionCheck(topology, lease).run();
-            return new RoutingConnection(settings, topology, connector, topology.routing(settings.backend(), connector), lease);
+            return new RoutingConnection(
+                    settings, topology, connector, topology.routing(settings.backend(), connector), lease);
         } catch (SQLException | RuntimeException e) {
             lease.close();
             throw e;
@@ -102,14 +101,23 @@ public final class Connections {
         return monitorLease(settings, backend, SharedMonitors.GraceTimer.ON_MONITOR_THREAD);
     }
 
-    private static SharedMonitors.Lease monitorLease(ConnectionSettings settings, Driver backend,
-                                                     SharedMonitors.GraceTimer graceTimer) {
+    private static SharedMonitors.Lease monitorLease(
+            ConnectionSettings settings, Driver backend, SharedMonitors.GraceTimer graceTimer) {
         // Joiners wait for a start-up in progress a little longer than the start-up itself may take.
         Duration startupWait = ClusterTopology.PROBE_TIMEOUT.plusMillis(500);
-        NodeConnector catalogConnector = new BackendNodeConnector(settings, backend, catalogTimeouts(settings.backend()));
+        NodeConnector catalogConnector =
+                new BackendNodeConnector(settings, backend, catalogTimeouts(settings.backend()));
         SharedMonitors.Key key = key(settings);
-        return SharedMonitors.acquire(key, commits -> ClusterTopology.keyed(key, settings, commits, catalogConnector,
-                topology -> createMonitor(settings, topology, backend)), startupWait, graceTimer);
+        return SharedMonitors.acquire(
+                key,
+                commits -> ClusterTopology.keyed(
+                        key,
+                        settings,
+                        commits,
+                        catalogConnector,
+                        topology -> createMonitor(settings, topology, backend)),
+                startupWait,
+                graceTimer);
     }
 
     /** The topology of {@code lease}'s entry. */
@@ -117,17 +125,26 @@ public final class Connections {
         return (ClusterTopology) lease.shared();
     }
 
-    private static TopologyMonitor createMonitor(ConnectionSettings settings, ClusterTopology topology, Driver backend) {
-        ReplicationProbe probe = settings.backend() == Backend.POSTGRESQL ? new PostgresReplicationProbe() : new MySqlFamilyProbe();
+    private static TopologyMonitor createMonitor(
+            ConnectionSettings settings, ClusterTopology topology, Driver backend) {
+        ReplicationProbe probe =
+                settings.backend() == Backend.POSTGRESQL ? new PostgresReplicationProbe() : new MySqlFamilyProbe();
         NodeConnector probeConnector = new BackendNodeConnector(settings, backend, probeTimeouts(settings.backend()));
         List<NodeId> ids = topology.nodes().stream().map(Node::id).collect(Collectors.toList());
         Duration interval = settings.properties().get(JunctionProperty.MONITOR_INTERVAL);
-        TopologyMonitor.Settings monitorSettings = new TopologyMonitor.Settings(interval, ClusterTopology.PROBE_TIMEOUT, 3,
-                Duration.ofSeconds(2), 4096);
-        // Named by cluster and user (never the password): one monitor per set of credentials, told apart in a thread dump.
-        String name = settings.user() == null ? settings.clusterKey() : settings.clusterKey() + " as " + settings.user();
-        return new TopologyMonitor(name, ids, probe, node -> probeConnector.open(topology.node(node).address()),
-                monitorSettings, System::nanoTime);
+        TopologyMonitor.Settings monitorSettings =
+                new TopologyMonitor.Settings(interval, ClusterTopology.PROBE_TIMEOUT, 3, Duration.ofSeconds(2), 4096);
+        // Named by cluster and user (never the password): one monitor per set of credentials, told apart in a thread
+        // dump.
+        String name =
+                settings.user() == null ? settings.clusterKey() : settings.clusterKey() + " as " + settings.user();
+        return new TopologyMonitor(
+                name,
+                ids,
+                probe,
+                node -> probeConnector.open(topology.node(node).address()),
+                monitorSettings,
+                System::nanoTime);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.junction.driver.internal.jdbc;
 
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.internal.pipeline.NodeSession;
-import java.net.URL;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -63,8 +62,8 @@ final class JunctionDatabaseMetaData implements DatabaseMetaData {
     /** {@code JunctionDatabaseMetaData@1a2b [primary pg1:5432]}. */
     @Override
     public String toString() {
-        return "JunctionDatabaseMetaData@" + Integer.toHexString(hashCode()) + " [" + session.node().role().label() + " "
-                + session.node().address() + "]";
+        return "JunctionDatabaseMetaData@" + Integer.toHexString(hashCode()) + " ["
+                + session.node().role().label() + " " + session.node().address() + "]";
     }
 
     // ---- pure delegations ----

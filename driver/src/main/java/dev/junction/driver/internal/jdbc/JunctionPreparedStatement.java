@@ -3,16 +3,12 @@ package dev.junction.driver.internal.jdbc;
 import dev.junction.driver.internal.pipeline.NodeSession;
 import dev.junction.driver.internal.pipeline.SessionChange;
 import dev.junction.driver.internal.pipeline.StatementInfo;
-
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
-import java.net.URL;
 import java.sql.Array;
 import java.sql.Blob;
-import java.sql.CallableStatement;
 import java.sql.Clob;
-import java.sql.Date;
 import java.sql.NClob;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
@@ -23,8 +19,6 @@ import java.sql.RowId;
 import java.sql.SQLException;
 import java.sql.SQLType;
 import java.sql.SQLXML;
-import java.sql.Time;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
@@ -40,8 +34,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         permits JunctionCallableStatement {
     /** One recorded parameter setting. */
     @FunctionalInterface
-    interface Binding extends ParameterBindings.Binding {
-    }
+    interface Binding extends ParameterBindings.Binding {}
 
     private final String sql;
     private final StatementInfo info;
@@ -62,8 +55,12 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         return physical.execute();
     };
 
-    JunctionPreparedStatement(RoutingConnection connection, String sql, Creator<PreparedStatement> creator, boolean alwaysPrimary,
-                              boolean updatable) {
+    JunctionPreparedStatement(
+            RoutingConnection connection,
+            String sql,
+            Creator<PreparedStatement> creator,
+            boolean alwaysPrimary,
+            boolean updatable) {
         super(connection, creator, updatable);
         this.sql = sql;
         this.info = connection.pipeline().classify(sql);
@@ -192,7 +189,9 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     /** Metadata from the node that would run the statement now, prepared there if need be. */
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
-        NodeSession session = currentSession() != null ? currentSession() : connection.pipeline().acquire(info, alwaysPrimary);
+        NodeSession session = currentSession() != null
+                ? currentSession()
+                : connection.pipeline().acquire(info, alwaysPrimary);
         try {
             return physicalOn(session).getMetaData();
         } catch (SQLException e) {
@@ -202,7 +201,9 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
-        NodeSession session = currentSession() != null ? currentSession() : connection.pipeline().acquire(info, alwaysPrimary);
+        NodeSession session = currentSession() != null
+                ? currentSession()
+                : connection.pipeline().acquire(info, alwaysPrimary);
         try {
             return physicalOn(session).getParameterMetaData();
         } catch (SQLException e) {

@@ -6,11 +6,9 @@ import dev.junction.driver.internal.pipeline.NodeSession;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
-import java.net.URL;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
-import java.sql.Date;
 import java.sql.NClob;
 import java.sql.Ref;
 import java.sql.ResultSet;
@@ -21,8 +19,6 @@ import java.sql.SQLType;
 import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Statement;
-import java.sql.Time;
-import java.sql.Timestamp;
 import java.util.Calendar;
 import java.util.Map;
 
@@ -47,7 +43,9 @@ final class JunctionResultSet implements ResultSet {
     }
 
     private SQLException fail(SQLException e) {
-        return statement != null ? statement.connection.pipeline().failed(e, session) : ExceptionFunnel.withNode(e, session);
+        return statement != null
+                ? statement.connection.pipeline().failed(e, session)
+                : ExceptionFunnel.withNode(e, session);
     }
 
     void closeQuietly() {
@@ -163,8 +161,8 @@ final class JunctionResultSet implements ResultSet {
     /** {@code JunctionResultSet@1a2b [replica pg2:5432]}. */
     @Override
     public String toString() {
-        return "JunctionResultSet@" + Integer.toHexString(hashCode()) + " [" + session.node().role().label() + " "
-                + session.node().address() + "]";
+        return "JunctionResultSet@" + Integer.toHexString(hashCode()) + " ["
+                + session.node().role().label() + " " + session.node().address() + "]";
     }
 
     // ---- pure delegations ----

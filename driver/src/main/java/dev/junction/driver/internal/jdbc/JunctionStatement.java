@@ -3,7 +3,6 @@ package dev.junction.driver.internal.jdbc;
 import dev.junction.driver.internal.pipeline.StatementInfo;
 import dev.junction.router.Classification;
 import dev.junction.router.StatementKind;
-
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -14,7 +13,11 @@ import java.util.List;
  * rules pick. A batch may hold any statements, so it runs as one batch on the primary (or in the transaction's node).
  */
 final class JunctionStatement extends StatementBase<Statement> {
-    private static final StatementInfo BATCH = new StatementInfo(StatementInfo.Kind.WRITE, StatementInfo.Hint.NONE, null, null,
+    private static final StatementInfo BATCH = new StatementInfo(
+            StatementInfo.Kind.WRITE,
+            StatementInfo.Hint.NONE,
+            null,
+            null,
             Classification.builder(StatementKind.UNKNOWN).build());
 
     private final List<String> batch = new ArrayList<>();

@@ -26,8 +26,7 @@ final class ParameterBindings {
     private int highestIndex;
     private Map<String, Binding> named;
 
-    ParameterBindings() {
-    }
+    ParameterBindings() {}
 
     private ParameterBindings(ParameterBindings source) {
         this.indexed = source.highestIndex == 0 ? NONE : Arrays.copyOf(source.indexed, source.highestIndex);

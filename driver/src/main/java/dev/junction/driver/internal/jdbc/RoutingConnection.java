@@ -6,7 +6,6 @@ import dev.junction.driver.NodeStatus;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.NodeConnector;
 import dev.junction.driver.internal.config.ConnectionSettings;
-import dev.junction.driver.internal.pipeline.CommitListener;
 import dev.junction.driver.internal.pipeline.NodeSession;
 import dev.junction.driver.internal.pipeline.NodeSessions;
 import dev.junction.driver.internal.pipeline.OpenTransaction;
@@ -16,7 +15,6 @@ import dev.junction.driver.internal.pipeline.StatementRouting;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.StatusReport;
 import dev.junction.driver.internal.topology.monitor.SharedMonitors;
-
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -64,8 +62,12 @@ public final class RoutingConnection implements JunctionConnection {
     private volatile boolean closed;
 
     /** @param lease this connection's share of the cluster's monitor, released on close; null without a monitor */
-    public RoutingConnection(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector,
-                             StatementRouting routing, SharedMonitors.Lease lease) {
+    public RoutingConnection(
+            ConnectionSettings settings,
+            ClusterTopology topology,
+            NodeConnector connector,
+            StatementRouting routing,
+            SharedMonitors.Lease lease) {
         this.settings = settings;
         this.topology = topology;
         this.lease = lease;
@@ -200,8 +202,8 @@ public final class RoutingConnection implements JunctionConnection {
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         checkOpen();
         networkTimeout = milliseconds;
-        pipeline.recordAndApply(CLIENT_SIDE + "networkTimeout", "setNetworkTimeout",
-                c -> c.setNetworkTimeout(executor, milliseconds));
+        pipeline.recordAndApply(
+                CLIENT_SIDE + "networkTimeout", "setNetworkTimeout", c -> c.setNetworkTimeout(executor, milliseconds));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.jdbc;
 
 import dev.junction.driver.internal.pipeline.NodeSession;
-
 import java.sql.CallableStatement;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -14,8 +13,7 @@ import java.sql.Statement;
  * by mistake: a wrapper that needs another wrapper asks here.
  */
 final class WrapperFactory {
-    private WrapperFactory() {
-    }
+    private WrapperFactory() {}
 
     /** @param concurrency {@code ResultSet.CONCUR_*}: updatable result sets need the primary */
     static Statement statement(RoutingConnection connection, int concurrency, StatementBase.Creator<Statement> creator)
@@ -24,14 +22,17 @@ final class WrapperFactory {
         return new JunctionStatement(connection, creator, concurrency == ResultSet.CONCUR_UPDATABLE);
     }
 
-    static PreparedStatement preparedStatement(RoutingConnection connection, String sql, int concurrency,
-                                               StatementBase.Creator<PreparedStatement> creator) throws SQLException {
+    static PreparedStatement preparedStatement(
+            RoutingConnection connection, String sql, int concurrency, StatementBase.Creator<PreparedStatement> creator)
+            throws SQLException {
         connection.checkOpen();
-        return new JunctionPreparedStatement(connection, sql, creator, false, concurrency == ResultSet.CONCUR_UPDATABLE);
+        return new JunctionPreparedStatement(
+                connection, sql, creator, false, concurrency == ResultSet.CONCUR_UPDATABLE);
     }
 
-    static CallableStatement callableStatement(RoutingConnection connection, String sql,
-                                               StatementBase.Creator<CallableStatement> creator) throws SQLException {
+    static CallableStatement callableStatement(
+            RoutingConnection connection, String sql, StatementBase.Creator<CallableStatement> creator)
+            throws SQLException {
         connection.checkOpen();
         return new JunctionCallableStatement(connection, sql, creator::create);
     }

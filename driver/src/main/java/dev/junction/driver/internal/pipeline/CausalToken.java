@@ -3,7 +3,6 @@ package dev.junction.driver.internal.pipeline;
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.internal.topology.monitor.ReplicationProbe;
 import dev.junction.router.replication.ReplicationPosition;
-
 import java.sql.SQLException;
 
 /**
@@ -12,8 +11,7 @@ import java.sql.SQLException;
  * ASCII, and safe in an HTTP header; the kind prefix catches a token carried to the wrong kind of cluster.
  */
 final class CausalToken {
-    private CausalToken() {
-    }
+    private CausalToken() {}
 
     static String format(ReplicationProbe probe, ReplicationPosition position) {
         return probe.tokenPrefix(position) + ":" + position.text();
@@ -26,17 +24,20 @@ final class CausalToken {
         }
         int colon = token.indexOf(':');
         if (colon <= 0) {
-            throw JunctionErrorCode.INVALID_CAUSAL_TOKEN.exception(token, "it has no kind prefix such as pg: or mariadb:");
+            throw JunctionErrorCode.INVALID_CAUSAL_TOKEN.exception(
+                    token, "it has no kind prefix such as pg: or mariadb:");
         }
         ReplicationPosition position;
         try {
             position = probe.parsePosition(token.substring(colon + 1).trim());
         } catch (RuntimeException e) {
-            throw JunctionErrorCode.INVALID_CAUSAL_TOKEN.exception(token, "its position does not parse (" + e.getMessage() + ")");
+            throw JunctionErrorCode.INVALID_CAUSAL_TOKEN.exception(
+                    token, "its position does not parse (" + e.getMessage() + ")");
         }
         String expected = probe.tokenPrefix(position);
         if (!expected.equals(token.substring(0, colon))) {
-            throw JunctionErrorCode.INVALID_CAUSAL_TOKEN.exception(token, "it is not a token of this " + expected + " cluster");
+            throw JunctionErrorCode.INVALID_CAUSAL_TOKEN.exception(
+                    token, "it is not a token of this " + expected + " cluster");
         }
         return position;
     }

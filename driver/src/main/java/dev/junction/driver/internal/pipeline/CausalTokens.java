@@ -7,7 +7,6 @@ import dev.junction.driver.internal.topology.monitor.ReplicationProbe;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
 import dev.junction.router.NodeRole;
 import dev.junction.router.replication.ReplicationPosition;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.OptionalLong;
@@ -24,8 +23,12 @@ public final class CausalTokens {
     private final NodeAccess nodes;
 
     /** @param recordsCommits whether the session's commits are recorded (else only the primary knows a covering position) */
-    CausalTokens(ClusterTopology topology, NodeConnector connector, SessionFreshness freshness, boolean recordsCommits,
-                 NodeAccess nodes) {
+    CausalTokens(
+            ClusterTopology topology,
+            NodeConnector connector,
+            SessionFreshness freshness,
+            boolean recordsCommits,
+            NodeAccess nodes) {
         this.topology = topology;
         this.connector = connector;
         this.freshness = freshness;

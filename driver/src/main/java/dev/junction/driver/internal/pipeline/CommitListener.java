@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.pipeline;
 
 import dev.junction.driver.internal.topology.Node;
-
 import java.util.Set;
 
 /**

@@ -5,7 +5,6 @@ import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
 import dev.junction.router.Classification;
-
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -31,12 +30,14 @@ public final class CommitRecorder {
     private boolean transactionWrote;
     /** The last write's classification, catalog generation, monitor instant and tables. */
     private Classification writtenBy;
+
     private long writtenGeneration;
     private long writtenAt;
     private Set<String> written;
 
     /** @param tracksTables whether the tables of each commit are tracked (read-your-writes needs them) */
-    CommitRecorder(ClusterTopology topology, SessionFreshness freshness, TableCatalog tableCatalog, boolean tracksTables) {
+    CommitRecorder(
+            ClusterTopology topology, SessionFreshness freshness, TableCatalog tableCatalog, boolean tracksTables) {
         this.topology = topology;
         this.freshness = freshness;
         this.tableCatalog = tableCatalog;
@@ -95,7 +96,9 @@ public final class CommitRecorder {
     private Set<String> tablesWritten(Classification statement, TopologyMonitor monitor) {
         long generation = tableCatalog == null ? 0 : tableCatalog.generation();
         long now = monitor.snapshot().takenAtNanos();
-        if (statement != writtenBy || generation != writtenGeneration || now - writtenAt >= WRITTEN_TABLES_REUSE_NANOS) {
+        if (statement != writtenBy
+                || generation != writtenGeneration
+                || now - writtenAt >= WRITTEN_TABLES_REUSE_NANOS) {
             written = SessionFreshness.tablesWritten(statement, freshness.standalone());
             writtenBy = statement;
             writtenGeneration = generation;

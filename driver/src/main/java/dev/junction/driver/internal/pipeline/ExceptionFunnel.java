@@ -28,8 +28,7 @@ import java.sql.SQLTransientException;
 public final class ExceptionFunnel {
     private static final String MARKER = " [node ";
 
-    private ExceptionFunnel() {
-    }
+    private ExceptionFunnel() {}
 
     /** {@code e} with {@code node} named in its message, of the same standard subclass. */
     public static SQLException withNode(SQLException e, Object node) {
@@ -46,7 +45,10 @@ public final class ExceptionFunnel {
     }
 
     private static boolean isJunctions(SQLException e) {
-        return e.getErrorCode() >= 91000 && e.getErrorCode() < 92000 && e.getMessage() != null && e.getMessage().startsWith("[JCT-");
+        return e.getErrorCode() >= 91000
+                && e.getErrorCode() < 92000
+                && e.getMessage() != null
+                && e.getMessage().startsWith("[JCT-");
     }
 
     private static SQLException copy(SQLException e, String text) {

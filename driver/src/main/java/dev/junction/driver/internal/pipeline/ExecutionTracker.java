@@ -8,7 +8,6 @@ import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
 import dev.junction.router.Classification;
 import dev.junction.router.SessionEffect;
 import dev.junction.router.StatementKind;
-
 import java.util.Locale;
 import java.util.Set;
 
@@ -29,9 +28,16 @@ final class ExecutionTracker {
     private final ReplicaRouter replicas;
     private final TableCatalog tableCatalog;
 
-    ExecutionTracker(StatementRouting routing, ClusterTopology topology, SessionSettings state, OpenTransaction transaction,
-                     SessionPins pins, CommitRecorder commits, SessionFreshness freshness, ReplicaRouter replicas,
-                     TableCatalog tableCatalog) {
+    ExecutionTracker(
+            StatementRouting routing,
+            ClusterTopology topology,
+            SessionSettings state,
+            OpenTransaction transaction,
+            SessionPins pins,
+            CommitRecorder commits,
+            SessionFreshness freshness,
+            ReplicaRouter replicas,
+            TableCatalog tableCatalog) {
         this.routing = routing;
         this.topology = topology;
         this.state = state;

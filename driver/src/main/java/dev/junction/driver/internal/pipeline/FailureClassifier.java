@@ -1,12 +1,11 @@
 package dev.junction.driver.internal.pipeline;
 
-import dev.junction.driver.JunctionExceptionOverride.Verdict;
 import dev.junction.driver.JunctionExceptionOverride;
+import dev.junction.driver.JunctionExceptionOverride.Verdict;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.topology.Node;
-
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,14 +50,18 @@ public final class FailureClassifier {
             case JUNCTION_DECIDES -> FailureKind.of(e, dialect);
             case CONNECTION_LOST -> FailureKind.CONNECTION_LOST;
             case NODE_READ_ONLY -> FailureKind.NODE_READ_ONLY;
-            case STATEMENT_ERROR -> FailureKind.of(e, dialect) == FailureKind.SERIALIZATION ? FailureKind.SERIALIZATION : FailureKind.OTHER;
+            case STATEMENT_ERROR ->
+                FailureKind.of(e, dialect) == FailureKind.SERIALIZATION ? FailureKind.SERIALIZATION : FailureKind.OTHER;
         };
     }
 
     private Verdict adjudicate(SQLException e, Node node) {
         Verdict verdict;
         try {
-            verdict = override.adjudicate(e, new JunctionExceptionOverride.Node(node.address().toString(), node.role().label()));
+            verdict = override.adjudicate(
+                    e,
+                    new JunctionExceptionOverride.Node(
+                            node.address().toString(), node.role().label()));
         } catch (RuntimeException thrown) {
             misbehaved(e, node, "threw " + thrown.getClass().getName(), thrown);
             return Verdict.JUNCTION_DECIDES;
@@ -80,9 +83,16 @@ public final class FailureClassifier {
         if (!log.isLoggable(level)) {
             return;
         }
-        String message = String.format(Locale.ROOT, "Exception override %s %s on %s (SQLState %s, vendor code %d) from node %s; "
-                        + "Junction's own reading of the failure applies.%s", override.getClass().getName(), what,
-                e.getClass().getName(), e.getSQLState(), e.getErrorCode(), node,
+        String message = String.format(
+                Locale.ROOT,
+                "Exception override %s %s on %s (SQLState %s, vendor code %d) from node %s; "
+                        + "Junction's own reading of the failure applies.%s",
+                override.getClass().getName(),
+                what,
+                e.getClass().getName(),
+                e.getSQLState(),
+                e.getErrorCode(),
+                node,
                 first ? " Further failures of the override on this connection are logged at DEBUG." : "");
         if (thrown == null) {
             log.log(level, message);

@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.pipeline;
 
 import dev.junction.driver.internal.backend.BackendDialect;
-
 import java.sql.SQLException;
 
 /**

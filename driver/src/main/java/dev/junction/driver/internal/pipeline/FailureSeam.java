@@ -5,7 +5,6 @@ import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
-
 import java.sql.SQLException;
 
 /**
@@ -34,11 +33,17 @@ final class FailureSeam {
     private final FailureClassifier classifier;
     /** The failure classified last and its kind: a failure that is not retried is classified again by the funnel. */
     private SQLException lastFailure;
+
     private FailureKind lastKind;
 
     /** @param classifier Junction's reading of a failure, or the application's {@code exceptionOverrideClassName} */
-    FailureSeam(ClusterTopology topology, NodeSessions sessions, OpenTransaction transaction, SessionPins pins,
-                ReplicaRouter replicas, FailureClassifier classifier) {
+    FailureSeam(
+            ClusterTopology topology,
+            NodeSessions sessions,
+            OpenTransaction transaction,
+            SessionPins pins,
+            ReplicaRouter replicas,
+            FailureClassifier classifier) {
         this.classifier = classifier;
         this.topology = topology;
         this.sessions = sessions;
@@ -94,7 +99,8 @@ final class FailureSeam {
             return Next.RERUN_ON_PRIMARY;
         }
         if ((info.isRead() || info.kind() == StatementInfo.Kind.SESSION) && kind == FailureKind.CONNECTION_LOST) {
-            // Down until a probe reaches it again (the monitor's, or the next role check's): the retry must not go back.
+            // Down until a probe reaches it again (the monitor's, or the next role check's): the retry must not go
+            // back.
             drop(session);
             reportTrouble(session.node(), e);
             replicas.forget();
@@ -108,8 +114,11 @@ final class FailureSeam {
      * once more (design §7). False when the failure must surface.
      */
     boolean replicaUnreachable(SQLException e, Node target, StatementInfo info, boolean autoCommit) {
-        if (!info.isRead() || transaction.active(autoCommit) || pins.pinnedNode() != null
-                || !BackendDialect.isConnectionLoss(e) || target.role() != ProbedRole.REPLICA) {
+        if (!info.isRead()
+                || transaction.active(autoCommit)
+                || pins.pinnedNode() != null
+                || !BackendDialect.isConnectionLoss(e)
+                || target.role() != ProbedRole.REPLICA) {
             return false;
         }
         topology.markDown(target, e.getMessage());

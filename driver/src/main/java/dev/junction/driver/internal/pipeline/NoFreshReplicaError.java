@@ -12,7 +12,6 @@ import dev.junction.router.RoutingPolicy;
 import dev.junction.router.TopologySnapshot;
 import dev.junction.router.replication.PrimarySamples;
 import dev.junction.router.replication.ReplicationPosition;
-
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -38,8 +37,13 @@ final class NoFreshReplicaError {
      * @param monitor   the cluster's monitor, or null
      * @param unlocated the instant of the commit the read needs when no probe of the primary has located it
      */
-    SQLException of(Classification statement, ReadConsistency consistency, TopologySnapshot snapshot,
-                    Map<NodeId, TopologyMonitor.Probed> positions, TopologyMonitor monitor, OptionalLong unlocated) {
+    SQLException of(
+            Classification statement,
+            ReadConsistency consistency,
+            TopologySnapshot snapshot,
+            Map<NodeId, TopologyMonitor.Probed> positions,
+            TopologyMonitor monitor,
+            OptionalLong unlocated) {
         PrimarySamples samples = monitor == null ? new PrimarySamples(1) : monitor.primarySamples();
         StringBuilder replicas = new StringBuilder();
         for (NodeState replica : snapshot.replicas()) {
@@ -53,23 +57,41 @@ final class NoFreshReplicaError {
         }
         if (unlocated.isPresent()) {
             long ago = monitor == null ? 0 : Math.max(0, monitor.nanoTime() - unlocated.getAsLong());
-            replicas.append("; the read needs a commit acknowledged ").append(Duration.ofNanos(ago).toMillis())
-                    .append(" ms ago that has not been located yet (no probe of the primary sent since then has answered)");
+            replicas.append("; the read needs a commit acknowledged ")
+                    .append(Duration.ofNanos(ago).toMillis())
+                    .append(
+                            " ms ago that has not been located yet (no probe of the primary sent since then has answered)");
         }
         Duration budget = RoutingPolicy.lagBudget(statement, options);
-        return JunctionErrorCode.NO_FRESH_REPLICA.exception(clusterKey, JunctionProperty.MAX_REPLICA_LAG.format(budget),
-                consistency.propertyValue(), replicas.toString());
+        return JunctionErrorCode.NO_FRESH_REPLICA.exception(
+                clusterKey,
+                JunctionProperty.MAX_REPLICA_LAG.format(budget),
+                consistency.propertyValue(),
+                replicas.toString());
     }
 
-    private void describe(StringBuilder out, NodeState replica, Classification statement, ReadConsistency consistency,
-                          Map<NodeId, TopologyMonitor.Probed> positions, PrimarySamples samples) {
-        out.append(replica.id()).append(replica.up() ? "" : " down").append(" staleness ")
-                .append(replica.stalenessBound() == null ? "unknown" : replica.stalenessBound().toMillis() + " ms");
+    private void describe(
+            StringBuilder out,
+            NodeState replica,
+            Classification statement,
+            ReadConsistency consistency,
+            Map<NodeId, TopologyMonitor.Probed> positions,
+            PrimarySamples samples) {
+        out.append(replica.id())
+                .append(replica.up() ? "" : " down")
+                .append(" staleness ")
+                .append(
+                        replica.stalenessBound() == null
+                                ? "unknown"
+                                : replica.stalenessBound().toMillis() + " ms");
         ReplicationPosition required = freshness.required(consistency, statement, replica.id(), samples);
         ReplicationPosition position = freshness.position(replica.id(), positions);
         if (required != null && (position == null || !position.covers(required))) {
-            out.append(" (has ").append(position == null ? "no known position" : position.text())
-                    .append(", the read needs ").append(required.text()).append(')');
+            out.append(" (has ")
+                    .append(position == null ? "no known position" : position.text())
+                    .append(", the read needs ")
+                    .append(required.text())
+                    .append(')');
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.junction.driver.internal.pipeline;
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.topology.Node;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,16 +33,19 @@ public final class NodeSession {
     private final Connection physical;
     /** The node's role when this connection was opened: a connection outlives a promotion or a demotion. */
     private final ProbedRole openedAs;
+
     private final BackendDialect dialect;
     /** The network timeout of a guarded connection in milliseconds, 0 for none. */
     private final int replicaReadTimeoutMillis;
+
     private boolean appliedAutoCommit = true;
     private boolean appliedReadOnly;
     private Integer appliedIsolation;
     private long appliedSequence;
     private boolean closed;
 
-    private NodeSession(Node node, Connection physical, ProbedRole openedAs, BackendDialect dialect, int replicaReadTimeoutMillis) {
+    private NodeSession(
+            Node node, Connection physical, ProbedRole openedAs, BackendDialect dialect, int replicaReadTimeoutMillis) {
         this.node = node;
         this.physical = physical;
         this.openedAs = openedAs;
@@ -56,7 +58,8 @@ public final class NodeSession {
      *
      * @param replicaReadTimeout the network timeout of replica connections, zero for none
      */
-    static NodeSession open(Node node, Connection physical, BackendDialect dialect, Duration replicaReadTimeout) throws SQLException {
+    static NodeSession open(Node node, Connection physical, BackendDialect dialect, Duration replicaReadTimeout)
+            throws SQLException {
         ProbedRole role = node.role();
         int timeout = (int) Math.min(Integer.MAX_VALUE, replicaReadTimeout.toMillis());
         NodeSession session = new NodeSession(node, physical, role, dialect, timeout);
@@ -117,7 +120,8 @@ public final class NodeSession {
      */
     void sync(SessionSettings state, boolean inTransaction) throws SQLException {
         boolean pendingLog = state.sequence() > appliedSequence;
-        boolean pendingIsolation = state.isolation() != null && !state.isolation().equals(appliedIsolation);
+        boolean pendingIsolation =
+                state.isolation() != null && !state.isolation().equals(appliedIsolation);
         boolean pendingReadOnly = state.readOnly() != appliedReadOnly;
         if ((pendingLog || pendingIsolation || pendingReadOnly) && !appliedAutoCommit && !inTransaction) {
             physical.setAutoCommit(true);

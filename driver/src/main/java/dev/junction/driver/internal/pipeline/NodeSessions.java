@@ -4,7 +4,6 @@ import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.backend.NodeConnector;
 import dev.junction.driver.internal.topology.Node;
-
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +44,8 @@ public final class NodeSessions {
      */
     NodeSession open(Node node, NodeSession keep) throws SQLException {
         if (closed) {
-            throw JunctionErrorCode.CONNECTION_CLOSED.exception(); // a close raced this call (abort from another thread)
+            throw JunctionErrorCode.CONNECTION_CLOSED
+                    .exception(); // a close raced this call (abort from another thread)
         }
         NodeSession previous = last;
         if (previous != null && previous.node() == node && !previous.isClosed() && previous.fitsRole()) {
@@ -109,7 +109,9 @@ public final class NodeSessions {
     public String describe() {
         StringBuilder text = new StringBuilder();
         for (NodeSession session : byNode.values()) {
-            text.append(text.length() == 0 ? "" : ", ").append(session.node().role().label()).append(' ')
+            text.append(text.length() == 0 ? "" : ", ")
+                    .append(session.node().role().label())
+                    .append(' ')
                     .append(session.node().address());
         }
         return text.toString();

@@ -44,7 +44,9 @@ final class PolicySession implements SessionState {
     @Override
     public NodeId transactionReplica() {
         NodeSession session = transaction.session();
-        return session == null || session.node().role() == ProbedRole.PRIMARY ? null : session.node().id();
+        return session == null || session.node().role() == ProbedRole.PRIMARY
+                ? null
+                : session.node().id();
     }
 
     @Override

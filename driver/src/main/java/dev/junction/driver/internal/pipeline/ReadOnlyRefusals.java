@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.pipeline;
 
 import dev.junction.driver.internal.topology.Node;
-
 import java.sql.SQLException;
 
 /**
@@ -14,14 +13,18 @@ import java.sql.SQLException;
 final class ReadOnlyRefusals {
     private static final System.Logger LOG = System.getLogger("dev.junction.routing");
 
-    private ReadOnlyRefusals() {
-    }
+    private ReadOnlyRefusals() {}
 
     static void record(Node node, StatementInfo info, SQLException refusal) {
         node.refusedAsReadOnly();
         if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            LOG.log(System.Logger.Level.DEBUG, "Replica {0} refused a statement as read-only ({1} {2}); it ran on the primary. "
-                    + "The classifier took it for a read: {3}", node.address(), refusal.getSQLState(), refusal.getErrorCode(),
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "Replica {0} refused a statement as read-only ({1} {2}); it ran on the primary. "
+                            + "The classifier took it for a read: {3}",
+                    node.address(),
+                    refusal.getSQLState(),
+                    refusal.getErrorCode(),
                     info.classification());
         }
     }

@@ -8,8 +8,7 @@ package dev.junction.driver.internal.pipeline;
 final class ReplicaGuard {
     private static final String NETWORK_TIMEOUT = SessionSettings.CLIENT_SIDE + "networkTimeout";
 
-    private ReplicaGuard() {
-    }
+    private ReplicaGuard() {}
 
     /**
      * A change never replayed on a replica connection: it sets the read-only mode itself

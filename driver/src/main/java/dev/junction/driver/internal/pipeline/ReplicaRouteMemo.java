@@ -10,7 +10,6 @@ import dev.junction.router.RoutingOptions;
 import dev.junction.router.RoutingPolicy;
 import dev.junction.router.SessionState;
 import dev.junction.router.TopologySnapshot;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -36,9 +35,14 @@ import java.util.List;
  */
 final class ReplicaRouteMemo {
     /** What a decision was made on; {@code positions} is null for reads without a freshness requirement. */
-    record Inputs(Classification statement, SessionState session, TopologySnapshot snapshot, Object positions,
-                  long commits, long sessionVersion, long catalogGeneration) {
-    }
+    record Inputs(
+            Classification statement,
+            SessionState session,
+            TopologySnapshot snapshot,
+            Object positions,
+            long commits,
+            long sessionVersion,
+            long catalogGeneration) {}
 
     private Classification statement;
     private SessionState session;
@@ -57,15 +61,31 @@ final class ReplicaRouteMemo {
      *
      * @param nowNanos the routing policy's ticker
      */
-    Node reuse(Classification statement, SessionState session, TopologySnapshot snapshot, Object positions, long commits,
-               long sessionVersion, long catalogGeneration, long nowNanos, RoutingPolicy policy, RoutingOptions options,
-               ClusterTopology topology) {
-        if (statement != this.statement || session != this.session || snapshot != this.snapshot
-                || positions != this.positions || commits != this.commits || sessionVersion != this.sessionVersion
-                || catalogGeneration != this.catalogGeneration || nowNanos - deadlineNanos > 0) {
+    Node reuse(
+            Classification statement,
+            SessionState session,
+            TopologySnapshot snapshot,
+            Object positions,
+            long commits,
+            long sessionVersion,
+            long catalogGeneration,
+            long nowNanos,
+            RoutingPolicy policy,
+            RoutingOptions options,
+            ClusterTopology topology) {
+        if (statement != this.statement
+                || session != this.session
+                || snapshot != this.snapshot
+                || positions != this.positions
+                || commits != this.commits
+                || sessionVersion != this.sessionVersion
+                || catalogGeneration != this.catalogGeneration
+                || nowNanos - deadlineNanos > 0) {
             return null;
         }
-        Node node = only != null ? only : topology.node(policy.balance(options.loadBalance(), replicas).id());
+        Node node = only != null
+                ? only
+                : topology.node(policy.balance(options.loadBalance(), replicas).id());
         // A session that lost its connection to the node has marked it down; the full path decides then.
         return node.role() == ProbedRole.REPLICA ? node : null;
     }
@@ -75,7 +95,12 @@ final class ReplicaRouteMemo {
      * inside the lag budget; {@code qualifying} are those that also met the requirement (sorted by id, as the
      * snapshot's). Otherwise forgets.
      */
-    void remember(Inputs inputs, List<NodeState> qualifying, long nowNanos, RoutingOptions options, ClusterTopology topology) {
+    void remember(
+            Inputs inputs,
+            List<NodeState> qualifying,
+            long nowNanos,
+            RoutingOptions options,
+            ClusterTopology topology) {
         TopologySnapshot snapshot = inputs.snapshot();
         Duration lag = RoutingPolicy.lagBudget(inputs.statement(), options);
         long slack = lag.toNanos() - snapshot.maxUpReplicaBoundNanos();

@@ -21,7 +21,6 @@ import dev.junction.router.RoutingRequest;
 import dev.junction.router.SessionState;
 import dev.junction.router.TopologySnapshot;
 import dev.junction.router.replication.ReplicationPosition;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -49,8 +48,15 @@ final class ReplicaRouter {
     private final ReplicaWait wait;
     private final NoFreshReplicaError noFreshReplica;
 
-    ReplicaRouter(String clusterKey, ClusterTopology topology, RoutingOptions options, SessionFreshness freshness,
-                  TableCatalog tableCatalog, ViewCatalog views, Duration replicaWaitTimeout, NodeAccess nodes) {
+    ReplicaRouter(
+            String clusterKey,
+            ClusterTopology topology,
+            RoutingOptions options,
+            SessionFreshness freshness,
+            TableCatalog tableCatalog,
+            ViewCatalog views,
+            Duration replicaWaitTimeout,
+            NodeAccess nodes) {
         this.topology = topology;
         this.options = options;
         this.freshness = freshness;
@@ -80,7 +86,9 @@ final class ReplicaRouter {
                 return reused;
             }
         }
-        if (views.unsafe(statement, monitor == null ? System.nanoTime() : topology.snapshot().takenAtNanos())) {
+        if (views.unsafe(
+                statement,
+                monitor == null ? System.nanoTime() : topology.snapshot().takenAtNanos())) {
             return topology.primary(); // a view that calls a function that may write: the read may write
         }
         ReplicaWait.Outcome outcome = routeOnce(statement, session, monitor, free);
@@ -92,30 +100,53 @@ final class ReplicaRouter {
     }
 
     /** The memo's decision, if nothing it rests on has changed since it was remembered. */
-    private Node reuse(Classification statement, SessionState session, TopologyMonitor monitor,
-                       boolean free) {
+    private Node reuse(Classification statement, SessionState session, TopologyMonitor monitor, boolean free) {
         // Read before anything the decision reads, so that a change made meanwhile shows as a difference.
-        return memo.reuse(statement, session, topology.snapshot(), free ? null : monitor.positions(),
-                commitCount(free), freshnessVersion(free), catalogGeneration(free), monitor.nanoTime(), topology.policy(),
-                options, topology);
+        return memo.reuse(
+                statement,
+                session,
+                topology.snapshot(),
+                free ? null : monitor.positions(),
+                commitCount(free),
+                freshnessVersion(free),
+                catalogGeneration(free),
+                monitor.nanoTime(),
+                topology.policy(),
+                options,
+                topology);
     }
 
     /**
      * The policy's decision on the current snapshot: a replica (remembered in the memo), the primary, or a shortfall
      * for {@link ReplicaWait}.
      */
-    private ReplicaWait.Outcome routeOnce(Classification statement, SessionState session,
-                                          TopologyMonitor monitor, boolean free) throws SQLException {
+    private ReplicaWait.Outcome routeOnce(
+            Classification statement, SessionState session, TopologyMonitor monitor, boolean free) throws SQLException {
         TopologySnapshot snapshot = topology.snapshot();
         Map<NodeId, TopologyMonitor.Probed> positions = monitor == null ? Map.of() : monitor.positions();
         // What the memo checks, read before the decision reads the rest (see ReplicaRouteMemo).
-        ReplicaRouteMemo.Inputs inputs = monitor == null ? null : new ReplicaRouteMemo.Inputs(statement, session, snapshot,
-                free ? null : positions, commitCount(free), freshnessVersion(free), catalogGeneration(free));
-        ReplicaRequirement requirement = free ? ReplicaRequirement.NONE : freshness.requirement(positions, monitor.primarySamples());
-        RouteDecision decision = topology.policy().route(new RoutingRequest(statement, session, snapshot, options, requirement));
+        ReplicaRouteMemo.Inputs inputs = monitor == null
+                ? null
+                : new ReplicaRouteMemo.Inputs(
+                        statement,
+                        session,
+                        snapshot,
+                        free ? null : positions,
+                        commitCount(free),
+                        freshnessVersion(free),
+                        catalogGeneration(free));
+        ReplicaRequirement requirement =
+                free ? ReplicaRequirement.NONE : freshness.requirement(positions, monitor.primarySamples());
+        RouteDecision decision =
+                topology.policy().route(new RoutingRequest(statement, session, snapshot, options, requirement));
         if (decision.target() == RouteTarget.REPLICA) {
             if (inputs != null) {
-                memo.remember(inputs, qualifying(snapshot, requirement, statement, free), monitor.nanoTime(), options, topology);
+                memo.remember(
+                        inputs,
+                        qualifying(snapshot, requirement, statement, free),
+                        monitor.nanoTime(),
+                        options,
+                        topology);
             }
             return new ReplicaWait.Routed(topology.node(decision.node()));
         }
@@ -126,8 +157,8 @@ final class ReplicaRouter {
         OptionalLong unlocated = behind && monitor != null
                 ? freshness.unlocatedCommit(effectiveConsistency(statement), statement, monitor.primarySamples())
                 : OptionalLong.empty();
-        return new ReplicaWait.Shortfall(snapshot, positions, decision.fallback(), behind, decision.waitCandidate(),
-                unlocated, monitor != null);
+        return new ReplicaWait.Shortfall(
+                snapshot, positions, decision.fallback(), behind, decision.waitCandidate(), unlocated, monitor != null);
     }
 
     // What a replica decision for a read with a freshness requirement rests on besides the snapshot and positions
@@ -145,8 +176,8 @@ final class ReplicaRouter {
     }
 
     /** The up replicas {@code requirement} accepts for {@code statement}: all of them for a read without one. */
-    private List<NodeState> qualifying(TopologySnapshot snapshot, ReplicaRequirement requirement, Classification statement,
-                                       boolean free) {
+    private List<NodeState> qualifying(
+            TopologySnapshot snapshot, ReplicaRequirement requirement, Classification statement, boolean free) {
         List<NodeState> up = snapshot.upReplicas();
         if (free) {
             return up;
@@ -166,12 +197,13 @@ final class ReplicaRouter {
      *
      * @return false when the server cannot wait that way or the wait could not run: the caller polls instead
      */
-    private boolean waitInsideReplica(TopologyMonitor monitor, NodeId candidate, Classification statement, Duration timeout) {
+    private boolean waitInsideReplica(
+            TopologyMonitor monitor, NodeId candidate, Classification statement, Duration timeout) {
         if (candidate == null) {
             return false;
         }
-        ReplicationPosition required = freshness.required(effectiveConsistency(statement), statement, candidate,
-                monitor.primarySamples());
+        ReplicationPosition required =
+                freshness.required(effectiveConsistency(statement), statement, candidate, monitor.primarySamples());
         if (required == null) {
             return false;
         }
@@ -203,7 +235,8 @@ final class ReplicaRouter {
     }
 
     private ReadConsistency effectiveConsistency(Classification statement) {
-        return statement.hints().consistency() != null ? statement.hints().consistency()
+        return statement.hints().consistency() != null
+                ? statement.hints().consistency()
                 : statement.hints().replica() ? ReadConsistency.EVENTUAL : options.readConsistency();
     }
 
@@ -212,7 +245,8 @@ final class ReplicaRouter {
      *
      * @return true when the answer is new information worth routing again on
      */
-    private boolean askReplica(TopologyMonitor monitor, NodeId candidate, TopologySnapshot snapshot, Classification statement) {
+    private boolean askReplica(
+            TopologyMonitor monitor, NodeId candidate, TopologySnapshot snapshot, Classification statement) {
         NodeId target = candidate;
         if (target == null) {
             return false;
@@ -274,8 +308,13 @@ final class ReplicaRouter {
 
         @Override
         public SQLException noFreshReplica(ReplicaWait.Shortfall shortfall) {
-            return noFreshReplica.of(statement, effectiveConsistency(statement), shortfall.snapshot(), shortfall.positions(),
-                    topology.monitor(), shortfall.unlocated());
+            return noFreshReplica.of(
+                    statement,
+                    effectiveConsistency(statement),
+                    shortfall.snapshot(),
+                    shortfall.positions(),
+                    topology.monitor(),
+                    shortfall.unlocated());
         }
 
         @Override

@@ -5,7 +5,6 @@ import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
 import dev.junction.router.NodeId;
 import dev.junction.router.StaleReadFallback;
 import dev.junction.router.TopologySnapshot;
-
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -52,12 +51,10 @@ final class ReplicaWait {
     static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     /** What one routing of the read came to: see {@link Routed} and {@link Shortfall}. */
-    sealed interface Outcome permits Routed, Shortfall {
-    }
+    sealed interface Outcome permits Routed, Shortfall {}
 
     /** The read runs on {@code node}: a replica that qualifies, or the primary for a read that belongs there. */
-    record Routed(Node node) implements Outcome {
-    }
+    record Routed(Node node) implements Outcome {}
 
     /**
      * No replica qualifies (the policy's {@code NO_REPLICA}), as of {@code snapshot} and {@code positions}.
@@ -68,9 +65,15 @@ final class ReplicaWait {
      *                  with a monitor
      * @param monitored whether a monitor publishes snapshots and positions: without one nothing can be awaited
      */
-    record Shortfall(TopologySnapshot snapshot, Map<NodeId, TopologyMonitor.Probed> positions, StaleReadFallback fallback,
-                     boolean behind, NodeId candidate, OptionalLong unlocated, boolean monitored) implements Outcome {
-    }
+    record Shortfall(
+            TopologySnapshot snapshot,
+            Map<NodeId, TopologyMonitor.Probed> positions,
+            StaleReadFallback fallback,
+            boolean behind,
+            NodeId candidate,
+            OptionalLong unlocated,
+            boolean monitored)
+            implements Outcome {}
 
     /** The route step's side of a wait: routing again, and the two ways of giving up. */
     interface Route {
@@ -155,7 +158,9 @@ final class ReplicaWait {
             if (shortfall.unlocated().isPresent()) {
                 return unlocated(shortfall);
             }
-            if (shortfall.behind() && shortfall.monitored() && !asked
+            if (shortfall.behind()
+                    && shortfall.monitored()
+                    && !asked
                     && catchUp.askReplica(shortfall.candidate(), shortfall.snapshot())) {
                 asked = true;
                 return null;
@@ -194,8 +199,8 @@ final class ReplicaWait {
                 asked = false;
                 return null;
             }
-            Node interrupted = awaitNewerSnapshot(shortfall.snapshot(),
-                    shortfall.behind() ? Math.min(remaining, POLL_NANOS) : remaining);
+            Node interrupted = awaitNewerSnapshot(
+                    shortfall.snapshot(), shortfall.behind() ? Math.min(remaining, POLL_NANOS) : remaining);
             if (interrupted == null) {
                 asked = false;
             }

@@ -11,7 +11,6 @@ import dev.junction.router.RouteTarget;
 import dev.junction.router.RoutingOptions;
 import dev.junction.router.SessionState;
 import dev.junction.router.StatementKind;
-
 import java.sql.SQLException;
 
 /**
@@ -34,8 +33,10 @@ import java.sql.SQLException;
  * </ul>
  */
 final class RouteStep {
-    private static final Classification PLAIN_READ = Classification.builder(StatementKind.READ).build();
-    private static final Classification MAY_WRITE = Classification.builder(StatementKind.UNKNOWN).build();
+    private static final Classification PLAIN_READ =
+            Classification.builder(StatementKind.READ).build();
+    private static final Classification MAY_WRITE =
+            Classification.builder(StatementKind.UNKNOWN).build();
     /** The policy's view of a session no transaction or pin holds, per (auto-commit, read-only, serializable): built once. */
     private static final SessionState[] UNHELD_SESSIONS = unheldSessions();
 
@@ -48,8 +49,15 @@ final class RouteStep {
     private final SessionPins pins;
     private final NodeSessions sessions;
 
-    RouteStep(ClusterTopology topology, RoutingOptions options, ReplicaRouter replicas, PolicySession session,
-              SessionSettings state, OpenTransaction transaction, SessionPins pins, NodeSessions sessions) {
+    RouteStep(
+            ClusterTopology topology,
+            RoutingOptions options,
+            ReplicaRouter replicas,
+            PolicySession session,
+            SessionSettings state,
+            OpenTransaction transaction,
+            SessionPins pins,
+            NodeSessions sessions) {
         this.topology = topology;
         this.options = options;
         this.replicas = replicas;
@@ -76,7 +84,8 @@ final class RouteStep {
      */
     Node choose(StatementInfo info, boolean mayWrite) throws SQLException {
         if (info.kind() == StatementInfo.Kind.AUTOCOMMIT && info.sessionKey() == null) {
-            throw JunctionErrorCode.FEATURE_NOT_SUPPORTED.exception("SET autocommit with an expression, DEFAULT or other variables in the same statement",
+            throw JunctionErrorCode.FEATURE_NOT_SUPPORTED.exception(
+                    "SET autocommit with an expression, DEFAULT or other variables in the same statement",
                     "Junction must know the connection's auto-commit mode; use Connection.setAutoCommit, or SET autocommit = 0 or 1 alone");
         }
         Classification statement = mayWrite ? MAY_WRITE : info.classification();
@@ -103,7 +112,9 @@ final class RouteStep {
 
     /** A session statement in auto-commit that no pin holds anywhere and that creates none. */
     private boolean isSessionChange(StatementInfo info) {
-        return info.kind() == StatementInfo.Kind.SESSION && info.pinReason() == null && state.autoCommit()
+        return info.kind() == StatementInfo.Kind.SESSION
+                && info.pinReason() == null
+                && state.autoCommit()
                 && pins.pinnedNode() == null;
     }
 
@@ -112,7 +123,8 @@ final class RouteStep {
      * constant, so that {@link ReplicaRouteMemo} recognises it by identity.
      */
     private SessionState unheldSession() {
-        return UNHELD_SESSIONS[(state.autoCommit() ? 4 : 0) | (state.readOnly() ? 2 : 0) | (session.serializableOnPostgres() ? 1 : 0)];
+        return UNHELD_SESSIONS[
+                (state.autoCommit() ? 4 : 0) | (state.readOnly() ? 2 : 0) | (session.serializableOnPostgres() ? 1 : 0)];
     }
 
     private static SessionState[] unheldSessions() {

@@ -10,7 +10,6 @@ import dev.junction.router.FunctionCatalog;
 import dev.junction.router.PinReason;
 import dev.junction.router.SessionEffect;
 import dev.junction.router.StatementClassifier;
-
 import java.util.Locale;
 
 /**
@@ -36,11 +35,11 @@ public final class RouterStatementRouting implements StatementRouting {
 
     /** @param postgres SERIALIZABLE set through SQL pins only on PostgreSQL, where standbys refuse it */
     public RouterStatementRouting(StatementClassifier classifier, boolean postgres) {
-        this(classifier, postgres, ViewCatalog.none(), () -> { });
+        this(classifier, postgres, ViewCatalog.none(), () -> {});
     }
 
-    private RouterStatementRouting(StatementClassifier classifier, boolean postgres, ViewCatalog views,
-                                   Runnable definitionsChangedElsewhere) {
+    private RouterStatementRouting(
+            StatementClassifier classifier, boolean postgres, ViewCatalog views, Runnable definitionsChangedElsewhere) {
         this.classifier = classifier;
         this.postgres = postgres;
         this.views = views;
@@ -55,19 +54,21 @@ public final class RouterStatementRouting implements StatementRouting {
 
     /** A classifier for {@code backend} that looks user functions up in {@code catalog} and views in {@code views}. */
     static RouterStatementRouting create(Backend backend, FunctionCatalog catalog, ViewCatalog views) {
-        return create(backend, catalog, views, () -> { });
+        return create(backend, catalog, views, () -> {});
     }
 
     /**
      * The same, and {@code definitionsChangedElsewhere} runs after DDL through this classifier's connections: the
      * cluster's classifiers for other credentials must forget their answers too.
      */
-    public static RouterStatementRouting create(Backend backend, FunctionCatalog catalog, ViewCatalog views,
-                                         Runnable definitionsChangedElsewhere) {
-        Dialect dialect = backend == Backend.POSTGRESQL
-                ? Dialect.POSTGRESQL : Dialect.MYSQL;
-        return new RouterStatementRouting(StatementClassifier.builder(dialect).functionCatalog(catalog).build(),
-                backend == Backend.POSTGRESQL, views, definitionsChangedElsewhere);
+    public static RouterStatementRouting create(
+            Backend backend, FunctionCatalog catalog, ViewCatalog views, Runnable definitionsChangedElsewhere) {
+        Dialect dialect = backend == Backend.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MYSQL;
+        return new RouterStatementRouting(
+                StatementClassifier.builder(dialect).functionCatalog(catalog).build(),
+                backend == Backend.POSTGRESQL,
+                views,
+                definitionsChangedElsewhere);
     }
 
     @Override
@@ -150,15 +151,28 @@ public final class RouterStatementRouting implements StatementRouting {
             case SET_SEARCH_PATH:
                 return new StatementInfo(Kind.SESSION, hint, pin, "search_path", c);
             case SET_SESSION_CHARACTERISTICS:
-                return new StatementInfo(Kind.SESSION, hint, serializablePin("default_transaction_isolation", effect),
-                        "transaction_characteristics", c);
+                return new StatementInfo(
+                        Kind.SESSION,
+                        hint,
+                        serializablePin("default_transaction_isolation", effect),
+                        "transaction_characteristics",
+                        c);
             case USE_DATABASE:
                 return new StatementInfo(Kind.SESSION, hint, pin, "catalog", c);
             case RESET:
-                return new StatementInfo(Kind.SESSION, hint, pin, target == null || target.equals("all") ? StatementInfo.RESET_ALL : target, c);
+                return new StatementInfo(
+                        Kind.SESSION,
+                        hint,
+                        pin,
+                        target == null || target.equals("all") ? StatementInfo.RESET_ALL : target,
+                        c);
             case DISCARD:
-                return new StatementInfo(Kind.SESSION, hint, pin,
-                        target == null || target.equals("all") ? StatementInfo.RESET_ALL : "discard " + target, c);
+                return new StatementInfo(
+                        Kind.SESSION,
+                        hint,
+                        pin,
+                        target == null || target.equals("all") ? StatementInfo.RESET_ALL : "discard " + target,
+                        c);
             case LISTEN:
             case PREPARE:
                 return new StatementInfo(Kind.WRITE, hint, pin, null, c);
@@ -175,8 +189,12 @@ public final class RouterStatementRouting implements StatementRouting {
      * which would otherwise stay pinned to the primary.
      */
     private boolean isReplayableSetConfig(Classification c) {
-        if (!postgres || c.pinReason() != PinReason.UNREPLAYABLE_SESSION_STATE || c.multiStatement() || !c.tablesRead().isEmpty()
-                || !c.tablesWritten().isEmpty() || c.sideEffectFunctions().isEmpty()) {
+        if (!postgres
+                || c.pinReason() != PinReason.UNREPLAYABLE_SESSION_STATE
+                || c.multiStatement()
+                || !c.tablesRead().isEmpty()
+                || !c.tablesWritten().isEmpty()
+                || c.sideEffectFunctions().isEmpty()) {
             return false;
         }
         for (String function : c.sideEffectFunctions()) {
@@ -192,7 +210,8 @@ public final class RouterStatementRouting implements StatementRouting {
             return null;
         }
         String value = effect.value() == null ? "" : effect.value().toLowerCase(Locale.ROOT);
-        boolean isolation = target != null && (target.contains("isolation") || target.equals("transaction_characteristics"));
+        boolean isolation =
+                target != null && (target.contains("isolation") || target.equals("transaction_characteristics"));
         return isolation && value.contains("serializable") ? SERIALIZABLE_PIN : null;
     }
 

@@ -11,7 +11,6 @@ import dev.junction.router.StatementKind;
 import dev.junction.router.replication.CommitInstants;
 import dev.junction.router.replication.PrimarySamples;
 import dev.junction.router.replication.ReplicationPosition;
-
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -58,6 +57,7 @@ final class SessionFreshness {
     private ReplicationPosition floor;
     /** The last read's node and the monitor positions it read under, not yet merged into {@link #floor}. */
     private NodeId unfoldedNode;
+
     private Map<NodeId, Probed> unfoldedPositions;
     private ReplicationPosition unfoldedObserved;
     private ReplicationPosition awaited;
@@ -68,6 +68,7 @@ final class SessionFreshness {
      * ended.
      */
     private long pendingAfterProbe;
+
     private Set<String> transactionTables;
     private final Set<String> transactionTableSet = new LinkedHashSet<>();
     private boolean transactionWrote;
@@ -81,6 +82,7 @@ final class SessionFreshness {
     private long version;
     /** The tables of the last commit (compared by identity) and their cells in both commit records. */
     private Collection<String> cellsTables;
+
     private CommitInstants.Cells sessionCells;
     private CommitInstants.Cells globalCells;
 
@@ -122,7 +124,8 @@ final class SessionFreshness {
         public boolean isSatisfiedBy(NodeState replica, ReadConsistency consistency, Classification statement) {
             if (statement != forStatement || consistency != forConsistency) {
                 OptionalLong commit = neededCommit(consistency, statement);
-                Optional<ReplicationPosition> sample = commit.isPresent() ? samples.covering(commit.getAsLong()) : Optional.empty();
+                Optional<ReplicationPosition> sample =
+                        commit.isPresent() ? samples.covering(commit.getAsLong()) : Optional.empty();
                 unlocated = commit.isPresent() && sample.isEmpty();
                 located = sample.orElse(null);
                 forStatement = statement;
@@ -145,10 +148,13 @@ final class SessionFreshness {
      * when it needs none.
      */
     OptionalLong neededCommit(ReadConsistency consistency, Classification statement) {
-        if (consistency == ReadConsistency.EVENTUAL || consistency == ReadConsistency.STRONG || readsNoTable(statement)) {
+        if (consistency == ReadConsistency.EVENTUAL
+                || consistency == ReadConsistency.STRONG
+                || readsNoTable(statement)) {
             return OptionalLong.empty();
         }
-        if (session.latest().isEmpty() && (consistency != ReadConsistency.GLOBAL || global.latest().isEmpty())) {
+        if (session.latest().isEmpty()
+                && (consistency != ReadConsistency.GLOBAL || global.latest().isEmpty())) {
             return OptionalLong.empty(); // nothing committed: no table to look up in the catalog
         }
         Collection<String> tables = tablesRead(statement, standalone);
@@ -172,14 +178,21 @@ final class SessionFreshness {
      * What a read on {@code node} must see, or null when anything will do; an unlocated commit counts for nothing
      * here, {@link #unlocatedCommit} tells.
      */
-    ReplicationPosition required(ReadConsistency consistency, Classification statement, NodeId node, PrimarySamples samples) {
+    ReplicationPosition required(
+            ReadConsistency consistency, Classification statement, NodeId node, PrimarySamples samples) {
         OptionalLong commit = neededCommit(consistency, statement);
-        return required(consistency, statement, node, commit.isPresent() ? samples.covering(commit.getAsLong()).orElse(null) : null);
+        return required(
+                consistency,
+                statement,
+                node,
+                commit.isPresent() ? samples.covering(commit.getAsLong()).orElse(null) : null);
     }
 
-    private ReplicationPosition required(ReadConsistency consistency, Classification statement, NodeId node,
-                                         ReplicationPosition commit) {
-        if (consistency == ReadConsistency.EVENTUAL || consistency == ReadConsistency.STRONG || readsNoTable(statement)) {
+    private ReplicationPosition required(
+            ReadConsistency consistency, Classification statement, NodeId node, ReplicationPosition commit) {
+        if (consistency == ReadConsistency.EVENTUAL
+                || consistency == ReadConsistency.STRONG
+                || readsNoTable(statement)) {
             return null;
         }
         ReplicationPosition required = merge(commit, awaited);
@@ -191,7 +204,9 @@ final class SessionFreshness {
 
     /** {@code SELECT 1}, {@code SELECT @@port}, {@code SELECT now()}: nothing a commit changes, nothing to wait for. */
     static boolean readsNoTable(Classification statement) {
-        return statement.parsedByCalcite() && statement.tablesRead().isEmpty() && statement.userFunctions().isEmpty()
+        return statement.parsedByCalcite()
+                && statement.tablesRead().isEmpty()
+                && statement.userFunctions().isEmpty()
                 && statement.unverifiedFunctions().isEmpty();
     }
 
@@ -301,8 +316,11 @@ final class SessionFreshness {
     Set<String> endTransaction() {
         // The session's own set changes from one transaction to the next, so it is handed out under a new identity
         // each time: committed() must not take it for the tables of the commit before.
-        Set<String> tables = transactionTables == null ? Set.of()
-                : transactionTables == transactionTableSet ? Collections.unmodifiableSet(transactionTableSet) : transactionTables;
+        Set<String> tables = transactionTables == null
+                ? Set.of()
+                : transactionTables == transactionTableSet
+                        ? Collections.unmodifiableSet(transactionTableSet)
+                        : transactionTables;
         transactionWrote = false;
         transactionTables = null;
         return tables;
@@ -342,7 +360,9 @@ final class SessionFreshness {
      * not standalone (a view, a partitioned or inherited table...).
      */
     static Collection<String> tablesRead(Classification statement, Predicate<String> standalone) {
-        if (!statement.parsedByCalcite() || !statement.userFunctions().isEmpty() || !statement.unverifiedFunctions().isEmpty()) {
+        if (!statement.parsedByCalcite()
+                || !statement.userFunctions().isEmpty()
+                || !statement.unverifiedFunctions().isEmpty()) {
             return Set.of();
         }
         for (String table : statement.tablesRead()) { // a loop, not a stream: every replica read of a session asks
@@ -358,9 +378,13 @@ final class SessionFreshness {
      * not standalone (a trigger or a foreign key may change other tables).
      */
     static Set<String> tablesWritten(Classification statement, Predicate<String> standalone) {
-        if (statement.kind() != StatementKind.WRITE || !statement.parsedByCalcite() || statement.multiStatement()
-                || !statement.sideEffectFunctions().isEmpty() || !statement.unverifiedFunctions().isEmpty()
-                || !statement.userFunctions().isEmpty() || statement.tablesWritten().isEmpty()) {
+        if (statement.kind() != StatementKind.WRITE
+                || !statement.parsedByCalcite()
+                || statement.multiStatement()
+                || !statement.sideEffectFunctions().isEmpty()
+                || !statement.unverifiedFunctions().isEmpty()
+                || !statement.userFunctions().isEmpty()
+                || statement.tablesWritten().isEmpty()) {
             return null;
         }
         // A loop, not a stream: every write of a session asks, and on the cold path between two round trips a

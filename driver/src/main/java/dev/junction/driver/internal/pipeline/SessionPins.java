@@ -4,7 +4,6 @@ import dev.junction.driver.internal.topology.Node;
 import dev.junction.router.Classification;
 import dev.junction.router.PinReason;
 import dev.junction.router.SessionEffect;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -86,7 +85,8 @@ public final class SessionPins {
      * among them because whether the server undoes their release is not relied on: a rollback keeps what was held
      * before or since.
      */
-    private static final List<String> TRANSACTIONAL = List.of(TEMPORARY_TABLE, LISTEN, SERIALIZABLE, NAMED_PREPARE, HOLDABLE_CURSOR);
+    private static final List<String> TRANSACTIONAL =
+            List.of(TEMPORARY_TABLE, LISTEN, SERIALIZABLE, NAMED_PREPARE, HOLDABLE_CURSOR);
     /** The transactional reasons a rollback puts back exactly as they were when the transaction began. */
     private static final Set<String> RESTORED_BY_ROLLBACK = Set.of(TEMPORARY_TABLE, LISTEN, SERIALIZABLE);
 
@@ -95,9 +95,11 @@ public final class SessionPins {
     private Node node;
     /** Reason → what holds the session for it, in the order reasons first held it; no empty holds. */
     private final Map<String, Hold> holds = new LinkedHashMap<>();
+
     private final Set<String> unwrapped = new LinkedHashSet<>();
     /** The holds when the open transaction first changed a transactional one, else null. */
     private Map<String, Hold> beforeTransaction;
+
     private Node nodeBeforeTransaction;
 
     /** @param postgres the session is on PostgreSQL, whose temporary tables, LISTEN and SET are transactional */
@@ -223,7 +225,9 @@ public final class SessionPins {
 
     @Override
     public String toString() {
-        return node == null ? "SessionPins[none]" : "SessionPins[" + node.address() + " " + holds + " " + unwrapped + "]";
+        return node == null
+                ? "SessionPins[none]"
+                : "SessionPins[" + node.address() + " " + holds + " " + unwrapped + "]";
     }
 
     // ---- what a statement releases and holds ----
@@ -351,7 +355,9 @@ public final class SessionPins {
     }
 
     private static Collection<String> named(SessionEffect effect, SessionEffect.Kind kind) {
-        return effect != null && effect.kind() == kind && effect.target() != null ? List.of(effect.target()) : List.of();
+        return effect != null && effect.kind() == kind && effect.target() != null
+                ? List.of(effect.target())
+                : List.of();
     }
 
     /** {@code pg_temp.t} is the session's temporary {@code t}. */
@@ -366,7 +372,8 @@ public final class SessionPins {
             case SET_VARIABLE:
                 return target.equals("default_transaction_isolation");
             case SET_SESSION_CHARACTERISTICS:
-                return effect.value() != null && effect.value().toLowerCase(Locale.ROOT).contains("isolation");
+                return effect.value() != null
+                        && effect.value().toLowerCase(Locale.ROOT).contains("isolation");
             case RESET:
                 return target.equals("all") || target.equals("default_transaction_isolation");
             default:

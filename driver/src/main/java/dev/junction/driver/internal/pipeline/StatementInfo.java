@@ -43,7 +43,11 @@ public record StatementInfo(Kind kind, Hint hint, String pinReason, String sessi
     }
 
     /** An explicit routing hint in a leading comment. */
-    public enum Hint { NONE, PRIMARY, REPLICA }
+    public enum Hint {
+        NONE,
+        PRIMARY,
+        REPLICA
+    }
 
     public boolean isRead() {
         return kind == Kind.READ;

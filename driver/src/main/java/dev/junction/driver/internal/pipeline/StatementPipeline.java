@@ -9,7 +9,6 @@ import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
 import dev.junction.router.ReadConsistency;
 import dev.junction.router.RoutingOptions;
-
 import java.sql.SQLException;
 
 /**
@@ -34,8 +33,13 @@ public final class StatementPipeline implements NodeAccess {
     private final CommitRecorder commits;
     private final CausalTokens tokens;
 
-    public StatementPipeline(ConnectionSettings settings, ClusterTopology topology, NodeConnector connector,
-                             StatementRouting routing, SessionSettings state, OpenTransaction transaction) {
+    public StatementPipeline(
+            ConnectionSettings settings,
+            ClusterTopology topology,
+            NodeConnector connector,
+            StatementRouting routing,
+            SessionSettings state,
+            OpenTransaction transaction) {
         this.topology = topology;
         this.connector = connector;
         this.routing = routing;
@@ -44,7 +48,8 @@ public final class StatementPipeline implements NodeAccess {
         this.pins = new SessionPins(settings.backend() == Backend.POSTGRESQL);
         RoutingOptions options = RouteStep.routingOptions(settings.properties());
         TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
-        SessionFreshness freshness = new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
+        SessionFreshness freshness =
+                new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
         // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
         boolean recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL
                 && options.readConsistency() != ReadConsistency.STRONG;
@@ -52,14 +57,25 @@ public final class StatementPipeline implements NodeAccess {
         if (recordsCommits) {
             commits.listen(ExecutionTracker.readYourWrites(topology, freshness));
         }
-        this.sessions = new NodeSessions(connector, topology.dialect(), settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT));
+        this.sessions = new NodeSessions(
+                connector, topology.dialect(), settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT));
         this.tokens = new CausalTokens(topology, connector, freshness, recordsCommits, this);
-        ReplicaRouter replicas = new ReplicaRouter(settings.clusterKey(), topology, options, freshness, tables, routing.views(),
-                settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT), this);
-        PolicySession policySession = new PolicySession(state, transaction, pins, topology.dialect().pinsOnSerializable());
+        ReplicaRouter replicas = new ReplicaRouter(
+                settings.clusterKey(),
+                topology,
+                options,
+                freshness,
+                tables,
+                routing.views(),
+                settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT),
+                this);
+        PolicySession policySession =
+                new PolicySession(state, transaction, pins, topology.dialect().pinsOnSerializable());
         this.route = new RouteStep(topology, options, replicas, policySession, state, transaction, pins, sessions);
-        this.failures = new FailureSeam(topology, sessions, transaction, pins, replicas, settings.failureClassifier(topology.dialect()));
-        this.tracker = new ExecutionTracker(routing, topology, state, transaction, pins, commits, freshness, replicas, tables);
+        this.failures = new FailureSeam(
+                topology, sessions, transaction, pins, replicas, settings.failureClassifier(topology.dialect()));
+        this.tracker =
+                new ExecutionTracker(routing, topology, state, transaction, pins, commits, freshness, replicas, tables);
     }
 
     /** The classify step: what the statement is and does, cached per SQL text. */

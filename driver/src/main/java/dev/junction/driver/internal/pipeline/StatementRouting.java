@@ -16,8 +16,7 @@ public interface StatementRouting {
     }
 
     /** DDL ran through Junction: what was learnt about functions and views may be out of date. */
-    default void definitionsChanged() {
-    }
+    default void definitionsChanged() {}
 
     /** Shared by routings without a catalog: it never loads anything. */
     ViewCatalog NO_VIEWS = ViewCatalog.none();

@@ -3,7 +3,6 @@ package dev.junction.driver.internal.topology;
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.backend.HostAndPort;
 import dev.junction.driver.internal.backend.NodeConnector;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,6 +35,7 @@ final class CatalogConnection implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@link #lock}; volatile so that {@link #close} can abort it while another thread holds the lock. */
     private volatile Connection connection;
+
     private HostAndPort openedTo;
     private volatile boolean closed;
 

@@ -18,7 +18,6 @@ import dev.junction.router.NodeState;
 import dev.junction.router.RoutingPolicy;
 import dev.junction.router.TopologySnapshot;
 import dev.junction.router.replication.CommitInstants;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -75,6 +74,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
      * a hung node must not hold a probe, or a {@code getConnection}, longer.
      */
     public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
     private static final long DOWN_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The one-off probes' bound; they serve unit tests only, where a monitor is not attached. */
     private static final long PROBE_WAIT_MILLIS = PROBE_TIMEOUT.toMillis();
@@ -85,10 +85,12 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private final ReentrantLock probeLock = new ReentrantLock();
     /** On the monitor's ticker once one is attached, so that snapshot ages are measured on the scale they were stamped. */
     private volatile RoutingPolicy policy = RoutingPolicy.create();
+
     private final CommitInstants globalCommits;
     private volatile TopologyMonitor monitor;
     /** The monitor's snapshot whose roles {@link #nodes()} last took; compared by reference. */
     private volatile TopologySnapshot lastSynced;
+
     private volatile CatalogConnection catalogConnection;
     private volatile RouterStatementRouting routing;
     private volatile ViewCatalog viewCatalog;
@@ -96,7 +98,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private volatile boolean probed;
     private volatile long probedAt;
     /** Tells the cluster's other topologies that DDL ran through this one; nothing for a topology of its own. */
-    private volatile Runnable definitionsChangedElsewhere = () -> { };
+    private volatile Runnable definitionsChangedElsewhere = () -> {};
     /** The credentials of a keyed topology's catalogs; null for a topology of its own (tests). */
     private volatile NodeConnector catalogConnector;
     /** Set by {@link #release}, under {@link #probeLock}. */
@@ -107,10 +109,12 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         this(name, dialect, seeds, new CommitInstants());
     }
 
-    private ClusterTopology(String name, BackendDialect dialect, List<HostAndPort> seeds, CommitInstants globalCommits) {
+    private ClusterTopology(
+            String name, BackendDialect dialect, List<HostAndPort> seeds, CommitInstants globalCommits) {
         this.name = name;
         this.dialect = dialect;
-        this.nodes = seeds.stream().map(seed -> new Node(seed, ProbedRole.DOWN)).collect(Collectors.toUnmodifiableList());
+        this.nodes =
+                seeds.stream().map(seed -> new Node(seed, ProbedRole.DOWN)).collect(Collectors.toUnmodifiableList());
         this.globalCommits = globalCommits;
     }
 
@@ -122,10 +126,16 @@ public final class ClusterTopology implements SharedMonitors.Shared {
      *
      * @param globalCommits the cluster's commit record, shared with the cluster's other topologies
      */
-    public static ClusterTopology keyed(SharedMonitors.Key key, ConnectionSettings settings,
-                                        CommitInstants globalCommits, NodeConnector catalogConnector,
-                                        Function<ClusterTopology, TopologyMonitor> monitorFor) {
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), settings.backend().dialect(), settings.url().hosts(),
+    public static ClusterTopology keyed(
+            SharedMonitors.Key key,
+            ConnectionSettings settings,
+            CommitInstants globalCommits,
+            NodeConnector catalogConnector,
+            Function<ClusterTopology, TopologyMonitor> monitorFor) {
+        ClusterTopology topology = new ClusterTopology(
+                settings.clusterKey(),
+                settings.backend().dialect(),
+                settings.url().hosts(),
                 globalCommits);
         topology.definitionsChangedElsewhere = () -> SharedMonitors.definitionsChanged(key);
         topology.catalogConnector = catalogConnector;
@@ -151,7 +161,10 @@ public final class ClusterTopology implements SharedMonitors.Shared {
                 if (routing == null) {
                     CatalogConnection catalog = catalogConnection(connector);
                     viewCatalog = new ViewCatalog(this, catalog, backend);
-                    routing = RouterStatementRouting.create(backend, new JdbcFunctionCatalog(this, catalog, backend), viewCatalog,
+                    routing = RouterStatementRouting.create(
+                            backend,
+                            new JdbcFunctionCatalog(this, catalog, backend),
+                            viewCatalog,
                             definitionsChangedElsewhere);
                 }
                 current = routing;
@@ -210,9 +223,11 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private void syncRoles(TopologySnapshot published) {
         for (Node node : nodes) {
             NodeState state = published.node(node.id());
-            ProbedRole role = state == null || !state.up() ? ProbedRole.DOWN
-                    : state.role() == NodeRole.PRIMARY ? ProbedRole.PRIMARY
-                    : state.role() == NodeRole.REPLICA ? ProbedRole.REPLICA : ProbedRole.DOWN;
+            ProbedRole role = state == null || !state.up()
+                    ? ProbedRole.DOWN
+                    : state.role() == NodeRole.PRIMARY
+                            ? ProbedRole.PRIMARY
+                            : state.role() == NodeRole.REPLICA ? ProbedRole.REPLICA : ProbedRole.DOWN;
             if (node.role() != role) {
                 node.role(role, role == ProbedRole.DOWN ? "the monitor's probes fail" : null);
             }
@@ -406,11 +421,16 @@ public final class ClusterTopology implements SharedMonitors.Shared {
                 }
             }
         }
-        Exception cause = firstRefusal != null ? firstRefusal.exception() : exceptions.isEmpty() ? null : exceptions.get(0);
+        Exception cause =
+                firstRefusal != null ? firstRefusal.exception() : exceptions.isEmpty() ? null : exceptions.get(0);
         String reasonText = String.join("; ", reasons);
-        SQLException error = firstRefusal == null ? JunctionErrorCode.NO_NODE_REACHABLE.exception(cause, name, reasonText)
-                : JunctionErrorCode.NO_NODE_ACCEPTED.exceptionWithState(disagree || agreed == null
-                        ? JunctionErrorCode.NO_NODE_ACCEPTED.sqlState() : agreed, cause, name, reasonText);
+        SQLException error = firstRefusal == null
+                ? JunctionErrorCode.NO_NODE_REACHABLE.exception(cause, name, reasonText)
+                : JunctionErrorCode.NO_NODE_ACCEPTED.exceptionWithState(
+                        disagree || agreed == null ? JunctionErrorCode.NO_NODE_ACCEPTED.sqlState() : agreed,
+                        cause,
+                        name,
+                        reasonText);
         for (Exception other : exceptions) {
             if (other != cause) {
                 error.addSuppressed(other);
@@ -420,7 +440,8 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     }
 
     private boolean downRetryDue() {
-        return System.nanoTime() - probedAt > DOWN_RETRY_NANOS && nodes.stream().anyMatch(n -> n.role() == ProbedRole.DOWN);
+        return System.nanoTime() - probedAt > DOWN_RETRY_NANOS
+                && nodes.stream().anyMatch(n -> n.role() == ProbedRole.DOWN);
     }
 
     /** Marks the roles as unknown: the next use probes again. */

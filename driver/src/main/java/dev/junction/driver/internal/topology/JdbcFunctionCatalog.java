@@ -2,7 +2,6 @@ package dev.junction.driver.internal.topology;
 
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.router.FunctionCatalog;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,8 +33,9 @@ import java.sql.SQLException;
  * throws: a failed lookup is {@link Volatility#UNKNOWN}, which routes to the primary and is asked again next time.
  */
 final class JdbcFunctionCatalog implements FunctionCatalog {
-    private static final String POSTGRES_FUNCTION = "select count(*), coalesce(bool_or(p.provolatile = 'v'), false) from pg_proc p"
-            + " join pg_namespace n on n.oid = p.pronamespace where p.proname = ? and (? is null or n.nspname = ?)";
+    private static final String POSTGRES_FUNCTION =
+            "select count(*), coalesce(bool_or(p.provolatile = 'v'), false) from pg_proc p"
+                    + " join pg_namespace n on n.oid = p.pronamespace where p.proname = ? and (? is null or n.nspname = ?)";
     private static final String POSTGRES_OPERATOR = "select count(*), coalesce(bool_or(p.provolatile = 'v'), false)"
             + " from pg_operator o join pg_proc p on p.oid = o.oprcode join pg_namespace n on n.oid = o.oprnamespace"
             + " where o.oprname = ? and (? is null or n.nspname = ?)";
@@ -55,7 +55,8 @@ final class JdbcFunctionCatalog implements FunctionCatalog {
     public Volatility lookup(String functionName) {
         try {
             return catalog.onPrimary(connection -> backend == Backend.MYSQL
-                    ? routines.volatility(connection, functionName) : postgres(connection, functionName));
+                    ? routines.volatility(connection, functionName)
+                    : postgres(connection, functionName));
         } catch (SQLException | RuntimeException e) {
             return Volatility.UNKNOWN;
         }

@@ -3,7 +3,6 @@ package dev.junction.driver.internal.topology;
 import dev.junction.router.Dialect;
 import dev.junction.router.FunctionCatalog.Volatility;
 import dev.junction.router.RoutineBody;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,13 +28,16 @@ import java.util.Set;
  * means the function's own schema, where the server resolves it.
  */
 final class RoutineBodies {
-    private static final String FUNCTIONS = "select ROUTINE_SCHEMA, SQL_DATA_ACCESS, ROUTINE_DEFINITION from information_schema.ROUTINES"
-            + " where ROUTINE_TYPE = 'FUNCTION' and ROUTINE_NAME = ? and (? is null or ROUTINE_SCHEMA = ?)"
-            + " and ROUTINE_SCHEMA not in ('mysql', 'information_schema', 'performance_schema', 'sys')";
-    private static final String IS_VIEW = "select count(*) from information_schema.VIEWS where TABLE_NAME = ? and TABLE_SCHEMA = ?";
+    private static final String FUNCTIONS =
+            "select ROUTINE_SCHEMA, SQL_DATA_ACCESS, ROUTINE_DEFINITION from information_schema.ROUTINES"
+                    + " where ROUTINE_TYPE = 'FUNCTION' and ROUTINE_NAME = ? and (? is null or ROUTINE_SCHEMA = ?)"
+                    + " and ROUTINE_SCHEMA not in ('mysql', 'information_schema', 'performance_schema', 'sys')";
+    private static final String IS_VIEW =
+            "select count(*) from information_schema.VIEWS where TABLE_NAME = ? and TABLE_SCHEMA = ?";
     /** A body assigns its parameters like locals; their names are not in {@code ROUTINE_DEFINITION}. */
-    private static final String PARAMETERS = "select PARAMETER_NAME from information_schema.PARAMETERS where SPECIFIC_SCHEMA = ?"
-            + " and SPECIFIC_NAME = ? and ROUTINE_TYPE = 'FUNCTION' and PARAMETER_NAME is not null";
+    private static final String PARAMETERS =
+            "select PARAMETER_NAME from information_schema.PARAMETERS where SPECIFIC_SCHEMA = ?"
+                    + " and SPECIFIC_NAME = ? and ROUTINE_TYPE = 'FUNCTION' and PARAMETER_NAME is not null";
 
     /** The answer for {@code name} ({@code name} or {@code schema.name}, as the statement wrote it). */
     Volatility volatility(Connection connection, String name) throws SQLException {
@@ -46,7 +48,8 @@ final class RoutineBodies {
      * @param defaultSchema the schema an unqualified name means (the calling function's), or null for every schema
      * @param visiting      functions on the current call path: meeting one again is a cycle, not proven
      */
-    private Volatility volatility(Connection connection, String name, String defaultSchema, Set<String> visiting) throws SQLException {
+    private Volatility volatility(Connection connection, String name, String defaultSchema, Set<String> visiting)
+            throws SQLException {
         int dot = name.lastIndexOf('.');
         String schema = dot < 0 ? defaultSchema : unquote(name.substring(0, dot));
         String simple = unquote(dot < 0 ? name : name.substring(dot + 1));
@@ -64,7 +67,8 @@ final class RoutineBodies {
                         return Volatility.MAY_WRITE; // a cycle: not provable
                     }
                     try {
-                        if (!provablyReadOnly(connection, owner, simple, rows.getString(2), rows.getString(3), visiting)) {
+                        if (!provablyReadOnly(
+                                connection, owner, simple, rows.getString(2), rows.getString(3), visiting)) {
                             return Volatility.MAY_WRITE;
                         }
                     } finally {
@@ -78,8 +82,14 @@ final class RoutineBodies {
         return found ? Volatility.READ_ONLY : Volatility.UNKNOWN;
     }
 
-    private boolean provablyReadOnly(Connection connection, String schema, String function, String access, String definition,
-                                     Set<String> visiting) throws SQLException {
+    private boolean provablyReadOnly(
+            Connection connection,
+            String schema,
+            String function,
+            String access,
+            String definition,
+            Set<String> visiting)
+            throws SQLException {
         if (!"NO SQL".equalsIgnoreCase(access) && !"READS SQL DATA".equalsIgnoreCase(access)) {
             return false;
         }
@@ -130,6 +140,8 @@ final class RoutineBodies {
 
     private static String unquote(String identifier) {
         String s = identifier.trim();
-        return s.length() >= 2 && s.charAt(0) == '`' && s.charAt(s.length() - 1) == '`' ? s.substring(1, s.length() - 1) : s;
+        return s.length() >= 2 && s.charAt(0) == '`' && s.charAt(s.length() - 1) == '`'
+                ? s.substring(1, s.length() - 1)
+                : s;
     }
 }

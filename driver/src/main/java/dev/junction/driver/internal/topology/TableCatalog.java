@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.topology;
 
 import dev.junction.driver.internal.backend.Backend;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,8 +43,7 @@ public final class TableCatalog {
             + " from information_schema.TABLES t where t.TABLE_NAME = ? and (? is null or t.TABLE_SCHEMA = ?)"
             + " and t.TABLE_SCHEMA not in ('mysql', 'information_schema', 'performance_schema', 'sys')";
 
-    private record Answer(boolean standalone, long atNanos) {
-    }
+    private record Answer(boolean standalone, long atNanos) {}
 
     private final ClusterTopology topology;
     private final CatalogConnection catalog;
@@ -53,6 +51,7 @@ public final class TableCatalog {
     private final ConcurrentMap<String, Answer> answers = new ConcurrentHashMap<>();
     /** Names waiting for a lookup, by key; the value is the name as written. */
     private final ConcurrentMap<String, String> pending = new ConcurrentHashMap<>();
+
     private final ThreadPoolExecutor lookups;
     /** Bumped whenever an answer changes or all are forgotten: a decision made on the old answers is not reused. */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
@@ -63,8 +62,12 @@ public final class TableCatalog {
         this.backend = backend;
         this.lookups = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             // Named by the nodes' addresses: the cluster's key is the URL, which may carry credentials.
-            Thread thread = new Thread(runnable, "junction-catalog " + topology.nodes().stream()
-                    .map(node -> node.address().toString()).collect(java.util.stream.Collectors.joining(",")));
+            Thread thread = new Thread(
+                    runnable,
+                    "junction-catalog "
+                            + topology.nodes().stream()
+                                    .map(node -> node.address().toString())
+                                    .collect(java.util.stream.Collectors.joining(",")));
             thread.setDaemon(true);
             return thread;
         });

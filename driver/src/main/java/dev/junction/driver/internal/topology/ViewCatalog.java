@@ -5,7 +5,6 @@ import dev.junction.router.BuiltinFunctions;
 import dev.junction.router.Classification;
 import dev.junction.router.Dialect;
 import dev.junction.router.StatementClassifier;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -54,8 +53,9 @@ public final class ViewCatalog {
             + " left join pg_namespace pn on pn.oid = p.pronamespace"
             + " where v.relkind = 'v' and vn.nspname not in ('pg_catalog', 'information_schema')"
             + " and (d.refclassid = 'pg_class'::regclass and d.refobjid <> v.oid or p.oid is not null)";
-    private static final String MYSQL_VIEWS = "select TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION from information_schema.VIEWS"
-            + " where TABLE_SCHEMA not in ('mysql', 'information_schema', 'performance_schema', 'sys')";
+    private static final String MYSQL_VIEWS =
+            "select TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION from information_schema.VIEWS"
+                    + " where TABLE_SCHEMA not in ('mysql', 'information_schema', 'performance_schema', 'sys')";
 
     private final ClusterTopology topology;
     private final CatalogConnection catalog;
@@ -65,6 +65,7 @@ public final class ViewCatalog {
     private volatile Set<String> unsafe = Set.of();
     /** When to load again, {@link System#nanoTime()}; 0 forces a load at the next use. */
     private volatile long refreshAt;
+
     private volatile StatementClassifier classifier;
 
     /** @param catalog the topology's connection to the primary, with the credentials the topology is keyed by */
@@ -151,12 +152,14 @@ public final class ViewCatalog {
         Map<Long, String[]> names = new HashMap<>();
         Map<Long, List<Long>> reads = new HashMap<>();
         Set<Long> unsafeViews = new HashSet<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(POSTGRES_EDGES)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(POSTGRES_EDGES)) {
             while (rows.next()) {
                 long view = rows.getLong(1);
-                names.putIfAbsent(view, new String[]{rows.getString(2), rows.getString(3)});
+                names.putIfAbsent(view, new String[] {rows.getString(2), rows.getString(3)});
                 if ("r".equals(rows.getString(4))) {
-                    reads.computeIfAbsent(view, v -> new java.util.ArrayList<>()).add(rows.getLong(5));
+                    reads.computeIfAbsent(view, v -> new java.util.ArrayList<>())
+                            .add(rows.getLong(5));
                 } else if (writes(rows.getString(6), rows.getString(7), rows.getString(8))) {
                     unsafeViews.add(view);
                 }
@@ -185,7 +188,8 @@ public final class ViewCatalog {
         while (changed) {
             changed = false;
             for (Map.Entry<K, List<K>> view : reads.entrySet()) {
-                if (!unsafeViews.contains(view.getKey()) && view.getValue().stream().anyMatch(unsafeViews::contains)) {
+                if (!unsafeViews.contains(view.getKey())
+                        && view.getValue().stream().anyMatch(unsafeViews::contains)) {
                     unsafeViews.add(view.getKey());
                     changed = true;
                 }
@@ -197,12 +201,12 @@ public final class ViewCatalog {
      * Each definition classified as a query: unsafe unless it is a plain read calling nothing that may write. The
      * tables it reads are matched by name to other views (MySQL stores definitions with qualified names).
      */
-    private record ViewDefinition(String schema, String name, String definition) {
-    }
+    private record ViewDefinition(String schema, String name, String definition) {}
 
     private static List<ViewDefinition> readMySql(Connection connection) throws SQLException {
         List<ViewDefinition> definitions = new java.util.ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(MYSQL_VIEWS)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(MYSQL_VIEWS)) {
             while (rows.next()) {
                 definitions.add(new ViewDefinition(rows.getString(1), rows.getString(2), rows.getString(3)));
             }
@@ -218,7 +222,8 @@ public final class ViewCatalog {
             String schema = view.schema();
             String key = (schema + "." + view.name()).toLowerCase(Locale.ROOT);
             String definition = view.definition();
-            Classification c = definition == null || definition.isBlank() || views == null ? null : views.classify(definition);
+            Classification c =
+                    definition == null || definition.isBlank() || views == null ? null : views.classify(definition);
             if (c == null || !c.replicaEligible()) {
                 unsafeViews.add(key);
                 continue;
@@ -246,6 +251,7 @@ public final class ViewCatalog {
 
     @Override
     public String toString() {
-        return "ViewCatalog[" + (topology == null ? "none" : topology.describe()) + ", " + unsafe.size() / 2 + " unsafe views]";
+        return "ViewCatalog[" + (topology == null ? "none" : topology.describe()) + ", " + unsafe.size() / 2
+                + " unsafe views]";
     }
 }

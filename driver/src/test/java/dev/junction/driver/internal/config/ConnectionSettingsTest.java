@@ -1,23 +1,22 @@
 package dev.junction.driver.internal.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.driver.ConflictPolicy;
 import dev.junction.driver.ConflictTable;
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.JunctionProperties;
 import dev.junction.driver.JunctionProperty;
+import dev.junction.driver.SyncMode;
 import dev.junction.router.LoadBalance;
 import dev.junction.router.ReadConsistency;
-import dev.junction.driver.SyncMode;
-import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ConnectionSettingsTest {
     private static ConnectionSettings settings(String url, Properties info) throws SQLException {
@@ -35,18 +34,22 @@ class ConnectionSettingsTest {
     @Test
     void explainsAnInvalidValueWithWhatWasExpected() {
         assertThatThrownBy(() -> JunctionProperty.MAX_REPLICA_LAG.parse("2x"))
-                .hasMessage("[JCT-91003] Invalid value \"2x\" for property \"maxReplicaLag\": expected a duration such as 500ms or 2s.")
+                .hasMessage(
+                        "[JCT-91003] Invalid value \"2x\" for property \"maxReplicaLag\": expected a duration such as 500ms or 2s.")
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
-        assertThatThrownBy(() -> JunctionProperty.MAX_REPLICA_LAG.parse("500")).hasMessageContaining("expected a duration");
+        assertThatThrownBy(() -> JunctionProperty.MAX_REPLICA_LAG.parse("500"))
+                .hasMessageContaining("expected a duration");
         assertThatThrownBy(() -> JunctionProperty.LOAD_BALANCE.parse("roundrobin"))
                 .hasMessageContaining("expected one of round-robin, random, least-lag, least-busy, fastest");
-        assertThatThrownBy(() -> JunctionProperty.SYNC_MODE.parse("quorum:0")).hasMessageContaining("quorum:N with N at least 1");
-        assertThatThrownBy(() -> JunctionProperty.CONFLICT_TABLES.parse("orders:newest")).hasMessageContaining("policies lww, version-vector, counter");
+        assertThatThrownBy(() -> JunctionProperty.SYNC_MODE.parse("quorum:0"))
+                .hasMessageContaining("quorum:N with N at least 1");
+        assertThatThrownBy(() -> JunctionProperty.CONFLICT_TABLES.parse("orders:newest"))
+                .hasMessageContaining("policies lww, version-vector, counter");
     }
 
     @Test
     void rejectsAMonitorIntervalBelowTheMinimumNamingValueAndMinimum() throws SQLException {
-        for (String tooShort : new String[]{"0ms", "9ms", "0s", "0m"}) {
+        for (String tooShort : new String[] {"0ms", "9ms", "0s", "0m"}) {
             assertThatThrownBy(() -> settings("jdbc:junction:postgresql://h1/app?monitorInterval=" + tooShort, null))
                     .as(tooShort)
                     .hasMessage("[JCT-91003] Invalid value \"" + tooShort + "\" for property \"monitorInterval\": "
@@ -54,8 +57,10 @@ class ConnectionSettingsTest {
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
         }
         assertThatThrownBy(() -> JunctionProperty.MONITOR_INTERVAL.parse("1ns")).hasMessageContaining("at least 10ms");
-        assertThatThrownBy(() -> new JunctionDataSource().setMonitorInterval("0ms")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Invalid value \"0ms\" for property \"monitorInterval\": expected a duration of at least 10ms");
+        assertThatThrownBy(() -> new JunctionDataSource().setMonitorInterval("0ms"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "Invalid value \"0ms\" for property \"monitorInterval\": expected a duration of at least 10ms");
         assertThat(JunctionProperty.MONITOR_INTERVAL.parse("10ms")).isEqualTo(Duration.ofMillis(10));
         assertThat(JunctionProperty.MONITOR_INTERVAL.valuesText()).contains("at least `10ms`");
         // other durations keep zero: maxReplicaLag=0ms means "only replicas that have everything"
@@ -67,9 +72,11 @@ class ConnectionSettingsTest {
         assertThat(JunctionProperty.READ_CONSISTENCY.parse("session")).isEqualTo(ReadConsistency.SESSION);
         assertThat(JunctionProperty.SYNC_MODE.parse("quorum:2")).isEqualTo(SyncMode.quorum(2));
         assertThat(JunctionProperty.SYNC_MODE.parse("semi-sync")).isEqualTo(SyncMode.SEMI_SYNC);
-        assertThat(JunctionProperty.CONFLICT_TABLES.parse("orders,likes:counter, app.carts:version-vector")).containsExactly(
-                new ConflictTable("orders", ConflictPolicy.LWW), new ConflictTable("likes", ConflictPolicy.COUNTER),
-                new ConflictTable("app.carts", ConflictPolicy.VERSION_VECTOR));
+        assertThat(JunctionProperty.CONFLICT_TABLES.parse("orders,likes:counter, app.carts:version-vector"))
+                .containsExactly(
+                        new ConflictTable("orders", ConflictPolicy.LWW),
+                        new ConflictTable("likes", ConflictPolicy.COUNTER),
+                        new ConflictTable("app.carts", ConflictPolicy.VERSION_VECTOR));
         assertThatThrownBy(() -> JunctionProperty.CONFLICT_TABLES.parse("a,A")).hasMessageContaining("conflictTables");
     }
 
@@ -81,7 +88,9 @@ class ConnectionSettingsTest {
     }
 
     private static <T> void assertRoundTrip(JunctionProperty<T> property) throws SQLException {
-        assertThat(property.parse(property.format(property.defaultValue()))).as(property.name()).isEqualTo(property.defaultValue());
+        assertThat(property.parse(property.format(property.defaultValue())))
+                .as(property.name())
+                .isEqualTo(property.defaultValue());
     }
 
     @Test
@@ -99,9 +108,13 @@ class ConnectionSettingsTest {
         Properties info = new Properties();
         info.setProperty("user", "app");
         info.setProperty("password", "secret");
-        ConnectionSettings settings = settings("jdbc:junction:postgresql://h1,h2/app?ssl=true&maxReplicaLag=250ms", info);
-        assertThat(settings.backendProperties()).containsEntry("ssl", "true").containsEntry("user", "app")
-                .containsEntry("password", "secret").doesNotContainKey("maxReplicaLag");
+        ConnectionSettings settings =
+                settings("jdbc:junction:postgresql://h1,h2/app?ssl=true&maxReplicaLag=250ms", info);
+        assertThat(settings.backendProperties())
+                .containsEntry("ssl", "true")
+                .containsEntry("user", "app")
+                .containsEntry("password", "secret")
+                .doesNotContainKey("maxReplicaLag");
         assertThat(settings.properties().get(JunctionProperty.MAX_REPLICA_LAG)).isEqualTo(Duration.ofMillis(250));
         assertThat(settings.toString()).doesNotContain("secret");
     }
@@ -114,21 +127,26 @@ class ConnectionSettingsTest {
         ConnectionSettings fromUrl = settings("jdbc:junction:postgresql://h1/app?maxReplicaLag=2s", info);
         assertThat(fromUrl.properties().get(JunctionProperty.MAX_REPLICA_LAG)).isEqualTo(Duration.ofSeconds(2));
         assertThat(fromUrl.properties().get(JunctionProperty.LOAD_BALANCE)).isEqualTo(LoadBalance.RANDOM);
-        ConnectionSettings explicit = ConnectionSettings.of(JunctionUrl.parse("jdbc:junction:postgresql://h1/app?maxReplicaLag=2s"),
-                info, Map.of("maxReplicaLag", "3s"));
+        ConnectionSettings explicit = ConnectionSettings.of(
+                JunctionUrl.parse("jdbc:junction:postgresql://h1/app?maxReplicaLag=2s"),
+                info,
+                Map.of("maxReplicaLag", "3s"));
         assertThat(explicit.properties().get(JunctionProperty.MAX_REPLICA_LAG)).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
     void rejectsBackendMultiHostPropertiesNamingTheJunctionEquivalent() {
-        assertThatThrownBy(() -> settings("jdbc:junction:postgresql://h1,h2/app?targetServerType=preferSecondary", null))
+        assertThatThrownBy(
+                        () -> settings("jdbc:junction:postgresql://h1,h2/app?targetServerType=preferSecondary", null))
                 .hasMessageContaining("Property \"targetServerType\" of the PostgreSQL driver is not supported")
                 .hasMessageContaining("readConsistency");
         Properties info = new Properties();
         info.setProperty("loadBalanceHosts", "true");
-        assertThatThrownBy(() -> settings("jdbc:junction:postgresql://h1,h2/app", info)).hasMessageContaining("use loadBalance");
+        assertThatThrownBy(() -> settings("jdbc:junction:postgresql://h1,h2/app", info))
+                .hasMessageContaining("use loadBalance");
         assertThatThrownBy(() -> settings("jdbc:junction:mysql://h1,h2/app?ha.loadBalanceStrategy=random", null))
-                .hasMessageContaining("MySQL Connector/J").hasMessageContaining("use loadBalance");
+                .hasMessageContaining("MySQL Connector/J")
+                .hasMessageContaining("use loadBalance");
     }
 
     @Test

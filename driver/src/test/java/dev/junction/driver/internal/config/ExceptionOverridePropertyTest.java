@@ -1,12 +1,13 @@
 package dev.junction.driver.internal.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.JunctionDriver;
 import dev.junction.driver.JunctionExceptionOverride;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.internal.topology.Node;
-import org.junit.jupiter.api.Test;
-
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.sql.SQLException;
@@ -15,9 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property {@code exceptionOverrideClassName}: the named class is loaded (thread context class loader, then Junction's)
@@ -25,10 +24,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * names the value, says what is wrong and what is expected.
  */
 public class ExceptionOverridePropertyTest {
-    private static final JunctionProperty<JunctionExceptionOverride> PROPERTY = JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME;
-    private static final String PREFIX = "[JCT-91006] Invalid value \"%s\" for property \"exceptionOverrideClassName\": ";
-    private static final String EXPECTED = "Expected the fully qualified name (nested classes as Outer$Inner) of a public class "
-            + "with a public no-argument constructor that implements dev.junction.driver.JunctionExceptionOverride";
+    private static final JunctionProperty<JunctionExceptionOverride> PROPERTY =
+            JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME;
+    private static final String PREFIX =
+            "[JCT-91006] Invalid value \"%s\" for property \"exceptionOverrideClassName\": ";
+    private static final String EXPECTED =
+            "Expected the fully qualified name (nested classes as Outer$Inner) of a public class "
+                    + "with a public no-argument constructor that implements dev.junction.driver.JunctionExceptionOverride";
 
     /** A proxy's vendor code 9001 means its backend is going away. */
     public static final class LostOnVendorCode implements JunctionExceptionOverride {
@@ -38,12 +40,10 @@ public class ExceptionOverridePropertyTest {
         }
     }
 
-    public static final class NotAnOverride {
-    }
+    public static final class NotAnOverride {}
 
     public static final class NeedsAnArgument implements JunctionExceptionOverride {
-        public NeedsAnArgument(String config) {
-        }
+        public NeedsAnArgument(String config) {}
 
         @Override
         public Verdict adjudicate(SQLException e, Node node) {
@@ -65,11 +65,9 @@ public class ExceptionOverridePropertyTest {
         }
     }
 
-    public abstract static class Abstract implements JunctionExceptionOverride {
-    }
+    public abstract static class Abstract implements JunctionExceptionOverride {}
 
-    public interface SubInterface extends JunctionExceptionOverride {
-    }
+    public interface SubInterface extends JunctionExceptionOverride {}
 
     public static final class FailingConstructor implements JunctionExceptionOverride {
         public FailingConstructor() {
@@ -95,7 +93,9 @@ public class ExceptionOverridePropertyTest {
         JunctionExceptionOverride override = PROPERTY.parse(" " + LostOnVendorCode.class.getName() + " ");
         assertThat(override).isInstanceOf(LostOnVendorCode.class);
         assertThat(PROPERTY.format(override)).isEqualTo(LostOnVendorCode.class.getName());
-        assertThat(PROPERTY.parse(PROPERTY.format(override))).isInstanceOf(LostOnVendorCode.class).isNotSameAs(override);
+        assertThat(PROPERTY.parse(PROPERTY.format(override)))
+                .isInstanceOf(LostOnVendorCode.class)
+                .isNotSameAs(override);
     }
 
     @Test
@@ -103,7 +103,9 @@ public class ExceptionOverridePropertyTest {
         assertThat(PROPERTY.parse("")).isSameAs(PROPERTY.defaultValue());
         assertThat(PROPERTY.parse("  ")).isSameAs(PROPERTY.defaultValue());
         assertThat(PROPERTY.format(PROPERTY.defaultValue())).isEmpty();
-        assertThat(PROPERTY.defaultValue().adjudicate(new SQLException("x", "08006"), new JunctionExceptionOverride.Node("h:1", "primary")))
+        assertThat(PROPERTY.defaultValue()
+                        .adjudicate(
+                                new SQLException("x", "08006"), new JunctionExceptionOverride.Node("h:1", "primary")))
                 .isEqualTo(JunctionExceptionOverride.Verdict.JUNCTION_DECIDES);
     }
 
@@ -112,7 +114,8 @@ public class ExceptionOverridePropertyTest {
         assertThatThrownBy(() -> PROPERTY.parse("com.example.NoSuchOverride"))
                 .isInstanceOf(SQLNonTransientException.class)
                 .hasMessageStartingWith(prefix("com.example.NoSuchOverride")
-                        + "no class of that name is visible to the thread context class loader or to Junction's. " + EXPECTED)
+                        + "no class of that name is visible to the thread context class loader or to Junction's. "
+                        + EXPECTED)
                 .hasCauseInstanceOf(ClassNotFoundException.class)
                 .satisfies(e -> {
                     assertThat(((SQLException) e).getSQLState()).isEqualTo("22023");
@@ -120,20 +123,23 @@ public class ExceptionOverridePropertyTest {
                 });
         // a nested class spelt with a dot is a common slip; the message says how to spell it
         assertThatThrownBy(() -> PROPERTY.parse(ExceptionOverridePropertyTest.class.getName() + ".LostOnVendorCode"))
-                .hasMessageContaining("no class of that name").hasMessageContaining("nested classes as Outer$Inner");
+                .hasMessageContaining("no class of that name")
+                .hasMessageContaining("nested classes as Outer$Inner");
     }
 
     @Test
     void aClassThatIsNoOverrideIsRefused() {
         assertThatThrownBy(() -> PROPERTY.parse(NotAnOverride.class.getName()))
-                .hasMessageStartingWith(prefix(NotAnOverride.class) + "the class does not implement dev.junction.driver.JunctionExceptionOverride. ")
+                .hasMessageStartingWith(prefix(NotAnOverride.class)
+                        + "the class does not implement dev.junction.driver.JunctionExceptionOverride. ")
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
     }
 
     @Test
     void aClassWithoutAPublicNoArgumentConstructorIsRefused() {
         assertThatThrownBy(() -> PROPERTY.parse(NeedsAnArgument.class.getName()))
-                .hasMessageStartingWith(prefix(NeedsAnArgument.class) + "the class has no public no-argument constructor. " + EXPECTED)
+                .hasMessageStartingWith(
+                        prefix(NeedsAnArgument.class) + "the class has no public no-argument constructor. " + EXPECTED)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
         assertThatThrownBy(() -> PROPERTY.parse(Inner.class.getName()))
                 .hasMessageContaining(prefix(Inner.class) + "the class has no public no-argument constructor "
@@ -157,14 +163,18 @@ public class ExceptionOverridePropertyTest {
     @Test
     void aBadClassFailsTheConnectionBeforeAnyNodeIsContacted() {
         // port 1 on a reserved address: the error must come from the configuration, not from a connect attempt
-        assertThatThrownBy(() -> new JunctionDriver().connect("jdbc:junction:postgresql://127.0.0.1:1/app"
-                + "?exceptionOverrideClassName=com.example.NoSuchOverride", new Properties()))
+        assertThatThrownBy(() -> new JunctionDriver()
+                        .connect(
+                                "jdbc:junction:postgresql://127.0.0.1:1/app"
+                                        + "?exceptionOverrideClassName=com.example.NoSuchOverride",
+                                new Properties()))
                 .isInstanceOf(SQLException.class)
                 .hasMessageStartingWith(prefix("com.example.NoSuchOverride"))
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
         Properties info = new Properties();
         info.setProperty("exceptionOverrideClassName", NotAnOverride.class.getName());
-        assertThatThrownBy(() -> ConnectionSettings.of(JunctionUrl.parse("jdbc:junction:mysql://h1/app"), info, Map.of()))
+        assertThatThrownBy(
+                        () -> ConnectionSettings.of(JunctionUrl.parse("jdbc:junction:mysql://h1/app"), info, Map.of()))
                 .hasMessageStartingWith(prefix(NotAnOverride.class) + "the class does not implement");
     }
 
@@ -175,7 +185,8 @@ public class ExceptionOverridePropertyTest {
         assertThat(dataSource.getExceptionOverrideClassName()).isEqualTo(LostOnVendorCode.class.getName());
         assertThatThrownBy(() -> dataSource.setExceptionOverrideClassName(NeedsAnArgument.class.getName()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(prefix(NeedsAnArgument.class) + "the class has no public no-argument constructor.");
+                .hasMessageStartingWith(
+                        prefix(NeedsAnArgument.class) + "the class has no public no-argument constructor.");
         assertThat(dataSource.getExceptionOverrideClassName()).isEqualTo(LostOnVendorCode.class.getName());
         dataSource.setExceptionOverrideClassName(null);
         assertThat(dataSource.getExceptionOverrideClassName()).isNull();
@@ -198,20 +209,30 @@ public class ExceptionOverridePropertyTest {
 
     @Test
     void junctionsOwnLoaderServesWhenTheContextLoaderCannotSeeTheClass() throws SQLException {
-        ClassLoader blind = new ClassLoader(ClassLoader.getPlatformClassLoader()) {
-        };
-        assertThat(withContextLoader(blind, () -> PROPERTY.parse(LostOnVendorCode.class.getName()))).isInstanceOf(LostOnVendorCode.class);
-        assertThat(withContextLoader(null, () -> PROPERTY.parse(LostOnVendorCode.class.getName()))).isInstanceOf(LostOnVendorCode.class);
+        ClassLoader blind = new ClassLoader(ClassLoader.getPlatformClassLoader()) {};
+        assertThat(withContextLoader(blind, () -> PROPERTY.parse(LostOnVendorCode.class.getName())))
+                .isInstanceOf(LostOnVendorCode.class);
+        assertThat(withContextLoader(null, () -> PROPERTY.parse(LostOnVendorCode.class.getName())))
+                .isInstanceOf(LostOnVendorCode.class);
     }
 
     @Test
     void anOverrideBuiltAgainstAnotherCopyOfJunctionIsNamedAsSuch() throws Exception {
-        URL junction = JunctionExceptionOverride.class.getProtectionDomain().getCodeSource().getLocation();
-        URL tests = ExceptionOverridePropertyTest.class.getProtectionDomain().getCodeSource().getLocation();
-        try (URLClassLoader other = new URLClassLoader(new URL[]{junction, tests}, ClassLoader.getPlatformClassLoader())) {
+        URL junction = JunctionExceptionOverride.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation();
+        URL tests = ExceptionOverridePropertyTest.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation();
+        try (URLClassLoader other =
+                new URLClassLoader(new URL[] {junction, tests}, ClassLoader.getPlatformClassLoader())) {
             assertThatThrownBy(() -> withContextLoader(other, () -> PROPERTY.parse(LostOnVendorCode.class.getName())))
-                    .hasMessageContaining(prefix(LostOnVendorCode.class) + "the class implements a dev.junction.driver.JunctionExceptionOverride "
-                            + "loaded by another class loader than Junction's: deploy one Junction jar, visible to both.");
+                    .hasMessageContaining(
+                            prefix(LostOnVendorCode.class)
+                                    + "the class implements a dev.junction.driver.JunctionExceptionOverride "
+                                    + "loaded by another class loader than Junction's: deploy one Junction jar, visible to both.");
         }
     }
 

@@ -1,16 +1,15 @@
 package dev.junction.driver.internal.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.driver.JunctionDriver;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.HostAndPort;
-import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class JunctionUrlTest {
     private static SQLException failure(String url) {
@@ -24,17 +23,23 @@ class JunctionUrlTest {
 
     @Test
     void parsesHostsPortsDatabaseAndParameters() throws SQLException {
-        JunctionUrl url = JunctionUrl.parse("jdbc:junction:postgresql://pg1:5433,pg2,pg3:6000/app?maxReplicaLag=500ms&ssl=true");
+        JunctionUrl url =
+                JunctionUrl.parse("jdbc:junction:postgresql://pg1:5433,pg2,pg3:6000/app?maxReplicaLag=500ms&ssl=true");
         assertThat(url.backend()).isEqualTo(Backend.POSTGRESQL);
-        assertThat(url.hosts()).containsExactly(new HostAndPort("pg1", 5433), new HostAndPort("pg2", 5432), new HostAndPort("pg3", 6000));
+        assertThat(url.hosts())
+                .containsExactly(
+                        new HostAndPort("pg1", 5433), new HostAndPort("pg2", 5432), new HostAndPort("pg3", 6000));
         assertThat(url.database()).isEqualTo("app");
         assertThat(url.parameters()).containsExactly(Map.entry("maxReplicaLag", "500ms"), Map.entry("ssl", "true"));
     }
 
     @Test
     void defaultsPortsPerBackendAndTakesMariadbAsMysql() throws SQLException {
-        assertThat(JunctionUrl.parse("jdbc:junction:mysql://db1,db2/shop").hosts()).extracting(HostAndPort::port).containsOnly(3306);
-        assertThat(JunctionUrl.parse("jdbc:junction:mariadb://db1/shop").backend()).isEqualTo(Backend.MYSQL);
+        assertThat(JunctionUrl.parse("jdbc:junction:mysql://db1,db2/shop").hosts())
+                .extracting(HostAndPort::port)
+                .containsOnly(3306);
+        assertThat(JunctionUrl.parse("jdbc:junction:mariadb://db1/shop").backend())
+                .isEqualTo(Backend.MYSQL);
     }
 
     @Test
@@ -54,25 +59,33 @@ class JunctionUrlTest {
 
     @Test
     void allowsAnEmptyDatabaseForTheBackendDefault() throws SQLException {
-        assertThat(JunctionUrl.parse("jdbc:junction:postgresql://h1,h2").database()).isEmpty();
+        assertThat(JunctionUrl.parse("jdbc:junction:postgresql://h1,h2").database())
+                .isEmpty();
     }
 
     @Test
     void explainsWhatIsWrongWithAMalformedUrl() {
         List<String[]> cases = List.of(
-                new String[]{"jdbc:junction:postgresql:h1/app", "\"://\" must follow the backend name"},
-                new String[]{"jdbc:junction:postgresql:///app", "no host is given"},
-                new String[]{"jdbc:junction:postgresql://h1,,h2/app", "an empty host between commas"},
-                new String[]{"jdbc:junction:postgresql://h1:99999/app", "port \"99999\" of host h1 is not a number from 1 to 65535"},
-                new String[]{"jdbc:junction:postgresql://h1:abc/app", "port \"abc\""},
-                new String[]{"jdbc:junction:postgresql://::1:5432/app", "must be written in brackets"},
-                new String[]{"jdbc:junction:postgresql://[::1/app", "lacks its closing \"]\""},
-                new String[]{"jdbc:junction:postgresql://h1,h1/app", "host h1:5432 is listed twice"},
-                new String[]{"jdbc:junction:postgresql://h1/app?x=%zz", "bad %-escape"},
-                new String[]{"jdbc:junction:postgresql://u:pw@h1/app", "credentials before the hosts are not supported"});
+                new String[] {"jdbc:junction:postgresql:h1/app", "\"://\" must follow the backend name"},
+                new String[] {"jdbc:junction:postgresql:///app", "no host is given"},
+                new String[] {"jdbc:junction:postgresql://h1,,h2/app", "an empty host between commas"},
+                new String[] {
+                    "jdbc:junction:postgresql://h1:99999/app",
+                    "port \"99999\" of host h1 is not a number from 1 to 65535"
+                },
+                new String[] {"jdbc:junction:postgresql://h1:abc/app", "port \"abc\""},
+                new String[] {"jdbc:junction:postgresql://::1:5432/app", "must be written in brackets"},
+                new String[] {"jdbc:junction:postgresql://[::1/app", "lacks its closing \"]\""},
+                new String[] {"jdbc:junction:postgresql://h1,h1/app", "host h1:5432 is listed twice"},
+                new String[] {"jdbc:junction:postgresql://h1/app?x=%zz", "bad %-escape"},
+                new String[] {"jdbc:junction:postgresql://u:pw@h1/app", "credentials before the hosts are not supported"
+                });
         for (String[] c : cases) {
             SQLException e = failure(c[0]);
-            assertThat(e.getMessage()).as(c[0]).startsWith("[JCT-91001] Malformed Junction URL").contains(c[1]);
+            assertThat(e.getMessage())
+                    .as(c[0])
+                    .startsWith("[JCT-91001] Malformed Junction URL")
+                    .contains(c[1]);
             assertThat(e.getSQLState()).isEqualTo("22023");
         }
     }
@@ -86,9 +99,11 @@ class JunctionUrlTest {
 
     @Test
     void rejectsConnectorJReplicationAndLoadBalanceFormsNamingTheJunctionWay() {
-        for (String form : new String[]{"replication", "loadbalance"}) {
+        for (String form : new String[] {"replication", "loadbalance"}) {
             SQLException e = failure("jdbc:junction:mysql:" + form + "://h1,h2/app");
-            assertThat(e.getMessage()).contains("jdbc:mysql:" + form + "://").contains("use jdbc:junction:mysql://host1,host2");
+            assertThat(e.getMessage())
+                    .contains("jdbc:mysql:" + form + "://")
+                    .contains("use jdbc:junction:mysql://host1,host2");
         }
     }
 
@@ -113,6 +128,7 @@ class JunctionUrlTest {
         JunctionDriver driver = new JunctionDriver();
         assertThat(driver.connect("jdbc:postgresql://h/app", null)).isNull();
         assertThatThrownBy(() -> driver.connect("jdbc:junction:postgresql://", null))
-                .isInstanceOf(SQLException.class).hasMessageContaining("no host is given");
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("no host is given");
     }
 }

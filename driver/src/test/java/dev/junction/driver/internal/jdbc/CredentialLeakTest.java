@@ -1,22 +1,21 @@
 package dev.junction.driver.internal.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.JunctionDriver;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.config.CredentialMask;
 import dev.junction.driver.internal.config.JunctionUrl;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * No password in any message, whatever the URL form (issue 11): for every way a user writes one (URL parameter
@@ -54,11 +53,21 @@ class CredentialLeakTest {
     /** The password before the hosts, holding each character that could end it early. */
     private static List<String> userInfoForms() {
         List<String> forms = new ArrayList<>();
-        for (String password : List.of(SECRET, SECRET + "/" + SECRET, SECRET + "," + SECRET, SECRET + "@" + SECRET,
-                SECRET + ":" + SECRET, "S3cr3t%2Dpw%40" + SECRET, SECRET + "?" + SECRET, SECRET + "?x=" + SECRET,
-                SECRET + "#" + SECRET, SECRET + "&password=" + SECRET, SECRET + "=" + SECRET)) {
+        for (String password : List.of(
+                SECRET,
+                SECRET + "/" + SECRET,
+                SECRET + "," + SECRET,
+                SECRET + "@" + SECRET,
+                SECRET + ":" + SECRET,
+                "S3cr3t%2Dpw%40" + SECRET,
+                SECRET + "?" + SECRET,
+                SECRET + "?x=" + SECRET,
+                SECRET + "#" + SECRET,
+                SECRET + "&password=" + SECRET,
+                SECRET + "=" + SECRET)) {
             forms.add("jdbc:junction:postgresql://app:" + password.replace("%", "%%") + "@%s/app");
-            forms.add("jdbc:junction:postgresql://app:" + password.replace("%", "%%") + "@%s/app?readConsistency=strong");
+            forms.add(
+                    "jdbc:junction:postgresql://app:" + password.replace("%", "%%") + "@%s/app?readConsistency=strong");
             if (!password.contains("?x=")) {
                 // Without a user, "pw?x=pw@host" is a host named pw with a parameter x: nothing tells them apart.
                 forms.add("jdbc:junction:postgresql://" + password.replace("%", "%%") + "@%s");
@@ -137,7 +146,9 @@ class CredentialLeakTest {
                 SQLException e = parseFailure(url);
                 assertThat((Throwable) e).as(url).isNotNull();
                 assertThat(e.getSQLState()).isEqualTo("22023");
-                assertThat(e.getMessage()).as(url).contains("credentials before the hosts are not supported")
+                assertThat(e.getMessage())
+                        .as(url)
+                        .contains("credentials before the hosts are not supported")
                         .contains("pass user and password as properties");
                 SCAN.assertAbsent(url, e);
             }
@@ -148,7 +159,8 @@ class CredentialLeakTest {
     void anAtSignInAParameterValueIsNoUserInfo() throws SQLException {
         JunctionUrl url = JunctionUrl.parse("jdbc:junction:postgresql://h1/app?user=me@corp&ApplicationName=a@b");
         assertThat(url.parameters()).containsEntry("user", "me@corp");
-        assertThat(JunctionUrl.parse("jdbc:junction:postgresql://h1/my%40db").database()).isEqualTo("my@db");
+        assertThat(JunctionUrl.parse("jdbc:junction:postgresql://h1/my%40db").database())
+                .isEqualTo("my@db");
     }
 
     @Test
@@ -175,7 +187,8 @@ class CredentialLeakTest {
                 info.setProperty("password", SECRET);
                 info.setProperty("sslpassword", SECRET);
                 failure.arrange(backend, hosts);
-                try (Connection connection = Connections.open(ConnectionSettings.of(JunctionUrl.parse(url), info, Map.of()), backend)) {
+                try (Connection connection =
+                        Connections.open(ConnectionSettings.of(JunctionUrl.parse(url), info, Map.of()), backend)) {
                     fail("connected with " + failure);
                 } catch (SQLException e) {
                     SCAN.assertAbsent("Properties, " + failure, e);
@@ -194,19 +207,24 @@ class CredentialLeakTest {
             dataSource.setBackendDriver(backend);
             try (Connection connection = dataSource.getConnection()) {
                 SCAN.assertAbsent("connection", connection.toString());
-                SCAN.assertAbsent("connection settings", connection.unwrap(RoutingConnection.class).settings().toString());
+                SCAN.assertAbsent(
+                        "connection settings",
+                        connection.unwrap(RoutingConnection.class).settings().toString());
                 connection.createStatement().executeQuery("select 1").close();
                 SCAN.assertAbsent("connection after a statement", connection.toString());
             }
             SCAN.assertAbsent("data source", dataSource.toString());
         }
-        assertThat(backend.connects).isNotEmpty().allMatch(c -> SECRET.equals(c.password()), "every node got the password");
+        assertThat(backend.connects)
+                .isNotEmpty()
+                .allMatch(c -> SECRET.equals(c.password()), "every node got the password");
     }
 
     @Test
     void driverRejectsUserInfoBeforeLoadingAnyBackend() {
         try {
-            new JunctionDriver().connect("jdbc:junction:postgresql://app:" + SECRET + "/x@[::1]:5432/app", new Properties());
+            new JunctionDriver()
+                    .connect("jdbc:junction:postgresql://app:" + SECRET + "/x@[::1]:5432/app", new Properties());
             fail("connected");
         } catch (SQLException e) {
             SCAN.assertAbsent("JunctionDriver.connect", e);
@@ -219,8 +237,7 @@ class CredentialLeakTest {
         /** No server at any address (a closed port). */
         UNREACHABLE {
             @Override
-            void arrange(FakeBackendDriver backend, String hosts) {
-            }
+            void arrange(FakeBackendDriver backend, String hosts) {}
         },
         /** Every server refuses the password. */
         BAD_PASSWORD {

@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.jdbc;
 
 import dev.junction.driver.internal.pipeline.FakeCluster;
-
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -82,8 +81,7 @@ public final class FakeBackendDriver implements Driver {
     }
 
     /** One query: where it ran, as which user under which application name, its text and its string parameters. */
-    public record Query(String address, String user, String applicationName, String sql, List<String> parameters) {
-    }
+    public record Query(String address, String user, String applicationName, String sql, List<String> parameters) {}
 
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     final List<Connect> connects = Collections.synchronizedList(new ArrayList<>());
@@ -118,8 +116,10 @@ public final class FakeBackendDriver implements Driver {
         connects.add(new Connect(address, copy));
         Server server = servers.get(address);
         if (server == null) {
-            throw new SQLNonTransientConnectionException("Connection to " + address + " refused. Check that the hostname and port "
-                    + "are correct and that the postmaster is accepting TCP/IP connections.", "08001");
+            throw new SQLNonTransientConnectionException(
+                    "Connection to " + address + " refused. Check that the hostname and port "
+                            + "are correct and that the postmaster is accepting TCP/IP connections.",
+                    "08001");
         }
         CountDownLatch hang = server.hang;
         if (hang != null) {
@@ -134,7 +134,8 @@ public final class FakeBackendDriver implements Driver {
             throw server.refusal;
         }
         if (server.password != null && !server.password.equals(info.getProperty("password"))) {
-            throw new SQLException("FATAL: password authentication failed for user \"" + info.getProperty("user") + "\"", "28P01");
+            throw new SQLException(
+                    "FATAL: password authentication failed for user \"" + info.getProperty("user") + "\"", "28P01");
         }
         return connection(server, new Connect(address, copy));
     }
@@ -149,7 +150,8 @@ public final class FakeBackendDriver implements Driver {
      * Waits until some query {@code matches}, at most {@code within}: for a query made on a thread of the driver's own
      * (the table catalog's). Whether one did.
      */
-    public boolean awaitQuery(java.util.function.Predicate<Query> matches, Duration within) throws InterruptedException {
+    public boolean awaitQuery(java.util.function.Predicate<Query> matches, Duration within)
+            throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         synchronized (queries) {
             while (queries.stream().noneMatch(matches)) {
@@ -166,14 +168,17 @@ public final class FakeBackendDriver implements Driver {
     /** The queries made on connections with {@code applicationName}. */
     public List<Query> queriesBy(String applicationName) {
         synchronized (queries) {
-            return queries.stream().filter(q -> applicationName.equals(q.applicationName())).toList();
+            return queries.stream()
+                    .filter(q -> applicationName.equals(q.applicationName()))
+                    .toList();
         }
     }
 
     private Connection connection(Server server, Connect connect) {
         boolean[] closed = {false};
         java.util.concurrent.atomic.AtomicInteger count = open.computeIfAbsent(
-                connect.properties().getProperty("ApplicationName", ""), a -> new java.util.concurrent.atomic.AtomicInteger());
+                connect.properties().getProperty("ApplicationName", ""),
+                a -> new java.util.concurrent.atomic.AtomicInteger());
         count.incrementAndGet();
         return proxy(Connection.class, (p, method, args) -> switch (method.getName()) {
             case "createStatement" -> statement(server, connect, null);
@@ -208,8 +213,11 @@ public final class FakeBackendDriver implements Driver {
             }
             case "executeQuery" -> {
                 synchronized (queries) {
-                    queries.add(new Query(connect.address(), connect.properties().getProperty("user"),
-                            connect.properties().getProperty("ApplicationName"), prepared != null ? prepared : (String) args[0],
+                    queries.add(new Query(
+                            connect.address(),
+                            connect.properties().getProperty("user"),
+                            connect.properties().getProperty("ApplicationName"),
+                            prepared != null ? prepared : (String) args[0],
                             List.copyOf(parameters.stream().map(String::valueOf).toList())));
                     queries.notifyAll(); // awaitQuery
                 }
@@ -250,7 +258,8 @@ public final class FakeBackendDriver implements Driver {
     }
 
     private static <T> T proxy(Class<T> type, InvocationHandler handler) {
-        return type.cast(Proxy.newProxyInstance(FakeBackendDriver.class.getClassLoader(), new Class<?>[]{type}, handler));
+        return type.cast(
+                Proxy.newProxyInstance(FakeBackendDriver.class.getClassLoader(), new Class<?>[] {type}, handler));
     }
 
     @Override

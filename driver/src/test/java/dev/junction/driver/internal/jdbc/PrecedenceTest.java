@@ -1,20 +1,19 @@
 package dev.junction.driver.internal.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.config.JunctionUrl;
 import dev.junction.router.ReadConsistency;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * README "Using the driver": {@code Properties} given to {@code DriverManager} < URL parameters <
@@ -43,11 +42,18 @@ class PrecedenceTest {
     }
 
     private List<String> passwordsSent(String host) {
-        return backend.connectsTo(host + ":5432").stream().map(FakeBackendDriver.Connect::password).distinct().toList();
+        return backend.connectsTo(host + ":5432").stream()
+                .map(FakeBackendDriver.Connect::password)
+                .distinct()
+                .toList();
     }
 
     private static ReadConsistency readConsistency(Connection connection) throws SQLException {
-        return connection.unwrap(RoutingConnection.class).settings().properties().get(JunctionProperty.READ_CONSISTENCY);
+        return connection
+                .unwrap(RoutingConnection.class)
+                .settings()
+                .properties()
+                .get(JunctionProperty.READ_CONSISTENCY);
     }
 
     @Test
@@ -55,17 +61,20 @@ class PrecedenceTest {
         Properties info = new Properties();
         info.setProperty("password", "from-properties");
         info.setProperty("readConsistency", "session");
-        ConnectionSettings settings = driverManager("jdbc:junction:postgresql://h1/app?password=from-url&readConsistency=strong", info);
+        ConnectionSettings settings =
+                driverManager("jdbc:junction:postgresql://h1/app?password=from-url&readConsistency=strong", info);
         assertThat(settings.backendProperties()).containsEntry("password", "from-url");
         assertThat(settings.properties().get(JunctionProperty.READ_CONSISTENCY)).isEqualTo(ReadConsistency.STRONG);
         ConnectionSettings propertiesOnly = driverManager("jdbc:junction:postgresql://h1/app", info);
         assertThat(propertiesOnly.backendProperties()).containsEntry("password", "from-properties");
-        assertThat(propertiesOnly.properties().get(JunctionProperty.READ_CONSISTENCY)).isEqualTo(ReadConsistency.SESSION);
+        assertThat(propertiesOnly.properties().get(JunctionProperty.READ_CONSISTENCY))
+                .isEqualTo(ReadConsistency.SESSION);
     }
 
     @Test
     void dataSourceSettersWinOverUrlParameters() throws SQLException {
-        try (JunctionDataSource dataSource = dataSource("precedence-setters", "?password=from-url&readConsistency=strong&ApplicationName=url")) {
+        try (JunctionDataSource dataSource =
+                dataSource("precedence-setters", "?password=from-url&readConsistency=strong&ApplicationName=url")) {
             dataSource.setUser("app");
             dataSource.setPassword("from-setter");
             dataSource.setReadConsistency("eventual");
@@ -73,7 +82,8 @@ class PrecedenceTest {
             try (Connection connection = dataSource.getConnection()) {
                 assertThat(readConsistency(connection)).isEqualTo(ReadConsistency.EVENTUAL);
                 assertThat(connection.unwrap(RoutingConnection.class).settings().backendProperties())
-                        .containsEntry("password", "from-setter").containsEntry("ApplicationName", "setter");
+                        .containsEntry("password", "from-setter")
+                        .containsEntry("ApplicationName", "setter");
             }
             assertThat(passwordsSent("precedence-setters")).containsExactly("from-setter");
         }
@@ -81,7 +91,8 @@ class PrecedenceTest {
 
     @Test
     void urlParametersStillApplyWhereNoSetterWasCalled() throws SQLException {
-        try (JunctionDataSource dataSource = dataSource("precedence-url", "?password=from-url&readConsistency=strong")) {
+        try (JunctionDataSource dataSource =
+                dataSource("precedence-url", "?password=from-url&readConsistency=strong")) {
             dataSource.setUser("app");
             try (Connection connection = dataSource.getConnection()) {
                 assertThat(readConsistency(connection)).isEqualTo(ReadConsistency.STRONG);
@@ -96,7 +107,8 @@ class PrecedenceTest {
             dataSource.setUser("setter-user");
             dataSource.setPassword("from-setter");
             try (Connection connection = dataSource.getConnection("argument-user", "from-argument")) {
-                assertThat(connection.unwrap(RoutingConnection.class).settings().user()).isEqualTo("argument-user");
+                assertThat(connection.unwrap(RoutingConnection.class).settings().user())
+                        .isEqualTo("argument-user");
             }
             assertThat(passwordsSent("precedence-arguments")).containsExactly("from-argument");
         }

@@ -1,20 +1,19 @@
 package dev.junction.driver.internal.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.driver.JunctionConnection;
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.pipeline.FakeCluster;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Routing and session replay of a logical connection, over fake nodes. The primary is the second seed, so that
@@ -59,9 +58,18 @@ class RoutingConnectionTest {
 
     @Test
     void routesWritesDdlLockingReadsAndSideEffectsToPrimary() throws SQLException {
-        String[] primaryOnly = {"insert into t values (1)", "update t set a = 1", "delete from t", "create table u(id int)",
-                "select * from t for update", "select nextval('s')", "select pg_advisory_xact_lock(1)",
-                "with x as (delete from t returning *) select * from x", "select 1; select 2", "/* junction:replica */ insert into t values (2)"};
+        String[] primaryOnly = {
+            "insert into t values (1)",
+            "update t set a = 1",
+            "delete from t",
+            "create table u(id int)",
+            "select * from t for update",
+            "select nextval('s')",
+            "select pg_advisory_xact_lock(1)",
+            "with x as (delete from t returning *) select * from x",
+            "select 1; select 2",
+            "/* junction:replica */ insert into t values (2)"
+        };
         for (String sql : primaryOnly) {
             run(sql);
         }
@@ -83,7 +91,8 @@ class RoutingConnectionTest {
         run("update t set a = 2");
         run("select 3");
         connection.commit();
-        assertThat(primary.statements()).containsExactly("setAutoCommit=false", "select 1", "update t set a = 2", "select 3", "commit");
+        assertThat(primary.statements())
+                .containsExactly("setAutoCommit=false", "select 1", "update t set a = 2", "select 3", "commit");
         assertThat(replica1.statements()).isEmpty();
     }
 
@@ -106,7 +115,8 @@ class RoutingConnectionTest {
         run("set statement_timeout = 5000");
         run("insert into t values (1)");
         assertThat(replica1.statements()).containsExactly("set search_path = s1", "set statement_timeout = 5000");
-        assertThat(primary.statements()).containsExactly("set search_path = s1", "set statement_timeout = 5000", "insert into t values (1)");
+        assertThat(primary.statements())
+                .containsExactly("set search_path = s1", "set statement_timeout = 5000", "insert into t values (1)");
     }
 
     @Test
@@ -117,7 +127,8 @@ class RoutingConnectionTest {
         run("create table u(id int)");
         connection.commit();
         assertThat(replica1.statements()).containsExactly("select 1");
-        assertThat(primary.statements()).containsExactly("setAutoCommit=false", "set search_path = s1", "create table u(id int)", "commit");
+        assertThat(primary.statements())
+                .containsExactly("setAutoCommit=false", "set search_path = s1", "create table u(id int)", "commit");
     }
 
     @Test
@@ -138,10 +149,12 @@ class RoutingConnectionTest {
         run("insert into t values (1)");
         run("select 1");
         // RESET ALL may lift a replica connection's read-only guard: it runs on the primary.
-        assertThat(primary.statements()).containsExactly("set search_path = s1", "setNetworkTimeout=5000", "reset all",
-                "insert into t values (1)");
+        assertThat(primary.statements())
+                .containsExactly(
+                        "set search_path = s1", "setNetworkTimeout=5000", "reset all", "insert into t values (1)");
         assertThat(replica2.statements()).containsExactly("reset all", "select 1");
-        assertThat(replica2.statementsWithGuard()).containsSubsequence("reset all", BackendDialect.POSTGRESQL.readOnlySessionSql(), "select 1");
+        assertThat(replica2.statementsWithGuard())
+                .containsSubsequence("reset all", BackendDialect.POSTGRESQL.readOnlySessionSql(), "select 1");
     }
 
     @Test
@@ -151,7 +164,8 @@ class RoutingConnectionTest {
         connection.setClientInfo("ApplicationName", "orders");
         assertThat(replica1.statements()).containsExactly("select 1", "setSchema=app", "setClientInfo=orders");
         run("insert into t values (1)");
-        assertThat(primary.statements()).containsExactly("setSchema=app", "setClientInfo=orders", "insert into t values (1)");
+        assertThat(primary.statements())
+                .containsExactly("setSchema=app", "setClientInfo=orders", "insert into t values (1)");
         assertThat(connection.getClientInfo("ApplicationName")).isEqualTo("orders");
     }
 
@@ -161,14 +175,16 @@ class RoutingConnectionTest {
         connection.setAutoCommit(false);
         run("update t set a = 1");
         connection.rollback();
-        assertThat(primary.statements()).containsExactly("setTransactionIsolation=4", "setAutoCommit=false", "update t set a = 1", "rollback");
+        assertThat(primary.statements())
+                .containsExactly("setTransactionIsolation=4", "setAutoCommit=false", "update t set a = 1", "rollback");
     }
 
     @Test
     void temporaryTablePinsTheSessionToThePrimary() throws SQLException {
         run("create temporary table scratch(id int)");
         run("select * from scratch");
-        assertThat(primary.statements()).containsExactly("create temporary table scratch(id int)", "select * from scratch");
+        assertThat(primary.statements())
+                .containsExactly("create temporary table scratch(id int)", "select * from scratch");
         assertThat(connection.pins()).containsExactly("temporary table");
         run("discard all");
         run("select 2");
@@ -187,10 +203,18 @@ class RoutingConnectionTest {
         assertThat(connection.pins()).isEmpty();
         // A set_config may set anything, read-only mode included: it runs on the primary and is replayed on replicas,
         // whose read-only guard is then put back.
-        assertThat(primary.statements()).containsExactly("bind 1=app", "select set_config('search_path', ?, false)", "insert into t values (1)");
-        assertThat(replica1.statements()).containsExactly("bind 1=app", "select set_config('search_path', ?, false)", "select 1");
-        assertThat(replica1.statementsWithGuard()).endsWith("select set_config('search_path', ?, false)",
-                BackendDialect.POSTGRESQL.readOnlySessionSql(), "getNetworkTimeout", "setNetworkTimeout=5000", "select 1");
+        assertThat(primary.statements())
+                .containsExactly(
+                        "bind 1=app", "select set_config('search_path', ?, false)", "insert into t values (1)");
+        assertThat(replica1.statements())
+                .containsExactly("bind 1=app", "select set_config('search_path', ?, false)", "select 1");
+        assertThat(replica1.statementsWithGuard())
+                .endsWith(
+                        "select set_config('search_path', ?, false)",
+                        BackendDialect.POSTGRESQL.readOnlySessionSql(),
+                        "getNetworkTimeout",
+                        "setNetworkTimeout=5000",
+                        "select 1");
     }
 
     @Test
@@ -203,8 +227,13 @@ class RoutingConnectionTest {
         run("select pg_advisory_unlock(2)");
         run("select 2");
         assertThat(connection.pins()).isEmpty();
-        assertThat(primary.statements()).containsExactly("select pg_advisory_lock(1)", "select pg_advisory_lock(2)",
-                "select pg_advisory_unlock(1)", "select 1", "select pg_advisory_unlock(2)");
+        assertThat(primary.statements())
+                .containsExactly(
+                        "select pg_advisory_lock(1)",
+                        "select pg_advisory_lock(2)",
+                        "select pg_advisory_unlock(1)",
+                        "select 1",
+                        "select pg_advisory_unlock(2)");
         assertThat(replica1.statements()).containsExactly("select 2");
     }
 
@@ -240,12 +269,14 @@ class RoutingConnectionTest {
             connection.commit();
         }
         assertThat(replica1.statements()).containsExactly("bind 1=7", "select * from t where id = ?");
-        assertThat(primary.statements()).containsExactly("setAutoCommit=false", "bind 1=7", "select * from t where id = ?", "commit");
+        assertThat(primary.statements())
+                .containsExactly("setAutoCommit=false", "bind 1=7", "select * from t where id = ?", "commit");
     }
 
     @Test
     void updatableResultSetsReadFromThePrimaryTheyWriteThrough() throws SQLException {
-        try (Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE)) {
+        try (Statement statement =
+                connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE)) {
             statement.executeQuery("select * from t").close();
         }
         assertThat(primary.statements()).containsExactly("select * from t");
@@ -260,13 +291,15 @@ class RoutingConnectionTest {
             statement.addBatch();
             statement.executeBatch();
         }
-        assertThat(primary.statements()).containsExactly("bind 1=1", "addBatch", "bind 1=2", "addBatch", "batch select ?");
+        assertThat(primary.statements())
+                .containsExactly("bind 1=1", "addBatch", "bind 1=2", "addBatch", "batch select ?");
     }
 
     @Test
     void backendErrorsKeepStateVendorCodeAndSubclassAndNameTheNode() throws SQLException {
         run("select 1");
-        SQLTransactionRollbackException original = new SQLTransactionRollbackException("could not serialize access", "40001", 7);
+        SQLTransactionRollbackException original =
+                new SQLTransactionRollbackException("could not serialize access", "40001", 7);
         primary.failNext = original;
         assertThatThrownBy(() -> run("update t set a = 1"))
                 .isInstanceOf(SQLTransactionRollbackException.class)
@@ -296,7 +329,8 @@ class RoutingConnectionTest {
         assertThat(statement.getConnection()).isSameAs(connection);
         assertThat(rows.getObject(2)).isInstanceOf(JunctionResultSet.class);
         assertThat(connection.getMetaData().getConnection()).isSameAs(connection);
-        assertThat(connection.getMetaData().getTables(null, null, "%", null).getStatement()).isNull();
+        assertThat(connection.getMetaData().getTables(null, null, "%", null).getStatement())
+                .isNull();
         assertThat(connection.unwrap(JunctionConnection.class)).isSameAs(connection);
     }
 

@@ -1,5 +1,7 @@
 package dev.junction.driver.internal.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,8 +9,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Looks for a password in everything an exception can show: its message and {@code toString()}, its causes, its
@@ -63,7 +63,9 @@ final class SecretScan {
             return;
         }
         for (String form : forms) {
-            assertThat(text).as("%s must not show the password (as %s)", where, form).doesNotContain(form);
+            assertThat(text)
+                    .as("%s must not show the password (as %s)", where, form)
+                    .doesNotContain(form);
         }
     }
 

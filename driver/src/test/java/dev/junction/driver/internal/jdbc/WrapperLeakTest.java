@@ -1,10 +1,8 @@
 package dev.junction.driver.internal.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.driver.internal.pipeline.FakeCluster;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -20,8 +18,8 @@ import java.util.Calendar;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * No wrapper method hands out a backend object: every public method of every wrapper that returns a JDBC handle
@@ -29,8 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * null, not a handle, or one of Junction's own classes. {@code unwrap} is the one method meant to reach the backend.
  */
 class WrapperLeakTest {
-    private static final Set<Class<?>> HANDLES = Set.of(Connection.class, Statement.class, PreparedStatement.class,
-            CallableStatement.class, ResultSet.class, DatabaseMetaData.class);
+    private static final Set<Class<?>> HANDLES = Set.of(
+            Connection.class,
+            Statement.class,
+            PreparedStatement.class,
+            CallableStatement.class,
+            ResultSet.class,
+            DatabaseMetaData.class);
 
     private FakeCluster cluster;
     private RoutingConnection connection;
@@ -54,22 +57,32 @@ class WrapperLeakTest {
         DatabaseMetaData metaData = connection.getMetaData();
 
         List<String> checked = new ArrayList<>();
-        for (Object wrapper : new Object[]{connection, statement, rows, prepared, callable, metaData}) {
+        for (Object wrapper : new Object[] {connection, statement, rows, prepared, callable, metaData}) {
             for (Method method : wrapper.getClass().getMethods()) {
-                if (!returnsPossibleHandle(method) || method.getName().equals("unwrap") || Modifier.isStatic(method.getModifiers())) {
+                if (!returnsPossibleHandle(method)
+                        || method.getName().equals("unwrap")
+                        || Modifier.isStatic(method.getModifiers())) {
                     continue;
                 }
                 Object result = invoke(wrapper, method);
                 checked.add(wrapper.getClass().getSimpleName() + "." + method.getName());
                 if (result != null && HANDLES.stream().anyMatch(h -> h.isInstance(result))) {
-                    assertThat(result.getClass().getName()).as("%s.%s returned %s", wrapper.getClass().getSimpleName(),
-                            method.getName(), result).startsWith("dev.junction.");
+                    assertThat(result.getClass().getName())
+                            .as("%s.%s returned %s", wrapper.getClass().getSimpleName(), method.getName(), result)
+                            .startsWith("dev.junction.");
                 }
             }
         }
-        assertThat(checked).contains("RoutingConnection.createStatement", "JunctionStatement.getConnection",
-                "JunctionResultSet.getStatement", "JunctionResultSet.getObject", "JunctionStatement.getGeneratedKeys",
-                "JunctionDatabaseMetaData.getConnection", "JunctionDatabaseMetaData.getTables", "JunctionCallableStatement.getObject");
+        assertThat(checked)
+                .contains(
+                        "RoutingConnection.createStatement",
+                        "JunctionStatement.getConnection",
+                        "JunctionResultSet.getStatement",
+                        "JunctionResultSet.getObject",
+                        "JunctionStatement.getGeneratedKeys",
+                        "JunctionDatabaseMetaData.getConnection",
+                        "JunctionDatabaseMetaData.getTables",
+                        "JunctionCallableStatement.getObject");
         assertThat(cluster.physicalObjects).isNotEmpty();
     }
 

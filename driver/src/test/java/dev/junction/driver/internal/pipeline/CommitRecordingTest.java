@@ -1,5 +1,8 @@
 package dev.junction.driver.internal.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.config.ConnectionSettings;
@@ -12,10 +15,6 @@ import dev.junction.router.NodeId;
 import dev.junction.router.NodeRole;
 import dev.junction.router.replication.LogSequenceNumber;
 import dev.junction.router.replication.ReplicationPosition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,12 +27,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Read consistency costs the write path nothing: a commit is recorded as an instant, never by asking the primary
@@ -60,7 +58,9 @@ class CommitRecordingTest {
         public Answer probe(Connection connection) {
             askedOn.add(connection);
             NodeId node = probeConnections.get(connection);
-            boolean onPrimary = node != null ? node.equals(primaryId()) : connection.toString().contains(primary.address.toString());
+            boolean onPrimary = node != null
+                    ? node.equals(primaryId())
+                    : connection.toString().contains(primary.address.toString());
             CountDownLatch gate = onPrimary ? primaryGate : replicaGate;
             if (node != null && gate != null) {
                 try {
@@ -91,7 +91,9 @@ class CommitRecordingTest {
     }
 
     private Connection probeConnection(NodeId node) {
-        Connection connection = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Connection.class},
+        Connection connection = (Connection) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Connection.class},
                 (p, method, args) -> switch (method.getName()) {
                     case "hashCode" -> System.identityHashCode(p);
                     case "equals" -> p == args[0];
@@ -105,9 +107,15 @@ class CommitRecordingTest {
     @BeforeEach
     void startMonitor() throws SQLException {
         ConnectionSettings settings = cluster.settings("");
-        topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
+        topology = new ClusterTopology(
+                settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         List<NodeId> ids = topology.nodes().stream().map(Node::id).collect(Collectors.toList());
-        monitor = new TopologyMonitor("fake", ids, probe, this::probeConnection, TopologyMonitor.Settings.defaults(Duration.ofHours(1)),
+        monitor = new TopologyMonitor(
+                "fake",
+                ids,
+                probe,
+                this::probeConnection,
+                TopologyMonitor.Settings.defaults(Duration.ofHours(1)),
                 ticker::get);
         monitor.start();
         topology.attach(monitor);
@@ -136,7 +144,9 @@ class CommitRecordingTest {
 
     private List<String> primaryLog(RoutingConnection connection) {
         NodeSession session = connection.pipeline().sessions().all().stream()
-                .filter(s -> s.node().address().equals(primary.address)).findFirst().orElseThrow();
+                .filter(s -> s.node().address().equals(primary.address))
+                .findFirst()
+                .orElseThrow();
         return cluster.log(session.physical()).stream()
                 .filter(line -> !line.startsWith("set") && !line.startsWith("get") && !line.startsWith("clearWarnings"))
                 .collect(Collectors.toList());
@@ -147,7 +157,9 @@ class CommitRecordingTest {
         RoutingConnection connection = connect("global");
         run(connection, "update t set x = 1 where id = 7");
         assertThat(primaryLog(connection)).containsExactly("update t set x = 1 where id = 7");
-        assertThat(topology.globalCommits().latest()).as("recorded as the instant it returned").hasValue(ticker.get());
+        assertThat(topology.globalCommits().latest())
+                .as("recorded as the instant it returned")
+                .hasValue(ticker.get());
     }
 
     @Test
@@ -169,7 +181,9 @@ class CommitRecordingTest {
             connection.setAutoCommit(false);
             run(connection, "update t set x = 2");
             connection.commit();
-            assertThat(primaryLog(connection)).as(consistency).containsExactly("update t set x = 1", "update t set x = 2", "commit");
+            assertThat(primaryLog(connection))
+                    .as(consistency)
+                    .containsExactly("update t set x = 1", "update t set x = 2", "commit");
         }
         assertThat(topology.globalCommits().latest()).isEmpty();
     }
@@ -186,7 +200,9 @@ class CommitRecordingTest {
         probe.primaryGate = gate;
         run(writer, "update t set x = 1");
         run(reader, "select x from t");
-        assertThat(reader.lastNode()).as("no probe of the primary has located the commit").contains("primary");
+        assertThat(reader.lastNode())
+                .as("no probe of the primary has located the commit")
+                .contains("primary");
 
         // The read asked for a probe of the primary; once it answers, the replica at its position qualifies.
         gate.countDown();
@@ -210,13 +226,17 @@ class CommitRecordingTest {
                 run(writer, "update t set x = 1");
                 writer.commit();
                 run(reader, "select x from t");
-                assertThat(reader.lastNode()).as("commit %d is not located yet", commit).contains("primary");
+                assertThat(reader.lastNode())
+                        .as("commit %d is not located yet", commit)
+                        .contains("primary");
             } finally {
                 gate.countDown();
             }
             awaitPrimaryProbesBeyond(probesBefore);
             run(reader, "select x from t");
-            assertThat(reader.lastNode()).as("a probe of the primary located commit %d", commit).contains("replica");
+            assertThat(reader.lastNode())
+                    .as("a probe of the primary located commit %d", commit)
+                    .contains("replica");
         }
     }
 
@@ -229,7 +249,9 @@ class CommitRecordingTest {
         try {
             run(connection, "update t set x = 1");
             run(connection, "select x from t");
-            assertThat(connection.lastNode()).as("its own commit is not located yet").contains("primary");
+            assertThat(connection.lastNode())
+                    .as("its own commit is not located yet")
+                    .contains("primary");
         } finally {
             gate.countDown();
         }
@@ -241,21 +263,26 @@ class CommitRecordingTest {
         readTwiceOnTheReplica(connection);
         connection.awaitToken("pg:0/FFFF"); // beyond the replica's 0/64
         run(connection, "select x from t");
-        assertThat(connection.lastNode()).as("the replica has not replayed the token").contains("primary");
+        assertThat(connection.lastNode())
+                .as("the replica has not replayed the token")
+                .contains("primary");
     }
 
     @Test
     void anEventualReadReusesItsDecisionUntilTheReplicaIsMarkedDown() throws Exception {
         RoutingConnection connection = connect("eventual");
         readTwiceOnTheReplica(connection);
-        Node replica = topology.nodes().stream().filter(n -> n.role() == ProbedRole.REPLICA)
-                .findFirst().orElseThrow();
+        Node replica = topology.nodes().stream()
+                .filter(n -> n.role() == ProbedRole.REPLICA)
+                .findFirst()
+                .orElseThrow();
         CountDownLatch gate = new CountDownLatch(1);
         probe.replicaGate = gate; // the probe that would bring it back hangs
         try {
             topology.markDown(replica, "connection refused");
             run(connection, "select x from t");
-            assertThat(connection.lastNode()).as("neither the memo nor the policy sends a read to a node a session saw fail")
+            assertThat(connection.lastNode())
+                    .as("neither the memo nor the policy sends a read to a node a session saw fail")
                     .doesNotContain(replica.address().toString());
         } finally {
             gate.countDown();
@@ -289,8 +316,8 @@ class CommitRecordingTest {
     @Test
     void aWaitingReadWaitsForTheProbeOfThePrimaryAndThenUsesTheReplicaThatHasTheCommit() throws SQLException {
         RoutingConnection writer = connect("global");
-        RoutingConnection reader = cluster.connect(cluster.settings("?readConsistency=global&staleReadFallback=wait&replicaWaitTimeout=10s"),
-                topology);
+        RoutingConnection reader = cluster.connect(
+                cluster.settings("?readConsistency=global&staleReadFallback=wait&replicaWaitTimeout=10s"), topology);
         opened.add(reader);
         run(writer, "update t set x = 1");
         run(reader, "select x from t");
@@ -300,8 +327,8 @@ class CommitRecordingTest {
     @Test
     void aFailingReadSaysWhenTheCommitItNeedsHasNotBeenLocatedYet() throws SQLException {
         RoutingConnection writer = connect("global");
-        RoutingConnection reader = cluster.connect(cluster.settings("?readConsistency=global&staleReadFallback=fail&replicaWaitTimeout=0ms"),
-                topology);
+        RoutingConnection reader = cluster.connect(
+                cluster.settings("?readConsistency=global&staleReadFallback=fail&replicaWaitTimeout=0ms"), topology);
         opened.add(reader);
         CountDownLatch gate = new CountDownLatch(1);
         probe.primaryGate = gate;
@@ -323,7 +350,9 @@ class CommitRecordingTest {
         probe.askedOn.clear();
         assertThat(connection.causalToken()).isEqualTo("pg:0/64");
         NodeSession own = connection.pipeline().sessions().all().stream()
-                .filter(s -> s.node().address().equals(primary.address)).findFirst().orElseThrow();
+                .filter(s -> s.node().address().equals(primary.address))
+                .findFirst()
+                .orElseThrow();
         assertThat(probe.askedOn).containsExactly(own.physical());
     }
 

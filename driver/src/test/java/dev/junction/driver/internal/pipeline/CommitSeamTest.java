@@ -1,21 +1,20 @@
 package dev.junction.driver.internal.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.jdbc.RoutingConnection;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.router.FunctionCatalog;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The commit seam fires exactly once per commit of written work, on every path that ends one, in every consistency
@@ -28,9 +27,14 @@ class CommitSeamTest {
     private RoutingConnection connect(String consistency, Backend backend) throws SQLException {
         cluster = new FakeCluster("replica", "primary", "replica");
         ConnectionSettings settings = cluster.settings("?readConsistency=" + consistency);
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
-        RoutingConnection connection = cluster.connect(settings, topology, RouterStatementRouting.create(backend, FunctionCatalog.NONE));
-        connection.pipeline().commits().listen((node, tables) -> events.add(node.address().toString()));
+        ClusterTopology topology = new ClusterTopology(
+                settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
+        RoutingConnection connection =
+                cluster.connect(settings, topology, RouterStatementRouting.create(backend, FunctionCatalog.NONE));
+        connection
+                .pipeline()
+                .commits()
+                .listen((node, tables) -> events.add(node.address().toString()));
         return connection;
     }
 
@@ -64,7 +68,8 @@ class CommitSeamTest {
         run(connection, "commit");
         assertThat(events).hasSize(4);
 
-        try (PreparedStatement batch = connection.prepareStatement("insert into t values (?)")) { // a batch in auto-commit
+        try (PreparedStatement batch =
+                connection.prepareStatement("insert into t values (?)")) { // a batch in auto-commit
             batch.setInt(1, 5);
             batch.addBatch();
             batch.executeBatch();

@@ -1,7 +1,9 @@
 package dev.junction.driver.internal.pipeline;
 
-import dev.junction.driver.JunctionExceptionOverride.Verdict;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.driver.JunctionExceptionOverride;
+import dev.junction.driver.JunctionExceptionOverride.Verdict;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.backend.HostAndPort;
@@ -10,8 +12,6 @@ import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.config.ExceptionOverridePropertyTest;
 import dev.junction.driver.internal.config.JunctionUrl;
 import dev.junction.driver.internal.topology.Node;
-import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.util.ArrayList;
@@ -19,15 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.ResourceBundle;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The application's exception override first, Junction's own reading where it has no opinion or misbehaves. */
 class FailureClassifierTest {
     private static final Node REPLICA = new Node(new HostAndPort("pg2", 5433), ProbedRole.REPLICA);
     private static final Node PRIMARY = new Node(new HostAndPort("pg1", 5432), ProbedRole.PRIMARY);
-    private static final SQLException DUPLICATE_KEY = new SQLException("duplicate key value violates unique constraint", "23505");
-    private static final SQLException LOST = new SQLRecoverableException("An I/O error occurred while sending to the backend", "08006");
+    private static final SQLException DUPLICATE_KEY =
+            new SQLException("duplicate key value violates unique constraint", "23505");
+    private static final SQLException LOST =
+            new SQLRecoverableException("An I/O error occurred while sending to the backend", "08006");
 
     private final RecordingLogger log = new RecordingLogger();
 
@@ -42,13 +43,15 @@ class FailureClassifierTest {
     @Test
     void anOverrideForcesALostConnectionOnWhatJunctionTakesForTheStatementsOwnError() {
         assertThat(FailureKind.of(DUPLICATE_KEY, BackendDialect.POSTGRESQL)).isEqualTo(FailureKind.OTHER);
-        assertThat(classifier(always(Verdict.CONNECTION_LOST)).classify(DUPLICATE_KEY, REPLICA)).isEqualTo(FailureKind.CONNECTION_LOST);
+        assertThat(classifier(always(Verdict.CONNECTION_LOST)).classify(DUPLICATE_KEY, REPLICA))
+                .isEqualTo(FailureKind.CONNECTION_LOST);
     }
 
     @Test
     void anOverrideForcesAReadOnlyRefusal() {
         SQLException vendorRefusal = new SQLException("cluster is read-only for maintenance", "HY000", 50001);
-        JunctionExceptionOverride override = (e, node) -> e.getErrorCode() == 50001 ? Verdict.NODE_READ_ONLY : Verdict.JUNCTION_DECIDES;
+        JunctionExceptionOverride override =
+                (e, node) -> e.getErrorCode() == 50001 ? Verdict.NODE_READ_ONLY : Verdict.JUNCTION_DECIDES;
         assertThat(classifier(override).classify(vendorRefusal, PRIMARY)).isEqualTo(FailureKind.NODE_READ_ONLY);
         assertThat(classifier(override).classify(DUPLICATE_KEY, PRIMARY)).isEqualTo(FailureKind.OTHER);
     }
@@ -56,20 +59,23 @@ class FailureClassifierTest {
     @Test
     void anOverrideKeepsTheConnectionOnWhatJunctionTakesForALostOne() {
         assertThat(FailureKind.of(LOST, BackendDialect.POSTGRESQL)).isEqualTo(FailureKind.CONNECTION_LOST);
-        assertThat(classifier(always(Verdict.STATEMENT_ERROR)).classify(LOST, REPLICA)).isEqualTo(FailureKind.OTHER);
+        assertThat(classifier(always(Verdict.STATEMENT_ERROR)).classify(LOST, REPLICA))
+                .isEqualTo(FailureKind.OTHER);
     }
 
     @Test
     void aStatementErrorVerdictLeavesASerializationFailureOne() {
         SQLException serialization = new SQLException("could not serialize access", "40001");
-        assertThat(classifier(always(Verdict.STATEMENT_ERROR)).classify(serialization, PRIMARY)).isEqualTo(FailureKind.SERIALIZATION);
+        assertThat(classifier(always(Verdict.STATEMENT_ERROR)).classify(serialization, PRIMARY))
+                .isEqualTo(FailureKind.SERIALIZATION);
     }
 
     @Test
     void junctionDecidesWhereTheOverrideHasNoOpinionWalkingTheWholeChain() {
         SQLException batch = new SQLException("Batch entry 0 was aborted", (String) null);
         batch.setNextException(new SQLException("I/O error", "08006"));
-        SQLException wrappedRefusal = new SQLException("wrapper", "HY000", new SQLException("read-only transaction", "25006"));
+        SQLException wrappedRefusal =
+                new SQLException("wrapper", "HY000", new SQLException("read-only transaction", "25006"));
         FailureClassifier noOpinion = classifier(always(Verdict.JUNCTION_DECIDES));
         assertThat(noOpinion.classify(batch, PRIMARY)).isEqualTo(FailureKind.CONNECTION_LOST);
         assertThat(noOpinion.classify(wrappedRefusal, REPLICA)).isEqualTo(FailureKind.NODE_READ_ONLY);
@@ -84,18 +90,21 @@ class FailureClassifierTest {
         batch.setNextException(new SQLException("I/O error", "08006"));
         assertThat(none.classify(batch, PRIMARY)).isEqualTo(FailureKind.CONNECTION_LOST);
         assertThat(none.classify(DUPLICATE_KEY, PRIMARY)).isEqualTo(FailureKind.OTHER);
-        assertThat(new FailureClassifier(JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME.defaultValue(), BackendDialect.MYSQL)
-                .classify(new SQLException("read only", "HY000", 1290), REPLICA)).isEqualTo(FailureKind.NODE_READ_ONLY);
+        assertThat(new FailureClassifier(
+                                JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME.defaultValue(), BackendDialect.MYSQL)
+                        .classify(new SQLException("read only", "HY000", 1290), REPLICA))
+                .isEqualTo(FailureKind.NODE_READ_ONLY);
     }
 
     @Test
     void theOverrideSeesTheRawExceptionAndTheNodesAddressAndRole() {
         List<Object> seen = new ArrayList<>();
         classifier((e, node) -> {
-            seen.add(e);
-            seen.add(node);
-            return Verdict.JUNCTION_DECIDES;
-        }).classify(LOST, REPLICA);
+                    seen.add(e);
+                    seen.add(node);
+                    return Verdict.JUNCTION_DECIDES;
+                })
+                .classify(LOST, REPLICA);
         assertThat(seen).containsExactly(LOST, new JunctionExceptionOverride.Node("pg2:5433", "replica"));
     }
 
@@ -109,12 +118,18 @@ class FailureClassifierTest {
         assertThat(classifier.classify(DUPLICATE_KEY, REPLICA)).isEqualTo(FailureKind.OTHER);
         assertThat(classifier.classify(LOST, PRIMARY)).isEqualTo(FailureKind.CONNECTION_LOST);
 
-        assertThat(log.records).extracting(r -> r.level).containsExactly(System.Logger.Level.WARNING,
-                System.Logger.Level.DEBUG, System.Logger.Level.DEBUG);
+        assertThat(log.records)
+                .extracting(r -> r.level)
+                .containsExactly(System.Logger.Level.WARNING, System.Logger.Level.DEBUG, System.Logger.Level.DEBUG);
         Logged first = log.records.get(0);
         assertThat(first.thrown).isSameAs(bug);
-        assertThat(first.message).contains("threw java.lang.IllegalStateException", "SQLState 08006", "pg2:5433 replica",
-                "Junction's own reading of the failure applies", "logged at DEBUG");
+        assertThat(first.message)
+                .contains(
+                        "threw java.lang.IllegalStateException",
+                        "SQLState 08006",
+                        "pg2:5433 replica",
+                        "Junction's own reading of the failure applies",
+                        "logged at DEBUG");
         // a backend message may quote the statement's values: only its state and code are logged
         assertThat(log.records).allSatisfy(r -> assertThat(r.message).doesNotContain("I/O error", "duplicate key"));
     }
@@ -131,8 +146,11 @@ class FailureClassifierTest {
 
     @Test
     void eachConnectionGetsAClassifierWithTheOverrideItsSettingsNamed() throws SQLException {
-        ConnectionSettings settings = ConnectionSettings.of(JunctionUrl.parse("jdbc:junction:postgresql://h1,h2/app"
-                + "?exceptionOverrideClassName=" + ExceptionOverridePropertyTest.LostOnVendorCode.class.getName()), null, Map.of());
+        ConnectionSettings settings = ConnectionSettings.of(
+                JunctionUrl.parse("jdbc:junction:postgresql://h1,h2/app" + "?exceptionOverrideClassName="
+                        + ExceptionOverridePropertyTest.LostOnVendorCode.class.getName()),
+                null,
+                Map.of());
         FailureClassifier classifier = settings.failureClassifier(BackendDialect.POSTGRESQL);
         assertThat(classifier.classify(new SQLException("proxy: backend going away", "HY000", 9001), PRIMARY))
                 .isEqualTo(FailureKind.CONNECTION_LOST);
@@ -140,8 +158,7 @@ class FailureClassifierTest {
         assertThat(settings.failureClassifier(BackendDialect.POSTGRESQL)).isNotSameAs(classifier);
     }
 
-    private record Logged(System.Logger.Level level, String message, Throwable thrown) {
-    }
+    private record Logged(System.Logger.Level level, String message, Throwable thrown) {}
 
     /** Keeps what is logged at DEBUG and above. */
     private static final class RecordingLogger implements System.Logger {

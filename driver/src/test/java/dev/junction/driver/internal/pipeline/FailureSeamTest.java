@@ -1,16 +1,14 @@
 package dev.junction.driver.internal.pipeline;
 
-import dev.junction.driver.internal.config.ExceptionOverridePropertyTest;
-import dev.junction.driver.internal.jdbc.RoutingConnection;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.sql.SQLException;
-import java.sql.Statement;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.junction.driver.internal.config.ExceptionOverridePropertyTest;
+import dev.junction.driver.internal.jdbc.RoutingConnection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The failure seam as a logical connection uses it, over fake nodes: an application's
@@ -38,15 +36,16 @@ class FailureSeamTest {
 
     @Test
     void anOverrideThatCallsAVendorCodeALostConnectionMakesTheReadRunElsewhere() throws SQLException {
-        RoutingConnection connection = cluster.connect("?exceptionOverrideClassName="
-                + ExceptionOverridePropertyTest.LostOnVendorCode.class.getName());
+        RoutingConnection connection = cluster.connect(
+                "?exceptionOverrideClassName=" + ExceptionOverridePropertyTest.LostOnVendorCode.class.getName());
         run(connection, "select 1");
         run(connection, "select 2");
         replica1.failStatements = new SQLException("proxy says the backend went away", "HY000", 9001);
         run(connection, "select 3");
         assertThat(replica1.statements()).containsExactly("select 1");
         assertThat(replica2.statements()).containsExactly("select 2", "select 3");
-        assertThat(connection.pipeline().sessions().all()).noneMatch(session -> session.node().address().equals(replica1.address));
+        assertThat(connection.pipeline().sessions().all())
+                .noneMatch(session -> session.node().address().equals(replica1.address));
     }
 
     @Test

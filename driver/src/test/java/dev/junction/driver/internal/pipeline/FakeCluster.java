@@ -9,7 +9,6 @@ import dev.junction.driver.internal.config.JunctionUrl;
 import dev.junction.driver.internal.jdbc.RoutingConnection;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.router.FunctionCatalog;
-
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
@@ -50,7 +49,8 @@ public final class FakeCluster {
         /** The log without the role probes and the read-only guard of replica connections. */
         public List<String> statements() {
             List<String> copy = new ArrayList<>(log);
-            copy.removeIf(line -> line.startsWith("select pg_is_in_recovery") || line.equals("close") || replica && isGuard(line));
+            copy.removeIf(line ->
+                    line.startsWith("select pg_is_in_recovery") || line.equals("close") || replica && isGuard(line));
             return copy;
         }
 
@@ -62,7 +62,8 @@ public final class FakeCluster {
         }
 
         private static boolean isGuard(String line) {
-            return line.equals(BackendDialect.POSTGRESQL.readOnlySessionSql()) || line.startsWith("setNetworkTimeout=")
+            return line.equals(BackendDialect.POSTGRESQL.readOnlySessionSql())
+                    || line.startsWith("setNetworkTimeout=")
                     || line.equals("getNetworkTimeout");
         }
     }
@@ -70,7 +71,8 @@ public final class FakeCluster {
     final Map<HostAndPort, FakeServer> servers = new LinkedHashMap<>();
     public final List<Object> physicalObjects = Collections.synchronizedList(new ArrayList<>());
     /** What ran on each physical connection alone: a server's log also holds other connections' work. */
-    private final Map<Connection, List<String>> connectionLogs = Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    private final Map<Connection, List<String>> connectionLogs =
+            Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     public FakeCluster(String... roles) {
         int port = 5432;
@@ -103,7 +105,8 @@ public final class FakeCluster {
 
     public RoutingConnection connect(String parameters) throws SQLException {
         ConnectionSettings settings = settings(parameters);
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
+        ClusterTopology topology = new ClusterTopology(
+                settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         return connect(settings, topology);
     }
 
@@ -129,7 +132,7 @@ public final class FakeCluster {
     }
 
     private <T> T proxy(Class<T> type, InvocationHandler handler) {
-        T object = type.cast(Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{type}, handler));
+        T object = type.cast(Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, handler));
         physicalObjects.add(object);
         return object;
     }
@@ -177,7 +180,8 @@ public final class FakeCluster {
         return self[0];
     }
 
-    private <T extends Statement> T statement(FakeServer server, Connection connection, Class<T> type, String preparedSql) {
+    private <T extends Statement> T statement(
+            FakeServer server, Connection connection, Class<T> type, String preparedSql) {
         Object[] self = new Object[1];
         ResultSet[] last = new ResultSet[1];
         T statement = proxy(type, (p, method, args) -> {
@@ -187,8 +191,12 @@ public final class FakeCluster {
                 case "execute":
                 case "executeUpdate":
                 case "executeLargeUpdate": {
-                    String sql = args != null && args.length > 0 && args[0] instanceof String ? (String) args[0] : preparedSql;
-                    if (server.failStatements != null && !sql.startsWith("select pg_is_in_recovery") && !FakeServer.isGuard(sql)) {
+                    String sql = args != null && args.length > 0 && args[0] instanceof String
+                            ? (String) args[0]
+                            : preparedSql;
+                    if (server.failStatements != null
+                            && !sql.startsWith("select pg_is_in_recovery")
+                            && !FakeServer.isGuard(sql)) {
                         throw server.failStatements;
                     }
                     if (server.failNext != null) {

@@ -1,17 +1,15 @@
 package dev.junction.driver.internal.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.driver.internal.jdbc.RoutingConnection;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Pins end when their cause ends, through a logical connection over fake nodes: once the state that held the session
@@ -58,8 +56,12 @@ class PinReleaseRoutingTest {
         assertThat(connection.pins()).containsExactly("temporary table");
         run("drop table scratch");
         assertReadsOnReplica();
-        assertThat(primary.statements()).containsExactly("create temp table scratch (id int)", "insert into scratch values (1)",
-                "select 1", "drop table scratch");
+        assertThat(primary.statements())
+                .containsExactly(
+                        "create temp table scratch (id int)",
+                        "insert into scratch values (1)",
+                        "select 1",
+                        "drop table scratch");
     }
 
     @Test

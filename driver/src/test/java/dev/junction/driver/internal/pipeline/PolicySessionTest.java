@@ -1,15 +1,13 @@
 package dev.junction.driver.internal.pipeline;
 
-import dev.junction.driver.internal.jdbc.RoutingConnection;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.sql.SQLException;
-import java.sql.Statement;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.junction.driver.internal.jdbc.RoutingConnection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The driver hands the router's policy the whole session — the open transaction's node and the node a pin holds —
@@ -49,7 +47,8 @@ class PolicySessionTest {
         run("select 3");
         run("insert into t values (1)");
         assertThat(connection.pins()).contains("holdable cursor");
-        assertThat(replica1.statements()).contains("select 1", "declare c cursor with hold for select 1", "select 2", "select 3");
+        assertThat(replica1.statements())
+                .contains("select 1", "declare c cursor with hold for select 1", "select 2", "select 3");
         assertThat(replica2.statements()).isEmpty();
         assertThat(primary.statements()).containsExactly("insert into t values (1)");
     }

@@ -1,20 +1,18 @@
 package dev.junction.driver.internal.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.jdbc.RoutingConnection;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.sql.Statement;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The guard of replica connections (read-only at the server, bounded by {@code replicaReadTimeout}) and the one retry
@@ -59,7 +57,8 @@ class ReplicaGuardTest {
         run("set transaction_read_only = off");
         run("set default_transaction_read_only = off");
         run("select 2");
-        assertThat(primary.statements()).containsExactly("set transaction_read_only = off", "set default_transaction_read_only = off");
+        assertThat(primary.statements())
+                .containsExactly("set transaction_read_only = off", "set default_transaction_read_only = off");
         assertThat(replica1.statements()).containsExactly("select 1");
         assertThat(replica2.statements()).containsExactly("select 2");
     }
@@ -69,8 +68,8 @@ class ReplicaGuardTest {
         run("set session characteristics as transaction read write");
         run("select 1");
         assertThat(primary.statements()).containsExactly("set session characteristics as transaction read write");
-        assertThat(replica1.statementsWithGuard()).containsSubsequence(
-                GUARD, "set session characteristics as transaction read write", GUARD, "select 1");
+        assertThat(replica1.statementsWithGuard())
+                .containsSubsequence(GUARD, "set session characteristics as transaction read write", GUARD, "select 1");
     }
 
     @Test
@@ -80,8 +79,8 @@ class ReplicaGuardTest {
         run("select 2");
         // The fake reports no timeout after the application's change: the guard's bound is set again, on the client
         // only (HikariCP sets the timeout around every validation: no round trip for it).
-        assertThat(replica1.statementsWithGuard()).containsSubsequence("setNetworkTimeout=0", "getNetworkTimeout",
-                "setNetworkTimeout=3000");
+        assertThat(replica1.statementsWithGuard())
+                .containsSubsequence("setNetworkTimeout=0", "getNetworkTimeout", "setNetworkTimeout=3000");
         assertThat(replica1.statementsWithGuard()).containsOnlyOnce(GUARD);
     }
 
@@ -104,8 +103,11 @@ class ReplicaGuardTest {
         run("select 3"); // round robin: replica1's turn; the classifier took it for a read, the replica knew better
         assertThat(replica1.statements()).containsExactly("select 1");
         assertThat(primary.statements()).containsExactly("select 3");
-        Node refusing = connection.pipeline().sessions().all().stream().map(NodeSession::node)
-                .filter(node -> node.address().equals(replica1.address)).findFirst().orElseThrow();
+        Node refusing = connection.pipeline().sessions().all().stream()
+                .map(NodeSession::node)
+                .filter(node -> node.address().equals(replica1.address))
+                .findFirst()
+                .orElseThrow();
         assertThat(refusing.readOnlyRefusals()).isEqualTo(1);
         assertThat(refusing.role()).isEqualTo(ProbedRole.REPLICA);
     }
@@ -141,7 +143,11 @@ class ReplicaGuardTest {
         replica2.failStatements = new SQLException("terminating connection due to administrator command", "57P01");
         assertThatThrownBy(() -> run("select 3"))
                 .hasMessageContaining("terminating connection")
-                .satisfies(e -> assertThat(e.getSuppressed()).singleElement().satisfies(first -> assertThat(first).hasMessageContaining("I/O error").hasMessageContaining("h1:5432")));
+                .satisfies(e -> assertThat(e.getSuppressed())
+                        .singleElement()
+                        .satisfies(first -> assertThat(first)
+                                .hasMessageContaining("I/O error")
+                                .hasMessageContaining("h1:5432")));
         assertThat(primary.statements()).isEmpty();
     }
 
@@ -156,7 +162,8 @@ class ReplicaGuardTest {
     @Test
     void aConnectionOpenedToAReplicaIsNotReusedForWritesOnceTheNodeIsPromoted() throws SQLException {
         ConnectionSettings settings = cluster.settings("");
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
+        ClusterTopology topology = new ClusterTopology(
+                settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         connection = cluster.connect(settings, topology);
         run("select 1");
         NodeSession guarded = connection.pipeline().sessions().all().get(0);
@@ -167,7 +174,10 @@ class ReplicaGuardTest {
         }
         run("insert into t values (1)");
         assertThat(guarded.isClosed()).isTrue();
-        NodeSession writer = connection.pipeline().sessions().all().stream().filter(s -> !s.isClosed()).findFirst().orElseThrow();
+        NodeSession writer = connection.pipeline().sessions().all().stream()
+                .filter(s -> !s.isClosed())
+                .findFirst()
+                .orElseThrow();
         assertThat(writer.guarded()).isFalse();
         assertThat(writer.node()).isSameAs(guarded.node());
     }

@@ -1,5 +1,11 @@
 package dev.junction.driver.internal.pipeline;
 
+import static dev.junction.router.StaleReadFallback.FAIL;
+import static dev.junction.router.StaleReadFallback.PRIMARY;
+import static dev.junction.router.StaleReadFallback.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.junction.driver.internal.backend.HostAndPort;
 import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.topology.Node;
@@ -12,21 +18,14 @@ import dev.junction.router.StaleReadFallback;
 import dev.junction.router.StatementKind;
 import dev.junction.router.TopologySnapshot;
 import dev.junction.router.replication.CommitInstants;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-
-import static dev.junction.router.StaleReadFallback.FAIL;
-import static dev.junction.router.StaleReadFallback.PRIMARY;
-import static dev.junction.router.StaleReadFallback.WAIT;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What a read does when no replica qualifies, on a fake clock: the route step, the monitor and the replicas are a
@@ -40,10 +39,12 @@ class ReplicaWaitTest {
 
     private final Node primary = new Node(new HostAndPort("p", 5432), ProbedRole.PRIMARY);
     private final Node replicaA = new Node(new HostAndPort("a", 5432), ProbedRole.REPLICA);
-    private final NoFreshReplicaError errors = new NoFreshReplicaError("wait-test",
+    private final NoFreshReplicaError errors = new NoFreshReplicaError(
+            "wait-test",
             RoutingOptions.DEFAULTS.withMaxReplicaLag(Duration.ofSeconds(1)),
             new SessionFreshness(new CommitInstants(), table -> true));
-    private final Classification read = Classification.builder(StatementKind.READ).build();
+    private final Classification read =
+            Classification.builder(StatementKind.READ).build();
     private long now = 1_000 * MS;
     private final Script script = new Script();
     private int clockReads;
@@ -58,8 +59,12 @@ class ReplicaWaitTest {
     }
 
     private static TopologySnapshot snapshot(long takenAtNanos, Duration boundOfA) {
-        return TopologySnapshot.of(List.of(NodeState.primary(NodeId.of("p", 5432)), NodeState.replica(A, boundOfA),
-                NodeState.replica(B, Duration.ZERO).withUp(false)), takenAtNanos);
+        return TopologySnapshot.of(
+                List.of(
+                        NodeState.primary(NodeId.of("p", 5432)),
+                        NodeState.replica(A, boundOfA),
+                        NodeState.replica(B, Duration.ZERO).withUp(false)),
+                takenAtNanos);
     }
 
     /** A replica too stale for the lag budget: only a newer snapshot can change that. */
@@ -74,7 +79,8 @@ class ReplicaWaitTest {
 
     /** The session's last commit, at {@code committedAt}, is in no probe of the primary yet. */
     private ReplicaWait.Shortfall unlocated(StaleReadFallback fallback, long committedAt) {
-        return new ReplicaWait.Shortfall(script.snapshot, Map.of(), fallback, true, A, OptionalLong.of(committedAt), true);
+        return new ReplicaWait.Shortfall(
+                script.snapshot, Map.of(), fallback, true, A, OptionalLong.of(committedAt), true);
     }
 
     private Node after(ReplicaWait.Shortfall first) throws SQLException {
@@ -109,7 +115,8 @@ class ReplicaWaitTest {
     @Test
     void waitReturnsTheReplicaAsSoonAsANewerSnapshotQualifiesIt() throws SQLException {
         script.publishAt = now + 30 * MS;
-        script.routes = () -> script.snapshot.takenAtNanos() == script.publishAt ? new ReplicaWait.Routed(replicaA) : stale(WAIT);
+        script.routes = () ->
+                script.snapshot.takenAtNanos() == script.publishAt ? new ReplicaWait.Routed(replicaA) : stale(WAIT);
         long start = now;
         assertThat(after(stale(WAIT))).isSameAs(replicaA);
         assertThat(script.log).containsExactly("await snapshot 200 ms", "route");
@@ -138,7 +145,8 @@ class ReplicaWaitTest {
     @Test
     void waitLetsTheReplicaWaitInsideTheServerWhereItCan() throws SQLException {
         script.insideWaitReaches = true;
-        script.routes = () -> script.log.contains("await inside a 200 ms") ? new ReplicaWait.Routed(replicaA) : behind(WAIT);
+        script.routes =
+                () -> script.log.contains("await inside a 200 ms") ? new ReplicaWait.Routed(replicaA) : behind(WAIT);
         assertThat(after(behind(WAIT))).isSameAs(replicaA);
         assertThat(script.log).containsExactly("ask a", "await inside a 200 ms", "route");
     }
@@ -150,10 +158,21 @@ class ReplicaWaitTest {
         Duration tenMs = Duration.ofMillis(10);
         Node node = new ReplicaWait(tenMs, () -> now).after(behind(WAIT), script, script);
         assertThat(node).isSameAs(primary);
-        assertThat(script.log).containsExactly(
-                "ask a", "route", "await inside a 10 ms", "await snapshot 5 ms", "route",
-                "ask a", "route", "await inside a 5 ms", "await snapshot 5 ms", "route",
-                "ask a", "route", "primary");
+        assertThat(script.log)
+                .containsExactly(
+                        "ask a",
+                        "route",
+                        "await inside a 10 ms",
+                        "await snapshot 5 ms",
+                        "route",
+                        "ask a",
+                        "route",
+                        "await inside a 5 ms",
+                        "await snapshot 5 ms",
+                        "route",
+                        "ask a",
+                        "route",
+                        "primary");
     }
 
     @Test
@@ -189,7 +208,8 @@ class ReplicaWaitTest {
     @Test
     void anUnlocatedCommitUnderWaitRoutesAgainOnceTheProbedPrimaryLocatesIt() throws SQLException {
         script.publishAt = now + 2 * MS;
-        script.routes = () -> script.snapshot.takenAtNanos() == script.publishAt ? new ReplicaWait.Routed(replicaA)
+        script.routes = () -> script.snapshot.takenAtNanos() == script.publishAt
+                ? new ReplicaWait.Routed(replicaA)
                 : unlocated(WAIT, now);
         assertThat(after(unlocated(WAIT, now))).isSameAs(replicaA);
         assertThat(script.log).containsExactly("probe primary", "await snapshot 200 ms", "route");
@@ -214,8 +234,8 @@ class ReplicaWaitTest {
 
     @Test
     void withoutAMonitorWaitReadsOnThePrimaryAtOnce() throws SQLException {
-        ReplicaWait.Shortfall unmonitored = new ReplicaWait.Shortfall(script.snapshot, Map.of(), WAIT, true, A,
-                OptionalLong.empty(), false);
+        ReplicaWait.Shortfall unmonitored =
+                new ReplicaWait.Shortfall(script.snapshot, Map.of(), WAIT, true, A, OptionalLong.empty(), false);
         assertThat(after(unmonitored)).isSameAs(primary);
         assertThat(script.log).containsExactly("primary");
         assertThat(clockReads).isZero();
@@ -229,6 +249,7 @@ class ReplicaWaitTest {
         long publishAt = Long.MAX_VALUE;
         /** What routing again comes to. */
         java.util.function.Supplier<ReplicaWait.Outcome> routes;
+
         boolean askIsNews;
         boolean insideWaitReaches;
         boolean interrupted;
@@ -247,7 +268,12 @@ class ReplicaWaitTest {
 
         @Override
         public SQLException noFreshReplica(ReplicaWait.Shortfall shortfall) {
-            return errors.of(read, ReadConsistency.SESSION, shortfall.snapshot(), shortfall.positions(), null,
+            return errors.of(
+                    read,
+                    ReadConsistency.SESSION,
+                    shortfall.snapshot(),
+                    shortfall.positions(),
+                    null,
                     shortfall.unlocated());
         }
 

@@ -1,5 +1,11 @@
 package dev.junction.driver.internal.pipeline;
 
+import static dev.junction.router.ReadConsistency.EVENTUAL;
+import static dev.junction.router.ReadConsistency.GLOBAL;
+import static dev.junction.router.ReadConsistency.SESSION;
+import static dev.junction.router.ReadConsistency.STRONG;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor.Probed;
 import dev.junction.router.Classification;
 import dev.junction.router.NodeId;
@@ -10,19 +16,12 @@ import dev.junction.router.StatementKind;
 import dev.junction.router.replication.CommitInstants;
 import dev.junction.router.replication.LogSequenceNumber;
 import dev.junction.router.replication.PrimarySamples;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static dev.junction.router.ReadConsistency.EVENTUAL;
-import static dev.junction.router.ReadConsistency.GLOBAL;
-import static dev.junction.router.ReadConsistency.SESSION;
-import static dev.junction.router.ReadConsistency.STRONG;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Read-your-writes, monotonic reads, table-aware freshness and tokens over fake probe results and a fake clock. */
 class SessionFreshnessTest {
@@ -58,7 +57,10 @@ class SessionFreshnessTest {
     }
 
     private static Classification read(String... tables) {
-        return Classification.builder(StatementKind.READ).tablesRead(List.of(tables)).parsedByCalcite(true).build();
+        return Classification.builder(StatementKind.READ)
+                .tablesRead(List.of(tables))
+                .parsedByCalcite(true)
+                .build();
     }
 
     private boolean qualifies(NodeId replica, ReadConsistency consistency, Classification statement) {
@@ -98,17 +100,27 @@ class SessionFreshnessTest {
         commitLocatedAt(session, 200, "orders");
         assertThat(qualifies(A, SESSION, read("customers"))).isTrue();
         assertThat(qualifies(A, SESSION, read("orders", "customers"))).isFalse();
-        Classification unparsed = Classification.builder(StatementKind.READ).tableRead("customers").build();
-        assertThat(qualifies(A, SESSION, unparsed)).as("tables from tokens alone are not trusted").isFalse();
+        Classification unparsed = Classification.builder(StatementKind.READ)
+                .tableRead("customers")
+                .build();
+        assertThat(qualifies(A, SESSION, unparsed))
+                .as("tables from tokens alone are not trusted")
+                .isFalse();
     }
 
     @Test
     void aReadOfATableThatIsNotStandaloneWaitsForEveryCommit() {
         probed(A, 100);
         commitLocatedAt(session, 200, "orders");
-        assertThat(qualifies(A, SESSION, read("view_of_orders"))).as("a view may read orders").isFalse();
-        Classification triggered = Classification.builder(StatementKind.WRITE).tableWritten("view_audited").parsedByCalcite(true).build();
-        assertThat(SessionFreshness.tablesWritten(triggered, table -> !table.startsWith("view_"))).isNull();
+        assertThat(qualifies(A, SESSION, read("view_of_orders")))
+                .as("a view may read orders")
+                .isFalse();
+        Classification triggered = Classification.builder(StatementKind.WRITE)
+                .tableWritten("view_audited")
+                .parsedByCalcite(true)
+                .build();
+        assertThat(SessionFreshness.tablesWritten(triggered, table -> !table.startsWith("view_")))
+                .isNull();
     }
 
     @Test
@@ -131,7 +143,9 @@ class SessionFreshnessTest {
         probed(A, 300);
         probed(B, 200);
         session.readOn(A, Map.copyOf(positions), probesStarted);
-        assertThat(qualifies(A, SESSION, read("t"))).as("the same replica never goes back").isTrue();
+        assertThat(qualifies(A, SESSION, read("t")))
+                .as("the same replica never goes back")
+                .isTrue();
         assertThat(qualifies(B, SESSION, read("t"))).isFalse();
         probed(B, 300);
         assertThat(qualifies(B, SESSION, read("t"))).isTrue();
@@ -147,7 +161,9 @@ class SessionFreshnessTest {
         probed(A, 500);
         session.readOn(A, Map.copyOf(positions), probesStarted);
         probed(B, 450);
-        assertThat(qualifies(B, SESSION, read("t"))).as("the last read on A saw up to 500").isFalse();
+        assertThat(qualifies(B, SESSION, read("t")))
+                .as("the last read on A saw up to 500")
+                .isFalse();
         probed(B, 500);
         assertThat(qualifies(B, SESSION, read("t"))).isTrue();
     }
@@ -162,7 +178,9 @@ class SessionFreshnessTest {
         probed(A, 600);
         assertThat(qualifies(A, SESSION, read("t"))).isTrue();
         probed(NodeId.of("c", 5432), 599);
-        assertThat(qualifies(NodeId.of("c", 5432), SESSION, read("t"))).as("both reads saw 600").isFalse();
+        assertThat(qualifies(NodeId.of("c", 5432), SESSION, read("t")))
+                .as("both reads saw 600")
+                .isFalse();
     }
 
     @Test
@@ -172,7 +190,9 @@ class SessionFreshnessTest {
         session.readOn(PRIMARY, Map.copyOf(positions), probesStarted);
         now += 50;
         probed(PRIMARY, 700);
-        assertThat(qualifies(B, SESSION, read("t"))).as("the primary may have shown commits up to 700").isFalse();
+        assertThat(qualifies(B, SESSION, read("t")))
+                .as("the primary may have shown commits up to 700")
+                .isFalse();
         probed(B, 700);
         assertThat(qualifies(B, SESSION, read("t"))).isTrue();
     }
@@ -184,8 +204,12 @@ class SessionFreshnessTest {
         now += 1;
         session.committed(now, Set.of("t"));
         assertThat(session.unlocatedCommit(SESSION, read("t"), samples)).isPresent();
-        assertThat(qualifies(A, SESSION, read("t"))).as("even a replica far ahead: nothing says it has the commit").isFalse();
-        assertThat(qualifies(A, SESSION, read("other"))).as("another table's read does not wait").isTrue();
+        assertThat(qualifies(A, SESSION, read("t")))
+                .as("even a replica far ahead: nothing says it has the commit")
+                .isFalse();
+        assertThat(qualifies(A, SESSION, read("other")))
+                .as("another table's read does not wait")
+                .isTrue();
         now += 1;
         probed(PRIMARY, 120);
         assertThat(session.unlocatedCommit(SESSION, read("t"), samples)).isEmpty();
@@ -199,11 +223,15 @@ class SessionFreshnessTest {
         probed(B, 130);
         commitLocatedAt(session, 120, "t");
         ReplicaRequirement requirement = session.requirement(Map.copyOf(positions), samples);
-        assertThat(requirement.isSatisfiedBy(NodeState.replica(A, Duration.ZERO), SESSION, read("t"))).isFalse();
-        assertThat(requirement.isSatisfiedBy(NodeState.replica(B, Duration.ZERO), SESSION, read("t"))).isTrue();
+        assertThat(requirement.isSatisfiedBy(NodeState.replica(A, Duration.ZERO), SESSION, read("t")))
+                .isFalse();
+        assertThat(requirement.isSatisfiedBy(NodeState.replica(B, Duration.ZERO), SESSION, read("t")))
+                .isTrue();
         assertThat(requirement.isSatisfiedBy(NodeState.replica(A, Duration.ZERO), SESSION, read("other")))
-                .as("the commit looked up for the first statement is not reused for another").isTrue();
-        assertThat(requirement.isSatisfiedBy(NodeState.replica(A, Duration.ZERO), EVENTUAL, read("t"))).isTrue();
+                .as("the commit looked up for the first statement is not reused for another")
+                .isTrue();
+        assertThat(requirement.isSatisfiedBy(NodeState.replica(A, Duration.ZERO), EVENTUAL, read("t")))
+                .isTrue();
     }
 
     @Test
@@ -224,7 +252,9 @@ class SessionFreshnessTest {
         probed(PRIMARY, 120);
         now += 1;
         probed(PRIMARY, 900);
-        assertThat(qualifies(A, SESSION, read("t"))).as("A has everything up to the first probe after the commit").isTrue();
+        assertThat(qualifies(A, SESSION, read("t")))
+                .as("A has everything up to the first probe after the commit")
+                .isTrue();
         assertThat(session.required(SESSION, read("t"), A, samples)).isEqualTo(lsn(120));
     }
 
@@ -271,7 +301,9 @@ class SessionFreshnessTest {
         session.wroteInTransaction(Set.of("c"));
         assertThat(session.endTransaction()).as("empty means every table").isEmpty();
         session.wroteInTransaction(Set.of("d"));
-        assertThat(session.endTransaction()).as("nothing left of the transaction before").containsExactly("d");
+        assertThat(session.endTransaction())
+                .as("nothing left of the transaction before")
+                .containsExactly("d");
     }
 
     @Test
@@ -280,14 +312,19 @@ class SessionFreshnessTest {
         session.wroteInTransaction(a);
         session.wroteInTransaction(a);
         session.wroteInTransaction(Set.of("a"));
-        assertThat(session.endTransaction()).as("the statement's own set, whose commit cells are kept").isSameAs(a);
+        assertThat(session.endTransaction())
+                .as("the statement's own set, whose commit cells are kept")
+                .isSameAs(a);
         session.wroteInTransaction(a);
         session.wroteInTransaction(Set.of("b"));
         Set<String> first = session.endTransaction();
         session.wroteInTransaction(a);
         session.wroteInTransaction(Set.of("c"));
         Set<String> second = session.endTransaction();
-        assertThat(second).as("a union is refilled per transaction").containsExactlyInAnyOrder("a", "c").isNotSameAs(first);
+        assertThat(second)
+                .as("a union is refilled per transaction")
+                .containsExactlyInAnyOrder("a", "c")
+                .isNotSameAs(first);
     }
 
     @Test
@@ -311,7 +348,9 @@ class SessionFreshnessTest {
         long afterFirstRead = session.version();
         assertThat(afterFirstRead).as("a read on a node other than the last").isGreaterThan(start);
         session.readOn(A, Map.copyOf(positions), probesStarted);
-        assertThat(session.version()).as("another read on the same node changes nothing for that node").isEqualTo(afterFirstRead);
+        assertThat(session.version())
+                .as("another read on the same node changes nothing for that node")
+                .isEqualTo(afterFirstRead);
         session.committed(now, Set.of("t"));
         long afterCommit = session.version();
         assertThat(afterCommit).isGreaterThan(afterFirstRead);

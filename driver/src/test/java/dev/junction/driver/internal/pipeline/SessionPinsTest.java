@@ -1,5 +1,7 @@
 package dev.junction.driver.internal.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.HostAndPort;
 import dev.junction.driver.internal.backend.ProbedRole;
@@ -9,14 +11,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * {@link SessionPins} alone: each cause of a pin and what ends it, statements classified by the router as the driver
  * classifies them. After every test the invariant holds: a node exactly while some reason holds the session.
  */
 class SessionPinsTest {
-    private static final StatementRouting POSTGRES = RouterStatementRouting.create(Backend.POSTGRESQL, FunctionCatalog.NONE);
+    private static final StatementRouting POSTGRES =
+            RouterStatementRouting.create(Backend.POSTGRESQL, FunctionCatalog.NONE);
     private static final StatementRouting MYSQL = RouterStatementRouting.create(Backend.MYSQL, FunctionCatalog.NONE);
     private static final Node PRIMARY = new Node(new HostAndPort("pg1", 5432), ProbedRole.PRIMARY);
     private static final Node REPLICA = new Node(new HostAndPort("pg2", 5432), ProbedRole.REPLICA);
@@ -72,7 +73,10 @@ class SessionPinsTest {
 
         @Test
         void everyTemporaryTableMustBeDroppedBeforeThePinEnds() {
-            run("create temporary table a (id int)", "select 1 as id into temp b", "create temp table c as select 1 as id");
+            run(
+                    "create temporary table a (id int)",
+                    "select 1 as id into temp b",
+                    "create temp table c as select 1 as id");
             run("drop table a");
             assertPinnedBy("temporary table");
             run("drop table if exists b, c cascade");
@@ -107,7 +111,10 @@ class SessionPinsTest {
 
         @Test
         void namesAreComparedAsTheServerResolvesThem() {
-            run("create temp table \"Mixed\" (id int)", "create temp table Lower (id int)", "create temp table pg_temp.q (id int)");
+            run(
+                    "create temp table \"Mixed\" (id int)",
+                    "create temp table Lower (id int)",
+                    "create temp table pg_temp.q (id int)");
             run("drop table mixed");
             assertPinnedBy("temporary table");
             run("drop table \"Mixed\"", "DROP TABLE LOWER", "drop table q");
@@ -143,7 +150,10 @@ class SessionPinsTest {
         @Test
         void mysqlComparesTableNamesAsWrittenSoADifferentSpellingKeepsThePin() {
             mysql();
-            run("create temporary table Scratch (id int)", "drop temporary table if exists scratch", "drop table db.Scratch");
+            run(
+                    "create temporary table Scratch (id int)",
+                    "drop temporary table if exists scratch",
+                    "drop table db.Scratch");
             assertPinnedBy("temporary table");
         }
 
@@ -300,7 +310,8 @@ class SessionPinsTest {
 
         @Test
         void settingSerializableAgainKeepsOnePin() {
-            run("set default_transaction_isolation = 'serializable'",
+            run(
+                    "set default_transaction_isolation = 'serializable'",
                     "set session characteristics as transaction isolation level serializable",
                     "set session characteristics as transaction isolation level repeatable read");
             assertFree();
@@ -319,11 +330,22 @@ class SessionPinsTest {
     class DiscardAll {
         @Test
         void discardAllReleasesEverythingButAnUnwrappedConnection() {
-            run("create temp table t (id int)", "listen a", "prepare q as select 1", "declare c cursor with hold for select 1",
-                    "select pg_advisory_lock(1)", "set default_transaction_isolation = 'serializable'");
+            run(
+                    "create temp table t (id int)",
+                    "listen a",
+                    "prepare q as select 1",
+                    "declare c cursor with hold for select 1",
+                    "select pg_advisory_lock(1)",
+                    "set default_transaction_isolation = 'serializable'");
             pins.hold(PRIMARY, "session or transaction statement in a batch");
-            assertPinnedBy("temporary table", "listen", "named prepare", "holdable cursor", "advisory lock",
-                    "SERIALIZABLE isolation", "session or transaction statement in a batch");
+            assertPinnedBy(
+                    "temporary table",
+                    "listen",
+                    "named prepare",
+                    "holdable cursor",
+                    "advisory lock",
+                    "SERIALIZABLE isolation",
+                    "session or transaction statement in a batch");
             run("discard all");
             assertFree();
         }
@@ -440,7 +462,8 @@ class SessionPinsTest {
 
         @Test
         void aTemporaryTableCreatedInARolledBackTransactionNeverExisted() {
-            inTransaction("create temp table t (id int)", "listen a", "set default_transaction_isolation = 'serializable'");
+            inTransaction(
+                    "create temp table t (id int)", "listen a", "set default_transaction_isolation = 'serializable'");
             assertPinnedBy("temporary table", "listen", "SERIALIZABLE isolation");
             pins.transactionEnded(false);
             assertFree();

@@ -1,20 +1,19 @@
 package dev.junction.driver.internal.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.jdbc.RoutingConnection;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.router.FunctionCatalog;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Transactions that MySQL/MariaDB open and close through SQL text ({@code SET autocommit}, {@code XA}, implicit
@@ -35,8 +34,10 @@ class SqlTransactionStateTest {
         primary = cluster.server(1);
         replica2 = cluster.server(2);
         ConnectionSettings settings = cluster.settings("");
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
-        connection = cluster.connect(settings, topology, RouterStatementRouting.create(Backend.MYSQL, FunctionCatalog.NONE));
+        ClusterTopology topology = new ClusterTopology(
+                settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
+        connection =
+                cluster.connect(settings, topology, RouterStatementRouting.create(Backend.MYSQL, FunctionCatalog.NONE));
     }
 
     private void run(String sql) throws SQLException {
@@ -52,7 +53,7 @@ class SqlTransactionStateTest {
 
     @Test
     void setAutocommitOffInSqlKeepsEveryStatementOnThePrimaryUntilCommitAndShowsInGetAutoCommit() throws SQLException {
-        for (String off : new String[]{"SET autocommit=0", "SET @@autocommit = 0", "SET SESSION autocommit = OFF"}) {
+        for (String off : new String[] {"SET autocommit=0", "SET @@autocommit = 0", "SET SESSION autocommit = OFF"}) {
             run(off);
             assertThat(connection.getAutoCommit()).as(off).isFalse();
             run("INSERT INTO t VALUES (1)");
@@ -64,8 +65,14 @@ class SqlTransactionStateTest {
             assertThat(connection.getAutoCommit()).isTrue();
         }
         assertNoReplicaRan("SET autocommit=0", "INSERT INTO t VALUES (1)", "SELECT count(*) FROM t");
-        assertThat(primary.statements()).startsWith("SET autocommit=0", "INSERT INTO t VALUES (1)", "SELECT count(*) FROM t",
-                "COMMIT", "SELECT count(*) FROM t", "SET autocommit=1");
+        assertThat(primary.statements())
+                .startsWith(
+                        "SET autocommit=0",
+                        "INSERT INTO t VALUES (1)",
+                        "SELECT count(*) FROM t",
+                        "COMMIT",
+                        "SELECT count(*) FROM t",
+                        "SET autocommit=1");
         run("SELECT 1");
         assertThat(replica1.statements()).containsExactly("SELECT 1");
     }
@@ -98,8 +105,14 @@ class SqlTransactionStateTest {
         run("XA PREPARE 'x'");
         run("XA COMMIT 'x'");
         run("SELECT count(*) FROM t");
-        assertThat(primary.statements()).containsExactly("XA START 'x'", "INSERT INTO t VALUES (1)", "SELECT count(*) FROM t",
-                "XA END 'x'", "XA PREPARE 'x'", "XA COMMIT 'x'");
+        assertThat(primary.statements())
+                .containsExactly(
+                        "XA START 'x'",
+                        "INSERT INTO t VALUES (1)",
+                        "SELECT count(*) FROM t",
+                        "XA END 'x'",
+                        "XA PREPARE 'x'",
+                        "XA COMMIT 'x'");
         assertThat(replica1.statements()).containsExactly("SELECT count(*) FROM t");
     }
 
@@ -109,7 +122,8 @@ class SqlTransactionStateTest {
         run("INSERT INTO t VALUES (1)");
         run("CREATE TABLE u (id INT)");
         run("SELECT 1");
-        assertThat(primary.statements()).containsExactly("START TRANSACTION", "INSERT INTO t VALUES (1)", "CREATE TABLE u (id INT)");
+        assertThat(primary.statements())
+                .containsExactly("START TRANSACTION", "INSERT INTO t VALUES (1)", "CREATE TABLE u (id INT)");
         assertThat(replica1.statements()).containsExactly("SELECT 1");
     }
 
@@ -121,8 +135,9 @@ class SqlTransactionStateTest {
         run("SELECT 1");
         run("COMMIT");
         run("SELECT 2");
-        assertThat(primary.statements()).containsExactly("START TRANSACTION", "INSERT INTO t VALUES (1)", "COMMIT AND CHAIN",
-                "SELECT 1", "COMMIT");
+        assertThat(primary.statements())
+                .containsExactly(
+                        "START TRANSACTION", "INSERT INTO t VALUES (1)", "COMMIT AND CHAIN", "SELECT 1", "COMMIT");
         assertThat(replica1.statements()).containsExactly("SELECT 2");
     }
 }

@@ -1,5 +1,8 @@
 package dev.junction.driver.internal.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.BackendDialect;
@@ -10,9 +13,6 @@ import dev.junction.driver.internal.jdbc.FakeBackendDriver;
 import dev.junction.driver.internal.pipeline.FakeCluster;
 import dev.junction.driver.internal.topology.monitor.SharedMonitors;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,9 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What connections share and for how long (issue 12): the monitor, topology, classifier and catalogs are shared per
@@ -79,25 +78,31 @@ class KeyedSharingTest {
     }
 
     private static void query(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
         }
     }
 
     /** The users whose catalog lookups asked about {@code name}. */
     private Set<String> lookedUpBy(String name) {
-        return backend.queriesBy("junction-catalog").stream().filter(q -> q.parameters().contains(name))
-                .map(FakeBackendDriver.Query::user).collect(Collectors.toSet());
+        return backend.queriesBy("junction-catalog").stream()
+                .filter(q -> q.parameters().contains(name))
+                .map(FakeBackendDriver.Query::user)
+                .collect(Collectors.toSet());
     }
 
     private long catalogConnects(String address) {
         return backend.connectsTo(address).stream()
-                .filter(c -> "junction-catalog".equals(c.properties().getProperty("ApplicationName"))).count();
+                .filter(c -> "junction-catalog".equals(c.properties().getProperty("ApplicationName")))
+                .count();
     }
 
     private static Stream<Thread> liveThreadsOf(String hostPrefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .filter(thread -> thread.getName().startsWith("junction-") && thread.getName().contains(hostPrefix));
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .filter(thread -> thread.getName().startsWith("junction-")
+                        && thread.getName().contains(hostPrefix));
     }
 
     private static Set<String> threadsOf(String hostPrefix) {
@@ -118,8 +123,7 @@ class KeyedSharingTest {
      * passes its time; until then the entry lives on, however long the test takes.
      */
     private static final class FakeGraceTimer implements SharedMonitors.GraceTimer {
-        private record Scheduled(long dueNanos, Runnable release) {
-        }
+        private record Scheduled(long dueNanos, Runnable release) {}
 
         private final List<Scheduled> scheduled = new ArrayList<>();
         private long nowNanos;
@@ -142,8 +146,10 @@ class KeyedSharingTest {
             List<Scheduled> due;
             synchronized (this) {
                 nowNanos += step.toNanos();
-                due = scheduled.stream().filter(s -> s.dueNanos() <= nowNanos)
-                        .sorted(java.util.Comparator.comparingLong(Scheduled::dueNanos)).toList();
+                due = scheduled.stream()
+                        .filter(s -> s.dueNanos() <= nowNanos)
+                        .sorted(java.util.Comparator.comparingLong(Scheduled::dueNanos))
+                        .toList();
                 scheduled.removeAll(due);
             }
             // Outside the lock, as on the monitor's thread: a release takes the registry's lock.
@@ -169,9 +175,13 @@ class KeyedSharingTest {
         for (SharedMonitors.Lease distinct : List.of(otherPassword, other)) {
             assertThat(Connections.topology(distinct)).isNotSameAs(Connections.topology(app));
             assertThat(distinct.monitor()).isNotSameAs(app.monitor());
-            assertThat(Connections.topology(distinct).routing(Backend.POSTGRESQL, null).classifier())
+            assertThat(Connections.topology(distinct)
+                            .routing(Backend.POSTGRESQL, null)
+                            .classifier())
                     .as("the classifier, with its function answers, is per entry too")
-                    .isNotSameAs(Connections.topology(app).routing(Backend.POSTGRESQL, null).classifier());
+                    .isNotSameAs(Connections.topology(app)
+                            .routing(Backend.POSTGRESQL, null)
+                            .classifier());
             assertThat(Connections.topology(distinct).globalCommits())
                     .as("commits made through Junction are the cluster's, whoever made them: readConsistency=global")
                     .isSameAs(Connections.topology(app).globalCommits());
@@ -183,7 +193,8 @@ class KeyedSharingTest {
     void theKeyHoldsNoPasswordAndEveryBackendPropertyCounts() throws SQLException {
         String url = url("key1:5432");
         SharedMonitors.Key key = Connections.key(settings(url, "app", "S3cr3t-pw"));
-        assertThat(key).isEqualTo(Connections.key(settings(url, "app", "S3cr3t-pw")))
+        assertThat(key)
+                .isEqualTo(Connections.key(settings(url, "app", "S3cr3t-pw")))
                 .isNotEqualTo(Connections.key(settings(url, "app", "S3cr3t-pX")))
                 .isNotEqualTo(Connections.key(settings(url, "other", "S3cr3t-pw")))
                 .isNotEqualTo(Connections.key(settings(url("key2:5432"), "app", "S3cr3t-pw")));
@@ -193,9 +204,11 @@ class KeyedSharingTest {
         withSsl.setProperty("user", "app");
         withSsl.setProperty("password", "S3cr3t-pw");
         withSsl.setProperty("sslmode", "require");
-        assertThat(Connections.key(ConnectionSettings.of(JunctionUrl.parse(url), withSsl, Map.of()))).isNotEqualTo(key);
+        assertThat(Connections.key(ConnectionSettings.of(JunctionUrl.parse(url), withSsl, Map.of())))
+                .isNotEqualTo(key);
         assertThat(Connections.key(settings(url + "?maxReplicaLag=2s", "app", "S3cr3t-pw")))
-                .as("Junction's own properties are no credentials: same entry").isEqualTo(key);
+                .as("Junction's own properties are no credentials: same entry")
+                .isEqualTo(key);
     }
 
     @Test
@@ -210,10 +223,16 @@ class KeyedSharingTest {
         query(other, "select other_fn() from other_table");
         query(other, "select app_fn()");
 
-        assertThat(lookedUpBy("app_fn")).as("each user looks a function up as itself").containsExactlyInAnyOrder("app", "other");
+        assertThat(lookedUpBy("app_fn"))
+                .as("each user looks a function up as itself")
+                .containsExactlyInAnyOrder("app", "other");
         assertThat(lookedUpBy("other_fn")).containsExactly("other");
-        assertThat(backend.queriesBy("junction-catalog")).as("the catalogs ask the primary").allMatch(q -> q.address().equals("cat1:5432"));
-        assertThat(backend.queriesBy("junction-monitor")).extracting(FakeBackendDriver.Query::user).contains("app", "other");
+        assertThat(backend.queriesBy("junction-catalog"))
+                .as("the catalogs ask the primary")
+                .allMatch(q -> q.address().equals("cat1:5432"));
+        assertThat(backend.queriesBy("junction-monitor"))
+                .extracting(FakeBackendDriver.Query::user)
+                .contains("app", "other");
     }
 
     @Test
@@ -231,11 +250,15 @@ class KeyedSharingTest {
             statement.execute("create or replace function kept_fn() returns int language sql volatile as 'select 1'");
         }
         query(other, "select kept_fn()");
-        assertThat(lookups("kept_fn")).as("the other user's classifier forgot it").isEqualTo(2);
+        assertThat(lookups("kept_fn"))
+                .as("the other user's classifier forgot it")
+                .isEqualTo(2);
     }
 
     private long lookups(String name) {
-        return backend.queriesBy("junction-catalog").stream().filter(q -> q.parameters().contains(name)).count();
+        return backend.queriesBy("junction-catalog").stream()
+                .filter(q -> q.parameters().contains(name))
+                .count();
     }
 
     @Test
@@ -249,7 +272,9 @@ class KeyedSharingTest {
             query(i % 2 == 0 ? first : second, "select fn_" + i + "() from table_" + i);
         }
         assertThat(lookedUpBy("fn_4")).containsExactly("app");
-        assertThat(catalogConnects("reuse1:5432")).as("one connection for all lookups of the entry").isEqualTo(1);
+        assertThat(catalogConnects("reuse1:5432"))
+                .as("one connection for all lookups of the entry")
+                .isEqualTo(1);
         assertThat(backend.openConnections("junction-catalog")).isEqualTo(1);
     }
 
@@ -264,7 +289,9 @@ class KeyedSharingTest {
         query(connection, "select broken_fn()");
         query(connection, "select later_fn()");
         assertThat(lookedUpBy("later_fn")).containsExactly("app");
-        assertThat(catalogConnects("lost1:5432")).as("the broken one, and one more").isEqualTo(2);
+        assertThat(catalogConnects("lost1:5432"))
+                .as("the broken one, and one more")
+                .isEqualTo(2);
         assertThat(backend.openConnections("junction-catalog")).isEqualTo(1);
     }
 
@@ -272,7 +299,8 @@ class KeyedSharingTest {
     void concurrentLookupsTakeTurnsOnTheOneConnection() throws Exception {
         FakeCluster cluster = new FakeCluster("primary", "replica");
         ConnectionSettings settings = cluster.settings("");
-        ClusterTopology topology = new ClusterTopology(settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
+        ClusterTopology topology = new ClusterTopology(
+                settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         topology.ensureProbed(cluster.connector());
         CatalogConnection catalog = new CatalogConnection(topology, cluster.connector());
         AtomicInteger inside = new AtomicInteger();
@@ -301,15 +329,21 @@ class KeyedSharingTest {
             for (Future<Connection> future : used) {
                 connections.add(future.get(10, TimeUnit.SECONDS));
             }
-            assertThat(mostInside.get()).as("one question at a time on the connection").isEqualTo(1);
+            assertThat(mostInside.get())
+                    .as("one question at a time on the connection")
+                    .isEqualTo(1);
             assertThat(connections).hasSize(1);
-            assertThat(cluster.server(0).connectionsOpened).as("the role probe, and the catalog's one connection").isEqualTo(2);
+            assertThat(cluster.server(0).connectionsOpened)
+                    .as("the role probe, and the catalog's one connection")
+                    .isEqualTo(2);
         } finally {
             threads.shutdownNow();
             catalog.close();
         }
         assertThat(catalog.isOpen()).isFalse();
-        assertThatThrownBy(() -> catalog.onPrimary(connection -> null)).isInstanceOf(SQLException.class).hasMessageContaining("released");
+        assertThatThrownBy(() -> catalog.onPrimary(connection -> null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("released");
     }
 
     // ---- released with the last user ----
@@ -327,13 +361,17 @@ class KeyedSharingTest {
             dataSource.setPassword("pw");
             dataSource.setBackendDriver(backend);
             dataSources.add(dataSource);
-            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement()) {
                 query(connection, "select " + user + "_fn()");
-                statement.executeUpdate("insert into " + user + "_table values (1)"); // the tables a commit wrote are looked up
+                statement.executeUpdate(
+                        "insert into " + user + "_table values (1)"); // the tables a commit wrote are looked up
             }
         }
         // The table catalog asks on its own thread: wait for its answer so that its connection is open.
-        backend.awaitQuery(q -> "junction-catalog".equals(q.applicationName()) && q.parameters().contains("other_table"),
+        backend.awaitQuery(
+                q -> "junction-catalog".equals(q.applicationName())
+                        && q.parameters().contains("other_table"),
                 Duration.ofSeconds(5));
         assertThat(lookedUpBy("other_table")).containsExactly("other");
         assertThat(SharedMonitors.isMonitored(url)).isTrue();
@@ -341,8 +379,10 @@ class KeyedSharingTest {
         assertThat(threadsOf("end1:5432")).anyMatch(name -> name.startsWith("junction-monitor"));
 
         dataSources.get(0).close();
-        assertThat(SharedMonitors.isMonitored(Connections.key(settings(url, "app", "pw")))).isFalse();
-        assertThat(SharedMonitors.isMonitored(Connections.key(settings(url, "other", "pw")))).isTrue();
+        assertThat(SharedMonitors.isMonitored(Connections.key(settings(url, "app", "pw"))))
+                .isFalse();
+        assertThat(SharedMonitors.isMonitored(Connections.key(settings(url, "other", "pw"))))
+                .isTrue();
         assertThat(backend.openConnections("junction-catalog")).isEqualTo(1);
         dataSources.get(1).close();
 
@@ -371,10 +411,14 @@ class KeyedSharingTest {
             clock.advance(Duration.ofMillis(20));
         }
         assertThat(SharedMonitors.isMonitored(key)).isFalse();
-        assertThat(Duration.ofNanos(clock.nanoTime() - closed)).isGreaterThanOrEqualTo(Connections.IDLE_GRACE.minusMillis(100));
-        assertThat(Duration.ofNanos(clock.nanoTime() - closed)).as("released as the grace ends, not later")
+        assertThat(Duration.ofNanos(clock.nanoTime() - closed))
+                .isGreaterThanOrEqualTo(Connections.IDLE_GRACE.minusMillis(100));
+        assertThat(Duration.ofNanos(clock.nanoTime() - closed))
+                .as("released as the grace ends, not later")
                 .isEqualTo(Connections.IDLE_GRACE);
-        assertThat(catalogConnects("grace1:5432")).as("the entry and its catalog connection were kept between the two").isEqualTo(1);
+        assertThat(catalogConnects("grace1:5432"))
+                .as("the entry and its catalog connection were kept between the two")
+                .isEqualTo(1);
         assertThat(backend.openConnections("junction-catalog")).isZero();
         assertThat(awaitNoThreadOf("grace1:5432", Duration.ofSeconds(2))).isEmpty();
     }
@@ -389,8 +433,12 @@ class KeyedSharingTest {
         clock.advance(Connections.IDLE_GRACE.minusMillis(100));
         Connections.open(settings(url, "app", "pw"), backend, clock).close();
         clock.advance(Duration.ofMillis(100)); // the first grace ends: the entry was used since
-        assertThat(SharedMonitors.isMonitored(key)).as("the first close's grace no longer counts").isTrue();
+        assertThat(SharedMonitors.isMonitored(key))
+                .as("the first close's grace no longer counts")
+                .isTrue();
         clock.advance(Connections.IDLE_GRACE.minusMillis(100));
-        assertThat(SharedMonitors.isMonitored(key)).as("a whole grace after the last close").isFalse();
+        assertThat(SharedMonitors.isMonitored(key))
+                .as("a whole grace after the last close")
+                .isFalse();
     }
 }

@@ -13,11 +13,11 @@ public class Note {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
+
     private String text;
     private Integer port;
 
-    protected Note() {
-    }
+    protected Note() {}
 
     public Note(String text) {
         this.text = text;

@@ -1,10 +1,9 @@
 package dev.junction.it.driver.spring;
 
+import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-
-import java.util.List;
 
 /** Services as applications write them: read-only and read-write transactions, JPA and JdbcTemplate side by side. */
 @Service

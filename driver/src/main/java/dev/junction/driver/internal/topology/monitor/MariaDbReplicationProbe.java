@@ -4,7 +4,6 @@ import dev.junction.driver.internal.backend.MySqlRoles;
 import dev.junction.router.NodeRole;
 import dev.junction.router.replication.MariaDbGtidPosition;
 import dev.junction.router.replication.ReplicationPosition;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +19,8 @@ public final class MariaDbReplicationProbe implements ReplicationProbe {
 
     @Override
     public Answer probe(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(PROBE)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(PROBE)) {
             row.next();
             boolean readOnly = row.getBoolean(1);
             String binlog = row.getString(2);
@@ -43,7 +43,8 @@ public final class MariaDbReplicationProbe implements ReplicationProbe {
 
     /** {@code master_gtid_wait(position, seconds)}: 0 once applied, -1 on timeout. */
     @Override
-    public boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
+    public boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout)
+            throws SQLException {
         try (java.sql.PreparedStatement wait = replica.prepareStatement("select master_gtid_wait(?, ?)")) {
             wait.setString(1, position.text());
             wait.setDouble(2, Math.max(0.001, timeout.toNanos() / 1e9));

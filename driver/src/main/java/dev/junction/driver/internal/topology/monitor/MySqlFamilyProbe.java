@@ -2,7 +2,6 @@ package dev.junction.driver.internal.topology.monitor;
 
 import dev.junction.router.replication.MySqlGtidSet;
 import dev.junction.router.replication.ReplicationPosition;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -29,7 +28,8 @@ public final class MySqlFamilyProbe implements ReplicationProbe {
     }
 
     @Override
-    public boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
+    public boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout)
+            throws SQLException {
         return of(replica).awaitPosition(replica, position, timeout);
     }
 

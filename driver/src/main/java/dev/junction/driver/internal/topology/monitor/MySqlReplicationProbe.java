@@ -1,10 +1,8 @@
 package dev.junction.driver.internal.topology.monitor;
 
 import dev.junction.driver.internal.backend.MySqlRoles;
-import dev.junction.router.NodeRole;
 import dev.junction.router.replication.MySqlGtidSet;
 import dev.junction.router.replication.ReplicationPosition;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +15,8 @@ public final class MySqlReplicationProbe implements ReplicationProbe {
 
     @Override
     public Answer probe(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(PROBE)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(PROBE)) {
             row.next();
             boolean readOnly = row.getBoolean(1);
             String executed = row.getString(2);
@@ -37,7 +36,8 @@ public final class MySqlReplicationProbe implements ReplicationProbe {
 
     /** {@code wait_for_executed_gtid_set(position, seconds)}: 0 once applied, 1 on timeout. */
     @Override
-    public boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
+    public boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout)
+            throws SQLException {
         try (java.sql.PreparedStatement wait = replica.prepareStatement("select wait_for_executed_gtid_set(?, ?)")) {
             wait.setString(1, position.text());
             wait.setDouble(2, Math.max(0.001, timeout.toNanos() / 1e9));

@@ -3,7 +3,6 @@ package dev.junction.driver.internal.topology.monitor;
 import dev.junction.router.NodeRole;
 import dev.junction.router.replication.LogSequenceNumber;
 import dev.junction.router.replication.ReplicationPosition;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,11 +19,14 @@ public final class PostgresReplicationProbe implements ReplicationProbe {
 
     @Override
     public Answer probe(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(PROBE)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(PROBE)) {
             row.next();
             boolean inRecovery = row.getBoolean(1);
             String lsn = row.getString(2);
-            return new Answer(inRecovery ? NodeRole.REPLICA : NodeRole.PRIMARY, lsn == null ? null : LogSequenceNumber.parse(lsn));
+            return new Answer(
+                    inRecovery ? NodeRole.REPLICA : NodeRole.PRIMARY,
+                    lsn == null ? null : LogSequenceNumber.parse(lsn));
         }
     }
 

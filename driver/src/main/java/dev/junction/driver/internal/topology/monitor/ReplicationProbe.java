@@ -2,12 +2,11 @@ package dev.junction.driver.internal.topology.monitor;
 
 import dev.junction.router.NodeRole;
 import dev.junction.router.replication.ReplicationPosition;
-
 import java.sql.Connection;
-import java.time.Duration;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 
 /**
  * Asks one server, in a single round trip, what it is and how far it has come: the dialect-specific half of
@@ -16,8 +15,7 @@ import java.sql.SQLException;
 public interface ReplicationProbe {
 
     /** The answer to one probe; {@code position} is null when the server does not (yet) report one. */
-    record Answer(NodeRole role, ReplicationPosition position) {
-    }
+    record Answer(NodeRole role, ReplicationPosition position) {}
 
     Answer probe(Connection connection) throws SQLException;
 
@@ -32,7 +30,8 @@ public interface ReplicationProbe {
      * @return whether the replica reached the position within {@code timeout}; false at once where the server has no
      *     such wait (PostgreSQL before 19): the caller polls instead
      */
-    default boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout) throws SQLException {
+    default boolean awaitPosition(Connection replica, ReplicationPosition position, Duration timeout)
+            throws SQLException {
         return false;
     }
 
@@ -41,7 +40,8 @@ public interface ReplicationProbe {
 
     /** Runs {@code sql}, whose single value is a position in server text, or null. */
     static String single(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
             return row.next() ? row.getString(1) : null;
         }
     }

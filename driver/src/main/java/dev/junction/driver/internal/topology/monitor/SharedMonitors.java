@@ -1,7 +1,6 @@
 package dev.junction.driver.internal.topology.monitor;
 
 import dev.junction.router.replication.CommitInstants;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,8 +42,7 @@ public final class SharedMonitors {
     private static final Map<Key, Entry> ENTRIES = new HashMap<>();
     private static final Map<String, ClusterRecord> CLUSTERS = new HashMap<>();
 
-    private SharedMonitors() {
-    }
+    private SharedMonitors() {}
 
     /**
      * What tells entries apart: the cluster (backend, seeds, database: never credentials) and the salted hash of the
@@ -174,8 +172,8 @@ public final class SharedMonitors {
      * The same; {@code graceTimer} times the grace of the entry if this call creates it (the creator's timer serves
      * the entry's whole life, as its monitor does).
      */
-    public static Lease acquire(Key key, Function<CommitInstants, Shared> factory, Duration startupWait,
-                                GraceTimer graceTimer) {
+    public static Lease acquire(
+            Key key, Function<CommitInstants, Shared> factory, Duration startupWait, GraceTimer graceTimer) {
         Entry entry;
         boolean create;
         LOCK.lock();

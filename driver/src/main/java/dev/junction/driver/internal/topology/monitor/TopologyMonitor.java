@@ -1,14 +1,13 @@
 package dev.junction.driver.internal.topology.monitor;
 
-import dev.junction.router.NodeRole;
 import dev.junction.router.NodeId;
+import dev.junction.router.NodeRole;
 import dev.junction.router.NodeState;
 import dev.junction.router.TopologySnapshot;
 import dev.junction.router.replication.NodeReport;
 import dev.junction.router.replication.PrimarySamples;
 import dev.junction.router.replication.ReplicationPosition;
 import dev.junction.router.replication.TopologyTracker;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -61,8 +60,8 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /** How the monitor probes; all validated by the property registry before they get here. */
-    public record Settings(Duration interval, Duration probeTimeout, int downAfterFailures, Duration maxBackoff,
-                           int historyCapacity) {
+    public record Settings(
+            Duration interval, Duration probeTimeout, int downAfterFailures, Duration maxBackoff, int historyCapacity) {
         public static Settings defaults(Duration interval) {
             return new Settings(interval, Duration.ofSeconds(2), 3, Duration.ofSeconds(2), 4096);
         }
@@ -100,17 +99,25 @@ public final class TopologyMonitor implements AutoCloseable {
      * this monitor started, in order: a probe whose sequence exceeds {@link #probesStarted()} as read at some moment
      * was sent after that moment, which tells a session the same as the ticker without reading a clock.
      */
-    public record Probed(ReplicationPosition position, long sentAtNanos, long sequence) {
-    }
+    public record Probed(ReplicationPosition position, long sentAtNanos, long sequence) {}
 
-    public TopologyMonitor(String name, List<NodeId> nodes, ReplicationProbe probe, NodeConnector connector, Settings settings,
-                           LongSupplier ticker) {
+    public TopologyMonitor(
+            String name,
+            List<NodeId> nodes,
+            ReplicationProbe probe,
+            NodeConnector connector,
+            Settings settings,
+            LongSupplier ticker) {
         this.name = name;
         this.probe = probe;
         this.connector = connector;
         this.settings = settings;
         this.ticker = ticker;
-        this.tracker = new TopologyTracker(nodes, settings.interval(), settings.downAfterFailures(), settings.maxBackoff(),
+        this.tracker = new TopologyTracker(
+                nodes,
+                settings.interval(),
+                settings.downAfterFailures(),
+                settings.maxBackoff(),
                 settings.historyCapacity());
         this.primarySamples = new PrimarySamples(settings.historyCapacity());
         for (NodeId node : nodes) {
@@ -134,7 +141,10 @@ public final class TopologyMonitor implements AutoCloseable {
             // Nodes whose first probe still hangs are not probed again (launchRound skips them).
             awaitRound(launchRound(), deadline);
             tick();
-            scheduler.scheduleWithFixedDelay(this::tick, settings.interval().toNanos(), settings.interval().toNanos(),
+            scheduler.scheduleWithFixedDelay(
+                    this::tick,
+                    settings.interval().toNanos(),
+                    settings.interval().toNanos(),
                     TimeUnit.NANOSECONDS);
         } finally {
             started.countDown();
@@ -249,7 +259,6 @@ public final class TopologyMonitor implements AutoCloseable {
     public Map<NodeId, Probed> positions() {
         return positions;
     }
-
 
     /** Three intervals, at least 500 ms: a loaded machine answers a probe late, a hung node never. */
     private long suspectAfterNanos() {
@@ -480,13 +489,16 @@ public final class TopologyMonitor implements AutoCloseable {
         private final AtomicBoolean busy = new AtomicBoolean();
         /** A request came while a probe sent before it was in flight: probe again when that one ends. */
         private final AtomicBoolean again = new AtomicBoolean();
+
         private volatile boolean countedAsFailed;
         private volatile boolean failing;
         /** Why the last probe failed; null after a success. */
         private volatile NodeFailure lastFailure;
+
         private volatile boolean answeredOnce;
         /** {@link System#nanoTime()} at the launch of the current probe, for {@link #lastFailure(NodeId)}. */
         private volatile long startedAtRealNanos;
+
         private volatile long lastCountedAtNanos;
 
         private NodeProber(NodeId node) {
@@ -537,7 +549,8 @@ public final class TopologyMonitor implements AutoCloseable {
             if (now - since > settings.probeTimeout().toNanos()) {
                 countedAsFailed = true;
                 lastCountedAtNanos = now;
-                recordFailure(NodeFailure.noAnswerWithin(settings.probeTimeout().toMillis()).describe());
+                recordFailure(NodeFailure.noAnswerWithin(settings.probeTimeout().toMillis())
+                        .describe());
             }
         }
 
@@ -546,7 +559,8 @@ public final class TopologyMonitor implements AutoCloseable {
                 Connection current = connection;
                 if (current == null) {
                     current = connector.connect(node);
-                    current.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, settings.probeTimeout().toMillis()));
+                    current.setNetworkTimeout(Runnable::run, (int)
+                            Math.min(Integer.MAX_VALUE, settings.probeTimeout().toMillis()));
                     connection = current;
                 }
                 long sequence = probesStarted.incrementAndGet(); // before the probe is sent, see Probed

@@ -157,6 +157,15 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.STALE_READ_FALLBACK.name());
     }
 
+    /** Sets {@code transactionRouting}; see {@link JunctionProperty#TRANSACTION_ROUTING}. @throws IllegalArgumentException for an invalid value */
+    public void setTransactionRouting(String value) {
+        setJunctionProperty(JunctionProperty.TRANSACTION_ROUTING, value);
+    }
+
+    public String getTransactionRouting() {
+        return explicit.get(JunctionProperty.TRANSACTION_ROUTING.name());
+    }
+
     /** Sets {@code replicaWaitTimeout}; see {@link JunctionProperty#REPLICA_WAIT_TIMEOUT}. @throws IllegalArgumentException for an invalid value */
     public void setReplicaWaitTimeout(String value) {
         setJunctionProperty(JunctionProperty.REPLICA_WAIT_TIMEOUT, value);

@@ -84,6 +84,16 @@ public enum JunctionErrorCode {
     /** Multi-master writes that conflict (issue: conflicts); the same state as serialization failures so retry loops work. */
     WRITE_CONFLICT(91040, "40001", "Write conflict on %s: %s. Retry the transaction."),
     /**
+     * An optimistic transaction had to move from its replica to the primary, and running its reads again there did
+     * not return what they had returned: the transaction is rolled back, as a serialization failure.
+     */
+    OPTIMISTIC_TRANSACTION_CONFLICT(
+            91041,
+            "40001",
+            "This transaction began on replica %s (transactionRouting=%s) and moved to the primary at a statement that "
+                    + "needs it (%s); %s, so it was rolled back. Retry the transaction; transactionRouting=primary starts "
+                    + "transactions that are not read-only on the primary."),
+    /**
      * The commit succeeded on the primary but too few replicas confirmed it within {@code syncTimeout}. A dedicated
      * SQLState of class 01 (warning-like, not 40001/08) so that no retry loop re-applies a committed write.
      */

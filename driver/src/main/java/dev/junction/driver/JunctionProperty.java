@@ -4,6 +4,7 @@ import dev.junction.driver.internal.config.ApplicationClass;
 import dev.junction.router.LoadBalance;
 import dev.junction.router.ReadConsistency;
 import dev.junction.router.StaleReadFallback;
+import dev.junction.router.TransactionRouting;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -50,6 +51,17 @@ public final class JunctionProperty<T> {
             StaleReadFallback::propertyValue,
             StaleReadFallback.PRIMARY,
             "What a read does when no replica qualifies: read from the primary, wait up to `replicaWaitTimeout`, or fail.");
+    /** Where a transaction not declared read-only starts. */
+    public static final JunctionProperty<TransactionRouting> TRANSACTION_ROUTING = choice(
+            "transactionRouting",
+            TransactionRouting.class,
+            TransactionRouting::propertyValue,
+            TransactionRouting.LEARNED,
+            "Where a transaction with auto-commit off that is not read-only starts: `primary` always; `optimistic` on a "
+                    + "qualifying replica when its first statement is a plain read, moving to the primary at its first "
+                    + "statement that needs it (its reads replayed there and compared; `40001` if they differ); "
+                    + "`learned` as `optimistic` for the shapes of first statement whose transactions have stayed "
+                    + "read-only, the primary for the others and for shapes not seen yet.");
     /** Bound for {@code wait} and for read-your-writes waits. */
     public static final JunctionProperty<Duration> REPLICA_WAIT_TIMEOUT = duration(
             "replicaWaitTimeout",
@@ -157,6 +169,7 @@ public final class JunctionProperty<T> {
             MAX_REPLICA_LAG,
             READ_CONSISTENCY,
             STALE_READ_FALLBACK,
+            TRANSACTION_ROUTING,
             REPLICA_WAIT_TIMEOUT,
             REPLICA_READ_TIMEOUT,
             SYNC_MODE,

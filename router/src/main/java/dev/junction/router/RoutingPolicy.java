@@ -265,6 +265,14 @@ public final class RoutingPolicy {
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
+    /**
+     * Whether {@code c} may run inside a transaction on a replica: a plain read, or transaction control and session
+     * statements that change no data and create no pin. Anything else makes a transaction one that needs the primary.
+     */
+    public static boolean mayRunInReplicaTransaction(Classification c) {
+        return mayFollowReplicaTransaction(c);
+    }
+
     private static boolean mayFollowReplicaTransaction(Classification c) {
         if (c.replicaEligible()) {
             return true;

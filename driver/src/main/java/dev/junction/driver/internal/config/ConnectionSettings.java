@@ -104,6 +104,19 @@ public final class ConnectionSettings {
         return copy;
     }
 
+    /**
+     * Whether the backend driver's own properties make connections read-only: PgJDBC's {@code readOnly=true} (in the
+     * URL or the properties). Junction then starts each logical connection read-only for routing, as if the
+     * application had called {@code setReadOnly(true)}, so its transactions run on replicas rather than as
+     * {@code BEGIN READ ONLY} on the primary.
+     */
+    public boolean backendReadOnly() {
+        return backend() == Backend.POSTGRESQL
+                && "true"
+                        .equalsIgnoreCase(
+                                backendProperties.getProperty("readOnly", "").trim());
+    }
+
     /** The user name, or null when the backend's default applies. Never the password. */
     public String user() {
         return backendProperties.getProperty("user");

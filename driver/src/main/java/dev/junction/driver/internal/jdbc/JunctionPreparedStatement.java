@@ -1,6 +1,7 @@
 package dev.junction.driver.internal.jdbc;
 
 import dev.junction.driver.internal.pipeline.NodeSession;
+import dev.junction.driver.internal.pipeline.OptimisticJournal;
 import dev.junction.driver.internal.pipeline.SessionChange;
 import dev.junction.driver.internal.pipeline.StatementInfo;
 import java.io.InputStream;
@@ -65,6 +66,12 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         this.sql = sql;
         this.info = connection.pipeline().classify(sql);
         this.alwaysPrimary = alwaysPrimary;
+    }
+
+    /** The parameters as bound now, kept by an optimistic transaction's journal for a replay on the primary. */
+    @Override
+    final OptimisticJournal.Parameters journalParameters() {
+        return bindings.copy();
     }
 
     /** The rewrite step's text for this statement: what every node prepares. */

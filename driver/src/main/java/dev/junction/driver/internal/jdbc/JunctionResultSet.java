@@ -3,6 +3,8 @@ package dev.junction.driver.internal.jdbc;
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.internal.pipeline.ExceptionFunnel;
 import dev.junction.driver.internal.pipeline.NodeSession;
+import dev.junction.driver.internal.pipeline.ReplayableResult;
+import dev.junction.driver.internal.pipeline.ResultChecksum;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -27,15 +29,68 @@ import java.util.Map;
  * Junction statement that produced it (null for metadata results, as JDBC specifies) and every error naming the
  * node the rows came from.
  */
-final class JunctionResultSet implements ResultSet {
+final class JunctionResultSet implements ResultSet, ReplayableResult {
     private final StatementBase<?> statement;
-    private final ResultSet delegate;
-    private final NodeSession session;
+    /** The rows: the replica's, until an optimistic transaction that is reading them moves to the primary. */
+    private ResultSet delegate;
 
-    JunctionResultSet(StatementBase<?> statement, ResultSet delegate, NodeSession session) {
+    private NodeSession session;
+    /** In an optimistic transaction, the checksum of the rows read so far; else null. */
+    private ResultChecksum checksum;
+    /** The primary's statement whose replay now feeds the rows, closed with them; null otherwise. */
+    private Statement replayOwner;
+
+    /** @param checksum the checksum of an optimistic transaction's read, fed as rows are read; null for none */
+    JunctionResultSet(StatementBase<?> statement, ResultSet delegate, NodeSession session, ResultChecksum checksum) {
         this.statement = statement;
         this.delegate = delegate;
         this.session = session;
+        this.checksum = checksum;
+        if (checksum != null) {
+            checksum.readBy(this);
+        }
+    }
+
+    /** Moves the cursor, folding each row into the optimistic transaction's checksum when there is one. */
+    @Override
+    public boolean next() throws SQLException {
+        try {
+            boolean row = delegate.next();
+            if (checksum != null) {
+                if (row) {
+                    checksum.row(delegate);
+                } else {
+                    checksum.exhausted();
+                }
+            }
+            return row;
+        } catch (SQLException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        try {
+            return !delegate.isClosed();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** The transaction moved: the rows go on from the primary's replay, which stands where the application is. */
+    @Override
+    public void continueOn(ResultSet replayed, Statement owner, NodeSession primary) {
+        ResultSet replica = delegate;
+        delegate = replayed;
+        replayOwner = owner;
+        session = primary;
+        checksum = null; // the transaction is the primary's now: nothing more to compare
+        try {
+            replica.close();
+        } catch (SQLException e) {
+            // the replica's transaction was rolled back: its cursor is gone either way
+        }
     }
 
     boolean wraps(ResultSet physical) {
@@ -58,7 +113,7 @@ final class JunctionResultSet implements ResultSet {
 
     /** A REF CURSOR or nested result comes back as a backend result set: wrapped, so that it leads back to us. */
     private Object wrapValue(Object value) {
-        return value instanceof ResultSet ? new JunctionResultSet(statement, (ResultSet) value, session) : value;
+        return value instanceof ResultSet ? new JunctionResultSet(statement, (ResultSet) value, session, null) : value;
     }
 
     @Override
@@ -129,6 +184,9 @@ final class JunctionResultSet implements ResultSet {
     public void close() throws SQLException {
         try {
             delegate.close();
+            if (replayOwner != null) {
+                replayOwner.close();
+            }
         } catch (SQLException e) {
             throw fail(e);
         }
@@ -167,7 +225,6 @@ final class JunctionResultSet implements ResultSet {
 
     // ---- pure delegations ----
     // spotless:off (one line per pure delegation: house style; the formatter would make each five)
-    @Override public boolean next() throws SQLException { try { return delegate.next(); } catch (SQLException e) { throw fail(e); } }
     @Override public boolean wasNull() throws SQLException { try { return delegate.wasNull(); } catch (SQLException e) { throw fail(e); } }
     @Override public String getString(int columnIndex) throws SQLException { try { return delegate.getString(columnIndex); } catch (SQLException e) { throw fail(e); } }
     @Override public boolean getBoolean(int columnIndex) throws SQLException { try { return delegate.getBoolean(columnIndex); } catch (SQLException e) { throw fail(e); } }

@@ -1,5 +1,6 @@
 package dev.junction.driver.internal.jdbc;
 
+import dev.junction.driver.internal.pipeline.OptimisticJournal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import java.util.Map;
  * created on first use. Binding order: indexes ascending, then names in the order first set; neither backend
  * driver depends on the order.
  */
-final class ParameterBindings {
+final class ParameterBindings implements OptimisticJournal.Parameters {
     /** One recorded parameter setting. */
     @FunctionalInterface
     interface Binding {
@@ -59,7 +60,8 @@ final class ParameterBindings {
     }
 
     /** Sets every recorded parameter on {@code physical}. */
-    void bindTo(PreparedStatement physical) throws SQLException {
+    @Override
+    public void bindTo(PreparedStatement physical) throws SQLException {
         Binding[] values = indexed;
         for (int i = 0; i < highestIndex; i++) {
             Binding binding = values[i];

@@ -53,7 +53,7 @@ public final class RoutingConnection implements JunctionConnection {
     private final ConnectionSettings settings;
     private final ClusterTopology topology;
     private final SessionSettings state = new SessionSettings();
-    private final OpenTransaction transaction = new OpenTransaction();
+    private final OpenTransaction transaction;
     private final StatementPipeline pipeline;
     private final NodeSessions sessions;
     private final ClientInfo clientInfo = new ClientInfo(state);
@@ -71,7 +71,11 @@ public final class RoutingConnection implements JunctionConnection {
         this.settings = settings;
         this.topology = topology;
         this.lease = lease;
-        this.pipeline = new StatementPipeline(settings, topology, connector, routing, state, transaction);
+        if (settings.backendReadOnly()) {
+            state.readOnly(true); // PgJDBC's readOnly=true: the application asked for a read-only connection
+        }
+        this.pipeline = new StatementPipeline(settings, topology, connector, routing, state);
+        this.transaction = pipeline.transaction();
         this.sessions = pipeline.sessions();
     }
 

@@ -3,6 +3,8 @@ package dev.junction.driver.internal.jdbc;
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.internal.pipeline.ExceptionFunnel;
 import dev.junction.driver.internal.pipeline.NodeSession;
+import dev.junction.driver.internal.pipeline.OptimisticJournal;
+import dev.junction.driver.internal.pipeline.ResultChecksum;
 import dev.junction.driver.internal.pipeline.SessionChange;
 import dev.junction.driver.internal.pipeline.StatementInfo;
 import java.sql.Connection;
@@ -60,6 +62,9 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     private final List<StatementSetting> settings = new ArrayList<>();
     private volatile S current;
     private NodeSession currentSession;
+    /** The checksum the next wrapped result set feeds, in an optimistic transaction; else null. */
+    private ResultChecksum pendingChecksum;
+
     private JunctionResultSet currentResults;
     private final boolean updatable;
     private boolean closeOnCompletion;
@@ -87,7 +92,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     final <T> T execute(StatementInfo info, String sql, boolean forcePrimary, Execution<S, T> execution)
             throws SQLException {
         checkOpen();
-        NodeSession session = connection.pipeline().acquire(info, forcePrimary || updatable);
+        NodeSession session = connection.pipeline().acquire(info, sql, forcePrimary || updatable);
         S physical = physicalOn(session);
         if (currentResults != null && current != physical) {
             // JDBC closes a statement's open result when it runs again; on another node that is ours to do.
@@ -106,10 +111,17 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     /** The run step and, when it succeeds, the connection's bookkeeping (replay log, transaction, pins, commits). */
     private <T> T run(StatementInfo info, String sql, NodeSession session, S physical, Execution<S, T> execution)
             throws SQLException {
-        T result = execution.run(physical, connection.pipeline().rewrite(info, sql));
+        String text = connection.pipeline().rewrite(info, sql);
+        T result = execution.run(physical, text);
         connection
                 .pipeline()
                 .executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
+        OptimisticJournal journal = connection.pipeline().journalFor(session);
+        if (journal != null) {
+            // An optimistic transaction on a replica: what ran is kept for its move to the primary, if it moves.
+            boolean rows = result instanceof ResultSet || Boolean.TRUE.equals(result);
+            pendingChecksum = journal.ran(text, journalParameters(), rows);
+        }
         return result;
     }
 
@@ -170,6 +182,28 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         return physical;
     }
 
+    /** A second result of one execution cannot be replayed by a move: the optimistic transaction's journal says so. */
+    private boolean moreResults(boolean more) {
+        OptimisticJournal journal = connection.pipeline().journalFor(currentSession);
+        if (more && journal != null) {
+            journal.unreplayable();
+        }
+        return more;
+    }
+
+    private static boolean scrollable(ResultSet physical) {
+        try {
+            return physical.getType() != ResultSet.TYPE_FORWARD_ONLY;
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /** The parameters bound now, as an optimistic transaction's journal keeps them: none for a plain statement. */
+    OptimisticJournal.Parameters journalParameters() {
+        return null;
+    }
+
     /** The text a physical statement is prepared with: none for a plain statement. */
     String preparedText() {
         return null;
@@ -200,7 +234,13 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         if (currentResults != null && currentResults.wraps(physical)) {
             return currentResults;
         }
-        currentResults = WrapperFactory.resultSet(this, physical, currentSession);
+        ResultChecksum checksum = pendingChecksum;
+        if (checksum != null && scrollable(physical)) {
+            connection.pipeline().journalFor(currentSession).unreplayable(); // a cursor that moves back has no prefix
+            checksum = null;
+        }
+        currentResults = WrapperFactory.resultSet(this, physical, currentSession, checksum);
+        pendingChecksum = null; // one result per execution is replayed; a second one makes the journal unreplayable
         return currentResults;
     }
 
@@ -390,7 +430,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         }
         try {
             currentResults = null;
-            return physical.getMoreResults();
+            return moreResults(physical.getMoreResults());
         } catch (SQLException e) {
             throw failed(e);
         }
@@ -407,7 +447,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             if (current != KEEP_CURRENT_RESULT) {
                 currentResults = null;
             }
-            return physical.getMoreResults(current);
+            return moreResults(physical.getMoreResults(current));
         } catch (SQLException e) {
             throw failed(e);
         }

@@ -1,6 +1,7 @@
 package dev.junction.driver.internal.jdbc;
 
 import dev.junction.driver.internal.pipeline.NodeSession;
+import dev.junction.driver.internal.pipeline.ResultChecksum;
 import java.sql.CallableStatement;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -38,12 +39,18 @@ final class WrapperFactory {
     }
 
     static JunctionResultSet resultSet(StatementBase<?> statement, ResultSet physical, NodeSession session) {
-        return new JunctionResultSet(statement, physical, session);
+        return new JunctionResultSet(statement, physical, session, null);
+    }
+
+    /** @param checksum the checksum of an optimistic transaction's read, fed as rows are read; null for none */
+    static JunctionResultSet resultSet(
+            StatementBase<?> statement, ResultSet physical, NodeSession session, ResultChecksum checksum) {
+        return new JunctionResultSet(statement, physical, session, checksum);
     }
 
     /** A result set of {@link DatabaseMetaData}: JDBC says its {@code getStatement()} is null. */
     static JunctionResultSet metaDataResultSet(ResultSet physical, NodeSession session) {
-        return new JunctionResultSet(null, physical, session);
+        return new JunctionResultSet(null, physical, session, null);
     }
 
     static DatabaseMetaData metaData(RoutingConnection connection, DatabaseMetaData physical, NodeSession session) {

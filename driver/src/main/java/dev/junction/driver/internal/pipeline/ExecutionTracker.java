@@ -6,6 +6,7 @@ import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
 import dev.junction.router.Classification;
+import dev.junction.router.RoutingPolicy;
 import dev.junction.router.SessionEffect;
 import dev.junction.router.StatementKind;
 import java.util.Locale;
@@ -77,6 +78,9 @@ final class ExecutionTracker {
                 break;
             default:
                 break;
+        }
+        if (!state.autoCommit() && !state.readOnly() && transaction.session() != null) {
+            transaction.observe(sql, !RoutingPolicy.mayRunInReplicaTransaction(statement)); // learned routing's shapes
         }
         pins.executed(info, session.node(), transaction.active(state.autoCommit()));
         if (transaction.openedInSql()) {

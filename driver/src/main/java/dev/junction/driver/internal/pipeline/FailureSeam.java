@@ -52,6 +52,11 @@ final class FailureSeam {
         this.replicas = replicas;
     }
 
+    /** What {@code e}, raised on {@code session}, says: the reading the funnel acted on. */
+    FailureKind kindOf(SQLException e, NodeSession session) {
+        return classify(e, session.node());
+    }
+
     /** What {@code e} says, asked once per failure so that an application's override is asked once too. */
     private FailureKind classify(SQLException e, Node node) {
         if (e != lastFailure) {

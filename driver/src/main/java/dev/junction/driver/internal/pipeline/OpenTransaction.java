@@ -1,15 +1,39 @@
 package dev.junction.driver.internal.pipeline;
 
+import dev.junction.router.TransactionShapes;
+
 /**
  * The logical connection's open transaction, as the server sees it: the physical connection that holds it (every
  * statement of a transaction runs there), and whether SQL text opened it ({@code BEGIN}, {@code START TRANSACTION},
  * {@code XA START}) while JDBC auto-commit is on, in which case SQL text or the server ({@code COMMIT}, an implicit
  * commit) also ends it. With JDBC auto-commit off the transaction is open from the first statement, on the node that
  * statement took, until {@code commit()} or {@code rollback()}.
+ *
+ * <p>A transaction that is not read-only may start on a replica ({@code transactionRouting}): it is optimistic while
+ * it runs there, with a journal of what it ran for the move to the primary ({@link TransactionMove}). For {@code
+ * learned} routing it also records its shape (the text of its first statement) and whether it wrote, which it reports
+ * to the cluster's {@link TransactionShapes} when it ends.
  */
 public final class OpenTransaction {
+    private final TransactionShapes shapes;
     private NodeSession session;
     private boolean openedInSql;
+    /** Non-null while the transaction runs optimistically on a replica. */
+    private OptimisticJournal journal;
+    /** The text of the transaction's first statement, when shapes are learnt; null before it ran. */
+    private String shape;
+
+    private boolean wrote;
+
+    /** A transaction that learns nothing ({@code transactionRouting} other than {@code learned}). */
+    public OpenTransaction() {
+        this(null);
+    }
+
+    /** @param shapes where {@code learned} routing keeps what transactions of each shape did; null for none */
+    public OpenTransaction(TransactionShapes shapes) {
+        this.shapes = shapes;
+    }
 
     /** The physical connection holding the transaction, or null when none holds one yet. */
     public NodeSession session() {
@@ -44,15 +68,58 @@ public final class OpenTransaction {
         session = where;
     }
 
+    /** Whether the transaction runs optimistically on a replica and would move to the primary. */
+    boolean optimistic() {
+        return journal != null;
+    }
+
+    /** What the optimistic transaction ran on its replica; null when it is not optimistic. */
+    OptimisticJournal journal() {
+        return journal;
+    }
+
+    /** The transaction's first statement ran on a replica although the transaction may write. */
+    void startOptimistic() {
+        journal = new OptimisticJournal();
+    }
+
+    /** The transaction moved to {@code primary}: it continues there like any transaction that wrote. */
+    void movedTo(NodeSession primary) {
+        session = primary;
+        journal = null;
+        wrote = true;
+    }
+
+    /**
+     * A statement of the transaction ran: the first gives the transaction its shape; any that a replica transaction
+     * could not hold (a write, a lock, a side effect) makes it one that wrote. Only when shapes are learnt.
+     */
+    void observe(String text, boolean needsPrimary) {
+        if (shapes == null) {
+            return;
+        }
+        if (shape == null) {
+            shape = text;
+        }
+        wrote |= needsPrimary;
+    }
+
     /** The transaction is over: committed, rolled back, or lost with its connection. */
     public void end() {
+        if (shape != null) {
+            shapes.ended(shape, wrote);
+        }
         session = null;
         openedInSql = false;
+        journal = null;
+        shape = null;
+        wrote = false;
     }
 
     /** Ends the transaction if {@code lost} held it. */
     void lost(NodeSession lost) {
         if (session == lost) {
+            shape = null; // cut short: it tells nothing about what transactions of its shape do
             end();
         }
     }

@@ -16,6 +16,7 @@ final class PolicySession implements SessionState {
     private final OpenTransaction transaction;
     private final SessionPins pins;
     private final boolean pinsOnSerializable;
+    private boolean optimisticStart;
 
     /** @param pinsOnSerializable SERIALIZABLE keeps the session on the primary (PostgreSQL: standbys refuse it) */
     PolicySession(SessionSettings state, OpenTransaction transaction, SessionPins pins, boolean pinsOnSerializable) {
@@ -58,6 +59,16 @@ final class PolicySession implements SessionState {
     public NodeId pinnedReplica() {
         Node node = pins.pinnedNode();
         return node == null || node.role() == ProbedRole.PRIMARY ? null : node.id();
+    }
+
+    /** Set by the route step for the statement it routes: see {@link RouteStep}. */
+    void optimisticStart(boolean value) {
+        optimisticStart = value;
+    }
+
+    @Override
+    public boolean optimisticStart() {
+        return optimisticStart;
     }
 
     @Override

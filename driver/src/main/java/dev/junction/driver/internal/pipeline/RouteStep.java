@@ -7,10 +7,13 @@ import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.router.Classification;
 import dev.junction.router.RouteDecision;
+import dev.junction.router.RouteReason;
 import dev.junction.router.RouteTarget;
 import dev.junction.router.RoutingOptions;
 import dev.junction.router.SessionState;
 import dev.junction.router.StatementKind;
+import dev.junction.router.TransactionRouting;
+import dev.junction.router.TransactionShapes;
 import java.sql.SQLException;
 
 /**
@@ -23,7 +26,8 @@ import java.sql.SQLException;
  *   <li>A transaction runs where it began. The policy answers the primary for a statement that cannot follow a
  *       read-only transaction to its replica; the transaction does not move for it: the replica, read-only at the
  *       server, judges the statement as a server judges one in any read-only transaction (a write fails with
- *       25006, a function that only reads runs). This is where an optimistic transaction will move instead.</li>
+ *       25006, a function that only reads runs). An optimistic transaction (one not declared read-only that
+ *       started on a replica, {@code transactionRouting}) moves to the primary instead ({@link TransactionMove}).</li>
  *   <li>A session change ({@code SET}, {@code USE}) in auto-commit changes no data and is replayed on every node the
  *       session uses: it runs where the session already is, or where a read would go, so that a pool's
  *       {@code SET} on a borrowed connection does not open one to the primary. One that touches the read-only mode
@@ -37,7 +41,10 @@ final class RouteStep {
             Classification.builder(StatementKind.READ).build();
     private static final Classification MAY_WRITE =
             Classification.builder(StatementKind.UNKNOWN).build();
-    /** The policy's view of a session no transaction or pin holds, per (auto-commit, read-only, serializable): built once. */
+    /**
+     * The policy's view of a session no transaction or pin holds, per (optimistic start, auto-commit, read-only,
+     * serializable): built once.
+     */
     private static final SessionState[] UNHELD_SESSIONS = unheldSessions();
 
     private final ClusterTopology topology;
@@ -48,6 +55,9 @@ final class RouteStep {
     private final OpenTransaction transaction;
     private final SessionPins pins;
     private final NodeSessions sessions;
+    private final TransactionRouting transactionRouting;
+    private final TransactionShapes shapes;
+    private RouteReason moveReason;
 
     RouteStep(
             ClusterTopology topology,
@@ -57,7 +67,11 @@ final class RouteStep {
             SessionSettings state,
             OpenTransaction transaction,
             SessionPins pins,
-            NodeSessions sessions) {
+            NodeSessions sessions,
+            TransactionRouting transactionRouting,
+            TransactionShapes shapes) {
+        this.transactionRouting = transactionRouting;
+        this.shapes = shapes;
         this.topology = topology;
         this.options = options;
         this.replicas = replicas;
@@ -82,7 +96,7 @@ final class RouteStep {
      *
      * @param mayWrite a batch, a call or an updatable result set: it may write whatever its text says
      */
-    Node choose(StatementInfo info, boolean mayWrite) throws SQLException {
+    Node choose(StatementInfo info, String text, boolean mayWrite) throws SQLException {
         if (info.kind() == StatementInfo.Kind.AUTOCOMMIT && info.sessionKey() == null) {
             throw JunctionErrorCode.FEATURE_NOT_SUPPORTED.exception(
                     "SET autocommit with an expression, DEFAULT or other variables in the same statement",
@@ -100,14 +114,51 @@ final class RouteStep {
             }
             statement = PLAIN_READ;
         }
+        session.optimisticStart(held == null && startsOptimistically(text));
         RouteDecision decision = topology.policy().decideWithoutTopology(statement, session, options);
         if (held != null) {
-            return held.node(); // see the class comment: a transaction does not move
+            return heldNode(held, decision);
         }
         if (decision == null) {
             return replicas.route(statement, unheldSession());
         }
         return decision.target() == RouteTarget.REPLICA ? topology.node(decision.node()) : topology.primary();
+    }
+
+    /**
+     * Where a statement of an open transaction runs: its node. The one exception is an optimistic transaction on a
+     * replica at a statement the policy sends to the primary: it moves there ({@link #moveReason()} says why).
+     */
+    private Node heldNode(NodeSession held, RouteDecision decision) throws SQLException {
+        if (transaction.optimistic() && decision != null && decision.target() != RouteTarget.REPLICA) {
+            moveReason = decision.reason();
+            return topology.primary();
+        }
+        return held.node(); // a transaction the application declared read-only stays: see the class comment
+    }
+
+    /** Why the last statement routed moves its optimistic transaction to the primary. */
+    RouteReason moveReason() {
+        return moveReason;
+    }
+
+    /**
+     * Whether a transaction whose first statement is {@code text} may start on a replica: auto-commit off and not
+     * read-only, and {@code transactionRouting} is {@code optimistic}, or {@code learned} and transactions of this
+     * shape have stayed read-only.
+     */
+    private boolean startsOptimistically(String text) {
+        if (state.autoCommit() || state.readOnly()) {
+            return false;
+        }
+        switch (transactionRouting) {
+            case OPTIMISTIC:
+                return true;
+            case LEARNED:
+                return text != null && shapes.startsOnReplica(text);
+            default:
+                return false;
+        }
     }
 
     /** A session statement in auto-commit that no pin holds anywhere and that creates none. */
@@ -124,13 +175,17 @@ final class RouteStep {
      */
     private SessionState unheldSession() {
         return UNHELD_SESSIONS[
-                (state.autoCommit() ? 4 : 0) | (state.readOnly() ? 2 : 0) | (session.serializableOnPostgres() ? 1 : 0)];
+                (session.optimisticStart() ? 8 : 0)
+                        | (state.autoCommit() ? 4 : 0)
+                        | (state.readOnly() ? 2 : 0)
+                        | (session.serializableOnPostgres() ? 1 : 0)];
     }
 
     private static SessionState[] unheldSessions() {
-        SessionState[] unheld = new SessionState[8];
+        SessionState[] unheld = new SessionState[16];
         for (int bits = 0; bits < unheld.length; bits++) {
             unheld[bits] = SessionState.builder()
+                    .optimisticStart((bits & 8) != 0)
                     .autoCommit((bits & 4) != 0)
                     .readOnly((bits & 2) != 0)
                     .serializableOnPostgres((bits & 1) != 0)

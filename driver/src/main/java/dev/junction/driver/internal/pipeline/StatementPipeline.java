@@ -3,12 +3,16 @@ package dev.junction.driver.internal.pipeline;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.NodeConnector;
+import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
+import dev.junction.driver.internal.topology.TransactionMoves;
 import dev.junction.router.ReadConsistency;
+import dev.junction.router.RouteReason;
 import dev.junction.router.RoutingOptions;
+import dev.junction.router.TransactionRouting;
 import java.sql.SQLException;
 
 /**
@@ -32,19 +36,22 @@ public final class StatementPipeline implements NodeAccess {
     private final ExecutionTracker tracker;
     private final CommitRecorder commits;
     private final CausalTokens tokens;
+    private final TransactionMoves moves;
+    private final TransactionMove move;
 
     public StatementPipeline(
             ConnectionSettings settings,
             ClusterTopology topology,
             NodeConnector connector,
             StatementRouting routing,
-            SessionSettings state,
-            OpenTransaction transaction) {
+            SessionSettings state) {
         this.topology = topology;
         this.connector = connector;
         this.routing = routing;
         this.state = state;
-        this.transaction = transaction;
+        TransactionRouting transactionRouting = settings.properties().get(JunctionProperty.TRANSACTION_ROUTING);
+        this.transaction = new OpenTransaction(
+                transactionRouting == TransactionRouting.LEARNED ? topology.transactionShapes() : null);
         this.pins = new SessionPins(settings.backend() == Backend.POSTGRESQL);
         RoutingOptions options = RouteStep.routingOptions(settings.properties());
         TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
@@ -71,9 +78,21 @@ public final class StatementPipeline implements NodeAccess {
                 this);
         PolicySession policySession =
                 new PolicySession(state, transaction, pins, topology.dialect().pinsOnSerializable());
-        this.route = new RouteStep(topology, options, replicas, policySession, state, transaction, pins, sessions);
+        this.route = new RouteStep(
+                topology,
+                options,
+                replicas,
+                policySession,
+                state,
+                transaction,
+                pins,
+                sessions,
+                transactionRouting,
+                topology.transactionShapes());
         this.failures = new FailureSeam(
                 topology, sessions, transaction, pins, replicas, settings.failureClassifier(topology.dialect()));
+        this.moves = topology.transactionMoves();
+        this.move = new TransactionMove(transaction, moves, transactionRouting, failures);
         this.tracker =
                 new ExecutionTracker(routing, topology, state, transaction, pins, commits, freshness, replicas, tables);
     }
@@ -98,8 +117,23 @@ public final class StatementPipeline implements NodeAccess {
      * @param mayWrite batches, calls and updatable result sets: they may write whatever their text says
      */
     public NodeSession acquire(StatementInfo info, boolean mayWrite) throws SQLException {
+        return acquire(info, null, mayWrite);
+    }
+
+    /**
+     * The same for a statement whose text is known, which {@code transactionRouting=learned} reads the shape of when
+     * it begins a transaction.
+     */
+    public NodeSession acquire(StatementInfo info, String text, boolean mayWrite) throws SQLException {
         topology.ensureProbed(connector);
-        Node target = route.choose(info, mayWrite);
+        Node target = route.choose(info, text, mayWrite);
+        NodeSession held = transaction.session();
+        if (held != null && target != held.node()) {
+            return moveTo(
+                    target,
+                    held,
+                    route.moveReason()); // an optimistic transaction at its first statement that needs the primary
+        }
         NodeSession session;
         try {
             session = open(target);
@@ -107,14 +141,37 @@ public final class StatementPipeline implements NodeAccess {
             if (!failures.replicaUnreachable(e, target, info, state.autoCommit())) {
                 throw e;
             }
-            session = open(route.choose(info, mayWrite));
+            session = open(route.choose(info, text, mayWrite));
         }
         sync(session);
-        if (!state.autoCommit()) {
+        if (!state.autoCommit() && held == null) {
             transaction.heldBy(session);
+            if (!state.readOnly() && session.node().role() != ProbedRole.PRIMARY) {
+                transaction
+                        .startOptimistic(); // not declared read-only, yet on a replica: the policy let it start there
+                moves.started();
+            }
         }
         sessions.use(session);
         return session;
+    }
+
+    /** Moves the optimistic transaction held by {@code replica} to {@code primary} ({@link TransactionMove}). */
+    private NodeSession moveTo(Node primary, NodeSession replica, RouteReason why) throws SQLException {
+        NodeSession session = sessions.open(primary, null);
+        sync(session);
+        move.move(replica, session, why);
+        sessions.use(session);
+        return session;
+    }
+
+    /**
+     * The journal an execution on {@code session} is recorded in: the optimistic transaction's, when it holds that
+     * session; else null, which is every statement outside such a transaction.
+     */
+    public OptimisticJournal journalFor(NodeSession session) {
+        OptimisticJournal journal = transaction.journal();
+        return journal != null && session == transaction.session() ? journal : null;
     }
 
     /**
@@ -276,7 +333,8 @@ public final class StatementPipeline implements NodeAccess {
 
     /** A savepoint opens the transaction if none is open, as its first statement would. */
     public NodeSession savepointSession() throws SQLException {
-        return acquire(classify("SAVEPOINT junction"), false);
+        // A JDBC savepoint is the backend driver's object: it cannot be replayed, so an optimistic transaction moves.
+        return acquire(classify("SAVEPOINT junction"), transaction.optimistic());
     }
 
     /**
@@ -284,6 +342,10 @@ public final class StatementPipeline implements NodeAccess {
      * tracking, so the session is pinned to that node from then on.
      */
     public <T> T unwrap(Class<T> iface, Object wrapper) throws SQLException {
+        if (transaction.optimistic()) {
+            // What the application does on the backend connection is out of sight: nothing a move could replay.
+            moveTo(topology.primary(), transaction.session(), null);
+        }
         NodeSession session = anchor();
         java.sql.Connection physical = session.physical();
         if (iface.isInstance(physical) || physical.isWrapperFor(iface)) {
@@ -306,6 +368,16 @@ public final class StatementPipeline implements NodeAccess {
     /** What pins the session now ({@code JunctionConnection.pins()}), SERIALIZABLE set through JDBC included. */
     public java.util.Set<String> pinReasons() {
         return pins.reasons(state.isSerializable() && topology.dialect().pinsOnSerializable());
+    }
+
+    /** The cluster this connection routes over. */
+    public ClusterTopology topology() {
+        return topology;
+    }
+
+    /** The open transaction, which the façade ends on close and reads for JDBC calls that need its node. */
+    public OpenTransaction transaction() {
+        return transaction;
     }
 
     public SessionPins pins() {

@@ -17,6 +17,7 @@ import dev.junction.router.NodeRole;
 import dev.junction.router.NodeState;
 import dev.junction.router.RoutingPolicy;
 import dev.junction.router.TopologySnapshot;
+import dev.junction.router.TransactionShapes;
 import dev.junction.router.replication.CommitInstants;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -69,6 +70,8 @@ import java.util.stream.Collectors;
  * which every monitor's ticker is, and any monitor's probes of the primary locate them.
  */
 public final class ClusterTopology implements SharedMonitors.Shared {
+    private final TransactionShapes transactionShapes = TransactionShapes.create();
+    private final TransactionMoves transactionMoves = new TransactionMoves();
     /**
      * Connect and login bound of probe and catalog connections, and how long start-up waits for the first probe round:
      * a hung node must not hold a probe, or a {@code getConnection}, longer.
@@ -144,6 +147,16 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     }
 
     /** The routing policy every connection of this topology shares. */
+    /** What {@code transactionRouting=learned} has learnt of this cluster's transactions, shared by its connections. */
+    public TransactionShapes transactionShapes() {
+        return transactionShapes;
+    }
+
+    /** Counts of this cluster's optimistic transactions: started on a replica, moved, replayed, conflicts. */
+    public TransactionMoves transactionMoves() {
+        return transactionMoves;
+    }
+
     public RoutingPolicy policy() {
         return policy;
     }

@@ -40,6 +40,14 @@ public final class FakeCluster {
         public SQLException failNext;
         /** Fails every statement but role probes and the replica guard while set: a server that lost its sessions. */
         volatile SQLException failStatements;
+        /** Rows a query returns, by its text; a query not here returns one row naming the server. */
+        public final Map<String, List<List<String>>> rows = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** Makes {@code sql} return {@code rows} on this server, each a list of column values. */
+        public FakeServer returns(String sql, List<List<String>> result) {
+            rows.put(sql, result);
+            return this;
+        }
 
         FakeServer(HostAndPort address, boolean replica) {
             this.address = address;
@@ -243,11 +251,23 @@ public final class FakeCluster {
     }
 
     private ResultSet resultSet(FakeServer server, Statement statement, String sql) {
+        List<List<String>> data = server.rows.get(sql);
+        if (data != null) {
+            return table(data, statement, sql);
+        }
         int[] row = {0};
         return proxy(ResultSet.class, (p, method, args) -> {
             switch (method.getName()) {
                 case "next":
                     return row[0]++ == 0;
+                case "getType":
+                    return ResultSet.TYPE_FORWARD_ONLY;
+                case "getMetaData":
+                    return proxy(
+                            java.sql.ResultSetMetaData.class,
+                            (m, meta, none) -> meta.getName().equals("getColumnCount")
+                                    ? (Object) 1
+                                    : defaultValue(meta.getReturnType()));
                 case "getBoolean":
                     return server.replica;
                 case "getStatement":
@@ -263,6 +283,47 @@ public final class FakeCluster {
                     return false;
                 case "toString":
                     return "FakeResultSet[" + sql + "]";
+                case "hashCode":
+                    return System.identityHashCode(p);
+                case "equals":
+                    return p == args[0];
+                default:
+                    return defaultValue(method.getReturnType());
+            }
+        });
+    }
+
+    /** A result set over fixed rows of text columns. */
+    private ResultSet table(List<List<String>> data, Statement statement, String sql) {
+        int[] row = {0};
+        boolean[] closed = {false};
+        int columns = data.isEmpty() ? 1 : data.get(0).size();
+        java.sql.ResultSetMetaData meta = proxy(
+                java.sql.ResultSetMetaData.class,
+                (p, method, args) -> method.getName().equals("getColumnCount")
+                        ? (Object) columns
+                        : defaultValue(method.getReturnType()));
+        return proxy(ResultSet.class, (p, method, args) -> {
+            switch (method.getName()) {
+                case "next":
+                    return ++row[0] <= data.size();
+                case "getString":
+                    return data.get(row[0] - 1).get((Integer) args[0] - 1);
+                case "getMetaData":
+                    return meta;
+                case "getType":
+                    return ResultSet.TYPE_FORWARD_ONLY;
+                case "getStatement":
+                    return statement;
+                case "close":
+                    closed[0] = true;
+                    return null;
+                case "isClosed":
+                    return closed[0];
+                case "isWrapperFor":
+                    return false;
+                case "toString":
+                    return "FakeTable[" + sql + "]";
                 case "hashCode":
                     return System.identityHashCode(p);
                 case "equals":

@@ -33,7 +33,9 @@ class SqlTransactionStateTest {
         replica1 = cluster.server(0);
         primary = cluster.server(1);
         replica2 = cluster.server(2);
-        ConnectionSettings settings = cluster.settings("");
+        // Transactions start on the primary here: these tests are about transaction state set in SQL, not about
+        // transactions that start on replicas (TransactionMoveTest).
+        ConnectionSettings settings = cluster.settings("?transactionRouting=primary");
         ClusterTopology topology = new ClusterTopology(
                 settings.clusterKey(), BackendDialect.POSTGRESQL, settings.url().hosts());
         connection =

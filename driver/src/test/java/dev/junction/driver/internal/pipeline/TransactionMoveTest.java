@@ -1,0 +1,193 @@
+package dev.junction.driver.internal.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.junction.driver.internal.jdbc.RoutingConnection;
+import dev.junction.driver.internal.topology.TransactionMoves;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Optimistic transactions over fake nodes (design §2 rule 2, {@code transactionRouting}): where they start, how they
+ * move to the primary, what a move replays and compares, and what {@code learned} routing learns. That real servers
+ * behave so is shown by the integration tests.
+ */
+class TransactionMoveTest {
+    private static final String READ = "select id, balance from accounts where id = 1";
+    private static final List<List<String>> ROW = List.of(List.of("1", "100"));
+
+    private FakeCluster cluster;
+    private FakeCluster.FakeServer replica;
+    private FakeCluster.FakeServer primary;
+
+    @BeforeEach
+    void cluster() {
+        cluster = new FakeCluster("primary", "replica");
+        primary = cluster.server(0);
+        replica = cluster.server(1);
+        primary.returns(READ, ROW);
+        replica.returns(READ, ROW);
+    }
+
+    private static void run(RoutingConnection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            if (statement.execute(sql)) {
+                try (ResultSet rows = statement.getResultSet()) {
+                    while (rows.next()) {
+                        rows.getString(1);
+                    }
+                }
+            }
+        }
+    }
+
+    private TransactionMoves.Snapshot moves(RoutingConnection connection) {
+        return connection.pipeline().topology().transactionMoves().snapshot();
+    }
+
+    @Test
+    void anOptimisticTransactionThatOnlyReadsRunsAndCommitsOnAReplica() throws SQLException {
+        RoutingConnection connection = cluster.connect("?transactionRouting=optimistic");
+        connection.setAutoCommit(false);
+        run(connection, READ);
+        run(connection, READ);
+        connection.commit();
+        assertThat(replica.statements()).containsExactly("setAutoCommit=false", READ, READ, "commit");
+        assertThat(primary.statements()).isEmpty();
+        assertThat(moves(connection).started()).isEqualTo(1);
+        assertThat(moves(connection).moved()).isZero();
+    }
+
+    @Test
+    void aWriteMovesTheTransactionItsReadsReplayedOnThePrimaryBeforeIt() throws SQLException {
+        RoutingConnection connection = cluster.connect("?transactionRouting=optimistic");
+        connection.setAutoCommit(false);
+        run(connection, READ);
+        run(connection, "update accounts set balance = 90 where id = 1");
+        connection.commit();
+        assertThat(replica.statements()).containsExactly("setAutoCommit=false", READ, "rollback");
+        assertThat(primary.statements())
+                .containsExactly(
+                        "setAutoCommit=false", READ, "update accounts set balance = 90 where id = 1", "commit");
+        assertThat(moves(connection).moved()).isEqualTo(1);
+        assertThat(moves(connection).replayedStatements()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayedReadThatReturnsOtherRowsRollsBackWithASerializationFailure() throws SQLException {
+        RoutingConnection connection = cluster.connect("?transactionRouting=optimistic");
+        primary.returns(READ, List.of(List.of("1", "95"))); // written on the primary since the replica's rows
+        connection.setAutoCommit(false);
+        run(connection, READ);
+        assertThatThrownBy(() -> run(connection, "update accounts set balance = 90 where id = 1"))
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("40001"))
+                .hasMessageContaining("read 1 of 1 returned other rows");
+        assertThat(primary.statements()).containsExactly("setAutoCommit=false", READ, "rollback");
+        assertThat(moves(connection).conflicts()).isEqualTo(1);
+        // The retry starts a new transaction from the start: on the replica again, as it begins with a read.
+        primary.returns(READ, ROW);
+        run(connection, READ);
+        assertThat(replica.statements()).endsWith(READ);
+    }
+
+    @Test
+    void aResultSetStillBeingReadGoesOnFromThePrimaryAfterTheMove() throws SQLException {
+        String scan = "select id from accounts order by id";
+        List<List<String>> three = List.of(List.of("1"), List.of("2"), List.of("3"));
+        replica.returns(scan, three);
+        primary.returns(scan, List.of(List.of("1"), List.of("2"), List.of("3-primary")));
+        RoutingConnection connection = cluster.connect("?transactionRouting=optimistic");
+        connection.setAutoCommit(false);
+        try (Statement reader = connection.createStatement();
+                ResultSet rows = reader.executeQuery(scan)) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("1");
+            run(connection, "update accounts set balance = 0 where id = 1"); // moves: rows 1 compared, reading goes on
+            assertThat(rows.getString(1)).as("the same row, now the primary's").isEqualTo("1");
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("2");
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).as("the primary's rows from here on").isEqualTo("3-primary");
+            assertThat(rows.next()).isFalse();
+        }
+        connection.commit();
+        assertThat(moves(connection).moved()).isEqualTo(1);
+    }
+
+    @Test
+    void aPreparedReadIsReplayedWithTheParametersItRanWith() throws SQLException {
+        String byId = "select id, balance from accounts where id = ?";
+        replica.returns(byId, ROW);
+        primary.returns(byId, ROW);
+        RoutingConnection connection = cluster.connect("?transactionRouting=optimistic");
+        connection.setAutoCommit(false);
+        try (PreparedStatement read = connection.prepareStatement(byId)) {
+            read.setInt(1, 1);
+            try (ResultSet rows = read.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+            }
+            read.setInt(1, 2); // changed after it ran: the replay must bind what ran
+        }
+        run(connection, "update accounts set balance = 90 where id = 1");
+        assertThat(primary.statements())
+                .containsSubsequence("bind 1=1", byId, "update accounts set balance = 90 where id = 1");
+        assertThat(primary.statements()).doesNotContain("bind 1=2");
+    }
+
+    @Test
+    void aTransactionDeclaredReadOnlyNeverMoves() throws SQLException {
+        RoutingConnection connection = cluster.connect("?transactionRouting=optimistic");
+        connection.setReadOnly(true);
+        connection.setAutoCommit(false);
+        run(connection, READ);
+        run(connection, "select nextval('s')");
+        connection.commit();
+        assertThat(primary.statements()).isEmpty();
+        assertThat(moves(connection).started()).isZero();
+    }
+
+    @Test
+    void primaryRoutingStartsEveryTransactionOnThePrimary() throws SQLException {
+        RoutingConnection connection = cluster.connect("?transactionRouting=primary");
+        connection.setAutoCommit(false);
+        run(connection, READ);
+        connection.commit();
+        assertThat(primary.statements()).containsExactly("setAutoCommit=false", READ, "commit");
+        assertThat(replica.statements()).isEmpty();
+    }
+
+    @Test
+    void serializableOnPostgresStaysOnThePrimary() throws SQLException {
+        RoutingConnection connection = cluster.connect("?transactionRouting=optimistic");
+        connection.setTransactionIsolation(java.sql.Connection.TRANSACTION_SERIALIZABLE);
+        connection.setAutoCommit(false);
+        run(connection, READ);
+        connection.commit();
+        assertThat(replica.statements()).isEmpty();
+        assertThat(primary.statements()).contains(READ);
+    }
+
+    @Test
+    void learnedRoutingStartsAShapeOnAReplicaOnceItStayedReadOnlyAndOnThePrimaryOnceItWrote() throws SQLException {
+        RoutingConnection connection = cluster.connect("?transactionRouting=learned");
+        connection.setAutoCommit(false);
+        run(connection, READ); // not seen yet: the primary, where whether it writes is learnt at no cost
+        connection.commit();
+        assertThat(primary.statements()).containsExactly("setAutoCommit=false", READ, "commit");
+        run(connection, READ); // stayed read-only: a replica
+        run(connection, "update accounts set balance = 90 where id = 1"); // ...which moves this time
+        connection.commit();
+        assertThat(replica.statements()).contains(READ, "rollback");
+        run(connection, READ); // it wrote: the primary again
+        connection.commit();
+        assertThat(primary.statements()).endsWith(READ, "commit");
+        assertThat(moves(connection).moved()).isEqualTo(1);
+    }
+}

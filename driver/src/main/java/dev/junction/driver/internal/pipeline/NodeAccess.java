@@ -12,6 +12,12 @@ interface NodeAccess {
     /** The session's physical connection to {@code node}, opened if it has none (or none that fits the node's role). */
     NodeSession open(Node node) throws SQLException;
 
+    /**
+     * The same, brought to the session's state (auto-commit, isolation, replayed settings), so that a question asked
+     * on it runs as the first statement of the transaction the session's next statement will run in.
+     */
+    NodeSession openSynced(Node node) throws SQLException;
+
     /** Names the node in {@code e} and reacts to what it says about the topology; returns the exception to throw. */
     SQLException failed(SQLException e, NodeSession session);
 }

@@ -44,6 +44,9 @@ final class ReplicaRouter {
     private final TableCatalog tableCatalog;
     private final ViewCatalog views;
     private final NodeAccess nodes;
+    /** A replica whose transaction a question opened during the current routing; see {@link #settleQuestion}. */
+    private NodeSession questioned;
+
     private final ReplicaRouteMemo memo = new ReplicaRouteMemo();
     private final ReplicaWait wait;
     private final NoFreshReplicaError noFreshReplica;
@@ -78,6 +81,34 @@ final class ReplicaRouter {
      * probed, waiting until {@code replicaWaitTimeout}) and routes again through {@link #routeOnce}.
      */
     Node route(Classification statement, SessionState session) throws SQLException {
+        Node chosen = null;
+        try {
+            chosen = choose(statement, session);
+            return chosen;
+        } finally {
+            settleQuestion(chosen);
+        }
+    }
+
+    /**
+     * A question asked with auto-commit off ran as the first statement of a transaction on its replica: that
+     * transaction is kept when the read is routed there (the question rode inside the transaction it guards: no
+     * extra round trip), and rolled back otherwise, so that the replica's session starts its next transaction clean.
+     */
+    private void settleQuestion(Node chosen) {
+        NodeSession asked = questioned;
+        questioned = null;
+        if (asked == null || asked.node() == chosen || asked.isClosed()) {
+            return;
+        }
+        try {
+            asked.physical().rollback();
+        } catch (SQLException e) {
+            nodes.failed(e, asked);
+        }
+    }
+
+    private Node choose(Classification statement, SessionState session) throws SQLException {
         TopologyMonitor monitor = topology.monitor();
         boolean free = monitor == null || !needsFreshness(statement);
         if (monitor != null) {
@@ -257,13 +288,16 @@ final class ReplicaRouter {
         }
         NodeSession session = null;
         try {
-            session = nodes.open(topology.node(target));
+            // Synced first: with auto-commit off the question opens the transaction the read will run in, with the
+            // session's settings, and settleQuestion keeps it if the read goes there.
+            // A transaction must begin with the answer that routes it (under REPEATABLE READ its snapshot is taken at
+            // its first statement): an earlier question's transaction is rolled back before asking again.
+            settleQuestion(null);
+            session = nodes.openSynced(topology.node(target));
             Connection physical = session.physical();
             ReplicationProbe.Answer answer = monitor.probe().probe(physical);
             if (!physical.getAutoCommit()) {
-                // The session's transaction has not begun (route() runs before it has a node): end the one the
-                // question opened, so that the transaction starts clean with the session's settings.
-                physical.rollback();
+                questioned = session;
             }
             if (answer.role() != NodeRole.REPLICA || answer.position() == null) {
                 return false;

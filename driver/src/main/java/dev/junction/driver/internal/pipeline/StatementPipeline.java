@@ -251,6 +251,13 @@ public final class StatementPipeline implements NodeAccess {
         }
     }
 
+    @Override
+    public NodeSession openSynced(Node node) throws SQLException {
+        NodeSession session = open(node);
+        sync(session);
+        return session;
+    }
+
     /** Brings {@code session} to the session's state before it runs anything. */
     void sync(NodeSession session) throws SQLException {
         try {

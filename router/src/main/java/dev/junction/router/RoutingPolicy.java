@@ -107,9 +107,10 @@ public final class RoutingPolicy {
         }
         RouteReason reason = replicaReason(request.classification(), request.session());
         RouteDecision chosen = chooseReplica(request, reason);
-        if (reason == RouteReason.OPTIMISTIC_TRANSACTION && chosen.target() != RouteTarget.REPLICA) {
-            // The transaction was headed for the primary anyway: no replica is no reason to wait or fail.
-            return RouteDecision.primary(RouteReason.TRANSACTION);
+        if (reason == RouteReason.OPTIMISTIC_TRANSACTION && chosen.target() == RouteTarget.NO_REPLICA) {
+            // The transaction was headed for the primary anyway: no replica is no reason to wait or fail. The closest
+            // replica may still be asked whether it has caught up, as for any read whose fallback is the primary.
+            return RouteDecision.noReplica(chosen.reason(), StaleReadFallback.PRIMARY, chosen.waitCandidate());
         }
         return chosen;
     }

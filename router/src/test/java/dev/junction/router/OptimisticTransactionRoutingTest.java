@@ -35,13 +35,15 @@ class OptimisticTransactionRoutingTest {
     }
 
     @Test
-    void startsOnThePrimaryRatherThanWaitOrFailWhenNoReplicaQualifies() {
+    void fallsBackToThePrimaryRatherThanWaitOrFailWhenNoReplicaQualifies() {
         RoutingOptions failing = RoutingOptions.DEFAULTS.withStaleReadFallback(StaleReadFallback.FAIL);
-        sql("select * from t")
+        RouteDecision d = sql("select * from t")
                 .options(failing)
                 .nodes(NodeState.primary(PRIMARY_NODE), NodeState.replica(REPLICA_A, Duration.ofMinutes(5)))
                 .in(OPTIMISTIC)
-                .routesTo(PRIMARY, RouteReason.TRANSACTION);
+                .routesTo(RouteTarget.NO_REPLICA, RouteReason.NO_REPLICA_STALE);
+        assertThat(d.fallback()).isEqualTo(StaleReadFallback.PRIMARY);
+        assertThat(d.runsOnPrimary()).isTrue();
     }
 
     @Test

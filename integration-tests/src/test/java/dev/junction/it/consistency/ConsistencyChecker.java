@@ -141,6 +141,18 @@ final class ConsistencyChecker {
         }
     }
 
+    private Connection junction(String parameters, boolean transactions) throws SQLException {
+        Connection connection = junction(parameters);
+        connection.setAutoCommit(!transactions);
+        return connection;
+    }
+
+    private static void commitIf(boolean transactions, Connection connection) throws SQLException {
+        if (transactions) {
+            connection.commit();
+        }
+    }
+
     private Connection junction(String parameters) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", database.user());
@@ -149,9 +161,19 @@ final class ConsistencyChecker {
     }
 
     Report sessionRun(String parameters, int workers, int operationsPerWorker) throws Exception {
-        return withLagInjection("session [" + parameters + "]", workers, worker -> {
+        return sessionRun(parameters, workers, operationsPerWorker, false);
+    }
+
+    /**
+     * @param transactions every write and every read is its own transaction with auto-commit off, never declared
+     *     read-only, committed with {@code commit()}: how most applications work, which {@code transactionRouting}
+     *     lets start on replicas
+     */
+    Report sessionRun(String parameters, int workers, int operationsPerWorker, boolean transactions) throws Exception {
+        String mode = "session [" + parameters + (transactions ? ", transactions" : "") + "]";
+        return withLagInjection(mode, workers, worker -> {
             Tally tally = new Tally();
-            try (Connection connection = junction(parameters);
+            try (Connection connection = junction(parameters, transactions);
                     PreparedStatement write =
                             connection.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
                     PreparedStatement read = connection.prepareStatement("select coalesce(max(seq), 0), "
@@ -163,6 +185,7 @@ final class ConsistencyChecker {
                         write.setInt(1, worker);
                         write.setLong(2, ++written);
                         write.executeUpdate();
+                        commitIf(transactions, connection);
                         tally.operations++;
                     } else {
                         read.setInt(1, worker);
@@ -173,6 +196,7 @@ final class ConsistencyChecker {
                             seen = row.getLong(1);
                             port = row.getInt(2);
                         }
+                        commitIf(transactions, connection);
                         tally.read(port != database.primaryPort());
                         if (seen < written) {
                             tally.violation("worker " + worker + " wrote " + written + " but read " + seen + " on port "
@@ -190,11 +214,17 @@ final class ConsistencyChecker {
     }
 
     Report globalRun(String parameters, int workers, int operationsPerWorker) throws Exception {
-        return withLagInjection("global [" + parameters + "]", workers, worker -> {
+        return globalRun(parameters, workers, operationsPerWorker, false);
+    }
+
+    /** @param transactions as for {@link #sessionRun(String, int, int, boolean)} */
+    Report globalRun(String parameters, int workers, int operationsPerWorker, boolean transactions) throws Exception {
+        String mode = "global [" + parameters + (transactions ? ", transactions" : "") + "]";
+        return withLagInjection(mode, workers, worker -> {
             Tally tally = new Tally();
             int sessionId = 1000 + worker;
-            try (Connection writer = junction(parameters);
-                    Connection reader = junction(parameters);
+            try (Connection writer = junction(parameters, transactions);
+                    Connection reader = junction(parameters, transactions);
                     PreparedStatement write =
                             writer.prepareStatement("insert into ryw_log(session_id, seq) values (?, ?)");
                     PreparedStatement read = reader.prepareStatement("select coalesce(max(seq), 0), "
@@ -205,6 +235,7 @@ final class ConsistencyChecker {
                         write.setInt(1, sessionId);
                         write.setLong(2, ++written);
                         write.executeUpdate();
+                        commitIf(transactions, writer);
                         tally.operations++;
                     } else {
                         read.setInt(1, sessionId);
@@ -212,6 +243,7 @@ final class ConsistencyChecker {
                             row.next();
                             long seen = row.getLong(1);
                             int port = row.getInt(2);
+                            commitIf(transactions, reader);
                             tally.read(port != database.primaryPort());
                             if (seen < written) {
                                 tally.violation("worker " + worker + " committed " + written

@@ -47,6 +47,28 @@ abstract class ReadConsistencyContract {
     }
 
     @Test
+    void sessionConsistencyHoldsForTransactionsNobodyDeclaredReadOnly() throws Exception {
+        ConsistencyChecker.Report report = checker()
+                .sessionRun("readConsistency=session&maxReplicaLag=500ms&transactionRouting=optimistic", 4, 1000, true);
+        System.out.println(databaseName() + " " + report);
+        assertThat(report.operations()).isGreaterThanOrEqualTo(4_000);
+        assertThat(report.violations()).as(report.toString()).isZero();
+        assertThat(report.replicaReads())
+                .as("transactions that only read reach replicas")
+                .isPositive();
+    }
+
+    @Test
+    void globalConsistencyHoldsForTransactionsNobodyDeclaredReadOnly() throws Exception {
+        ConsistencyChecker.Report report = checker()
+                .globalRun("readConsistency=global&maxReplicaLag=500ms&transactionRouting=optimistic", 4, 1000, true);
+        System.out.println(databaseName() + " " + report);
+        assertThat(report.operations()).isGreaterThanOrEqualTo(4_000);
+        assertThat(report.violations()).as(report.toString()).isZero();
+        assertThat(report.replicaReads()).isPositive();
+    }
+
+    @Test
     void aReadRightAfterAWriteOnAnotherPooledConnectionSeesItWhileNoReplicaCanHaveIt() throws Exception {
         ConsistencyChecker.Report report =
                 checker().pooledRunWithReplicasStopped("readConsistency=global&maxReplicaLag=5s", 500);

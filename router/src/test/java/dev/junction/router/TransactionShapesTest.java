@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** {@code transactionRouting=learned}'s memory of transaction shapes, on a fake ticker. */
 class TransactionShapesTest {
     private final AtomicLong now = new AtomicLong();
-    private final TransactionShapes shapes = new TransactionShapes(3, Duration.ofMinutes(10), 4, now::get);
+    private final TransactionShapes shapes =
+            new TransactionShapes(Dialect.POSTGRESQL, 3, Duration.ofMinutes(10), 4, now::get);
 
     @Test
     void startsAnUnseenShapeOnThePrimary() {
@@ -46,6 +47,20 @@ class TransactionShapesTest {
     }
 
     @Test
+    void countsStatementsThatDifferOnlyInInlinedValuesSpacingOrCaseAsOneShape() {
+        shapes.ended("select * from customer where id = 42 and name = 'ann'", false);
+        assertThat(shapes.startsOnReplica("SELECT  * FROM customer WHERE id = 7 AND name = 'bob'"))
+                .isTrue();
+        assertThat(shapes.startsOnReplica("select * from customer where id = 7 and name = 'bob'"))
+                .isTrue();
+        assertThat(shapes.startsOnReplica("select * from customer where id = ? and name = ?"))
+                .as("its prepared form too")
+                .isTrue();
+        assertThat(shapes.startsOnReplica("select * from customer where id = 7 or name = 'bob'"))
+                .isFalse();
+    }
+
+    @Test
     void forgetsAShapeNotSeenForTheDecayPeriod() {
         shapes.ended("select 1", false);
         now.addAndGet(Duration.ofMinutes(9).toNanos());
@@ -66,10 +81,10 @@ class TransactionShapesTest {
 
     @Test
     void refusesBoundsThatCannotWork() {
-        assertThatThrownBy(() -> new TransactionShapes(0, Duration.ofMinutes(1), 1, now::get))
+        assertThatThrownBy(() -> new TransactionShapes(Dialect.POSTGRESQL, 0, Duration.ofMinutes(1), 1, now::get))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0");
-        assertThatThrownBy(() -> new TransactionShapes(10, Duration.ZERO, 1, now::get))
+        assertThatThrownBy(() -> new TransactionShapes(Dialect.POSTGRESQL, 10, Duration.ZERO, 1, now::get))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("PT0S");
     }

@@ -12,6 +12,7 @@ import dev.junction.driver.internal.pipeline.RouterStatementRouting;
 import dev.junction.driver.internal.topology.monitor.NodeFailure;
 import dev.junction.driver.internal.topology.monitor.SharedMonitors;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
+import dev.junction.router.Dialect;
 import dev.junction.router.NodeId;
 import dev.junction.router.NodeRole;
 import dev.junction.router.NodeState;
@@ -70,7 +71,7 @@ import java.util.stream.Collectors;
  * which every monitor's ticker is, and any monitor's probes of the primary locate them.
  */
 public final class ClusterTopology implements SharedMonitors.Shared {
-    private final TransactionShapes transactionShapes = TransactionShapes.create();
+    private final TransactionShapes transactionShapes;
     private final TransactionMoves transactionMoves = new TransactionMoves();
     /**
      * Connect and login bound of probe and catalog connections, and how long start-up waits for the first probe round:
@@ -116,6 +117,8 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             String name, BackendDialect dialect, List<HostAndPort> seeds, CommitInstants globalCommits) {
         this.name = name;
         this.dialect = dialect;
+        this.transactionShapes =
+                TransactionShapes.create(dialect == BackendDialect.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MYSQL);
         this.nodes =
                 seeds.stream().map(seed -> new Node(seed, ProbedRole.DOWN)).collect(Collectors.toUnmodifiableList());
         this.globalCommits = globalCommits;

@@ -24,6 +24,8 @@ public final class OpenTransaction {
     private String shape;
 
     private boolean wrote;
+    /** The last transaction ended in a conflict moving to the primary: the next one, its retry, starts there. */
+    private boolean retryOnPrimary;
 
     /** A transaction that learns nothing ({@code transactionRouting} other than {@code learned}). */
     public OpenTransaction() {
@@ -104,8 +106,23 @@ public final class OpenTransaction {
         wrote |= needsPrimary;
     }
 
+    /**
+     * The transaction ended in a conflict when it moved to the primary: the application's retry starts on the
+     * primary, since on the replica, still behind, it would read the same rows and conflict again.
+     */
+    void endInConflict() {
+        end();
+        retryOnPrimary = true;
+    }
+
+    /** Whether the transaction about to begin is the retry of one that conflicted moving to the primary. */
+    boolean retryingOnPrimary() {
+        return retryOnPrimary;
+    }
+
     /** The transaction is over: committed, rolled back, or lost with its connection. */
     public void end() {
+        retryOnPrimary = false;
         if (shape != null) {
             shapes.ended(shape, wrote);
         }

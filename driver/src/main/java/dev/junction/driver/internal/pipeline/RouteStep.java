@@ -148,7 +148,7 @@ final class RouteStep {
      * shape have stayed read-only.
      */
     private boolean startsOptimistically(String text) {
-        if (state.autoCommit() || state.readOnly()) {
+        if (state.autoCommit() || state.readOnly() || transaction.retryingOnPrimary()) {
             return false;
         }
         switch (transactionRouting) {

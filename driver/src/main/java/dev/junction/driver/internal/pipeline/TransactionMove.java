@@ -163,7 +163,7 @@ final class TransactionMove {
         } catch (SQLException e) {
             failures.failed(e, primary);
         }
-        transaction.end();
+        transaction.endInConflict();
         moves.conflict();
         LOG.log(
                 System.Logger.Level.DEBUG,

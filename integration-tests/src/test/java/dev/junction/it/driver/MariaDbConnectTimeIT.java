@@ -41,7 +41,7 @@ class MariaDbConnectTimeIT {
     }
 
     private static String url(String hosts, String database) {
-        return "jdbc:junction:mariadb://" + hosts + "/" + database + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+        return "jdbc:junction:mariadb://" + hosts + "/" + database + "?sslMode=disable";
     }
 
     private static String hosts(boolean replicaFirst) {

@@ -38,7 +38,7 @@ class MariaDbRoutingIT {
         MariaDbNode replica = cluster.replicas().get(0);
         url = "jdbc:junction:mariadb://" + replica.address() + ","
                 + cluster.primary().address() + "/" + MariaDbNode.DATABASE
-                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+                + "?sslMode=disable";
         primaryPort = cluster.primary().port();
         replicaPort = replica.port();
         cluster.primary()

@@ -60,7 +60,7 @@ class PinReleaseIT {
         MariaDbNode replica = mariadb.replicas().get(0);
         mariadbUrl = "jdbc:junction:mariadb://" + replica.address() + ","
                 + mariadb.primary().address() + "/" + MariaDbNode.DATABASE
-                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+                + "?sslMode=disable";
         mariadbPrimaryPort = mariadb.primary().port();
         mariadbReplicaPort = replica.port();
     }

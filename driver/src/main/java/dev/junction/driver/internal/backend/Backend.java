@@ -40,7 +40,20 @@ public enum Backend {
                     "allowSourceDownConnections",
                     "use failoverTimeout",
                     "allowMasterDownConnections",
-                    "use failoverTimeout"));
+                    "use failoverTimeout")),
+    /*
+     * MariaDB Connector/J chooses among several hosts only through the high-availability modes of its URL
+     * (jdbc:mariadb:replication:, loadbalance:, sequential:), which a Junction URL cannot name; none of its properties
+     * does Junction's job on its own.
+     */
+    MARIADB(
+            "mariadb",
+            "MariaDB Connector/J",
+            3306,
+            "org.mariadb.jdbc.Driver",
+            "org.mariadb.jdbc:mariadb-java-client",
+            "jdbc:mariadb://",
+            Map.of());
 
     private final String urlName;
     private final String productName;
@@ -67,17 +80,22 @@ public enum Backend {
         this.replacedProperties = replacedProperties;
     }
 
-    /** The backend named in a Junction URL; {@code mariadb} is an alias of {@code mysql} (Connector/J talks to both). */
+    /**
+     * The backend named in a Junction URL: {@code mysql} runs on MySQL Connector/J and {@code mariadb} on MariaDB
+     * Connector/J, so that an application keeps the driver it used; both talk to either server.
+     */
     public static Backend fromUrlName(String name) {
-        switch (name) {
-            case "postgresql":
-                return POSTGRESQL;
-            case "mysql":
-            case "mariadb":
-                return MYSQL;
-            default:
-                return null;
+        for (Backend backend : values()) {
+            if (backend.urlName.equals(name)) {
+                return backend;
+            }
         }
+        return null;
+    }
+
+    /** Whether the servers behind this driver are MySQL or MariaDB (same SQL, roles and replication probes). */
+    public boolean isMySqlFamily() {
+        return this != POSTGRESQL;
     }
 
     public String urlName() {
@@ -113,6 +131,6 @@ public enum Backend {
 
     /** The role-probing and position SQL of this backend. */
     public BackendDialect dialect() {
-        return this == POSTGRESQL ? BackendDialect.POSTGRESQL : BackendDialect.MYSQL;
+        return isMySqlFamily() ? BackendDialect.MYSQL : BackendDialect.POSTGRESQL;
     }
 }

@@ -1,6 +1,9 @@
 package dev.junction.driver.internal.backend;
 
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A database product family Junction fronts, with the backend JDBC driver it delegates to and the backend
@@ -127,6 +130,47 @@ public enum Backend {
     /** The backend driver's URL for one node. Properties travel in {@link java.util.Properties}, never in this URL. */
     public String nodeUrl(HostAndPort node, String database) {
         return urlPrefix + node + "/" + database;
+    }
+
+    /**
+     * The name of the property {@code e} says this backend driver refused, or null when {@code e} is about something
+     * else. Both Connector/Js check their properties before they open a socket, so such an error is the same for
+     * every node, up or down. MySQL Connector/J: SQLState {@code S1009}, "The connection property 'x' acceptable
+     * values are..." or "...only accepts integer values"; MariaDB Connector/J: no SQLState, "error parsing url:
+     * Optional parameter x must be...", "Value for x must be >= 1", "Wrong argument value 'v' for SslMode". PgJDBC
+     * logs a bad value and uses the default: null.
+     */
+    public String rejectedProperty(SQLException e) {
+        String message = e.getMessage();
+        if (message == null) {
+            return null;
+        }
+        switch (this) {
+            case MYSQL: {
+                Matcher property = PropertyErrors.CONNECTOR_J.matcher(message);
+                return "S1009".equals(e.getSQLState()) && property.lookingAt() ? property.group(1) : null;
+            }
+            case MARIADB: {
+                if (e.getSQLState() != null || !message.startsWith(PropertyErrors.MARIADB_PREFIX)) {
+                    return null;
+                }
+                Matcher property = PropertyErrors.MARIADB.matcher(message);
+                if (!property.find()) {
+                    return null;
+                }
+                return property.group(1) != null ? property.group(1) : "sslMode";
+            }
+            default:
+                return null;
+        }
+    }
+
+    /** The backend drivers' words for a property they refuse (compiled once, outside the enum's initialisation). */
+    private static final class PropertyErrors {
+        static final Pattern CONNECTOR_J = Pattern.compile("The connection property '([^']+)'");
+        static final String MARIADB_PREFIX = "error parsing url: ";
+        static final Pattern MARIADB = Pattern.compile(
+                "(?:Optional parameter|Value for) (\\S+) must|Wrong argument value '[^']*' for (SslMode)");
     }
 
     /** The role-probing and position SQL of this backend. */

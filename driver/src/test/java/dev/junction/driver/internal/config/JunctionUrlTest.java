@@ -114,6 +114,17 @@ class JunctionUrlTest {
     }
 
     @Test
+    void rejectsMariadbHighAvailabilityFormsNamingMariadbConnectorJ() {
+        for (String form : new String[] {"replication", "loadbalance", "sequential"}) {
+            SQLException e = failure("jdbc:junction:mariadb:" + form + "://h1,h2/app");
+            assertThat(e.getMessage())
+                    .contains("jdbc:mariadb:" + form + "://")
+                    .contains("MariaDB Connector/J")
+                    .contains("use jdbc:junction:mariadb://host1,host2");
+        }
+    }
+
+    @Test
     void neverPrintsAPasswordFromTheUrl() {
         SQLException e = failure("jdbc:junction:postgresql://h1:0/app?user=bob&password=hunter2");
         assertThat(e.getMessage()).doesNotContain("hunter2").contains("password=***");

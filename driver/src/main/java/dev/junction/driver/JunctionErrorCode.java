@@ -52,6 +52,14 @@ public enum JunctionErrorCode {
             "Invalid value \"%s\" for property \"%s\": %s. Expected the fully qualified name "
                     + "(nested classes as Outer$Inner) of a public class with a public no-argument constructor that implements %s, "
                     + "on the class path of the application or of Junction."),
+    /**
+     * The backend driver refused a property it was given (a bare {@code ?useServerPrepStmts}, a timeout that is not a
+     * number...) before it opened anything: every node refused the connection for it, although they may all be up.
+     */
+    BACKEND_PROPERTY_REJECTED(
+            91007,
+            "22023",
+            "Invalid value \"%s\" for property \"%s\": the %s driver rejected it (%s). Correct or remove it in the URL or the connection properties."),
     /** No seed host could be reached: every connect failed or timed out. */
     NO_NODE_REACHABLE(91010, "08001", "None of the nodes of %s could be reached: %s."),
     /**

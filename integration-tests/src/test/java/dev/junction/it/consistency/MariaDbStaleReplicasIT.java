@@ -31,7 +31,8 @@ class MariaDbStaleReplicasIT {
     @BeforeAll
     static void startCluster() throws SQLException {
         cluster = MariaDbCluster.primaryReplica().replicas(2).start();
-        url = "jdbc:junction:mysql://" + cluster.hostList() + "/" + MariaDbNode.DATABASE;
+        // MariaDB Connector/J; MariaDbConsistencyIT reads the same test bed through MySQL Connector/J.
+        url = "jdbc:junction:mariadb://" + cluster.hostList() + "/" + MariaDbNode.DATABASE;
         primaryPort = cluster.primary().port();
         replicaPorts = cluster.replicas().stream().map(MariaDbNode::port).collect(Collectors.toSet());
         try (Connection primary = cluster.primary().connectAsApplicationUser();

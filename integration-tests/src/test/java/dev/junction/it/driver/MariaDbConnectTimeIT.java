@@ -19,9 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code getConnection} checks the password on MariaDB too (issue 11): through Connector/J a wrong password is
+ * {@code getConnection} checks the password on MariaDB too (issue 11): through MariaDB Connector/J a wrong password is
  * error 1045, SQLState 28000, at {@code getConnection}, whether or not another connection holds the cluster's
- * monitor; refusals are called refusals; and no message shows the password.
+ * monitor; refusals are called refusals; and no message shows the password. A property the backend driver refuses is
+ * an invalid property (22023), through either Connector/J, although every node is up (issue 13).
  */
 class MariaDbConnectTimeIT {
     private static final String WRONG = "S3cr3t-pw";
@@ -41,7 +42,7 @@ class MariaDbConnectTimeIT {
     }
 
     private static String url(String hosts, String database) {
-        return "jdbc:junction:mariadb://" + hosts + "/" + database + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+        return "jdbc:junction:mariadb://" + hosts + "/" + database + "?sslMode=disable";
     }
 
     private static String hosts(boolean replicaFirst) {
@@ -124,5 +125,34 @@ class MariaDbConnectTimeIT {
                 .contains("no_such_database")
                 .doesNotContain("could not be reached");
         assertThat(((SQLException) e.getCause()).getErrorCode()).isEqualTo(1049);
+    }
+
+    @Test
+    void aBareFlagMySqlConnectorJRefusesIsAnInvalidPropertyNotUnreachableNodes() {
+        String url = "jdbc:junction:mysql://" + hosts(false) + "/" + MariaDbNode.DATABASE
+                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&useServerPrepStmts";
+
+        SQLException e = failure(url, MariaDbNode.APPLICATION_PASSWORD);
+
+        assertThat(e.getSQLState()).isEqualTo("22023");
+        assertThat(e.getMessage())
+                .contains("Invalid value \"\" for property \"useServerPrepStmts\"")
+                .contains("MySQL Connector/J")
+                .contains("acceptable values are")
+                .doesNotContain("could be reached");
+    }
+
+    @Test
+    void aValueMariadbConnectorJRefusesIsAnInvalidPropertyNotUnreachableNodes() {
+        String url = url(hosts(false), MariaDbNode.DATABASE) + "&useServerPrepStmts=maybe";
+
+        SQLException e = failure(url, MariaDbNode.APPLICATION_PASSWORD);
+
+        assertThat(e.getSQLState()).isEqualTo("22023");
+        assertThat(e.getMessage())
+                .contains("Invalid value \"maybe\" for property \"useServerPrepStmts\"")
+                .contains("MariaDB Connector/J")
+                .contains("must be boolean")
+                .doesNotContain("could be reached");
     }
 }

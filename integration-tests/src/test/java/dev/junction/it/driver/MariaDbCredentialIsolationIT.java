@@ -61,7 +61,7 @@ class MariaDbCredentialIsolationIT {
         cluster.awaitReplication();
         url = "jdbc:junction:mariadb://" + cluster.replicas().get(0).address() + ","
                 + cluster.primary().address() + "/" + MariaDbNode.DATABASE
-                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+                + "?sslMode=disable";
     }
 
     @AfterAll

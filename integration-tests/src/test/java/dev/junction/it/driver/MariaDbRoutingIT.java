@@ -20,15 +20,17 @@ import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Junction over a real MariaDB primary and a read-only GTID replica, through Connector/J, as the application
- * account that {@code read_only} applies to. Routing is proved by {@code @@port} in the statements. The replica is
- * listed first in the URL.
+ * Junction over a real MariaDB primary and a read-only GTID replica, through MariaDB Connector/J (the basic routing
+ * tests through MySQL Connector/J as well), as the application account that {@code read_only} applies to. Routing is
+ * proved by {@code @@port} in the statements. The replica is listed first in the URL.
  */
 class MariaDbRoutingIT {
     private static MariaDbCluster cluster;
-    private static String url;
+    private static String hostsAndDatabase;
     private static int primaryPort;
     private static int replicaPort;
 
@@ -36,9 +38,7 @@ class MariaDbRoutingIT {
     static void startCluster() {
         cluster = MariaDbCluster.primaryReplica().start();
         MariaDbNode replica = cluster.replicas().get(0);
-        url = "jdbc:junction:mariadb://" + replica.address() + ","
-                + cluster.primary().address() + "/" + MariaDbNode.DATABASE
-                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+        hostsAndDatabase = replica.address() + "," + cluster.primary().address() + "/" + MariaDbNode.DATABASE;
         primaryPort = cluster.primary().port();
         replicaPort = replica.port();
         cluster.primary()
@@ -66,10 +66,20 @@ class MariaDbRoutingIT {
     }
 
     private static Connection connect() throws SQLException {
+        return connect("mariadb");
+    }
+
+    /** Through {@code mariadb} (MariaDB Connector/J) or {@code mysql} (MySQL Connector/J), each with its spellings. */
+    private static Connection connect(String backend) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", MariaDbNode.APPLICATION_USER);
         properties.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
-        return DriverManager.getConnection(url, properties);
+        return DriverManager.getConnection(url(backend), properties);
+    }
+
+    private static String url(String backend) {
+        return "jdbc:junction:" + backend + "://" + hostsAndDatabase
+                + (backend.equals("mariadb") ? "?sslMode=disable" : "?sslMode=DISABLED&allowPublicKeyRetrieval=true");
     }
 
     private static int port(Connection connection, String sql) throws SQLException {
@@ -90,9 +100,10 @@ class MariaDbRoutingIT {
         return port;
     }
 
-    @Test
-    void autocommitReadsLandOnTheReplica() throws SQLException {
-        try (Connection connection = connect()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"mariadb", "mysql"})
+    void autocommitReadsLandOnTheReplica(String backend) throws SQLException {
+        try (Connection connection = connect(backend)) {
             assertThat(port(connection, "SELECT @@port")).isEqualTo(replicaPort);
             // Another test may just have written items: under the default global consistency a read of it then runs on
             // the primary until a probe of the primary sent after that write has answered (about one round trip).
@@ -125,12 +136,13 @@ class MariaDbRoutingIT {
         }
     }
 
-    @Test
-    void writesDdlLockingReadsAndSideEffectFunctionsLandOnThePrimary() throws SQLException {
-        try (Connection connection = connect();
+    @ParameterizedTest
+    @ValueSource(strings = {"mariadb", "mysql"})
+    void writesDdlLockingReadsAndSideEffectFunctionsLandOnThePrimary(String backend) throws SQLException {
+        try (Connection connection = connect(backend);
                 Statement statement = connection.createStatement()) {
-            statement.executeUpdate("INSERT INTO items (note, port) VALUES ('write', @@port)");
-            statement.execute("CREATE TABLE ddl_proof AS SELECT @@port AS port");
+            statement.executeUpdate("INSERT INTO items (note, port) VALUES ('write " + backend + "', @@port)");
+            statement.execute("CREATE TABLE ddl_proof_" + backend + " AS SELECT @@port AS port");
             assertThat(port(connection, "SELECT @@port FROM items FOR UPDATE")).isEqualTo(primaryPort);
             assertThat(port(connection, "SELECT @@port FROM items LOCK IN SHARE MODE"))
                     .isEqualTo(primaryPort);
@@ -138,9 +150,9 @@ class MariaDbRoutingIT {
             assertThat(port(connection, "SELECT @@port + 0 * NEXT VALUE FOR counter"))
                     .isEqualTo(primaryPort);
         }
-        assertThat(cluster.primary().queryString("SELECT port FROM items WHERE note = 'write'"))
+        assertThat(cluster.primary().queryString("SELECT port FROM items WHERE note = 'write " + backend + "'"))
                 .isEqualTo(Integer.toString(primaryPort));
-        assertThat(cluster.primary().queryString("SELECT port FROM ddl_proof"))
+        assertThat(cluster.primary().queryString("SELECT port FROM ddl_proof_" + backend))
                 .isEqualTo(Integer.toString(primaryPort));
     }
 
@@ -275,10 +287,11 @@ class MariaDbRoutingIT {
         }
     }
 
-    @Test
-    void throughHikariReadOnlyTransactionsUseTheReplicaAndReadWriteOnesThePrimary() throws SQLException {
+    @ParameterizedTest
+    @ValueSource(strings = {"mariadb", "mysql"})
+    void throughHikariReadOnlyTransactionsUseTheReplicaAndReadWriteOnesThePrimary(String backend) throws SQLException {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(url(backend));
         config.setDriverClassName("dev.junction.driver.JunctionDriver");
         config.setUsername(MariaDbNode.APPLICATION_USER);
         config.setPassword(MariaDbNode.APPLICATION_PASSWORD);
@@ -295,14 +308,16 @@ class MariaDbRoutingIT {
                     connection.setAutoCommit(false);
                     assertThat(port(connection, "SELECT @@port")).isEqualTo(primaryPort);
                     try (Statement statement = connection.createStatement()) {
-                        statement.executeUpdate("INSERT INTO items (note, port) VALUES ('pooled', @@port)");
+                        statement.executeUpdate(
+                                "INSERT INTO items (note, port) VALUES ('pooled " + backend + "', @@port)");
                     }
                     connection.commit();
                 }
             }
         }
         assertThat(cluster.primary()
-                        .queryString("SELECT COUNT(*) FROM items WHERE note = 'pooled' AND port = " + primaryPort))
+                        .queryString("SELECT COUNT(*) FROM items WHERE note = 'pooled " + backend + "' AND port = "
+                                + primaryPort))
                 .isEqualTo("2");
     }
 

@@ -63,7 +63,7 @@ class OptimisticTransactionIT {
         MariaDbNode replica = mariadb.replicas().get(0);
         mariadbUrl = "jdbc:junction:mariadb://" + replica.address() + ","
                 + mariadb.primary().address() + "/" + MariaDbNode.DATABASE
-                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+                + "?sslMode=disable";
         mariadbPrimary = mariadb.primary().port();
         mariadbReplica = replica.port();
         mariadb.primary()

@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Pins end when their cause ends (issue 12): a session held on the primary by a temporary table, LISTEN, a named
@@ -36,7 +38,7 @@ class PinReleaseIT {
     private static int primaryPort;
     private static Set<Integer> standbyPorts;
     private static MariaDbCluster mariadb;
-    private static String mariadbUrl;
+    private static String mariadbHostsAndDatabase;
     private static int mariadbPrimaryPort;
     private static int mariadbReplicaPort;
 
@@ -58,9 +60,7 @@ class PinReleaseIT {
 
         mariadb = MariaDbCluster.primaryReplica().start();
         MariaDbNode replica = mariadb.replicas().get(0);
-        mariadbUrl = "jdbc:junction:mariadb://" + replica.address() + ","
-                + mariadb.primary().address() + "/" + MariaDbNode.DATABASE
-                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+        mariadbHostsAndDatabase = replica.address() + "," + mariadb.primary().address() + "/" + MariaDbNode.DATABASE;
         mariadbPrimaryPort = mariadb.primary().port();
         mariadbReplicaPort = replica.port();
     }
@@ -266,12 +266,15 @@ class PinReleaseIT {
         }
     }
 
-    @Test
-    void mariaDbTemporaryTableCreatedAndDroppedLetsReadsReachTheReplicaAgain() throws SQLException {
+    /** On MariaDB Connector/J ({@code mariadb}) and MySQL Connector/J ({@code mysql}), each with its own spellings. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mariadb://%s?sslMode=disable", "mysql://%s?sslMode=DISABLED&allowPublicKeyRetrieval=true"})
+    void mariaDbTemporaryTableCreatedAndDroppedLetsReadsReachTheReplicaAgain(String form) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", MariaDbNode.APPLICATION_USER);
         properties.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
-        try (Connection connection = DriverManager.getConnection(mariadbUrl, properties)) {
+        String url = "jdbc:junction:" + String.format(form, mariadbHostsAndDatabase);
+        try (Connection connection = DriverManager.getConnection(url, properties)) {
             execute(connection, "CREATE TEMPORARY TABLE scratch (x INT)", "INSERT INTO scratch VALUES (1)");
             assertThat(port(connection, "SELECT @@port + 0 * COUNT(*) FROM scratch"))
                     .isEqualTo(mariadbPrimaryPort);

@@ -396,6 +396,37 @@ class PostgresRoutingIT {
         assertThat(awaitSessionsTagged(tag, 0)).isZero();
     }
 
+    @Test
+    void monitorSessionsCallThemselvesJunctionMonitorWhileApplicationsKeepTheirName() throws Exception {
+        String tag = "junction-own-name";
+        try (Connection connection = connect("?ApplicationName=" + tag)) {
+            port(connection, "select server_port()");
+            assertThat(sessionsTagged(tag)).isPositive();
+            // Every node is probed by the monitor of this connection's settings, under its own name.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            List<Integer> monitorSessions = monitorSessionsPerNode();
+            while (monitorSessions.contains(0) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                monitorSessions = monitorSessionsPerNode();
+            }
+            assertThat(monitorSessions).hasSize(cluster.nodes().size()).doesNotContain(0);
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("select current_setting('application_name')")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo(tag);
+            }
+        }
+    }
+
+    private static List<Integer> monitorSessionsPerNode() {
+        List<Integer> counts = new ArrayList<>();
+        for (PostgresNode node : cluster.nodes()) {
+            counts.add(Integer.parseInt(node.queryString(
+                    "select count(*) from pg_stat_activity where application_name = 'junction-monitor'")));
+        }
+        return counts;
+    }
+
     /** A server ends a closed session's backend a moment after the client leaves: poll its view until it agrees. */
     private static int awaitSessionsTagged(String tag, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;

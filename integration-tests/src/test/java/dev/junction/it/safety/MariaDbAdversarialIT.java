@@ -38,7 +38,9 @@ import org.junit.jupiter.api.TestInstance;
  * the replica accepts whatever the driver sends it, so only routing keeps writes off it.
  *
  * <p>Each case runs twice on identical fresh fixtures (objects and rows named by a per-run tag): once through
- * Connector/J on the primary, the reference, then through Junction (URL listing the replica first) once the replica
+ * the backend driver of the Junction URL on the primary (MySQL Connector/J or MariaDB Connector/J: they differ, e.g.
+ * MariaDB's sends {@code setReadOnly(true)} to the server, MySQL's does not to a server reporting 5.5.5), the
+ * reference, then through Junction (URL listing the replica first) once the replica
  * demonstrably serves Junction's plain reads. The case passes when both runs leave equal {@link Transcript}s, add
  * the same rows on the primary, the replica has executed no write of its own, and replication still runs.
  *
@@ -310,18 +312,18 @@ class MariaDbAdversarialIT {
     }
 
     @Nested
-    @DisplayName("replica read_only=1, application account with ALL PRIVILEGES")
+    @DisplayName("replica read_only=1, application account with ALL PRIVILEGES, MySQL Connector/J")
     class ReadOnlyReplicaWithAllPrivileges extends Contract {
         ReadOnlyReplicaWithAllPrivileges() {
-            super(true, MariaDbNode.PRIVILEGED_USER, MariaDbNode.PRIVILEGED_PASSWORD);
+            super(true, MariaDbNode.PRIVILEGED_USER, MariaDbNode.PRIVILEGED_PASSWORD, "mysql");
         }
     }
 
     @Nested
-    @DisplayName("replica read_only=0 (MariaDB's default), ordinary application account")
+    @DisplayName("replica read_only=0 (MariaDB's default), ordinary application account, MariaDB Connector/J")
     class WritableReplica extends Contract {
         WritableReplica() {
-            super(false, MariaDbNode.APPLICATION_USER, MariaDbNode.APPLICATION_PASSWORD);
+            super(false, MariaDbNode.APPLICATION_USER, MariaDbNode.APPLICATION_PASSWORD, "mariadb");
         }
     }
 
@@ -331,14 +333,18 @@ class MariaDbAdversarialIT {
         private final boolean replicaReadOnly;
         private final String user;
         private final String password;
+        /** {@code mysql} (MySQL Connector/J) or {@code mariadb} (MariaDB Connector/J): the Junction URL's backend. */
+        private final String backend;
+
         private MariaDbCluster cluster;
         private MariaDbNode primary;
         private MariaDbNode replica;
 
-        Contract(boolean replicaReadOnly, String user, String password) {
+        Contract(boolean replicaReadOnly, String user, String password, String backend) {
             this.replicaReadOnly = replicaReadOnly;
             this.user = user;
             this.password = password;
+            this.backend = backend;
         }
 
         @BeforeAll
@@ -363,8 +369,11 @@ class MariaDbAdversarialIT {
         }
 
         private String junctionUrl(String parameters) {
-            return "jdbc:junction:mysql://" + replica.address() + "," + primary.address()
-                    + "/appdb?sslMode=DISABLED&allowPublicKeyRetrieval=true" + parameters;
+            return "jdbc:junction:" + backend + "://" + replica.address() + "," + primary.address() + "/appdb"
+                    + (backend.equals("mariadb")
+                            ? "?sslMode=disable"
+                            : "?sslMode=DISABLED&allowPublicKeyRetrieval=true")
+                    + parameters;
         }
 
         private Connection connectThroughJunction(String parameters) throws SQLException {
@@ -372,7 +381,10 @@ class MariaDbAdversarialIT {
         }
 
         private Connection connectToThePrimary() throws SQLException {
-            return DriverManager.getConnection(primary.jdbcUrl("appdb"), user, password);
+            String url = backend.equals("mariadb")
+                    ? "jdbc:mariadb://" + primary.address() + "/appdb?sslMode=disable"
+                    : primary.jdbcUrl("appdb");
+            return DriverManager.getConnection(url, user, password);
         }
 
         /**

@@ -35,10 +35,11 @@ class MariaDbReplicaFailureIT {
         cluster = MariaDbCluster.primaryReplica().replicas(2).start();
         cluster.primary().execute(MixedLoad.mariaDbFixture(ROWS).toArray(String[]::new));
         cluster.awaitReplication();
-        url = "jdbc:junction:mysql://"
+        // Runs on MariaDB Connector/J (its spelling of sslMode), so that its lost-connection errors are classified too.
+        url = "jdbc:junction:mariadb://"
                 + cluster.replicas().stream().map(MariaDbNode::address).collect(Collectors.joining(","))
                 + "," + cluster.primary().address() + "/" + MariaDbNode.DATABASE
-                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true"
+                + "?sslMode=disable"
                 + "&readConsistency=eventual&replicaReadTimeout=" + ReplicaFailureIT.REPLICA_READ_TIMEOUT_TEXT;
     }
 

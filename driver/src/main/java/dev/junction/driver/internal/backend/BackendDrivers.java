@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Finds the backend JDBC driver (PgJDBC or Connector/J) that the application brings. Junction does not depend on
+ * Finds the backend JDBC driver (PgJDBC, MySQL Connector/J or MariaDB Connector/J) that the application brings. Junction does not depend on
  * them at run time: it instantiates the driver class directly instead of going through {@code DriverManager}, so
  * that a URL never reaches a driver other than the one meant for it.
  */

@@ -72,11 +72,14 @@ public record JunctionUrl(Backend backend, List<HostAndPort> hosts, String datab
             Backend backend = Backend.fromUrlName(backendName);
             if (backend == null) {
                 if (!hideParts && (backendName.startsWith("mysql:") || backendName.startsWith("mariadb:"))) {
+                    // Connector/J's replication:/loadbalance: URLs, MariaDB Connector/J's replication:/sequential:...
+                    Backend family = Backend.fromUrlName(backendName.substring(0, backendName.indexOf(':')));
                     String form = backendName.substring(backendName.indexOf(':') + 1);
                     throw JunctionErrorCode.REPLACED_BACKEND_PROPERTY.exception(
-                            "jdbc:mysql:" + form + "://",
-                            "MySQL Connector/J",
-                            "use jdbc:junction:mysql://host1,host2,.../database; Junction discovers the source and replicas itself");
+                            "jdbc:" + family.urlName() + ":" + form + "://",
+                            family.productName(),
+                            "use jdbc:junction:" + family.urlName()
+                                    + "://host1,host2,.../database; Junction discovers the source and replicas itself");
                 }
                 throw JunctionErrorCode.UNKNOWN_BACKEND.exception(
                         hideParts ? "(not shown)" : backendName, CredentialMask.url(url));

@@ -40,6 +40,10 @@ public final class BackendNodeConnector implements NodeConnector {
             properties.putAll(overrides);
             connection = driver.connect(url, properties);
         } catch (SQLException e) {
+            String property = settings.backend().rejectedProperty(e);
+            if (property != null) {
+                throw propertyRejected(property, e);
+            }
             throw ExceptionFunnel.withNode(e, node);
         } catch (RuntimeException e) {
             throw JunctionErrorCode.NODE_UNREACHABLE.exception(e, node, e.toString());
@@ -49,5 +53,27 @@ public final class BackendNodeConnector implements NodeConnector {
                     node, "the " + settings.backend().productName() + " driver did not accept the URL " + url);
         }
         return connection;
+    }
+
+    /**
+     * {@link JunctionErrorCode#BACKEND_PROPERTY_REJECTED}: the driver refused {@code property} before it connected,
+     * so the error is about the configuration and not the node, and names no node. The value is the one Junction
+     * passed (the driver may spell the name in another case); a value of a password-like property is not shown.
+     */
+    private SQLException propertyRejected(String property, SQLException e) {
+        Properties properties = settings.backendProperties();
+        properties.putAll(overrides);
+        String name = property;
+        for (String candidate : properties.stringPropertyNames()) {
+            if (candidate.equalsIgnoreCase(property)) {
+                name = candidate;
+            }
+        }
+        String value = properties.getProperty(name, "");
+        if (name.toLowerCase(java.util.Locale.ROOT).contains("password")) {
+            value = "(not shown)";
+        }
+        return JunctionErrorCode.BACKEND_PROPERTY_REJECTED.exception(
+                e, value, name, settings.backend().productName(), e.getMessage());
     }
 }

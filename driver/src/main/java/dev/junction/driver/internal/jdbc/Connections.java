@@ -148,8 +148,10 @@ public final class Connections {
     }
 
     /**
-     * The probe's connect and login bounds, a longer socket timeout, and an application name of its own on PostgreSQL,
-     * so that a server's log and {@code pg_stat_activity} tell the catalogs from the sessions and the monitor.
+     * The probe's connect and login bounds, a longer socket timeout, and a name of its own ({@code ApplicationName} on
+     * PostgreSQL, the {@code program_name} connection attribute on MySQL/MariaDB), so that a server's log,
+     * {@code pg_stat_activity} and {@code performance_schema.session_connect_attrs} tell the catalogs from the sessions
+     * and the monitor.
      */
     private static Properties catalogTimeouts(Backend backend) {
         Properties timeouts = probeTimeouts(backend);
@@ -158,6 +160,7 @@ public final class Connections {
             timeouts.setProperty("ApplicationName", "junction-catalog");
         } else {
             timeouts.setProperty("socketTimeout", Long.toString(CATALOG_QUERY_TIMEOUT.toMillis()));
+            timeouts.setProperty("connectionAttributes", "program_name:junction-catalog");
         }
         return timeouts;
     }
@@ -167,7 +170,8 @@ public final class Connections {
      * socket timeout counts while the connection is being made (a node that accepts TCP and then hangs, SIGSTOP);
      * afterwards the monitor sets its own network timeout. PgJDBC runs a login with {@code loginTimeout} on a daemon
      * thread of its own, which returns to the caller at the timeout and itself ends at the socket timeout (twice it,
-     * when {@code sslmode=prefer} retries without SSL). PgJDBC takes seconds, Connector/J milliseconds.
+     * when {@code sslmode=prefer} retries without SSL). PgJDBC takes seconds, both Connector/Js milliseconds. The probes
+     * call themselves {@code junction-monitor}, as {@link #catalogTimeouts} says.
      */
     private static Properties probeTimeouts(Backend backend) {
         Properties timeouts = new Properties();
@@ -180,6 +184,8 @@ public final class Connections {
         } else {
             timeouts.setProperty("connectTimeout", Long.toString(ClusterTopology.PROBE_TIMEOUT.toMillis()));
             timeouts.setProperty("socketTimeout", Long.toString(ClusterTopology.PROBE_TIMEOUT.toMillis()));
+            // Both Connector/Js send these to performance_schema.session_connect_attrs ("key:value,...").
+            timeouts.setProperty("connectionAttributes", "program_name:junction-monitor");
         }
         return timeouts;
     }

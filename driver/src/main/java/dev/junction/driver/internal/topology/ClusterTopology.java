@@ -437,6 +437,10 @@ public final class ClusterTopology implements SharedMonitors.Shared {
                 }
             }
         }
+        SQLException propertyError = samePropertyRejection(exceptions);
+        if (propertyError != null) {
+            return propertyError;
+        }
         Exception cause =
                 firstRefusal != null ? firstRefusal.exception() : exceptions.isEmpty() ? null : exceptions.get(0);
         String reasonText = String.join("; ", reasons);
@@ -453,6 +457,30 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             }
         }
         return error;
+    }
+
+    /**
+     * When every node failed with the same {@link JunctionErrorCode#BACKEND_PROPERTY_REJECTED} (the backend driver
+     * refused a property before it opened a socket), that error and not "no node reached": the nodes may all be up.
+     * A fresh exception each time, with the first as its cause, so that callers' suppressed lists never pile up on a
+     * failure the monitor keeps.
+     */
+    private SQLException samePropertyRejection(List<Exception> failures) {
+        if (failures.size() != nodes.size() || failures.isEmpty()) {
+            return null;
+        }
+        String message = null;
+        for (Exception failure : failures) {
+            if (!(failure instanceof SQLException sql)
+                    || sql.getErrorCode() != JunctionErrorCode.BACKEND_PROPERTY_REJECTED.vendorCode()
+                    || (message != null && !message.equals(sql.getMessage()))) {
+                return null;
+            }
+            message = sql.getMessage();
+        }
+        SQLException first = (SQLException) failures.get(0);
+        return new java.sql.SQLNonTransientException(
+                CredentialMask.text(message), first.getSQLState(), first.getErrorCode(), first.getCause());
     }
 
     private boolean downRetryDue() {

@@ -54,7 +54,7 @@ final class JdbcFunctionCatalog implements FunctionCatalog {
     @Override
     public Volatility lookup(String functionName) {
         try {
-            return catalog.onPrimary(connection -> backend == Backend.MYSQL
+            return catalog.onPrimary(connection -> backend.isMySqlFamily()
                     ? routines.volatility(connection, functionName)
                     : postgres(connection, functionName));
         } catch (SQLException | RuntimeException e) {

@@ -34,12 +34,18 @@ class JunctionUrlTest {
     }
 
     @Test
-    void defaultsPortsPerBackendAndTakesMariadbAsMysql() throws SQLException {
+    void defaultsPortsPerBackendAndRunsMariadbOnMariadbConnectorJ() throws SQLException {
         assertThat(JunctionUrl.parse("jdbc:junction:mysql://db1,db2/shop").hosts())
                 .extracting(HostAndPort::port)
                 .containsOnly(3306);
-        assertThat(JunctionUrl.parse("jdbc:junction:mariadb://db1/shop").backend())
+        assertThat(JunctionUrl.parse("jdbc:junction:mysql://db1/shop").backend())
                 .isEqualTo(Backend.MYSQL);
+        JunctionUrl mariadb = JunctionUrl.parse("jdbc:junction:mariadb://db1/shop");
+        assertThat(mariadb.backend()).isEqualTo(Backend.MARIADB);
+        assertThat(mariadb.hosts()).extracting(HostAndPort::port).containsOnly(3306);
+        assertThat(Backend.MARIADB.nodeUrl(mariadb.hosts().get(0), "shop")).isEqualTo("jdbc:mariadb://db1:3306/shop");
+        assertThat(Backend.MARIADB.driverClassName()).isEqualTo("org.mariadb.jdbc.Driver");
+        assertThat(Backend.MARIADB.artifact()).isEqualTo("org.mariadb.jdbc:mariadb-java-client");
     }
 
     @Test
@@ -104,6 +110,17 @@ class JunctionUrlTest {
             assertThat(e.getMessage())
                     .contains("jdbc:mysql:" + form + "://")
                     .contains("use jdbc:junction:mysql://host1,host2");
+        }
+    }
+
+    @Test
+    void rejectsMariadbHighAvailabilityFormsNamingMariadbConnectorJ() {
+        for (String form : new String[] {"replication", "loadbalance", "sequential"}) {
+            SQLException e = failure("jdbc:junction:mariadb:" + form + "://h1,h2/app");
+            assertThat(e.getMessage())
+                    .contains("jdbc:mariadb:" + form + "://")
+                    .contains("MariaDB Connector/J")
+                    .contains("use jdbc:junction:mariadb://host1,host2");
         }
     }
 

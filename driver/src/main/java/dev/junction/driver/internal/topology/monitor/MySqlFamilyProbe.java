@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Connector/J talks to MySQL and MariaDB alike and a Junction URL says only {@code mysql}: this probe tells them apart
- * by the server version the driver already holds (no round trip; MariaDB reports {@code 5.5.5-10.11.6-MariaDB}) and
+ * Either Connector/J talks to MySQL and MariaDB alike, and a Junction URL names the driver, not the server: this probe
+ * tells the servers apart by the version the driver already holds (no round trip; MariaDB reports
+ * {@code 5.5.5-10.11.6-MariaDB} through MySQL Connector/J, {@code 10.11.6-MariaDB} through MariaDB's) and
  * delegates to {@link MariaDbReplicationProbe} or {@link MySqlReplicationProbe}. Positions parse by shape: MySQL GTID
  * sets name a server UUID followed by a colon, MariaDB GTIDs never contain one.
  */

@@ -40,7 +40,7 @@ import java.util.Random;
  * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests -Dformat.check.skip=true}, then {@code java -cp
  * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.transactions.TransactionMixBenchmark [--database
  * postgresql|mariadb|both] [--mixes ycsb,tpcc] [--threads 4] [--seconds 16] [--rounds 4] [--warmup 2] [--out
- * docs/transaction-mixes.md]}. With the defaults it takes about 10 minutes.
+ * docs/transaction-mixes.md] [--retry backoff|immediately]}. With the defaults it takes about 10 minutes.
  */
 public final class TransactionMixBenchmark {
     private static final String RAW = "raw driver, primary";
@@ -50,9 +50,17 @@ public final class TransactionMixBenchmark {
     private final Duration perRound;
     private final Duration warmup;
     private final List<String> mixes;
+    private final WorkloadRunner.Retry retry;
     private final Random order = new Random(13);
 
-    private TransactionMixBenchmark(int threads, int rounds, Duration perRound, Duration warmup, List<String> mixes) {
+    private TransactionMixBenchmark(
+            int threads,
+            int rounds,
+            Duration perRound,
+            Duration warmup,
+            List<String> mixes,
+            WorkloadRunner.Retry retry) {
+        this.retry = retry;
         this.threads = threads;
         this.rounds = rounds;
         this.perRound = perRound;
@@ -68,6 +76,7 @@ public final class TransactionMixBenchmark {
         int rounds = 4;
         int warmup = 2;
         Path out = null;
+        WorkloadRunner.Retry retry = WorkloadRunner.Retry.WITH_BACKOFF;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--database" -> database = args[++i];
@@ -77,10 +86,14 @@ public final class TransactionMixBenchmark {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--retry" ->
+                    retry = args[++i].equals("immediately")
+                            ? WorkloadRunner.Retry.IMMEDIATELY
+                            : WorkloadRunner.Retry.WITH_BACKOFF;
                 default ->
                     throw new IllegalArgumentException("Unknown option " + args[i] + "; expected --database"
                             + " postgresql|mariadb|both, --mixes ycsb,tpcc, --threads N, --seconds N, --rounds N,"
-                            + " --warmup N or --out FILE");
+                            + " --warmup N, --retry backoff|immediately or --out FILE");
             }
         }
         if (!List.of("postgresql", "mariadb", "both").contains(database)) {
@@ -88,9 +101,9 @@ public final class TransactionMixBenchmark {
                     "Invalid --database " + database + ": expected postgresql, mariadb or both");
         }
         TransactionMixBenchmark benchmark = new TransactionMixBenchmark(
-                threads, rounds, Duration.ofMillis(seconds * 1000L / rounds), Duration.ofSeconds(warmup), mixes);
+                threads, rounds, Duration.ofMillis(seconds * 1000L / rounds), Duration.ofSeconds(warmup), mixes, retry);
         StringBuilder report = new StringBuilder();
-        report.append(header(String.join(" ", args), threads, seconds, rounds, warmup));
+        report.append(header(String.join(" ", args), threads, seconds, rounds, warmup, retry));
         if (!database.equals("mariadb")) {
             report.append(benchmark.postgres());
         }
@@ -107,12 +120,13 @@ public final class TransactionMixBenchmark {
         }
     }
 
-    private static String header(String args, int threads, int seconds, int rounds, int warmup) {
+    private static String header(
+            String args, int threads, int seconds, int rounds, int warmup, WorkloadRunner.Retry retry) {
         return "# Transaction mixes: routing and throughput\n\n"
                 + String.format(
                         Locale.ROOT,
                         "Written by `TransactionMixBenchmark %s` on %s: %d CPUs (`availableProcessors`), Java %s, %s"
-                                + " threads, %d s per configuration in %d rounds after a %d s warm-up, unpinned. The"
+                                + " threads, %d s per configuration in %d rounds after a %d s warm-up, retries %s, unpinned. The"
                                 + " servers, the replicas and the client share these CPUs (and, on a shared"
                                 + " machine, other work): compare within a table, not across runs.%n%n",
                         args,
@@ -122,7 +136,10 @@ public final class TransactionMixBenchmark {
                         threads,
                         seconds,
                         rounds,
-                        warmup)
+                        warmup,
+                        retry == WorkloadRunner.Retry.IMMEDIATELY
+                                ? "at once"
+                                : "after a random wait up to 1, 2, 4 … 64 ms")
                 + "Columns: committed transactions per second (mean over rounds); its ratio to the raw driver (geometric"
                 + " mean of the rounds' ratios, 95 % interval); share of reads served by replicas, all and of the"
                 + " read-only kinds; transactions begun on a replica, moved to the primary, and moves ended in"
@@ -204,8 +221,8 @@ public final class TransactionMixBenchmark {
                 mix.load(primary, dialect);
             }
             List<Configuration> configurations = new ArrayList<>();
-            configurations.add(
-                    new Configuration(RAW, null, new WorkloadRunner(raw, ServingNode.Probe.RAW_PRIMARY, threads)));
+            configurations.add(new Configuration(
+                    RAW, null, new WorkloadRunner(raw, ServingNode.Probe.RAW_PRIMARY, threads, retry)));
             for (String consistency : List.of("eventual", "global")) {
                 for (String routing : List.of("primary", "optimistic", "learned")) {
                     JunctionDataSource dataSource = new JunctionDataSource();
@@ -217,7 +234,7 @@ public final class TransactionMixBenchmark {
                     configurations.add(new Configuration(
                             "Junction " + routing + ", " + consistency,
                             dataSource,
-                            new WorkloadRunner(dataSource::getConnection, ServingNode.Probe.JUNCTION, threads)));
+                            new WorkloadRunner(dataSource::getConnection, ServingNode.Probe.JUNCTION, threads, retry)));
                 }
             }
             try {

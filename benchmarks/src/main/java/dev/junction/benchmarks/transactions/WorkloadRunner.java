@@ -9,13 +9,17 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Runs a {@link TransactionMix} on N threads, each with one connection in auto-commit off, never read-only, as most
  * JDBC applications run their units of work. Each transaction is drawn once and run until it commits: after a
  * serialization failure ({@code 40001}), a deadlock ({@code 40P01}) or a lost race of the mix's own guarded updates
  * the thread rolls back and runs the same transaction again, counting why, up to {@value #MAX_ATTEMPTS} attempts; any
- * other error is an unexpected failure, counted with a sample of its message.
+ * other error is an unexpected failure, counted with a sample of its message. Before each retry it waits as
+ * {@link Retry} says: by default a random time up to 1, 2, 4 … 64 ms (full jitter), as an application's retry loop
+ * would; {@link Retry#IMMEDIATELY} retries at once, which shows how a retry fares that starts where the failed attempt
+ * did (under {@code transactionRouting=optimistic}, again on a replica that may still lag).
  *
  * <p>A run lasts a given time, or a given number of transactions per thread; with a fixed seed, one thread and a count,
  * it is the same sequence of transactions every time, whatever node served them (the mixes draw every value, instants
@@ -23,6 +27,26 @@ import java.util.concurrent.Future;
  */
 public final class WorkloadRunner {
     static final int MAX_ATTEMPTS = 200;
+
+    /** When a transaction that failed with a retryable error runs again. */
+    public enum Retry {
+        /** At once. */
+        IMMEDIATELY,
+        /** After a random wait up to 2^(failures − 1) ms, at most 64 ms. */
+        WITH_BACKOFF;
+
+        void pause(int failures) {
+            if (this == IMMEDIATELY) {
+                return;
+            }
+            long bound = Math.min(64L, 1L << Math.min(failures - 1, 6));
+            try {
+                Thread.sleep(ThreadLocalRandom.current().nextLong(bound + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 
     /** Opens a connection of the configuration under test. */
     @FunctionalInterface
@@ -33,11 +57,18 @@ public final class WorkloadRunner {
     private final Connector connector;
     private final ServingNode.Probe probe;
     private final int threads;
+    private final Retry retry;
 
+    /** A runner that retries {@link Retry#WITH_BACKOFF}. */
     public WorkloadRunner(Connector connector, ServingNode.Probe probe, int threads) {
+        this(connector, probe, threads, Retry.WITH_BACKOFF);
+    }
+
+    public WorkloadRunner(Connector connector, ServingNode.Probe probe, int threads, Retry retry) {
         this.connector = connector;
         this.probe = probe;
         this.threads = threads;
+        this.retry = retry;
     }
 
     /** Runs {@code mix} for {@code duration} on every thread. */
@@ -82,7 +113,7 @@ public final class WorkloadRunner {
         return tally;
     }
 
-    private static void runUntilCommitted(Operation operation, TransactionSession session, Tally tally) {
+    private void runUntilCommitted(Operation operation, TransactionSession session, Tally tally) {
         session.begin(operation);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
@@ -108,6 +139,7 @@ public final class WorkloadRunner {
             if (!rollBack(session, operation, tally)) {
                 return;
             }
+            retry.pause(attempt);
         }
         tally.failed(operation.name(), "gave up after " + MAX_ATTEMPTS + " attempts");
     }

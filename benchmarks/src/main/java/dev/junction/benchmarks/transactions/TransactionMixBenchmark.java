@@ -1,0 +1,359 @@
+package dev.junction.benchmarks.transactions;
+
+import dev.junction.cluster.MariaDbCluster;
+import dev.junction.cluster.MariaDbNode;
+import dev.junction.cluster.PostgresCluster;
+import dev.junction.driver.JunctionDataSource;
+import dev.junction.driver.internal.jdbc.RoutingConnection;
+import dev.junction.driver.internal.topology.TransactionMoves;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Random;
+
+/**
+ * Throughput and routing of the transaction mixes ({@link YcsbMix}, {@link TpccMix}; every transaction with auto-commit
+ * off, never read-only, retried on {@code 40001}) through Junction with {@code transactionRouting} = {@code primary},
+ * {@code optimistic} and {@code learned}, each under {@code readConsistency} = {@code eventual} and {@code global},
+ * against the raw backend driver to the primary as the baseline, on a PostgreSQL primary with two standbys and a
+ * MariaDB primary with one replica on loopback. Per database, mix and configuration it reports committed transactions
+ * per second, the ratio to the raw driver with its 95 % interval, the share of reads served by replicas (all reads, and
+ * those of the read-only kinds), the moves to the primary and Junction's conflicts ({@code 40001}), the retries by
+ * cause and the unexpected failures; the mix's invariants are checked on the primary after each mix.
+ *
+ * <p>Method: each configuration runs once per round ({@code --rounds}, default 4) for {@code --seconds}/rounds, in a
+ * new random order each round, after one warm-up run each ({@code --warmup} seconds); before each run the replicas
+ * replay everything written before. The ratio to the raw driver is the geometric mean of the per-round ratios, with a
+ * Student t interval over the rounds (see {@link RoundRatios}). Nothing is pinned to CPUs: the servers, their replicas
+ * and the client threads share the machine, so a replica's read costs the same CPUs as the primary's, and read scaling
+ * cannot show here; what shows is what routing costs (moves, replays, retries).
+ *
+ * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests -Dformat.check.skip=true}, then {@code java -cp
+ * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.transactions.TransactionMixBenchmark [--database
+ * postgresql|mariadb|both] [--mixes ycsb,tpcc] [--threads 4] [--seconds 16] [--rounds 4] [--warmup 2] [--out
+ * docs/transaction-mixes.md] [--retry backoff|immediately]}. With the defaults it takes about 10 minutes.
+ */
+public final class TransactionMixBenchmark {
+    private static final String RAW = "raw driver, primary";
+
+    private final int threads;
+    private final int rounds;
+    private final Duration perRound;
+    private final Duration warmup;
+    private final List<String> mixes;
+    private final WorkloadRunner.Retry retry;
+    private final Random order = new Random(13);
+
+    private TransactionMixBenchmark(
+            int threads,
+            int rounds,
+            Duration perRound,
+            Duration warmup,
+            List<String> mixes,
+            WorkloadRunner.Retry retry) {
+        this.retry = retry;
+        this.threads = threads;
+        this.rounds = rounds;
+        this.perRound = perRound;
+        this.warmup = warmup;
+        this.mixes = mixes;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String database = "both";
+        List<String> mixes = List.of("ycsb", "tpcc");
+        int threads = 4;
+        int seconds = 16;
+        int rounds = 4;
+        int warmup = 2;
+        Path out = null;
+        WorkloadRunner.Retry retry = WorkloadRunner.Retry.WITH_BACKOFF;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--database" -> database = args[++i];
+                case "--mixes" -> mixes = List.of(args[++i].split(","));
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--retry" ->
+                    retry = args[++i].equals("immediately")
+                            ? WorkloadRunner.Retry.IMMEDIATELY
+                            : WorkloadRunner.Retry.WITH_BACKOFF;
+                default ->
+                    throw new IllegalArgumentException("Unknown option " + args[i] + "; expected --database"
+                            + " postgresql|mariadb|both, --mixes ycsb,tpcc, --threads N, --seconds N, --rounds N,"
+                            + " --warmup N, --retry backoff|immediately or --out FILE");
+            }
+        }
+        if (!List.of("postgresql", "mariadb", "both").contains(database)) {
+            throw new IllegalArgumentException(
+                    "Invalid --database " + database + ": expected postgresql, mariadb or both");
+        }
+        TransactionMixBenchmark benchmark = new TransactionMixBenchmark(
+                threads, rounds, Duration.ofMillis(seconds * 1000L / rounds), Duration.ofSeconds(warmup), mixes, retry);
+        StringBuilder report = new StringBuilder();
+        report.append(header(String.join(" ", args), threads, seconds, rounds, warmup, retry));
+        if (!database.equals("mariadb")) {
+            report.append(benchmark.postgres());
+        }
+        if (!database.equals("postgresql")) {
+            report.append(benchmark.mariaDb());
+        }
+        System.out.println(report);
+        if (out != null) {
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+            }
+            Files.writeString(out, report.toString());
+            System.out.println("Wrote " + out);
+        }
+    }
+
+    private static String header(
+            String args, int threads, int seconds, int rounds, int warmup, WorkloadRunner.Retry retry) {
+        return "# Transaction mixes: routing and throughput\n\n"
+                + String.format(
+                        Locale.ROOT,
+                        "Written by `TransactionMixBenchmark %s` on %s: %d CPUs (`availableProcessors`), Java %s, %s"
+                                + " threads, %d s per configuration in %d rounds after a %d s warm-up, retries %s, unpinned. The"
+                                + " servers, the replicas and the client share these CPUs (and, on a shared"
+                                + " machine, other work): compare within a table, not across runs.%n%n",
+                        args,
+                        Instant.now(),
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.version"),
+                        threads,
+                        seconds,
+                        rounds,
+                        warmup,
+                        retry == WorkloadRunner.Retry.IMMEDIATELY
+                                ? "at once"
+                                : "after a random wait up to 1, 2, 4 … 64 ms")
+                + "Columns: committed transactions per second (mean over rounds); its ratio to the raw driver (geometric"
+                + " mean of the rounds' ratios, 95 % interval); share of reads served by replicas, all and of the"
+                + " read-only kinds; transactions begun on a replica, moved to the primary, and moves ended in"
+                + " `40001` by Junction (all rounds); attempts retried on `40001` (Junction's and the servers'),"
+                + " `40P01`, and on the mix's own guarded updates (lost races); unexpected failures.\n";
+    }
+
+    private String postgres() throws Exception {
+        try (PostgresCluster cluster = PostgresCluster.builder()
+                .standbys(2)
+                .setting("max_connections = 300")
+                .start()) {
+            List<String> seeds = new ArrayList<>();
+            cluster.standbys().forEach(n -> seeds.add(n.address()));
+            seeds.add(cluster.primary().address());
+            String url = "jdbc:junction:postgresql://" + String.join(",", seeds) + "/postgres";
+            Properties raw = new Properties();
+            raw.setProperty("user", "postgres");
+            String primaryUrl = cluster.primary().jdbcUrl("postgres");
+            return run(
+                    "PostgreSQL (primary + 2 standbys)",
+                    Dialect.POSTGRESQL,
+                    url,
+                    raw,
+                    () -> DriverManager.getConnection(primaryUrl, raw),
+                    cluster::awaitReplication);
+        }
+    }
+
+    private String mariaDb() throws Exception {
+        try (MariaDbCluster cluster = MariaDbCluster.primaryReplica().start()) {
+            String url = "jdbc:junction:mariadb://" + cluster.hostList() + "/" + MariaDbNode.DATABASE;
+            Properties raw = new Properties();
+            raw.setProperty("user", MariaDbNode.APPLICATION_USER);
+            raw.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
+            raw.setProperty("sslMode", "DISABLED");
+            raw.setProperty("allowPublicKeyRetrieval", "true");
+            String primaryUrl = "jdbc:mysql://" + cluster.primary().address() + "/" + MariaDbNode.DATABASE;
+            return run(
+                    "MariaDB (primary + 1 replica)",
+                    Dialect.MARIADB,
+                    url,
+                    raw,
+                    () -> DriverManager.getConnection(primaryUrl, raw),
+                    cluster::awaitReplication);
+        }
+    }
+
+    /** One configuration under test and what its runs added up to. */
+    private static final class Configuration {
+        final String name;
+        final JunctionDataSource junction;
+        final WorkloadRunner runner;
+        final List<Double> throughputs = new ArrayList<>();
+        final Tally tally = new Tally();
+        long started;
+        long moved;
+        long conflicts;
+
+        Configuration(String name, JunctionDataSource junction, WorkloadRunner runner) {
+            this.name = name;
+            this.junction = junction;
+            this.runner = runner;
+        }
+    }
+
+    private String run(
+            String database,
+            Dialect dialect,
+            String url,
+            Properties credentials,
+            WorkloadRunner.Connector raw,
+            Runnable awaitReplication)
+            throws Exception {
+        StringBuilder out = new StringBuilder("\n## " + database + "\n");
+        for (String mixName : mixes) {
+            TransactionMix mix = mixName.equals("tpcc") ? new TpccMix() : new YcsbMix();
+            try (Connection primary = raw.open()) {
+                mix.load(primary, dialect);
+            }
+            List<Configuration> configurations = new ArrayList<>();
+            configurations.add(new Configuration(
+                    RAW, null, new WorkloadRunner(raw, ServingNode.Probe.RAW_PRIMARY, threads, retry)));
+            for (String consistency : List.of("eventual", "global")) {
+                for (String routing : List.of("primary", "optimistic", "learned")) {
+                    JunctionDataSource dataSource = new JunctionDataSource();
+                    dataSource.setUrl(url);
+                    dataSource.setUser(credentials.getProperty("user"));
+                    dataSource.setPassword(credentials.getProperty("password", ""));
+                    dataSource.setReadConsistency(consistency);
+                    dataSource.setTransactionRouting(routing);
+                    configurations.add(new Configuration(
+                            "Junction " + routing + ", " + consistency,
+                            dataSource,
+                            new WorkloadRunner(dataSource::getConnection, ServingNode.Probe.JUNCTION, threads, retry)));
+                }
+            }
+            try {
+                for (Configuration configuration : configurations) {
+                    runOnce(mix, configuration, raw, awaitReplication, warmup, false);
+                }
+                for (int round = 0; round < rounds; round++) {
+                    List<Configuration> shuffled = new ArrayList<>(configurations);
+                    Collections.shuffle(shuffled, order);
+                    for (Configuration configuration : shuffled) {
+                        runOnce(mix, configuration, raw, awaitReplication, perRound, true);
+                    }
+                }
+                List<String> violations;
+                try (Connection primary = raw.open()) {
+                    violations = mix.violations(primary);
+                }
+                out.append(table(mix, configurations, violations));
+            } finally {
+                configurations.stream().filter(c -> c.junction != null).forEach(c -> c.junction.close());
+            }
+        }
+        return out.toString();
+    }
+
+    private void runOnce(
+            TransactionMix mix,
+            Configuration configuration,
+            WorkloadRunner.Connector raw,
+            Runnable awaitReplication,
+            Duration duration,
+            boolean counted)
+            throws Exception {
+        awaitReplication.run();
+        try (Connection primary = raw.open()) {
+            mix.prepare(primary);
+        }
+        TransactionMoves.Snapshot before = moves(configuration);
+        WorkloadResult result = configuration.runner.runFor(mix, duration, order.nextLong());
+        TransactionMoves.Snapshot after = moves(configuration);
+        System.out.printf(
+                Locale.ROOT,
+                "%s %s%s: %s",
+                mix.name(),
+                configuration.name,
+                counted ? "" : " (warm-up)",
+                result.summary());
+        if (!counted) {
+            return;
+        }
+        configuration.throughputs.add(result.throughput());
+        configuration.tally.add(result.tally());
+        configuration.started += after.started() - before.started();
+        configuration.moved += after.moved() - before.moved();
+        configuration.conflicts += after.conflicts() - before.conflicts();
+    }
+
+    private static TransactionMoves.Snapshot moves(Configuration configuration) throws SQLException {
+        if (configuration.junction == null) {
+            return new TransactionMoves.Snapshot(0, 0, 0, 0, 0);
+        }
+        try (Connection connection = configuration.junction.getConnection()) {
+            return connection
+                    .unwrap(RoutingConnection.class)
+                    .pipeline()
+                    .topology()
+                    .transactionMoves()
+                    .snapshot();
+        }
+    }
+
+    private static String table(TransactionMix mix, List<Configuration> configurations, List<String> violations) {
+        StringBuilder out = new StringBuilder("\n### " + mix.description() + "\n\n");
+        out.append("| configuration | tx/s | / raw (95 % CI) | replica reads, all | replica reads, read-only tx |"
+                + " begun on replica | moved | Junction 40001 | retries 40001 / 40P01 / lost race | failed |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        List<Double> baseline = configurations.get(0).throughputs;
+        for (Configuration c : configurations) {
+            Tally.Outcomes total = c.tally.total();
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %s | %s | %s | %s | %s | %s | %d / %d / %d | %d |%n",
+                    c.name,
+                    c.throughputs.stream()
+                            .mapToDouble(Double::doubleValue)
+                            .average()
+                            .orElse(Double.NaN),
+                    c == configurations.get(0)
+                            ? "1"
+                            : RoundRatios.of(c.throughputs, baseline).label(),
+                    percent(c.tally.replicaShare(false)),
+                    percent(c.tally.replicaShare(true)),
+                    c.junction == null ? "" : Long.toString(c.started),
+                    c.junction == null ? "" : Long.toString(c.moved),
+                    c.junction == null ? "" : Long.toString(c.conflicts),
+                    total.serializationFailures(),
+                    total.deadlocks(),
+                    total.lostRaces(),
+                    total.failed()));
+        }
+        for (Configuration c : configurations) {
+            c.tally
+                    .failureSamples()
+                    .forEach(f -> out.append("\nFailure (")
+                            .append(c.name)
+                            .append("): ")
+                            .append(f));
+            if (c.tally.writes(ServingNode.REPLICA) + c.tally.writes(ServingNode.UNKNOWN) > 0) {
+                out.append("\n**Writes not on the primary** (").append(c.name).append(")");
+            }
+        }
+        out.append(
+                violations.isEmpty()
+                        ? "\nInvariants hold on the primary after all runs.\n"
+                        : "\n**Invariants violated:** " + String.join("; ", violations) + "\n");
+        return out.toString();
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * share);
+    }
+}

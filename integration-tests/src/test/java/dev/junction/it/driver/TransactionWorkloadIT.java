@@ -2,20 +2,20 @@ package dev.junction.it.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.junction.benchmarks.transactions.Dialect;
-import dev.junction.benchmarks.transactions.ServingNode;
-import dev.junction.benchmarks.transactions.Tally;
-import dev.junction.benchmarks.transactions.TpccMix;
-import dev.junction.benchmarks.transactions.TransactionMix;
-import dev.junction.benchmarks.transactions.WorkloadResult;
-import dev.junction.benchmarks.transactions.WorkloadRunner;
-import dev.junction.benchmarks.transactions.YcsbMix;
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.internal.jdbc.RoutingConnection;
 import dev.junction.driver.internal.topology.TransactionMoves;
+import dev.junction.workloads.Dialect;
+import dev.junction.workloads.ServingNode;
+import dev.junction.workloads.Tally;
+import dev.junction.workloads.TpccMix;
+import dev.junction.workloads.TransactionMix;
+import dev.junction.workloads.WorkloadResult;
+import dev.junction.workloads.WorkloadRunner;
+import dev.junction.workloads.YcsbMix;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

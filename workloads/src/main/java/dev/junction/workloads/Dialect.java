@@ -1,4 +1,4 @@
-package dev.junction.benchmarks.transactions;
+package dev.junction.workloads;
 
 /** The SQL a mix writes differently for each backend: only its DDL; every statement of a transaction is the same. */
 public enum Dialect {

@@ -1,4 +1,4 @@
-package dev.junction.benchmarks.transactions;
+package dev.junction.workloads;
 
 import java.util.List;
 import java.util.Locale;
@@ -9,13 +9,13 @@ import java.util.Locale;
  * benchmark's {@code Comparison} does over segments (a round, not a transaction, is the independent unit: transactions
  * of one round share its connections, the servers' state and whatever else ran on the machine then).
  */
-record RoundRatios(double mean, double low, double high) {
+public record RoundRatios(double mean, double low, double high) {
     /** t(0.975, ν), ν = 1 … 10. */
     private static final double[] STUDENT_T_975 = {
         12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281
     };
 
-    static RoundRatios of(List<Double> candidate, List<Double> baseline) {
+    public static RoundRatios of(List<Double> candidate, List<Double> baseline) {
         int n = candidate.size();
         double[] logs = new double[n];
         double mean = 0;
@@ -36,7 +36,7 @@ record RoundRatios(double mean, double low, double high) {
     }
 
     /** {@code 0.952 (0.931–0.974)}. */
-    String label() {
+    public String label() {
         return Double.isNaN(low)
                 ? String.format(Locale.ROOT, "%.3f", mean)
                 : String.format(Locale.ROOT, "%.3f (%.3f–%.3f)", mean, low, high);

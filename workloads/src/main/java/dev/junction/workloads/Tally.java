@@ -1,4 +1,4 @@
-package dev.junction.benchmarks.transactions;
+package dev.junction.workloads;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,7 +52,7 @@ public final class Tally {
             return failed;
         }
 
-        void add(Outcomes other) {
+        public void add(Outcomes other) {
             committed += other.committed;
             committedAfterRetry += other.committedAfterRetry;
             serializationFailures += other.serializationFailures;
@@ -108,7 +108,7 @@ public final class Tally {
         }
     }
 
-    void add(Tally other) {
+    public void add(Tally other) {
         other.kinds.forEach((name, outcomes) -> kind(name).add(outcomes));
         for (int kind = 0; kind < 2; kind++) {
             for (int node = 0; node < writes.length; node++) {

@@ -1,4 +1,4 @@
-package dev.junction.benchmarks.transactions;
+package dev.junction.workloads;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

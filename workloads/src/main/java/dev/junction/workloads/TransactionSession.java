@@ -1,4 +1,4 @@
-package dev.junction.benchmarks.transactions;
+package dev.junction.workloads;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

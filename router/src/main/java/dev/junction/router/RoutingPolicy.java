@@ -132,7 +132,7 @@ public final class RoutingPolicy {
             // State held by a replica (created inside a read-only transaction there): what may run on a replica follows
             // it outside transactions; anything else needs the primary, which has no use for that state. A transaction
             // keeps its own node (rule 2).
-            if (!mayFollowReplicaTransaction(statement)) {
+            if (!mayRunInReplicaTransaction(statement)) {
                 return RouteDecision.primary(primaryReason(statement));
             }
             if (!session.inTransaction() && (session.autoCommit() || session.readOnly())) {
@@ -149,7 +149,7 @@ public final class RoutingPolicy {
             if (replica == null) {
                 return RouteDecision.primary(RouteReason.TRANSACTION);
             }
-            if (mayFollowReplicaTransaction(statement)) {
+            if (mayRunInReplicaTransaction(statement)) {
                 return RouteDecision.replica(replica, RouteReason.READ_ONLY_TRANSACTION);
             }
             return RouteDecision.primary(primaryReason(statement));
@@ -271,10 +271,6 @@ public final class RoutingPolicy {
      * statements that change no data and create no pin. Anything else makes a transaction one that needs the primary.
      */
     public static boolean mayRunInReplicaTransaction(Classification c) {
-        return mayFollowReplicaTransaction(c);
-    }
-
-    private static boolean mayFollowReplicaTransaction(Classification c) {
         if (c.replicaEligible()) {
             return true;
         }

@@ -27,11 +27,6 @@ public final class OpenTransaction {
     /** The last transaction ended in a conflict moving to the primary: the next one, its retry, starts there. */
     private boolean retryOnPrimary;
 
-    /** A transaction that learns nothing ({@code transactionRouting} other than {@code learned}). */
-    public OpenTransaction() {
-        this(null);
-    }
-
     /** @param shapes where {@code learned} routing keeps what transactions of each shape did; null for none */
     public OpenTransaction(TransactionShapes shapes) {
         this.shapes = shapes;

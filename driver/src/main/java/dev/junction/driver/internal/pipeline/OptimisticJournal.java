@@ -48,8 +48,4 @@ public final class OptimisticJournal {
     List<Entry> entries() {
         return entries;
     }
-
-    int size() {
-        return entries.size();
-    }
 }

@@ -61,10 +61,6 @@ public final class ResultChecksum {
         return reader == null || exhausted || !reader.isOpen() ? null : reader;
     }
 
-    long value() {
-        return hash;
-    }
-
     long rows() {
         return rows;
     }

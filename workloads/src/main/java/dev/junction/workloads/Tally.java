@@ -67,6 +67,10 @@ public final class Tally {
     private final long[][] reads = new long[2][ServingNode.values().length];
 
     private final long[] writes = new long[ServingNode.values().length];
+    /** Committed transactions and their summed latency (first attempt's start to commit), [read-only kind ? 1 : 0]. */
+    private final long[] latencyCount = new long[2];
+
+    private final long[] latencyNanos = new long[2];
     private final List<String> failures = new ArrayList<>();
 
     void read(boolean readOnlyKind, ServingNode node) {
@@ -81,7 +85,9 @@ public final class Tally {
         return kinds.computeIfAbsent(name, n -> new Outcomes());
     }
 
-    void committed(String kind, int attempts) {
+    void committed(String kind, boolean readOnlyKind, int attempts, long nanos) {
+        latencyCount[readOnlyKind ? 1 : 0]++;
+        latencyNanos[readOnlyKind ? 1 : 0] += nanos;
         Outcomes outcomes = kind(kind);
         outcomes.committed++;
         if (attempts > 1) {
@@ -117,6 +123,10 @@ public final class Tally {
         }
         for (int node = 0; node < writes.length; node++) {
             writes[node] += other.writes[node];
+        }
+        for (int kind = 0; kind < 2; kind++) {
+            latencyCount[kind] += other.latencyCount[kind];
+            latencyNanos[kind] += other.latencyNanos[kind];
         }
         for (String failure : other.failures) {
             if (failures.size() < SAMPLES) {
@@ -155,6 +165,16 @@ public final class Tally {
             all += reads(true, node) + (readOnlyKindsOnly ? 0 : reads(false, node));
         }
         return all == 0 ? Double.NaN : (double) replica / all;
+    }
+
+    /**
+     * Mean latency in microseconds of the committed transactions of the read-only kinds or of the others, from the
+     * start of the first attempt to the commit (retries and their waits included: what the application waited);
+     * NaN without any.
+     */
+    public double meanLatencyMicros(boolean readOnlyKinds) {
+        int kind = readOnlyKinds ? 1 : 0;
+        return latencyCount[kind] == 0 ? Double.NaN : latencyNanos[kind] / 1e3 / latencyCount[kind];
     }
 
     /** The first few unexpected failures, with their kind. */

@@ -115,12 +115,13 @@ public final class WorkloadRunner {
 
     private void runUntilCommitted(Operation operation, TransactionSession session, Tally tally) {
         session.begin(operation);
+        long start = System.nanoTime();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 operation.run(session);
                 session.connection().commit();
                 operation.committed();
-                tally.committed(operation.name(), attempt);
+                tally.committed(operation.name(), operation.readOnly(), attempt, System.nanoTime() - start);
                 return;
             } catch (Operation.LostRace e) {
                 tally.lostRace(operation.name());

@@ -153,7 +153,10 @@ public final class TransactionMixBenchmark {
                 + " mean of the rounds' ratios, 95 % interval); share of reads served by replicas, all and of the"
                 + " read-only kinds; transactions begun on a replica, moved to the primary, and moves ended in"
                 + " `40001` by Junction (all rounds); attempts retried on `40001` (Junction's and the servers'),"
-                + " `40P01`, and on the mix's own guarded updates (lost races); unexpected failures.\n";
+                + " `40P01`, and on the mix's own guarded updates (lost races); unexpected failures; mean latency of"
+                + " the read-write kinds' transactions (first attempt's start to commit, retries included) and its"
+                + " ratio to `transactionRouting=primary` under the same consistency, paired by round (geometric mean"
+                + " of the rounds' ratios, 95 % interval).\n";
     }
 
     private String postgres() throws Exception {
@@ -203,6 +206,11 @@ public final class TransactionMixBenchmark {
         final JunctionDataSource junction;
         final WorkloadRunner runner;
         final List<Double> throughputs = new ArrayList<>();
+        /** Per round, the mean latency of the read-write kinds' transactions, microseconds. */
+        final List<Double> writerLatencies = new ArrayList<>();
+        /** The {@code transactionRouting=primary} configuration with the same consistency; null for it and the raw. */
+        Configuration primaryRouting;
+
         final Tally tally = new Tally();
         long started;
         long moved;
@@ -233,6 +241,7 @@ public final class TransactionMixBenchmark {
             configurations.add(new Configuration(
                     RAW, null, new WorkloadRunner(raw, ServingNode.Probe.RAW_PRIMARY, threads, retry)));
             for (String consistency : List.of("eventual", "global")) {
+                Configuration primaryRouting = null;
                 for (String routing : List.of("primary", "optimistic", "learned")) {
                     JunctionDataSource dataSource = new JunctionDataSource();
                     dataSource.setUrl(url);
@@ -240,10 +249,15 @@ public final class TransactionMixBenchmark {
                     dataSource.setPassword(credentials.getProperty("password", ""));
                     dataSource.setReadConsistency(consistency);
                     dataSource.setTransactionRouting(routing);
-                    configurations.add(new Configuration(
+                    Configuration configuration = new Configuration(
                             "Junction " + routing + ", " + consistency,
                             dataSource,
-                            new WorkloadRunner(dataSource::getConnection, ServingNode.Probe.JUNCTION, threads, retry)));
+                            new WorkloadRunner(dataSource::getConnection, ServingNode.Probe.JUNCTION, threads, retry));
+                    configuration.primaryRouting = primaryRouting;
+                    if (routing.equals("primary")) {
+                        primaryRouting = configuration;
+                    }
+                    configurations.add(configuration);
                 }
             }
             try {
@@ -295,6 +309,7 @@ public final class TransactionMixBenchmark {
             return;
         }
         configuration.throughputs.add(result.throughput());
+        configuration.writerLatencies.add(result.tally().meanLatencyMicros(false));
         configuration.tally.add(result.tally());
         configuration.started += after.started() - before.started();
         configuration.moved += after.moved() - before.moved();
@@ -318,14 +333,15 @@ public final class TransactionMixBenchmark {
     private static String table(TransactionMix mix, List<Configuration> configurations, List<String> violations) {
         StringBuilder out = new StringBuilder("\n### " + mix.description() + "\n\n");
         out.append("| configuration | tx/s | / raw (95 % CI) | replica reads, all | replica reads, read-only tx |"
-                + " begun on replica | moved | Junction 40001 | retries 40001 / 40P01 / lost race | failed |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+                + " begun on replica | moved | Junction 40001 | retries 40001 / 40P01 / lost race | failed |"
+                + " read-write tx latency, µs | / `primary` routing (95 % CI) |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Double> baseline = configurations.get(0).throughputs;
         for (Configuration c : configurations) {
             Tally.Outcomes total = c.tally.total();
             out.append(String.format(
                     Locale.ROOT,
-                    "| %s | %.0f | %s | %s | %s | %s | %s | %s | %d / %d / %d | %d |%n",
+                    "| %s | %.0f | %s | %s | %s | %s | %s | %s | %d / %d / %d | %d | %.0f | %s |%n",
                     c.name,
                     c.throughputs.stream()
                             .mapToDouble(Double::doubleValue)
@@ -342,7 +358,15 @@ public final class TransactionMixBenchmark {
                     total.serializationFailures(),
                     total.deadlocks(),
                     total.lostRaces(),
-                    total.failed()));
+                    total.failed(),
+                    c.writerLatencies.stream()
+                            .mapToDouble(Double::doubleValue)
+                            .average()
+                            .orElse(Double.NaN),
+                    c.primaryRouting == null
+                            ? ""
+                            : RoundRatios.of(c.writerLatencies, c.primaryRouting.writerLatencies)
+                                    .label()));
         }
         for (Configuration c : configurations) {
             c.tally

@@ -166,6 +166,15 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.TRANSACTION_ROUTING.name());
     }
 
+    /** Sets {@code learnedWriteShare}; see {@link JunctionProperty#LEARNED_WRITE_SHARE}. @throws IllegalArgumentException for an invalid value */
+    public void setLearnedWriteShare(String value) {
+        setJunctionProperty(JunctionProperty.LEARNED_WRITE_SHARE, value);
+    }
+
+    public String getLearnedWriteShare() {
+        return explicit.get(JunctionProperty.LEARNED_WRITE_SHARE.name());
+    }
+
     /** Sets {@code replicaWaitTimeout}; see {@link JunctionProperty#REPLICA_WAIT_TIMEOUT}. @throws IllegalArgumentException for an invalid value */
     public void setReplicaWaitTimeout(String value) {
         setJunctionProperty(JunctionProperty.REPLICA_WAIT_TIMEOUT, value);

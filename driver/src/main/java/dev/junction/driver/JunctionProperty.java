@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
 public final class JunctionProperty<T> {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final String DURATION_EXPECTED = "a duration such as 500ms or 2s";
+    /** Plain decimal notation only: {@link Double#parseDouble} would also take {@code NaN}, {@code 1e-1}, {@code 0x1p-3}, {@code 1d}. */
+    private static final Pattern DECIMAL = Pattern.compile("\\d{1,9}(\\.\\d{1,9})?|\\.\\d{1,9}");
     /** The smallest {@link #MONITOR_INTERVAL}: 10 ms is 100 probes per second per node already. */
     public static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(10);
 
@@ -60,8 +62,19 @@ public final class JunctionProperty<T> {
             "Where a transaction with auto-commit off that is not read-only starts: `primary` always; `optimistic` on a "
                     + "qualifying replica when its first statement is a plain read, moving to the primary at its first "
                     + "statement that needs it (its reads replayed there and compared; `40001` if they differ); "
-                    + "`learned` as `optimistic` for the shapes of first statement whose transactions have stayed "
-                    + "read-only, the primary for the others and for shapes not seen yet.");
+                    + "`learned` as `optimistic` for the shapes of first statement whose recent transactions wrote "
+                    + "less often than `learnedWriteShare`, the primary for the others and for shapes not seen yet.");
+    /**
+     * The write share below which {@code learned} starts a shape on a replica: the router's {@code TransactionShapes}
+     * applies it, each connection passes its own.
+     */
+    public static final JunctionProperty<Double> LEARNED_WRITE_SHARE = fraction(
+            "learnedWriteShare",
+            "0.1",
+            "With `transactionRouting=learned`, a transaction shape starts on a replica while fewer than this share of "
+                    + "its recent transactions wrote (each writer there pays a rollback and a replay on the primary). "
+                    + "Raise it to serve more reads of shapes shared with read-modify-write transactions from replicas; "
+                    + "`transactionRouting=optimistic` starts every shape there.");
     /** Bound for {@code wait} and for read-your-writes waits. */
     public static final JunctionProperty<Duration> REPLICA_WAIT_TIMEOUT = duration(
             "replicaWaitTimeout",
@@ -170,6 +183,7 @@ public final class JunctionProperty<T> {
             READ_CONSISTENCY,
             STALE_READ_FALLBACK,
             TRANSACTION_ROUTING,
+            LEARNED_WRITE_SHARE,
             REPLICA_WAIT_TIMEOUT,
             REPLICA_READ_TIMEOUT,
             SYNC_MODE,
@@ -264,6 +278,28 @@ public final class JunctionProperty<T> {
                 parser,
                 "a duration of at least " + least + " such as 500ms or 2s",
                 "duration (`500ms`, `2s`, `1m`), at least `" + least + "`",
+                description);
+    }
+
+    /** A number greater than 0 and at most 1, in decimal notation ({@code 0.1}, {@code .25}, {@code 1}). */
+    private static JunctionProperty<Double> fraction(String name, String defaultText, String description) {
+        Parser<Double> parser = text -> {
+            if (!DECIMAL.matcher(text).matches()) {
+                throw new IllegalArgumentException(text);
+            }
+            double value = Double.parseDouble(text);
+            if (!(value > 0 && value <= 1)) {
+                throw new IllegalArgumentException(text);
+            }
+            return value;
+        };
+        return new JunctionProperty<>(
+                name,
+                Double.class,
+                Double.parseDouble(defaultText),
+                parser,
+                "a number greater than 0 and at most 1 such as 0.1 or 0.25",
+                "number, more than `0`, at most `1` (`0.1`, `0.25`)",
                 description);
     }
 

@@ -9,46 +9,62 @@ import java.util.Objects;
 
 /**
  * What {@code transactionRouting=learned} knows: per transaction shape (the shape of its first statement: its text
- * with literal values replaced by {@code ?}, so that inlined values do not make new shapes), whether
- * transactions of that shape went on to write. A shape starts on a replica only once transactions of that shape have
- * been seen to stay read-only, and stops as soon as one writes: a transaction that starts on a replica and then writes
- * pays a rollback there and a replay on the primary, so a shape that writes even now and then is cheaper on the
- * primary. A shape not seen yet starts on the primary, where whether it writes is learnt at no cost.
+ * with literal values replaced by {@code ?}, so that inlined values do not make new shapes), the share of its recent
+ * transactions that wrote. A shape starts on a replica while that share is below the caller's threshold ({@code
+ * learnedWriteShare}). The threshold is a trade: a transaction that starts on a replica and then writes pays a
+ * rollback there and a replay of everything it ran on the primary (and {@code 40001} when a concurrent write changed
+ * what it read), while every read-only transaction started on a replica takes load off the primary. A shape shared by
+ * read-only and writing transactions (YCSB's read and read-modify-write begin with the same {@code SELECT}; about a
+ * quarter of them write) therefore stays on the primary under a low threshold and goes to the replicas under a higher
+ * one, instead of flapping between the two as a rule of "read-only runs in a row" did. A shape not seen yet starts on
+ * the primary, where whether it writes is learnt at no cost.
  *
- * <p>Memory is bounded ({@code maximumShapes}, least recently used first out) and knowledge decays: a shape not seen
- * for {@code forgetAfter} is forgotten, and a shape that wrote is tried again on a replica only after {@code
- * readOnlyRunsToTrust} read-only transactions in a row, so that a changed application is relearned without flapping.
- * Thread-safe; time comes from the injected ticker (a fake one in tests).
+ * <p>The share is an exponentially weighted average: each transaction that ends moves it by {@code weight} towards 1
+ * (it wrote) or 0 (it did not), so it follows the last {@code 1 / weight} or so transactions and a changed application
+ * is relearned. The first transaction of a shape sets it outright, to 0 or 1, so that one transaction is enough to
+ * trust a new shape; a shape whose transactions have all written needs {@code n} read-only ones in a row with {@code
+ * (1 - weight)^n} below the threshold (36 at weight 1/16 and threshold 0.1), while a single write among read-only
+ * transactions moves the share by {@code weight} only.
+ *
+ * <p>Memory is bounded ({@code maximumShapes}, least recently used first out) and a shape not seen for {@code
+ * forgetAfter} is forgotten. Thread-safe; time comes from the injected ticker (a fake one in tests).
  */
 public final class TransactionShapes {
-    /** How a shape has behaved: whether it ever wrote, and its read-only transactions since its last write. */
-    private static final class Record {
-        private long readOnlyRun;
-        private boolean everWrote;
+    /** The weight of each new transaction in a shape's write share at the defaults: about its last 16 count. */
+    public static final double DEFAULT_WEIGHT = 1.0 / 16;
+
+    /** The share of a shape's recent transactions that wrote. */
+    private static final class WriteShare {
+        /** NaN until the shape's first transaction ends: a shape not seen yet starts on the primary. */
+        private volatile double value = Double.NaN;
+
+        synchronized void observe(boolean wrote, double weight) {
+            double observed = wrote ? 1 : 0;
+            double current = value;
+            value = Double.isNaN(current) ? observed : current + weight * (observed - current);
+        }
     }
 
-    private final Cache<String, Record> shapes;
+    private final Cache<String, WriteShare> shapes;
     /** The shape of each text seen lately: a transaction start asks by text, and tokenizing costs microseconds. */
     private final Cache<String, String> shapeOfText;
 
     private final Dialect dialect;
-    private final int readOnlyRunsToTrust;
+    private final double weight;
 
     /**
      * @param maximumShapes shapes remembered at most
      * @param forgetAfter a shape not seen for this long is forgotten
-     * @param readOnlyRunsToTrust read-only transactions in a row after which a shape that once wrote starts on a
-     *     replica again (a shape that never wrote needs one)
+     * @param weight the weight of each ended transaction in its shape's write share, in (0, 1]: 1 remembers only the
+     *     last transaction
      * @param ticker nanoseconds, {@code System::nanoTime} outside tests
      */
-    public TransactionShapes(
-            Dialect dialect, long maximumShapes, Duration forgetAfter, int readOnlyRunsToTrust, Ticker ticker) {
-        if (maximumShapes < 1 || readOnlyRunsToTrust < 1 || forgetAfter.isNegative() || forgetAfter.isZero()) {
-            throw new IllegalArgumentException(
-                    "maximumShapes and readOnlyRunsToTrust must be at least 1 and forgetAfter " + "positive, were "
-                            + maximumShapes + ", " + readOnlyRunsToTrust + ", " + forgetAfter);
+    public TransactionShapes(Dialect dialect, long maximumShapes, Duration forgetAfter, double weight, Ticker ticker) {
+        if (maximumShapes < 1 || !(weight > 0 && weight <= 1) || forgetAfter.isNegative() || forgetAfter.isZero()) {
+            throw new IllegalArgumentException("maximumShapes must be at least 1, forgetAfter positive and weight in "
+                    + "(0, 1], were " + maximumShapes + ", " + forgetAfter + ", " + weight);
         }
-        this.readOnlyRunsToTrust = readOnlyRunsToTrust;
+        this.weight = weight;
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.shapeOfText = Caffeine.newBuilder()
                 .maximumSize(maximumShapes)
@@ -63,35 +79,25 @@ public final class TransactionShapes {
     }
 
     /**
-     * The defaults for {@code dialect}: 10,000 shapes, forgotten after 10 minutes unseen, 8 read-only runs to trust a
-     * shape that wrote.
+     * The defaults for {@code dialect}: 10,000 shapes, forgotten after 10 minutes unseen, each transaction weighing
+     * {@link #DEFAULT_WEIGHT} in its shape's write share.
      */
     public static TransactionShapes create(Dialect dialect) {
-        return new TransactionShapes(dialect, 10_000, Duration.ofMinutes(10), 8, Ticker.systemTicker());
+        return new TransactionShapes(dialect, 10_000, Duration.ofMinutes(10), DEFAULT_WEIGHT, Ticker.systemTicker());
     }
 
-    /** Whether a transaction whose first statement is {@code text} may start on a replica. */
-    public boolean startsOnReplica(String text) {
-        Record record = shapes.getIfPresent(shapeOf(text));
-        if (record == null) {
-            return false;
-        }
-        synchronized (record) {
-            return record.everWrote ? record.readOnlyRun >= readOnlyRunsToTrust : record.readOnlyRun >= 1;
-        }
+    /**
+     * Whether a transaction whose first statement is {@code text} may start on a replica: its shape has been seen and
+     * fewer than {@code maxWriteShare} (in (0, 1]) of its recent transactions wrote.
+     */
+    public boolean startsOnReplica(String text, double maxWriteShare) {
+        WriteShare share = shapes.getIfPresent(shapeOf(text));
+        return share != null && share.value < maxWriteShare; // NaN, not seen yet, compares false
     }
 
     /** A transaction whose first statement was {@code text} ended; {@code wrote} if any statement of it wrote. */
     public void ended(String text, boolean wrote) {
-        Record record = shapes.get(shapeOf(text), s -> new Record());
-        synchronized (record) {
-            if (wrote) {
-                record.everWrote = true;
-                record.readOnlyRun = 0;
-            } else {
-                record.readOnlyRun++;
-            }
-        }
+        shapes.get(shapeOf(text), s -> new WriteShare()).observe(wrote, weight);
     }
 
     /** The shape of {@code text}: the same statement with other literal values has the same one. */

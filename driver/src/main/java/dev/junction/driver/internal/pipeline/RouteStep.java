@@ -57,6 +57,9 @@ final class RouteStep {
     private final NodeSessions sessions;
     private final TransactionRouting transactionRouting;
     private final TransactionShapes shapes;
+    /** {@code learnedWriteShare}: a shape whose recent transactions wrote less often starts on a replica. */
+    private final double learnedWriteShare;
+
     private RouteReason moveReason;
 
     RouteStep(
@@ -69,9 +72,11 @@ final class RouteStep {
             SessionPins pins,
             NodeSessions sessions,
             TransactionRouting transactionRouting,
-            TransactionShapes shapes) {
+            TransactionShapes shapes,
+            double learnedWriteShare) {
         this.transactionRouting = transactionRouting;
         this.shapes = shapes;
+        this.learnedWriteShare = learnedWriteShare;
         this.topology = topology;
         this.options = options;
         this.replicas = replicas;
@@ -144,8 +149,8 @@ final class RouteStep {
 
     /**
      * Whether a transaction whose first statement is {@code text} may start on a replica: auto-commit off and not
-     * read-only, and {@code transactionRouting} is {@code optimistic}, or {@code learned} and transactions of this
-     * shape have stayed read-only.
+     * read-only, and {@code transactionRouting} is {@code optimistic}, or {@code learned} and fewer than {@code
+     * learnedWriteShare} of this shape's recent transactions wrote.
      */
     private boolean startsOptimistically(String text) {
         if (state.autoCommit() || state.readOnly() || transaction.retryingOnPrimary()) {
@@ -155,7 +160,7 @@ final class RouteStep {
             case OPTIMISTIC:
                 return true;
             case LEARNED:
-                return text != null && shapes.startsOnReplica(text);
+                return text != null && shapes.startsOnReplica(text, learnedWriteShare);
             default:
                 return false;
         }

@@ -88,7 +88,8 @@ public final class StatementPipeline implements NodeAccess {
                 pins,
                 sessions,
                 transactionRouting,
-                topology.transactionShapes());
+                topology.transactionShapes(),
+                settings.properties().get(JunctionProperty.LEARNED_WRITE_SHARE));
         this.failures = new FailureSeam(
                 topology, sessions, transaction, pins, replicas, settings.failureClassifier(topology.dialect()));
         this.moves = topology.transactionMoves();

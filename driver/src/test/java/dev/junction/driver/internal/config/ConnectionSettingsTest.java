@@ -68,6 +68,49 @@ class ConnectionSettingsTest {
     }
 
     @Test
+    void parsesTheLearnedWriteShareAsADecimalAboveZeroAndAtMostOne() throws SQLException {
+        assertThat(JunctionProperties.defaults().get(JunctionProperty.LEARNED_WRITE_SHARE))
+                .isEqualTo(0.1);
+        assertThat(JunctionProperty.LEARNED_WRITE_SHARE.parse("0.3")).isEqualTo(0.3);
+        assertThat(JunctionProperty.LEARNED_WRITE_SHARE.parse(".25")).isEqualTo(0.25);
+        assertThat(JunctionProperty.LEARNED_WRITE_SHARE.parse("1")).isEqualTo(1.0);
+        assertThat(JunctionProperty.LEARNED_WRITE_SHARE.parse(" 0.05 ")).isEqualTo(0.05);
+        assertThat(settings("jdbc:junction:postgresql://h1/app?learnedWriteShare=0.3", null)
+                        .properties()
+                        .get(JunctionProperty.LEARNED_WRITE_SHARE))
+                .isEqualTo(0.3);
+    }
+
+    @Test
+    void rejectsALearnedWriteShareThatIsNotAShareNamingTheValue() {
+        for (String invalid : new String[] {
+            "0", "0.0", "-0.1", "1.5", "2", "NaN", "Infinity", "1e-1", "0x1p-3", "1d", "10%", "", "abc"
+        }) {
+            Properties info = new Properties();
+            info.setProperty("learnedWriteShare", invalid);
+            assertThatThrownBy(() -> settings("jdbc:junction:postgresql://h1/app", info))
+                    .as(invalid)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessage("[JCT-91003] Invalid value \"" + invalid + "\" for property \"learnedWriteShare\": "
+                            + "expected a number greater than 0 and at most 1 such as 0.1 or 0.25.")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"))
+                    .satisfies(
+                            e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(91003));
+        }
+    }
+
+    @Test
+    void theDataSourceValidatesTheLearnedWriteShareAtOnceAndHasAGetter() {
+        JunctionDataSource dataSource = new JunctionDataSource();
+        assertThatThrownBy(() -> dataSource.setLearnedWriteShare("NaN"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Invalid value \"NaN\" for property \"learnedWriteShare\"");
+        assertThat(dataSource.getLearnedWriteShare()).isNull();
+        dataSource.setLearnedWriteShare("0.3");
+        assertThat(dataSource.getLearnedWriteShare()).isEqualTo("0.3");
+    }
+
+    @Test
     void parsesEnumsSyncModesAndConflictTables() throws SQLException {
         assertThat(JunctionProperty.READ_CONSISTENCY.parse("session")).isEqualTo(ReadConsistency.SESSION);
         assertThat(JunctionProperty.SYNC_MODE.parse("quorum:2")).isEqualTo(SyncMode.quorum(2));

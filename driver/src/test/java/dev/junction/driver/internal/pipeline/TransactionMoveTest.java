@@ -180,8 +180,10 @@ class TransactionMoveTest {
     }
 
     @Test
-    void learnedRoutingStartsAShapeOnAReplicaOnceItStayedReadOnlyAndOnThePrimaryOnceItWrote() throws SQLException {
-        RoutingConnection connection = cluster.connect("?transactionRouting=learned");
+    void learnedRoutingStartsAShapeOnAReplicaOnceItStayedReadOnlyAndOnThePrimaryOnceItWroteTooOften()
+            throws SQLException {
+        // one write after one read-only transaction puts the shape's write share at 1/16, above this connection's 0.05
+        RoutingConnection connection = cluster.connect("?transactionRouting=learned&learnedWriteShare=0.05");
         connection.setAutoCommit(false);
         run(connection, READ); // not seen yet: the primary, where whether it writes is learnt at no cost
         connection.commit();
@@ -194,5 +196,27 @@ class TransactionMoveTest {
         connection.commit();
         assertThat(primary.statements()).endsWith(READ, "commit");
         assertThat(moves(connection).moved()).isEqualTo(1);
+    }
+
+    @Test
+    void learnedRoutingKeepsAShapeOnAReplicaWhileItsWriteShareStaysBelowTheDefault() throws SQLException {
+        RoutingConnection connection = cluster.connect("?transactionRouting=learned");
+        connection.setAutoCommit(false);
+        run(connection, READ); // not seen yet: the primary
+        connection.commit();
+        run(connection, READ); // stayed read-only: a replica
+        run(connection, "update accounts set balance = 90 where id = 1"); // ...which moves
+        connection.commit();
+        long readsOnReplica = count(replica.statements(), READ);
+        long readsOnPrimary = count(primary.statements(), READ);
+        run(connection, READ); // 1 of 16 wrote lately, below learnedWriteShare=0.1: a replica still
+        connection.commit();
+        assertThat(count(replica.statements(), READ)).isEqualTo(readsOnReplica + 1);
+        assertThat(count(primary.statements(), READ)).isEqualTo(readsOnPrimary);
+        assertThat(moves(connection).moved()).isEqualTo(1);
+    }
+
+    private static long count(List<String> statements, String statement) {
+        return statements.stream().filter(statement::equals).count();
     }
 }

@@ -2,10 +2,10 @@ package dev.junction.router;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.junction.router.internal.StatementShape;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * What {@code transactionRouting=learned} knows: per transaction shape (the shape of its first statement: its text
@@ -27,7 +27,8 @@ import java.util.Objects;
  * transactions moves the share by {@code weight} only.
  *
  * <p>Memory is bounded ({@code maximumShapes}, least recently used first out) and a shape not seen for {@code
- * forgetAfter} is forgotten. Thread-safe; time comes from the injected ticker (a fake one in tests).
+ * forgetAfter} is forgotten. Thread-safe; time comes from the injected clock (a fake one in tests; a plain {@link LongSupplier}, so that no Caffeine type
+ * is part of this API: the driver jar relocates Caffeine).
  */
 public final class TransactionShapes {
     /** The weight of each new transaction in a shape's write share at the defaults: about its last 16 count. */
@@ -57,9 +58,10 @@ public final class TransactionShapes {
      * @param forgetAfter a shape not seen for this long is forgotten
      * @param weight the weight of each ended transaction in its shape's write share, in (0, 1]: 1 remembers only the
      *     last transaction
-     * @param ticker nanoseconds, {@code System::nanoTime} outside tests
+     * @param nanoTime nanoseconds, {@code System::nanoTime} outside tests
      */
-    public TransactionShapes(Dialect dialect, long maximumShapes, Duration forgetAfter, double weight, Ticker ticker) {
+    public TransactionShapes(
+            Dialect dialect, long maximumShapes, Duration forgetAfter, double weight, LongSupplier nanoTime) {
         if (maximumShapes < 1 || !(weight > 0 && weight <= 1) || forgetAfter.isNegative() || forgetAfter.isZero()) {
             throw new IllegalArgumentException("maximumShapes must be at least 1, forgetAfter positive and weight in "
                     + "(0, 1], were " + maximumShapes + ", " + forgetAfter + ", " + weight);
@@ -73,7 +75,7 @@ public final class TransactionShapes {
         this.shapes = Caffeine.newBuilder()
                 .maximumSize(maximumShapes)
                 .expireAfterAccess(forgetAfter)
-                .ticker(Objects.requireNonNull(ticker, "ticker"))
+                .ticker(Objects.requireNonNull(nanoTime, "nanoTime")::getAsLong)
                 .executor(Runnable::run)
                 .build();
     }
@@ -83,7 +85,7 @@ public final class TransactionShapes {
      * {@link #DEFAULT_WEIGHT} in its shape's write share.
      */
     public static TransactionShapes create(Dialect dialect) {
-        return new TransactionShapes(dialect, 10_000, Duration.ofMinutes(10), DEFAULT_WEIGHT, Ticker.systemTicker());
+        return new TransactionShapes(dialect, 10_000, Duration.ofMinutes(10), DEFAULT_WEIGHT, System::nanoTime);
     }
 
     /**

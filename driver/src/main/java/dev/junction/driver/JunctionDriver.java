@@ -33,10 +33,13 @@ public final class JunctionDriver implements Driver {
             throw new ExceptionInInitializerError(e);
         }
         // The first Calcite parse in a JVM spends ~0.4 s loading classes: pay it now, off the application's thread.
-        Thread warmUp = new Thread(JunctionDriver::warmUpClassifier, "junction-classifier-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.setPriority(Thread.MIN_PRIORITY);
-        warmUp.start();
+        // -Ddev.junction.classifierWarmUp=false turns it off, to measure what it saves (FirstStatementTime).
+        if (Boolean.parseBoolean(System.getProperty("dev.junction.classifierWarmUp", "true"))) {
+            Thread warmUp = new Thread(JunctionDriver::warmUpClassifier, "junction-classifier-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.setPriority(Thread.MIN_PRIORITY);
+            warmUp.start();
+        }
     }
 
     private static void warmUpClassifier() {

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import dev.junction.driver.JunctionDriver;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The published driver jar in an application that carries its own, old and incompatible, Jackson and Guava: a class
- * loader that sees only the jar, slf4j-api, PgJDBC and those old libraries (Guava 19, Jackson 2.9, copied by the build
+ * loader that sees only the jar, PgJDBC and those old libraries (Guava 19, Jackson 2.9, copied by the build
  * into {@code target/conflicting-jars}) classifies and routes statements correctly against a real primary and
  * standby. Calcite, Guava and Caffeine inside the jar are relocated, so the application's versions are the only ones
  * it sees under their own names, and the jar brings no unrelocated Calcite at all.
@@ -91,17 +94,21 @@ class ShadedDriverIsolationIT {
         }
         assertThat(urls).as("old Guava and Jackson copied by the build").hasSize(4);
         urls.add(jarOf(JunctionDriver.class).toUri().toURL());
-        urls.add(jarOf(org.slf4j.Logger.class).toUri().toURL());
         urls.add(jarOf(org.postgresql.Driver.class).toUri().toURL());
         try (URLClassLoader application =
                 new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
-            assertThat(jarOf(application.loadClass("com.google.common.collect.ImmutableList")).toString())
+            assertThat(jarOf(application.loadClass("com.google.common.collect.ImmutableList"))
+                            .toString())
                     .contains("guava-19.0");
-            assertThat(jarOf(application.loadClass("com.fasterxml.jackson.databind.ObjectMapper")).toString())
+            assertThat(jarOf(application.loadClass("com.fasterxml.jackson.databind.ObjectMapper"))
+                            .toString())
                     .contains("jackson-databind-2.9.10");
             assertThatThrownBy(() -> application.loadClass("org.apache.calcite.sql.SqlNode"))
                     .isInstanceOf(ClassNotFoundException.class);
             assertThatThrownBy(() -> application.loadClass("com.github.benmanes.caffeine.cache.Caffeine"))
+                    .isInstanceOf(ClassNotFoundException.class);
+            assertThatThrownBy(() -> application.loadClass("org.slf4j.LoggerFactory"))
+                    .as("the driver needs no SLF4J of the application's")
                     .isInstanceOf(ClassNotFoundException.class);
 
             Driver driver = (Driver) application
@@ -111,9 +118,17 @@ class ShadedDriverIsolationIT {
             assertThat(driver.getClass().getClassLoader()).isSameAs(application);
             Properties properties = new Properties();
             properties.setProperty("user", "postgres");
+            PrintStream standardError = System.err;
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
             try (Connection connection = driver.connect(url, properties)) {
                 routesEachKindWhereItBelongs(connection);
+            } finally {
+                System.setErr(standardError);
             }
+            assertThat(printed.toString(StandardCharsets.UTF_8))
+                    .as("Calcite's SLF4J logging stays inside the jar: no 'no providers' warning")
+                    .doesNotContain("SLF4J");
         }
     }
 
@@ -147,7 +162,9 @@ class ShadedDriverIsolationIT {
     private static void awaitAStandbyRead(Connection connection) throws SQLException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!standbyPorts.contains(port(connection, "select server_port()"))) {
-            assertThat(System.nanoTime()).as("a read reached the standby within 10 s").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("a read reached the standby within 10 s")
+                    .isLessThan(deadline);
             Thread.onSpinWait();
         }
     }

@@ -2,6 +2,7 @@ package dev.junction.driver.internal.jdbc;
 
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.topology.ClusterTopology;
+import dev.junction.driver.internal.topology.StatusReport;
 import dev.junction.driver.internal.topology.monitor.SharedMonitors;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
 import java.sql.SQLException;
@@ -35,6 +36,7 @@ final class ConnectionCheck {
     void run() throws SQLException {
         TopologyMonitor monitor = lease.monitor();
         if (monitor.snapshot().anyNodeKnown()) {
+            topology.announcement().once(topology.name(), () -> StatusReport.of(monitor, topology));
             return;
         }
         throw topology.noNodeAccepted(node -> monitor.lastFailure(node.id()));

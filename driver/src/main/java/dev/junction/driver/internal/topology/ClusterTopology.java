@@ -73,6 +73,7 @@ import java.util.stream.Collectors;
 public final class ClusterTopology implements SharedMonitors.Shared {
     private final TransactionShapes transactionShapes;
     private final TransactionMoves transactionMoves = new TransactionMoves();
+    private final ClusterAnnouncement announcement = new ClusterAnnouncement();
     /**
      * Connect and login bound of probe and catalog connections, and how long start-up waits for the first probe round:
      * a hung node must not hold a probe, or a {@code getConnection}, longer.
@@ -156,6 +157,11 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     }
 
     /** Counts of this cluster's optimistic transactions: started on a replica, moved, replayed, conflicts. */
+    /** The INFO line logged when this cluster's first connection is handed out. */
+    public ClusterAnnouncement announcement() {
+        return announcement;
+    }
+
     public TransactionMoves transactionMoves() {
         return transactionMoves;
     }

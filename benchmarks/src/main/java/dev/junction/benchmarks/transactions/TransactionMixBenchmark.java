@@ -48,7 +48,7 @@ import java.util.Random;
  *
  * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests -Dformat.check.skip=true}, then {@code java -cp
  * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.transactions.TransactionMixBenchmark [--database
- * postgresql|mariadb|both] [--mixes ycsb,tpcc] [--threads 4] [--seconds 16] [--rounds 4] [--warmup 2] [--out
+ * postgresql|mariadb|both] [--mixes ycsb,tpcc] [--routings primary,optimistic,learned,learned:0.3 (learnedWriteShare=0.3)] [--threads 4] [--seconds 16] [--rounds 4] [--warmup 2] [--out
  * docs/transaction-mixes.md] [--retry backoff|immediately]}. With the defaults it takes about 10 minutes.
  */
 public final class TransactionMixBenchmark {
@@ -59,6 +59,7 @@ public final class TransactionMixBenchmark {
     private final Duration perRound;
     private final Duration warmup;
     private final List<String> mixes;
+    private final List<String> routings;
     private final WorkloadRunner.Retry retry;
     private final Random order = new Random(13);
 
@@ -68,8 +69,10 @@ public final class TransactionMixBenchmark {
             Duration perRound,
             Duration warmup,
             List<String> mixes,
+            List<String> routings,
             WorkloadRunner.Retry retry) {
         this.retry = retry;
+        this.routings = routings;
         this.threads = threads;
         this.rounds = rounds;
         this.perRound = perRound;
@@ -80,6 +83,7 @@ public final class TransactionMixBenchmark {
     public static void main(String[] args) throws Exception {
         String database = "both";
         List<String> mixes = List.of("ycsb", "tpcc");
+        List<String> routings = List.of("primary", "optimistic", "learned");
         int threads = 4;
         int seconds = 16;
         int rounds = 4;
@@ -90,6 +94,7 @@ public final class TransactionMixBenchmark {
             switch (args[i]) {
                 case "--database" -> database = args[++i];
                 case "--mixes" -> mixes = List.of(args[++i].split(","));
+                case "--routings" -> routings = List.of(args[++i].split(","));
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -101,7 +106,7 @@ public final class TransactionMixBenchmark {
                             : WorkloadRunner.Retry.WITH_BACKOFF;
                 default ->
                     throw new IllegalArgumentException("Unknown option " + args[i] + "; expected --database"
-                            + " postgresql|mariadb|both, --mixes ycsb,tpcc, --threads N, --seconds N, --rounds N,"
+                            + " postgresql|mariadb|both, --mixes ycsb,tpcc, --routings primary,optimistic,learned, --threads N, --seconds N, --rounds N,"
                             + " --warmup N, --retry backoff|immediately or --out FILE");
             }
         }
@@ -110,7 +115,13 @@ public final class TransactionMixBenchmark {
                     "Invalid --database " + database + ": expected postgresql, mariadb or both");
         }
         TransactionMixBenchmark benchmark = new TransactionMixBenchmark(
-                threads, rounds, Duration.ofMillis(seconds * 1000L / rounds), Duration.ofSeconds(warmup), mixes, retry);
+                threads,
+                rounds,
+                Duration.ofMillis(seconds * 1000L / rounds),
+                Duration.ofSeconds(warmup),
+                mixes,
+                routings,
+                retry);
         StringBuilder report = new StringBuilder();
         report.append(header(String.join(" ", args), threads, seconds, rounds, warmup, retry));
         if (!database.equals("mariadb")) {
@@ -242,13 +253,18 @@ public final class TransactionMixBenchmark {
                     RAW, null, new WorkloadRunner(raw, ServingNode.Probe.RAW_PRIMARY, threads, retry)));
             for (String consistency : List.of("eventual", "global")) {
                 Configuration primaryRouting = null;
-                for (String routing : List.of("primary", "optimistic", "learned")) {
+                for (String routing : routings) {
                     JunctionDataSource dataSource = new JunctionDataSource();
                     dataSource.setUrl(url);
                     dataSource.setUser(credentials.getProperty("user"));
                     dataSource.setPassword(credentials.getProperty("password", ""));
                     dataSource.setReadConsistency(consistency);
-                    dataSource.setTransactionRouting(routing);
+                    // "learned:0.3" is learned with learnedWriteShare=0.3
+                    String[] routingAndShare = routing.split(":", 2);
+                    dataSource.setTransactionRouting(routingAndShare[0]);
+                    if (routingAndShare.length == 2) {
+                        dataSource.setLearnedWriteShare(routingAndShare[1]);
+                    }
                     Configuration configuration = new Configuration(
                             "Junction " + routing + ", " + consistency,
                             dataSource,

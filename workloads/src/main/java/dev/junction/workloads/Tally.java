@@ -167,6 +167,16 @@ public final class Tally {
         return all == 0 ? Double.NaN : (double) replica / all;
     }
 
+    /** Committed transactions of the read-only kinds or of the others whose latency is summed. */
+    public long latencyCount(boolean readOnlyKinds) {
+        return latencyCount[readOnlyKinds ? 1 : 0];
+    }
+
+    /** Their summed latency, nanoseconds. */
+    public long latencyNanos(boolean readOnlyKinds) {
+        return latencyNanos[readOnlyKinds ? 1 : 0];
+    }
+
     /**
      * Mean latency in microseconds of the committed transactions of the read-only kinds or of the others, from the
      * start of the first attempt to the commit (retries and their waits included: what the application waited);

@@ -113,7 +113,7 @@ public final class WorkloadRunner {
         return tally;
     }
 
-    private void runUntilCommitted(Operation operation, TransactionSession session, Tally tally) {
+    void runUntilCommitted(Operation operation, TransactionSession session, Tally tally) {
         session.begin(operation);
         long start = System.nanoTime();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

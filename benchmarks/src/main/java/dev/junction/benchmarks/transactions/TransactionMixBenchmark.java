@@ -7,6 +7,7 @@ import dev.junction.driver.JunctionDataSource;
 import dev.junction.driver.internal.jdbc.RoutingConnection;
 import dev.junction.driver.internal.topology.TransactionMoves;
 import dev.junction.workloads.Dialect;
+import dev.junction.workloads.PairedLatency;
 import dev.junction.workloads.RoundRatios;
 import dev.junction.workloads.ServingNode;
 import dev.junction.workloads.Tally;
@@ -49,7 +50,9 @@ import java.util.Random;
  * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests -Dformat.check.skip=true}, then {@code java -cp
  * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.transactions.TransactionMixBenchmark [--database
  * postgresql|mariadb|both] [--mixes ycsb,tpcc] [--routings primary,optimistic,learned,learned:0.3 (learnedWriteShare=0.3)] [--threads 4] [--seconds 16] [--rounds 4] [--warmup 2] [--out
- * docs/transaction-mixes.md] [--retry backoff|immediately]}. With the defaults it takes about 10 minutes.
+ * docs/transaction-mixes.md] [--retry backoff|immediately] [--paired-latency BLOCKS,PER_BLOCK]}. With the defaults it takes about 10 minutes.
+ * {@code --paired-latency} replaces the throughput runs by a latency comparison of each routing against {@code
+ * primary}, block by block on one thread ({@link PairedLatency}).
  */
 public final class TransactionMixBenchmark {
     private static final String RAW = "raw driver, primary";
@@ -61,6 +64,10 @@ public final class TransactionMixBenchmark {
     private final List<String> mixes;
     private final List<String> routings;
     private final WorkloadRunner.Retry retry;
+    /** {@code --paired-latency BLOCKS,PER_BLOCK}: compare latencies block by block instead of measuring throughput. */
+    private int pairedBlocks;
+
+    private int pairedPerBlock;
     private final Random order = new Random(13);
 
     private TransactionMixBenchmark(
@@ -84,6 +91,7 @@ public final class TransactionMixBenchmark {
         String database = "both";
         List<String> mixes = List.of("ycsb", "tpcc");
         List<String> routings = List.of("primary", "optimistic", "learned");
+        String paired = null;
         int threads = 4;
         int seconds = 16;
         int rounds = 4;
@@ -95,6 +103,7 @@ public final class TransactionMixBenchmark {
                 case "--database" -> database = args[++i];
                 case "--mixes" -> mixes = List.of(args[++i].split(","));
                 case "--routings" -> routings = List.of(args[++i].split(","));
+                case "--paired-latency" -> paired = args[++i];
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -122,6 +131,11 @@ public final class TransactionMixBenchmark {
                 mixes,
                 routings,
                 retry);
+        if (paired != null) {
+            String[] blocks = paired.split(",");
+            benchmark.pairedBlocks = Integer.parseInt(blocks[0]);
+            benchmark.pairedPerBlock = Integer.parseInt(blocks[1]);
+        }
         StringBuilder report = new StringBuilder();
         report.append(header(String.join(" ", args), threads, seconds, rounds, warmup, retry));
         if (!database.equals("mariadb")) {
@@ -248,6 +262,10 @@ public final class TransactionMixBenchmark {
             try (Connection primary = raw.open()) {
                 mix.load(primary, dialect);
             }
+            if (pairedBlocks > 0) {
+                out.append(paired(mix, url, credentials));
+                continue;
+            }
             List<Configuration> configurations = new ArrayList<>();
             configurations.add(new Configuration(
                     RAW, null, new WorkloadRunner(raw, ServingNode.Probe.RAW_PRIMARY, threads, retry)));
@@ -344,6 +362,79 @@ public final class TransactionMixBenchmark {
                     .transactionMoves()
                     .snapshot();
         }
+    }
+
+    /**
+     * {@code --paired-latency}: per consistency, {@code transactionRouting=primary} against each other routing, in
+     * alternating blocks on one thread ({@link PairedLatency}).
+     */
+    private String paired(TransactionMix mix, String url, Properties credentials) throws Exception {
+        StringBuilder out = new StringBuilder("\n### " + mix.description() + "\n\n");
+        out.append(String.format(
+                Locale.ROOT,
+                "One thread, %d pairs of blocks of %d transactions, alternating which runs first. Latency from the"
+                        + " first attempt's start to the commit, retries included.%n%n",
+                pairedBlocks,
+                pairedPerBlock));
+        out.append("| consistency | routing | read-write tx µs, `primary` / it | ratio (95 % CI) |"
+                + " read-only tx µs, `primary` / it | ratio (95 % CI) | replica reads, read-only tx | failed |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
+        for (String consistency : List.of("eventual", "global")) {
+            for (String routing : routings) {
+                if (routing.equals("primary")) {
+                    continue;
+                }
+                try (JunctionDataSource baseline = dataSource(url, credentials, consistency, "primary");
+                        JunctionDataSource candidate = dataSource(url, credentials, consistency, routing)) {
+                    PairedLatency.Result result = PairedLatency.run(
+                            mix,
+                            baseline::getConnection,
+                            candidate::getConnection,
+                            ServingNode.Probe.JUNCTION,
+                            pairedBlocks,
+                            pairedPerBlock,
+                            order.nextLong());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s %s, %s: read-write %s, read-only %s%n",
+                            mix.name(),
+                            routing,
+                            consistency,
+                            result.readWrite().label(),
+                            result.readOnly().label());
+                    out.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %.0f / %.0f | %s | %.0f / %.0f | %s | %s | %d |%n",
+                            consistency,
+                            routing,
+                            result.a().meanLatencyMicros(false),
+                            result.b().meanLatencyMicros(false),
+                            result.readWrite().label(),
+                            result.a().meanLatencyMicros(true),
+                            result.b().meanLatencyMicros(true),
+                            result.readOnly().label(),
+                            percent(result.b().replicaShare(true)),
+                            result.a().total().failed() + result.b().total().failed()));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static JunctionDataSource dataSource(
+            String url, Properties credentials, String consistency, String routing) {
+        JunctionDataSource dataSource = new JunctionDataSource();
+        dataSource.setUrl(url);
+        dataSource.setUser(credentials.getProperty("user"));
+        dataSource.setPassword(credentials.getProperty("password", ""));
+        dataSource.setReadConsistency(consistency);
+        // "learned:0.3" is learned with learnedWriteShare=0.3
+        String[] routingAndShare = routing.split(":", 2);
+        dataSource.setTransactionRouting(routingAndShare[0]);
+        if (routingAndShare.length == 2) {
+            dataSource.setLearnedWriteShare(routingAndShare[1]);
+        }
+        return dataSource;
     }
 
     private static String table(TransactionMix mix, List<Configuration> configurations, List<String> violations) {

@@ -1,0 +1,101 @@
+package dev.junction.workloads;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The latency of a mix's transactions under two configurations, compared by the pairs method at a fine grain: one
+ * thread holds a connection of each, and runs blocks of transactions on them in turn (A then B, then B then A, …),
+ * so that whatever else slows the machine down for a while slows both sides of a pair alike. Per pair of blocks the
+ * ratio of B's mean latency to A's, per kind group (the read-write kinds, the read-only kinds); the result is the
+ * geometric mean of those ratios with its 95 % interval ({@link RoundRatios}). Transactions that fail unexpectedly
+ * are counted, not timed. One block on each side runs first, unmeasured, but counted in the tallies.
+ */
+public final class PairedLatency {
+    /** The outcome: ratios B/A per kind group, the mean latencies, and all that both sides did. */
+    public record Result(RoundRatios readWrite, RoundRatios readOnly, Tally a, Tally b) {}
+
+    private PairedLatency() {}
+
+    /**
+     * @param blocks pairs of blocks
+     * @param perBlock transactions per block
+     */
+    public static Result run(
+            TransactionMix mix,
+            WorkloadRunner.Connector a,
+            WorkloadRunner.Connector b,
+            ServingNode.Probe probe,
+            int blocks,
+            int perBlock,
+            long seed)
+            throws SQLException {
+        WorkloadRunner runner = new WorkloadRunner(a, probe, 1);
+        Tally tallyA = new Tally();
+        Tally tallyB = new Tally();
+        List<Double> rwA = new ArrayList<>();
+        List<Double> rwB = new ArrayList<>();
+        List<Double> roA = new ArrayList<>();
+        List<Double> roB = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(seed);
+        try (TransactionSession sessionA = session(a, probe, tallyA);
+                TransactionSession sessionB = session(b, probe, tallyB)) {
+            // Unmeasured: physical connections, prepared statements, the JIT, and learned routing's shapes.
+            block(runner, mix, random, sessionA, tallyA, perBlock);
+            block(runner, mix, random, sessionB, tallyB, perBlock);
+            for (int block = 0; block < blocks; block++) {
+                boolean aFirst = block % 2 == 0;
+                double[] first =
+                        block(runner, mix, random, aFirst ? sessionA : sessionB, aFirst ? tallyA : tallyB, perBlock);
+                double[] second =
+                        block(runner, mix, random, aFirst ? sessionB : sessionA, aFirst ? tallyB : tallyA, perBlock);
+                double[] ofA = aFirst ? first : second;
+                double[] ofB = aFirst ? second : first;
+                if (ofA[0] > 0 && ofB[0] > 0) {
+                    rwA.add(ofA[0]);
+                    rwB.add(ofB[0]);
+                }
+                if (ofA[1] > 0 && ofB[1] > 0) {
+                    roA.add(ofA[1]);
+                    roB.add(ofB[1]);
+                }
+            }
+        }
+        return new Result(RoundRatios.of(rwB, rwA), RoundRatios.of(roB, roA), tallyA, tallyB);
+    }
+
+    private static TransactionSession session(WorkloadRunner.Connector connector, ServingNode.Probe probe, Tally tally)
+            throws SQLException {
+        Connection connection = connector.open();
+        connection.setAutoCommit(false);
+        return new TransactionSession(connection, probe, tally);
+    }
+
+    /** Runs {@code count} transactions; returns the block's mean latency of the read-write and read-only kinds. */
+    private static double[] block(
+            WorkloadRunner runner,
+            TransactionMix mix,
+            SplittableRandom random,
+            TransactionSession session,
+            Tally tally,
+            int count) {
+        long rwCount = tally.latencyCount(false);
+        long rwNanos = tally.latencyNanos(false);
+        long roCount = tally.latencyCount(true);
+        long roNanos = tally.latencyNanos(true);
+        for (int i = 0; i < count; i++) {
+            runner.runUntilCommitted(mix.next(random), session, tally);
+        }
+        return new double[] {
+            mean(tally.latencyNanos(false) - rwNanos, tally.latencyCount(false) - rwCount),
+            mean(tally.latencyNanos(true) - roNanos, tally.latencyCount(true) - roCount)
+        };
+    }
+
+    private static double mean(long nanos, long count) {
+        return count == 0 ? 0 : nanos / 1e3 / count;
+    }
+}

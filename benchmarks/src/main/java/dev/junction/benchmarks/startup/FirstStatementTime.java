@@ -20,7 +20,8 @@ import java.util.Locale;
  * standby, and runs one statement Calcite must parse (a join, so the parser, not only the tokenizer, is loaded). It
  * reports the time {@code getConnection} took and the time from its return to the first statement's result, with the
  * classifier's warm-up on (the default: a daemon thread started when the driver class loads parses a few statements
- * of each dialect) and off ({@code -Ddev.junction.classifierWarmUp=false}), runs alternating, medians over the runs.
+ * of each dialect) and off ({@code -Ddev.junction.classifierWarmUp=false}), and for PgJDBC alone to the primary, runs
+ * alternating, medians over the runs.
  *
  * <p>Run: {@code java -cp benchmarks/target/junction-benchmarks.jar
  * dev.junction.benchmarks.startup.FirstStatementTime [runs, default 10]}.
@@ -41,19 +42,23 @@ public final class FirstStatementTime {
             cluster.primary().execute("create table items(id int primary key)", "insert into items values (1)");
             cluster.awaitReplication();
             String url = "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres?user=postgres";
+            String rawUrl = cluster.primary().jdbcUrl("postgres") + "?user=postgres";
             List<double[]> on = new ArrayList<>();
             List<double[]> off = new ArrayList<>();
+            List<double[]> raw = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 on.add(runChild(url, true));
                 off.add(runChild(url, false));
+                raw.add(runChild(rawUrl, true));
             }
             System.out.printf(
                     Locale.ROOT,
                     "%d fresh JVMs each, alternating; medians in ms%n"
-                            + "| warm-up | getConnection | first statement after it | both |%n|---|---|---|---|%n",
+                            + "| driver | getConnection | first statement after it | both |%n|---|---|---|---|%n",
                     runs);
-            print("on (default)", on);
-            print("off", off);
+            print("Junction, warm-up on (the default)", on);
+            print("Junction, warm-up off", off);
+            print("PgJDBC alone, to the primary", raw);
         }
     }
 
@@ -104,7 +109,9 @@ public final class FirstStatementTime {
 
     private static void child(String url) throws Exception {
         long start = System.nanoTime();
-        Class.forName("dev.junction.driver.JunctionDriver");
+        if (url.startsWith("jdbc:junction:")) {
+            Class.forName("dev.junction.driver.JunctionDriver");
+        }
         try (Connection connection = DriverManager.getConnection(url)) {
             long connected = System.nanoTime();
             try (Statement statement = connection.createStatement();

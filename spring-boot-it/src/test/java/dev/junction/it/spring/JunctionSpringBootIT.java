@@ -30,7 +30,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * A Spring Boot web application (starters web, actuator, jdbc, and {@code junction-spring-boot}) against a PostgreSQL
  * primary and one standby, run once on Boot 3.5 and once on Boot 4.0 (modules {@code boot3} and {@code boot4}, one
- * source). It proves over HTTP and through the pool what the auto-configuration contributes: the {@code junction}
+ * source), configured with the Junction URL and no driver class. It proves over HTTP and through the pool what the
+ * auto-configuration contributes: the {@code junction}
  * health component with both nodes and their roles, HikariCP's exception override (set, and keeping a connection
  * Hikari would otherwise evict), and {@code spring.datasource.junction.*} reaching the driver.
  */
@@ -58,8 +59,8 @@ class JunctionSpringBootIT {
                 .properties(
                         "server.port=0",
                         "spring.main.banner-mode=off",
+                        // The URL alone: no driver-class-name, which junction-spring-boot supplies.
                         "spring.datasource.url=jdbc:junction:postgresql://" + cluster.hostList() + "/postgres",
-                        "spring.datasource.driver-class-name=dev.junction.driver.JunctionDriver",
                         "spring.datasource.username=postgres",
                         "spring.datasource.password=" + PASSWORD,
                         // One connection, so that the test can tell whether the pool kept it.

@@ -24,16 +24,8 @@ public class Boot4HealthConfiguration {
     @ConditionalOnMissingBean(name = "junctionHealthIndicator")
     HealthIndicator junctionHealthIndicator(ObjectProvider<DataSource> dataSource) {
         return () -> {
-            DataSource unique = dataSource.getIfUnique();
-            if (unique == null) {
-                return Health.unknown()
-                        .withDetail("error", "no single DataSource bean")
-                        .build();
-            }
-            TopologyHealth health = TopologyHealth.of(unique);
-            return (health.up() ? Health.up() : Health.down())
-                    .withDetails(health.details())
-                    .build();
+            TopologyHealth health = TopologyHealth.of(dataSource);
+            return Health.status(health.status()).withDetails(health.details()).build();
         };
     }
 }

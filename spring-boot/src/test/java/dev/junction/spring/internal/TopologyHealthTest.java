@@ -41,14 +41,14 @@ class TopologyHealthTest {
     @Test
     void isUpWhileAPrimaryIsUp() {
         TopologyHealth health = TopologyHealth.of(List.of(PRIMARY, REPLICA));
-        assertThat(health.up()).isTrue();
+        assertThat(health.status()).isEqualTo("UP");
         assertThat(health.details()).containsEntry("primary", "up");
     }
 
     @Test
     void isDownWithoutAPrimary() {
         TopologyHealth health = TopologyHealth.of(List.of(DOWN, REPLICA));
-        assertThat(health.up()).isFalse();
+        assertThat(health.status()).isEqualTo("DOWN");
         assertThat(health.details()).containsEntry("primary", "none up");
     }
 
@@ -63,7 +63,7 @@ class TopologyHealthTest {
                 Optional.empty(),
                 1,
                 Optional.of("could not be reached"));
-        assertThat(TopologyHealth.of(List.of(silentPrimary, REPLICA)).up()).isFalse();
+        assertThat(TopologyHealth.of(List.of(silentPrimary, REPLICA)).status()).isEqualTo("DOWN");
     }
 
     @Test

@@ -1,0 +1,211 @@
+package dev.junction.spring;
+
+import dev.junction.driver.JunctionProperty;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Junction's own connection properties, {@code spring.datasource.junction.*}: one field for each
+ * {@link JunctionProperty}, named as it is and described by its description, values and default (the field's
+ * Javadoc, which the configuration processor turns into IDE metadata; {@code JunctionDataSourcePropertiesTest} fails
+ * when it differs from the registry, which stays the single source of truth for parsing and validation). Values are text, as in a URL; unset ones keep the driver's
+ * default. The auto-configuration validates them at start-up with {@link JunctionProperty#parse} and hands them to
+ * the pool as JDBC properties, where the driver reads them; a parameter in {@code spring.datasource.url} takes
+ * precedence over them, as URL parameters do over JDBC properties.
+ */
+@ConfigurationProperties(prefix = JunctionDataSourceProperties.PREFIX)
+public class JunctionDataSourceProperties {
+    /** The prefix of these properties. */
+    public static final String PREFIX = "spring.datasource.junction";
+
+    /**
+     * A read may use a replica only if the replica's staleness bound is within this budget. Values: duration (`500ms`,
+     * `2s`, `1m`); default `1s`.
+     */
+    private String maxReplicaLag;
+
+    /**
+     * `eventual`: lag budget only; `session`: read-your-writes per connection; `global`: every write committed through
+     * Junction in this JVM is visible; `strong`: every statement to the primary. Values: `eventual`, `session`,
+     * `global`, `strong`; default `global`.
+     */
+    private String readConsistency;
+
+    /**
+     * What a read does when no replica qualifies: read from the primary, wait up to `replicaWaitTimeout`, or fail.
+     * Values: `primary`, `wait`, `fail`; default `primary`.
+     */
+    private String staleReadFallback;
+
+    /**
+     * Where a transaction with auto-commit off that is not read-only starts: `primary` always; `optimistic` on a
+     * qualifying replica when its first statement is a plain read, moving to the primary at its first statement that
+     * needs it (its reads replayed there and compared; `40001` if they differ); `learned` as `optimistic` for the
+     * shapes of first statement whose recent transactions wrote less often than `learnedWriteShare`, the primary for
+     * the others and for shapes not seen yet. Values: `primary`, `optimistic`, `learned`; default `learned`.
+     */
+    private String transactionRouting;
+
+    /**
+     * With `transactionRouting=learned`, a transaction shape starts on a replica while fewer than this share of its
+     * recent transactions wrote (each writer there pays a rollback and a replay on the primary). Raise it to serve
+     * more reads of shapes shared with read-modify-write transactions from replicas; `transactionRouting=optimistic`
+     * starts every shape there. Values: number, more than `0`, at most `1` (`0.1`, `0.25`); default `0.1`.
+     */
+    private String learnedWriteShare;
+
+    /**
+     * How long a read waits for a replica to catch up (`staleReadFallback=wait`, read-your-writes) before using the
+     * primary. Values: duration (`500ms`, `2s`, `1m`); default `1s`.
+     */
+    private String replicaWaitTimeout;
+
+    /**
+     * Network timeout of connections to replicas: a replica that does not answer within it is reported down and the
+     * read runs once more on another qualifying replica or the primary. Reads that run longer on a replica need a
+     * larger value; `0ms` disables it. Values: duration (`500ms`, `2s`, `1m`); default `5s`.
+     */
+    private String replicaReadTimeout;
+
+    /**
+     * How many replicas must have a write transaction's commit before it is acknowledged: none, one, every replica
+     * that is up, or N. Values: `async`, `semi-sync`, `sync`, `quorum:N`; default `async`.
+     */
+    private String syncMode;
+
+    /**
+     * What a replica must have done with the commit for it to count: flushed it, or applied it (visible to reads).
+     * Values: `flush`, `apply`; default `apply`.
+     */
+    private String syncAck;
+
+    /**
+     * How long a commit waits for the replicas its `syncMode` requires. Values: duration (`500ms`, `2s`, `1m`);
+     * default `5s`.
+     */
+    private String syncTimeout;
+
+    /**
+     * After `syncTimeout`: `fail` with a committed-but-not-replicated error (SQLState 01J01), or `degrade` to a
+     * warning. Values: `fail`, `degrade`; default `fail`.
+     */
+    private String syncTimeoutAction;
+
+    /**
+     * How a read chooses among the replicas that qualify. Values: `round-robin`, `random`, `least-lag`, `least-busy`,
+     * `fastest`; default `round-robin`.
+     */
+    private String loadBalance;
+
+    /**
+     * Probe period for roles, replay positions and health of every node. Values: duration (`500ms`, `2s`, `1m`), at
+     * least `10ms`; default `100ms`.
+     */
+    private String monitorInterval;
+
+    /**
+     * How long writes wait for a node that reports itself primary before failing. Values: duration (`500ms`, `2s`,
+     * `1m`); default `30s`.
+     */
+    private String failoverTimeout;
+
+    /**
+     * An application class implementing `dev.junction.driver.JunctionExceptionOverride` (public, with a public
+     * no-argument constructor; HikariCP's name and idea), which may force how a backend failure is read: lost
+     * connection, read-only node, or the statement's own error. Loaded through the thread context class loader, else
+     * Junction's; a bad name fails the connection with `22023`. Values: class name (`com.example.MyOverride`); no
+     * default.
+     */
+    private String exceptionOverrideClassName;
+
+    /**
+     * `primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each
+     * other. Values: `primary-replica`, `multi-master`; default `primary-replica`.
+     */
+    private String topology;
+
+    /**
+     * Tables whose writes are stamped and reconciled in multi-master mode, each with its conflict policy. Values:
+     * `table[:policy],…`, policy `lww` (default), `version-vector`, `counter`; no default.
+     */
+    private String conflictTables;
+
+    /**
+     * Multi-master reads consult every master and write the winner back to the losers. Values: `off`, `on`; default
+     * `off`.
+     */
+    private String readRepair;
+
+    /**
+     * The values that are set, by {@link JunctionProperty#name()}, in the registry's order: what goes to the driver.
+     */
+    public Map<JunctionProperty<?>, String> values() {
+        Map<JunctionProperty<?>, String> values = new LinkedHashMap<>();
+        putIfSet(values, JunctionProperty.MAX_REPLICA_LAG, maxReplicaLag);
+        putIfSet(values, JunctionProperty.READ_CONSISTENCY, readConsistency);
+        putIfSet(values, JunctionProperty.STALE_READ_FALLBACK, staleReadFallback);
+        putIfSet(values, JunctionProperty.TRANSACTION_ROUTING, transactionRouting);
+        putIfSet(values, JunctionProperty.LEARNED_WRITE_SHARE, learnedWriteShare);
+        putIfSet(values, JunctionProperty.REPLICA_WAIT_TIMEOUT, replicaWaitTimeout);
+        putIfSet(values, JunctionProperty.REPLICA_READ_TIMEOUT, replicaReadTimeout);
+        putIfSet(values, JunctionProperty.SYNC_MODE, syncMode);
+        putIfSet(values, JunctionProperty.SYNC_ACK, syncAck);
+        putIfSet(values, JunctionProperty.SYNC_TIMEOUT, syncTimeout);
+        putIfSet(values, JunctionProperty.SYNC_TIMEOUT_ACTION, syncTimeoutAction);
+        putIfSet(values, JunctionProperty.LOAD_BALANCE, loadBalance);
+        putIfSet(values, JunctionProperty.MONITOR_INTERVAL, monitorInterval);
+        putIfSet(values, JunctionProperty.FAILOVER_TIMEOUT, failoverTimeout);
+        putIfSet(values, JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME, exceptionOverrideClassName);
+        putIfSet(values, JunctionProperty.TOPOLOGY, topology);
+        putIfSet(values, JunctionProperty.CONFLICT_TABLES, conflictTables);
+        putIfSet(values, JunctionProperty.READ_REPAIR, readRepair);
+        return Collections.unmodifiableMap(values);
+    }
+
+    private static void putIfSet(Map<JunctionProperty<?>, String> values, JunctionProperty<?> property, String value) {
+        if (value != null) {
+            values.put(property, value);
+        }
+    }
+
+    // spotless:off
+    public String getMaxReplicaLag() { return maxReplicaLag; }
+    public void setMaxReplicaLag(String value) { this.maxReplicaLag = value; }
+    public String getReadConsistency() { return readConsistency; }
+    public void setReadConsistency(String value) { this.readConsistency = value; }
+    public String getStaleReadFallback() { return staleReadFallback; }
+    public void setStaleReadFallback(String value) { this.staleReadFallback = value; }
+    public String getTransactionRouting() { return transactionRouting; }
+    public void setTransactionRouting(String value) { this.transactionRouting = value; }
+    public String getLearnedWriteShare() { return learnedWriteShare; }
+    public void setLearnedWriteShare(String value) { this.learnedWriteShare = value; }
+    public String getReplicaWaitTimeout() { return replicaWaitTimeout; }
+    public void setReplicaWaitTimeout(String value) { this.replicaWaitTimeout = value; }
+    public String getReplicaReadTimeout() { return replicaReadTimeout; }
+    public void setReplicaReadTimeout(String value) { this.replicaReadTimeout = value; }
+    public String getSyncMode() { return syncMode; }
+    public void setSyncMode(String value) { this.syncMode = value; }
+    public String getSyncAck() { return syncAck; }
+    public void setSyncAck(String value) { this.syncAck = value; }
+    public String getSyncTimeout() { return syncTimeout; }
+    public void setSyncTimeout(String value) { this.syncTimeout = value; }
+    public String getSyncTimeoutAction() { return syncTimeoutAction; }
+    public void setSyncTimeoutAction(String value) { this.syncTimeoutAction = value; }
+    public String getLoadBalance() { return loadBalance; }
+    public void setLoadBalance(String value) { this.loadBalance = value; }
+    public String getMonitorInterval() { return monitorInterval; }
+    public void setMonitorInterval(String value) { this.monitorInterval = value; }
+    public String getFailoverTimeout() { return failoverTimeout; }
+    public void setFailoverTimeout(String value) { this.failoverTimeout = value; }
+    public String getExceptionOverrideClassName() { return exceptionOverrideClassName; }
+    public void setExceptionOverrideClassName(String value) { this.exceptionOverrideClassName = value; }
+    public String getTopology() { return topology; }
+    public void setTopology(String value) { this.topology = value; }
+    public String getConflictTables() { return conflictTables; }
+    public void setConflictTables(String value) { this.conflictTables = value; }
+    public String getReadRepair() { return readRepair; }
+    public void setReadRepair(String value) { this.readRepair = value; }
+    // spotless:on
+}

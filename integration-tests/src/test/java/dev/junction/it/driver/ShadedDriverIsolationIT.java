@@ -95,9 +95,11 @@ class ShadedDriverIsolationIT {
         urls.add(jarOf(org.postgresql.Driver.class).toUri().toURL());
         try (URLClassLoader application =
                 new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
-            assertThat(jarOf(application.loadClass("com.google.common.collect.ImmutableList")).toString())
+            assertThat(jarOf(application.loadClass("com.google.common.collect.ImmutableList"))
+                            .toString())
                     .contains("guava-19.0");
-            assertThat(jarOf(application.loadClass("com.fasterxml.jackson.databind.ObjectMapper")).toString())
+            assertThat(jarOf(application.loadClass("com.fasterxml.jackson.databind.ObjectMapper"))
+                            .toString())
                     .contains("jackson-databind-2.9.10");
             assertThatThrownBy(() -> application.loadClass("org.apache.calcite.sql.SqlNode"))
                     .isInstanceOf(ClassNotFoundException.class);
@@ -147,7 +149,9 @@ class ShadedDriverIsolationIT {
     private static void awaitAStandbyRead(Connection connection) throws SQLException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!standbyPorts.contains(port(connection, "select server_port()"))) {
-            assertThat(System.nanoTime()).as("a read reached the standby within 10 s").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("a read reached the standby within 10 s")
+                    .isLessThan(deadline);
             Thread.onSpinWait();
         }
     }

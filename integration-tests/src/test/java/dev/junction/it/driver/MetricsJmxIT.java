@@ -130,7 +130,7 @@ class MetricsJmxIT {
         assertThat(attribute("StatementsToPrimary") - toPrimary).isEqualTo(5);
         assertThat(attribute("StatementsToReplica") - toReplica).isEqualTo(7);
         assertThat(attribute("ClassifierCacheHits")).isPositive();
-        java.util.Map<?, ?> roles = toMap((TabularData) SERVER.getAttribute(name, "NodeRoles"));
+        java.util.Map<Object, Object> roles = toMap((TabularData) SERVER.getAttribute(name, "NodeRoles"));
         assertThat(roles)
                 .containsEntry(cluster.primary().address(), "primary")
                 .containsEntry(standby.address(), "replica");

@@ -39,8 +39,9 @@ import java.sql.SQLException;
  *       statements it cannot classify.</li>
  * </ul>
  *
- * <p>Every decision is counted here, once, by where it sends the statement and why ({@link ClusterMetrics}), and
- * logged at DEBUG on the {@code System.Logger} {@code dev.junction.routing}: the statement's kind, the node and the
+ * <p>Every decision is counted here, once per routing, by where it sends the statement and why ({@link ClusterMetrics}):
+ * a read routed again after its replica could not be reached counts twice, as it was routed twice. It is
+ * also logged at DEBUG on the {@code System.Logger} {@code dev.junction.routing}: the statement's kind, the node and the
  * reason, never its text (literals) nor credentials.
  */
 final class RouteStep {

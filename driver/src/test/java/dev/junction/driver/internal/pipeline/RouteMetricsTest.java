@@ -12,7 +12,12 @@ import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.router.RouteReason;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.text.MessageFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
 /** What the route step, the failure seam and the pins count, over fake nodes (a replica, a primary). */
@@ -85,6 +90,34 @@ class RouteMetricsTest {
         assertThat(metrics.errors()).isEqualTo(Map.of("23505", 1L));
         assertThat(metrics.pins()).hasSize(1);
         assertThat(metrics.pins().values()).containsExactly(1L);
+    }
+
+    @Test
+    void logsEachDecisionAtDebugWithoutTheSqlText() throws SQLException {
+        java.util.logging.Logger routingLog = java.util.logging.Logger.getLogger("dev.junction.routing");
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(MessageFormat.format(record.getMessage(), record.getParameters()));
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        routingLog.setLevel(Level.FINE);
+        routingLog.addHandler(handler);
+        try (RoutingConnection connection = cluster.connect("")) {
+            run(connection, "insert into t values (12345)");
+            run(connection, "select 67890");
+        } finally {
+            routingLog.removeHandler(handler);
+            routingLog.setLevel(null);
+        }
+        assertThat(lines).containsExactly("WRITE -> primary h2:5433 (WRITE)", "READ -> replica h1:5432 (REPLICA_READ)");
     }
 
     @Test

@@ -64,8 +64,8 @@ class RouteMetricsTest {
         ClusterTopology topology = topology(settings);
         try (RoutingConnection connection = cluster.connect(settings, topology)) {
             run(connection, "select 1"); // probes: both nodes known
-            // Without a monitor a node marked down has no role: the policy sees no replica at all. (With one, a down
-            // replica keeps its role and the read is a fallback: MetricsJmxIT.)
+            // Without a monitor a node marked down has no role: the policy sees no replica at all, and the read is
+            // not a fallback. (A read that wanted a replica and found none qualifying is: MetricsJmxIT checks one.)
             topology.markDown(topology.nodes().get(0), "test: replica down");
             run(connection, "select 2");
         }

@@ -1,5 +1,6 @@
 package dev.junction.driver.internal.pipeline;
 
+import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.metrics.ClusterMetrics;
 import dev.junction.driver.internal.metrics.RoutedTo;
 import dev.junction.driver.internal.topology.ClusterTopology;
@@ -116,9 +117,7 @@ final class ReplicaRouter {
                 || reason == RouteReason.NO_REPLICA_BEHIND) {
             return RoutedTo.FALLBACK;
         }
-        return node.role() == dev.junction.driver.internal.backend.ProbedRole.REPLICA
-                ? RoutedTo.REPLICA
-                : RoutedTo.PRIMARY;
+        return node.role() == ProbedRole.REPLICA ? RoutedTo.REPLICA : RoutedTo.PRIMARY;
     }
 
     /**

@@ -134,6 +134,11 @@ class MetricsJmxIT {
         assertThat(roles)
                 .containsEntry(cluster.primary().address(), "primary")
                 .containsEntry(standby.address(), "replica");
+        assertThat(toMap((TabularData) SERVER.getAttribute(name, "ReplicaStalenessMillis")))
+                .as("the monitor measured the standby")
+                .containsKey(standby.address());
+        assertThat(toMap((TabularData) SERVER.getAttribute(name, "ReplicationPositions")))
+                .containsKeys(cluster.primary().address(), standby.address());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import dev.junction.driver.metrics.JunctionMeterBinder;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,11 +114,15 @@ class MetricsMicrometerIT {
                     .functionCounter();
             assertThat(missingTable).isNotNull();
             assertThat(missingTable.count()).isEqualTo(1.0);
-            assertThat(REGISTRY.find("junction.replica.staleness")
-                            .tag("cluster", clusterUrl)
-                            .tag("node", standby.address())
-                            .timeGauge())
-                    .isNotNull();
+            TimeGauge staleness = REGISTRY.find("junction.replica.staleness")
+                    .tag("cluster", clusterUrl)
+                    .tag("node", standby.address())
+                    .timeGauge();
+            assertThat(staleness).isNotNull();
+            assertThat(staleness.value(TimeUnit.MILLISECONDS))
+                    .as("measured by the monitor")
+                    .isNotNaN();
+
             assertThat(REGISTRY.find("junction.classifier.cache.hits")
                             .tag("cluster", clusterUrl)
                             .functionCounter()

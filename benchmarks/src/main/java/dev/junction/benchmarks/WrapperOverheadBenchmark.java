@@ -39,7 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code *PreparedUpdate}: {@code setString}, {@code setInt}, {@code executeUpdate} of a single-row UPDATE.
  * </ul>
  * {@code readConsistency} is a parameter: {@code global} (the default; reads go to the replica) and
- * {@code strong} (everything to the primary).
+ * {@code strong} (everything to the primary). {@code metrics} is one too: {@code on} (the default: one
+ * {@code LongAdder} increment per statement, and the MBean registered) against {@code off}, so that the counters'
+ * cost reads as the difference between the two {@code junction*} results of one consistency. Only metrics:
+ * {@code ... WrapperOverheadBenchmark.junction -p readConsistency=global}.
  *
  * <p>Run: {@code java -jar benchmarks/target/junction-benchmarks.jar WrapperOverheadBenchmark -f 1 -wi 5 -i 5 -w 1s -r 1s}
  */
@@ -58,6 +61,10 @@ public class WrapperOverheadBenchmark {
 
     @Param({"global", "strong"})
     public String readConsistency;
+
+    /** The {@code metrics} property: {@code on} counts every statement, {@code off} counts nothing. */
+    @Param({"on", "off"})
+    public String metrics;
 
     private Connection raw;
     private Statement rawStatement;
@@ -81,6 +88,7 @@ public class WrapperOverheadBenchmark {
         dataSource.setUser("bench");
         dataSource.setPassword("");
         dataSource.setReadConsistency(readConsistency);
+        dataSource.setMetrics(metrics);
         dataSource.setBackendDriver(stub);
         junction = dataSource.getConnection();
         junctionStatement = junction.createStatement();

@@ -297,6 +297,15 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.READ_REPAIR.name());
     }
 
+    /** Sets {@code metrics}; see {@link JunctionProperty#METRICS}. @throws IllegalArgumentException for an invalid value */
+    public void setMetrics(String value) {
+        setJunctionProperty(JunctionProperty.METRICS, value);
+    }
+
+    public String getMetrics() {
+        return explicit.get(JunctionProperty.METRICS.name());
+    }
+
     /**
      * Opens the physical connections with {@code driver} instead of the PgJDBC or Connector/J class Junction would
      * load by name: for instrumented or repackaged backend drivers (and the wrapper-overhead benchmark's in-memory

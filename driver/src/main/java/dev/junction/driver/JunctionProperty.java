@@ -177,6 +177,14 @@ public final class JunctionProperty<T> {
             ReadRepair.class,
             ReadRepair.OFF,
             "Multi-master reads consult every master and write the winner back to the losers.");
+    /** Whether connections count what they route, for JMX and Micrometer. */
+    public static final JunctionProperty<MetricsMode> METRICS = choice(
+            "metrics",
+            MetricsMode.class,
+            MetricsMode.ON,
+            "`on`: count statements by target and reason, waits, pins, errors, and publish them with the cluster's "
+                    + "state as the MBean `dev.junction:type=Cluster,…` and, through `JunctionMeterBinder`, as Micrometer "
+                    + "meters; `off`: this data source's connections count nothing and register no MBean.");
 
     private static final List<JunctionProperty<?>> ALL = List.of(
             MAX_REPLICA_LAG,
@@ -196,7 +204,8 @@ public final class JunctionProperty<T> {
             EXCEPTION_OVERRIDE_CLASS_NAME,
             TOPOLOGY,
             CONFLICT_TABLES,
-            READ_REPAIR);
+            READ_REPAIR,
+            METRICS);
 
     private final String name;
     private final Class<T> type;

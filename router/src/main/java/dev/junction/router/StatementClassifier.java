@@ -70,6 +70,8 @@ public final class StatementClassifier {
     private final LongAdder calciteParsed = new LongAdder();
     private final LongAdder unknown = new LongAdder();
     private final LongAdder uncacheable = new LongAdder();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder parseFailures = new LongAdder();
 
     private StatementClassifier(Builder b) {
         this.dialect = b.dialect;
@@ -98,6 +100,7 @@ public final class StatementClassifier {
     public Classification classify(String sql) {
         Classification cached = cache.getIfPresent(sql);
         if (cached != null) {
+            hits.increment();
             return cached;
         }
         // Computed outside Caffeine's compute lock: a catalog lookup may query the database, and a
@@ -111,6 +114,8 @@ public final class StatementClassifier {
         }
         if (c.parsedByCalcite()) {
             calciteParsed.increment();
+        } else if (outcome.calciteAttempted()) {
+            parseFailures.increment(); // classified by the conservative token fallback
         }
         if (c.kind() == StatementKind.UNKNOWN) {
             unknown.increment();
@@ -144,7 +149,9 @@ public final class StatementClassifier {
                 calciteParsed.sum(),
                 unknown.sum(),
                 uncacheable.sum(),
-                cache.estimatedSize());
+                cache.estimatedSize(),
+                hits.sum(),
+                parseFailures.sum());
     }
 
     /**
@@ -175,6 +182,9 @@ public final class StatementClassifier {
      * @param unknown how many could not be classified (they run on the primary)
      * @param uncacheable results not cached because a catalog lookup failed
      * @param cachedEntries current number of cached results (estimate)
+     * @param cacheHits statements answered from the cache
+     * @param parseFailures statements Calcite was asked to parse and rejected: classified by the conservative
+     *     token-based fallback
      */
     public record Statistics(
             long classified,
@@ -182,7 +192,9 @@ public final class StatementClassifier {
             long calciteParsed,
             long unknown,
             long uncacheable,
-            long cachedEntries) {}
+            long cachedEntries,
+            long cacheHits,
+            long parseFailures) {}
 
     /** Builds a {@link StatementClassifier}. */
     public static final class Builder {

@@ -2,6 +2,7 @@ package dev.junction.driver.internal.pipeline;
 
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.backend.ProbedRole;
+import dev.junction.driver.internal.metrics.ClusterMetrics;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
@@ -31,6 +32,7 @@ final class FailureSeam {
     private final SessionPins pins;
     private final ReplicaRouter replicas;
     private final FailureClassifier classifier;
+    private final ClusterMetrics metrics;
     /** The failure classified last and its kind: a failure that is not retried is classified again by the funnel. */
     private SQLException lastFailure;
 
@@ -43,8 +45,10 @@ final class FailureSeam {
             OpenTransaction transaction,
             SessionPins pins,
             ReplicaRouter replicas,
-            FailureClassifier classifier) {
+            FailureClassifier classifier,
+            ClusterMetrics metrics) {
         this.classifier = classifier;
+        this.metrics = metrics;
         this.topology = topology;
         this.sessions = sessions;
         this.transaction = transaction;
@@ -76,6 +80,7 @@ final class FailureSeam {
         if (session == null) {
             return e;
         }
+        metrics.failed(e.getSQLState());
         pins.failed();
         FailureKind kind = classify(e, session.node());
         if (kind == FailureKind.CONNECTION_LOST) {

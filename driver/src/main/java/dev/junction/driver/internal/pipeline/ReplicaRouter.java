@@ -1,5 +1,8 @@
 package dev.junction.driver.internal.pipeline;
 
+import dev.junction.driver.internal.backend.ProbedRole;
+import dev.junction.driver.internal.metrics.ClusterMetrics;
+import dev.junction.driver.internal.metrics.RoutedTo;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
@@ -48,6 +51,12 @@ final class ReplicaRouter {
     private NodeSession questioned;
 
     private final ReplicaRouteMemo memo = new ReplicaRouteMemo();
+    /** Why the memo's decision was made: the reason of every reuse. */
+    private RouteReason memoReason;
+    /** Why the last read routed went where it went, and whether it fell back to the primary; for the metrics. */
+    private RouteReason reason;
+
+    private boolean fellBack;
     private final ReplicaWait wait;
     private final NoFreshReplicaError noFreshReplica;
 
@@ -59,14 +68,15 @@ final class ReplicaRouter {
             TableCatalog tableCatalog,
             ViewCatalog views,
             Duration replicaWaitTimeout,
-            NodeAccess nodes) {
+            NodeAccess nodes,
+            ClusterMetrics metrics) {
         this.topology = topology;
         this.options = options;
         this.freshness = freshness;
         this.tableCatalog = tableCatalog;
         this.views = views;
         this.nodes = nodes;
-        this.wait = new ReplicaWait(replicaWaitTimeout, System::nanoTime);
+        this.wait = new ReplicaWait(replicaWaitTimeout, System::nanoTime, metrics);
         this.noFreshReplica = new NoFreshReplicaError(clusterKey, options, freshness);
     }
 
@@ -81,6 +91,7 @@ final class ReplicaRouter {
      * probed, waiting until {@code replicaWaitTimeout}) and routes again through {@link #routeOnce}.
      */
     Node route(Classification statement, SessionState session) throws SQLException {
+        fellBack = false;
         Node chosen = null;
         try {
             chosen = choose(statement, session);
@@ -88,6 +99,25 @@ final class ReplicaRouter {
         } finally {
             settleQuestion(chosen);
         }
+    }
+
+    /** Why the last read routed went where it went. */
+    RouteReason reason() {
+        return reason;
+    }
+
+    /**
+     * Where the last read routed ran, to {@code node}: a fallback when it wanted a replica and none qualified, whether
+     * after a wait or at once (a policy that answers the primary for a stale or down replica).
+     */
+    RoutedTo routedTo(Node node) {
+        if (fellBack
+                || reason == RouteReason.NO_REPLICA_DOWN
+                || reason == RouteReason.NO_REPLICA_STALE
+                || reason == RouteReason.NO_REPLICA_BEHIND) {
+            return RoutedTo.FALLBACK;
+        }
+        return node.role() == ProbedRole.REPLICA ? RoutedTo.REPLICA : RoutedTo.PRIMARY;
     }
 
     /**
@@ -114,12 +144,14 @@ final class ReplicaRouter {
         if (monitor != null) {
             Node reused = reuse(statement, session, monitor, free);
             if (reused != null) {
+                reason = memoReason;
                 return reused;
             }
         }
         if (views.unsafe(
                 statement,
                 monitor == null ? System.nanoTime() : topology.snapshot().takenAtNanos())) {
+            reason = RouteReason.UNVERIFIED_FUNCTION;
             return topology.primary(); // a view that calls a function that may write: the read may write
         }
         ReplicaWait.Outcome outcome = routeOnce(statement, session, monitor, free);
@@ -170,8 +202,10 @@ final class ReplicaRouter {
                 free ? ReplicaRequirement.NONE : freshness.requirement(positions, monitor.primarySamples());
         RouteDecision decision =
                 topology.policy().route(new RoutingRequest(statement, session, snapshot, options, requirement));
+        reason = decision.reason();
         if (decision.target() == RouteTarget.REPLICA) {
             if (inputs != null) {
+                memoReason = decision.reason();
                 memo.remember(
                         inputs,
                         qualifying(snapshot, requirement, statement, free),
@@ -337,6 +371,7 @@ final class ReplicaRouter {
 
         @Override
         public Node primary() throws SQLException {
+            fellBack = true;
             return topology.primary();
         }
 

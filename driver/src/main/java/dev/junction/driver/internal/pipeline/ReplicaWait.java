@@ -1,5 +1,6 @@
 package dev.junction.driver.internal.pipeline;
 
+import dev.junction.driver.internal.metrics.ClusterMetrics;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
 import dev.junction.router.NodeId;
@@ -112,11 +113,18 @@ final class ReplicaWait {
 
     private final long timeoutNanos;
     private final LongSupplier clock;
+    private final ClusterMetrics metrics;
 
     /** @param clock nanoseconds, {@link System#nanoTime} outside tests */
     ReplicaWait(Duration replicaWaitTimeout, LongSupplier clock) {
+        this(replicaWaitTimeout, clock, ClusterMetrics.OFF);
+    }
+
+    /** @param metrics where each wait is counted, with its duration, once it ends */
+    ReplicaWait(Duration replicaWaitTimeout, LongSupplier clock, ClusterMetrics metrics) {
         this.timeoutNanos = replicaWaitTimeout.toNanos();
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -127,16 +135,20 @@ final class ReplicaWait {
     Node after(Shortfall first, Route route, CatchUp catchUp) throws SQLException {
         Waiting waiting = new Waiting(route, catchUp);
         Shortfall shortfall = first;
-        while (true) {
-            Node node = waiting.next(shortfall);
-            if (node != null) {
-                return node;
+        try {
+            while (true) {
+                Node node = waiting.next(shortfall);
+                if (node != null) {
+                    return node;
+                }
+                Outcome outcome = route.route();
+                if (outcome instanceof Routed routed) {
+                    return routed.node();
+                }
+                shortfall = (Shortfall) outcome;
             }
-            Outcome outcome = route.route();
-            if (outcome instanceof Routed routed) {
-                return routed.node();
-            }
-            shortfall = (Shortfall) outcome;
+        } finally {
+            waiting.counted();
         }
     }
 
@@ -147,6 +159,8 @@ final class ReplicaWait {
         private boolean waiting;
         private long deadline;
         private boolean asked;
+        /** Whether some shortfall was the session's own commits (read-your-writes), not a stale or down replica. */
+        private boolean readYourWrites;
 
         Waiting(Route route, CatchUp catchUp) {
             this.route = route;
@@ -155,6 +169,7 @@ final class ReplicaWait {
 
         /** The node the read takes now, or null when something was learnt or awaited: route again. */
         Node next(Shortfall shortfall) throws SQLException {
+            readYourWrites |= shortfall.behind() || shortfall.unlocated().isPresent();
             if (shortfall.unlocated().isPresent()) {
                 return unlocated(shortfall);
             }
@@ -205,6 +220,13 @@ final class ReplicaWait {
                 asked = false;
             }
             return interrupted;
+        }
+
+        /** Counts the wait, if the read waited: the clock is read again only then. */
+        void counted() {
+            if (waiting) {
+                metrics.waited(readYourWrites, clock.getAsLong() - (deadline - timeoutNanos));
+            }
         }
 
         /** Nanoseconds left until the deadline, set by the first call. */

@@ -3,6 +3,9 @@ package dev.junction.driver.internal.pipeline;
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.JunctionProperties;
 import dev.junction.driver.JunctionProperty;
+import dev.junction.driver.internal.backend.ProbedRole;
+import dev.junction.driver.internal.metrics.ClusterMetrics;
+import dev.junction.driver.internal.metrics.RoutedTo;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.router.Classification;
@@ -35,6 +38,11 @@ import java.sql.SQLException;
  *   <li>Batches, calls and updatable result sets may write whatever their text says: the policy sees them as
  *       statements it cannot classify.</li>
  * </ul>
+ *
+ * <p>Every decision is counted here, once per routing, by where it sends the statement and why ({@link ClusterMetrics}):
+ * a read routed again after its replica could not be reached counts twice, as it was routed twice. It is
+ * also logged at DEBUG on the {@code System.Logger} {@code dev.junction.routing}: the statement's kind, the node and the
+ * reason, never its text (literals) nor credentials.
  */
 final class RouteStep {
     private static final Classification PLAIN_READ =
@@ -46,6 +54,8 @@ final class RouteStep {
      * serializable): built once.
      */
     private static final SessionState[] UNHELD_SESSIONS = unheldSessions();
+    /** Each routing decision at DEBUG; checked before anything is formatted. */
+    private static final System.Logger ROUTING_LOG = System.getLogger("dev.junction.routing");
 
     private final ClusterTopology topology;
     private final RoutingOptions options;
@@ -60,7 +70,13 @@ final class RouteStep {
     /** {@code learnedWriteShare}: a shape whose recent transactions wrote less often starts on a replica. */
     private final double learnedWriteShare;
 
+    private final ClusterMetrics metrics;
+
     private RouteReason moveReason;
+    /** Where the decision being made sends the statement, and why: set on every path of {@link #decide}. */
+    private RoutedTo routedTo;
+
+    private RouteReason reason;
 
     RouteStep(
             ClusterTopology topology,
@@ -73,7 +89,9 @@ final class RouteStep {
             NodeSessions sessions,
             TransactionRouting transactionRouting,
             TransactionShapes shapes,
-            double learnedWriteShare) {
+            double learnedWriteShare,
+            ClusterMetrics metrics) {
+        this.metrics = metrics;
         this.transactionRouting = transactionRouting;
         this.shapes = shapes;
         this.learnedWriteShare = learnedWriteShare;
@@ -102,6 +120,22 @@ final class RouteStep {
      * @param mayWrite a batch, a call or an updatable result set: it may write whatever its text says
      */
     Node choose(StatementInfo info, String text, boolean mayWrite) throws SQLException {
+        Node node = decide(info, text, mayWrite);
+        metrics.routed(routedTo, reason);
+        if (ROUTING_LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            ROUTING_LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "{0}{1} -> {2} {3} ({4})",
+                    info.kind(),
+                    mayWrite ? " (may write)" : "",
+                    routedTo.label(),
+                    node.address(),
+                    reason);
+        }
+        return node;
+    }
+
+    private Node decide(StatementInfo info, String text, boolean mayWrite) throws SQLException {
         if (info.kind() == StatementInfo.Kind.AUTOCOMMIT && info.sessionKey() == null) {
             throw JunctionErrorCode.FEATURE_NOT_SUPPORTED.exception(
                     "SET autocommit with an expression, DEFAULT or other variables in the same statement",
@@ -110,11 +144,14 @@ final class RouteStep {
         Classification statement = mayWrite ? MAY_WRITE : info.classification();
         NodeSession held = transaction.session();
         if (held == null && !mayWrite && isSessionChange(info)) {
+            reason = RouteReason.SESSION_STATEMENT;
             if (ReplicaGuard.runsOnPrimary(info.sessionKey())) {
+                routedTo = RoutedTo.PRIMARY;
                 return topology.primary();
             }
             NodeSession current = sessions.current();
             if (current != null) {
+                routedTo = roleOf(current.node());
                 return current.node();
             }
             statement = PLAIN_READ;
@@ -125,9 +162,22 @@ final class RouteStep {
             return heldNode(held, decision);
         }
         if (decision == null) {
-            return replicas.route(statement, unheldSession());
+            Node node = replicas.route(statement, unheldSession());
+            reason = replicas.reason();
+            routedTo = replicas.routedTo(node);
+            return node;
         }
-        return decision.target() == RouteTarget.REPLICA ? topology.node(decision.node()) : topology.primary();
+        reason = decision.reason();
+        if (decision.target() == RouteTarget.REPLICA) {
+            routedTo = RoutedTo.REPLICA;
+            return topology.node(decision.node());
+        }
+        routedTo = RoutedTo.PRIMARY;
+        return topology.primary();
+    }
+
+    private static RoutedTo roleOf(Node node) {
+        return node.role() == ProbedRole.REPLICA ? RoutedTo.REPLICA : RoutedTo.PRIMARY;
     }
 
     /**
@@ -137,7 +187,18 @@ final class RouteStep {
     private Node heldNode(NodeSession held, RouteDecision decision) throws SQLException {
         if (transaction.optimistic() && decision != null && decision.target() != RouteTarget.REPLICA) {
             moveReason = decision.reason();
+            routedTo = RoutedTo.PRIMARY;
+            reason = moveReason;
             return topology.primary();
+        }
+        routedTo = roleOf(held.node());
+        boolean onReplica = routedTo == RoutedTo.REPLICA;
+        if (decision != null && (decision.target() == RouteTarget.REPLICA) == onReplica) {
+            reason = decision.reason();
+        } else if (onReplica) {
+            reason = transaction.optimistic() ? RouteReason.OPTIMISTIC_TRANSACTION : RouteReason.READ_ONLY_TRANSACTION;
+        } else {
+            reason = RouteReason.TRANSACTION;
         }
         return held.node(); // a transaction the application declared read-only stays: see the class comment
     }

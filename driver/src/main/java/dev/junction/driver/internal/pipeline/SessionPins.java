@@ -1,5 +1,6 @@
 package dev.junction.driver.internal.pipeline;
 
+import dev.junction.driver.internal.metrics.ClusterMetrics;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.router.Classification;
 import dev.junction.router.PinReason;
@@ -102,9 +103,17 @@ public final class SessionPins {
 
     private Node nodeBeforeTransaction;
 
+    private final ClusterMetrics metrics;
+
     /** @param postgres the session is on PostgreSQL, whose temporary tables, LISTEN and SET are transactional */
     SessionPins(boolean postgres) {
+        this(postgres, ClusterMetrics.OFF);
+    }
+
+    /** @param metrics where each statement that pins the session is counted, by cause */
+    SessionPins(boolean postgres, ClusterMetrics metrics) {
         this.postgres = postgres;
+        this.metrics = metrics;
     }
 
     /**
@@ -152,13 +161,17 @@ public final class SessionPins {
 
     /** Holds the session on {@code where} for {@code reason}, without a name: a statement run in a batch. */
     void hold(Node where, String reason) {
+        metrics.pinned(reason);
         holds.computeIfAbsent(reason, r -> new Hold()).unnamed++;
         node = where;
     }
 
     /** The application holds {@code where}'s backend connection, unwrapped as {@code what}: pinned for good. */
     void unwrapped(Node where, String what) {
-        unwrapped.add("unwrapped " + what);
+        String reason = "unwrapped " + what;
+        if (unwrapped.add(reason)) {
+            metrics.pinned(reason);
+        }
         node = where;
     }
 
@@ -316,6 +329,7 @@ public final class SessionPins {
 
     private void held(StatementInfo info, Classification c, Node where, boolean inTransaction) {
         String reason = info.pinReason();
+        metrics.pinned(reason);
         changing(reason, inTransaction);
         Hold hold = holds.computeIfAbsent(reason, r -> new Hold());
         Collection<String> names = namesCreated(c);

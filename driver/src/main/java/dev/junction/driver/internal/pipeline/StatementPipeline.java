@@ -1,10 +1,12 @@
 package dev.junction.driver.internal.pipeline;
 
 import dev.junction.driver.JunctionProperty;
+import dev.junction.driver.MetricsMode;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.NodeConnector;
 import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.config.ConnectionSettings;
+import dev.junction.driver.internal.metrics.ClusterMetrics;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
@@ -52,7 +54,10 @@ public final class StatementPipeline implements NodeAccess {
         TransactionRouting transactionRouting = settings.properties().get(JunctionProperty.TRANSACTION_ROUTING);
         this.transaction = new OpenTransaction(
                 transactionRouting == TransactionRouting.LEARNED ? topology.transactionShapes() : null);
-        this.pins = new SessionPins(settings.backend() == Backend.POSTGRESQL);
+        ClusterMetrics metrics = settings.properties().get(JunctionProperty.METRICS) == MetricsMode.ON
+                ? topology.metrics().activate(settings.user())
+                : ClusterMetrics.OFF;
+        this.pins = new SessionPins(settings.backend() == Backend.POSTGRESQL, metrics);
         RoutingOptions options = RouteStep.routingOptions(settings.properties());
         TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
         SessionFreshness freshness =
@@ -75,7 +80,8 @@ public final class StatementPipeline implements NodeAccess {
                 tables,
                 routing.views(),
                 settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT),
-                this);
+                this,
+                metrics);
         PolicySession policySession =
                 new PolicySession(state, transaction, pins, topology.dialect().pinsOnSerializable());
         this.route = new RouteStep(
@@ -89,9 +95,16 @@ public final class StatementPipeline implements NodeAccess {
                 sessions,
                 transactionRouting,
                 topology.transactionShapes(),
-                settings.properties().get(JunctionProperty.LEARNED_WRITE_SHARE));
+                settings.properties().get(JunctionProperty.LEARNED_WRITE_SHARE),
+                metrics);
         this.failures = new FailureSeam(
-                topology, sessions, transaction, pins, replicas, settings.failureClassifier(topology.dialect()));
+                topology,
+                sessions,
+                transaction,
+                pins,
+                replicas,
+                settings.failureClassifier(topology.dialect()),
+                metrics);
         this.moves = topology.transactionMoves();
         this.move = new TransactionMove(transaction, moves, transactionRouting, failures);
         this.tracker =

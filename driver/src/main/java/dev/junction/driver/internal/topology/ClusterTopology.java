@@ -8,6 +8,7 @@ import dev.junction.driver.internal.backend.NodeConnector;
 import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.config.CredentialMask;
+import dev.junction.driver.internal.metrics.ClusterMetrics;
 import dev.junction.driver.internal.pipeline.RouterStatementRouting;
 import dev.junction.driver.internal.topology.monitor.NodeFailure;
 import dev.junction.driver.internal.topology.monitor.SharedMonitors;
@@ -74,6 +75,8 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private final TransactionShapes transactionShapes;
     private final TransactionMoves transactionMoves = new TransactionMoves();
     private final ClusterAnnouncement announcement = new ClusterAnnouncement();
+    /** Counters for operators; registered (MBean, binders) by the first connection with {@code metrics=on}. */
+    private final ClusterMetrics metrics = new ClusterMetrics(this);
     /**
      * Connect and login bound of probe and catalog connections, and how long start-up waits for the first probe round:
      * a hung node must not hold a probe, or a {@code getConnection}, longer.
@@ -106,6 +109,8 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private volatile Runnable definitionsChangedElsewhere = () -> {};
     /** The credentials of a keyed topology's catalogs; null for a topology of its own (tests). */
     private volatile NodeConnector catalogConnector;
+    /** A registry entry's topology, whose metrics are published (MBean, binders); false for a test's own. */
+    private volatile boolean published;
     /** Set by {@link #release}, under {@link #probeLock}. */
     private boolean released;
 
@@ -146,6 +151,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
                 globalCommits);
         topology.definitionsChangedElsewhere = () -> SharedMonitors.definitionsChanged(key);
         topology.catalogConnector = catalogConnector;
+        topology.published = true;
         topology.attach(monitorFor.apply(topology));
         return topology;
     }
@@ -164,6 +170,28 @@ public final class ClusterTopology implements SharedMonitors.Shared {
 
     public TransactionMoves transactionMoves() {
         return transactionMoves;
+    }
+
+    /**
+     * This cluster's counters, shared by its connections with {@code metrics=on}; {@link ClusterMetrics#activate}
+     * publishes them, this topology's release withdraws them.
+     */
+    public ClusterMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Whether this topology's metrics are published when a connection activates them: a registry entry's, which is
+     * released with its last connection. A topology of its own (tests) counts without publishing: nothing would
+     * unregister it.
+     */
+    public boolean published() {
+        return published;
+    }
+
+    /** The shared classifier if a connection has made it yet, else null; never makes it (metrics read it). */
+    public RouterStatementRouting sharedRouting() {
+        return routing;
     }
 
     public RoutingPolicy policy() {
@@ -313,12 +341,14 @@ public final class ClusterTopology implements SharedMonitors.Shared {
 
     /**
      * The last connection of this topology's key is gone and its monitor has stopped: closes the catalog connection,
-     * ends the table catalog's thread, and forgets the function answers, unsafe views and table answers. A topology
+     * ends the table catalog's thread, forgets the function answers, unsafe views and table answers, and unregisters
+     * the metrics (MBean, Micrometer meters). A topology
      * is not used after this (its key gets a new one); a straggler would find no catalog answer, which routes to the
      * primary.
      */
     @Override
     public void release() {
+        metrics.close();
         CatalogConnection catalog;
         probeLock.lock();
         try {

@@ -6,8 +6,11 @@ import static dev.junction.router.StaleReadFallback.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.backend.HostAndPort;
 import dev.junction.driver.internal.backend.ProbedRole;
+import dev.junction.driver.internal.metrics.ClusterMetrics;
+import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.router.Classification;
 import dev.junction.router.NodeId;
@@ -140,6 +143,23 @@ class ReplicaWaitTest {
         assertThat(script.log).filteredOn("await snapshot 5 ms"::equals).hasSize(40);
         assertThat(script.log).doesNotContain("await snapshot 200 ms");
         assertThat(now - start).isEqualTo(TIMEOUT.toNanos());
+    }
+
+    @Test
+    void countsAReadYourWritesWaitWithItsDurationAndAStaleReplicaWaitApart() throws SQLException {
+        ClusterMetrics metrics = new ClusterTopology("wait-test", BackendDialect.POSTGRESQL, List.of()).metrics();
+        ReplicaWait counted = new ReplicaWait(TIMEOUT, () -> now, metrics);
+        script.routes = () -> behind(WAIT);
+        counted.after(behind(WAIT), script, script);
+        script.routes = () -> stale(WAIT);
+        counted.after(stale(WAIT), script, script);
+        script.routes = () -> stale(PRIMARY);
+        counted.after(stale(PRIMARY), script, script); // falls back at once: no wait
+
+        assertThat(metrics.readYourWritesWaits()).isEqualTo(1);
+        assertThat(metrics.readYourWritesWaitNanos()).isEqualTo(TIMEOUT.toNanos());
+        assertThat(metrics.staleReplicaWaits()).isEqualTo(1);
+        assertThat(metrics.staleReplicaWaitNanos()).isEqualTo(TIMEOUT.toNanos());
     }
 
     @Test

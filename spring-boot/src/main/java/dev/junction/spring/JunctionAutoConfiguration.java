@@ -3,6 +3,7 @@ package dev.junction.spring;
 import dev.junction.spring.internal.Boot3HealthConfiguration;
 import dev.junction.spring.internal.Boot4HealthConfiguration;
 import dev.junction.spring.internal.HikariJunctionSettings;
+import dev.junction.spring.internal.MetricsConfiguration;
 import dev.junction.spring.internal.OnJunctionUrl;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -24,7 +25,8 @@ import org.springframework.context.annotation.Import;
  *       values as JDBC properties, validated first;
  *   <li>with Actuator, the health indicator {@code junction}: every node's address, role, up or down, staleness bound
  *       and replication position; UP while a primary is up. Boot 3.5 and 4.0 have their health API in different
- *       packages, so each has its own configuration, loaded only on its own Boot.
+ *       packages, so each has its own configuration, loaded only on its own Boot;
+ *   <li>with Micrometer, Junction's meters ({@link MetricsConfiguration}).
  * </ul>
  *
  * <p>No type of Boot's data source auto-configuration is referenced: it moved between 3.5 and 4.0, and none of this
@@ -33,7 +35,7 @@ import org.springframework.context.annotation.Import;
 @AutoConfiguration
 @Conditional(OnJunctionUrl.class)
 @EnableConfigurationProperties(JunctionDataSourceProperties.class)
-@Import({Boot3HealthConfiguration.class, Boot4HealthConfiguration.class})
+@Import({Boot3HealthConfiguration.class, Boot4HealthConfiguration.class, MetricsConfiguration.class})
 public class JunctionAutoConfiguration {
     /**
      * Static, so that the post-processor is registered before any data source is created; the properties are looked up
@@ -44,9 +46,4 @@ public class JunctionAutoConfiguration {
     static BeanPostProcessor junctionHikariSettings(ObjectProvider<JunctionDataSourceProperties> properties) {
         return new HikariJunctionSettings(properties::getObject);
     }
-
-    // Micrometer: the bean that binds Junction's meters (dev.junction.driver.metrics.JunctionMeterBinder, being
-    // written on another branch) goes here, in a configuration of its own guarded by
-    // @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry") and imported above; Micrometer's
-    // MeterBinder API is the same in Boot 3.5 and 4.0.
 }

@@ -139,6 +139,13 @@ public class JunctionDataSourceProperties {
     private String readRepair;
 
     /**
+     * `on`: count statements by target and reason, waits, pins, errors, and publish them with the cluster's state as
+     * the MBean `dev.junction:type=Cluster,…` and, through `JunctionMeterBinder`, as Micrometer meters; `off`: this
+     * data source's connections count nothing and register no MBean. Values: `on`, `off`; default `on`.
+     */
+    private String metrics;
+
+    /**
      * The values that are set, by {@link JunctionProperty#name()}, in the registry's order: what goes to the driver.
      */
     public Map<JunctionProperty<?>, String> values() {
@@ -161,6 +168,7 @@ public class JunctionDataSourceProperties {
         putIfSet(values, JunctionProperty.TOPOLOGY, topology);
         putIfSet(values, JunctionProperty.CONFLICT_TABLES, conflictTables);
         putIfSet(values, JunctionProperty.READ_REPAIR, readRepair);
+        putIfSet(values, JunctionProperty.METRICS, metrics);
         return Collections.unmodifiableMap(values);
     }
 
@@ -207,5 +215,7 @@ public class JunctionDataSourceProperties {
     public void setConflictTables(String value) { this.conflictTables = value; }
     public String getReadRepair() { return readRepair; }
     public void setReadRepair(String value) { this.readRepair = value; }
+    public String getMetrics() { return metrics; }
+    public void setMetrics(String value) { this.metrics = value; }
     // spotless:on
 }

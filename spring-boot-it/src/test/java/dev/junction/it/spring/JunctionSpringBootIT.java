@@ -26,6 +26,7 @@ import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A Spring Boot web application (starters web, actuator, jdbc, and {@code junction-spring-boot}) against a PostgreSQL
@@ -142,6 +143,32 @@ class JunctionSpringBootIT {
         HttpResponse<String> response = get("/actuator/metrics/hikaricp.connections.max");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).contains("\"value\":1.0");
+    }
+
+    /** Junction's meters reach Boot's registry: writes counted on the primary, by reason. */
+    @Test
+    void junctionStatementsShowTheRoutes() throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+        jdbc.execute("create table if not exists metered(id int)");
+        double before = count("/actuator/metrics/junction.statements?tag=target:primary&tag=reason:WRITE");
+        for (int i = 0; i < 3; i++) {
+            jdbc.update("insert into metered values (?)", i);
+        }
+        assertThat(count("/actuator/metrics/junction.statements?tag=target:primary&tag=reason:WRITE"))
+                .isEqualTo(before + 3);
+        HttpResponse<String> all = get("/actuator/metrics/junction.statements");
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        assertThat(all.body()).contains("\"target\"", "\"reason\"", "primary");
+    }
+
+    /** The {@code COUNT} statistic of a metrics endpoint answer. */
+    private static double count(String path) throws Exception {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        java.util.regex.Matcher value = java.util.regex.Pattern.compile("\"statistic\":\"COUNT\",\"value\":([0-9.E]+)")
+                .matcher(response.body());
+        assertThat(value.find()).as(response.body()).isTrue();
+        return Double.parseDouble(value.group(1));
     }
 
     @Test

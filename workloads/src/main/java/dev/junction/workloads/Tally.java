@@ -21,6 +21,7 @@ public final class Tally {
         private long deadlocks;
         private long lostRaces;
         private long failed;
+        private long latencyNanos;
 
         /** Transactions that committed, at their first attempt or after retries. */
         public long committed() {
@@ -52,7 +53,13 @@ public final class Tally {
             return failed;
         }
 
+        /** Mean latency of the committed ones, first attempt's start to commit, in microseconds; NaN without any. */
+        public double meanLatencyMicros() {
+            return committed == 0 ? Double.NaN : latencyNanos / 1e3 / committed;
+        }
+
         public void add(Outcomes other) {
+            latencyNanos += other.latencyNanos;
             committed += other.committed;
             committedAfterRetry += other.committedAfterRetry;
             serializationFailures += other.serializationFailures;
@@ -90,6 +97,7 @@ public final class Tally {
         latencyNanos[readOnlyKind ? 1 : 0] += nanos;
         Outcomes outcomes = kind(kind);
         outcomes.committed++;
+        outcomes.latencyNanos += nanos;
         if (attempts > 1) {
             outcomes.committedAfterRetry++;
         }

@@ -402,6 +402,15 @@ public final class TransactionMixBenchmark {
                             consistency,
                             result.readWrite().label(),
                             result.readOnly().label());
+                    result.a()
+                            .kinds()
+                            .forEach((kind, outcomes) -> System.out.printf(
+                                    Locale.ROOT,
+                                    "  %-14s primary %8.0f µs, %s %8.0f µs%n",
+                                    kind,
+                                    outcomes.meanLatencyMicros(),
+                                    routing,
+                                    result.b().kinds().get(kind).meanLatencyMicros()));
                     out.append(String.format(
                             Locale.ROOT,
                             "| %s | %s | %.0f / %.0f | %s | %.0f / %.0f | %s | %s | %d |%n",

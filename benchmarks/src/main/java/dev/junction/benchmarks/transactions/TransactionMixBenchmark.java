@@ -137,7 +137,10 @@ public final class TransactionMixBenchmark {
             benchmark.pairedPerBlock = Integer.parseInt(blocks[1]);
         }
         StringBuilder report = new StringBuilder();
-        report.append(header(String.join(" ", args), threads, seconds, rounds, warmup, retry));
+        report.append(
+                paired == null
+                        ? header(String.join(" ", args), threads, seconds, rounds, warmup, retry)
+                        : pairedHeader(String.join(" ", args)));
         if (!database.equals("mariadb")) {
             report.append(benchmark.postgres());
         }
@@ -152,6 +155,23 @@ public final class TransactionMixBenchmark {
             Files.writeString(out, report.toString());
             System.out.println("Wrote " + out);
         }
+    }
+
+    private static String pairedHeader(String args) {
+        return "# Transaction mixes: latency against `transactionRouting=primary`\n\n"
+                + String.format(
+                        Locale.ROOT,
+                        "Written by `TransactionMixBenchmark %s` on %s: %d CPUs (`availableProcessors`), Java %s, one"
+                                + " client thread, unpinned. Per mix, consistency and routing, one connection of"
+                                + " `transactionRouting=primary` and one of the routing under test run blocks of"
+                                + " transactions in turn, alternating which goes first; the ratio is the geometric"
+                                + " mean of the per-pair ratios of mean latency, with its 95 %% interval. Latency runs"
+                                + " from a transaction's first attempt to its commit, retries and their waits"
+                                + " included.%n",
+                        args,
+                        Instant.now(),
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.version"));
     }
 
     private static String header(

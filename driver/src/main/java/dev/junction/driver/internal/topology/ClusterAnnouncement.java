@@ -38,6 +38,9 @@ public final class ClusterAnnouncement {
                 continue;
             }
             line.append(node.role());
+            if (node.role().equals("primary")) {
+                continue; // a primary's staleness is zero by definition
+            }
             node.stalenessBound()
                     .ifPresent(
                             bound -> line.append(String.format(Locale.ROOT, ", staleness ≤ %d ms", bound.toMillis())));

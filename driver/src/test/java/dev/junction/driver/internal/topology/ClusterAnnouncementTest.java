@@ -19,7 +19,7 @@ class ClusterAnnouncementTest {
                     "primary",
                     true,
                     Optional.of("0/3000060"),
-                    Optional.empty(),
+                    Optional.of(Duration.ZERO), // not shown: a primary is never stale
                     Optional.empty(),
                     0,
                     Optional.empty()),

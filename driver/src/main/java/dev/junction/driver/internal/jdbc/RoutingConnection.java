@@ -405,6 +405,7 @@ public final class RoutingConnection implements JunctionConnection {
         closed = true;
         sessions.closeAll();
         transaction.end();
+        pipeline.closeMetrics();
         releaseMonitor();
     }
 
@@ -426,6 +427,7 @@ public final class RoutingConnection implements JunctionConnection {
         }
         closed = true;
         sessions.abortAll(executor);
+        pipeline.closeMetrics();
         releaseMonitor();
     }
 

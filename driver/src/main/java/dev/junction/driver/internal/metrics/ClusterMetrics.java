@@ -57,7 +57,10 @@ public final class ClusterMetrics {
 
     private final ClusterTopology topology;
     private final boolean on;
+    /** Closed connections' routes (and any counted outside a connection); open ones count in their own. */
     private final LongAdder[] routes = new LongAdder[TARGETS.length * REASONS.length];
+
+    private final java.util.Set<RouteCounts> liveRouteCounts = ConcurrentHashMap.newKeySet();
     private final LongAdder rywWaits = new LongAdder();
     private final LongAdder rywWaitNanos = new LongAdder();
     private final LongAdder staleWaits = new LongAdder();
@@ -88,10 +91,34 @@ public final class ClusterMetrics {
 
     // ---- recording: the statement path ----
 
-    /** A statement was routed to {@code to} for {@code reason}. */
+    /** A statement was routed to {@code to} for {@code reason} (outside a connection's own {@link RouteCounts}). */
     public void routed(RoutedTo to, RouteReason reason) {
         if (on) {
             routes[to.ordinal() * REASONS.length + reason.ordinal()].increment();
+        }
+    }
+
+    /**
+     * A new connection's route counters, counted into this cluster's until {@link RouteCounts#close()}, then added to
+     * its totals; {@link RouteCounts#NONE} when this instance does not count.
+     */
+    public RouteCounts routeCounts() {
+        if (!on) {
+            return RouteCounts.NONE;
+        }
+        RouteCounts counts = new RouteCounts(this);
+        liveRouteCounts.add(counts);
+        return counts;
+    }
+
+    void retire(RouteCounts counts) {
+        if (liveRouteCounts.remove(counts)) {
+            for (int i = 0; i < routes.length; i++) {
+                long count = counts.get(i);
+                if (count != 0) {
+                    routes[i].add(count);
+                }
+            }
         }
     }
 
@@ -144,7 +171,12 @@ public final class ClusterMetrics {
 
     /** Statements routed to {@code to} for {@code reason} so far. */
     public long routes(RoutedTo to, RouteReason reason) {
-        return routes[to.ordinal() * REASONS.length + reason.ordinal()].sum();
+        int index = to.ordinal() * REASONS.length + reason.ordinal();
+        long sum = routes[index].sum();
+        for (RouteCounts counts : liveRouteCounts) {
+            sum += counts.get(index);
+        }
+        return sum;
     }
 
     /** Statements routed to {@code to}, whatever the reason. */

@@ -4,7 +4,7 @@ import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.JunctionProperties;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.internal.backend.ProbedRole;
-import dev.junction.driver.internal.metrics.ClusterMetrics;
+import dev.junction.driver.internal.metrics.RouteCounts;
 import dev.junction.driver.internal.metrics.RoutedTo;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
@@ -39,7 +39,7 @@ import java.sql.SQLException;
  *       statements it cannot classify.</li>
  * </ul>
  *
- * <p>Every decision is counted here, once per routing, by where it sends the statement and why ({@link ClusterMetrics}):
+ * <p>Every decision is counted here, once per routing, by where it sends the statement and why ({@link RouteCounts}, the connection's own, summed by {@code ClusterMetrics}):
  * a read routed again after its replica could not be reached counts twice, as it was routed twice. It is
  * also logged at DEBUG on the {@code System.Logger} {@code dev.junction.routing}: the statement's kind, the node and the
  * reason, never its text (literals) nor credentials.
@@ -70,7 +70,7 @@ final class RouteStep {
     /** {@code learnedWriteShare}: a shape whose recent transactions wrote less often starts on a replica. */
     private final double learnedWriteShare;
 
-    private final ClusterMetrics metrics;
+    private final RouteCounts metrics;
 
     private RouteReason moveReason;
     /** Where the decision being made sends the statement, and why: set on every path of {@link #decide}. */
@@ -90,7 +90,7 @@ final class RouteStep {
             TransactionRouting transactionRouting,
             TransactionShapes shapes,
             double learnedWriteShare,
-            ClusterMetrics metrics) {
+            RouteCounts metrics) {
         this.metrics = metrics;
         this.transactionRouting = transactionRouting;
         this.shapes = shapes;

@@ -7,6 +7,7 @@ import dev.junction.driver.internal.backend.NodeConnector;
 import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.metrics.ClusterMetrics;
+import dev.junction.driver.internal.metrics.RouteCounts;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
@@ -31,6 +32,9 @@ public final class StatementPipeline implements NodeAccess {
     private final StatementRouting routing;
     private final SessionSettings state;
     private final OpenTransaction transaction;
+    /** This connection's route counters, added to the cluster's when it closes ({@link #closeMetrics()}). */
+    private final RouteCounts routeCounts;
+
     private final SessionPins pins;
     private final NodeSessions sessions;
     private final RouteStep route;
@@ -57,6 +61,7 @@ public final class StatementPipeline implements NodeAccess {
         ClusterMetrics metrics = settings.properties().get(JunctionProperty.METRICS) == MetricsMode.ON
                 ? topology.metrics().activate(settings.user())
                 : ClusterMetrics.OFF;
+        this.routeCounts = metrics.routeCounts();
         this.pins = new SessionPins(settings.backend() == Backend.POSTGRESQL, metrics);
         RoutingOptions options = RouteStep.routingOptions(settings.properties());
         TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
@@ -96,7 +101,7 @@ public final class StatementPipeline implements NodeAccess {
                 transactionRouting,
                 topology.transactionShapes(),
                 settings.properties().get(JunctionProperty.LEARNED_WRITE_SHARE),
-                metrics);
+                routeCounts);
         this.failures = new FailureSeam(
                 topology,
                 sessions,
@@ -392,6 +397,11 @@ public final class StatementPipeline implements NodeAccess {
     }
 
     /** The cluster this connection routes over. */
+    /** The connection closed: its route counts join the cluster's totals. */
+    public void closeMetrics() {
+        routeCounts.close();
+    }
+
     public ClusterTopology topology() {
         return topology;
     }

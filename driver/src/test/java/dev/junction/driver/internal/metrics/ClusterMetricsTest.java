@@ -37,6 +37,28 @@ class ClusterMetricsTest {
     }
 
     @Test
+    void aConnectionsOwnCountsAreSummedWhileItIsOpenAndKeptOnceItCloses() {
+        RouteCounts first = metrics.routeCounts();
+        RouteCounts second = metrics.routeCounts();
+        first.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
+        first.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
+        second.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
+        metrics.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
+        assertThat(metrics.routes(RoutedTo.REPLICA, RouteReason.REPLICA_READ)).isEqualTo(4);
+
+        first.close();
+        first.close();
+        assertThat(metrics.routes(RoutedTo.REPLICA, RouteReason.REPLICA_READ))
+                .as("closing twice adds its counts once")
+                .isEqualTo(4);
+        second.routed(RoutedTo.PRIMARY, RouteReason.WRITE);
+        second.close();
+        assertThat(metrics.routes(RoutedTo.REPLICA, RouteReason.REPLICA_READ)).isEqualTo(4);
+        assertThat(metrics.routes(RoutedTo.PRIMARY, RouteReason.WRITE)).isEqualTo(1);
+        assertThat(ClusterMetrics.OFF.routeCounts()).isSameAs(RouteCounts.NONE);
+    }
+
+    @Test
     void separatesReadYourWritesWaitsFromStaleReplicaWaits() {
         metrics.waited(true, 3_000_000);
         metrics.waited(true, 2_000_000);

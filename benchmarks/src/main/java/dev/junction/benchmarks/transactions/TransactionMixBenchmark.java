@@ -292,17 +292,7 @@ public final class TransactionMixBenchmark {
             for (String consistency : List.of("eventual", "global")) {
                 Configuration primaryRouting = null;
                 for (String routing : routings) {
-                    JunctionDataSource dataSource = new JunctionDataSource();
-                    dataSource.setUrl(url);
-                    dataSource.setUser(credentials.getProperty("user"));
-                    dataSource.setPassword(credentials.getProperty("password", ""));
-                    dataSource.setReadConsistency(consistency);
-                    // "learned:0.3" is learned with learnedWriteShare=0.3
-                    String[] routingAndShare = routing.split(":", 2);
-                    dataSource.setTransactionRouting(routingAndShare[0]);
-                    if (routingAndShare.length == 2) {
-                        dataSource.setLearnedWriteShare(routingAndShare[1]);
-                    }
+                    JunctionDataSource dataSource = dataSource(url, credentials, consistency, routing);
                     Configuration configuration = new Configuration(
                             "Junction " + routing + ", " + consistency,
                             dataSource,

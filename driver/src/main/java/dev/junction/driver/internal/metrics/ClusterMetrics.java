@@ -59,7 +59,7 @@ public final class ClusterMetrics {
 
     private final ClusterTopology topology;
     private final boolean on;
-    /** Closed connections' routes (and any counted outside a connection); open ones count in their own. */
+    /** Closed connections' routes; open ones count in their own {@link RouteCounts}. */
     private final LongAdder[] routes = new LongAdder[TARGETS.length * REASONS.length];
 
     private final java.util.Set<RouteCounts> liveRouteCounts = ConcurrentHashMap.newKeySet();
@@ -92,13 +92,6 @@ public final class ClusterMetrics {
     }
 
     // ---- recording: the statement path ----
-
-    /** A statement was routed to {@code to} for {@code reason} (outside a connection's own {@link RouteCounts}). */
-    public void routed(RoutedTo to, RouteReason reason) {
-        if (on) {
-            routes[to.ordinal() * REASONS.length + reason.ordinal()].increment();
-        }
-    }
 
     /**
      * A new connection's route counters, counted into this cluster's until {@link RouteCounts#close()}, then added to

@@ -70,7 +70,7 @@ final class RouteStep {
     /** {@code learnedWriteShare}: a shape whose recent transactions wrote less often starts on a replica. */
     private final double learnedWriteShare;
 
-    private final RouteCounts metrics;
+    private final RouteCounts routeCounts;
 
     private RouteReason moveReason;
     /** Where the decision being made sends the statement, and why: set on every path of {@link #decide}. */
@@ -90,8 +90,8 @@ final class RouteStep {
             TransactionRouting transactionRouting,
             TransactionShapes shapes,
             double learnedWriteShare,
-            RouteCounts metrics) {
-        this.metrics = metrics;
+            RouteCounts routeCounts) {
+        this.routeCounts = routeCounts;
         this.transactionRouting = transactionRouting;
         this.shapes = shapes;
         this.learnedWriteShare = learnedWriteShare;
@@ -121,7 +121,7 @@ final class RouteStep {
      */
     Node choose(StatementInfo info, String text, boolean mayWrite) throws SQLException {
         Node node = decide(info, text, mayWrite);
-        metrics.routed(routedTo, reason);
+        routeCounts.routed(routedTo, reason);
         if (ROUTING_LOG.isLoggable(System.Logger.Level.DEBUG)) {
             ROUTING_LOG.log(
                     System.Logger.Level.DEBUG,

@@ -21,10 +21,11 @@ class ClusterMetricsTest {
 
     @Test
     void countsEachTargetAndReasonInItsOwnSlot() {
-        metrics.routed(RoutedTo.PRIMARY, RouteReason.WRITE);
-        metrics.routed(RoutedTo.PRIMARY, RouteReason.WRITE);
-        metrics.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
-        metrics.routed(RoutedTo.FALLBACK, RouteReason.NO_REPLICA_STALE);
+        RouteCounts connection = metrics.routeCounts();
+        connection.routed(RoutedTo.PRIMARY, RouteReason.WRITE);
+        connection.routed(RoutedTo.PRIMARY, RouteReason.WRITE);
+        connection.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
+        connection.routed(RoutedTo.FALLBACK, RouteReason.NO_REPLICA_STALE);
 
         assertThat(metrics.routes(RoutedTo.PRIMARY, RouteReason.WRITE)).isEqualTo(2);
         assertThat(metrics.routes(RoutedTo.REPLICA, RouteReason.REPLICA_READ)).isEqualTo(1);
@@ -43,7 +44,7 @@ class ClusterMetricsTest {
         first.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
         first.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
         second.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
-        metrics.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
+        second.routed(RoutedTo.REPLICA, RouteReason.REPLICA_READ);
         assertThat(metrics.routes(RoutedTo.REPLICA, RouteReason.REPLICA_READ)).isEqualTo(4);
 
         first.close();
@@ -89,7 +90,7 @@ class ClusterMetricsTest {
     @Test
     void offCountsNothing() {
         ClusterMetrics off = ClusterMetrics.OFF;
-        off.routed(RoutedTo.PRIMARY, RouteReason.WRITE);
+        off.routeCounts().routed(RoutedTo.PRIMARY, RouteReason.WRITE);
         off.waited(true, 1);
         off.failed("42P01");
         off.pinned("listen");
@@ -104,7 +105,7 @@ class ClusterMetricsTest {
     @Test
     void aTopologyOfItsOwnCountsWithoutRegisteringAnMBean() {
         metrics.activate("app");
-        metrics.routed(RoutedTo.PRIMARY, RouteReason.DDL);
+        metrics.routeCounts().routed(RoutedTo.PRIMARY, RouteReason.DDL);
 
         assertThat(metrics.objectName()).isNull();
         assertThat(LiveClusters.active()).doesNotContain(metrics);

@@ -39,6 +39,16 @@ public interface JunctionConnection extends Connection {
      */
     void awaitToken(String token) throws SQLException;
 
+    /**
+     * The sync mode of this connection's next commit of written work (design §6): the open transaction's commit, or
+     * with auto-commit on the next write. It adds to the data source's {@code syncMode} and {@code syncTables}
+     * (the strongest applies) and is forgotten once that commit is acknowledged or its transaction rolled back.
+     *
+     * @param mode {@code async}, {@code semi-sync}, {@code sync} or {@code quorum:N}
+     * @throws SQLException 22023 when {@code mode} is none of these
+     */
+    void setCommitSyncMode(String mode) throws SQLException;
+
     /** Every node as the cluster's topology monitor last saw it: role, position, staleness, round trip, health. */
     List<NodeStatus> topologyReport() throws SQLException;
 }

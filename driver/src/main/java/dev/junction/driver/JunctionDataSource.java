@@ -201,6 +201,15 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.SYNC_MODE.name());
     }
 
+    /** Sets {@code syncTables}; see {@link JunctionProperty#SYNC_TABLES}. @throws IllegalArgumentException for an invalid value */
+    public void setSyncTables(String value) {
+        setJunctionProperty(JunctionProperty.SYNC_TABLES, value);
+    }
+
+    public String getSyncTables() {
+        return explicit.get(JunctionProperty.SYNC_TABLES.name());
+    }
+
     /** Sets {@code syncAck}; see {@link JunctionProperty#SYNC_ACK}. @throws IllegalArgumentException for an invalid value */
     public void setSyncAck(String value) {
         setJunctionProperty(JunctionProperty.SYNC_ACK, value);

@@ -108,7 +108,9 @@ public enum JunctionErrorCode {
     COMMITTED_NOT_REPLICATED(
             91050,
             "01J01",
-            "The transaction IS committed on %s but only %d of the %d required replicas confirmed it within %s: do not retry it."),
+            "The transaction IS committed on %s but only %d of the %d replicas that syncMode %s requires confirmed it "
+                    + "(%d replicas up) within syncTimeout=%s: do not retry it. Its data may be lost if the primary fails "
+                    + "before a replica has it; syncTimeoutAction=degrade turns this into a warning."),
     /** The connection was lost during COMMIT: the transaction may or may not be committed. */
     COMMIT_OUTCOME_UNKNOWN(
             91051,
@@ -160,6 +162,11 @@ public enum JunctionErrorCode {
     /** The formatted message, prefixed with the code so that logs can be searched for it. */
     public String message(Object... arguments) {
         return "[JCT-" + vendorCode + "] " + String.format(Locale.ROOT, template, arguments);
+    }
+
+    /** The same as a warning, for an outcome the application chose to be told of rather than fail on. */
+    public java.sql.SQLWarning warning(Object... arguments) {
+        return new java.sql.SQLWarning(message(arguments), sqlState, vendorCode);
     }
 
     /** A new exception of the {@link SQLException} subclass that matches this code's SQLState class. */

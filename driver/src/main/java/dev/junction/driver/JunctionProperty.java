@@ -96,6 +96,17 @@ public final class JunctionProperty<T> {
             "one of async, semi-sync, sync or quorum:N with N at least 1",
             "`async`, `semi-sync`, `sync`, `quorum:N`",
             "How many replicas must have a write transaction's commit before it is acknowledged: none, one, every replica that is up, or N.");
+    /** Per-table sync modes. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static final JunctionProperty<List<SyncTable>> SYNC_TABLES = new JunctionProperty<List<SyncTable>>(
+            "syncTables",
+            (Class) List.class,
+            List.of(),
+            SyncTable::parseList,
+            "a list such as model_versions:sync,features_hot:quorum:2 (modes async, semi-sync, sync, quorum:N)",
+            "`table:mode,…`",
+            "Sync modes of single tables: a commit that wrote one of them waits for the strongest of their modes and "
+                    + "`syncMode`.");
     /** What a replica must have done with a commit for it to count. */
     public static final JunctionProperty<SyncAck> SYNC_ACK = choice(
             "syncAck",
@@ -195,6 +206,7 @@ public final class JunctionProperty<T> {
             REPLICA_WAIT_TIMEOUT,
             REPLICA_READ_TIMEOUT,
             SYNC_MODE,
+            SYNC_TABLES,
             SYNC_ACK,
             SYNC_TIMEOUT,
             SYNC_TIMEOUT_ACTION,

@@ -42,6 +42,18 @@ public interface JunctionClusterMXBean {
     /** Their total wait, in milliseconds. */
     long getStaleReplicaWaitMillis();
 
+    /** Commits that waited for replicas ({@code syncMode}), by mode: {@code semi-sync}, {@code sync}, {@code quorum}. */
+    Map<String, Long> getSyncWaitsByMode();
+
+    /** Their total wait, in milliseconds, by mode. */
+    Map<String, Long> getSyncWaitMillisByMode();
+
+    /** Commits too few replicas confirmed within {@code syncTimeout}, by mode (failed or degraded). */
+    Map<String, Long> getSyncTimeoutsByMode();
+
+    /** Commits not confirmed in time that were reported as warnings ({@code syncTimeoutAction=degrade}). */
+    long getSyncDegradations();
+
     /** Statements that pinned their session to a node, by cause. */
     Map<String, Long> getPinsByCause();
 

@@ -116,6 +116,24 @@ public final class JunctionMeterBinder implements MeterBinder, AutoCloseable {
                     .tags(tags)
                     .description("Reads that waited for a stale or down replica (staleReadFallback=wait)")
                     .register(registry));
+            for (String mode : ClusterMetrics.SYNC_MODES) {
+                bound.add(FunctionTimer.builder(
+                                "junction.sync.waits",
+                                cluster,
+                                c -> c.syncWaits(mode),
+                                c -> c.syncWaitNanos(mode),
+                                TimeUnit.NANOSECONDS)
+                        .tags(tags)
+                        .tag("mode", mode)
+                        .description("Commits that waited for the replicas their syncMode requires")
+                        .register(registry));
+                bound.add(FunctionCounter.builder("junction.sync.timeouts", cluster, c -> c.syncTimeouts(mode))
+                        .tags(tags)
+                        .tag("mode", mode)
+                        .description("Commits too few replicas confirmed within syncTimeout")
+                        .register(registry));
+            }
+            counter(bound, "junction.sync.degraded", cluster, tags, ClusterMetrics::syncDegradations);
             counter(
                     bound,
                     "junction.classifier.cache.hits",

@@ -6,6 +6,7 @@ import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.pipeline.FailureClassifier;
+import dev.junction.driver.internal.sync.SyncPolicy;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -74,7 +75,9 @@ public final class ConnectionSettings {
                 backend.setProperty(name, entry.getValue());
             }
         }
-        return new ConnectionSettings(url, JunctionProperties.parse(merged), backend);
+        JunctionProperties properties = JunctionProperties.parse(merged);
+        SyncPolicy.checkReplicas(properties, url.hosts().size());
+        return new ConnectionSettings(url, properties, backend);
     }
 
     public JunctionUrl url() {

@@ -107,6 +107,7 @@ public final class Connections {
         Duration startupWait = ClusterTopology.PROBE_TIMEOUT.plusMillis(500);
         NodeConnector catalogConnector =
                 new BackendNodeConnector(settings, backend, catalogTimeouts(settings.backend()));
+        NodeConnector syncConnector = new BackendNodeConnector(settings, backend, syncTimeouts(settings.backend()));
         SharedMonitors.Key key = key(settings);
         return SharedMonitors.acquire(
                 key,
@@ -115,6 +116,7 @@ public final class Connections {
                         settings,
                         commits,
                         catalogConnector,
+                        syncConnector,
                         topology -> createMonitor(settings, topology, backend)),
                 startupWait,
                 graceTimer);
@@ -161,6 +163,20 @@ public final class Connections {
         } else {
             timeouts.setProperty("socketTimeout", Long.toString(CATALOG_QUERY_TIMEOUT.toMillis()));
             timeouts.setProperty("connectionAttributes", "program_name:junction-catalog");
+        }
+        return timeouts;
+    }
+
+    /**
+     * The probe's bounds and a name of its own, {@code junction-sync}: the connections over which commits wait for
+     * replicas ({@code syncMode}). Each question sets its own network timeout from the wait's deadline.
+     */
+    private static Properties syncTimeouts(Backend backend) {
+        Properties timeouts = probeTimeouts(backend);
+        if (backend == Backend.POSTGRESQL) {
+            timeouts.setProperty("ApplicationName", "junction-sync");
+        } else {
+            timeouts.setProperty("connectionAttributes", "program_name:junction-sync");
         }
         return timeouts;
     }

@@ -375,12 +375,21 @@ public final class RoutingConnection implements JunctionConnection {
     @Override
     public SQLWarning getWarnings() throws SQLException {
         NodeSession session = open().sessions().current();
-        return session == null ? null : pipeline.call(session, Connection::getWarnings);
+        SQLWarning backend = session == null ? null : pipeline.call(session, Connection::getWarnings);
+        SQLWarning own = pipeline.commitSync().warnings(); // commits not confirmed in time (syncTimeoutAction=degrade)
+        if (own == null) {
+            return backend;
+        }
+        if (backend != null) {
+            own.setNextWarning(backend);
+        }
+        return own;
     }
 
     @Override
     public void clearWarnings() throws SQLException {
-        for (NodeSession session : open().sessions().open()) {
+        open().commitSync().clearWarnings();
+        for (NodeSession session : pipeline.sessions().open()) {
             pipeline.run(session, Connection::clearWarnings);
         }
     }
@@ -455,6 +464,17 @@ public final class RoutingConnection implements JunctionConnection {
     @Override
     public void awaitToken(String token) throws SQLException {
         open().tokens().await(token);
+    }
+
+    @Override
+    public void setCommitSyncMode(String mode) throws SQLException {
+        StatementPipeline pipeline = open();
+        try {
+            pipeline.commitSync().chooseForNextCommit(dev.junction.driver.SyncMode.parse(mode));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                    mode, "syncMode", "one of async, semi-sync, sync or quorum:N with N at least 1");
+        }
     }
 
     @Override

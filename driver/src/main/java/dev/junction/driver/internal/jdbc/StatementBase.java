@@ -101,11 +101,14 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         currentResults = null;
         current = physical;
         currentSession = session;
+        T result;
         try {
-            return run(info, sql, session, physical, execution);
+            result = run(info, sql, session, physical, execution);
         } catch (SQLException e) {
-            return retryOrFail(e, session, info, sql, forcePrimary, execution);
+            result = retryOrFail(e, session, info, sql, forcePrimary, execution);
         }
+        connection.pipeline().acknowledgeCommit(); // a commit this execution made may wait for replicas (syncMode)
+        return result;
     }
 
     /** The run step and, when it succeeds, the connection's bookkeeping (replay log, transaction, pins, commits). */

@@ -125,6 +125,34 @@ final class ClusterMBean implements JunctionClusterMXBean {
     }
 
     @Override
+    public Map<String, Long> getSyncWaitsByMode() {
+        return byMode(metrics::syncWaits);
+    }
+
+    @Override
+    public Map<String, Long> getSyncWaitMillisByMode() {
+        return byMode(mode -> TimeUnit.NANOSECONDS.toMillis(metrics.syncWaitNanos(mode)));
+    }
+
+    @Override
+    public Map<String, Long> getSyncTimeoutsByMode() {
+        return byMode(metrics::syncTimeouts);
+    }
+
+    @Override
+    public long getSyncDegradations() {
+        return metrics.syncDegradations();
+    }
+
+    private static Map<String, Long> byMode(java.util.function.ToLongFunction<String> count) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (String mode : ClusterMetrics.SYNC_MODES) {
+            counts.put(mode, count.applyAsLong(mode));
+        }
+        return counts;
+    }
+
+    @Override
     public Map<String, Long> getPinsByCause() {
         return metrics.pins();
     }

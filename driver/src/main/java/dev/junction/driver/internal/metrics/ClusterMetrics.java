@@ -42,6 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ClusterMetrics {
     private static final RouteReason[] REASONS = RouteReason.values();
     private static final RoutedTo[] TARGETS = RoutedTo.values();
+    /** The rules commits wait for, as sync-wait metrics label them ({@code SyncRequirement.label()}). */
+    public static final List<String> SYNC_MODES = List.of("semi-sync", "sync", "quorum");
 
     /** What a connection with {@code metrics=off} counts into: nothing. Never registered. After the arrays it sizes. */
     public static final ClusterMetrics OFF = new ClusterMetrics(null, false);
@@ -67,6 +69,10 @@ public final class ClusterMetrics {
     private final LongAdder rywWaitNanos = new LongAdder();
     private final LongAdder staleWaits = new LongAdder();
     private final LongAdder staleWaitNanos = new LongAdder();
+    private final LongAdder[] syncWaits = adders(SYNC_MODES.size());
+    private final LongAdder[] syncWaitNanos = adders(SYNC_MODES.size());
+    private final LongAdder[] syncTimeouts = adders(SYNC_MODES.size());
+    private final LongAdder syncDegraded = new LongAdder();
     private final Map<String, LongAdder> pins = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final List<KeyListener> keyListeners = new CopyOnWriteArrayList<>();
@@ -125,6 +131,28 @@ public final class ClusterMetrics {
         if (on) {
             (readYourWrites ? rywWaits : staleWaits).increment();
             (readYourWrites ? rywWaitNanos : staleWaitNanos).add(nanos);
+        }
+    }
+
+    /**
+     * A commit waited {@code nanos} for the replicas its sync {@code mode} requires; {@code met} false when too few
+     * confirmed within {@code syncTimeout}.
+     */
+    public void syncWaited(String mode, long nanos, boolean met) {
+        if (on) {
+            int index = SYNC_MODES.indexOf(mode);
+            syncWaits[index].increment();
+            syncWaitNanos[index].add(nanos);
+            if (!met) {
+                syncTimeouts[index].increment();
+            }
+        }
+    }
+
+    /** A commit not confirmed in time was reported as a warning ({@code syncTimeoutAction=degrade}). */
+    public void syncDegraded() {
+        if (on) {
+            syncDegraded.increment();
         }
     }
 
@@ -197,6 +225,34 @@ public final class ClusterMetrics {
 
     public long staleReplicaWaitNanos() {
         return staleWaitNanos.sum();
+    }
+
+    /** Commits that waited for replicas, by sync mode. */
+    public long syncWaits(String mode) {
+        return syncWaits[SYNC_MODES.indexOf(mode)].sum();
+    }
+
+    /** Their total wait. */
+    public long syncWaitNanos(String mode) {
+        return syncWaitNanos[SYNC_MODES.indexOf(mode)].sum();
+    }
+
+    /** Commits too few replicas confirmed within {@code syncTimeout}, by sync mode. */
+    public long syncTimeouts(String mode) {
+        return syncTimeouts[SYNC_MODES.indexOf(mode)].sum();
+    }
+
+    /** Commits not confirmed in time that were reported as warnings. */
+    public long syncDegradations() {
+        return syncDegraded.sum();
+    }
+
+    private static LongAdder[] adders(int count) {
+        LongAdder[] adders = new LongAdder[count];
+        for (int i = 0; i < count; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
     }
 
     /** Pins by cause, sorted by cause. */

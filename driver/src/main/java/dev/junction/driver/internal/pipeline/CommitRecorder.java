@@ -1,5 +1,6 @@
 package dev.junction.driver.internal.pipeline;
 
+import dev.junction.driver.internal.sync.CommitSync;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
@@ -26,6 +27,8 @@ public final class CommitRecorder {
     private final TableCatalog tableCatalog;
     private final boolean tracksTables;
     private CommitListener[] listeners = new CommitListener[0];
+    /** The write sync of the connection, told after the listeners; its wait comes once the call returns. */
+    private final CommitSync sync;
     /** Whether the open transaction wrote, when tables are not tracked (else {@link SessionFreshness} knows). */
     private boolean transactionWrote;
     /** The last write's classification, catalog generation, monitor instant and tables. */
@@ -35,13 +38,21 @@ public final class CommitRecorder {
     private long writtenAt;
     private Set<String> written;
 
-    /** @param tracksTables whether the tables of each commit are tracked (read-your-writes needs them) */
+    /**
+     * @param tracksTables whether the tables of each commit are tracked (read-your-writes and per-table sync modes
+     *                     need them)
+     */
     CommitRecorder(
-            ClusterTopology topology, SessionFreshness freshness, TableCatalog tableCatalog, boolean tracksTables) {
+            ClusterTopology topology,
+            SessionFreshness freshness,
+            TableCatalog tableCatalog,
+            boolean tracksTables,
+            CommitSync sync) {
         this.topology = topology;
         this.freshness = freshness;
         this.tableCatalog = tableCatalog;
         this.tracksTables = tracksTables;
+        this.sync = sync;
     }
 
     /** Adds a listener; listeners are told in the order they were added. */
@@ -73,11 +84,16 @@ public final class CommitRecorder {
         } else if (transactionWrote) {
             tables = null;
         } else {
+            if (!committed) {
+                sync.abandoned();
+            }
             return;
         }
         transactionWrote = false;
         if (committed && node != null) {
             raise(node, tables);
+        } else {
+            sync.abandoned();
         }
     }
 
@@ -85,12 +101,14 @@ public final class CommitRecorder {
     void transactionAbandoned() {
         freshness.endTransaction();
         transactionWrote = false;
+        sync.abandoned();
     }
 
     private void raise(Node node, Set<String> tables) {
         for (CommitListener listener : listeners) {
             listener.committed(node, tables);
         }
+        sync.committed(node, tables);
     }
 
     private Set<String> tablesWritten(Classification statement, TopologyMonitor monitor) {

@@ -8,6 +8,8 @@ import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.metrics.ClusterMetrics;
 import dev.junction.driver.internal.metrics.RouteCounts;
+import dev.junction.driver.internal.sync.CommitSync;
+import dev.junction.driver.internal.sync.SyncPolicy;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
@@ -41,6 +43,7 @@ public final class StatementPipeline implements NodeAccess {
     private final FailureSeam failures;
     private final ExecutionTracker tracker;
     private final CommitRecorder commits;
+    private final CommitSync commitSync;
     private final CausalTokens tokens;
     private final TransactionMoves moves;
     private final TransactionMove move;
@@ -70,7 +73,10 @@ public final class StatementPipeline implements NodeAccess {
         // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
         boolean recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL
                 && options.readConsistency() != ReadConsistency.STRONG;
-        this.commits = new CommitRecorder(topology, freshness, tables, recordsCommits);
+        this.commitSync = new CommitSync(
+                SyncPolicy.of(settings.properties()), () -> topology.acknowledgements(connector), metrics);
+        this.commits =
+                new CommitRecorder(topology, freshness, tables, recordsCommits || commitSync.needsTables(), commitSync);
         if (recordsCommits) {
             commits.listen(ExecutionTracker.readYourWrites(topology, freshness));
         }
@@ -217,6 +223,18 @@ public final class StatementPipeline implements NodeAccess {
         tracker.executed(info, session, sql, replay);
     }
 
+    /**
+     * The on-committed step, once the call that committed has returned from the primary: a commit whose sync mode
+     * asks for replicas waits for them here ({@link CommitSync}). A field test for every other call.
+     *
+     * @throws SQLException the commit IS made but too few replicas confirmed it ({@code syncTimeoutAction=fail})
+     */
+    public void acknowledgeCommit() throws SQLException {
+        if (commitSync.pending()) {
+            commitSync.acknowledge();
+        }
+    }
+
     /** The on-failure step: names the node, reacts to what the error says; returns the exception to throw. */
     @Override
     public SQLException failed(SQLException e, NodeSession session) {
@@ -296,9 +314,26 @@ public final class StatementPipeline implements NodeAccess {
             session.physical().commit();
         } catch (SQLException e) {
             tracker.commitFailed();
-            throw failed(e, session);
+            throw commitOutcome(failed(e, session), session);
         }
         tracker.committed(session);
+        acknowledgeCommit();
+    }
+
+    /**
+     * A commit that failed because the connection was lost may or may not have been made: the application is told
+     * exactly that ({@code 08007}), so that no retry loop applies it twice. Any other failure is the server's answer.
+     */
+    private static SQLException commitOutcome(SQLException failure, NodeSession session) {
+        String state = failure.getSQLState();
+        boolean lost = failure instanceof java.sql.SQLRecoverableException
+                || failure instanceof java.sql.SQLNonTransientConnectionException
+                || (state != null && state.startsWith("08"));
+        if (!lost) {
+            return failure;
+        }
+        return dev.junction.driver.JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
+                failure, session.node().address());
     }
 
     /** JDBC {@code rollback()}: the transaction is over whether or not the rollback succeeded. */
@@ -421,6 +456,10 @@ public final class StatementPipeline implements NodeAccess {
 
     public CommitRecorder commits() {
         return commits;
+    }
+
+    public CommitSync commitSync() {
+        return commitSync;
     }
 
     public CausalTokens tokens() {

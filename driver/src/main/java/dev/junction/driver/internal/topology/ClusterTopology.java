@@ -10,6 +10,7 @@ import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.config.CredentialMask;
 import dev.junction.driver.internal.metrics.ClusterMetrics;
 import dev.junction.driver.internal.pipeline.RouterStatementRouting;
+import dev.junction.driver.internal.sync.ReplicaAcknowledgements;
 import dev.junction.driver.internal.topology.monitor.NodeFailure;
 import dev.junction.driver.internal.topology.monitor.SharedMonitors;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
@@ -109,6 +110,10 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private volatile Runnable definitionsChangedElsewhere = () -> {};
     /** The credentials of a keyed topology's catalogs; null for a topology of its own (tests). */
     private volatile NodeConnector catalogConnector;
+    /** The same credentials for the sync waits' connections, which name themselves {@code junction-sync}. */
+    private volatile NodeConnector syncConnector;
+    /** Made by the first commit that waits for replicas; under {@link #probeLock}. */
+    private volatile ReplicaAcknowledgements acknowledgements;
     /** A registry entry's topology, whose metrics are published (MBean, binders); false for a test's own. */
     private volatile boolean published;
     /** Set by {@link #release}, under {@link #probeLock}. */
@@ -143,6 +148,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             ConnectionSettings settings,
             CommitInstants globalCommits,
             NodeConnector catalogConnector,
+            NodeConnector syncConnector,
             Function<ClusterTopology, TopologyMonitor> monitorFor) {
         ClusterTopology topology = new ClusterTopology(
                 settings.clusterKey(),
@@ -151,6 +157,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
                 globalCommits);
         topology.definitionsChangedElsewhere = () -> SharedMonitors.definitionsChanged(key);
         topology.catalogConnector = catalogConnector;
+        topology.syncConnector = syncConnector;
         topology.published = true;
         topology.attach(monitorFor.apply(topology));
         return topology;
@@ -223,6 +230,31 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             }
         }
         return current;
+    }
+
+    /**
+     * The cluster's sync waits ({@code syncMode}), made at the first commit that waits, with this topology's
+     * credentials ({@code connector}'s for a topology of its own); closed with the topology.
+     */
+    public ReplicaAcknowledgements acknowledgements(NodeConnector connector) {
+        ReplicaAcknowledgements made = acknowledgements;
+        if (made != null) {
+            return made;
+        }
+        probeLock.lock();
+        try {
+            if (acknowledgements == null) {
+                NodeConnector own = syncConnector;
+                acknowledgements =
+                        new ReplicaAcknowledgements(name, dialect, own != null ? own : connector, this::syncedNodes);
+                if (released) {
+                    acknowledgements.close(); // a straggler's wait finds no replica thread: not confirmed
+                }
+            }
+            return acknowledgements;
+        } finally {
+            probeLock.unlock();
+        }
     }
 
     /** The catalogs' connection, made with the first catalog; under {@link #probeLock}. */
@@ -350,15 +382,20 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     public void release() {
         metrics.close();
         CatalogConnection catalog;
+        ReplicaAcknowledgements waits;
         probeLock.lock();
         try {
             released = true;
             catalog = catalogConnection;
+            waits = acknowledgements;
         } finally {
             probeLock.unlock();
         }
         if (catalog != null) {
             catalog.close(); // first: a table lookup in flight on it ends, so its thread can
+        }
+        if (waits != null) {
+            waits.close();
         }
         TableCatalog tables = tableCatalog;
         if (tables != null) {
@@ -411,6 +448,12 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     }
 
     public List<Node> nodes() {
+        return nodes;
+    }
+
+    /** The nodes with the roles of the monitor's latest snapshot. */
+    private List<Node> syncedNodes() {
+        snapshot();
         return nodes;
     }
 

@@ -1,0 +1,124 @@
+package dev.junction.driver.internal.sync;
+
+import dev.junction.driver.SyncAck;
+import dev.junction.driver.internal.backend.BackendDialect;
+import dev.junction.router.replication.LogSequenceNumber;
+import dev.junction.router.replication.MariaDbGtidPosition;
+import dev.junction.router.replication.MySqlGtidSet;
+import dev.junction.router.replication.ReplicationPosition;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * The dialect half of a sync wait: where the primary's stream of commits is after a commit, and how far a replica has
+ * come in it, flushed or applied ({@code syncAck}). Each answer is one short query in auto-commit: a replica is asked
+ * again and again while a commit waits, and a query that held a snapshot for the length of the wait (a server-side
+ * loop) would hold back the very replay it waits for on a PostgreSQL hot standby (a recovery conflict with the
+ * primary's pruning), up to {@code max_standby_streaming_delay}.
+ *
+ * <ul>
+ *   <li>PostgreSQL: the primary's {@code pg_current_wal_lsn()} read after the commit returned (every WAL record of
+ *       the commit ends at or before it); a standby's {@code pg_last_wal_receive_lsn()} (received and flushed to its
+ *       disk) or {@code pg_last_wal_replay_lsn()} (applied, visible to its reads).</li>
+ *   <li>MariaDB: the primary's {@code @@global.gtid_binlog_pos}; a replica's {@code Gtid_IO_Pos} of
+ *       {@code SHOW ALL SLAVES STATUS} (written to its relay log, the point at which semi-sync acknowledges) or
+ *       {@code @@global.gtid_slave_pos} (applied). The first needs the {@code SLAVE MONITOR} privilege.</li>
+ *   <li>MySQL: {@code @@global.gtid_executed} on both sides for applied; a replica's {@code Retrieved_Gtid_Set} for
+ *       received.</li>
+ * </ul>
+ */
+abstract class CommitPositions {
+    static final CommitPositions POSTGRESQL = new Postgres();
+    static final CommitPositions MARIADB = new MariaDb();
+    static final CommitPositions MYSQL = new MySql();
+
+    /** The positions of the server on {@code connection}: the MySQL family tells MariaDB by its version. */
+    static CommitPositions of(BackendDialect dialect, Connection connection) throws SQLException {
+        if (dialect == BackendDialect.POSTGRESQL) {
+            return POSTGRESQL;
+        }
+        String version = connection.getMetaData().getDatabaseProductVersion();
+        return version != null && version.toLowerCase(Locale.ROOT).contains("mariadb") ? MARIADB : MYSQL;
+    }
+
+    /** Where the primary's stream of commits is now: it covers every commit that has returned. */
+    abstract ReplicationPosition primary(Connection primary) throws SQLException;
+
+    /** How far {@code replica} has come: flushed or applied; null when it reports nothing (not replicating). */
+    abstract ReplicationPosition replica(Connection replica, SyncAck ack) throws SQLException;
+
+    static String single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
+            return row.next() ? row.getString(1) : null;
+        }
+    }
+
+    /** The value of {@code column} in the first row of {@code sql} that has it non-empty, else null. */
+    static String column(Connection connection, String sql, String column) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                String value = rows.getString(column);
+                if (value != null && !value.isBlank()) {
+                    return value;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static final class Postgres extends CommitPositions {
+        @Override
+        ReplicationPosition primary(Connection primary) throws SQLException {
+            return LogSequenceNumber.parse(single(primary, "select pg_current_wal_lsn()::text"));
+        }
+
+        @Override
+        ReplicationPosition replica(Connection replica, SyncAck ack) throws SQLException {
+            String text = single(
+                    replica,
+                    ack == SyncAck.FLUSH
+                            ? "select pg_last_wal_receive_lsn()::text"
+                            : "select pg_last_wal_replay_lsn()::text");
+            return text == null ? null : LogSequenceNumber.parse(text);
+        }
+    }
+
+    private static final class MariaDb extends CommitPositions {
+        @Override
+        ReplicationPosition primary(Connection primary) throws SQLException {
+            return MariaDbGtidPosition.parse(nullToEmpty(single(primary, "select @@global.gtid_binlog_pos")));
+        }
+
+        @Override
+        ReplicationPosition replica(Connection replica, SyncAck ack) throws SQLException {
+            String text = ack == SyncAck.FLUSH
+                    ? column(replica, "SHOW ALL SLAVES STATUS", "Gtid_IO_Pos")
+                    : single(replica, "select @@global.gtid_slave_pos");
+            return text == null ? null : MariaDbGtidPosition.parse(text);
+        }
+    }
+
+    private static final class MySql extends CommitPositions {
+        @Override
+        ReplicationPosition primary(Connection primary) throws SQLException {
+            return MySqlGtidSet.parse(nullToEmpty(single(primary, "select @@global.gtid_executed")));
+        }
+
+        @Override
+        ReplicationPosition replica(Connection replica, SyncAck ack) throws SQLException {
+            String text = ack == SyncAck.FLUSH
+                    ? column(replica, "SHOW REPLICA STATUS", "Retrieved_Gtid_Set")
+                    : single(replica, "select @@global.gtid_executed");
+            return text == null ? null : MySqlGtidSet.parse(text);
+        }
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.junction.driver.internal.sync;
+
+import dev.junction.driver.JunctionErrorCode;
+import dev.junction.driver.SyncMode;
+import dev.junction.driver.SyncTimeoutAction;
+import dev.junction.driver.internal.metrics.ClusterMetrics;
+import dev.junction.driver.internal.topology.Node;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * One logical connection's write sync: told of every commit of written work by the commit seam
+ * ({@link #committed}), it works out what the commit needs (the data source's {@code syncMode}, the modes of the
+ * tables written, the transaction's own choice, the strongest of them) and, once the statement or {@code commit()}
+ * that committed has returned from the primary, waits for it ({@link #acknowledge}) before the application gets
+ * control back. A wait that falls short fails with {@link JunctionErrorCode#COMMITTED_NOT_REPLICATED}, which says the
+ * transaction IS committed, or with {@code syncTimeoutAction=degrade} adds that as a warning to the connection and
+ * counts it.
+ *
+ * <p>The wait is split from the event because the commit seam's listeners run inside the statement's bookkeeping,
+ * which must not throw, while the sync outcome is the application's to see from the very call that committed. Not
+ * thread-safe: one per logical connection.
+ */
+public final class CommitSync {
+    private final SyncPolicy policy;
+    private final Supplier<ReplicaAcknowledgements> acknowledgements;
+    private final ClusterMetrics metrics;
+    /** The mode the application chose for its next commit ({@code JunctionConnection.setCommitSyncMode}). */
+    private SyncRequirement chosen = SyncRequirement.NONE;
+
+    private String chosenText;
+    private SyncRequirement pending;
+    private String pendingText;
+    private Node pendingNode;
+    private final List<SQLWarning> warnings = new ArrayList<>(1);
+
+    public CommitSync(SyncPolicy policy, Supplier<ReplicaAcknowledgements> acknowledgements, ClusterMetrics metrics) {
+        this.policy = policy;
+        this.acknowledgements = acknowledgements;
+        this.metrics = metrics;
+    }
+
+    /** The application's choice for the next commit (the open transaction's, else the next auto-commit write's). */
+    public void chooseForNextCommit(SyncMode mode) {
+        chosen = SyncRequirement.of(mode);
+        chosenText = mode.toString();
+    }
+
+    /** Whether the commit seam must track the tables each commit wrote. */
+    public boolean needsTables() {
+        return policy.needsTables();
+    }
+
+    /** A commit of written work returned on {@code node}; {@code tables} as the commit seam knows them (null: all). */
+    public void committed(Node node, Set<String> tables) {
+        SyncRequirement requirement = policy.requirementFor(tables).and(chosen);
+        String text = chosen.waits() && chosen.equals(requirement) ? chosenText : requirement.toString();
+        chosen = SyncRequirement.NONE;
+        chosenText = null;
+        if (requirement.waits()) {
+            pending = requirement.and(pending == null ? SyncRequirement.NONE : pending);
+            pendingText = pending == requirement ? text : pending.toString();
+            pendingNode = node;
+        }
+    }
+
+    /** The transaction ended without a commit: the choice made for it is gone with it. */
+    public void abandoned() {
+        chosen = SyncRequirement.NONE;
+        chosenText = null;
+    }
+
+    /** Whether a commit waits to be acknowledged. */
+    public boolean pending() {
+        return pending != null;
+    }
+
+    /**
+     * Waits for the pending commit's replicas.
+     *
+     * @throws SQLException {@link JunctionErrorCode#COMMITTED_NOT_REPLICATED} when too few confirmed in time and
+     *                      {@code syncTimeoutAction=fail}
+     */
+    public void acknowledge() throws SQLException {
+        SyncRequirement requirement = pending;
+        String text = pendingText;
+        Node node = pendingNode;
+        pending = null;
+        pendingText = null;
+        pendingNode = null;
+        if (requirement == null) {
+            return;
+        }
+        Duration timeout = policy.timeout();
+        ReplicaAcknowledgements.Outcome outcome;
+        try {
+            outcome = acknowledgements.get().await(requirement, policy.ack(), node, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the application's to see; the commit is not confirmed
+            outcome = new ReplicaAcknowledgements.Outcome(0, requirement.atLeast(), 0, 0);
+        }
+        metrics.syncWaited(requirement.label(), outcome.waitedNanos(), outcome.met());
+        if (outcome.met()) {
+            return;
+        }
+        Object[] arguments = {
+            node.address(), outcome.confirmed(), outcome.required(), text, outcome.asked(), format(timeout)
+        };
+        if (policy.timeoutAction() == SyncTimeoutAction.DEGRADE) {
+            metrics.syncDegraded();
+            warnings.add(JunctionErrorCode.COMMITTED_NOT_REPLICATED.warning(arguments));
+            return;
+        }
+        throw JunctionErrorCode.COMMITTED_NOT_REPLICATED.exception(arguments);
+    }
+
+    /** The warnings of degraded commits since the last {@link #clearWarnings}, as a new chain; null when none. */
+    public SQLWarning warnings() {
+        SQLWarning first = null;
+        for (int i = warnings.size() - 1; i >= 0; i--) {
+            SQLWarning original = warnings.get(i);
+            SQLWarning copy = new SQLWarning(original.getMessage(), original.getSQLState(), original.getErrorCode());
+            copy.setNextWarning(first);
+            first = copy;
+        }
+        return first;
+    }
+
+    public void clearWarnings() {
+        warnings.clear();
+    }
+
+    private static String format(Duration timeout) {
+        long millis = timeout.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+}

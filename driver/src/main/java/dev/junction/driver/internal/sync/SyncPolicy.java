@@ -1,0 +1,148 @@
+package dev.junction.driver.internal.sync;
+
+import dev.junction.driver.JunctionErrorCode;
+import dev.junction.driver.JunctionProperties;
+import dev.junction.driver.JunctionProperty;
+import dev.junction.driver.SyncAck;
+import dev.junction.driver.SyncMode;
+import dev.junction.driver.SyncTable;
+import dev.junction.driver.SyncTimeoutAction;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A data source's sync configuration, read once from its properties: the default requirement ({@code syncMode}),
+ * the tables that need more ({@code syncTables}), how far a replica must have come ({@code syncAck}) and the bound of
+ * the wait ({@code syncTimeout}, {@code syncTimeoutAction}). Immutable.
+ *
+ * <p>Table names match case-insensitively; a name on one side that is not schema-qualified matches the same table
+ * name in any schema on the other (an unqualified write may reach a configured {@code shop.orders} through the search
+ * path or the current database, and waiting once too often is the safe side). A commit whose tables are not known
+ * (a statement not parsed, a table with triggers, a function that may write) takes every configured table's mode.
+ */
+public final class SyncPolicy {
+    private final SyncRequirement base;
+    private final List<SyncTable> tables;
+    private final SyncRequirement everyTable;
+    private final SyncAck ack;
+    private final Duration timeout;
+    private final SyncTimeoutAction timeoutAction;
+
+    private SyncPolicy(
+            SyncRequirement base,
+            List<SyncTable> tables,
+            SyncAck ack,
+            Duration timeout,
+            SyncTimeoutAction timeoutAction) {
+        this.base = base;
+        this.tables = List.copyOf(tables);
+        SyncRequirement all = base;
+        for (SyncTable table : tables) {
+            all = all.and(SyncRequirement.of(table.mode()));
+        }
+        this.everyTable = all;
+        this.ack = ack;
+        this.timeout = timeout;
+        this.timeoutAction = timeoutAction;
+    }
+
+    public static SyncPolicy of(JunctionProperties properties) {
+        return new SyncPolicy(
+                SyncRequirement.of(properties.get(JunctionProperty.SYNC_MODE)),
+                properties.get(JunctionProperty.SYNC_TABLES),
+                properties.get(JunctionProperty.SYNC_ACK),
+                properties.get(JunctionProperty.SYNC_TIMEOUT),
+                properties.get(JunctionProperty.SYNC_TIMEOUT_ACTION));
+    }
+
+    /**
+     * Fails when a configured mode needs more replicas than the URL names ({@code nodes} hosts: one primary, the rest
+     * replicas): such a commit could never be acknowledged, which is a configuration error to report at connect
+     * rather than a timeout at every commit.
+     *
+     * @throws SQLException 22023 naming the property, the value and the replicas there are
+     */
+    public static void checkReplicas(JunctionProperties properties, int nodes) throws SQLException {
+        int replicas = Math.max(0, nodes - 1);
+        SyncMode mode = properties.get(JunctionProperty.SYNC_MODE);
+        if (SyncRequirement.of(mode).atLeast() > replicas) {
+            throw tooFew(JunctionProperty.SYNC_MODE.name(), mode.toString(), replicas, nodes);
+        }
+        for (SyncTable table : properties.get(JunctionProperty.SYNC_TABLES)) {
+            if (SyncRequirement.of(table.mode()).atLeast() > replicas) {
+                throw tooFew(JunctionProperty.SYNC_TABLES.name(), table.toString(), replicas, nodes);
+            }
+        }
+    }
+
+    private static SQLException tooFew(String property, String value, int replicas, int nodes) {
+        return JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                value,
+                property,
+                "a mode that needs at most " + replicas + " replica" + (replicas == 1 ? "" : "s")
+                        + ": the URL names " + nodes + " node" + (nodes == 1 ? "" : "s")
+                        + ", one primary and the rest replicas (add the replicas to the URL, or ask for fewer)");
+    }
+
+    /** Whether a commit's tables decide its requirement, so the commit seam must track them. */
+    public boolean needsTables() {
+        return !tables.isEmpty();
+    }
+
+    /**
+     * What a commit that wrote {@code written} needs, before the transaction's own choice.
+     *
+     * @param written the tables the commit wrote; null or empty when they are not known
+     */
+    public SyncRequirement requirementFor(Set<String> written) {
+        if (tables.isEmpty()) {
+            return base;
+        }
+        if (written == null || written.isEmpty()) {
+            return everyTable;
+        }
+        SyncRequirement requirement = base;
+        for (SyncTable table : tables) {
+            for (String name : written) {
+                if (sameTable(table.table(), name)) {
+                    requirement = requirement.and(SyncRequirement.of(table.mode()));
+                }
+            }
+        }
+        return requirement;
+    }
+
+    /** The largest number of replicas any configured mode names: {@code quorum:N}'s N, else 1 for semi-sync and sync. */
+    public int largestQuorum() {
+        return everyTable.atLeast();
+    }
+
+    public SyncAck ack() {
+        return ack;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public SyncTimeoutAction timeoutAction() {
+        return timeoutAction;
+    }
+
+    static boolean sameTable(String configured, String written) {
+        String a = configured.toLowerCase(Locale.ROOT);
+        String b = written.toLowerCase(Locale.ROOT);
+        if (a.equals(b)) {
+            return true;
+        }
+        int dotA = a.lastIndexOf('.');
+        int dotB = b.lastIndexOf('.');
+        if (dotA >= 0 && dotB >= 0) {
+            return false; // both qualified, and not equal: two schemas
+        }
+        return a.substring(dotA + 1).equals(b.substring(dotB + 1));
+    }
+}

@@ -140,7 +140,10 @@ public final class JunctionProperty<T> {
             "Probe period for roles, replay positions and health of every node.");
     /** How long writes wait for a new primary. */
     public static final JunctionProperty<Duration> FAILOVER_TIMEOUT = duration(
-            "failoverTimeout", "30s", "How long writes wait for a node that reports itself primary before failing.");
+            "failoverTimeout",
+            "30s",
+            "How long writes wait for a node that reports itself primary before failing. Failover is not built yet: the "
+                    + "property is refused (`0A000`) until it acts.");
     /**
      * The application's {@link JunctionExceptionOverride}, instantiated when the configuration is validated; the
      * default has no opinion on any failure. Formats to its class name, so {@code parse(format(v))} is another instance
@@ -170,7 +173,8 @@ public final class JunctionProperty<T> {
             "topology",
             Topology.class,
             Topology.PRIMARY_REPLICA,
-            "`primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each other.");
+            "`primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each other "
+                    + "(not built yet: refused with `0A000`).");
     /** Tables reconciled in multi-master mode. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static final JunctionProperty<List<ConflictTable>> CONFLICT_TABLES =
@@ -181,13 +185,15 @@ public final class JunctionProperty<T> {
                     ConflictTable::parseList,
                     "a list such as orders:lww,likes:counter (policies lww, version-vector, counter)",
                     "`table[:policy],…`, policy `lww` (default), `version-vector`, `counter`",
-                    "Tables whose writes are stamped and reconciled in multi-master mode, each with its conflict policy.");
+                    "Tables whose writes are stamped and reconciled in multi-master mode, each with its conflict policy (not built "
+                            + "yet: a non-empty list is refused with `0A000`).");
     /** Whether multi-master reads consult every master. */
     public static final JunctionProperty<ReadRepair> READ_REPAIR = choice(
             "readRepair",
             ReadRepair.class,
             ReadRepair.OFF,
-            "Multi-master reads consult every master and write the winner back to the losers.");
+            "Multi-master reads consult every master and write the winner back to the losers (not built yet: values other "
+                    + "than `off` are refused with `0A000`).");
     /** Whether connections count what they route, for JMX and Micrometer. */
     public static final JunctionProperty<MetricsMode> METRICS = choice(
             "metrics",

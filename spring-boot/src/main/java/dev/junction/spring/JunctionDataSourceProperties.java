@@ -76,6 +76,12 @@ public class JunctionDataSourceProperties {
     private String syncMode;
 
     /**
+     * Sync modes of single tables: a commit that wrote one of them waits for the strongest of their modes and
+     * `syncMode`. Values: `table:mode,…`; no default.
+     */
+    private String syncTables;
+
+    /**
      * What a replica must have done with the commit for it to count: flushed it, or applied it (visible to reads).
      * Values: `flush`, `apply`; default `apply`.
      */
@@ -158,6 +164,7 @@ public class JunctionDataSourceProperties {
         putIfSet(values, JunctionProperty.REPLICA_WAIT_TIMEOUT, replicaWaitTimeout);
         putIfSet(values, JunctionProperty.REPLICA_READ_TIMEOUT, replicaReadTimeout);
         putIfSet(values, JunctionProperty.SYNC_MODE, syncMode);
+        putIfSet(values, JunctionProperty.SYNC_TABLES, syncTables);
         putIfSet(values, JunctionProperty.SYNC_ACK, syncAck);
         putIfSet(values, JunctionProperty.SYNC_TIMEOUT, syncTimeout);
         putIfSet(values, JunctionProperty.SYNC_TIMEOUT_ACTION, syncTimeoutAction);
@@ -195,6 +202,8 @@ public class JunctionDataSourceProperties {
     public void setReplicaReadTimeout(String value) { this.replicaReadTimeout = value; }
     public String getSyncMode() { return syncMode; }
     public void setSyncMode(String value) { this.syncMode = value; }
+    public String getSyncTables() { return syncTables; }
+    public void setSyncTables(String value) { this.syncTables = value; }
     public String getSyncAck() { return syncAck; }
     public void setSyncAck(String value) { this.syncAck = value; }
     public String getSyncTimeout() { return syncTimeout; }

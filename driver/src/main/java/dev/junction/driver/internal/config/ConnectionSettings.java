@@ -76,8 +76,36 @@ public final class ConnectionSettings {
             }
         }
         JunctionProperties properties = JunctionProperties.parse(merged);
+        refuseWhatDoesNotActYet(properties, merged);
         SyncPolicy.checkReplicas(properties, url.hosts().size());
         return new ConnectionSettings(url, properties, backend);
+    }
+
+    /**
+     * Failover (design §7) and multi-master (§8) are not built: their properties are refused unless they ask for what
+     * the driver does anyway ({@code topology=primary-replica}, {@code readRepair=off}, no conflict tables), so that
+     * nobody runs believing writes fail over or conflicts resolve.
+     */
+    private static void refuseWhatDoesNotActYet(JunctionProperties properties, Map<String, String> given)
+            throws SQLException {
+        if (given.containsKey(JunctionProperty.FAILOVER_TIMEOUT.name())) {
+            throw notYet(JunctionProperty.FAILOVER_TIMEOUT, given, "failover of writes to a promoted node", "unset");
+        }
+        if (properties.get(JunctionProperty.TOPOLOGY) != JunctionProperty.TOPOLOGY.defaultValue()) {
+            throw notYet(JunctionProperty.TOPOLOGY, given, "multi-master routing", "primary-replica");
+        }
+        if (!properties.get(JunctionProperty.CONFLICT_TABLES).isEmpty()) {
+            throw notYet(JunctionProperty.CONFLICT_TABLES, given, "multi-master conflict resolution", "empty");
+        }
+        if (properties.get(JunctionProperty.READ_REPAIR) != JunctionProperty.READ_REPAIR.defaultValue()) {
+            throw notYet(JunctionProperty.READ_REPAIR, given, "multi-master read repair", "off");
+        }
+    }
+
+    private static SQLException notYet(
+            JunctionProperty<?> property, Map<String, String> given, String feature, String acting) {
+        return JunctionErrorCode.PROPERTY_NOT_IMPLEMENTED.exception(
+                property.name(), given.get(property.name()), feature, acting);
     }
 
     public JunctionUrl url() {

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  */
 public final class CommitSync {
     private final SyncPolicy policy;
-    private final Supplier<ReplicaAcknowledgements> acknowledgements;
+    private final Supplier<? extends ReplicaWaits> acknowledgements;
     private final ClusterMetrics metrics;
     /** The mode the application chose for its next commit ({@code JunctionConnection.setCommitSyncMode}). */
     private SyncRequirement chosen = SyncRequirement.NONE;
@@ -39,7 +39,7 @@ public final class CommitSync {
     private Node pendingNode;
     private final List<SQLWarning> warnings = new ArrayList<>(1);
 
-    public CommitSync(SyncPolicy policy, Supplier<ReplicaAcknowledgements> acknowledgements, ClusterMetrics metrics) {
+    public CommitSync(SyncPolicy policy, Supplier<? extends ReplicaWaits> acknowledgements, ClusterMetrics metrics) {
         this.policy = policy;
         this.acknowledgements = acknowledgements;
         this.metrics = metrics;
@@ -97,12 +97,12 @@ public final class CommitSync {
             return;
         }
         Duration timeout = policy.timeout();
-        ReplicaAcknowledgements.Outcome outcome;
+        ReplicaWaits.Outcome outcome;
         try {
             outcome = acknowledgements.get().await(requirement, policy.ack(), node, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the application's to see; the commit is not confirmed
-            outcome = new ReplicaAcknowledgements.Outcome(0, requirement.atLeast(), 0, 0);
+            outcome = new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, 0);
         }
         metrics.syncWaited(requirement.label(), outcome.waitedNanos(), outcome.met());
         if (outcome.met()) {

@@ -49,25 +49,11 @@ import java.util.function.Supplier;
  * They are opened with the topology's credentials and call themselves {@code junction-sync} on the server. Thread
  * pool: daemon threads, created on demand and ended after 30 s idle.
  */
-public final class ReplicaAcknowledgements implements AutoCloseable {
+public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseable {
     static final long FIRST_PAUSE_MICROS = 100;
     static final long LONGEST_PAUSE_MICROS = 2_000;
     static final long QUESTION_SLACK_MILLIS = 1_000;
     private static final AtomicInteger THREADS = new AtomicInteger();
-
-    /**
-     * What one wait came to.
-     *
-     * @param confirmed    replicas that confirmed within the timeout
-     * @param required     how many had to
-     * @param asked        replicas that were up and asked
-     * @param waitedNanos  how long the committing thread waited, the primary's position included
-     */
-    public record Outcome(int confirmed, int required, int asked, long waitedNanos) {
-        public boolean met() {
-            return confirmed >= required;
-        }
-    }
 
     private final String clusterName;
     private final BackendDialect dialect;
@@ -96,11 +82,8 @@ public final class ReplicaAcknowledgements implements AutoCloseable {
         this.questions = pool;
     }
 
-    /**
-     * Waits until {@code requirement} is met for what {@code primary} has committed so far, or {@code timeout}.
-     *
-     * @throws InterruptedException the committing thread was interrupted; the replica threads stop at once
-     */
+    /** {@inheritDoc} The replica threads stop at their next question once this returns, interrupted or not. */
+    @Override
     public Outcome await(SyncRequirement requirement, SyncAck ack, Node primary, Duration timeout)
             throws InterruptedException {
         long start = System.nanoTime();

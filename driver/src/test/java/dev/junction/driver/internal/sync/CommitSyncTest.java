@@ -1,0 +1,133 @@
+package dev.junction.driver.internal.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.junction.driver.JunctionProperties;
+import dev.junction.driver.SyncMode;
+import dev.junction.driver.internal.backend.BackendDialect;
+import dev.junction.driver.internal.backend.HostAndPort;
+import dev.junction.driver.internal.backend.ProbedRole;
+import dev.junction.driver.internal.metrics.ClusterMetrics;
+import dev.junction.driver.internal.topology.ClusterTopology;
+import dev.junction.driver.internal.topology.Node;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What a connection does with a commit's sync requirement and the wait's outcome; the wait itself is faked. */
+class CommitSyncTest {
+    private final Node primary = new Node(new HostAndPort("h1", 5432), ProbedRole.PRIMARY);
+    private final ClusterMetrics metrics = new ClusterTopology(
+                    "jdbc:junction:postgresql://h1:5432,h2:5433,h3:5434/app",
+                    BackendDialect.POSTGRESQL,
+                    List.of(new HostAndPort("h1", 5432), new HostAndPort("h2", 5433), new HostAndPort("h3", 5434)))
+            .metrics();
+    /** What the fake wait was asked, and how many replicas it says confirmed. */
+    private final List<SyncRequirement> asked = new ArrayList<>();
+
+    private int confirming = 2;
+
+    private CommitSync sync(Map<String, String> properties) throws SQLException {
+        ReplicaWaits fake = (requirement, ack, node, timeout) -> {
+            asked.add(requirement);
+            return new ReplicaWaits.Outcome(confirming, requirement.required(2), 2, 1_000_000);
+        };
+        return new CommitSync(SyncPolicy.of(JunctionProperties.parse(properties)), () -> fake, metrics);
+    }
+
+    @Test
+    void anAsyncCommitWaitsForNothing() throws SQLException {
+        CommitSync sync = sync(Map.of());
+        sync.committed(primary, Set.of("t"));
+        assertThat(sync.pending()).isFalse();
+        sync.acknowledge();
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void aCommitMetInTimeReturnsAndIsCounted() throws SQLException {
+        CommitSync sync = sync(Map.of("syncMode", "sync"));
+        sync.committed(primary, Set.of("t"));
+        assertThat(sync.pending()).isTrue();
+        sync.acknowledge();
+        assertThat(asked).containsExactly(SyncRequirement.of(SyncMode.SYNC));
+        assertThat(sync.pending()).isFalse();
+        assertThat(metrics.syncWaits("sync")).isEqualTo(1);
+        assertThat(metrics.syncWaitNanos("sync")).isEqualTo(1_000_000);
+        assertThat(metrics.syncTimeouts("sync")).isZero();
+    }
+
+    @Test
+    void aShortfallFailsSayingTheTransactionIsCommitted() throws SQLException {
+        CommitSync sync = sync(Map.of("syncMode", "quorum:2", "syncTimeout", "250ms"));
+        confirming = 1;
+        sync.committed(primary, Set.of("t"));
+        assertThatThrownBy(sync::acknowledge).isInstanceOfSatisfying(SQLException.class, e -> {
+            assertThat(e.getSQLState()).isEqualTo("01J01");
+            assertThat(e.getErrorCode()).isEqualTo(91050);
+            assertThat(e.getMessage())
+                    .contains("IS committed on h1:5432", "only 1 of the 2 replicas", "quorum:2", "syncTimeout=250ms");
+        });
+        assertThat(metrics.syncTimeouts("quorum")).isEqualTo(1);
+        assertThat(sync.pending()).as("reported once").isFalse();
+    }
+
+    @Test
+    void degradeTurnsTheShortfallIntoAWarningAndCountsIt() throws SQLException {
+        CommitSync sync = sync(Map.of("syncMode", "sync", "syncTimeoutAction", "degrade"));
+        confirming = 0;
+        sync.committed(primary, Set.of("t"));
+        sync.acknowledge();
+        sync.committed(primary, Set.of("t"));
+        sync.acknowledge();
+        SQLWarning warnings = sync.warnings();
+        assertThat(warnings.getSQLState()).isEqualTo("01J01");
+        assertThat(warnings.getNextWarning().getMessage()).contains("IS committed");
+        assertThat((Throwable) warnings.getNextWarning().getNextWarning()).isNull();
+        assertThat(metrics.syncDegradations()).isEqualTo(2);
+        sync.clearWarnings();
+        assertThat((Throwable) sync.warnings()).isNull();
+    }
+
+    @Test
+    void theTransactionsChoiceAddsToTheDataSourcesModeForOneCommit() throws SQLException {
+        CommitSync sync = sync(Map.of("syncMode", "semi-sync"));
+        sync.chooseForNextCommit(SyncMode.quorum(2));
+        sync.committed(primary, Set.of("t"));
+        sync.acknowledge();
+        sync.committed(primary, Set.of("t"));
+        sync.acknowledge();
+        assertThat(asked)
+                .containsExactly(SyncRequirement.of(SyncMode.quorum(2)), SyncRequirement.of(SyncMode.SEMI_SYNC));
+    }
+
+    @Test
+    void aRollbackForgetsTheTransactionsChoice() throws SQLException {
+        CommitSync sync = sync(Map.of());
+        sync.chooseForNextCommit(SyncMode.SYNC);
+        sync.abandoned();
+        sync.committed(primary, Set.of("t"));
+        assertThat(sync.pending()).isFalse();
+    }
+
+    @Test
+    void anInterruptedWaitIsAShortfallAndKeepsTheInterrupt() throws SQLException {
+        ReplicaWaits interrupted = (requirement, ack, node, timeout) -> {
+            throw new InterruptedException();
+        };
+        CommitSync sync = new CommitSync(
+                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync"))), () -> interrupted, metrics);
+        sync.committed(primary, Set.of("t"));
+        try {
+            assertThatThrownBy(sync::acknowledge).hasMessageContaining("IS committed");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+}

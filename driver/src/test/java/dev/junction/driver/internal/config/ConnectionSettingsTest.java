@@ -197,4 +197,26 @@ class ConnectionSettingsTest {
         assertThatThrownBy(() -> settings("jdbc:junction:postgresql://h1/app?maxreplicalag=1s", null))
                 .hasMessageContaining("the property name spelt maxReplicaLag");
     }
+
+    @Test
+    void propertiesOfFeaturesNotBuiltAreRefusedUnlessTheyAskForWhatTheDriverDoes() throws SQLException {
+        String url = "jdbc:junction:postgresql://h1,h2/app";
+        for (String parameter : new String[] {
+            "failoverTimeout=30s", "topology=multi-master", "conflictTables=orders:lww", "readRepair=on"
+        }) {
+            assertThatThrownBy(() -> settings(url + "?" + parameter, new Properties()))
+                    .as(parameter)
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("0A000");
+                        assertThat(e.getErrorCode()).isEqualTo(91032);
+                        assertThat(e.getMessage())
+                                .contains(parameter.substring(0, parameter.indexOf('=')), "does not act yet");
+                    });
+        }
+        for (String parameter : new String[] {"topology=primary-replica", "readRepair=off", "conflictTables="}) {
+            assertThat(settings(url + "?" + parameter, new Properties()))
+                    .as(parameter)
+                    .isNotNull();
+        }
+    }
 }

@@ -112,8 +112,8 @@ public class JunctionDataSourceProperties {
     private String monitorInterval;
 
     /**
-     * How long writes wait for a node that reports itself primary before failing. Values: duration (`500ms`, `2s`,
-     * `1m`); default `30s`.
+     * How long writes wait for a node that reports itself primary before failing. Failover is not built yet: the
+     * property is refused (`0A000`) until it acts. Values: duration (`500ms`, `2s`, `1m`); default `30s`.
      */
     private String failoverTimeout;
 
@@ -128,19 +128,21 @@ public class JunctionDataSourceProperties {
 
     /**
      * `primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each
-     * other. Values: `primary-replica`, `multi-master`; default `primary-replica`.
+     * other (not built yet: refused with `0A000`). Values: `primary-replica`, `multi-master`; default
+     * `primary-replica`.
      */
     private String topology;
 
     /**
-     * Tables whose writes are stamped and reconciled in multi-master mode, each with its conflict policy. Values:
-     * `table[:policy],…`, policy `lww` (default), `version-vector`, `counter`; no default.
+     * Tables whose writes are stamped and reconciled in multi-master mode, each with its conflict policy (not built
+     * yet: a non-empty list is refused with `0A000`). Values: `table[:policy],…`, policy `lww` (default),
+     * `version-vector`, `counter`; no default.
      */
     private String conflictTables;
 
     /**
-     * Multi-master reads consult every master and write the winner back to the losers. Values: `off`, `on`; default
-     * `off`.
+     * Multi-master reads consult every master and write the winner back to the losers (not built yet: values other
+     * than `off` are refused with `0A000`). Values: `off`, `on`; default `off`.
      */
     private String readRepair;
 

@@ -39,6 +39,7 @@ class JunctionHikariExceptionOverrideTest {
             JunctionErrorCode.REPLACED_BACKEND_PROPERTY,
             JunctionErrorCode.INVALID_PROPERTY_CLASS,
             JunctionErrorCode.BACKEND_PROPERTY_REJECTED,
+            JunctionErrorCode.PROPERTY_NOT_IMPLEMENTED,
             JunctionErrorCode.INVALID_CAUSAL_TOKEN,
             JunctionErrorCode.NO_PRIMARY,
             JunctionErrorCode.SEVERAL_PRIMARIES,

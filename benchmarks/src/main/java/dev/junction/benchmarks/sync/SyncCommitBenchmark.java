@@ -1,0 +1,268 @@
+package dev.junction.benchmarks.sync;
+
+import dev.junction.cluster.MariaDbCluster;
+import dev.junction.cluster.MariaDbNode;
+import dev.junction.cluster.PostgresCluster;
+import dev.junction.workloads.RoundRatios;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+
+/**
+ * Commit latency of each write sync mode, Junction-enforced and the servers' native mechanisms side by side, against
+ * plain asynchronous commits through the raw driver, on a primary with two replicas on loopback: PostgreSQL 15 with two
+ * streaming standbys, MariaDB with two GTID replicas.
+ *
+ * <p>Each configuration is a connection that commits one single-row INSERT in auto-commit at a time. Method (pairs,
+ * interleaved): {@code --rounds} rounds; in each, every configuration runs one block of {@code --commits} commits, in
+ * a new random order; a configuration's ratio to another is the geometric mean over rounds of the ratio of their block
+ * means, with a Student t 95 % interval ({@link RoundRatios}). One warm-up block per configuration first.
+ *
+ * <p>Native configurations: PostgreSQL's run as the raw driver with {@code synchronous_commit=remote_apply} (applied)
+ * or {@code on} (flushed) while {@code synchronous_standby_names} is {@code ANY 1 (*)} (semi-sync) or {@code ANY 2 (*)}
+ * (every standby), switched before the block; every other connection, Junction's included, commits with
+ * {@code synchronous_commit=local}, so only the configuration under test waits for standbys. MariaDB's native
+ * semi-sync is switched on at the primary ({@code rpl_semi_sync_master_enabled}) for its blocks only (the replicas keep
+ * the slave side on); it acknowledges once one replica has written the event to its relay log, which Junction's
+ * {@code syncAck=flush} matches.
+ *
+ * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests}, then {@code java -cp
+ * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.sync.SyncCommitBenchmark [--database
+ * postgresql|mariadb|both] [--rounds 12] [--commits 200] [--out docs/sync-commit-latency.md]}.
+ */
+public final class SyncCommitBenchmark {
+    private static final String RAW = "raw driver, async";
+
+    private final int rounds;
+    private final int commits;
+    private final Random random = new Random(42);
+    private long nextId = 1;
+
+    private SyncCommitBenchmark(int rounds, int commits) {
+        this.rounds = rounds;
+        this.commits = commits;
+    }
+
+    /** One configuration: a connection that commits, and what must be switched on the servers around its blocks. */
+    private record Committer(String name, Connection connection, ServerSwitch before, ServerSwitch after) {}
+
+    @FunctionalInterface
+    private interface ServerSwitch {
+        void run() throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        String database = options.getOrDefault("database", "both");
+        SyncCommitBenchmark benchmark = new SyncCommitBenchmark(
+                Integer.parseInt(options.getOrDefault("rounds", "12")),
+                Integer.parseInt(options.getOrDefault("commits", "200")));
+        StringBuilder report = new StringBuilder();
+        report.append("# Commit latency by write sync mode\n\n")
+                .append(
+                        "`java -cp benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.sync.SyncCommitBenchmark ")
+                .append(String.join(" ", args))
+                .append("`, ")
+                .append(LocalDate.now())
+                .append(", ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs, servers and client on one machine (loopback). ")
+                .append(benchmark.rounds)
+                .append(" rounds of one block of ")
+                .append(benchmark.commits)
+                .append(" single-row auto-commit INSERTs per configuration, interleaved in random order; ratios are ")
+                .append("geometric means of per-round ratios of block means, 95 % interval.\n\n");
+        if (!database.equals("mariadb")) {
+            report.append(benchmark.postgres());
+        }
+        if (!database.equals("postgresql")) {
+            report.append(benchmark.mariaDb());
+        }
+        System.out.println(report);
+        String out = options.get("out");
+        if (out != null) {
+            Files.writeString(Path.of(out), report.toString());
+        }
+    }
+
+    private String postgres() throws Exception {
+        try (PostgresCluster cluster = PostgresCluster.builder().standbys(2).start()) {
+            cluster.primary().execute("create table sync_bench(id bigint primary key, payload varchar(64))");
+            cluster.setSynchronousStandbyNames("ANY 1 (*)");
+            cluster.awaitReplication();
+            String local = "options=-c%20synchronous_commit=local";
+            String junction = "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres?" + local;
+            Properties user = new Properties();
+            user.setProperty("user", "postgres");
+            String raw = cluster.primary().jdbcUrl("postgres");
+            String separator = raw.contains("?") ? "&" : "?";
+            ServerSwitch any1 = () -> cluster.setSynchronousStandbyNames("ANY 1 (*)");
+            ServerSwitch any2 = () -> {
+                cluster.setSynchronousStandbyNames("ANY 2 (*)");
+                Thread.sleep(50); // the reload reaches the walsenders asynchronously
+            };
+            ServerSwitch back = () -> {
+                cluster.setSynchronousStandbyNames("ANY 1 (*)");
+                Thread.sleep(50);
+            };
+            List<Committer> committers = new ArrayList<>();
+            committers.add(new Committer(RAW, DriverManager.getConnection(raw + separator + local, user), null, null));
+            committers.add(junction("Junction async", junction, "", user));
+            committers.add(junction("Junction semi-sync (apply)", junction, "&syncMode=semi-sync", user));
+            committers.add(junction("Junction sync (apply)", junction, "&syncMode=sync", user));
+            committers.add(junction("Junction semi-sync (flush)", junction, "&syncMode=semi-sync&syncAck=flush", user));
+            committers.add(junction("Junction sync (flush)", junction, "&syncMode=sync&syncAck=flush", user));
+            committers.add(new Committer(
+                    "native ANY 1, remote_apply",
+                    DriverManager.getConnection(raw + separator + "options=-c%20synchronous_commit=remote_apply", user),
+                    any1,
+                    null));
+            committers.add(new Committer(
+                    "native ANY 2, remote_apply",
+                    DriverManager.getConnection(raw + separator + "options=-c%20synchronous_commit=remote_apply", user),
+                    any2,
+                    back));
+            committers.add(new Committer(
+                    "native ANY 1, on (flush)",
+                    DriverManager.getConnection(raw + separator + "options=-c%20synchronous_commit=on", user),
+                    any1,
+                    null));
+            committers.add(new Committer(
+                    "native ANY 2, on (flush)",
+                    DriverManager.getConnection(raw + separator + "options=-c%20synchronous_commit=on", user),
+                    any2,
+                    back));
+            Map<String, String> native_ = new LinkedHashMap<>();
+            native_.put("Junction semi-sync (apply)", "native ANY 1, remote_apply");
+            native_.put("Junction sync (apply)", "native ANY 2, remote_apply");
+            native_.put("Junction semi-sync (flush)", "native ANY 1, on (flush)");
+            native_.put("Junction sync (flush)", "native ANY 2, on (flush)");
+            return table("PostgreSQL " + cluster.binaries().version() + ", primary + 2 standbys", committers, native_);
+        }
+    }
+
+    private String mariaDb() throws Exception {
+        try (MariaDbCluster cluster =
+                MariaDbCluster.primaryReplica().replicas(2).start()) {
+            cluster.primary()
+                    .execute("create table " + MariaDbNode.DATABASE
+                            + ".sync_bench(id bigint primary key, payload varchar(64))");
+            cluster.enableSemiSync();
+            cluster.primary().execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+            cluster.awaitReplication();
+            Properties user = new Properties();
+            user.setProperty("user", MariaDbNode.APPLICATION_USER);
+            user.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
+            String junction = "jdbc:junction:mariadb://" + cluster.hostList() + "/" + MariaDbNode.DATABASE;
+            String raw = "jdbc:mariadb://" + cluster.primary().address() + "/" + MariaDbNode.DATABASE;
+            ServerSwitch on = () -> cluster.primary().execute("SET GLOBAL rpl_semi_sync_master_enabled = ON");
+            ServerSwitch off = () -> cluster.primary().execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+            List<Committer> committers = new ArrayList<>();
+            committers.add(new Committer(RAW, DriverManager.getConnection(raw, user), null, null));
+            committers.add(junction("Junction async", junction, "", user));
+            committers.add(junction("Junction semi-sync (apply)", junction, "&syncMode=semi-sync", user));
+            committers.add(junction("Junction sync (apply)", junction, "&syncMode=sync", user));
+            committers.add(junction("Junction semi-sync (flush)", junction, "&syncMode=semi-sync&syncAck=flush", user));
+            committers.add(junction("Junction sync (flush)", junction, "&syncMode=sync&syncAck=flush", user));
+            committers.add(new Committer("native semi-sync", DriverManager.getConnection(raw, user), on, off));
+            Map<String, String> native_ = new LinkedHashMap<>();
+            native_.put("Junction semi-sync (flush)", "native semi-sync");
+            native_.put("Junction semi-sync (apply)", "native semi-sync");
+            return table("MariaDB " + cluster.binaries().version() + ", primary + 2 replicas", committers, native_);
+        }
+    }
+
+    /** A Junction connection; {@code parameters} start with {@code &} and join the URL's own, if any. */
+    private static Committer junction(String name, String url, String parameters, Properties user) throws SQLException {
+        String full =
+                url.contains("?") || parameters.isEmpty() ? url + parameters : url + "?" + parameters.substring(1);
+        return new Committer(name, DriverManager.getConnection(full, user), null, null);
+    }
+
+    /** Runs the rounds and renders the table: mean, ratio to the raw driver and to the native equivalent. */
+    private String table(String title, List<Committer> committers, Map<String, String> nativeOf) throws Exception {
+        Map<String, List<Double>> means = new LinkedHashMap<>();
+        for (Committer committer : committers) {
+            means.put(committer.name(), new ArrayList<>());
+            block(committer); // warm-up
+        }
+        List<Committer> order = new ArrayList<>(committers);
+        for (int round = 0; round < rounds; round++) {
+            Collections.shuffle(order, random);
+            for (Committer committer : order) {
+                means.get(committer.name()).add(block(committer));
+            }
+        }
+        for (Committer committer : committers) {
+            committer.connection().close();
+        }
+        StringBuilder table = new StringBuilder();
+        table.append("## ")
+                .append(title)
+                .append(
+                        "\n\n| configuration | mean commit (µs) | / raw async | / native equivalent |\n|---|---|---|---|\n");
+        for (Committer committer : committers) {
+            List<Double> own = means.get(committer.name());
+            String toNative = nativeOf.containsKey(committer.name())
+                    ? RoundRatios.of(own, means.get(nativeOf.get(committer.name())))
+                                    .label() + " (vs " + nativeOf.get(committer.name()) + ")"
+                    : "";
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %s | %s |%n",
+                    committer.name(),
+                    own.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN) / 1000,
+                    committer.name().equals(RAW)
+                            ? "1"
+                            : RoundRatios.of(own, means.get(RAW)).label(),
+                    toNative));
+        }
+        return table.append('\n').toString();
+    }
+
+    /** One block of commits; returns the mean latency in nanoseconds. */
+    private double block(Committer committer) throws Exception {
+        if (committer.before() != null) {
+            committer.before().run();
+        }
+        long total = 0;
+        try (PreparedStatement insert =
+                committer.connection().prepareStatement("insert into sync_bench(id, payload) values (?, 'x')")) {
+            for (int i = 0; i < commits; i++) {
+                insert.setLong(1, nextId++);
+                long start = System.nanoTime();
+                insert.executeUpdate();
+                total += System.nanoTime() - start;
+            }
+        } finally {
+            if (committer.after() != null) {
+                committer.after().run();
+            }
+        }
+        return (double) total / commits;
+    }
+
+    private static Map<String, String> options(String[] args) throws IOException {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        return options;
+    }
+}

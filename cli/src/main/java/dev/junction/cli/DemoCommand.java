@@ -75,6 +75,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 showLagBudget(cluster, url);
             }
             showReadYourWrites(cluster, url);
+            if (standbys > 0) {
+                showSyncModes(cluster, url);
+            }
 
             if (hold) {
                 out.println("Junction URL: " + url + " (user postgres, no password)");
@@ -241,6 +244,95 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 "A count right after a write runs on the primary until a probe of the primary sent after the commit has"
                         + " answered; later ones run on a standby that has replayed it.");
         out.println();
+    }
+
+    /**
+     * Commit latency of each write sync mode, each commit checked on every standby the moment it returns; then what
+     * {@code sync} does while a standby's replay is paused: the committed-but-not-replicated error, or a warning.
+     */
+    private void showSyncModes(PostgresCluster cluster, String url) throws SQLException {
+        out.println(
+                "Write sync modes: 100 single-row commits each, every standby read the moment each commit returns:");
+        cluster.primary().execute("create table demo_payments(id bigint primary key, amount int)");
+        cluster.awaitReplication();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"syncMode", "median commit", "p99 commit", "standbys holding the row at return (mean)"});
+        long id = 0;
+        List<String> modes = new ArrayList<>(List.of("async", "semi-sync", "sync"));
+        if (standbys >= 2) {
+            modes.add(2, "quorum:2");
+        }
+        List<Connection> standbyConnections = new ArrayList<>();
+        for (PostgresNode standby : cluster.standbys()) {
+            standbyConnections.add(standby.connect());
+        }
+        for (String mode : modes) {
+            List<Long> nanos = new ArrayList<>();
+            long held = 0;
+            try (Connection connection = DriverManager.getConnection(url + "?syncMode=" + mode, "postgres", "");
+                    java.sql.PreparedStatement insert =
+                            connection.prepareStatement("insert into demo_payments(id, amount) values (?, 1)")) {
+                for (int i = 0; i < 100; i++) {
+                    insert.setLong(1, ++id);
+                    long start = System.nanoTime();
+                    insert.executeUpdate();
+                    nanos.add(System.nanoTime() - start);
+                    held += holders(standbyConnections, id);
+                }
+            }
+            nanos.sort(null);
+            rows.add(new String[] {
+                mode,
+                String.format(java.util.Locale.ROOT, "%.2f ms", nanos.get(49) / 1e6),
+                String.format(java.util.Locale.ROOT, "%.2f ms", nanos.get(98) / 1e6),
+                String.format(java.util.Locale.ROOT, "%.2f of %d", held / 100.0, standbys)
+            });
+        }
+        for (Connection standby : standbyConnections) {
+            standby.close();
+        }
+        out.print(new TextTable(rows).render());
+
+        PostgresNode paused = cluster.standbys().get(0);
+        paused.pauseReplay();
+        out.println("With replay paused on " + paused.name() + ", syncMode=sync&syncTimeout=1s:");
+        try (Connection connection =
+                        DriverManager.getConnection(url + "?syncMode=sync&syncTimeout=1s", "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate("insert into demo_payments(id, amount) values (" + (++id) + ", 1)");
+            out.println("  acknowledged (unexpected)");
+        } catch (SQLException e) {
+            out.println("  " + e.getSQLState() + " " + e.getMessage());
+        }
+        out.println("  the row is on the primary: "
+                + cluster.primary().queryString("select count(*) from demo_payments where id = " + id));
+        out.println("The same with syncTimeoutAction=degrade: the commit returns, with a warning on the connection:");
+        try (Connection connection = DriverManager.getConnection(
+                        url + "?syncMode=sync&syncTimeout=1s&syncTimeoutAction=degrade", "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate("insert into demo_payments(id, amount) values (" + (++id) + ", 1)");
+            java.sql.SQLWarning warning = connection.getWarnings();
+            out.println("  "
+                    + (warning == null
+                            ? "no warning (unexpected)"
+                            : warning.getSQLState() + " " + warning.getMessage()));
+        }
+        paused.resumeReplay();
+        cluster.awaitReplication();
+        out.println();
+    }
+
+    /** How many standbys have row {@code id} of {@code demo_payments} now, asked over open connections. */
+    private static int holders(List<Connection> standbys, long id) throws SQLException {
+        int count = 0;
+        for (Connection standby : standbys) {
+            try (Statement statement = standby.createStatement();
+                    ResultSet row = statement.executeQuery("select count(*) from demo_payments where id = " + id)) {
+                row.next();
+                count += row.getInt(1);
+            }
+        }
+        return count;
     }
 
     private static int portOf(Statement statement, String sql, int column) throws SQLException {

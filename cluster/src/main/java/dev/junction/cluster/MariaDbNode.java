@@ -200,6 +200,13 @@ public final class MariaDbNode {
         }
     }
 
+    /** SIGKILL to the server and every process it forked at once: a machine failure ({@link ServerProcess#crash}). */
+    public void crash() {
+        if (process != null) {
+            process.crash();
+        }
+    }
+
     /** SIGKILL by PID: a crash. */
     public void kill() {
         if (process != null) {

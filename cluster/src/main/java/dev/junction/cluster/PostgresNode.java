@@ -161,6 +161,13 @@ public final class PostgresNode {
         }
     }
 
+    /** SIGKILL to the server and every process it forked at once: a machine failure ({@link ServerProcess#crash}). */
+    public void crash() {
+        if (process != null) {
+            process.crash();
+        }
+    }
+
     /** {@code kill -9} of the postmaster: a crash, as a failover test needs it. */
     public void kill() {
         if (process != null) {

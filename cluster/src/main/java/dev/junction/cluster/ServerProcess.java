@@ -80,6 +80,21 @@ public final class ServerProcess {
     }
 
     /**
+     * SIGKILL to the server and to every process it forked, all at once and from this JVM (no {@code kill} command
+     * per process), as a machine that dies would stop them: a PostgreSQL backend or WAL sender orphaned by a killed
+     * postmaster would otherwise go on for a moment, finishing commits and streaming WAL that a crashed machine never
+     * sends.
+     */
+    public void crash() {
+        List<ProcessHandle> family = descendants();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // first: it forks and restarts nothing more
+        family.forEach(ProcessHandle::destroyForcibly);
+        awaitExit(Duration.ofSeconds(10));
+        reap(family);
+        ProcessReaper.unregister(this);
+    }
+
+    /**
      * SIGSTOP to the server and every process it forked (PostgreSQL serves each connection from its own
      * backend): the node keeps its sockets open and answers nothing, like a hung machine.
      */

@@ -17,6 +17,8 @@ import java.util.Objects;
  * /* junction:replica * /                      run on a replica; read-your-writes waived
  * /* junction:maxReplicaLag=2s * /             lag budget for this statement (ms, s, m, h)
  * /* junction:consistency=eventual * /         eventual | session | global | strong
+ * /* junction:syncMode=sync * /                the commit that includes this write waits for that
+ *                                              sync mode (async | semi-sync | sync | quorum:N)
  * /* junction:replica maxReplicaLag=250ms * /  several directives in one comment
  * /* load User * / /* junction:replica * /     other leading comments are allowed
  * </pre>
@@ -24,7 +26,9 @@ import java.util.Objects;
  * (The space inside {@code * /} above only keeps this javadoc valid.) Directive names ignore case.
  * Comments after the first token are not read, so a hint in a string literal or deep inside a
  * statement never changes routing. Unknown or malformed directives are not errors: they are
- * ignored and listed in {@link #ignored()} so the driver can log them once.
+ * ignored and listed in {@link #ignored()} so the driver can log them once. The exception is
+ * {@code syncMode}, whose value is kept as written ({@link #syncMode()}) for the driver to
+ * validate: a durability request must fail loudly, not be dropped.
  *
  * <h2>Meaning</h2>
  *
@@ -37,12 +41,13 @@ import java.util.Objects;
 public final class Hints {
 
     /** No hints. */
-    public static final Hints NONE = new Hints(false, false, null, null, List.of());
+    public static final Hints NONE = new Hints(false, false, null, null, null, List.of());
 
     private final boolean primary;
     private final boolean replica;
     private final Duration maxReplicaLag;
     private final ReadConsistency consistency;
+    private final String syncMode;
     private final List<String> ignored;
 
     private Hints(
@@ -50,11 +55,13 @@ public final class Hints {
             boolean replica,
             Duration maxReplicaLag,
             ReadConsistency consistency,
+            String syncMode,
             List<String> ignored) {
         this.primary = primary;
         this.replica = replica && !primary;
         this.maxReplicaLag = maxReplicaLag;
         this.consistency = consistency;
+        this.syncMode = syncMode;
         this.ignored = List.copyOf(ignored);
     }
 
@@ -71,10 +78,28 @@ public final class Hints {
             Duration maxReplicaLag,
             ReadConsistency consistency,
             List<String> ignored) {
-        if (!primary && !replica && maxReplicaLag == null && consistency == null && ignored.isEmpty()) {
+        return of(primary, replica, maxReplicaLag, consistency, null, ignored);
+    }
+
+    /**
+     * The same with a {@code syncMode} directive's value as written, or {@code null}.
+     */
+    public static Hints of(
+            boolean primary,
+            boolean replica,
+            Duration maxReplicaLag,
+            ReadConsistency consistency,
+            String syncMode,
+            List<String> ignored) {
+        if (!primary
+                && !replica
+                && maxReplicaLag == null
+                && consistency == null
+                && syncMode == null
+                && ignored.isEmpty()) {
             return NONE;
         }
-        return new Hints(primary, replica, maxReplicaLag, consistency, ignored);
+        return new Hints(primary, replica, maxReplicaLag, consistency, syncMode, ignored);
     }
 
     /** {@code junction:primary}: the statement runs on the primary. */
@@ -97,6 +122,14 @@ public final class Hints {
         return consistency;
     }
 
+    /**
+     * {@code junction:syncMode=...}'s value as written (not validated here), or {@code null} when not given: the
+     * write's commit waits for that mode (design §6).
+     */
+    public String syncMode() {
+        return syncMode;
+    }
+
     /** Directives that were not understood, as written; empty when all were. */
     public List<String> ignored() {
         return ignored;
@@ -114,12 +147,13 @@ public final class Hints {
                 && replica == h.replica
                 && Objects.equals(maxReplicaLag, h.maxReplicaLag)
                 && consistency == h.consistency
+                && Objects.equals(syncMode, h.syncMode)
                 && ignored.equals(h.ignored);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(primary, replica, maxReplicaLag, consistency, ignored);
+        return Objects.hash(primary, replica, maxReplicaLag, consistency, syncMode, ignored);
     }
 
     @Override
@@ -136,6 +170,9 @@ public final class Hints {
         }
         if (maxReplicaLag != null) {
             s.append("maxReplicaLag=").append(maxReplicaLag).append(' ');
+        }
+        if (syncMode != null) {
+            s.append("syncMode=").append(syncMode).append(' ');
         }
         if (consistency != null) {
             s.append("consistency=").append(consistency.propertyValue()).append(' ');

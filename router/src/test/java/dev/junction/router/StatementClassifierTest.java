@@ -251,6 +251,22 @@ class StatementClassifierTest {
         }
 
         @Test
+        void keepsASyncModeHintAsWrittenForTheDriverToValidate() {
+            Classification c = postgres.classify("/* junction:syncMode=quorum:2 */ insert into t values (1)");
+            assertThat(c.hints().syncMode()).isEqualTo("quorum:2");
+            assertThat(c.kind()).isEqualTo(StatementKind.WRITE);
+            assertThat(postgres.classify("/* junction:syncmode=often */ insert into t values (1)")
+                            .hints()
+                            .syncMode())
+                    .as("not a mode: kept, so that the driver refuses it rather than drop a durability request")
+                    .isEqualTo("often");
+            assertThat(postgres.classify("/* junction:syncMode */ insert into t values (1)")
+                            .hints()
+                            .syncMode())
+                    .isEmpty();
+        }
+
+        @Test
         void ignoresHintsThatAreNotLeading() {
             assertThat(postgres.classify("select 1 /* junction:primary */")
                             .hints()

@@ -286,6 +286,33 @@ abstract class SyncModesContract {
     }
 
     @Test
+    void aSyncModeHintMakesItsWritesCommitWaitAndABadOneIsRefusedBeforeItRuns() throws Exception {
+        delayApply(1, DELAY_SECONDS);
+        try (Connection connection = connect("")) {
+            int hinted = IDS.incrementAndGet();
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("/* junction:syncMode=sync */ insert into plain_rows(id, note) values ("
+                        + hinted + ", 'hint')");
+            }
+            assertThat(holders("plain_rows", hinted)).isEqualTo(2);
+            int plain = insert(connection, "plain_rows");
+            assertThat(replicaHas(1, "plain_rows", plain))
+                    .as("the hint held for its own commit")
+                    .isFalse();
+
+            int refused = IDS.incrementAndGet();
+            assertThatThrownBy(() -> connection.prepareStatement(
+                            "/* junction:syncMode=quorum:0 */ insert into plain_rows(id, note) values (" + refused
+                                    + ", 'bad')"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("22023");
+                        assertThat(e.getMessage()).contains("quorum:0", "syncMode (hint)");
+                    });
+            assertThat(primaryHas("plain_rows", refused)).isFalse();
+        }
+    }
+
+    @Test
     void aRolledBackTransactionsChoiceDoesNotCarryOver() throws Exception {
         delayApply(1, DELAY_SECONDS);
         try (Connection connection = connect("")) {

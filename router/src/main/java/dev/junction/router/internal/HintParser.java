@@ -22,6 +22,7 @@ public final class HintParser {
         boolean replica = false;
         Duration lag = null;
         ReadConsistency consistency = null;
+        String syncMode = null;
         List<String> ignored = new ArrayList<>(0);
         boolean found = false;
         for (String comment : leadingComments) {
@@ -67,13 +68,16 @@ public final class HintParser {
                             continue;
                         }
                         break;
+                    case "syncmode":
+                        syncMode = value == null ? "" : value; // validated by the driver, which refuses a bad one
+                        continue;
                     default:
                         break;
                 }
                 ignored.add(directive);
             }
         }
-        return found ? Hints.of(primary, replica, lag, consistency, ignored) : Hints.NONE;
+        return found ? Hints.of(primary, replica, lag, consistency, syncMode, ignored) : Hints.NONE;
     }
 
     private static ReadConsistency consistencyOrNull(String value) {

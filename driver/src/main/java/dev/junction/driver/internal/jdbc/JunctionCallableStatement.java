@@ -24,7 +24,8 @@ import java.util.Map;
  * like a prepared statement's; OUT values are read from the physical call that ran last.
  */
 final class JunctionCallableStatement extends JunctionPreparedStatement implements CallableStatement {
-    JunctionCallableStatement(RoutingConnection connection, String sql, Creator<PreparedStatement> creator) {
+    JunctionCallableStatement(RoutingConnection connection, String sql, Creator<PreparedStatement> creator)
+            throws SQLException {
         super(connection, sql, creator, true, false);
     }
 

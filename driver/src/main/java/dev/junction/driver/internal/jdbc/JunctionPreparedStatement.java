@@ -61,7 +61,8 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
             String sql,
             Creator<PreparedStatement> creator,
             boolean alwaysPrimary,
-            boolean updatable) {
+            boolean updatable)
+            throws SQLException {
         super(connection, creator, updatable);
         this.sql = sql;
         this.info = connection.pipeline().classify(sql);

@@ -29,6 +29,7 @@ final class JunctionStatement extends StatementBase<Statement> {
     @Override
     public void addBatch(String sql) throws SQLException {
         checkOpen();
+        connection.pipeline().classify(sql); // refuses a malformed syncMode hint before anything runs
         batch.add(sql);
     }
 
@@ -42,6 +43,7 @@ final class JunctionStatement extends StatementBase<Statement> {
     public int[] executeBatch() throws SQLException {
         List<String> statements = List.copyOf(batch);
         batch.clear();
+        chooseHintedSyncModes(statements);
         int[] counts = execute(BATCH, null, true, (physical, text) -> {
             physical.clearBatch();
             for (String sql : statements) {
@@ -57,6 +59,7 @@ final class JunctionStatement extends StatementBase<Statement> {
     public long[] executeLargeBatch() throws SQLException {
         List<String> statements = List.copyOf(batch);
         batch.clear();
+        chooseHintedSyncModes(statements);
         long[] counts = execute(BATCH, null, true, (physical, text) -> {
             physical.clearBatch();
             for (String sql : statements) {
@@ -69,10 +72,21 @@ final class JunctionStatement extends StatementBase<Statement> {
     }
 
     /**
+     * A batched write's {@code syncMode} hint holds for the commit of the batch (or of its transaction): chosen before
+     * the batch runs, since its commit is raised inside the run. Should the batch fail, the choice stays for the next
+     * commit, which then waits more than it needed, never less.
+     */
+    private void chooseHintedSyncModes(List<String> statements) throws SQLException {
+        for (String sql : statements) {
+            connection.pipeline().chooseHintedSyncMode(connection.pipeline().classify(sql));
+        }
+    }
+
+    /**
      * Session changes and transaction control inside a batch are not replayed (a batch is one round trip, its
      * effects are not checked one by one), so they pin the session to the node that ran the batch instead.
      */
-    private void pinIfUntracked(List<String> statements) {
+    private void pinIfUntracked(List<String> statements) throws SQLException {
         for (String sql : statements) {
             StatementInfo info = connection.pipeline().classify(sql);
             if (info.pinReason() != null) {

@@ -14,6 +14,7 @@ import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
 import dev.junction.driver.internal.topology.TransactionMoves;
+import dev.junction.router.Hints;
 import dev.junction.router.ReadConsistency;
 import dev.junction.router.RouteReason;
 import dev.junction.router.RoutingOptions;
@@ -122,9 +123,19 @@ public final class StatementPipeline implements NodeAccess {
                 new ExecutionTracker(routing, topology, state, transaction, pins, commits, freshness, replicas, tables);
     }
 
-    /** The classify step: what the statement is and does, cached per SQL text. */
-    public StatementInfo classify(String sql) {
-        return routing.classify(sql);
+    /**
+     * The classify step: what the statement is and does, cached per SQL text.
+     *
+     * @throws SQLException 22023 for a {@code /* junction:syncMode=... *}{@code /} hint whose value is not a sync
+     *                      mode: refused before anything runs, since dropping it would weaken the commit's durability
+     */
+    public StatementInfo classify(String sql) throws SQLException {
+        StatementInfo info = routing.classify(sql);
+        Hints hints = info.classification().hints();
+        if (hints != Hints.NONE && hints.syncMode() != null) {
+            CommitSync.hintedMode(hints.syncMode());
+        }
+        return info;
     }
 
     /**
@@ -220,7 +231,18 @@ public final class StatementPipeline implements NodeAccess {
 
     /** The on-success step. */
     public void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
+        chooseHintedSyncMode(info); // before the tracker raises the commit the statement makes or ends
         tracker.executed(info, session, sql, replay);
+    }
+
+    /** A write's or a {@code COMMIT}'s {@code syncMode} hint is the choice for the commit that includes it. */
+    public void chooseHintedSyncMode(StatementInfo info) {
+        Hints hints = info.classification().hints();
+        if (hints != Hints.NONE
+                && hints.syncMode() != null
+                && (info.kind() == StatementInfo.Kind.WRITE || info.kind() == StatementInfo.Kind.END)) {
+            commitSync.chooseForNextCommit(CommitSync.hintedModeOrAsync(hints.syncMode()));
+        }
     }
 
     /**

@@ -45,10 +45,38 @@ public final class CommitSync {
         this.metrics = metrics;
     }
 
-    /** The application's choice for the next commit (the open transaction's, else the next auto-commit write's). */
+    /**
+     * The application's choice for the next commit (the open transaction's, else the next auto-commit write's); a
+     * second choice before that commit adds to the first (the strongest holds).
+     */
     public void chooseForNextCommit(SyncMode mode) {
-        chosen = SyncRequirement.of(mode);
-        chosenText = mode.toString();
+        SyncRequirement requirement = SyncRequirement.of(mode);
+        SyncRequirement combined = chosen.and(requirement);
+        chosenText = combined == requirement ? mode.toString() : combined == chosen ? chosenText : combined.toString();
+        chosen = combined;
+    }
+
+    /**
+     * The mode of a {@code syncMode} hint.
+     *
+     * @throws SQLException 22023 naming the hint's value when it is not a sync mode
+     */
+    public static SyncMode hintedMode(String text) throws SQLException {
+        try {
+            return SyncMode.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                    text, "syncMode (hint)", "one of async, semi-sync, sync or quorum:N with N at least 1");
+        }
+    }
+
+    /** The same for a hint {@link #hintedMode} already accepted when the statement was classified. */
+    public static SyncMode hintedModeOrAsync(String text) {
+        try {
+            return SyncMode.parse(text);
+        } catch (IllegalArgumentException e) {
+            return SyncMode.ASYNC; // unreachable: classification refused the statement
+        }
     }
 
     /** Whether the commit seam must track the tables each commit wrote. */

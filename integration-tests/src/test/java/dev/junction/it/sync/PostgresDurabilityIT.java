@@ -1,0 +1,60 @@
+package dev.junction.it.sync;
+
+import dev.junction.cluster.Lsn;
+import dev.junction.cluster.PostgresCluster;
+import dev.junction.cluster.PostgresNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.Properties;
+
+/** {@link DurabilityContract} on PostgreSQL: a primary and two streaming standbys, the standby that received most promoted. */
+class PostgresDurabilityIT extends DurabilityContract {
+    @Override
+    String database() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    Trial start() {
+        PostgresCluster cluster = PostgresCluster.builder().standbys(2).start();
+        return new Trial() {
+            @Override
+            public String url() {
+                return "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres";
+            }
+
+            @Override
+            public Properties credentials() {
+                Properties properties = new Properties();
+                properties.setProperty("user", "postgres");
+                return properties;
+            }
+
+            @Override
+            public Connection rawPrimary() throws SQLException {
+                return cluster.primary().connect();
+            }
+
+            @Override
+            public void killPrimary() {
+                cluster.primary().crash();
+            }
+
+            /** Promotion replays everything the standby received before it takes writes. */
+            @Override
+            public Connection promoteMostAdvanced() throws SQLException {
+                PostgresNode chosen = cluster.standbys().stream()
+                        .max(Comparator.comparing(PostgresNode::receiveLsn, Lsn::compareTo))
+                        .orElseThrow();
+                chosen.promote();
+                return chosen.connect();
+            }
+
+            @Override
+            public void close() {
+                cluster.close();
+            }
+        };
+    }
+}

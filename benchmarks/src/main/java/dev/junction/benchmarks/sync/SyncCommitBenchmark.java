@@ -33,8 +33,9 @@ import java.util.Random;
  *
  * <p>Native configurations: PostgreSQL's run as the raw driver with {@code synchronous_commit=remote_apply} (applied)
  * or {@code on} (flushed) while {@code synchronous_standby_names} is {@code ANY 1 (*)} (semi-sync) or {@code ANY 2 (*)}
- * (every standby), switched before the block; every other connection, Junction's included, commits with
- * {@code synchronous_commit=local}, so only the configuration under test waits for standbys. MariaDB's native
+ * (every standby), set before the block. Junction's run with it empty (Junction enforces the mode alone), and twice
+ * more with the matching {@code ANY n} set (Junction on top of the server's own wait). The raw baseline commits with
+ * {@code synchronous_commit=local}. MariaDB's native
  * semi-sync is switched on at the primary ({@code rpl_semi_sync_master_enabled}) for its blocks only (the replicas keep
  * the slave side on); it acknowledges once one replica has written the event to its relay log, which Junction's
  * {@code syncAck=flush} matches.
@@ -101,7 +102,6 @@ public final class SyncCommitBenchmark {
     private String postgres() throws Exception {
         try (PostgresCluster cluster = PostgresCluster.builder().standbys(2).start()) {
             cluster.primary().execute("create table sync_bench(id bigint primary key, payload varchar(64))");
-            cluster.setSynchronousStandbyNames("ANY 1 (*)");
             cluster.awaitReplication();
             String local = "options=-c%20synchronous_commit=local";
             String junction = "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres?" + local;
@@ -109,47 +109,37 @@ public final class SyncCommitBenchmark {
             user.setProperty("user", "postgres");
             String raw = cluster.primary().jdbcUrl("postgres");
             String separator = raw.contains("?") ? "&" : "?";
-            ServerSwitch any1 = () -> cluster.setSynchronousStandbyNames("ANY 1 (*)");
-            ServerSwitch any2 = () -> {
-                cluster.setSynchronousStandbyNames("ANY 2 (*)");
-                Thread.sleep(50); // the reload reaches the walsenders asynchronously
-            };
-            ServerSwitch back = () -> {
-                cluster.setSynchronousStandbyNames("ANY 1 (*)");
-                Thread.sleep(50);
-            };
+            ServerSwitch none = () -> names(cluster, "");
+            ServerSwitch any1 = () -> names(cluster, "ANY 1 (*)");
+            ServerSwitch any2 = () -> names(cluster, "ANY 2 (*)");
+            String apply = separator + "options=-c%20synchronous_commit=remote_apply";
+            String flush = separator + "options=-c%20synchronous_commit=on";
             List<Committer> committers = new ArrayList<>();
-            committers.add(new Committer(RAW, DriverManager.getConnection(raw + separator + local, user), null, null));
-            committers.add(junction("Junction async", junction, "", user));
-            committers.add(junction("Junction semi-sync (apply)", junction, "&syncMode=semi-sync", user));
-            committers.add(junction("Junction sync (apply)", junction, "&syncMode=sync", user));
-            committers.add(junction("Junction semi-sync (flush)", junction, "&syncMode=semi-sync&syncAck=flush", user));
-            committers.add(junction("Junction sync (flush)", junction, "&syncMode=sync&syncAck=flush", user));
+            committers.add(new Committer(RAW, DriverManager.getConnection(raw + separator + local, user), none, null));
+            committers.add(junction("Junction async", junction, "", user, none));
+            committers.add(junction("Junction semi-sync (apply)", junction, "&syncMode=semi-sync", user, none));
+            committers.add(junction("Junction sync (apply)", junction, "&syncMode=sync", user, none));
+            committers.add(
+                    junction("Junction semi-sync (flush)", junction, "&syncMode=semi-sync&syncAck=flush", user, none));
+            committers.add(junction("Junction sync (flush)", junction, "&syncMode=sync&syncAck=flush", user, none));
+            committers.add(
+                    junction("Junction semi-sync (apply), server ANY 1", junction, "&syncMode=semi-sync", user, any1));
+            committers.add(junction("Junction sync (apply), server ANY 2", junction, "&syncMode=sync", user, any2));
             committers.add(new Committer(
-                    "native ANY 1, remote_apply",
-                    DriverManager.getConnection(raw + separator + "options=-c%20synchronous_commit=remote_apply", user),
-                    any1,
-                    null));
+                    "native ANY 1, remote_apply", DriverManager.getConnection(raw + apply, user), any1, null));
             committers.add(new Committer(
-                    "native ANY 2, remote_apply",
-                    DriverManager.getConnection(raw + separator + "options=-c%20synchronous_commit=remote_apply", user),
-                    any2,
-                    back));
+                    "native ANY 2, remote_apply", DriverManager.getConnection(raw + apply, user), any2, null));
             committers.add(new Committer(
-                    "native ANY 1, on (flush)",
-                    DriverManager.getConnection(raw + separator + "options=-c%20synchronous_commit=on", user),
-                    any1,
-                    null));
+                    "native ANY 1, on (flush)", DriverManager.getConnection(raw + flush, user), any1, null));
             committers.add(new Committer(
-                    "native ANY 2, on (flush)",
-                    DriverManager.getConnection(raw + separator + "options=-c%20synchronous_commit=on", user),
-                    any2,
-                    back));
+                    "native ANY 2, on (flush)", DriverManager.getConnection(raw + flush, user), any2, null));
             Map<String, String> native_ = new LinkedHashMap<>();
             native_.put("Junction semi-sync (apply)", "native ANY 1, remote_apply");
             native_.put("Junction sync (apply)", "native ANY 2, remote_apply");
             native_.put("Junction semi-sync (flush)", "native ANY 1, on (flush)");
             native_.put("Junction sync (flush)", "native ANY 2, on (flush)");
+            native_.put("Junction semi-sync (apply), server ANY 1", "native ANY 1, remote_apply");
+            native_.put("Junction sync (apply), server ANY 2", "native ANY 2, remote_apply");
             return table("PostgreSQL " + cluster.binaries().version() + ", primary + 2 standbys", committers, native_);
         }
     }
@@ -187,9 +177,29 @@ public final class SyncCommitBenchmark {
 
     /** A Junction connection; {@code parameters} start with {@code &} and join the URL's own, if any. */
     private static Committer junction(String name, String url, String parameters, Properties user) throws SQLException {
+        return junction(name, url, parameters, user, null);
+    }
+
+    private static Committer junction(String name, String url, String parameters, Properties user, ServerSwitch before)
+            throws SQLException {
         String full =
                 url.contains("?") || parameters.isEmpty() ? url + parameters : url + "?" + parameters.substring(1);
-        return new Committer(name, DriverManager.getConnection(full, user), null, null);
+        return new Committer(name, DriverManager.getConnection(full, user), before, null);
+    }
+
+    /** The value {@code synchronous_standby_names} was last set to by {@link #names}. */
+    private String standbyNames = "";
+
+    /**
+     * Sets {@code synchronous_standby_names} when it changes, and waits for the WAL senders to take it (the reload
+     * reaches them asynchronously).
+     */
+    private void names(PostgresCluster cluster, String value) throws InterruptedException {
+        if (!value.equals(standbyNames)) {
+            cluster.setSynchronousStandbyNames(value);
+            standbyNames = value;
+            Thread.sleep(100);
+        }
     }
 
     /** Runs the rounds and renders the table: mean, ratio to the raw driver and to the native equivalent. */

@@ -1,12 +1,18 @@
 package dev.junction.it.sync;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** {@link SyncModesContract} on a PostgreSQL primary and two streaming standbys (no synchronous_standby_names). */
 class PostgresSyncModesIT extends SyncModesContract {
@@ -27,6 +33,75 @@ class PostgresSyncModesIT extends SyncModesContract {
             cluster.close();
         }
     }
+
+    /**
+     * With {@code synchronous_standby_names} set, PostgreSQL itself waits for its standbys on the sessions Junction set
+     * to {@code remote_apply}, and Junction takes the server's word; with a standby paused, that wait would never end
+     * (neither {@code statement_timeout} nor anything else ends it): Junction cancels it at {@code syncTimeout} and
+     * reports the commit as made and not confirmed.
+     */
+    @Test
+    void theServersOwnWaitConfirmsWhenConfiguredAndJunctionBoundsIt() throws Exception {
+        cluster.setSynchronousStandbyNames("ANY 2 (*)");
+        try {
+            Thread.sleep(200); // the reload reaches the WAL senders asynchronously
+            try (Connection connection = connect("?syncMode=sync&syncTimeout=1s")) {
+                int id = insert(connection, "plain_rows");
+                assertThat(holders("plain_rows", id)).isEqualTo(2);
+
+                stopApplying(1);
+                long started = System.nanoTime();
+                int stuck = IDS_FOR_NATIVE.incrementAndGet();
+                assertThatThrownBy(() -> {
+                            try (Statement statement = connection.createStatement()) {
+                                statement.executeUpdate(
+                                        "insert into plain_rows(id, note) values (" + stuck + ", 'native')");
+                            }
+                        })
+                        .isInstanceOfSatisfying(SQLException.class, e -> {
+                            assertThat(e.getSQLState()).isEqualTo("01J01");
+                            assertThat(e.getMessage()).contains("IS committed");
+                        });
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                assertThat(took).as("bounded by syncTimeout, not by the server").isLessThan(Duration.ofSeconds(3));
+                assertThat(primaryHas("plain_rows", stuck)).isTrue();
+                assertThat(replicaHas(1, "plain_rows", stuck)).isFalse();
+
+                connection.setAutoCommit(false); // the same through commit()
+                int inTransaction = IDS_FOR_NATIVE.incrementAndGet();
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate(
+                            "insert into plain_rows(id, note) values (" + inTransaction + ", 'native')");
+                }
+                assertThatThrownBy(connection::commit)
+                        .isInstanceOfSatisfying(
+                                SQLException.class,
+                                e -> assertThat(e.getSQLState()).isEqualTo("01J01"));
+                assertThat(primaryHas("plain_rows", inTransaction)).isTrue();
+            }
+        } finally {
+            cluster.setSynchronousStandbyNames("");
+            resumeApplying(1);
+        }
+    }
+
+    @Test
+    void semiSyncOnAServerWaitingForAnyOneStandby() throws Exception {
+        cluster.setSynchronousStandbyNames("ANY 1 (*)");
+        try {
+            Thread.sleep(200);
+            stopApplying(1);
+            try (Connection connection = connect("?syncMode=semi-sync&syncTimeout=2s")) {
+                int id = insert(connection, "plain_rows");
+                assertThat(replicaHas(0, "plain_rows", id)).isTrue();
+            }
+        } finally {
+            cluster.setSynchronousStandbyNames("");
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger IDS_FOR_NATIVE =
+            new java.util.concurrent.atomic.AtomicInteger(1_000_000);
 
     @Override
     String url(String parameters) {

@@ -38,6 +38,9 @@ public final class NodeSession {
     /** The network timeout of a guarded connection in milliseconds, 0 for none. */
     private final int replicaReadTimeoutMillis;
 
+    /** The server process behind this connection, known on PostgreSQL when a sync mode set the session; else 0. */
+    private int backendPid;
+
     private boolean appliedAutoCommit = true;
     private boolean appliedReadOnly;
     private Integer appliedIsolation;
@@ -57,12 +60,28 @@ public final class NodeSession {
      * Wraps a physical connection just opened to {@code node}; to a replica, guards it first.
      *
      * @param replicaReadTimeout the network timeout of replica connections, zero for none
+     * @param primarySql         run once on a connection to the primary, or null
      */
-    static NodeSession open(Node node, Connection physical, BackendDialect dialect, Duration replicaReadTimeout)
+    static NodeSession open(
+            Node node, Connection physical, BackendDialect dialect, Duration replicaReadTimeout, String primarySql)
             throws SQLException {
         ProbedRole role = node.role();
         int timeout = (int) Math.min(Integer.MAX_VALUE, replicaReadTimeout.toMillis());
         NodeSession session = new NodeSession(node, physical, role, dialect, timeout);
+        if (!session.guarded() && primarySql != null) {
+            try (Statement statement = physical.createStatement()) {
+                statement.execute(primarySql); // the write sync mode's session setting (SyncPolicy#primarySessionSql)
+                if (dialect == BackendDialect.POSTGRESQL) {
+                    try (java.sql.ResultSet pid = statement.executeQuery("select pg_backend_pid()")) {
+                        pid.next();
+                        session.backendPid = pid.getInt(1); // what a bounded native sync wait cancels
+                    }
+                }
+            } catch (SQLException e) {
+                session.close();
+                throw e;
+            }
+        }
         if (session.guarded()) {
             try {
                 session.guardReadOnly();
@@ -102,6 +121,11 @@ public final class NodeSession {
 
     public Node node() {
         return node;
+    }
+
+    /** The PostgreSQL server process of this connection, when a write sync mode asked for it at open; else 0. */
+    public int backendPid() {
+        return backendPid;
     }
 
     public Connection physical() {

@@ -22,6 +22,9 @@ public final class NodeSessions {
     private final NodeConnector connector;
     private final BackendDialect dialect;
     private final Duration replicaReadTimeout;
+    /** Run once on each connection opened to the primary (the write sync mode's session setting), or null. */
+    private final String primarySql;
+
     private final Map<Node, NodeSession> byNode = new LinkedHashMap<>();
     /** The session {@link #open} returned last: consecutive statements mostly run on one node. */
     private NodeSession last;
@@ -30,10 +33,11 @@ public final class NodeSessions {
     /** Set by {@link #closeAll}: the logical connection is closed and nothing opens again. */
     private boolean closed;
 
-    NodeSessions(NodeConnector connector, BackendDialect dialect, Duration replicaReadTimeout) {
+    NodeSessions(NodeConnector connector, BackendDialect dialect, Duration replicaReadTimeout, String primarySql) {
         this.connector = connector;
         this.dialect = dialect;
         this.replicaReadTimeout = replicaReadTimeout;
+        this.primarySql = primarySql;
     }
 
     /**
@@ -61,7 +65,7 @@ public final class NodeSessions {
             // read-only to a replica cannot take writes, one opened to a primary is not guarded as a replica's must be.
             session.close();
         }
-        session = NodeSession.open(node, connector.open(node.address()), dialect, replicaReadTimeout);
+        session = NodeSession.open(node, connector.open(node.address()), dialect, replicaReadTimeout, primarySql);
         byNode.put(node, session);
         last = session;
         return session;

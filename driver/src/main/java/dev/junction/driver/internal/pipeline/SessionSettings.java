@@ -89,6 +89,19 @@ public final class SessionSettings {
         return log.get(key);
     }
 
+    /**
+     * Whether the application may have changed server variable {@code variable} in this session: set it, reset
+     * everything, or ran a statement whose effect Junction cannot name.
+     */
+    public boolean mayHaveChanged(String variable) {
+        for (String key : log.keySet()) {
+            if (key == null || key.equals(variable) || ReplicaGuard.mayLift(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Number of entries in the replay log. */
     public int logSize() {
         return log.size();

@@ -74,15 +74,24 @@ public final class StatementPipeline implements NodeAccess {
         // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
         boolean recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL
                 && options.readConsistency() != ReadConsistency.STRONG;
+        SyncPolicy syncPolicy = SyncPolicy.of(settings.properties());
+        boolean postgres = settings.backend() == Backend.POSTGRESQL;
         this.commitSync = new CommitSync(
-                SyncPolicy.of(settings.properties()), () -> topology.acknowledgements(connector), metrics);
+                syncPolicy,
+                () -> topology.acknowledgements(connector),
+                metrics,
+                syncPolicy.primaryReports(postgres),
+                () -> state.mayHaveChanged("synchronous_commit"));
         this.commits =
                 new CommitRecorder(topology, freshness, tables, recordsCommits || commitSync.needsTables(), commitSync);
         if (recordsCommits) {
             commits.listen(ExecutionTracker.readYourWrites(topology, freshness));
         }
         this.sessions = new NodeSessions(
-                connector, topology.dialect(), settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT));
+                connector,
+                topology.dialect(),
+                settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT),
+                syncPolicy.primarySessionSql(postgres));
         this.tokens = new CausalTokens(topology, connector, freshness, recordsCommits, this);
         ReplicaRouter replicas = new ReplicaRouter(
                 settings.clusterKey(),
@@ -189,7 +198,19 @@ public final class StatementPipeline implements NodeAccess {
             }
         }
         sessions.use(session);
+        if (commitSync.watchesServerWaits()) {
+            watchServerWait(info, session);
+        }
         return session;
+    }
+
+    /** A statement that commits on a watched PostgreSQL session: the server's own sync wait gets its bound. */
+    private void watchServerWait(StatementInfo info, NodeSession session) {
+        boolean commits = (state.autoCommit() && info.kind() == StatementInfo.Kind.WRITE)
+                || info.kind() == StatementInfo.Kind.END;
+        if (commits && session.backendPid() > 0) {
+            commitSync.watch(session.backendPid(), session.node());
+        }
     }
 
     /** Moves the optimistic transaction held by {@code replica} to {@code primary} ({@link TransactionMove}). */
@@ -332,10 +353,14 @@ public final class StatementPipeline implements NodeAccess {
         if (session == null) {
             return;
         }
+        if (commitSync.watchesServerWaits() && session.backendPid() > 0) {
+            commitSync.watch(session.backendPid(), session.node());
+        }
         try {
             session.physical().commit();
         } catch (SQLException e) {
             tracker.commitFailed();
+            acknowledgeCommit(); // closes the watch; nothing was committed that could be confirmed
             throw commitOutcome(failed(e, session), session);
         }
         tracker.committed(session);

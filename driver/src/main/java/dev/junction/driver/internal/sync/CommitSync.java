@@ -30,6 +30,11 @@ public final class CommitSync {
     private final SyncPolicy policy;
     private final Supplier<? extends ReplicaWaits> acknowledgements;
     private final ClusterMetrics metrics;
+    private final boolean primaryReports;
+    /** Whether the application may have changed {@code synchronous_commit} in this session since Junction set it. */
+    private final java.util.function.BooleanSupplier sessionChangedSyncCommit;
+    /** The watch over the server's own wait for the commit now running, if any. */
+    private ReplicaWaits.ServerWaitBound bound;
     /** The mode the application chose for its next commit ({@code JunctionConnection.setCommitSyncMode}). */
     private SyncRequirement chosen = SyncRequirement.NONE;
 
@@ -39,10 +44,37 @@ public final class CommitSync {
     private Node pendingNode;
     private final List<SQLWarning> warnings = new ArrayList<>(1);
 
-    public CommitSync(SyncPolicy policy, Supplier<? extends ReplicaWaits> acknowledgements, ClusterMetrics metrics) {
+    /**
+     * @param primaryReports whether this connection's sessions make the standbys report each commit to the primary
+     *                       ({@link SyncPolicy#primarySessionSql}), so that the primary's view confirms it
+     */
+    public CommitSync(
+            SyncPolicy policy,
+            Supplier<? extends ReplicaWaits> acknowledgements,
+            ClusterMetrics metrics,
+            boolean primaryReports,
+            java.util.function.BooleanSupplier sessionChangedSyncCommit) {
         this.policy = policy;
         this.acknowledgements = acknowledgements;
         this.metrics = metrics;
+        this.primaryReports = primaryReports;
+        this.sessionChangedSyncCommit = sessionChangedSyncCommit;
+    }
+
+    /** Whether statements that may commit must be watched ({@link #watch}): PostgreSQL sessions Junction set. */
+    public boolean watchesServerWaits() {
+        return primaryReports;
+    }
+
+    /**
+     * A statement that may commit is about to run on backend {@code backendPid} of {@code primary}: if the server
+     * itself waits for standbys, that wait is bounded by {@code syncTimeout} ({@link ReplicaWaits#boundServerWait}).
+     */
+    public void watch(int backendPid, Node primary) {
+        if (bound != null) {
+            bound.close();
+        }
+        bound = acknowledgements.get().boundServerWait(backendPid, primary, policy.timeout());
     }
 
     /**
@@ -103,9 +135,9 @@ public final class CommitSync {
         chosenText = null;
     }
 
-    /** Whether a commit waits to be acknowledged. */
+    /** Whether a commit waits to be acknowledged, or a watch to be closed. */
     public boolean pending() {
-        return pending != null;
+        return pending != null || bound != null;
     }
 
     /**
@@ -121,13 +153,25 @@ public final class CommitSync {
         pending = null;
         pendingText = null;
         pendingNode = null;
+        boolean cancelled = false;
+        if (bound != null) {
+            bound.close();
+            cancelled = bound.cancelled();
+            bound = null;
+        }
         if (requirement == null) {
             return;
         }
         Duration timeout = policy.timeout();
         ReplicaWaits.Outcome outcome;
         try {
-            outcome = acknowledgements.get().await(requirement, policy.ack(), node, timeout);
+            if (cancelled) {
+                // The server's own wait reached syncTimeout and was cancelled: committed locally, not confirmed.
+                outcome = new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, timeout.toNanos());
+            } else {
+                boolean reports = primaryReports && !sessionChangedSyncCommit.getAsBoolean();
+                outcome = acknowledgements.get().await(requirement, policy.ack(), node, timeout, reports);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the application's to see; the commit is not confirmed
             outcome = new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, 0);

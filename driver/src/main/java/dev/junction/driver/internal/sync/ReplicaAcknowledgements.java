@@ -8,6 +8,8 @@ import dev.junction.driver.internal.topology.Node;
 import dev.junction.router.NodeId;
 import dev.junction.router.replication.ReplicationPosition;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +56,7 @@ import java.util.function.Supplier;
 public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseable {
     static final long FIRST_PAUSE_MICROS = 100;
     static final long LONGEST_PAUSE_MICROS = 2_000;
+    static final long FIRST_PRIMARY_PAUSE_MICROS = 50;
     static final long QUESTION_SLACK_MILLIS = 1_000;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -62,6 +67,47 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     private final Map<NodeId, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
     private final ExecutorService questions;
     private volatile boolean closed;
+    /** Set once the primary's {@code pg_stat_replication} showed standbys without positions (privileges). */
+    private volatile boolean primaryViewUnreadable;
+    /** The primary's own synchronous replication as last read ({@link #nativeState}); null before. */
+    private volatile NativeState nativeState;
+    /** Bounds the server's own sync waits ({@link #bound}); made with the first bound. */
+    private volatile ScheduledExecutorService watchdog;
+
+    /**
+     * What the primary's {@code synchronous_standby_names} guarantees a commit of a session with
+     * {@code synchronous_commit} at the level Junction set ({@code remote_apply}, {@code on}).
+     *
+     * @param quorum     how many standbys the server waits for: k of {@code ANY k}/{@code FIRST k}, 1 for a plain
+     *                   list, 0 when it is empty
+     * @param candidates streaming standbys the server may count ({@code sync_state} sync or quorum)
+     * @param streaming  standbys streaming from the primary
+     */
+    record NativeState(int quorum, int candidates, int streaming, long readAtNanos) {
+        /** Whether the server's own wait gives {@code requirement}: enough standbys, every one when it asks so. */
+        boolean covers(SyncRequirement requirement) {
+            int required = requirement.required(streaming);
+            if (quorum < required || candidates < required) {
+                return false;
+            }
+            return !requirement.everyUp() || (candidates >= streaming && quorum >= streaming);
+        }
+
+        /**
+         * k of {@code synchronous_standby_names}: {@code ANY k (…)}, {@code FIRST k (…)}, {@code k (…)}; a plain list
+         * ({@code a, b} or {@code *}) is {@code FIRST 1}; empty is 0.
+         */
+        static int quorumOf(String names) {
+            String text = names == null ? "" : names.trim();
+            if (text.isEmpty()) {
+                return 0;
+            }
+            java.util.regex.Matcher numbered = java.util.regex.Pattern.compile(
+                            "(?i)^(?:(?:ANY|FIRST)\\s+)?(\\d+)\\s*\\(.*\\)$", java.util.regex.Pattern.DOTALL)
+                    .matcher(text);
+            return numbered.matches() ? Integer.parseInt(numbered.group(1)) : 1;
+        }
+    }
 
     /**
      * @param nodes the cluster's nodes with their roles as last probed
@@ -84,10 +130,23 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
 
     /** {@inheritDoc} The replica threads stop at their next question once this returns, interrupted or not. */
     @Override
-    public Outcome await(SyncRequirement requirement, SyncAck ack, Node primary, Duration timeout)
+    public Outcome await(
+            SyncRequirement requirement, SyncAck ack, Node primary, Duration timeout, boolean primaryReports)
             throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
+        if (primaryReports && dialect == BackendDialect.POSTGRESQL && !primaryViewUnreadable) {
+            NativeState server = nativeState(primary);
+            if (server != null && server.covers(requirement)) {
+                // The server released the commit only once its synchronous standbys had it: nothing to ask.
+                int required = requirement.required(server.streaming());
+                return new Outcome(required, required, server.streaming(), System.nanoTime() - start);
+            }
+            Outcome outcome = awaitOnPrimary(requirement, ack, primary, start, deadline);
+            if (outcome != null) {
+                return outcome;
+            }
+        }
         List<Node> replicas = new ArrayList<>();
         for (Node node : nodes.get()) {
             if (node.role() == ProbedRole.REPLICA && node != primary) {
@@ -124,6 +183,221 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             return new Outcome(confirmed, required, replicas.size(), System.nanoTime() - start);
         } finally {
             round.end();
+        }
+    }
+
+    /**
+     * PostgreSQL, when the commit's session made each standby report the commit as soon as it had it
+     * ({@code SyncPolicy.primarySessionSql}): the primary's {@code pg_stat_get_wal_senders()} (what
+     * {@code pg_stat_replication} shows, without that view's join with every backend's activity, which cost over a
+     * millisecond a question here) says how far each streaming standby has flushed or replayed, so one query on one connection answers for every standby, the primary's
+     * position included, and the committing thread asks it again after a pause of {@value #FIRST_PRIMARY_PAUSE_MICROS}
+     * µs doubling to {@value #LONGEST_PAUSE_MICROS} µs, with no thread per standby. After a native wait
+     * ({@code synchronous_standby_names} set) the first answer already confirms the synchronous standbys: the server
+     * released the commit only once their reports had arrived. "Every replica that is up" counts the standbys
+     * streaming from the primary now.
+     *
+     * @return null when the view is unreadable (a role without {@code pg_read_all_stats} sees no positions in it):
+     *     remembered, and the caller asks the standbys themselves from then on
+     */
+    private Outcome awaitOnPrimary(SyncRequirement requirement, SyncAck ack, Node primary, long start, long deadline)
+            throws InterruptedException {
+        String column = ack == SyncAck.FLUSH ? "flush_lsn" : "replay_lsn";
+        Connection connection = null;
+        try {
+            connection = borrow(primary);
+            connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
+            String target;
+            int streaming;
+            int confirmed;
+            // Prepared, so that the backend driver's statement cache makes them server-side prepared statements of
+            // this pooled connection: planning the join each time cost about as much as running it.
+            try (PreparedStatement first =
+                            connection.prepareStatement("with target as (select pg_current_wal_lsn() as lsn)"
+                                    + " select target.lsn::text, count(r.pid), count(r." + column + "),"
+                                    + " count(r.pid) filter (where r." + column + " >= target.lsn)"
+                                    + " from target left join pg_stat_get_wal_senders() r on r.state = 'streaming'"
+                                    + " group by target.lsn");
+                    ResultSet row = first.executeQuery()) {
+                row.next();
+                target = row.getString(1);
+                streaming = row.getInt(2);
+                int readable = row.getInt(3);
+                confirmed = row.getInt(4);
+                if (streaming > 0 && readable == 0) {
+                    primaryViewUnreadable = true;
+                    giveBack(primary, connection);
+                    return null;
+                }
+            }
+            long pause = TimeUnit.MICROSECONDS.toNanos(FIRST_PRIMARY_PAUSE_MICROS);
+            try (PreparedStatement again = connection.prepareStatement("select count(*), count(*) filter (where "
+                    + column + " >= ?::pg_lsn) from pg_stat_get_wal_senders() where state = 'streaming'")) {
+                again.setString(1, target);
+                while (true) {
+                    int required = requirement.required(streaming);
+                    if (confirmed >= required || streaming < required) {
+                        giveBack(primary, connection);
+                        return new Outcome(confirmed, required, streaming, System.nanoTime() - start);
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        giveBack(primary, connection);
+                        return new Outcome(confirmed, required, streaming, System.nanoTime() - start);
+                    }
+                    LockSupport.parkNanos(Math.min(pause, left));
+                    if (Thread.interrupted()) {
+                        giveBack(primary, connection);
+                        throw new InterruptedException();
+                    }
+                    pause = Math.min(pause * 2, TimeUnit.MICROSECONDS.toNanos(LONGEST_PAUSE_MICROS));
+                    try (ResultSet row = again.executeQuery()) {
+                        row.next();
+                        streaming = row.getInt(1);
+                        confirmed = row.getInt(2);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            discard(connection); // the primary lost or hung after the commit: nothing confirms it
+            return new Outcome(0, requirement.required(0), 0, System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * The primary's synchronous replication, read again when more than a second old (a DBA may change
+     * {@code synchronous_standby_names} at any time; a second is how long Junction may trust the old value).
+     */
+    NativeState nativeState(Node primary) {
+        NativeState known = nativeState;
+        long now = System.nanoTime();
+        if (known != null && now - known.readAtNanos() < TimeUnit.SECONDS.toNanos(1)) {
+            return known;
+        }
+        Connection connection = null;
+        try {
+            connection = borrow(primary);
+            connection.setNetworkTimeout(Runnable::run, (int) QUESTION_SLACK_MILLIS);
+            try (PreparedStatement query =
+                            connection.prepareStatement("select current_setting('synchronous_standby_names'),"
+                                    + " count(*) filter (where state = 'streaming'),"
+                                    + " count(*) filter (where state = 'streaming' and sync_state in ('sync', 'quorum'))"
+                                    + " from pg_stat_get_wal_senders()");
+                    ResultSet row = query.executeQuery()) {
+                row.next();
+                known = new NativeState(NativeState.quorumOf(row.getString(1)), row.getInt(3), row.getInt(2), now);
+            }
+            giveBack(primary, connection);
+            nativeState = known;
+            return known;
+        } catch (SQLException e) {
+            discard(connection);
+            return null;
+        }
+    }
+
+    /** Whether the server itself makes commits wait for standbys now ({@code synchronous_standby_names} is set). */
+    public boolean serverWaits(Node primary) {
+        NativeState known = nativeState(primary);
+        return known != null && known.quorum() > 0;
+    }
+
+    /**
+     * Bounds the server's own wait of one commit running on PostgreSQL backend {@code backendPid}: PostgreSQL waits
+     * for its synchronous standbys without end, and neither {@code statement_timeout} nor a lost standby ends it. At
+     * {@code timeout}, and every 50 ms after while the statement still runs, the watchdog looks at the backend: waiting
+     * for synchronous replication ({@code wait_event = 'SyncRep'}), it is cancelled, which makes the server return the
+     * commit as made locally, with a warning; busy with anything else (a long write), it is left alone; idle, the
+     * statement is over and so is the watch. Closing the bound ends it early. Null when the server makes no such
+     * wait ({@code synchronous_standby_names} is empty).
+     */
+    @Override
+    public ServerWaitBound boundServerWait(int backendPid, Node primary, Duration timeout) {
+        if (!serverWaits(primary)) {
+            return null;
+        }
+        Bound bound = new Bound(backendPid, primary);
+        bound.next = watchdog().schedule(bound::check, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return bound;
+    }
+
+    private ScheduledExecutorService watchdog() {
+        ScheduledExecutorService made = watchdog;
+        if (made == null) {
+            synchronized (this) {
+                if (watchdog == null) {
+                    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+                        Thread thread = new Thread(task, "junction-sync-watchdog-" + THREADS.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+                    executor.setRemoveOnCancelPolicy(true);
+                    watchdog = executor;
+                }
+                made = watchdog;
+            }
+        }
+        return made;
+    }
+
+    /** One commit's watch ({@link #bound}). */
+    private final class Bound implements ServerWaitBound {
+        private final int backendPid;
+        private final Node primary;
+        private volatile boolean closed;
+        private volatile boolean cancelled;
+        private volatile java.util.concurrent.ScheduledFuture<?> next;
+
+        private Bound(int backendPid, Node primary) {
+            this.backendPid = backendPid;
+            this.primary = primary;
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelled;
+        }
+
+        private void check() {
+            if (closed || ReplicaAcknowledgements.this.closed) {
+                return;
+            }
+            Connection connection = null;
+            try {
+                connection = borrow(primary);
+                connection.setNetworkTimeout(Runnable::run, (int) QUESTION_SLACK_MILLIS);
+                String state;
+                String waitEvent;
+                try (PreparedStatement query =
+                        connection.prepareStatement("select state, wait_event from pg_stat_activity where pid = ?")) {
+                    query.setInt(1, backendPid);
+                    try (ResultSet row = query.executeQuery()) {
+                        state = row.next() ? row.getString(1) : null;
+                        waitEvent = state == null ? null : row.getString(2);
+                    }
+                }
+                if ("SyncRep".equals(waitEvent) && !closed) {
+                    try (PreparedStatement cancel = connection.prepareStatement("select pg_cancel_backend(?)")) {
+                        cancel.setInt(1, backendPid);
+                        cancel.execute();
+                    }
+                    cancelled = true;
+                } else if ("active".equals(state) && !closed) {
+                    next = watchdog().schedule(this::check, 50, TimeUnit.MILLISECONDS);
+                }
+                giveBack(primary, connection);
+            } catch (SQLException | RuntimeException e) {
+                discard(connection); // the primary is gone: so is the wait
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            java.util.concurrent.ScheduledFuture<?> pending = next;
+            if (pending != null) {
+                pending.cancel(false);
+            }
         }
     }
 
@@ -199,6 +473,10 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     public void close() {
         closed = true;
         questions.shutdown();
+        ScheduledExecutorService watch = watchdog;
+        if (watch != null) {
+            watch.shutdownNow();
+        }
         for (ConcurrentLinkedDeque<Connection> queue : idle.values()) {
             for (Connection connection = queue.pollFirst(); connection != null; connection = queue.pollFirst()) {
                 discard(connection);

@@ -24,7 +24,28 @@ public interface ReplicaWaits {
     /**
      * Waits until {@code requirement} is met for what {@code primary} has committed so far, or {@code timeout}.
      *
+     * @param primaryReports whether the commit's session made the standbys report it to the primary as soon as they
+     *                       had it, so that the primary's own view of its standbys may confirm it
      * @throws InterruptedException the committing thread was interrupted
      */
-    Outcome await(SyncRequirement requirement, SyncAck ack, Node primary, Duration timeout) throws InterruptedException;
+    Outcome await(SyncRequirement requirement, SyncAck ack, Node primary, Duration timeout, boolean primaryReports)
+            throws InterruptedException;
+
+    /** The watch over one commit's wait inside the server ({@link #boundServerWait}). */
+    interface ServerWaitBound extends AutoCloseable {
+        /** Whether the server's wait was cancelled at the bound: the commit is made, not confirmed. */
+        boolean cancelled();
+
+        /** The commit returned: nothing more to watch. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Bounds by {@code timeout} the wait the server itself may make for a commit about to run on backend
+     * {@code backendPid} of {@code primary}; null when the server makes no such wait.
+     */
+    default ServerWaitBound boundServerWait(int backendPid, Node primary, Duration timeout) {
+        return null;
+    }
 }

@@ -87,6 +87,28 @@ public final class SyncPolicy {
                         + ", one primary and the rest replicas (add the replicas to the URL, or ask for fewer)");
     }
 
+    /**
+     * What every connection to the primary runs once when it opens, on PostgreSQL when {@code syncMode} makes every
+     * commit wait: {@code synchronous_commit = remote_apply} for {@code syncAck=apply}, {@code on} for {@code flush}.
+     * With {@code synchronous_standby_names} set, the server itself then waits for its synchronous standbys (the
+     * native path); without, nothing waits on the server, but each standby reports a commit the moment it has
+     * applied it (PostgreSQL asks for that feedback on the commit records of {@code remote_apply} sessions), so that
+     * the primary's {@code pg_stat_replication} shows it at once, where Junction reads it
+     * ({@link #primaryReports}). Null where nothing is to be set: MariaDB/MySQL, or {@code syncMode=async} (a
+     * session setting would change the server's own rule for every commit, including those that do not ask).
+     */
+    public String primarySessionSql(boolean postgres) {
+        if (!postgres || !base.waits()) {
+            return null;
+        }
+        return ack == SyncAck.FLUSH ? "set synchronous_commit = on" : "set synchronous_commit = remote_apply";
+    }
+
+    /** Whether commits are confirmed from the primary's own report of its standbys ({@link #primarySessionSql}). */
+    public boolean primaryReports(boolean postgres) {
+        return primarySessionSql(postgres) != null;
+    }
+
     /** Whether a commit's tables decide its requirement, so the commit seam must track them. */
     public boolean needsTables() {
         return !tables.isEmpty();

@@ -33,11 +33,12 @@ class CommitSyncTest {
     private int confirming = 2;
 
     private CommitSync sync(Map<String, String> properties) throws SQLException {
-        ReplicaWaits fake = (requirement, ack, node, timeout) -> {
+        ReplicaWaits fake = (requirement, ack, node, timeout, primaryReports) -> {
             asked.add(requirement);
             return new ReplicaWaits.Outcome(confirming, requirement.required(2), 2, 1_000_000);
         };
-        return new CommitSync(SyncPolicy.of(JunctionProperties.parse(properties)), () -> fake, metrics);
+        return new CommitSync(
+                SyncPolicy.of(JunctionProperties.parse(properties)), () -> fake, metrics, false, () -> false);
     }
 
     @Test
@@ -117,11 +118,15 @@ class CommitSyncTest {
 
     @Test
     void anInterruptedWaitIsAShortfallAndKeepsTheInterrupt() throws SQLException {
-        ReplicaWaits interrupted = (requirement, ack, node, timeout) -> {
+        ReplicaWaits interrupted = (requirement, ack, node, timeout, primaryReports) -> {
             throw new InterruptedException();
         };
         CommitSync sync = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync"))), () -> interrupted, metrics);
+                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync"))),
+                () -> interrupted,
+                metrics,
+                false,
+                () -> false);
         sync.committed(primary, Set.of("t"));
         try {
             assertThatThrownBy(sync::acknowledge).hasMessageContaining("IS committed");

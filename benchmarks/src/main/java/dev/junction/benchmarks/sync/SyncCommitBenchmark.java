@@ -191,14 +191,15 @@ public final class SyncCommitBenchmark {
     private String standbyNames = "";
 
     /**
-     * Sets {@code synchronous_standby_names} when it changes, and waits for the WAL senders to take it (the reload
-     * reaches them asynchronously).
+     * Sets {@code synchronous_standby_names} when it changes, and waits 1.1 s: for the WAL senders to take it (the
+     * reload reaches them asynchronously), and for Junction's reading of it, which may be a second old, to expire, so
+     * that each block measures the steady state rather than the change.
      */
     private void names(PostgresCluster cluster, String value) throws InterruptedException {
         if (!value.equals(standbyNames)) {
             cluster.setSynchronousStandbyNames(value);
             standbyNames = value;
-            Thread.sleep(100);
+            Thread.sleep(1100);
         }
     }
 

@@ -167,10 +167,16 @@ public final class SyncCommitBenchmark {
             committers.add(junction("Junction sync (apply)", junction, "&syncMode=sync", user));
             committers.add(junction("Junction semi-sync (flush)", junction, "&syncMode=semi-sync&syncAck=flush", user));
             committers.add(junction("Junction sync (flush)", junction, "&syncMode=sync&syncAck=flush", user));
+            committers.add(new Committer(
+                    "Junction semi-sync (flush), server semi-sync",
+                    DriverManager.getConnection(junction + "?syncMode=semi-sync&syncAck=flush", user),
+                    on,
+                    off));
             committers.add(new Committer("native semi-sync", DriverManager.getConnection(raw, user), on, off));
             Map<String, String> native_ = new LinkedHashMap<>();
             native_.put("Junction semi-sync (flush)", "native semi-sync");
             native_.put("Junction semi-sync (apply)", "native semi-sync");
+            native_.put("Junction semi-sync (flush), server semi-sync", "native semi-sync");
             return table("MariaDB " + cluster.binaries().version() + ", primary + 2 replicas", committers, native_);
         }
     }

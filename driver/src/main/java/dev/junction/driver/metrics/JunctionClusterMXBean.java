@@ -51,6 +51,12 @@ public interface JunctionClusterMXBean {
     /** Commits too few replicas confirmed within {@code syncTimeout}, by mode (failed or degraded). */
     Map<String, Long> getSyncTimeoutsByMode();
 
+    /**
+     * Commits the server's own synchronous replication confirmed (PostgreSQL {@code synchronous_standby_names},
+     * MariaDB semi-sync), which Junction then did not ask its replicas about.
+     */
+    long getSyncConfirmationsByServer();
+
     /** Commits not confirmed in time that were reported as warnings ({@code syncTimeoutAction=degrade}). */
     long getSyncDegradations();
 

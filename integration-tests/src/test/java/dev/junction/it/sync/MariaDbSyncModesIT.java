@@ -1,5 +1,8 @@
 package dev.junction.it.sync;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import dev.junction.router.replication.MariaDbGtidPosition;
@@ -10,6 +13,7 @@ import java.sql.Statement;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** {@link SyncModesContract} on a MariaDB primary and two GTID replicas (semi-sync off), through Connector/J. */
 class MariaDbSyncModesIT extends SyncModesContract {
@@ -30,6 +34,54 @@ class MariaDbSyncModesIT extends SyncModesContract {
             cluster.close();
         }
     }
+
+    /**
+     * With MariaDB's own semi-sync on, a {@code semi-sync} / {@code flush} commit is confirmed by the server; when no
+     * replica can acknowledge, the server gives up after {@code rpl_semi_sync_master_timeout} and returns the commit as
+     * if it had been acknowledged: Junction must see through that and report it as not confirmed.
+     */
+    @Test
+    void theServersSemiSyncConfirmsAndItsSilentFallBackToAsyncIsCaught() throws Exception {
+        cluster.enableSemiSync();
+        cluster.primary().execute("SET GLOBAL rpl_semi_sync_master_timeout = 300");
+        try (Connection connection = connect("?syncMode=semi-sync&syncAck=flush&syncTimeout=1s")) {
+            insert(connection, "plain_rows"); // the first commit gives the connection its first look at the counter
+            long byServer = sumOfClusters("SyncConfirmationsByServer");
+            int confirmed = insert(connection, "plain_rows");
+            assertThat(primaryHas("plain_rows", confirmed)).isTrue();
+            assertThat(sumOfClusters("SyncConfirmationsByServer"))
+                    .as("confirmed by the server's semi-sync")
+                    .isEqualTo(byServer + 1);
+
+            for (MariaDbNode replica : cluster.replicas()) {
+                replica.execute("STOP SLAVE IO_THREAD");
+            }
+            int fellBack = IDS_FOR_SEMI_SYNC.incrementAndGet();
+            assertThatThrownBy(() -> {
+                        try (Statement statement = connection.createStatement()) {
+                            statement.executeUpdate(
+                                    "insert into plain_rows(id, note) values (" + fellBack + ", 'fell back')");
+                        }
+                    })
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("01J01");
+                        assertThat(e.getMessage()).contains("IS committed");
+                    });
+            assertThat(primaryHas("plain_rows", fellBack)).isTrue();
+            assertThat(cluster.primary().globalStatus("Rpl_semi_sync_master_status"))
+                    .as("the server fell back to asynchronous replication")
+                    .isEqualToIgnoringCase("OFF");
+        } finally {
+            for (MariaDbNode replica : cluster.replicas()) {
+                replica.execute("START SLAVE IO_THREAD");
+            }
+            cluster.primary().execute("SET GLOBAL rpl_semi_sync_master_timeout = 10000");
+            cluster.disableSemiSync();
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger IDS_FOR_SEMI_SYNC =
+            new java.util.concurrent.atomic.AtomicInteger(2_000_000);
 
     @Override
     String url(String parameters) {

@@ -46,8 +46,14 @@ class PostgresSyncModesIT extends SyncModesContract {
         try {
             Thread.sleep(200); // the reload reaches the WAL senders asynchronously
             try (Connection connection = connect("?syncMode=sync&syncTimeout=1s")) {
+                insert(connection, "plain_rows");
+                Thread.sleep(1100); // Junction's reading of synchronous_standby_names is at most a second old
+                long byServer = sumOfClusters("SyncConfirmationsByServer");
                 int id = insert(connection, "plain_rows");
                 assertThat(holders("plain_rows", id)).isEqualTo(2);
+                assertThat(sumOfClusters("SyncConfirmationsByServer"))
+                        .as("confirmed by the server's own wait")
+                        .isEqualTo(byServer + 1);
 
                 stopApplying(1);
                 long started = System.nanoTime();

@@ -228,10 +228,15 @@ abstract class SyncModesContract {
 
     /** The sum of every Junction cluster MBean's {@code SyncDegradations}. */
     private static long degradations() throws Exception {
+        return sumOfClusters("SyncDegradations");
+    }
+
+    /** The sum of attribute {@code attribute} over every Junction cluster MBean. */
+    static long sumOfClusters(String attribute) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         long sum = 0;
         for (ObjectName name : server.queryNames(new ObjectName("dev.junction:type=Cluster,*"), null)) {
-            sum += (Long) server.getAttribute(name, "SyncDegradations");
+            sum += (Long) server.getAttribute(name, attribute);
         }
         return sum;
     }

@@ -140,6 +140,11 @@ final class ClusterMBean implements JunctionClusterMXBean {
     }
 
     @Override
+    public long getSyncConfirmationsByServer() {
+        return metrics.syncConfirmationsByServer();
+    }
+
+    @Override
     public long getSyncDegradations() {
         return metrics.syncDegradations();
     }

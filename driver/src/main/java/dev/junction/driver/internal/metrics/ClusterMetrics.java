@@ -73,6 +73,7 @@ public final class ClusterMetrics {
     private final LongAdder[] syncWaitNanos = adders(SYNC_MODES.size());
     private final LongAdder[] syncTimeouts = adders(SYNC_MODES.size());
     private final LongAdder syncDegraded = new LongAdder();
+    private final LongAdder syncByServer = new LongAdder();
     private final Map<String, LongAdder> pins = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final List<KeyListener> keyListeners = new CopyOnWriteArrayList<>();
@@ -146,6 +147,13 @@ public final class ClusterMetrics {
             if (!met) {
                 syncTimeouts[index].increment();
             }
+        }
+    }
+
+    /** A commit was confirmed by the server's own synchronous replication, with no question of Junction's. */
+    public void syncConfirmedByServer() {
+        if (on) {
+            syncByServer.increment();
         }
     }
 
@@ -240,6 +248,11 @@ public final class ClusterMetrics {
     /** Commits too few replicas confirmed within {@code syncTimeout}, by sync mode. */
     public long syncTimeouts(String mode) {
         return syncTimeouts[SYNC_MODES.indexOf(mode)].sum();
+    }
+
+    /** Commits the server's own synchronous replication confirmed. */
+    public long syncConfirmationsByServer() {
+        return syncByServer.sum();
     }
 
     /** Commits not confirmed in time that were reported as warnings. */

@@ -81,7 +81,8 @@ public final class StatementPipeline implements NodeAccess {
                 () -> topology.acknowledgements(connector),
                 metrics,
                 syncPolicy.primaryReports(postgres),
-                () -> state.mayHaveChanged("synchronous_commit"));
+                () -> state.mayHaveChanged("synchronous_commit"),
+                !postgres);
         this.commits =
                 new CommitRecorder(topology, freshness, tables, recordsCommits || commitSync.needsTables(), commitSync);
         if (recordsCommits) {
@@ -274,7 +275,8 @@ public final class StatementPipeline implements NodeAccess {
      */
     public void acknowledgeCommit() throws SQLException {
         if (commitSync.pending()) {
-            commitSync.acknowledge();
+            NodeSession ran = transaction.session() != null ? transaction.session() : sessions.current();
+            commitSync.acknowledge(ran == null || ran.isClosed() ? null : ran.physical());
         }
     }
 

@@ -35,6 +35,8 @@ public final class CommitSync {
     private final java.util.function.BooleanSupplier sessionChangedSyncCommit;
     /** The watch over the server's own wait for the commit now running, if any. */
     private ReplicaWaits.ServerWaitBound bound;
+    /** MariaDB's own semi-sync as this connection sees it; null on PostgreSQL. */
+    private final MariaDbSemiSync semiSync;
     /** The mode the application chose for its next commit ({@code JunctionConnection.setCommitSyncMode}). */
     private SyncRequirement chosen = SyncRequirement.NONE;
 
@@ -53,7 +55,9 @@ public final class CommitSync {
             Supplier<? extends ReplicaWaits> acknowledgements,
             ClusterMetrics metrics,
             boolean primaryReports,
-            java.util.function.BooleanSupplier sessionChangedSyncCommit) {
+            java.util.function.BooleanSupplier sessionChangedSyncCommit,
+            boolean mySqlFamily) {
+        this.semiSync = mySqlFamily ? new MariaDbSemiSync() : null;
         this.policy = policy;
         this.acknowledgements = acknowledgements;
         this.metrics = metrics;
@@ -147,6 +151,15 @@ public final class CommitSync {
      *                      {@code syncTimeoutAction=fail}
      */
     public void acknowledge() throws SQLException {
+        acknowledge(null);
+    }
+
+    /**
+     * The same, {@code primary} being the physical connection the commit ran on (null when not known): MariaDB's own
+     * semi-sync, when it is on and covers the mode, is asked there whether it acknowledged this commit
+     * ({@link MariaDbSemiSync}).
+     */
+    public void acknowledge(java.sql.Connection primary) throws SQLException {
         SyncRequirement requirement = pending;
         String text = pendingText;
         Node node = pendingNode;
@@ -167,16 +180,27 @@ public final class CommitSync {
         try {
             if (cancelled) {
                 // The server's own wait reached syncTimeout and was cancelled: committed locally, not confirmed.
-                outcome = new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, timeout.toNanos());
+                outcome = new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, timeout.toNanos(), false);
+            } else if (semiSync != null
+                    && primary != null
+                    && policy.ack() == dev.junction.driver.SyncAck.FLUSH
+                    && !requirement.everyUp()
+                    && requirement.atLeast() == 1
+                    && semiSync.acknowledged(primary, timeout)) {
+                // MariaDB's semi-sync made the commit wait for one replica's relay log, and did not give up on it.
+                outcome = new ReplicaWaits.Outcome(1, 1, 1, 0, true);
             } else {
                 boolean reports = primaryReports && !sessionChangedSyncCommit.getAsBoolean();
                 outcome = acknowledgements.get().await(requirement, policy.ack(), node, timeout, reports);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the application's to see; the commit is not confirmed
-            outcome = new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, 0);
+            outcome = new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, 0, false);
         }
         metrics.syncWaited(requirement.label(), outcome.waitedNanos(), outcome.met());
+        if (outcome.byServer()) {
+            metrics.syncConfirmedByServer();
+        }
         if (outcome.met()) {
             return;
         }

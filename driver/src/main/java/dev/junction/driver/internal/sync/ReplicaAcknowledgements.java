@@ -150,7 +150,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             if (server != null && server.covers(requirement)) {
                 // The server released the commit only once its synchronous standbys had it: nothing to ask.
                 int required = requirement.required(server.streaming());
-                return new Outcome(required, required, server.streaming(), System.nanoTime() - start);
+                return new Outcome(required, required, server.streaming(), System.nanoTime() - start, true);
             }
             Outcome outcome = awaitOnPrimary(requirement, ack, primary, start, deadline);
             if (outcome != null) {
@@ -165,7 +165,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         }
         int required = requirement.required(replicas.size());
         if (replicas.size() < required) {
-            return new Outcome(0, required, replicas.size(), System.nanoTime() - start);
+            return new Outcome(0, required, replicas.size(), System.nanoTime() - start, false);
         }
         ReplicationPosition target;
         CommitPositions positions;
@@ -178,7 +178,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             giveBack(primary, connection);
         } catch (SQLException e) {
             discard(connection);
-            return new Outcome(0, required, replicas.size(), System.nanoTime() - start);
+            return new Outcome(0, required, replicas.size(), System.nanoTime() - start, false);
         }
         Round round = new Round(required, replicas.size());
         for (Node replica : replicas) {
@@ -190,7 +190,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         }
         try {
             int confirmed = round.await(deadline);
-            return new Outcome(confirmed, required, replicas.size(), System.nanoTime() - start);
+            return new Outcome(confirmed, required, replicas.size(), System.nanoTime() - start, false);
         } finally {
             round.end();
         }
@@ -248,12 +248,12 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                     int required = requirement.required(streaming);
                     if (confirmed >= required || streaming < required) {
                         giveBack(primary, connection);
-                        return new Outcome(confirmed, required, streaming, System.nanoTime() - start);
+                        return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
                     }
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         giveBack(primary, connection);
-                        return new Outcome(confirmed, required, streaming, System.nanoTime() - start);
+                        return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
                     }
                     LockSupport.parkNanos(Math.min(pause, left));
                     if (Thread.interrupted()) {
@@ -270,7 +270,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             }
         } catch (SQLException e) {
             discard(connection); // the primary lost or hung after the commit: nothing confirms it
-            return new Outcome(0, requirement.required(0), 0, System.nanoTime() - start);
+            return new Outcome(0, requirement.required(0), 0, System.nanoTime() - start, false);
         }
     }
 

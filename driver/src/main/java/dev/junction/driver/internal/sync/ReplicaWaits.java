@@ -14,8 +14,9 @@ public interface ReplicaWaits {
      * @param required    how many had to
      * @param asked       replicas that were up and asked
      * @param waitedNanos how long the committing thread waited, the primary's position included
+     * @param byServer    whether the server's own synchronous replication confirmed it (nothing was asked)
      */
-    record Outcome(int confirmed, int required, int asked, long waitedNanos) {
+    record Outcome(int confirmed, int required, int asked, long waitedNanos, boolean byServer) {
         public boolean met() {
             return confirmed >= required;
         }

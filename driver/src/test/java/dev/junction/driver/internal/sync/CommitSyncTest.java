@@ -35,10 +35,10 @@ class CommitSyncTest {
     private CommitSync sync(Map<String, String> properties) throws SQLException {
         ReplicaWaits fake = (requirement, ack, node, timeout, primaryReports) -> {
             asked.add(requirement);
-            return new ReplicaWaits.Outcome(confirming, requirement.required(2), 2, 1_000_000);
+            return new ReplicaWaits.Outcome(confirming, requirement.required(2), 2, 1_000_000, false);
         };
         return new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(properties)), () -> fake, metrics, false, () -> false);
+                SyncPolicy.of(JunctionProperties.parse(properties)), () -> fake, metrics, false, () -> false, false);
     }
 
     @Test
@@ -126,7 +126,8 @@ class CommitSyncTest {
                 () -> interrupted,
                 metrics,
                 false,
-                () -> false);
+                () -> false,
+                false);
         sync.committed(primary, Set.of("t"));
         try {
             assertThatThrownBy(sync::acknowledge).hasMessageContaining("IS committed");

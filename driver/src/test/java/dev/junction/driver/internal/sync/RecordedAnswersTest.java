@@ -1,0 +1,105 @@
+package dev.junction.driver.internal.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.junction.driver.SyncAck;
+import dev.junction.driver.internal.backend.BackendDialect;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The MySQL-family dialect of a sync wait against answers recorded from the servers' documentation and from MariaDB
+ * 10.11 here (no MySQL server installs on this machine): which server it is, where the primary is, how far a replica
+ * has come, and MariaDB's semi-sync verdict.
+ */
+class RecordedAnswersTest {
+    private static final String UUID = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
+    @Test
+    void mySqlPositionsAreExecutedGtidSetsAndAReplicaCoversThePrimaryOnceItHasEveryTransaction() throws SQLException {
+        RecordedServer primary =
+                new RecordedServer("8.0.36").answers("select @@global.gtid_executed", Map.of("1", UUID + ":1-5"));
+        RecordedServer replica = new RecordedServer("8.0.36")
+                .answers("select @@global.gtid_executed", Map.of("1", UUID + ":1-4"))
+                .answers("select @@global.gtid_executed", Map.of("1", UUID + ":1-5"))
+                .answers("SHOW REPLICA STATUS", Map.of("Retrieved_Gtid_Set", UUID + ":1-5"));
+        CommitPositions positions = CommitPositions.of(BackendDialect.MYSQL, primary.connection());
+        assertThat(positions).isSameAs(CommitPositions.MYSQL);
+        var target = positions.primary(primary.connection());
+        assertThat(positions.replica(replica.connection(), SyncAck.APPLY).covers(target))
+                .isFalse();
+        assertThat(positions.replica(replica.connection(), SyncAck.APPLY).covers(target))
+                .isTrue();
+        assertThat(positions.replica(replica.connection(), SyncAck.FLUSH).covers(target))
+                .isTrue();
+    }
+
+    @Test
+    void mariaDbIsToldByItsVersionAndComparesGtidPositionsPerDomain() throws SQLException {
+        RecordedServer primary =
+                new RecordedServer("10.11.6-MariaDB").answers("select @@global.gtid_binlog_pos", Map.of("1", "0-1-42"));
+        RecordedServer replica = new RecordedServer("10.11.6-MariaDB")
+                .answers("select @@global.gtid_slave_pos", Map.of("1", "0-1-41"))
+                .answers("SHOW ALL SLAVES STATUS", Map.of("Gtid_IO_Pos", "0-1-42"));
+        CommitPositions positions = CommitPositions.of(BackendDialect.MYSQL, primary.connection());
+        assertThat(positions).isSameAs(CommitPositions.MARIADB);
+        var target = positions.primary(primary.connection());
+        assertThat(positions.replica(replica.connection(), SyncAck.APPLY).covers(target))
+                .as("applied up to 41")
+                .isFalse();
+        assertThat(positions.replica(replica.connection(), SyncAck.FLUSH).covers(target))
+                .as("received 42")
+                .isTrue();
+    }
+
+    private static Map<String, String> semiSync(String status, long noTx, boolean enabled, long timeoutMillis) {
+        return Map.of(
+                "1", status, "2", Long.toString(noTx), "3", enabled ? "1" : "0", "4", Long.toString(timeoutMillis));
+    }
+
+    @Test
+    void mariaDbSemiSyncIsTrustedOnlyWhileNoCommitWentUnacknowledgedSinceTheLastLook() {
+        String sql = statusQuery();
+        RecordedServer server = new RecordedServer("10.11.6-MariaDB")
+                .answers(sql, semiSync("ON", 3, true, 300))
+                .answers(sql, semiSync("ON", 3, true, 300))
+                .answers(sql, semiSync("ON", 4, true, 300))
+                .answers(sql, semiSync("ON", 4, true, 300))
+                .answers(sql, semiSync("OFF", 4, true, 300))
+                .answers(sql, semiSync("ON", 4, true, 10_000));
+        MariaDbSemiSync semiSync = new MariaDbSemiSync();
+        Duration syncTimeout = Duration.ofSeconds(1);
+        assertThat(semiSync.acknowledged(server.connection(), syncTimeout))
+                .as("first look: no before")
+                .isFalse();
+        assertThat(semiSync.acknowledged(server.connection(), syncTimeout))
+                .as("counter still")
+                .isTrue();
+        assertThat(semiSync.acknowledged(server.connection(), syncTimeout))
+                .as("a commit fell back")
+                .isFalse();
+        assertThat(semiSync.acknowledged(server.connection(), syncTimeout)).isTrue();
+        assertThat(semiSync.acknowledged(server.connection(), syncTimeout))
+                .as("semi-sync off")
+                .isFalse();
+        assertThat(semiSync.acknowledged(server.connection(), syncTimeout))
+                .as("the server's own timeout is longer than syncTimeout")
+                .isFalse();
+    }
+
+    @Test
+    void aServerWithoutSemiSyncIsNeverTrusted() {
+        MariaDbSemiSync semiSync = new MariaDbSemiSync();
+        RecordedServer mySql = new RecordedServer("8.0.36"); // answers nothing: the variables do not exist there
+        assertThat(semiSync.acknowledged(mySql.connection(), Duration.ofSeconds(1)))
+                .isFalse();
+        assertThat(semiSync.acknowledged(mySql.connection(), Duration.ofSeconds(1)))
+                .isFalse();
+    }
+
+    private static String statusQuery() {
+        return MariaDbSemiSync.STATUS;
+    }
+}

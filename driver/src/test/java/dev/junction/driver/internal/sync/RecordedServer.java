@@ -1,0 +1,88 @@
+package dev.junction.driver.internal.sync;
+
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A server that exists as recorded answers: each query text answers with the next of the rows queued for it (the last
+ * one again once the queue is down to one), each row a map from column label to value, position {@code 1}, {@code 2}…
+ * included. A dynamic proxy: fine in a test fixture, never in production code.
+ */
+final class RecordedServer {
+    private final String version;
+    private final Map<String, Deque<Map<String, String>>> answers = new HashMap<>();
+
+    RecordedServer(String version) {
+        this.version = version;
+    }
+
+    /** Queues {@code row} (label → value; positions as "1", "2"…) as an answer to {@code sql}. */
+    RecordedServer answers(String sql, Map<String, String> row) {
+        answers.computeIfAbsent(sql, key -> new ArrayDeque<>()).add(row);
+        return this;
+    }
+
+    Connection connection() {
+        return proxy(Connection.class, (method, args) -> switch (method) {
+            case "createStatement" -> statement();
+            case "getMetaData" ->
+                proxy(
+                        DatabaseMetaData.class,
+                        (inner, innerArgs) -> inner.equals("getDatabaseProductVersion") ? version : null);
+            case "close" -> null;
+            default -> throw new UnsupportedOperationException(method);
+        });
+    }
+
+    private Statement statement() {
+        return proxy(Statement.class, (method, args) -> switch (method) {
+            case "executeQuery" -> results((String) args[0]);
+            case "close" -> null;
+            default -> throw new UnsupportedOperationException(method);
+        });
+    }
+
+    private ResultSet results(String sql) throws SQLException {
+        Deque<Map<String, String>> queue = answers.get(sql);
+        if (queue == null) {
+            throw new SQLException("not recorded: " + sql, "42000");
+        }
+        Map<String, String> row = queue.size() > 1 ? queue.poll() : queue.peek();
+        List<Map<String, String>> rows = row.isEmpty() ? List.of() : List.of(row);
+        int[] at = {-1};
+        return proxy(ResultSet.class, (method, args) -> switch (method) {
+            case "next" -> ++at[0] < rows.size();
+            case "getString" -> value(rows.get(at[0]), args[0]);
+            case "getBoolean" ->
+                "1".equals(value(rows.get(at[0]), args[0])) || "true".equalsIgnoreCase(value(rows.get(at[0]), args[0]));
+            case "getLong" -> Long.parseLong(value(rows.get(at[0]), args[0]));
+            case "close" -> null;
+            default -> throw new UnsupportedOperationException(method);
+        });
+    }
+
+    private static String value(Map<String, String> row, Object column) {
+        return row.get(String.valueOf(column));
+    }
+
+    @FunctionalInterface
+    private interface Answer {
+        Object answer(String method, Object[] args) throws SQLException;
+    }
+
+    private static <T> T proxy(Class<T> type, Answer answer) {
+        return type.cast(Proxy.newProxyInstance(
+                RecordedServer.class.getClassLoader(),
+                new Class<?>[] {type},
+                (self, method, args) -> answer.answer(method.getName(), args)));
+    }
+}

@@ -54,38 +54,28 @@ class RecordedAnswersTest {
                 .isTrue();
     }
 
-    private static Map<String, String> semiSync(String status, long noTx, boolean enabled, long timeoutMillis) {
-        return Map.of(
-                "1", status, "2", Long.toString(noTx), "3", enabled ? "1" : "0", "4", Long.toString(timeoutMillis));
-    }
-
     @Test
     void mariaDbSemiSyncIsTrustedOnlyWhileNoCommitWentUnacknowledgedSinceTheLastLook() {
-        String sql = statusQuery();
-        RecordedServer server = new RecordedServer("10.11.6-MariaDB")
-                .answers(sql, semiSync("ON", 3, true, 300))
-                .answers(sql, semiSync("ON", 3, true, 300))
-                .answers(sql, semiSync("ON", 4, true, 300))
-                .answers(sql, semiSync("ON", 4, true, 300))
-                .answers(sql, semiSync("OFF", 4, true, 300))
-                .answers(sql, semiSync("ON", 4, true, 10_000));
-        MariaDbSemiSync semiSync = new MariaDbSemiSync();
+        long[] noTx = {3, 3, 4, 4, 4};
+        String[] on = {"ON", "ON", "ON", "ON", "OFF"};
         Duration syncTimeout = Duration.ofSeconds(1);
-        assertThat(semiSync.acknowledged(server.connection(), syncTimeout))
-                .as("first look: no before")
-                .isFalse();
-        assertThat(semiSync.acknowledged(server.connection(), syncTimeout))
-                .as("counter still")
-                .isTrue();
-        assertThat(semiSync.acknowledged(server.connection(), syncTimeout))
-                .as("a commit fell back")
-                .isFalse();
-        assertThat(semiSync.acknowledged(server.connection(), syncTimeout)).isTrue();
-        assertThat(semiSync.acknowledged(server.connection(), syncTimeout))
-                .as("semi-sync off")
-                .isFalse();
-        assertThat(semiSync.acknowledged(server.connection(), syncTimeout))
-                .as("the server's own timeout is longer than syncTimeout")
+        boolean[] expected = {false, true, false, true, false};
+        String[] why = {"first look: no before", "counter still", "a commit fell back", "still again", "semi-sync off"};
+        MariaDbSemiSync semiSync = new MariaDbSemiSync();
+        for (int i = 0; i < noTx.length; i++) {
+            RecordedServer answer = new RecordedServer("10.11.6-MariaDB")
+                    .answers(MariaDbSemiSync.SETTINGS, Map.of("1", "1"))
+                    .answersRows(
+                            MariaDbSemiSync.STATUS,
+                            java.util.List.of(
+                                    Map.of("1", "Rpl_semi_sync_master_no_tx", "2", Long.toString(noTx[i])),
+                                    Map.of("1", "Rpl_semi_sync_master_status", "2", on[i])));
+            assertThat(semiSync.acknowledged(answer.connection(), syncTimeout))
+                    .as(why[i])
+                    .isEqualTo(expected[i]);
+        }
+        assertThat(semiSync.acknowledged(null, syncTimeout))
+                .as("seen off a moment ago: not asked again (a null connection would fail if it were)")
                 .isFalse();
     }
 
@@ -97,9 +87,5 @@ class RecordedAnswersTest {
                 .isFalse();
         assertThat(semiSync.acknowledged(mySql.connection(), Duration.ofSeconds(1)))
                 .isFalse();
-    }
-
-    private static String statusQuery() {
-        return MariaDbSemiSync.STATUS;
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class RecordedServer {
     private final String version;
-    private final Map<String, Deque<Map<String, String>>> answers = new HashMap<>();
+    private final Map<String, Deque<List<Map<String, String>>>> answers = new HashMap<>();
 
     RecordedServer(String version) {
         this.version = version;
@@ -27,7 +27,12 @@ final class RecordedServer {
 
     /** Queues {@code row} (label → value; positions as "1", "2"…) as an answer to {@code sql}. */
     RecordedServer answers(String sql, Map<String, String> row) {
-        answers.computeIfAbsent(sql, key -> new ArrayDeque<>()).add(row);
+        return answersRows(sql, List.of(row));
+    }
+
+    /** Queues {@code rows} as one answer of several rows to {@code sql}. */
+    RecordedServer answersRows(String sql, List<Map<String, String>> rows) {
+        answers.computeIfAbsent(sql, key -> new ArrayDeque<>()).add(rows);
         return this;
     }
 
@@ -52,12 +57,11 @@ final class RecordedServer {
     }
 
     private ResultSet results(String sql) throws SQLException {
-        Deque<Map<String, String>> queue = answers.get(sql);
+        Deque<List<Map<String, String>>> queue = answers.get(sql);
         if (queue == null) {
             throw new SQLException("not recorded: " + sql, "42000");
         }
-        Map<String, String> row = queue.size() > 1 ? queue.poll() : queue.peek();
-        List<Map<String, String>> rows = row.isEmpty() ? List.of() : List.of(row);
+        List<Map<String, String>> rows = queue.size() > 1 ? queue.poll() : queue.peek();
         int[] at = {-1};
         return proxy(ResultSet.class, (method, args) -> switch (method) {
             case "next" -> ++at[0] < rows.size();

@@ -6,8 +6,9 @@ import java.util.Set;
 /**
  * The commit seam of a statement's execution: told once for every commit of work that wrote, whatever ended it
  * ({@code commit()}, a {@code COMMIT}/{@code END}/{@code XA COMMIT} statement, an auto-commit write, a MySQL implicit
- * commit, {@code setAutoCommit(true)} with work pending), in every consistency mode. Read-your-writes listens today;
- * write sync modes and multi-master stamping are meant to.
+ * commit, {@code setAutoCommit(true)} with work pending), in every consistency mode. Read-your-writes listens; write
+ * sync ({@link dev.junction.driver.internal.sync.CommitSync}) is told after the listeners by {@link CommitRecorder}
+ * and waits once the call that committed has returned; multi-master stamping is meant to listen.
  *
  * <p>Called on the application's thread right after the commit returned: a listener must be quick, and must not
  * throw.

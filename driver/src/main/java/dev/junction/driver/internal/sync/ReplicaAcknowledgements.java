@@ -517,11 +517,6 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         }
     }
 
-    /** Idle connections held now, for tests that check nothing is left behind. */
-    public int idleConnections() {
-        return idle.values().stream().mapToInt(ConcurrentLinkedDeque::size).sum();
-    }
-
     @Override
     public String toString() {
         return "ReplicaAcknowledgements[" + clusterName + "]";

@@ -137,11 +137,6 @@ public final class SyncPolicy {
         return requirement;
     }
 
-    /** The largest number of replicas any configured mode names: {@code quorum:N}'s N, else 1 for semi-sync and sync. */
-    public int largestQuorum() {
-        return everyTable.atLeast();
-    }
-
     public SyncAck ack() {
         return ack;
     }

@@ -50,6 +50,30 @@ abstract class CommitPositions {
     /** How far {@code replica} has come: flushed or applied; null when it reports nothing (not replicating). */
     abstract ReplicationPosition replica(Connection replica, SyncAck ack) throws SQLException;
 
+    /**
+     * Waits inside {@code replica}, at most {@code millis}, until it has applied {@code target}, where the server has
+     * such a wait (MariaDB {@code MASTER_GTID_WAIT}, MySQL {@code WAIT_FOR_EXECUTED_GTID_SET}): the answer comes the
+     * moment the replica applies it, with no polling. A GTID wait holds no snapshot, unlike a loop in a PostgreSQL
+     * standby.
+     *
+     * @return whether it was applied; null where the server has no such wait (PostgreSQL): the caller polls
+     */
+    Boolean awaitApplied(Connection replica, ReplicationPosition target, long millis) throws SQLException {
+        return null;
+    }
+
+    /** Runs a GTID wait function {@code sql} (position, seconds) and reads its answer: 0 is reached. */
+    static boolean gtidWait(Connection replica, String sql, ReplicationPosition target, long millis)
+            throws SQLException {
+        try (java.sql.PreparedStatement wait = replica.prepareStatement(sql)) {
+            wait.setString(1, target.text());
+            wait.setDouble(2, Math.max(0.001, millis / 1000.0));
+            try (ResultSet answer = wait.executeQuery()) {
+                return answer.next() && answer.getInt(1) == 0;
+            }
+        }
+    }
+
     static String single(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery(sql)) {
@@ -101,6 +125,11 @@ abstract class CommitPositions {
                     : single(replica, "select @@global.gtid_slave_pos");
             return text == null ? null : MariaDbGtidPosition.parse(text);
         }
+
+        @Override
+        Boolean awaitApplied(Connection replica, ReplicationPosition target, long millis) throws SQLException {
+            return gtidWait(replica, "select master_gtid_wait(?, ?)", target, millis);
+        }
     }
 
     private static final class MySql extends CommitPositions {
@@ -115,6 +144,11 @@ abstract class CommitPositions {
                     ? column(replica, "SHOW REPLICA STATUS", "Retrieved_Gtid_Set")
                     : single(replica, "select @@global.gtid_executed");
             return text == null ? null : MySqlGtidSet.parse(text);
+        }
+
+        @Override
+        Boolean awaitApplied(Connection replica, ReplicationPosition target, long millis) throws SQLException {
+            return gtidWait(replica, "select wait_for_executed_gtid_set(?, ?)", target, millis);
         }
     }
 

@@ -43,11 +43,12 @@ import java.util.function.Supplier;
  * question never outlives the deadline by more than its network timeout ({@value #QUESTION_SLACK_MILLIS} ms after the
  * deadline): no thread or connection is left behind by a wait that timed out.
  *
- * <p>Why each replica is polled with short queries rather than waited on inside the server: PostgreSQL 15 has no
- * server-side wait for a replay position, and a loop inside the server holds a snapshot that may stall the replay it
- * waits for; MariaDB's {@code MASTER_GTID_WAIT} would serve for {@code apply}, but not for {@code flush}, and one
- * mechanism for every server keeps the timing and the tests the same. The pause is short because a replica on a LAN is
- * typically a fraction of a millisecond behind.
+ * <p>Where the server can wait for an applied position itself (MariaDB {@code MASTER_GTID_WAIT}, MySQL
+ * {@code WAIT_FOR_EXECUTED_GTID_SET}), {@code syncAck=apply} waits there, in slices of {@value #GTID_WAIT_SLICE_MILLIS}
+ * ms so that a wait decided by other replicas ends soon: the answer comes the moment the replica applies the commit.
+ * Elsewhere each replica is polled with short queries: PostgreSQL 15 has no server-side wait for a replay position,
+ * and a loop inside the server holds a snapshot that may stall the replay it waits for; {@code flush} has no such wait
+ * on any server. The pause is short because a replica on a LAN is typically a fraction of a millisecond behind.
  *
  * <p>PostgreSQL data sources whose {@code syncMode} makes every commit wait take two shorter ways
  * ({@code SyncPolicy.primarySessionSql}): where the server's own {@code synchronous_standby_names} covers the mode,
@@ -63,6 +64,9 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     static final long FIRST_PAUSE_MICROS = 100;
     static final long LONGEST_PAUSE_MICROS = 2_000;
     static final long FIRST_PRIMARY_PAUSE_MICROS = 50;
+    /** The longest single GTID wait inside a replica; the wait is repeated until the deadline. */
+    static final long GTID_WAIT_SLICE_MILLIS = 50;
+
     static final long QUESTION_SLACK_MILLIS = 1_000;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -449,6 +453,23 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             long pause = TimeUnit.MICROSECONDS.toNanos(FIRST_PAUSE_MICROS);
             while (!round.over()) {
                 connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
+                if (ack == SyncAck.APPLY) {
+                    // A wait inside the server where it has one, in slices, so that a wait already decided by
+                    // other replicas does not keep this thread and connection until the deadline.
+                    long slice = Math.min(
+                            GTID_WAIT_SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                    Boolean applied = slice > 0 ? positions.awaitApplied(connection, target, slice) : Boolean.FALSE;
+                    if (applied != null) {
+                        if (applied) {
+                            confirmed = true;
+                            break;
+                        }
+                        if (deadline - System.nanoTime() <= 0) {
+                            break;
+                        }
+                        continue;
+                    }
+                }
                 ReplicationPosition reached = positions.replica(connection, ack);
                 if (reached != null && reached.covers(target)) {
                     confirmed = true;

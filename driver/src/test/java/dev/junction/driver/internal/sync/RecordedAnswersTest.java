@@ -37,6 +37,31 @@ class RecordedAnswersTest {
     }
 
     @Test
+    void mySqlAndMariaDbWaitInsideTheReplicaForAnAppliedPosition() throws SQLException {
+        RecordedServer mySql = new RecordedServer("8.0.36")
+                .answers("select wait_for_executed_gtid_set(?, ?)", Map.of("1", "1"))
+                .answers("select wait_for_executed_gtid_set(?, ?)", Map.of("1", "0"));
+        var set = dev.junction.router.replication.MySqlGtidSet.parse(UUID + ":1-5");
+        assertThat(CommitPositions.MYSQL.awaitApplied(mySql.connection(), set, 50))
+                .as("1: timed out")
+                .isFalse();
+        assertThat(CommitPositions.MYSQL.awaitApplied(mySql.connection(), set, 50))
+                .isTrue();
+        RecordedServer mariaDb = new RecordedServer("10.11.6-MariaDB")
+                .answers("select master_gtid_wait(?, ?)", Map.of("1", "-1"))
+                .answers("select master_gtid_wait(?, ?)", Map.of("1", "0"));
+        var position = dev.junction.router.replication.MariaDbGtidPosition.parse("0-1-42");
+        assertThat(CommitPositions.MARIADB.awaitApplied(mariaDb.connection(), position, 50))
+                .as("-1: timed out")
+                .isFalse();
+        assertThat(CommitPositions.MARIADB.awaitApplied(mariaDb.connection(), position, 50))
+                .isTrue();
+        assertThat(CommitPositions.POSTGRESQL.awaitApplied(null, position, 50))
+                .as("no such wait: the caller polls")
+                .isNull();
+    }
+
+    @Test
     void mariaDbIsToldByItsVersionAndComparesGtidPositionsPerDomain() throws SQLException {
         RecordedServer primary =
                 new RecordedServer("10.11.6-MariaDB").answers("select @@global.gtid_binlog_pos", Map.of("1", "0-1-42"));

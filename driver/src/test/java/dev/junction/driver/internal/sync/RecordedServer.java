@@ -39,6 +39,7 @@ final class RecordedServer {
     Connection connection() {
         return proxy(Connection.class, (method, args) -> switch (method) {
             case "createStatement" -> statement();
+            case "prepareStatement" -> prepared((String) args[0]);
             case "getMetaData" ->
                 proxy(
                         DatabaseMetaData.class,
@@ -56,6 +57,15 @@ final class RecordedServer {
         });
     }
 
+    /** Parameters are ignored: the answer is the one recorded for the text. */
+    private java.sql.PreparedStatement prepared(String sql) {
+        return proxy(java.sql.PreparedStatement.class, (method, args) -> switch (method) {
+            case "executeQuery" -> results(sql);
+            case "setString", "setDouble", "setInt", "setLong", "close" -> null;
+            default -> throw new UnsupportedOperationException(method);
+        });
+    }
+
     private ResultSet results(String sql) throws SQLException {
         Deque<List<Map<String, String>>> queue = answers.get(sql);
         if (queue == null) {
@@ -69,6 +79,7 @@ final class RecordedServer {
             case "getBoolean" ->
                 "1".equals(value(rows.get(at[0]), args[0])) || "true".equalsIgnoreCase(value(rows.get(at[0]), args[0]));
             case "getLong" -> Long.parseLong(value(rows.get(at[0]), args[0]));
+            case "getInt" -> Integer.parseInt(value(rows.get(at[0]), args[0]));
             case "close" -> null;
             default -> throw new UnsupportedOperationException(method);
         });

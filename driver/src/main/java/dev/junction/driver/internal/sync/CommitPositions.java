@@ -34,6 +34,12 @@ abstract class CommitPositions {
     static final CommitPositions POSTGRESQL = new Postgres();
     static final CommitPositions MARIADB = new MariaDb();
     static final CommitPositions MYSQL = new MySql();
+    /** The monitor's probes already wait inside a replica for read-your-writes: the same waits serve here. */
+    private static final dev.junction.driver.internal.topology.monitor.ReplicationProbe GTID_WAITS_MARIADB =
+            new dev.junction.driver.internal.topology.monitor.MariaDbReplicationProbe();
+
+    private static final dev.junction.driver.internal.topology.monitor.ReplicationProbe GTID_WAITS_MYSQL =
+            new dev.junction.driver.internal.topology.monitor.MySqlReplicationProbe();
 
     /** The positions of the server on {@code connection}: the MySQL family tells MariaDB by its version. */
     static CommitPositions of(BackendDialect dialect, Connection connection) throws SQLException {
@@ -60,18 +66,6 @@ abstract class CommitPositions {
      */
     Boolean awaitApplied(Connection replica, ReplicationPosition target, long millis) throws SQLException {
         return null;
-    }
-
-    /** Runs a GTID wait function {@code sql} (position, seconds) and reads its answer: 0 is reached. */
-    static boolean gtidWait(Connection replica, String sql, ReplicationPosition target, long millis)
-            throws SQLException {
-        try (java.sql.PreparedStatement wait = replica.prepareStatement(sql)) {
-            wait.setString(1, target.text());
-            wait.setDouble(2, Math.max(0.001, millis / 1000.0));
-            try (ResultSet answer = wait.executeQuery()) {
-                return answer.next() && answer.getInt(1) == 0;
-            }
-        }
     }
 
     static String single(Connection connection, String sql) throws SQLException {
@@ -128,7 +122,7 @@ abstract class CommitPositions {
 
         @Override
         Boolean awaitApplied(Connection replica, ReplicationPosition target, long millis) throws SQLException {
-            return gtidWait(replica, "select master_gtid_wait(?, ?)", target, millis);
+            return GTID_WAITS_MARIADB.awaitPosition(replica, target, java.time.Duration.ofMillis(millis));
         }
     }
 
@@ -148,7 +142,7 @@ abstract class CommitPositions {
 
         @Override
         Boolean awaitApplied(Connection replica, ReplicationPosition target, long millis) throws SQLException {
-            return gtidWait(replica, "select wait_for_executed_gtid_set(?, ?)", target, millis);
+            return GTID_WAITS_MYSQL.awaitPosition(replica, target, java.time.Duration.ofMillis(millis));
         }
     }
 

@@ -84,19 +84,18 @@ abstract class SyncModesContract {
     }
 
     boolean replicaHas(int index, String table, int id) throws SQLException {
-        try (Connection replica = rawReplica(index);
-                PreparedStatement query = replica.prepareStatement("select count(*) from " + table + " where id = ?")) {
-            query.setInt(1, id);
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                return row.getInt(1) == 1;
-            }
-        }
+        return has(rawReplica(index), table, id);
     }
 
     boolean primaryHas(String table, int id) throws SQLException {
-        try (Connection primary = rawPrimary();
-                PreparedStatement query = primary.prepareStatement("select count(*) from " + table + " where id = ?")) {
+        return has(rawPrimary(), table, id);
+    }
+
+    /** Whether the server on {@code connection}, closed afterwards, has row {@code id} of {@code table} now. */
+    private static boolean has(Connection connection, String table, int id) throws SQLException {
+        try (connection;
+                PreparedStatement query =
+                        connection.prepareStatement("select count(*) from " + table + " where id = ?")) {
             query.setInt(1, id);
             try (ResultSet row = query.executeQuery()) {
                 row.next();

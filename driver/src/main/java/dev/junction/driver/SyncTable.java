@@ -1,11 +1,6 @@
 package dev.junction.driver;
 
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * One entry of property {@code syncTables}: a table whose commits need {@code mode} (design §6). Spelled
@@ -16,35 +11,18 @@ import java.util.regex.Pattern;
  * @param mode  what a commit that wrote it must wait for
  */
 public record SyncTable(String table, SyncMode mode) {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
-
     /**
      * Parses {@code model_versions:sync,features_hot:quorum:2}; an empty string is the empty list.
      *
      * @throws IllegalArgumentException on a bad table name, a missing or unknown mode, or a table listed twice
      */
     public static List<SyncTable> parseList(String text) {
-        List<SyncTable> tables = new ArrayList<>();
-        if (text.isBlank()) {
-            return tables;
-        }
-        Set<String> seen = new HashSet<>();
-        for (String entry : text.split(",", -1)) {
-            String trimmed = entry.trim();
-            int colon = trimmed.indexOf(':');
-            if (colon < 0) {
-                throw new IllegalArgumentException("no mode for table " + trimmed);
+        return TableEntries.parse(text, (name, mode) -> {
+            if (mode == null) {
+                throw new IllegalArgumentException("no mode for table " + name);
             }
-            String name = trimmed.substring(0, colon);
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("bad table name " + name);
-            }
-            if (!seen.add(name.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("table " + name + " listed twice");
-            }
-            tables.add(new SyncTable(name, SyncMode.parse(trimmed.substring(colon + 1))));
-        }
-        return tables;
+            return new SyncTable(name, SyncMode.parse(mode));
+        });
     }
 
     @Override

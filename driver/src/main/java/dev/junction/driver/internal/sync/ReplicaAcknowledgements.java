@@ -133,13 +133,8 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         this.dialect = dialect;
         this.connector = connector;
         this.nodes = nodes;
-        ThreadPoolExecutor pool =
-                new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
-                    Thread thread = new Thread(task, "junction-sync-" + THREADS.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        this.questions = pool;
+        this.questions = new ThreadPoolExecutor(
+                0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), daemons("junction-sync-"));
     }
 
     /** {@inheritDoc} The replica threads stop at their next question once this returns, interrupted or not. */
@@ -347,11 +342,8 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         if (made == null) {
             synchronized (this) {
                 if (watchdog == null) {
-                    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-                        Thread thread = new Thread(task, "junction-sync-watchdog-" + THREADS.incrementAndGet());
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+                    ScheduledThreadPoolExecutor executor =
+                            new ScheduledThreadPoolExecutor(1, daemons("junction-sync-watchdog-"));
                     executor.scheduleWithFixedDelay(
                             this::lookAtWatched, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
                     watchdog = executor;
@@ -488,6 +480,15 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         } finally {
             round.finished(confirmed);
         }
+    }
+
+    /** Daemon threads named {@code prefix} and a number: nothing of Junction's keeps a JVM from exiting. */
+    private static java.util.concurrent.ThreadFactory daemons(String prefix) {
+        return task -> {
+            Thread thread = new Thread(task, prefix + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static int millisUntil(long deadline) {

@@ -120,18 +120,31 @@ public enum JunctionErrorCode {
             "The transaction IS committed on %s but only %d of the %d replicas that syncMode %s requires confirmed it "
                     + "(%d replicas up) within syncTimeout=%s: do not retry it. Its data may be lost if the primary fails "
                     + "before a replica has it; syncTimeoutAction=degrade turns this into a warning."),
-    /** The connection was lost during COMMIT: the transaction may or may not be committed. */
+    /**
+     * The connection was lost while a commit was in flight ({@code COMMIT}, or an auto-commit statement that may
+     * write): the transaction may or may not be committed. Never retried by Junction.
+     */
     COMMIT_OUTCOME_UNKNOWN(
             91051,
             "08007",
-            "The connection to %s was lost during COMMIT: the transaction may or may not be committed; check before retrying."),
-    /** The session's node was lost mid-transaction and a new node serves the session from now on. */
+            "The connection to %s was lost before %s was confirmed: the transaction may or may not be committed; check "
+                    + "before retrying. This connection is still usable."),
+    /**
+     * The node that held the session's open transaction was lost: the transaction is gone, the logical connection
+     * goes on, on new physical connections.
+     */
     CONNECTION_SWITCHED(
             91052,
             "08S02",
-            "The transaction's node %s was lost and the session switched to %s: retry the transaction."),
+            "The connection to %s, which held this transaction, was lost: nothing of the transaction is committed. This "
+                    + "connection is still usable and its next statement runs wherever the cluster then allows (a new "
+                    + "primary once one answers): retry the whole transaction."),
     /** Writes waited {@code failoverTimeout} for a new primary. */
-    FAILOVER_TIMEOUT(91053, "08006", "No primary appeared among the nodes of %s within failoverTimeout=%s."),
+    FAILOVER_TIMEOUT(
+            91053,
+            "08006",
+            "No single primary among the nodes of %s within failoverTimeout=%s (%s): a write needs one. Junction never "
+                    + "promotes a node: check the cluster manager, or raise failoverTimeout."),
     /** A read that must use a fresh replica found none and {@code staleReadFallback=fail}. */
     NO_FRESH_REPLICA(
             91060,

@@ -142,8 +142,9 @@ public final class JunctionProperty<T> {
     public static final JunctionProperty<Duration> FAILOVER_TIMEOUT = duration(
             "failoverTimeout",
             "30s",
-            "How long writes wait for a node that reports itself primary before failing. Failover is not built yet: the "
-                    + "property is refused (`0A000`) until it acts.");
+            "How long a statement that needs the primary waits, while no node answers as primary (the primary lost, a "
+                    + "promotion under way), for exactly one to answer; then `08006`. `0ms` fails at once with `08004`. "
+                    + "Reads that may use a replica do not wait.");
     /**
      * The application's {@link JunctionExceptionOverride}, instantiated when the configuration is validated; the
      * default has no opinion on any failure. Formats to its class name, so {@code parse(format(v))} is another instance

@@ -24,6 +24,17 @@ import java.util.Optional;
  * up again on its first success. While down, it is probed with exponential backoff (base interval doubling up
  * to {@code maxBackoff}) so that a dead node costs almost nothing but comes back quickly.
  *
+ * <p>Losing the primary (design §7). A primary claim counts only while its probes answer: a node that answers as
+ * primary while the former primary fails its probes takes the claim at once (a promotion), without waiting for the
+ * former's failure streak; two nodes that both answer as primary are a split brain, and neither's positions are
+ * trusted. While the primary is silent (its probe failed or hangs, {@link #primarySilent}) and no other node
+ * answers as primary, the staleness clock stops at the moment the first unanswered probe was sent: a primary that
+ * does not answer is taken to commit nothing, so a replica that has replayed the last position the primary was seen
+ * at stays as fresh as it was then instead of growing stale without bound, and reads keep their replicas during a
+ * failover. If the primary was only unreachable from here while other clients still wrote to it, reads may be
+ * staler than their budget by the length of that outage; this JVM's own writes cannot have gone there meanwhile,
+ * so read-your-writes is unaffected. The clock runs again at the first answer of a primary, the same or a new one.
+ *
  * <p>Not thread-safe: the monitor serialises calls.
  */
 public final class TopologyTracker {
@@ -32,6 +43,10 @@ public final class TopologyTracker {
     private final int downAfterFailures;
     private final Duration interval;
     private final Duration maxBackoff;
+    /** When the primary's first unanswered probe was sent; {@link #NOT_SILENT} while a primary answers. */
+    private long silentSinceNanos = NOT_SILENT;
+
+    private static final long NOT_SILENT = Long.MIN_VALUE;
 
     public TopologyTracker(
             List<NodeId> seeds, Duration interval, int downAfterFailures, Duration maxBackoff, int historyCapacity) {
@@ -69,13 +84,53 @@ public final class TopologyTracker {
         if (position != null) {
             track.position = position;
         }
-        if (role == NodeRole.PRIMARY && position != null && soleClaimant(node)) {
-            history.record(position, sentAtNanos);
+        if (role == NodeRole.PRIMARY) {
+            supersedeSilentClaimants(node);
+            silentSinceNanos = NOT_SILENT;
+            if (position != null && soleClaimant(node)) {
+                history.record(position, sentAtNanos);
+            }
         }
+    }
+
+    /**
+     * {@code node} answered as primary: any other node that claimed primary but fails its probes loses the claim (it
+     * was promoted away from, or it is dead), so that a promoted node is the one primary from its first answer on.
+     * Should the former primary answer again as primary, both claim it: a split brain, refused by the snapshot.
+     */
+    private void supersedeSilentClaimants(NodeId node) {
+        for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
+            NodeTrack other = entry.getValue();
+            if (!entry.getKey().equals(node) && other.role == NodeRole.PRIMARY && other.failures > 0) {
+                other.role = NodeRole.UNKNOWN;
+            }
+        }
+    }
+
+    /**
+     * A probe of {@code node} sent at {@code sentAtNanos} has not been answered (it failed or still hangs). If the node
+     * is the primary, the staleness clock stops at that instant until a primary answers (see the class comment).
+     */
+    public void primarySilent(NodeId node, long sentAtNanos) {
+        NodeTrack track = track(node);
+        if (track.role == NodeRole.PRIMARY && silentSinceNanos == NOT_SILENT && soleClaimant(node)) {
+            silentSinceNanos = sentAtNanos;
+        }
+    }
+
+    /** Whether the staleness clock is stopped because the primary does not answer ({@link #primarySilent}). */
+    public boolean primaryIsSilent() {
+        return silentSinceNanos != NOT_SILENT;
     }
 
     /** Records a failed probe (connection refused, timeout, error) of {@code node} at {@code atNanos}. */
     public void recordFailure(NodeId node, String error, long atNanos) {
+        recordFailure(node, error, atNanos, atNanos);
+    }
+
+    /** The same, for a probe sent at {@code sentAtNanos}: a primary's failure stops the staleness clock there. */
+    public void recordFailure(NodeId node, String error, long atNanos, long sentAtNanos) {
+        primarySilent(node, sentAtNanos);
         NodeTrack track = track(node);
         track.failures++;
         track.lastError = error;
@@ -138,7 +193,8 @@ public final class TopologyTracker {
         if (track.role != NodeRole.REPLICA || track.position == null) {
             return null;
         }
-        return history.stalenessBound(track.position, nowNanos).orElse(null);
+        long clock = silentSinceNanos == NOT_SILENT ? nowNanos : Math.min(nowNanos, silentSinceNanos);
+        return history.stalenessBound(track.position, clock).orElse(null);
     }
 
     private void forgetWhatEveryReplicaHas() {
@@ -160,10 +216,14 @@ public final class TopologyTracker {
         }
     }
 
-    /** With two nodes claiming primary, neither's position is trusted as the primary's. */
+    /**
+     * With two nodes answering as primary, neither's position is trusted as the primary's. A claimant whose probes
+     * fail does not count: it is the primary being lost.
+     */
     private boolean soleClaimant(NodeId node) {
         for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
-            if (!entry.getKey().equals(node) && entry.getValue().role == NodeRole.PRIMARY && isUp(entry.getValue())) {
+            NodeTrack other = entry.getValue();
+            if (!entry.getKey().equals(node) && other.role == NodeRole.PRIMARY && other.failures == 0) {
                 return false;
             }
         }

@@ -111,4 +111,93 @@ class TopologyTrackerTest {
         tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(10), 0, MS);
         assertThat(state(tracker.snapshot(MS), REPLICA_A).stalenessBound()).isNull();
     }
+
+    /** Probes every 100 ms until {@code until} ms: the primary at {@code lsn}, both replicas caught up. */
+    private void healthyUntil(long until, long lsn) {
+        for (long t = 0; t <= until; t += 100) {
+            tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(lsn), t * MS, t * MS + MS);
+            tracker.recordSuccess(REPLICA_A, NodeRole.REPLICA, lsn(lsn), t * MS, t * MS + MS);
+            tracker.recordSuccess(REPLICA_B, NodeRole.REPLICA, lsn(lsn), t * MS, t * MS + MS);
+        }
+    }
+
+    @Test
+    void aPromotedNodeIsThePrimaryFromItsFirstAnswerWhileTheFormerFailsItsProbes() {
+        healthyUntil(1_000, 500);
+        tracker.recordFailure(PRIMARY, "connection refused", 1_101 * MS, 1_100 * MS);
+        tracker.recordSuccess(REPLICA_A, NodeRole.PRIMARY, lsn(600), 1_150 * MS, 1_151 * MS);
+
+        TopologySnapshot snapshot = tracker.snapshot(1_160 * MS);
+        assertThat(snapshot.primary().id()).isEqualTo(REPLICA_A);
+        assertThat(state(snapshot, PRIMARY).role()).isEqualTo(NodeRole.UNKNOWN);
+        assertThat(tracker.primaryPosition()).contains(lsn(600)); // the promoted node's positions are trusted
+    }
+
+    @Test
+    void whileThePrimaryIsSilentACaughtUpReplicaStaysAsFreshAsWhenItWasLastSeen() {
+        healthyUntil(1_000, 500);
+        tracker.recordFailure(PRIMARY, "connection refused", 1_101 * MS, 1_100 * MS);
+        for (long t = 1_200; t <= 1_500; t += 100) {
+            tracker.recordFailure(PRIMARY, "connection refused", t * MS + MS, t * MS);
+        }
+
+        TopologySnapshot minuteLater = tracker.snapshot(61_000 * MS);
+        assertThat(tracker.primaryIsSilent()).isTrue();
+        assertThat(state(minuteLater, PRIMARY).up()).isFalse();
+        // last seen at 1000 ms, first unanswered probe sent at 1100 ms: 100 ms, a minute later as at once
+        assertThat(state(minuteLater, REPLICA_A).stalenessBound()).isEqualTo(Duration.ofMillis(100));
+        assertThat(state(minuteLater, REPLICA_B).stalenessBound()).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aReplicaBehindTheSilentPrimaryKeepsTheStalenessItHadThenNotMore() {
+        healthyUntil(1_000, 500);
+        tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(700), 1_100 * MS, 1_101 * MS);
+        tracker.recordFailure(PRIMARY, "connection refused", 1_201 * MS, 1_200 * MS);
+
+        // REPLICA_A stayed at 500, which the primary passed after 1000 ms: stale since then, until the loss at 1200
+        assertThat(state(tracker.snapshot(30_000 * MS), REPLICA_A).stalenessBound())
+                .isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void theStalenessClockRunsAgainOnceANewPrimaryAnswers() {
+        healthyUntil(1_000, 500);
+        tracker.recordFailure(PRIMARY, "connection refused", 1_101 * MS, 1_100 * MS);
+        tracker.recordSuccess(REPLICA_A, NodeRole.PRIMARY, lsn(600), 2_000 * MS, 2_001 * MS);
+        tracker.recordSuccess(REPLICA_A, NodeRole.PRIMARY, lsn(650), 3_000 * MS, 3_001 * MS);
+
+        assertThat(tracker.primaryIsSilent()).isFalse();
+        // REPLICA_B still follows nobody: its last covered sample is the old primary's at 1000 ms
+        assertThat(state(tracker.snapshot(3_500 * MS), REPLICA_B).stalenessBound())
+                .isEqualTo(Duration.ofMillis(2_500));
+    }
+
+    @Test
+    void aFormerPrimaryThatAnswersAgainAsPrimaryIsASplitBrain() {
+        healthyUntil(1_000, 500);
+        tracker.recordFailure(PRIMARY, "no answer within 2000 ms", 3_100 * MS, 1_100 * MS);
+        tracker.recordSuccess(REPLICA_A, NodeRole.PRIMARY, lsn(600), 1_500 * MS, 1_501 * MS);
+        tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(500), 4_000 * MS, 4_001 * MS);
+        tracker.recordSuccess(REPLICA_A, NodeRole.PRIMARY, lsn(610), 4_000 * MS, 4_001 * MS);
+
+        TopologySnapshot snapshot = tracker.snapshot(4_100 * MS);
+        assertThat(snapshot.primary()).isNull();
+        assertThat(state(snapshot, PRIMARY).role()).isEqualTo(NodeRole.PRIMARY);
+        assertThat(state(snapshot, REPLICA_A).role()).isEqualTo(NodeRole.PRIMARY);
+        assertThat(tracker.primaryPosition()).contains(lsn(600)); // neither claimant's later positions are trusted
+    }
+
+    @Test
+    void aSingleFailedProbeOfALivePrimaryOnlyStopsTheClockUntilItsNextAnswer() {
+        healthyUntil(1_000, 500);
+        tracker.recordFailure(PRIMARY, "read timed out", 1_101 * MS, 1_100 * MS);
+        assertThat(state(tracker.snapshot(1_150 * MS), PRIMARY).up()).isTrue(); // one failure is not a streak
+        tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(900), 1_200 * MS, 1_201 * MS);
+        tracker.recordSuccess(REPLICA_B, NodeRole.REPLICA, lsn(500), 1_200 * MS, 1_201 * MS);
+
+        assertThat(tracker.primaryIsSilent()).isFalse();
+        assertThat(state(tracker.snapshot(1_300 * MS), REPLICA_B).stalenessBound())
+                .isEqualTo(Duration.ofMillis(300));
+    }
 }

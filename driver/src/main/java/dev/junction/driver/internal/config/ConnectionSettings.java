@@ -82,15 +82,12 @@ public final class ConnectionSettings {
     }
 
     /**
-     * Failover (design §7) and multi-master (§8) are not built: their properties are refused unless they ask for what
-     * the driver does anyway ({@code topology=primary-replica}, {@code readRepair=off}, no conflict tables), so that
-     * nobody runs believing writes fail over or conflicts resolve.
+     * Multi-master (design §8) is not built: its properties are refused unless they ask for what the driver does
+     * anyway ({@code topology=primary-replica}, {@code readRepair=off}, no conflict tables), so that
+     * nobody runs believing conflicts resolve.
      */
     private static void refuseWhatDoesNotActYet(JunctionProperties properties, Map<String, String> given)
             throws SQLException {
-        if (given.containsKey(JunctionProperty.FAILOVER_TIMEOUT.name())) {
-            throw notYet(JunctionProperty.FAILOVER_TIMEOUT, given, "failover of writes to a promoted node", "unset");
-        }
         if (properties.get(JunctionProperty.TOPOLOGY) != JunctionProperty.TOPOLOGY.defaultValue()) {
             throw notYet(JunctionProperty.TOPOLOGY, given, "multi-master routing", "primary-replica");
         }

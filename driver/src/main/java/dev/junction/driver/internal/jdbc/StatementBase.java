@@ -139,7 +139,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             throws SQLException {
         NodeSession retry = connection.pipeline().retry(e, session, info, forcePrimary || updatable);
         if (retry == null) {
-            throw connection.pipeline().failed(e, session);
+            throw connection.pipeline().failedExecution(e, session, info, forcePrimary || updatable);
         }
         return executeAgain(info, sql, retry, execution, ExceptionFunnel.withNode(e, session.node()));
     }

@@ -78,7 +78,7 @@ public final class CausalTokens {
      */
     private ReplicationPosition askPrimary(TopologyMonitor monitor, NodeSession inTransaction) throws SQLException {
         topology.ensureProbed(connector);
-        NodeSession session = nodes.open(topology.primary());
+        NodeSession session = nodes.open(nodes.primary());
         try {
             Connection physical = session.physical();
             long sent = monitor.nanoTime();

@@ -139,7 +139,7 @@ final class ExecutionTracker {
     }
 
     /** Whether a statement that ends a transaction commits it: COMMIT, END, XA COMMIT, COMMIT PREPARED. */
-    private static boolean commits(SessionEffect effect) {
+    static boolean commits(SessionEffect effect) {
         if (effect == null) {
             return true;
         }

@@ -94,17 +94,18 @@ final class FailureSeam {
 
     /**
      * What follows a failed execution of {@code info} on {@code session}. Only an auto-commit statement outside any
-     * transaction or pin, on a guarded replica connection, runs again, once, and only when the failure shows it had
-     * no effect: the replica refused it as read-only (the classifier misjudged a write: it reruns on the primary and
-     * the misjudgement is logged so that its cause can be fixed), or a read's replica was lost or did not answer
-     * within {@code replicaReadTimeout} (the replica is reported down and the read routed again).
+     * transaction or pin runs again, once, and only when the failure shows it had no effect: a replica refused it as
+     * read-only (the classifier misjudged a write: it reruns on the primary and the misjudgement is logged so that its
+     * cause can be fixed), or a read's node was lost or did not answer within {@code replicaReadTimeout} (a replica
+     * is reported down, a primary suspected, and the read routed again: to a replica, or to the primary once one
+     * answers). A write is never run again: it may have committed.
      */
     Next afterFailure(SQLException e, NodeSession session, StatementInfo info, boolean autoCommit) {
-        if (session == null || !session.guarded() || transaction.active(autoCommit) || pins.pinnedNode() != null) {
+        if (session == null || transaction.active(autoCommit) || pins.pinnedNode() != null) {
             return Next.SURFACE;
         }
         FailureKind kind = classify(e, session.node());
-        if (kind == FailureKind.NODE_READ_ONLY) {
+        if (kind == FailureKind.NODE_READ_ONLY && session.guarded()) {
             ReadOnlyRefusals.record(session.node(), info, e);
             return Next.RERUN_ON_PRIMARY;
         }
@@ -137,6 +138,24 @@ final class FailureSeam {
     }
 
     /**
+     * The primary could not be connected to: it is suspected (the monitor hunts for the primary at once), and the
+     * caller may wait for a primary to answer and try again, since nothing ran. False when the failure is not a lost
+     * or refused connection to the primary.
+     */
+    boolean primaryUnreachable(SQLException e, Node target) {
+        if (!BackendDialect.isConnectionLoss(e) || target.role() == ProbedRole.REPLICA) {
+            return false;
+        }
+        TopologyMonitor monitor = topology.monitor();
+        if (monitor == null) {
+            return false;
+        }
+        metrics.failed(e.getSQLState());
+        monitor.suspectPrimary();
+        return true;
+    }
+
+    /**
      * Tells the topology what a session saw, so that the monitor acts on it at once instead of at its next interval:
      * a replica that failed is published down and probed again; trouble with the primary asks for a probe of it now
      * (marking it down on one session's lost connection would fail every other session's writes until the probe).
@@ -147,7 +166,7 @@ final class FailureSeam {
         if (node.role() == ProbedRole.REPLICA) {
             topology.markDown(node, e.getMessage());
         } else if (monitor != null) {
-            monitor.requestPrimaryProbe();
+            monitor.suspectPrimary(); // every node probed now: the primary's answer, or a promoted node's, decides
         }
     }
 

@@ -18,6 +18,11 @@ interface NodeAccess {
      */
     NodeSession openSynced(Node node) throws SQLException;
 
+    /**
+     * The primary, waiting up to the connection's {@code failoverTimeout} while no node answers as one (design §7).
+     */
+    Node primary() throws SQLException;
+
     /** Names the node in {@code e} and reacts to what it says about the topology; returns the exception to throw. */
     SQLException failed(SQLException e, NodeSession session);
 }

@@ -68,7 +68,33 @@ public final class NodeSessions {
         session = NodeSession.open(node, connector.open(node.address()), dialect, replicaReadTimeout, primarySql);
         byNode.put(node, session);
         last = session;
+        closeToDownNodes(keep);
         return session;
+    }
+
+    /**
+     * Closes the connections to nodes the monitor has published down (a lost primary, a dead replica), except the
+     * one holding the open transaction: after a failover no connection is left pointing at the dead node. Asked when
+     * a connection is opened or the pool checks validity, never per statement.
+     */
+    void closeToDownNodes(NodeSession keep) {
+        if (byNode.size() < 2 && keep == null) {
+            return;
+        }
+        java.util.Iterator<NodeSession> each = byNode.values().iterator();
+        while (each.hasNext()) {
+            NodeSession session = each.next();
+            if (session != keep && session.node().role() == dev.junction.driver.internal.backend.ProbedRole.DOWN) {
+                session.close();
+                each.remove();
+                if (last == session) {
+                    last = null;
+                }
+                if (current == session) {
+                    current = null;
+                }
+            }
+        }
     }
 
     /** Whether the logical connection closed these sessions for good. */

@@ -152,7 +152,7 @@ final class ReplicaRouter {
                 statement,
                 monitor == null ? System.nanoTime() : topology.snapshot().takenAtNanos())) {
             reason = RouteReason.UNVERIFIED_FUNCTION;
-            return topology.primary(); // a view that calls a function that may write: the read may write
+            return nodes.primary(); // a view that calls a function that may write: the read may write
         }
         ReplicaWait.Outcome outcome = routeOnce(statement, session, monitor, free);
         if (outcome instanceof ReplicaWait.Routed routed) {
@@ -216,7 +216,7 @@ final class ReplicaRouter {
             return new ReplicaWait.Routed(topology.node(decision.node()));
         }
         if (decision.target() != RouteTarget.NO_REPLICA) {
-            return new ReplicaWait.Routed(topology.primary());
+            return new ReplicaWait.Routed(nodes.primary());
         }
         boolean behind = decision.reason() == RouteReason.NO_REPLICA_BEHIND;
         OptionalLong unlocated = behind && monitor != null
@@ -372,7 +372,7 @@ final class ReplicaRouter {
         @Override
         public Node primary() throws SQLException {
             fellBack = true;
-            return topology.primary();
+            return nodes.primary();
         }
 
         @Override

@@ -65,6 +65,9 @@ final class RouteStep {
     private final OpenTransaction transaction;
     private final SessionPins pins;
     private final NodeSessions sessions;
+    /** The primary, waited for during a failover. */
+    private final NodeAccess nodes;
+
     private final TransactionRouting transactionRouting;
     private final TransactionShapes shapes;
     /** {@code learnedWriteShare}: a shape whose recent transactions wrote less often starts on a replica. */
@@ -87,6 +90,7 @@ final class RouteStep {
             OpenTransaction transaction,
             SessionPins pins,
             NodeSessions sessions,
+            NodeAccess nodes,
             TransactionRouting transactionRouting,
             TransactionShapes shapes,
             double learnedWriteShare,
@@ -103,6 +107,7 @@ final class RouteStep {
         this.transaction = transaction;
         this.pins = pins;
         this.sessions = sessions;
+        this.nodes = nodes;
     }
 
     /** Router options from the Junction properties, whose enumerated values are the router's own enums. */
@@ -147,7 +152,7 @@ final class RouteStep {
             reason = RouteReason.SESSION_STATEMENT;
             if (ReplicaGuard.runsOnPrimary(info.sessionKey())) {
                 routedTo = RoutedTo.PRIMARY;
-                return topology.primary();
+                return nodes.primary();
             }
             NodeSession current = sessions.current();
             if (current != null) {
@@ -173,7 +178,7 @@ final class RouteStep {
             return topology.node(decision.node());
         }
         routedTo = RoutedTo.PRIMARY;
-        return topology.primary();
+        return nodes.primary();
     }
 
     private static RoutedTo roleOf(Node node) {
@@ -189,7 +194,7 @@ final class RouteStep {
             moveReason = decision.reason();
             routedTo = RoutedTo.PRIMARY;
             reason = moveReason;
-            return topology.primary();
+            return nodes.primary();
         }
         routedTo = roleOf(held.node());
         boolean onReplica = routedTo == RoutedTo.REPLICA;

@@ -48,6 +48,8 @@ public final class StatementPipeline implements NodeAccess {
     private final CausalTokens tokens;
     private final TransactionMoves moves;
     private final TransactionMove move;
+    /** How long a statement that needs the primary waits for one during a failover. */
+    private final java.time.Duration failoverTimeout;
 
     public StatementPipeline(
             ConnectionSettings settings,
@@ -59,6 +61,7 @@ public final class StatementPipeline implements NodeAccess {
         this.connector = connector;
         this.routing = routing;
         this.state = state;
+        this.failoverTimeout = settings.properties().get(JunctionProperty.FAILOVER_TIMEOUT);
         TransactionRouting transactionRouting = settings.properties().get(JunctionProperty.TRANSACTION_ROUTING);
         this.transaction = new OpenTransaction(
                 transactionRouting == TransactionRouting.LEARNED ? topology.transactionShapes() : null);
@@ -115,6 +118,7 @@ public final class StatementPipeline implements NodeAccess {
                 transaction,
                 pins,
                 sessions,
+                this,
                 transactionRouting,
                 topology.transactionShapes(),
                 settings.properties().get(JunctionProperty.LEARNED_WRITE_SHARE),
@@ -184,10 +188,13 @@ public final class StatementPipeline implements NodeAccess {
         try {
             session = open(target);
         } catch (SQLException e) {
-            if (!failures.replicaUnreachable(e, target, info, state.autoCommit())) {
+            if (failures.replicaUnreachable(e, target, info, state.autoCommit())) {
+                session = open(route.choose(info, text, mayWrite));
+            } else if (held == null && failures.primaryUnreachable(e, target)) {
+                session = openOnceAPrimaryAnswers(target, e, info, text, mayWrite);
+            } else {
                 throw e;
             }
-            session = open(route.choose(info, text, mayWrite));
         }
         sync(session);
         if (!state.autoCommit() && held == null) {
@@ -203,6 +210,37 @@ public final class StatementPipeline implements NodeAccess {
             watchServerWait(info, session);
         }
         return session;
+    }
+
+    /**
+     * The primary could not be connected to (killed, restarting, being replaced): nothing ran, so the statement is
+     * held, not failed, until a primary answers the monitor's probes, the same node again or a promoted one, and
+     * routed again then; at most {@code failoverTimeout} in all (design §7).
+     */
+    private NodeSession openOnceAPrimaryAnswers(
+            Node lost, SQLException failure, StatementInfo info, String text, boolean mayWrite) throws SQLException {
+        long deadline = System.nanoTime() + failoverTimeout.toNanos();
+        Node unreachable = lost;
+        SQLException last = failure;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                SQLException timedOut = topology.failoverTimedOut(failoverTimeout);
+                timedOut.initCause(last);
+                throw timedOut;
+            }
+            topology.primaryOtherThan(unreachable, java.time.Duration.ofNanos(left));
+            Node target = route.choose(info, text, mayWrite);
+            try {
+                return open(target);
+            } catch (SQLException e) {
+                if (!failures.primaryUnreachable(e, target)) {
+                    throw e;
+                }
+                unreachable = target;
+                last = e;
+            }
+        }
     }
 
     /** A statement that commits on a watched PostgreSQL session: the server's own sync wait gets its bound. */
@@ -280,10 +318,49 @@ public final class StatementPipeline implements NodeAccess {
         }
     }
 
+    /**
+     * The on-failure step for an execution that is not run again: what the application is told when the node it ran
+     * on was lost (design §7), else the node-named backend exception ({@link #failed}). A transaction that was open on
+     * the lost node is gone: {@code 08S02}, retry it. A statement that may have committed by itself (auto-commit
+     * write, a {@code COMMIT} in SQL): {@code 08007}, outcome unknown, never retried. The logical connection stays
+     * usable either way: its next statement opens a new physical connection where routing then says.
+     *
+     * @param mayWrite a batch, call or updatable result set, which may write whatever its text says
+     */
+    public SQLException failedExecution(SQLException e, NodeSession session, StatementInfo info, boolean mayWrite) {
+        if (session == null) {
+            return e;
+        }
+        boolean heldTransaction = session == transaction.session();
+        SQLException named = failed(e, session);
+        if (failures.kindOf(e, session) != FailureKind.CONNECTION_LOST) {
+            return named;
+        }
+        String node = session.node().address().toString();
+        if (info.kind() == StatementInfo.Kind.END) {
+            return ExecutionTracker.commits(info.classification().sessionEffect())
+                    ? dev.junction.driver.JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(named, node, "COMMIT")
+                    : named; // a ROLLBACK whose connection died: the server rolled the transaction back anyway
+        }
+        if (heldTransaction) {
+            return dev.junction.driver.JunctionErrorCode.CONNECTION_SWITCHED.exception(named, node);
+        }
+        if (state.autoCommit() && (mayWrite || info.kind() == StatementInfo.Kind.WRITE)) {
+            return dev.junction.driver.JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
+                    named, node, "the auto-commit statement");
+        }
+        return named;
+    }
+
     /** The on-failure step: names the node, reacts to what the error says; returns the exception to throw. */
     @Override
     public SQLException failed(SQLException e, NodeSession session) {
         return failures.failed(e, session);
+    }
+
+    @Override
+    public Node primary() throws SQLException {
+        return topology.primary(failoverTimeout);
     }
 
     @Override
@@ -382,7 +459,7 @@ public final class StatementPipeline implements NodeAccess {
             return failure;
         }
         return dev.junction.driver.JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
-                failure, session.node().address());
+                failure, session.node().address(), "COMMIT");
     }
 
     /** JDBC {@code rollback()}: the transaction is over whether or not the rollback succeeded. */
@@ -413,7 +490,7 @@ public final class StatementPipeline implements NodeAccess {
             return transaction.session();
         }
         topology.ensureProbed(connector);
-        NodeSession session = open(pins.pinnedNode() != null ? pins.pinnedNode() : topology.primary());
+        NodeSession session = open(pins.pinnedNode() != null ? pins.pinnedNode() : primary());
         sync(session);
         return session;
     }
@@ -423,6 +500,8 @@ public final class StatementPipeline implements NodeAccess {
      * this often, so it opens no connection when one is open.
      */
     public boolean valid(int timeout) throws SQLException {
+        topology.snapshot(); // the node roles as last published, so that connections to dead nodes are let go
+        sessions.closeToDownNodes(transaction.session());
         boolean any = false;
         for (NodeSession session : sessions.open()) {
             if (!session.physical().isValid(timeout)) {
@@ -454,7 +533,7 @@ public final class StatementPipeline implements NodeAccess {
     public <T> T unwrap(Class<T> iface, Object wrapper) throws SQLException {
         if (transaction.optimistic()) {
             // What the application does on the backend connection is out of sight: nothing a move could replay.
-            moveTo(topology.primary(), transaction.session(), null);
+            moveTo(primary(), transaction.session(), null);
         }
         NodeSession session = anchor();
         java.sql.Connection physical = session.physical();

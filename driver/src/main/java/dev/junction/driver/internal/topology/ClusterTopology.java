@@ -606,11 +606,105 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     }
 
     /**
-     * The one node that reports itself primary.
+     * The one node that reports itself primary, now.
      *
      * @throws SQLException {@link JunctionErrorCode#NO_PRIMARY} or {@link JunctionErrorCode#SEVERAL_PRIMARIES}
      */
     public Node primary() throws SQLException {
+        Node primary = solePrimary();
+        if (primary != null) {
+            return primary;
+        }
+        throw noSolePrimary();
+    }
+
+    /**
+     * The one node that reports itself primary, waiting up to {@code failoverTimeout} while there is none (design §7):
+     * a primary being lost, or a promotion under way. The monitor hunts for it meanwhile (every node probed every
+     * 100 ms), and the wait ends at the first publication with exactly one primary. Two nodes answering as primary (a
+     * split brain) are refused at once: waiting would not tell which one the cluster manager meant.
+     *
+     * @throws SQLException {@link JunctionErrorCode#FAILOVER_TIMEOUT} when none answered in time,
+     *     {@link JunctionErrorCode#SEVERAL_PRIMARIES} for a split brain, {@link JunctionErrorCode#NO_PRIMARY} without a
+     *     monitor or with a zero timeout
+     */
+    public Node primary(Duration failoverTimeout) throws SQLException {
+        Node primary = solePrimary();
+        if (primary != null) {
+            return primary;
+        }
+        TopologyMonitor current = monitor();
+        if (current == null || failoverTimeout.isZero() || primaryCount() > 1) {
+            throw noSolePrimary();
+        }
+        return awaitPrimary(current, failoverTimeout);
+    }
+
+    /**
+     * Waits for a primary other than {@code lost}, or for {@code lost} to answer a probe again: a connection to it
+     * could not be opened, so it is suspected and the monitor hunts (see {@link #primary(Duration)}).
+     */
+    public Node primaryOtherThan(Node lost, Duration failoverTimeout) throws SQLException {
+        TopologyMonitor current = monitor();
+        if (current == null || failoverTimeout.isZero()) {
+            throw noSolePrimary();
+        }
+        current.suspectPrimary();
+        TopologySnapshot seen = current.snapshot();
+        long deadline = System.nanoTime() + failoverTimeout.toNanos();
+        // The node is trusted again only when a probe sent from now on has answered: the monitor publishes it down
+        // when its probe fails, and up after the hunt's next answer.
+        while (true) {
+            Node primary = solePrimary();
+            if (primary != null && (primary != lost || !current.hunting())) {
+                return primary;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || current.isClosed()) {
+                throw failoverTimedOut(failoverTimeout);
+            }
+            seen = awaitNewer(current, seen, remaining);
+        }
+    }
+
+    private Node awaitPrimary(TopologyMonitor current, Duration failoverTimeout) throws SQLException {
+        current.suspectPrimary();
+        TopologySnapshot seen = current.snapshot();
+        long deadline = System.nanoTime() + failoverTimeout.toNanos();
+        while (true) {
+            Node primary = solePrimary();
+            if (primary != null) {
+                return primary;
+            }
+            if (primaryCount() > 1) {
+                throw noSolePrimary();
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || current.isClosed()) {
+                throw failoverTimedOut(failoverTimeout);
+            }
+            seen = awaitNewer(current, seen, remaining);
+        }
+    }
+
+    private static TopologySnapshot awaitNewer(TopologyMonitor monitor, TopologySnapshot seen, long remainingNanos)
+            throws SQLException {
+        try {
+            return monitor.awaitNewerThan(seen, Duration.ofNanos(remainingNanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw JunctionErrorCode.NO_PRIMARY.exception(e, "(interrupted while waiting for a primary)", "");
+        }
+    }
+
+    /** {@link JunctionErrorCode#FAILOVER_TIMEOUT} for a wait of {@code failoverTimeout}, naming every node's state. */
+    public SQLException failoverTimedOut(Duration failoverTimeout) {
+        return JunctionErrorCode.FAILOVER_TIMEOUT.exception(
+                name, dev.junction.driver.JunctionProperty.FAILOVER_TIMEOUT.format(failoverTimeout), describe());
+    }
+
+    /** The one node the monitor's latest snapshot (or the one-off probes) say is primary and up, else null. */
+    private Node solePrimary() {
         if (monitor() != null) {
             snapshot();
         }
@@ -623,13 +717,23 @@ public final class ClusterTopology implements SharedMonitors.Shared {
                 primaries++;
             }
         }
-        if (primaries == 1) {
-            return primary;
+        return primaries == 1 ? primary : null;
+    }
+
+    private int primaryCount() {
+        int primaries = 0;
+        for (Node node : nodes) {
+            if (node.role() == ProbedRole.PRIMARY) {
+                primaries++;
+            }
         }
-        if (primaries == 0) {
-            throw JunctionErrorCode.NO_PRIMARY.exception(name, describe());
-        }
-        throw JunctionErrorCode.SEVERAL_PRIMARIES.exception(name, describe());
+        return primaries;
+    }
+
+    private SQLException noSolePrimary() {
+        return primaryCount() == 0
+                ? JunctionErrorCode.NO_PRIMARY.exception(name, describe())
+                : JunctionErrorCode.SEVERAL_PRIMARIES.exception(name, describe());
     }
 
     /** {@code a:5432 primary, b:5432 replica, c:5432 down}. */

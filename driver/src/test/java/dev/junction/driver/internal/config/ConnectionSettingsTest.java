@@ -199,11 +199,25 @@ class ConnectionSettingsTest {
     }
 
     @Test
+    void failoverTimeoutActsAndTakesZeroForFailAtOnce() throws SQLException {
+        assertThat(settings("jdbc:junction:postgresql://h1,h2/app?failoverTimeout=5s", new Properties())
+                        .properties()
+                        .get(dev.junction.driver.JunctionProperty.FAILOVER_TIMEOUT))
+                .isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(settings("jdbc:junction:postgresql://h1,h2/app?failoverTimeout=0ms", new Properties())
+                        .properties()
+                        .get(dev.junction.driver.JunctionProperty.FAILOVER_TIMEOUT))
+                .isZero();
+        assertThatThrownBy(() -> settings("jdbc:junction:postgresql://h1,h2/app?failoverTimeout=-1s", new Properties()))
+                .isInstanceOfSatisfying(
+                        SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22023"))
+                .hasMessageContaining("-1s");
+    }
+
+    @Test
     void propertiesOfFeaturesNotBuiltAreRefusedUnlessTheyAskForWhatTheDriverDoes() throws SQLException {
         String url = "jdbc:junction:postgresql://h1,h2/app";
-        for (String parameter : new String[] {
-            "failoverTimeout=30s", "topology=multi-master", "conflictTables=orders:lww", "readRepair=on"
-        }) {
+        for (String parameter : new String[] {"topology=multi-master", "conflictTables=orders:lww", "readRepair=on"}) {
             assertThatThrownBy(() -> settings(url + "?" + parameter, new Properties()))
                     .as(parameter)
                     .isInstanceOfSatisfying(SQLException.class, e -> {

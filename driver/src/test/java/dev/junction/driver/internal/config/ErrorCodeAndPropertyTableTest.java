@@ -36,7 +36,7 @@ class ErrorCodeAndPropertyTableTest {
                 .extracting(e -> ((SQLException) e).getSQLState())
                 .isEqualTo("40001");
         assertThat(JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.sqlState()).isEqualTo("08007");
-        assertThat((Throwable) JunctionErrorCode.CONNECTION_SWITCHED.exception("a", "b"))
+        assertThat((Throwable) JunctionErrorCode.CONNECTION_SWITCHED.exception("a"))
                 .isInstanceOf(SQLTransientConnectionException.class)
                 .extracting(e -> ((SQLException) e).getSQLState())
                 .isEqualTo("08S02");

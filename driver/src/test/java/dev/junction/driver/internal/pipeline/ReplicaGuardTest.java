@@ -155,7 +155,11 @@ class ReplicaGuardTest {
     void aWriteIsNeverRetried() throws SQLException {
         run("insert into t values (1)");
         primary.failNext = new SQLException("An I/O error occurred while sending to the backend", "08006");
-        assertThatThrownBy(() -> run("insert into t values (2)")).hasMessageContaining("h2:5433 primary");
+        assertThatThrownBy(() -> run("insert into t values (2)"))
+                .isInstanceOfSatisfying(
+                        SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08007"))
+                .cause()
+                .hasMessageContaining("h2:5433 primary");
         assertThat(primary.statements()).containsExactly("insert into t values (1)");
     }
 

@@ -50,6 +50,14 @@ import java.util.function.LongSupplier;
  * commits recorded by their instant. A read that needs a commit no sample covers yet asks for a probe of the primary
  * now ({@link #requestPrimaryProbe}) instead of waiting for the next interval; requests coalesce, and a node still has
  * at most one probe in flight.
+ *
+ * <p>Losing the primary (design §7). When the primary's probe fails or hangs, or a session reports that it lost its
+ * connection to the primary ({@link #suspectPrimary}), the monitor hunts for the primary: every node is probed at
+ * once and then every {@link #HUNT_POLL} (or the interval, if shorter), whatever backoff a failing node is in,
+ * until exactly one node answers as primary with a probe sent after the hunt began. A primary whose probe failed
+ * or hangs is published down meanwhile, so that writes wait for an answer instead of being sent to a dead server;
+ * a node that answers as primary while the former one is silent is the primary from that answer on
+ * ({@link TopologyTracker}).
  */
 public final class TopologyMonitor implements AutoCloseable {
 
@@ -73,6 +81,12 @@ public final class TopologyMonitor implements AutoCloseable {
      */
     public static final Duration FIRST_ROUND_GRACE = Duration.ofMillis(250);
 
+    /**
+     * How often every node is probed while the primary is being looked for: the AWS wrapper's failover polls every
+     * 100 ms too. Promotion to first write takes about 0.4 s on our test bed, so detection must not dominate it.
+     */
+    public static final Duration HUNT_POLL = Duration.ofMillis(100);
+
     private final String name;
     private final ReplicationProbe probe;
     private final NodeConnector connector;
@@ -92,6 +106,10 @@ public final class TopologyMonitor implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
     /** {@link System#nanoTime()} when a snapshot first had a primary; 0 before. Start-up waits on real time. */
     private volatile long primaryKnownAtNanos;
+    /** Whether the primary is being looked for (see the class comment). */
+    private volatile boolean hunting;
+    /** When the current hunt began, on the ticker: only an answer to a probe sent after it ends the hunt. */
+    private volatile long huntStartedAtNanos;
 
     /**
      * A node's position as of one successful probe, and when that probe was sent ({@code ticker} nanos): whatever the
@@ -141,11 +159,9 @@ public final class TopologyMonitor implements AutoCloseable {
             // Nodes whose first probe still hangs are not probed again (launchRound skips them).
             awaitRound(launchRound(), deadline);
             tick();
-            scheduler.scheduleWithFixedDelay(
-                    this::tick,
-                    settings.interval().toNanos(),
-                    settings.interval().toNanos(),
-                    TimeUnit.NANOSECONDS);
+            // Ticks launch only the probes that are due; the hunt for a lost primary needs them at least this often.
+            long period = Math.min(settings.interval().toNanos(), HUNT_POLL.toNanos());
+            scheduler.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.NANOSECONDS);
         } finally {
             started.countDown();
         }
@@ -334,8 +350,32 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /**
+     * A session lost its connection to the primary, or the primary's probe failed or hangs: every node is probed now
+     * and then every {@link #HUNT_POLL} until exactly one answers as primary (see the class comment). Never blocks;
+     * a hunt in progress goes on.
+     */
+    public void suspectPrimary() {
+        if (closed) {
+            return;
+        }
+        long now = ticker.getAsLong();
+        if (!hunting) {
+            huntStartedAtNanos = now;
+            hunting = true;
+        }
+        for (NodeProber prober : probers.values()) {
+            prober.request(now);
+        }
+    }
+
+    /** Whether the primary is being looked for now. */
+    public boolean hunting() {
+        return hunting;
+    }
+
+    /**
      * A session could not reach {@code node}: published at once as a replica whose probe just failed (down for
-     * reads, see {@link #withSuspectReplicasDown}) and probed again now, whose success brings it back. Without this
+     * reads, see {@link #withSuspectsDown}) and probed again now, whose success brings it back. Without this
      * a session's retry elsewhere would be routed to the same replica until the next probe round.
      */
     public void reportUnreachable(NodeId node) {
@@ -358,14 +398,30 @@ public final class TopologyMonitor implements AutoCloseable {
             return;
         }
         long now = ticker.getAsLong();
+        boolean everyNode = hunting;
         for (NodeProber prober : probers.values()) {
             if (prober.isBusy()) {
                 prober.failIfOverdue(now);
-            } else if (isDue(prober.node, now)) {
+            } else if (everyNode || isDue(prober.node, now)) {
                 prober.launchIfIdle();
             }
         }
         publish();
+    }
+
+    /**
+     * Ends the hunt once {@code published} has exactly one primary, up, that answered a probe sent after the hunt
+     * began: not the answer of a probe in flight when the primary was lost.
+     */
+    private void endHuntIfFound(TopologySnapshot published) {
+        if (!hunting) {
+            return;
+        }
+        NodeState primary = published.primary();
+        NodeProber prober = primary == null || !primary.up() ? null : probers.get(primary.id());
+        if (prober != null && !prober.failing && prober.lastAnsweredProbeSentAt - huntStartedAtNanos >= 0) {
+            hunting = false;
+        }
     }
 
     private boolean isDue(NodeId node, long now) {
@@ -377,13 +433,20 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
-    /** Nodes whose last probe failed, or whose current probe is overdue; see {@link #withSuspectReplicasDown}. */
+    /**
+     * Nodes whose last probe failed, or whose current probe is overdue; see {@link #withSuspectsDown}. A primary
+     * among them is silent: the staleness clock stops, and the primary is hunted for. Under {@link #lock}.
+     */
     private void updateSuspects() {
         long now = ticker.getAsLong();
         Set<NodeId> late = new java.util.HashSet<>();
         for (NodeProber prober : probers.values()) {
-            if (prober.failing || prober.isBusy() && now - prober.startedAtNanos > suspectAfterNanos()) {
+            boolean overdue = prober.isBusy() && now - prober.startedAtNanos > suspectAfterNanos();
+            if (prober.failing || overdue) {
                 late.add(prober.node);
+            }
+            if (overdue) {
+                tracker.primarySilent(prober.node, prober.startedAtNanos); // the hang began with that probe
             }
         }
         if (!late.equals(suspects)) {
@@ -392,28 +455,36 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /**
-     * A replica whose probe hangs or just failed is published as down at once, not after the failure streak:
-     * new reads must not queue behind a stopped server. The primary keeps its role: a slow primary should delay
-     * writes, not fail them. Done here, once per publication, rather than by every statement that routes.
+     * A node whose probe hangs or just failed is published as down at once, not after the failure streak: new reads
+     * must not queue behind a stopped server, and new writes wait for the primary's next answer, or a new primary's
+     * ({@code failoverTimeout}), rather than be sent to a dead one. A primary that is only slow delays writes by its
+     * slowness: they go as soon as its probe answers. Done here, once per publication, rather than by every statement
+     * that routes.
      */
-    private TopologySnapshot withSuspectReplicasDown(TopologySnapshot tracked) {
+    private TopologySnapshot withSuspectsDown(TopologySnapshot tracked) {
         Set<NodeId> late = suspects;
         if (late.isEmpty()) {
             return tracked;
         }
         List<NodeState> states = new ArrayList<>(tracked.nodes().size());
+        boolean primaryLate = false;
         for (NodeState state : tracked.nodes()) {
-            boolean suspect = late.contains(state.id()) && state.role() == NodeRole.REPLICA;
+            boolean suspect = late.contains(state.id()) && state.role() != NodeRole.UNKNOWN;
+            primaryLate |= suspect && state.role() == NodeRole.PRIMARY;
             states.add(suspect ? state.withUp(false) : state);
+        }
+        if (primaryLate && !hunting) {
+            suspectPrimary();
         }
         return TopologySnapshot.of(states, tracked.takenAtNanos());
     }
 
     private void publish() {
-        updateSuspects();
         lock.lock();
         try {
-            snapshot = withSuspectReplicasDown(tracker.snapshot(ticker.getAsLong()));
+            updateSuspects();
+            snapshot = withSuspectsDown(tracker.snapshot(ticker.getAsLong()));
+            endHuntIfFound(snapshot);
             if (primaryKnownAtNanos == 0 && snapshot.primary() != null) {
                 primaryKnownAtNanos = System.nanoTime();
             }
@@ -498,6 +569,8 @@ public final class TopologyMonitor implements AutoCloseable {
         private volatile boolean answeredOnce;
         /** {@link System#nanoTime()} at the launch of the current probe, for {@link #lastFailure(NodeId)}. */
         private volatile long startedAtRealNanos;
+        /** When the last probe that was answered was sent, on the ticker. */
+        private volatile long lastAnsweredProbeSentAt = Long.MIN_VALUE / 2;
 
         private volatile long lastCountedAtNanos;
 
@@ -576,6 +649,7 @@ public final class TopologyMonitor implements AutoCloseable {
                     failing = false;
                     lastFailure = null;
                     answeredOnce = true;
+                    lastAnsweredProbeSentAt = sent;
                     if (answer.position() != null) {
                         Map<NodeId, Probed> next = new java.util.HashMap<>(positions);
                         next.put(node, new Probed(answer.position(), sent, sequence));
@@ -589,6 +663,10 @@ public final class TopologyMonitor implements AutoCloseable {
                 lastFailure = new NodeFailure(e);
                 if (!countedAsFailed) {
                     recordFailure(lastFailure.describe());
+                }
+                NodeState state = snapshot.node(node);
+                if (state != null && state.role() == NodeRole.PRIMARY) {
+                    suspectPrimary();
                 }
             } finally {
                 busy.set(false);
@@ -605,7 +683,7 @@ public final class TopologyMonitor implements AutoCloseable {
             failing = true;
             lock.lock();
             try {
-                tracker.recordFailure(node, error, ticker.getAsLong());
+                tracker.recordFailure(node, error, ticker.getAsLong(), startedAtNanos);
             } finally {
                 lock.unlock();
             }

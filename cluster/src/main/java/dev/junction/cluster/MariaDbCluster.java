@@ -114,6 +114,48 @@ public final class MariaDbCluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("No node named " + name + " in " + this));
     }
 
+    /** The one running node that accepts writes ({@code read_only} off) now, if exactly one does. */
+    public java.util.Optional<MariaDbNode> currentPrimary() {
+        List<MariaDbNode> primaries =
+                nodes.stream().filter(n -> n.role() == ServerRole.PRIMARY).toList();
+        return primaries.size() == 1 ? java.util.Optional.of(primaries.get(0)) : java.util.Optional.empty();
+    }
+
+    /**
+     * What a cluster manager does when the primary of a primary-replica cluster is lost: the running replica whose
+     * relay log holds the most ({@code Gtid_IO_Pos}) applies all of it, stops replicating ({@code RESET SLAVE ALL})
+     * and takes writes ({@code read_only} off); every other running replica is repointed to it by GTID.
+     *
+     * @return the promoted node, which accepts writes when this returns
+     */
+    public MariaDbNode promoteMostAdvanced() {
+        MariaDbNode chosen = null;
+        String most = null;
+        for (MariaDbNode node : nodes) {
+            if (node.isRunning() && node.role() == ServerRole.REPLICA) {
+                String received = node.replicationStatus().getOrDefault("Gtid_IO_Pos", "");
+                if (most == null || GtidPositions.covers(received, most)) {
+                    chosen = node;
+                    most = received;
+                }
+            }
+        }
+        if (chosen == null) {
+            throw new ClusterException("No running replica to promote in " + this);
+        }
+        if (!most.isEmpty()) {
+            chosen.queryString("select master_gtid_wait('" + most + "', 60)");
+        }
+        chosen.execute("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF");
+        for (MariaDbNode other : nodes) {
+            if (other != chosen && other.isRunning() && other.role() == ServerRole.REPLICA) {
+                other.execute("STOP SLAVE");
+                other.replicateFrom(chosen);
+            }
+        }
+        return chosen;
+    }
+
     /** Seeds for a Junction URL: every node's host:port, comma-separated. */
     public String hostList() {
         return nodes.stream().map(MariaDbNode::address).collect(Collectors.joining(","));

@@ -114,6 +114,27 @@ public final class PostgresCluster implements AutoCloseable {
         return primaries.size() == 1 ? Optional.of(primaries.get(0)) : Optional.empty();
     }
 
+    /**
+     * What a cluster manager does when the primary is lost: promotes the running standby that has received the most
+     * WAL (promotion replays all of it before the node takes writes, and returns once it does), then repoints every
+     * other running standby to it (they follow the new timeline by themselves).
+     *
+     * @return the promoted node, which accepts writes when this returns
+     */
+    public PostgresNode promoteMostAdvanced() {
+        PostgresNode chosen = nodes.stream()
+                .filter(node -> node.isRunning() && node.role() == ServerRole.REPLICA)
+                .max(java.util.Comparator.comparing(PostgresNode::receiveLsn, Lsn::compareTo))
+                .orElseThrow(() -> new ClusterException("No running standby to promote in " + this));
+        chosen.promote();
+        for (PostgresNode other : nodes) {
+            if (other != chosen && other.isRunning() && other.role() == ServerRole.REPLICA) {
+                repoint(other, chosen);
+            }
+        }
+        return chosen;
+    }
+
     /** Seeds for a Junction URL: every node's host:port, comma-separated. */
     public String hostList() {
         return nodes.stream().map(PostgresNode::address).collect(Collectors.joining(","));

@@ -440,26 +440,17 @@ public final class StatementPipeline implements NodeAccess {
         } catch (SQLException e) {
             tracker.commitFailed();
             acknowledgeCommit(); // closes the watch; nothing was committed that could be confirmed
-            throw commitOutcome(failed(e, session), session);
+            // A commit whose connection was lost may or may not have been made: 08007 says exactly that, so that no
+            // retry loop applies it twice. Any other failure is the server's answer.
+            boolean lost = failures.kindOf(e, session) == FailureKind.CONNECTION_LOST;
+            SQLException named = failed(e, session);
+            throw lost
+                    ? dev.junction.driver.JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
+                            named, session.node().address(), "COMMIT")
+                    : named;
         }
         tracker.committed(session);
         acknowledgeCommit();
-    }
-
-    /**
-     * A commit that failed because the connection was lost may or may not have been made: the application is told
-     * exactly that ({@code 08007}), so that no retry loop applies it twice. Any other failure is the server's answer.
-     */
-    private static SQLException commitOutcome(SQLException failure, NodeSession session) {
-        String state = failure.getSQLState();
-        boolean lost = failure instanceof java.sql.SQLRecoverableException
-                || failure instanceof java.sql.SQLNonTransientConnectionException
-                || (state != null && state.startsWith("08"));
-        if (!lost) {
-            return failure;
-        }
-        return dev.junction.driver.JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
-                failure, session.node().address(), "COMMIT");
     }
 
     /** JDBC {@code rollback()}: the transaction is over whether or not the rollback succeeded. */

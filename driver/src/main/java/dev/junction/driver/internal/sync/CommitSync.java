@@ -204,6 +204,12 @@ public final class CommitSync {
         if (outcome.met()) {
             return;
         }
+        if (outcome.primaryLost()) {
+            // Committed on a primary that is gone before any replica was seen to hold it: whether the commit survives
+            // depends on what the promoted node received. Outcome unknown, whatever syncTimeoutAction says.
+            throw JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
+                    node.address(), "its replication (syncMode " + text + ")");
+        }
         Object[] arguments = {
             node.address(), outcome.confirmed(), outcome.required(), text, outcome.asked(), format(timeout)
         };

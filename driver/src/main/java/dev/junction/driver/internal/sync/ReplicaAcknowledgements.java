@@ -176,8 +176,8 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             target = positions.primary(connection);
             giveBack(primary, connection);
         } catch (SQLException e) {
-            discard(connection);
-            return new Outcome(0, required, replicas.size(), System.nanoTime() - start, false);
+            discard(connection); // the primary lost after the commit: nothing can say where the commit is
+            return Outcome.lostPrimary(required, System.nanoTime() - start);
         }
         Round round = new Round(required, replicas.size());
         for (Node replica : replicas) {
@@ -245,7 +245,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                 again.setString(1, target);
                 while (true) {
                     int required = requirement.required(streaming);
-                    if (confirmed >= required || streaming < required) {
+                    if (confirmed >= required || streaming < required && !moreMayStream(primary, streaming)) {
                         giveBack(primary, connection);
                         return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
                     }
@@ -269,8 +269,23 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             }
         } catch (SQLException e) {
             discard(connection); // the primary lost or hung after the commit: nothing confirms it
-            return new Outcome(0, requirement.required(0), 0, System.nanoTime() - start, false);
+            return Outcome.lostPrimary(requirement.required(0), System.nanoTime() - start);
         }
+    }
+
+    /**
+     * Whether the monitor sees more replicas up than stream from {@code primary} now: a standby being repointed to a
+     * promoted primary, or reconnecting, streams within moments, so a commit that needs it waits for it (up to
+     * {@code syncTimeout}) rather than fail at once. With no such replica the shortfall is reported at once.
+     */
+    private boolean moreMayStream(Node primary, int streaming) {
+        int up = 0;
+        for (Node node : nodes.get()) {
+            if (node.role() == ProbedRole.REPLICA && node != primary) {
+                up++;
+            }
+        }
+        return up > streaming;
     }
 
     /**

@@ -15,8 +15,18 @@ public interface ReplicaWaits {
      * @param asked       replicas that were up and asked
      * @param waitedNanos how long the committing thread waited, the primary's position included
      * @param byServer    whether the server's own synchronous replication confirmed it (nothing was asked)
+     * @param primaryLost whether the primary could no longer be asked where the commit is: it was lost after the
+     *                    commit returned, which leaves the commit's fate to the replicas and the failover
      */
-    record Outcome(int confirmed, int required, int asked, long waitedNanos, boolean byServer) {
+    record Outcome(int confirmed, int required, int asked, long waitedNanos, boolean byServer, boolean primaryLost) {
+        Outcome(int confirmed, int required, int asked, long waitedNanos, boolean byServer) {
+            this(confirmed, required, asked, waitedNanos, byServer, false);
+        }
+
+        static Outcome lostPrimary(int required, long waitedNanos) {
+            return new Outcome(0, required, 0, waitedNanos, false, true);
+        }
+
         public boolean met() {
             return confirmed >= required;
         }

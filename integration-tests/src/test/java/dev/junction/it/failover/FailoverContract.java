@@ -1,0 +1,97 @@
+package dev.junction.it.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Design §7 against a real cluster: the primary is crashed under load and a standby promoted ({@link FailoverDrill}).
+ * Writers are held, not failed, while no primary answers, and resume on the promoted node; the only failures are the
+ * operations that were in flight on the lost primary, each with a documented SQLState ({@code 08007} for a commit
+ * whose outcome is unknown, the primary lost during it or during its sync wait; {@code 08S02} for a transaction to
+ * retry); readers see none; with {@code syncMode=sync}
+ * no acknowledged row is missing on the new primary; every operation ends within the configured bounds; no
+ * connection is left pointing at the dead node and no thread outlives the connections. Measurements go to stdout and
+ * {@code target/failover.txt}; {@code scripts/failover-drills} runs the long series.
+ */
+abstract class FailoverContract {
+    static final long FAILOVER_TIMEOUT_MILLIS = 20_000;
+    static final long SYNC_TIMEOUT_MILLIS = 5_000;
+    static final String PARAMETERS = "?failoverTimeout=" + FAILOVER_TIMEOUT_MILLIS + "ms&syncMode=sync&syncTimeout="
+            + SYNC_TIMEOUT_MILLIS + "ms";
+
+    abstract String database();
+
+    abstract FailoverDrill.Bed start();
+
+    @Test
+    void writersResumeOnThePromotedNodeReadersSeeNoErrorAndNoAcknowledgedWriteIsLost() throws Exception {
+        Set<String> threadsBefore = junctionThreads();
+        FailoverDrill.Result result;
+        try (FailoverDrill.Bed bed = start()) {
+            result = new FailoverDrill(bed, PARAMETERS).run();
+        }
+        report(result);
+
+        assertThat(result.resumedAfterPromotionMillis())
+                .as("writes resumed after the promotion (%s)", result.summary())
+                .isNotNegative();
+        assertThat(result.lost())
+                .as("acknowledged rows missing on the new primary")
+                .isZero();
+        assertThat(result.writeFailures().keySet())
+                .as("what failed writes were told")
+                .isSubsetOf("08007", "08S02");
+        assertThat(result.readFailures()).as("failed reads").isEmpty();
+        assertThat(result.longestOperationMillis())
+                .as("the longest operation is bounded by failoverTimeout and syncTimeout")
+                .isLessThan(FAILOVER_TIMEOUT_MILLIS + SYNC_TIMEOUT_MILLIS);
+        assertThat(result.connectionsAfter())
+                .as(
+                        "connections after the failover name no physical connection to the crashed node %s",
+                        result.crashedAddress())
+                .noneMatch(text -> text.contains(result.crashedAddress()));
+        awaitNoThreadsBeyond(threadsBefore);
+    }
+
+    private void report(FailoverDrill.Result result) throws IOException {
+        String line = "[" + getClass().getSimpleName() + "] " + database() + " primary " + result.crashedAddress()
+                + " crashed: " + result.summary();
+        System.out.println(line);
+        result.firstMessages().forEach((state, message) -> System.out.println("  " + state + ": " + message));
+        Files.writeString(
+                Path.of("target", "failover.txt"),
+                line + System.lineSeparator(),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    private static Set<String> junctionThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.startsWith("junction"))
+                .collect(Collectors.toSet());
+    }
+
+    /** The monitor, probe and sync threads of the drill's cluster end with its last connection. */
+    private static void awaitNoThreadsBeyond(Set<String> before) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        Set<String> extra = junctionThreads();
+        extra.removeAll(before);
+        while (!extra.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            extra = junctionThreads();
+            extra.removeAll(before);
+        }
+        assertThat(extra)
+                .as("Junction threads left after every connection closed")
+                .isEmpty();
+    }
+}

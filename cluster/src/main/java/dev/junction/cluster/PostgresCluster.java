@@ -135,6 +135,36 @@ public final class PostgresCluster implements AutoCloseable {
         return chosen;
     }
 
+    /**
+     * Turns {@code former}, a primary that was promoted away from (crashed, or frozen and thawed), into a standby of
+     * {@code primary}: stopped, rewound with {@code pg_rewind} to the new timeline (the cluster keeps
+     * {@code wal_log_hints} on for this), given its own settings, {@code standby.signal} and a replication slot on
+     * {@code primary}, and started; returns once it streams.
+     */
+    public void rebuildAsStandby(PostgresNode former, PostgresNode primary) {
+        if (former.isRunning()) {
+            former.stop();
+        }
+        former.rewindFrom(primary);
+        former.writeSettings(standbySettings("replica", primary, former.name()));
+        // pg_rewind brought the source's ALTER SYSTEM settings along; this node's own are in junction.conf
+        former.writeFile("postgresql.auto.conf", "# Rewritten by Junction's cluster module after pg_rewind.\n");
+        former.writeFile("standby.signal", "");
+        primary.queryString("select count(*) from (select pg_create_physical_replication_slot('" + former.name()
+                + "', true) where not exists (select 1 from pg_replication_slots where slot_name = '" + former.name()
+                + "')) s");
+        former.start();
+        long deadline = System.nanoTime() + REPLICATION_TIMEOUT.toNanos();
+        while (!primary.queryString("select coalesce(string_agg(application_name, ','), '') from pg_stat_replication"
+                        + " where state = 'streaming'")
+                .contains(former.name())) {
+            if (System.nanoTime() > deadline) {
+                throw new ClusterException(former + " does not stream from " + primary + " after its rebuild");
+            }
+            Pause.of(Duration.ofMillis(20));
+        }
+    }
+
     /** Seeds for a Junction URL: every node's host:port, comma-separated. */
     public String hostList() {
         return nodes.stream().map(PostgresNode::address).collect(Collectors.joining(","));

@@ -63,6 +63,28 @@ public final class PostgresNode {
         appendToFile("postgresql.conf", "\ninclude 'junction.conf'\n");
     }
 
+    /**
+     * {@code pg_rewind} of this stopped node's data directory to {@code source}'s timeline, over a connection to the
+     * running {@code source}: what turns a former primary into a standby of the node promoted in its place. The
+     * configuration files come along from the source, so the caller writes this node's own settings afterwards.
+     */
+    void rewindFrom(PostgresNode source) {
+        requireReachableByServer();
+        if (isRunning()) {
+            throw new ClusterException(this + " must be stopped before pg_rewind");
+        }
+        Command.run(
+                account.command(List.of(
+                        binaries.executable("pg_rewind").toString(),
+                        "-D",
+                        dataDirectory.toString(),
+                        "--source-server=host=" + source.host() + " port=" + source.port() + " user=" + SUPERUSER
+                                + " dbname=postgres")),
+                Map.of("LC_ALL", "C"),
+                dataDirectory.getParent(),
+                Duration.ofMinutes(2));
+    }
+
     /** Makes this node's data directory a file-level copy of {@code source}'s, which must be stopped. */
     void copyDataFrom(PostgresNode source) {
         requireReachableByServer();
@@ -91,7 +113,8 @@ public final class PostgresNode {
         lines.add("# Written by Junction's cluster module; ALTER SYSTEM settings in postgresql.auto.conf still win.");
         lines.add("listen_addresses = '127.0.0.1'");
         lines.add("port = " + port);
-        lines.add("unix_socket_directories = '" + dataDirectory + "'");
+        // TCP only: a socket file in the data directory would break pg_rewind, which copies every file there
+        lines.add("unix_socket_directories = ''");
         lines.add("cluster_name = '" + name + "'");
         lines.addAll(settings);
         writeFile("junction.conf", String.join("\n", lines) + "\n");
@@ -221,12 +244,18 @@ public final class PostgresNode {
         AdminStatements.execute(this, this::connect, sqls);
     }
 
-    /** What the server says it is now, or UNREACHABLE. */
+    /** What the server says it is now, or UNREACHABLE; a hung (SIGSTOPped) server within 2 s. */
     public ServerRole role() {
         if (!isRunning()) {
             return ServerRole.UNREACHABLE;
         }
-        try (Connection connection = connect();
+        Properties quick = new Properties();
+        quick.setProperty("user", SUPERUSER);
+        quick.setProperty("connectTimeout", "2");
+        quick.setProperty("loginTimeout", "2");
+        quick.setProperty("socketTimeout", "2");
+        quick.setProperty("ApplicationName", "junction-cluster");
+        try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), quick);
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("select pg_is_in_recovery()")) {
             rows.next();

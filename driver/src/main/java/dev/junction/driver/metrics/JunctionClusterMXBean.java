@@ -60,6 +60,9 @@ public interface JunctionClusterMXBean {
     /** Commits not confirmed in time that were reported as warnings ({@code syncTimeoutAction=degrade}). */
     long getSyncDegradations();
 
+    /** Times another node became the primary: failovers and switchovers the monitor saw. */
+    long getPrimaryChanges();
+
     /** Statements that pinned their session to a node, by cause. */
     Map<String, Long> getPinsByCause();
 

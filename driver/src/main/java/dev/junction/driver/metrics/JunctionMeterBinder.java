@@ -134,6 +134,7 @@ public final class JunctionMeterBinder implements MeterBinder, AutoCloseable {
                         .register(registry));
             }
             counter(bound, "junction.sync.degraded", cluster, tags, ClusterMetrics::syncDegradations);
+            counter(bound, "junction.failover.primary.changes", cluster, tags, ClusterMetrics::primaryChanges);
             counter(bound, "junction.sync.server.confirmed", cluster, tags, ClusterMetrics::syncConfirmationsByServer);
             counter(
                     bound,

@@ -46,9 +46,53 @@ final class FailoverDrill {
         /** Promotes the most advanced replica and repoints the others; returns once it accepts writes. */
         void promote();
 
+        /** SIGSTOP to the primary and every process it forked: a hung machine that keeps its sockets open. */
+        void freezePrimary();
+
+        /** SIGCONT to the node frozen by {@link #freezePrimary()}, which still believes it is the primary. */
+        void thawFormerPrimary();
+
+        /** A connection to the former primary, bypassing Junction. */
+        Connection rawFormerPrimary() throws SQLException;
+
+        /**
+         * Whether Junction can tell the promoted node from the thawed former primary by itself (PostgreSQL's
+         * timelines); where it cannot (MariaDB), writes are refused until the former primary steps down.
+         */
+        boolean generationsTellPrimariesApart();
+
+        /** The former primary stops taking writes (MariaDB {@code read_only}); nothing where generations decide. */
+        void stepDownFormerPrimary() throws SQLException;
+
+        /** Rebuilds the former primary as a replica of the new one, or false where the bed cannot yet. */
+        boolean rebuildFormerPrimary();
+
+        /**
+         * Whether a statement blocked on the frozen primary is released when Junction aborts its connection. False for
+         * MariaDB Connector/J, whose abort of a running statement first connects to the server to KILL it, which a
+         * hung server may never answer.
+         */
+        boolean abortReleasesStatementsOnAHungServer();
+
+        /** The former primary's port, to count the reads it serves once rebuilt. */
+        int formerPrimaryPort();
+
+        /** DDL the drill's reads need besides the table (PostgreSQL: a function naming the serving port). */
+        List<String> setup();
+
+        /** A read of one writer's row count and the port of the node that served it, one parameter: the writer. */
+        String readSql();
+
         @Override
         void close();
     }
+
+    /**
+     * What a frozen primary's drill adds: rows written to the former primary after it thawed (must be none), what
+     * writes did meanwhile, and how many reads the rebuilt former primary served.
+     */
+    record FrozenOutcome(
+            long rowsWrittenToFormerAfterThaw, boolean rebuilt, long readsServedByRebuiltNode, String note) {}
 
     /** What one drill measured. */
     record Result(
@@ -64,7 +108,8 @@ final class FailoverDrill {
             long longestOperationMillis,
             List<String> connectionsAfter,
             String crashedAddress,
-            Map<String, String> firstMessages) {
+            Map<String, String> firstMessages,
+            FrozenOutcome frozen) {
         String summary() {
             return String.format(
                     java.util.Locale.ROOT,
@@ -96,6 +141,8 @@ final class FailoverDrill {
     private final AtomicLong nextId = new AtomicLong(1);
     /** Acknowledged row id → {@link System#nanoTime()} when its commit returned. */
     private final Map<Long, Long> acknowledged = new ConcurrentHashMap<>();
+    /** Reads served, by the port of the node that served them. */
+    private final Map<Integer, AtomicLong> readsByPort = new ConcurrentHashMap<>();
 
     private final ConcurrentLinkedQueue<String> writeFailures = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> readFailures = new ConcurrentLinkedQueue<>();
@@ -113,10 +160,27 @@ final class FailoverDrill {
         this.parameters = parameters;
     }
 
+    /** The primary crashed: SIGKILL to the server and everything it forked. */
     Result run() throws Exception {
+        return run(false);
+    }
+
+    /**
+     * The primary frozen (SIGSTOP), then, once writes resumed on the promoted node, thawed: it must take no write
+     * (refused by its older timeline, or as a split brain until it steps down), and it is rebuilt as a replica that
+     * serves reads again.
+     */
+    Result runFrozen() throws Exception {
+        return run(true);
+    }
+
+    private Result run(boolean freeze) throws Exception {
         try (Connection raw = bed.rawPrimary();
                 Statement statement = raw.createStatement()) {
             statement.execute("create table failover_rows (id bigint primary key, writer int not null)");
+            for (String sql : bed.setup()) {
+                statement.execute(sql);
+            }
         }
         List<Connection> connections = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -135,17 +199,28 @@ final class FailoverDrill {
                 threads.add(thread);
             }
             threads.forEach(Thread::start);
+            if (Boolean.getBoolean("junction.failover.trace")) {
+                Connection traced = connections.get(0);
+                Thread trace = new Thread(() -> trace(traced), "failover-drill-trace");
+                trace.setDaemon(true);
+                trace.start();
+            }
             awaitAcknowledged(200, TimeUnit.SECONDS.toNanos(20));
 
             String crashed = bed.primaryAddress();
             crashedAt = System.nanoTime();
-            bed.crashPrimary();
+            if (freeze) {
+                bed.freezePrimary();
+            } else {
+                bed.crashPrimary();
+            }
             Thread.sleep(DETECTION_PAUSE_MILLIS);
             long promoting = System.nanoTime();
             bed.promote();
             promotedAt = System.nanoTime();
             long resumed = awaitFirstAcknowledgedAfter(promotedAt, TimeUnit.SECONDS.toNanos(30));
             Thread.sleep(1_000); // writes and reads go on on the new topology for a while
+            FrozenOutcome frozen = freeze ? thawAndRebuild() : null;
             running.set(false);
             for (Thread thread : threads) {
                 thread.join(TimeUnit.SECONDS.toMillis(40));
@@ -172,7 +247,8 @@ final class FailoverDrill {
                     TimeUnit.NANOSECONDS.toMillis(longestNanos.get()),
                     after,
                     crashed,
-                    new TreeMap<>(firstMessages));
+                    new TreeMap<>(firstMessages),
+                    frozen);
         } finally {
             running.set(false);
             for (Connection connection : connections) {
@@ -183,6 +259,73 @@ final class FailoverDrill {
                 }
             }
         }
+    }
+
+    /** With {@code -Djunction.failover.trace=true}: the topology Junction sees, every 250 ms, to debug a drill. */
+    private void trace(Connection connection) {
+        long start = System.nanoTime();
+        while (running.get()) {
+            try {
+                System.out.printf(
+                        "%6d ms  %s  acknowledged %d%n",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                        connection
+                                .unwrap(dev.junction.driver.JunctionConnection.class)
+                                .topology(),
+                        acknowledged.size());
+                Thread.sleep(250);
+            } catch (SQLException | InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private FrozenOutcome thawAndRebuild() throws Exception {
+        bed.thawFormerPrimary();
+        long rowsAtThaw = rowsOn(bed::rawFormerPrimary);
+        long acknowledgedAtThaw = acknowledged.size();
+        Thread.sleep(1_500); // the load goes on with both nodes answering as primary
+        long written = rowsOn(bed::rawFormerPrimary) - rowsAtThaw;
+        String note = (bed.generationsTellPrimariesApart()
+                        ? "writes went on on the promoted node: "
+                        : "writes refused while both answered as primary: ")
+                + (acknowledged.size() - acknowledgedAtThaw) + " rows acknowledged in the 1.5 s after the thaw";
+        if (!bed.generationsTellPrimariesApart()) {
+            bed.stepDownFormerPrimary();
+            long steppedDown = System.nanoTime();
+            long resumed = awaitFirstAcknowledgedAfter(steppedDown, TimeUnit.SECONDS.toNanos(20));
+            note += resumed == Long.MAX_VALUE
+                    ? "; writes did not resume within 20 s after it stepped down"
+                    : "; writes resumed " + TimeUnit.NANOSECONDS.toMillis(resumed - steppedDown)
+                            + " ms after it stepped down";
+        }
+        boolean rebuilt = bed.rebuildFormerPrimary();
+        long served = 0;
+        if (rebuilt) {
+            AtomicLong counter = readsByPort.computeIfAbsent(bed.formerPrimaryPort(), port -> new AtomicLong());
+            long before = counter.get();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (counter.get() - before < 20 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            served = counter.get() - before;
+        }
+        return new FrozenOutcome(written, rebuilt, served, note);
+    }
+
+    /** Rows in the table on the node {@code connect} reaches. */
+    private static long rowsOn(RawConnection connect) throws SQLException {
+        try (Connection raw = connect.open();
+                Statement statement = raw.createStatement();
+                ResultSet rows = statement.executeQuery("select count(*) from failover_rows")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RawConnection {
+        Connection open() throws SQLException;
     }
 
     private void autoCommitWriter(Connection connection, int writer) {
@@ -237,11 +380,13 @@ final class FailoverDrill {
     private void reader(Connection connection, int reader) {
         while (running.get()) {
             long started = System.nanoTime();
-            try (PreparedStatement select =
-                    connection.prepareStatement("select count(*) from failover_rows where writer = ?"); ) {
+            try (PreparedStatement select = connection.prepareStatement(bed.readSql())) {
                 select.setInt(1, reader % (AUTO_COMMIT_WRITERS + TRANSACTION_WRITERS));
                 try (ResultSet rows = select.executeQuery()) {
                     rows.next();
+                    readsByPort
+                            .computeIfAbsent(rows.getInt(2), port -> new AtomicLong())
+                            .incrementAndGet();
                 }
                 reads.incrementAndGet();
                 long now = System.nanoTime();
@@ -259,7 +404,11 @@ final class FailoverDrill {
     private void failed(ConcurrentLinkedQueue<String> failures, SQLException e) {
         String state = String.valueOf(e.getSQLState());
         failures.add(state);
-        firstMessages.putIfAbsent(state, String.valueOf(e.getMessage()));
+        long at = System.nanoTime() - crashedAt;
+        firstMessages.putIfAbsent(
+                state,
+                (at > 0 ? "(" + TimeUnit.NANOSECONDS.toMillis(at) + " ms after the primary was lost) " : "(before) ")
+                        + e.getMessage());
     }
 
     private void took(long startedNanos) {
@@ -305,9 +454,14 @@ final class FailoverDrill {
             }
         }
         int missing = 0;
-        for (long id : acknowledged.keySet()) {
-            if (!present.contains(id)) {
+        for (Map.Entry<Long, Long> row : acknowledged.entrySet()) {
+            if (!present.contains(row.getKey())) {
                 missing++;
+                System.out.printf(
+                        "  lost: row %d acknowledged %d ms after the primary was lost, %d ms after the promotion%n",
+                        row.getKey(),
+                        TimeUnit.NANOSECONDS.toMillis(row.getValue() - crashedAt),
+                        TimeUnit.NANOSECONDS.toMillis(row.getValue() - promotedAt));
             }
         }
         return missing;

@@ -4,6 +4,7 @@ import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 
 /** {@link FailoverContract} on MariaDB 10.11: a primary and two GTID replicas. */
@@ -20,6 +21,11 @@ class MariaDbFailoverIT extends FailoverContract {
 
     static FailoverDrill.Bed bed(MariaDbCluster cluster) {
         return new FailoverDrill.Bed() {
+            /** The node frozen or crashed, and the one promoted in its place. */
+            private MariaDbNode former;
+
+            private MariaDbNode promoted;
+
             @Override
             public String url() {
                 return "jdbc:junction:mariadb://" + cluster.hostList() + "/" + MariaDbNode.DATABASE;
@@ -30,6 +36,9 @@ class MariaDbFailoverIT extends FailoverContract {
                 Properties properties = new Properties();
                 properties.setProperty("user", MariaDbNode.APPLICATION_USER);
                 properties.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
+                // Connector/J aborts a connection whose statement runs by connecting again to KILL it: against a
+                // hung server that takes connectTimeout (30 s by default), the bound on releasing a blocked statement
+                properties.setProperty("connectTimeout", "2000");
                 return properties;
             }
 
@@ -45,15 +54,75 @@ class MariaDbFailoverIT extends FailoverContract {
 
             @Override
             public void crashPrimary() {
-                primary().crash();
+                former = primary();
+                former.crash();
             }
 
             @Override
             public void promote() {
-                cluster.promoteMostAdvanced();
+                promoted = cluster.promoteMostAdvanced();
             }
 
+            @Override
+            public void freezePrimary() {
+                former = primary();
+                former.suspend();
+            }
+
+            @Override
+            public void thawFormerPrimary() {
+                former.resume();
+            }
+
+            @Override
+            public Connection rawFormerPrimary() throws SQLException {
+                return former.connectAsApplicationUser();
+            }
+
+            @Override
+            public boolean generationsTellPrimariesApart() {
+                return false; // nothing in a MariaDB server tells which of two writable nodes was promoted last
+            }
+
+            /**
+             * Fenced: shut down. Merely setting {@code read_only} would leave a replica that replicates from nobody,
+             * which Junction counts as up and which never confirms a {@code syncMode=sync} commit.
+             */
+            @Override
+            public void stepDownFormerPrimary() {
+                former.stop();
+            }
+
+            @Override
+            public boolean rebuildFormerPrimary() {
+                return false; // not yet: it may hold commits the promoted node lacks, so it needs a fresh copy
+            }
+
+            @Override
+            public boolean abortReleasesStatementsOnAHungServer() {
+                return false; // Connector/J 3.5 connects to the hung server to KILL the statement first
+            }
+
+            @Override
+            public int formerPrimaryPort() {
+                return former.port();
+            }
+
+            @Override
+            public List<String> setup() {
+                return List.of();
+            }
+
+            @Override
+            public String readSql() {
+                return "SELECT COUNT(*), @@port FROM failover_rows WHERE writer = ?";
+            }
+
+            /** The promoted node once there is one: the thawed former primary also takes writes. */
             private MariaDbNode primary() {
+                if (promoted != null) {
+                    return promoted;
+                }
                 return cluster.currentPrimary()
                         .orElseThrow(() -> new IllegalStateException("no single primary in " + cluster));
             }

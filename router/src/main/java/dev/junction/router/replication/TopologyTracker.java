@@ -27,7 +27,11 @@ import java.util.Optional;
  * <p>Losing the primary (design §7). A primary claim counts only while its probes answer: a node that answers as
  * primary while the former primary fails its probes takes the claim at once (a promotion), without waiting for the
  * former's failure streak; two nodes that both answer as primary are a split brain, and neither's positions are
- * trusted. While the primary is silent (its probe failed or hangs, {@link #primarySilent}) and no other node
+ * trusted, and writes are refused until one steps down, unless their generations tell them apart: PostgreSQL's
+ * timeline, which every promotion increments, makes the claimant on the older timeline a former primary that was
+ * promoted away from (it is published down, neither primary nor replica, until it is rebuilt as a standby); the
+ * newest timeline is the node the cluster manager chose. MariaDB and MySQL have no such number: their split brain
+ * is refused. While the primary is silent (its probe failed or hangs, {@link #primarySilent}) and no other node
  * answers as primary, the staleness clock stops at the moment the first unanswered probe was sent: a primary that
  * does not answer is taken to commit nothing, so a replica that has replayed the last position the primary was seen
  * at stays as fresh as it was then instead of growing stale without bound, and reads keep their replicas during a
@@ -75,8 +79,23 @@ public final class TopologyTracker {
     /** Records a probe of {@code node} sent at {@code sentAtNanos} that answered at {@code answeredAtNanos}. */
     public void recordSuccess(
             NodeId node, NodeRole role, ReplicationPosition position, long sentAtNanos, long answeredAtNanos) {
+        recordSuccess(node, role, position, 0, sentAtNanos, answeredAtNanos);
+    }
+
+    /**
+     * The same, with the node's generation: PostgreSQL's timeline on a primary, which a promotion increments; 0 where
+     * the server has none. Only a primary's generation is used, to tell a promoted node from the one it replaced.
+     */
+    public void recordSuccess(
+            NodeId node,
+            NodeRole role,
+            ReplicationPosition position,
+            long generation,
+            long sentAtNanos,
+            long answeredAtNanos) {
         NodeTrack track = track(node);
         track.role = role;
+        track.generation = generation;
         track.failures = 0;
         track.lastError = null;
         track.roundTrip = Duration.ofNanos(Math.max(0, answeredAtNanos - sentAtNanos));
@@ -152,6 +171,10 @@ public final class TopologyTracker {
         List<NodeState> states = new ArrayList<>(nodes.size());
         for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
             NodeTrack track = entry.getValue();
+            if (superseded(track)) {
+                states.add(NodeState.of(entry.getKey(), NodeRole.UNKNOWN, false, null, track.roundTrip, 0));
+                continue;
+            }
             states.add(NodeState.of(
                     entry.getKey(), track.role, isUp(track), stalenessBound(track, nowNanos), track.roundTrip, 0));
         }
@@ -218,16 +241,49 @@ public final class TopologyTracker {
 
     /**
      * With two nodes answering as primary, neither's position is trusted as the primary's. A claimant whose probes
-     * fail does not count: it is the primary being lost.
+     * fail does not count: it is the primary being lost; nor does one on an older generation than {@code node}'s.
      */
     private boolean soleClaimant(NodeId node) {
+        NodeTrack own = track(node);
         for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
             NodeTrack other = entry.getValue();
-            if (!entry.getKey().equals(node) && other.role == NodeRole.PRIMARY && other.failures == 0) {
+            if (!entry.getKey().equals(node) && claims(other) && !olderGeneration(other, own)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Answers as primary and its probes succeed. */
+    private boolean claims(NodeTrack track) {
+        return track.role == NodeRole.PRIMARY && track.failures == 0;
+    }
+
+    private static boolean olderGeneration(NodeTrack track, NodeTrack than) {
+        return track.generation > 0 && than.generation > 0 && track.generation < than.generation;
+    }
+
+    /** A primary claim on an older generation than another claimant's: a former primary, promoted away from. */
+    private boolean superseded(NodeTrack track) {
+        if (!claims(track) || track.generation == 0) {
+            return false;
+        }
+        for (NodeTrack other : nodes.values()) {
+            if (other != track && claims(other) && olderGeneration(track, other)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code node} failed {@code downAfterFailures} probes in a row: declared down, not merely late. */
+    public boolean isDown(NodeId node) {
+        return !isUp(track(node));
+    }
+
+    /** Whether {@code node} claims primary on an older generation than another claimant: never its writes' target. */
+    public boolean isSuperseded(NodeId node) {
+        return superseded(track(node));
     }
 
     private boolean isUp(NodeTrack track) {
@@ -247,6 +303,7 @@ public final class TopologyTracker {
         private ReplicationPosition position;
         private Duration roundTrip;
         private int failures;
+        private long generation;
         private String lastError;
         private long nextProbeAtNanos = Long.MIN_VALUE / 2;
     }

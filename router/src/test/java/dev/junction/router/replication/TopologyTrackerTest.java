@@ -189,6 +189,30 @@ class TopologyTrackerTest {
     }
 
     @Test
+    void aFormerPrimaryOnAnOlderTimelineIsDownAndThePromotedNodeStaysThePrimary() {
+        tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(500), 1, 0, MS);
+        tracker.recordFailure(PRIMARY, "no answer within 2000 ms", 2_100 * MS, 100 * MS);
+        tracker.recordSuccess(REPLICA_A, NodeRole.PRIMARY, lsn(600), 2, 1_500 * MS, 1_501 * MS);
+        tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(520), 1, 4_000 * MS, 4_001 * MS); // thawed
+        tracker.recordSuccess(REPLICA_A, NodeRole.PRIMARY, lsn(610), 2, 4_000 * MS, 4_001 * MS);
+
+        TopologySnapshot snapshot = tracker.snapshot(4_100 * MS);
+        assertThat(snapshot.primary().id()).isEqualTo(REPLICA_A);
+        assertThat(state(snapshot, PRIMARY).up()).isFalse();
+        assertThat(state(snapshot, PRIMARY).role()).isEqualTo(NodeRole.UNKNOWN);
+        assertThat(tracker.isSuperseded(PRIMARY)).isTrue();
+        assertThat(tracker.primaryPosition()).contains(lsn(610)); // the newer timeline's positions are trusted
+    }
+
+    @Test
+    void twoPrimariesOnTheSameTimelineAreASplitBrain() {
+        tracker.recordSuccess(PRIMARY, NodeRole.PRIMARY, lsn(500), 3, 0, MS);
+        tracker.recordSuccess(REPLICA_A, NodeRole.PRIMARY, lsn(600), 3, 0, MS);
+        assertThat(tracker.snapshot(2 * MS).primary()).isNull();
+        assertThat(tracker.isSuperseded(PRIMARY)).isFalse();
+    }
+
+    @Test
     void aSingleFailedProbeOfALivePrimaryOnlyStopsTheClockUntilItsNextAnswer() {
         healthyUntil(1_000, 500);
         tracker.recordFailure(PRIMARY, "read timed out", 1_101 * MS, 1_100 * MS);

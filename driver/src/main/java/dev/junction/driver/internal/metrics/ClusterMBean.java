@@ -149,6 +149,11 @@ final class ClusterMBean implements JunctionClusterMXBean {
         return metrics.syncDegradations();
     }
 
+    @Override
+    public long getPrimaryChanges() {
+        return metrics.primaryChanges();
+    }
+
     private static Map<String, Long> byMode(java.util.function.ToLongFunction<String> count) {
         Map<String, Long> counts = new java.util.TreeMap<>();
         for (String mode : ClusterMetrics.SYNC_MODES) {

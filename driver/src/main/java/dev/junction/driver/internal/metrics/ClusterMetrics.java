@@ -73,6 +73,7 @@ public final class ClusterMetrics {
     private final LongAdder[] syncWaitNanos = adders(SYNC_MODES.size());
     private final LongAdder[] syncTimeouts = adders(SYNC_MODES.size());
     private final LongAdder syncDegraded = new LongAdder();
+    private final LongAdder primaryChanges = new LongAdder();
     private final LongAdder syncByServer = new LongAdder();
     private final Map<String, LongAdder> pins = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -162,6 +163,17 @@ public final class ClusterMetrics {
         if (on) {
             syncDegraded.increment();
         }
+    }
+
+    /** Another node became the primary (a failover or switchover seen by the monitor). */
+    public void primaryChanged() {
+        if (on) {
+            primaryChanges.increment();
+        }
+    }
+
+    public long primaryChanges() {
+        return primaryChanges.sum();
     }
 
     /** A statement pinned its session to a node for {@code cause} (a temporary table, an advisory lock...). */

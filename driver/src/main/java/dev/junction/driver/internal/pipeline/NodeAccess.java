@@ -23,6 +23,12 @@ interface NodeAccess {
      */
     Node primary() throws SQLException;
 
+    /**
+     * The primary for a read that falls back to it: as {@link #primary()}, except during a split brain, where the
+     * node this JVM's writes went to last still answers for reads (it has them all); writes stay refused.
+     */
+    Node primaryForReads() throws SQLException;
+
     /** Names the node in {@code e} and reacts to what it says about the topology; returns the exception to throw. */
     SQLException failed(SQLException e, NodeSession session);
 }

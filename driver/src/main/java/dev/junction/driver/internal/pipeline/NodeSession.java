@@ -46,6 +46,8 @@ public final class NodeSession {
     private Integer appliedIsolation;
     private long appliedSequence;
     private boolean closed;
+    /** Forgets this connection in the topology's {@link dev.junction.driver.internal.topology.LiveConnections}. */
+    private dev.junction.driver.internal.topology.LiveConnections.Registration registration = () -> {};
 
     private NodeSession(
             Node node, Connection physical, ProbedRole openedAs, BackendDialect dialect, int replicaReadTimeoutMillis) {
@@ -63,11 +65,17 @@ public final class NodeSession {
      * @param primarySql         run once on a connection to the primary, or null
      */
     static NodeSession open(
-            Node node, Connection physical, BackendDialect dialect, Duration replicaReadTimeout, String primarySql)
+            Node node,
+            Connection physical,
+            BackendDialect dialect,
+            Duration replicaReadTimeout,
+            String primarySql,
+            dev.junction.driver.internal.topology.LiveConnections.Registration registration)
             throws SQLException {
         ProbedRole role = node.role();
         int timeout = (int) Math.min(Integer.MAX_VALUE, replicaReadTimeout.toMillis());
         NodeSession session = new NodeSession(node, physical, role, dialect, timeout);
+        session.registration = registration;
         if (!session.guarded() && primarySql != null) {
             try (Statement statement = physical.createStatement()) {
                 statement.execute(primarySql); // the write sync mode's session setting (SyncPolicy#primarySessionSql)
@@ -214,6 +222,7 @@ public final class NodeSession {
     void close() {
         if (!closed) {
             closed = true;
+            registration.release();
             try {
                 physical.close();
             } catch (SQLException e) {

@@ -33,7 +33,16 @@ public final class NodeSessions {
     /** Set by {@link #closeAll}: the logical connection is closed and nothing opens again. */
     private boolean closed;
 
-    NodeSessions(NodeConnector connector, BackendDialect dialect, Duration replicaReadTimeout, String primarySql) {
+    /** Where each physical connection is registered, so that those to a replaced primary can be aborted. */
+    private final dev.junction.driver.internal.topology.LiveConnections live;
+
+    NodeSessions(
+            NodeConnector connector,
+            BackendDialect dialect,
+            Duration replicaReadTimeout,
+            String primarySql,
+            dev.junction.driver.internal.topology.LiveConnections live) {
+        this.live = live;
         this.connector = connector;
         this.dialect = dialect;
         this.replicaReadTimeout = replicaReadTimeout;
@@ -65,7 +74,14 @@ public final class NodeSessions {
             // read-only to a replica cannot take writes, one opened to a primary is not guarded as a replica's must be.
             session.close();
         }
-        session = NodeSession.open(node, connector.open(node.address()), dialect, replicaReadTimeout, primarySql);
+        java.sql.Connection physical = connector.open(node.address());
+        dev.junction.driver.internal.topology.LiveConnections.Registration registration = live.add(node, physical);
+        try {
+            session = NodeSession.open(node, physical, dialect, replicaReadTimeout, primarySql, registration);
+        } catch (SQLException | RuntimeException e) {
+            registration.release();
+            throw e;
+        }
         byNode.put(node, session);
         last = session;
         closeToDownNodes(keep);

@@ -216,7 +216,7 @@ final class ReplicaRouter {
             return new ReplicaWait.Routed(topology.node(decision.node()));
         }
         if (decision.target() != RouteTarget.NO_REPLICA) {
-            return new ReplicaWait.Routed(nodes.primary());
+            return new ReplicaWait.Routed(nodes.primaryForReads());
         }
         boolean behind = decision.reason() == RouteReason.NO_REPLICA_BEHIND;
         OptionalLong unlocated = behind && monitor != null
@@ -372,7 +372,7 @@ final class ReplicaRouter {
         @Override
         public Node primary() throws SQLException {
             fellBack = true;
-            return nodes.primary();
+            return nodes.primaryForReads();
         }
 
         @Override

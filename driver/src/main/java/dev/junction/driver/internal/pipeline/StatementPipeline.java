@@ -48,6 +48,8 @@ public final class StatementPipeline implements NodeAccess {
     private final CausalTokens tokens;
     private final TransactionMoves moves;
     private final TransactionMove move;
+    /** The node of the last statement or {@code commit()} that committed, until {@link #acknowledgeCommit} checks it. */
+    private Node committedOn;
     /** How long a statement that needs the primary waits for one during a failover. */
     private final java.time.Duration failoverTimeout;
 
@@ -95,7 +97,8 @@ public final class StatementPipeline implements NodeAccess {
                 connector,
                 topology.dialect(),
                 settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT),
-                syncPolicy.primarySessionSql(postgres));
+                syncPolicy.primarySessionSql(postgres),
+                topology.liveConnections());
         this.tokens = new CausalTokens(topology, connector, freshness, recordsCommits, this);
         ReplicaRouter replicas = new ReplicaRouter(
                 settings.clusterKey(),
@@ -293,6 +296,9 @@ public final class StatementPipeline implements NodeAccess {
     public void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
         chooseHintedSyncMode(info); // before the tracker raises the commit the statement makes or ends
         tracker.executed(info, session, sql, replay);
+        if (info.kind() == StatementInfo.Kind.END || info.kind() == StatementInfo.Kind.WRITE && state.autoCommit()) {
+            committedOn = session.node();
+        }
     }
 
     /** A write's or a {@code COMMIT}'s {@code syncMode} hint is the choice for the commit that includes it. */
@@ -312,6 +318,9 @@ public final class StatementPipeline implements NodeAccess {
      * @throws SQLException the commit IS made but too few replicas confirmed it ({@code syncTimeoutAction=fail})
      */
     public void acknowledgeCommit() throws SQLException {
+        if (committedOn != null) {
+            checkCommittedOnThePrimary();
+        }
         if (commitSync.pending()) {
             NodeSession ran = transaction.session() != null ? transaction.session() : sessions.current();
             commitSync.acknowledge(ran == null || ran.isClosed() ? null : ran.physical());
@@ -352,6 +361,22 @@ public final class StatementPipeline implements NodeAccess {
         return named;
     }
 
+    /**
+     * A commit that returned from a node another one has replaced as the primary (a hung primary that answered once
+     * it thawed, after a standby was promoted) is on a node the cluster no longer follows: it will be lost when that
+     * node is rebuilt. It is never reported as a success: {@code 08007}, whatever its sync mode.
+     */
+    private void checkCommittedOnThePrimary() throws SQLException {
+        Node on = committedOn;
+        committedOn = null;
+        Node primary = topology.knownPrimary();
+        if (primary != null && primary != on) {
+            commitSync.forget();
+            throw dev.junction.driver.JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
+                    on.address(), "a commit on it that returned after " + primary.address() + " became the primary");
+        }
+    }
+
     /** The on-failure step: names the node, reacts to what the error says; returns the exception to throw. */
     @Override
     public SQLException failed(SQLException e, NodeSession session) {
@@ -361,6 +386,11 @@ public final class StatementPipeline implements NodeAccess {
     @Override
     public Node primary() throws SQLException {
         return topology.primary(failoverTimeout);
+    }
+
+    @Override
+    public Node primaryForReads() throws SQLException {
+        return topology.primaryForReads(failoverTimeout);
     }
 
     @Override
@@ -450,6 +480,7 @@ public final class StatementPipeline implements NodeAccess {
                     : named;
         }
         tracker.committed(session);
+        committedOn = session.node();
         acknowledgeCommit();
     }
 

@@ -139,6 +139,20 @@ public final class CommitSync {
         chosenText = null;
     }
 
+    /**
+     * The pending commit is not waited for: it was made on a node that is no longer the primary, and the caller
+     * reports its outcome as unknown instead.
+     */
+    public void forget() {
+        if (bound != null) {
+            bound.close();
+            bound = null;
+        }
+        pending = null;
+        pendingText = null;
+        pendingNode = null;
+    }
+
     /** Whether a commit waits to be acknowledged, or a watch to be closed. */
     public boolean pending() {
         return pending != null || bound != null;
@@ -204,9 +218,10 @@ public final class CommitSync {
         if (outcome.met()) {
             return;
         }
-        if (outcome.primaryLost()) {
-            // Committed on a primary that is gone before any replica was seen to hold it: whether the commit survives
-            // depends on what the promoted node received. Outcome unknown, whatever syncTimeoutAction says.
+        if (outcome.primaryLost() || node.role() != dev.junction.driver.internal.backend.ProbedRole.PRIMARY) {
+            // Committed on a primary that was lost (or is suspected, or replaced) before enough replicas were seen to
+            // hold it: whether the commit survives depends on what a promoted node received. Outcome unknown,
+            // whatever syncTimeoutAction says.
             throw JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
                     node.address(), "its replication (syncMode " + text + ")");
         }

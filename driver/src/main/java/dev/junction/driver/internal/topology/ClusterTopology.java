@@ -99,6 +99,14 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private volatile TopologyMonitor monitor;
     /** The monitor's snapshot whose roles {@link #nodes()} last took; compared by reference. */
     private volatile TopologySnapshot lastSynced;
+    /** The node that was the one primary at the last sync of roles; null before any. */
+    private volatile Node lastPrimary;
+    /** Whether the connections to {@link #lastPrimary} were aborted because it was declared down. */
+    private boolean lastPrimaryAborted;
+
+    private final LiveConnections live = new LiveConnections();
+    /** Logged when the primary changes, with how many connections to the former one were aborted. */
+    private static final System.Logger FAILOVER_LOG = System.getLogger("dev.junction.failover");
 
     private volatile CatalogConnection catalogConnection;
     private volatile RouterStatementRouting routing;
@@ -279,8 +287,13 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             TopologySnapshot published = current.snapshot();
             if (published != lastSynced) {
                 // Roles change only when the monitor publishes; routing a statement must not walk the nodes again.
-                syncRoles(published);
-                lastSynced = published;
+                synchronized (nodes) {
+                    if (published != lastSynced) {
+                        syncRoles(published);
+                        noticeNewPrimary();
+                        lastSynced = published;
+                    }
+                }
             }
             return published;
         }
@@ -316,10 +329,74 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         }
     }
 
+    /**
+     * Another node than before is the one primary: the connections still open to the former one are aborted
+     * ({@link LiveConnections}), and the change is logged. Under the lock on {@link #nodes}.
+     */
+    private void noticeNewPrimary() {
+        Node primary = solePrimaryOfRoles();
+        if (primary == null) {
+            abortIfPrimaryDeclaredDown();
+            return;
+        }
+        Node former = lastPrimary;
+        lastPrimary = primary;
+        boolean alreadyAborted = lastPrimaryAborted;
+        lastPrimaryAborted = false;
+        if (former != null && former != primary && !alreadyAborted) {
+            int aborted = live.abortAll(former);
+            metrics.primaryChanged();
+            FAILOVER_LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: the primary is now {1} (was {2}); {3} connection(s) to {2} aborted",
+                    name,
+                    primary.address(),
+                    former.address(),
+                    aborted);
+        }
+    }
+
+    /**
+     * No primary now, and the former one failed enough probes in a row to be declared down (a crash, or a hang past
+     * {@code downAfterFailures} probe timeouts): statements still blocked on it are aborted once, so that a hung
+     * primary costs each of them a bounded wait even if no standby is ever promoted.
+     */
+    private void abortIfPrimaryDeclaredDown() {
+        Node former = lastPrimary;
+        TopologyMonitor current = monitor;
+        if (former == null || lastPrimaryAborted || current == null || !current.declaredDown(former.id())) {
+            return;
+        }
+        lastPrimaryAborted = true;
+        int aborted = live.abortAll(former);
+        FAILOVER_LOG.log(
+                System.Logger.Level.INFO,
+                "{0}: the primary {1} failed its probes and is down; {2} connection(s) to it aborted",
+                name,
+                former.address(),
+                aborted);
+    }
+
+    /**
+     * The node last seen as the one primary, which stays so while no other node is: what a commit that returned from
+     * another node is checked against ({@code StatementPipeline#acknowledgeCommit}). Null before any.
+     */
+    public Node knownPrimary() {
+        return lastPrimary;
+    }
+
+    /** The physical connections of this topology's sessions, by node. */
+    public LiveConnections liveConnections() {
+        return live;
+    }
+
     /** Makes {@code next} the source of roles and staleness: the monitor made for this topology (tests attach their own). */
     public void attach(TopologyMonitor next) {
         policy = RoutingPolicy.create(next::nanoTime, ThreadLocalRandom::current);
         monitor = next;
+        // A new primary must be noticed, and the connections to the former one aborted, even while every application
+        // thread is blocked on the former one: the monitor's threads sync the roles too.
+        next.onPublish(published -> snapshot());
     }
 
     /** The attached monitor, or null when roles come from one-off probes. */
@@ -641,6 +718,22 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     }
 
     /**
+     * As {@link #primary(Duration)} for a read: during a split brain, the node last seen as the one primary
+     * ({@link #knownPrimary()}) serves reads if it still claims primary, since every write of this JVM went there.
+     */
+    public Node primaryForReads(Duration failoverTimeout) throws SQLException {
+        Node primary = solePrimary();
+        if (primary != null) {
+            return primary;
+        }
+        Node known = lastPrimary;
+        if (known != null && primaryCount() > 1 && known.role() == ProbedRole.PRIMARY) {
+            return known;
+        }
+        return primary(failoverTimeout);
+    }
+
+    /**
      * Waits for a primary other than {@code lost}, or for {@code lost} to answer a probe again: a connection to it
      * could not be opened, so it is suspected and the monitor hunts (see {@link #primary(Duration)}).
      */
@@ -708,6 +801,10 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         if (monitor() != null) {
             snapshot();
         }
+        return solePrimaryOfRoles();
+    }
+
+    private Node solePrimaryOfRoles() {
         // Every statement that goes to the primary asks: a plain loop, no stream or list per call.
         Node primary = null;
         int primaries = 0;

@@ -14,8 +14,16 @@ import java.time.Duration;
  */
 public interface ReplicationProbe {
 
-    /** The answer to one probe; {@code position} is null when the server does not (yet) report one. */
-    record Answer(NodeRole role, ReplicationPosition position) {}
+    /**
+     * The answer to one probe; {@code position} is null when the server does not (yet) report one. {@code generation}
+     * is PostgreSQL's timeline on a primary (a promotion increments it), 0 where there is none: it tells a promoted
+     * node from the former primary when both answer as primary.
+     */
+    record Answer(NodeRole role, ReplicationPosition position, long generation) {
+        public Answer(NodeRole role, ReplicationPosition position) {
+            this(role, position, 0);
+        }
+    }
 
     Answer probe(Connection connection) throws SQLException;
 

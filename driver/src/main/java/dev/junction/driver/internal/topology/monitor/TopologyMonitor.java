@@ -108,6 +108,8 @@ public final class TopologyMonitor implements AutoCloseable {
     private volatile long primaryKnownAtNanos;
     /** Whether the primary is being looked for (see the class comment). */
     private volatile boolean hunting;
+    /** Told of every publication, on the thread that published it (a probe's or the scheduler's). */
+    private volatile java.util.function.Consumer<TopologySnapshot> publicationListener = published -> {};
     /** When the current hunt began, on the ticker: only an answer to a probe sent after it ends the hunt. */
     private volatile long huntStartedAtNanos;
 
@@ -368,6 +370,25 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code listener} hears of every snapshot published from now on, on the monitor's own threads: what must follow a
+     * change of roles even when no statement is routed (every application thread may be blocked on the lost primary).
+     * It must be quick and must not throw.
+     */
+    public void onPublish(java.util.function.Consumer<TopologySnapshot> listener) {
+        publicationListener = listener;
+    }
+
+    /** Whether {@code node} failed enough probes in a row to be declared down, not merely late. */
+    public boolean declaredDown(NodeId node) {
+        lock.lock();
+        try {
+            return tracker.isDown(node);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the primary is being looked for now. */
     public boolean hunting() {
         return hunting;
@@ -491,6 +512,11 @@ public final class TopologyMonitor implements AutoCloseable {
             published.signalAll();
         } finally {
             lock.unlock();
+        }
+        try {
+            publicationListener.accept(snapshot);
+        } catch (RuntimeException e) {
+            // a listener's failure must not stop the monitor; routing syncs the roles again at its next statement
         }
     }
 
@@ -645,7 +671,7 @@ public final class TopologyMonitor implements AutoCloseable {
                 }
                 lock.lock();
                 try {
-                    tracker.recordSuccess(node, answer.role(), answer.position(), sent, answered);
+                    tracker.recordSuccess(node, answer.role(), answer.position(), answer.generation(), sent, answered);
                     failing = false;
                     lastFailure = null;
                     answeredOnce = true;

@@ -112,8 +112,9 @@ public class JunctionDataSourceProperties {
     private String monitorInterval;
 
     /**
-     * How long writes wait for a node that reports itself primary before failing. Failover is not built yet: the
-     * property is refused (`0A000`) until it acts. Values: duration (`500ms`, `2s`, `1m`); default `30s`.
+     * How long a statement that needs the primary waits, while no node answers as primary (the primary lost, a
+     * promotion under way), for exactly one to answer; then `08006`. `0ms` fails at once with `08004`. Reads that may
+     * use a replica do not wait. Values: duration (`500ms`, `2s`, `1m`); default `30s`.
      */
     private String failoverTimeout;
 

@@ -296,8 +296,9 @@ public final class StatementPipeline implements NodeAccess {
     public void executed(StatementInfo info, NodeSession session, String sql, SessionChange.Action replay) {
         chooseHintedSyncMode(info); // before the tracker raises the commit the statement makes or ends
         tracker.executed(info, session, sql, replay);
-        if (info.kind() == StatementInfo.Kind.END || info.kind() == StatementInfo.Kind.WRITE && state.autoCommit()) {
-            committedOn = session.node();
+        if ((info.kind() == StatementInfo.Kind.END || info.kind() == StatementInfo.Kind.WRITE && state.autoCommit())
+                && !session.guarded()) {
+            committedOn = session.node(); // a replica's (guarded) connection commits nothing that could be lost
         }
     }
 
@@ -480,7 +481,9 @@ public final class StatementPipeline implements NodeAccess {
                     : named;
         }
         tracker.committed(session);
-        committedOn = session.node();
+        if (!session.guarded()) {
+            committedOn = session.node();
+        }
         acknowledgeCommit();
     }
 
@@ -518,8 +521,11 @@ public final class StatementPipeline implements NodeAccess {
     }
 
     /**
-     * True when every open physical connection is valid; with none open yet, when some node answers. A pool calls
-     * this often, so it opens no connection when one is open.
+     * True when the logical connection can serve its next statement: a physical connection that is no longer valid
+     * (its node died, a failover) is dropped, since the next statement opens another where routing then says, and
+     * only one holding an open transaction makes the answer false; with none left, true when some node answers. A
+     * pool calls this often, so it opens no connection when one is open, and a pool does not evict and rebuild its
+     * connections after a failover.
      */
     public boolean valid(int timeout) throws SQLException {
         topology.snapshot(); // the node roles as last published, so that connections to dead nodes are let go
@@ -527,8 +533,12 @@ public final class StatementPipeline implements NodeAccess {
         boolean any = false;
         for (NodeSession session : sessions.open()) {
             if (!session.physical().isValid(timeout)) {
+                boolean heldTransaction = session == transaction.session();
                 failed(new SQLException("not valid", "08006"), session);
-                return false;
+                if (heldTransaction) {
+                    return false;
+                }
+                continue;
             }
             any = true;
         }

@@ -1,6 +1,5 @@
 package dev.junction.driver.internal.pipeline;
 
-import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
@@ -183,7 +182,10 @@ final class ExecutionTracker {
         if (info.classification().kind() == StatementKind.DDL && tableCatalog != null) {
             tableCatalog.forgetAll();
         }
-        if (info.kind() != StatementInfo.Kind.WRITE || session.node().role() != ProbedRole.PRIMARY) {
+        // The connection's role when it was opened, not the node's now: a primary suspected or lost since (its probe
+        // failed, a failover began) has still committed what its connection acknowledged, and the sync wait and the
+        // read-your-writes record must see that commit. A replica's connection refuses writes.
+        if (info.kind() != StatementInfo.Kind.WRITE || session.guarded()) {
             return;
         }
         commits.wrote(info.classification(), session.node(), transaction.active(state.autoCommit()));

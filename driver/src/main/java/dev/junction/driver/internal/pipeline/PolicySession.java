@@ -45,9 +45,7 @@ final class PolicySession implements SessionState {
     @Override
     public NodeId transactionReplica() {
         NodeSession session = transaction.session();
-        return session == null || session.node().role() == ProbedRole.PRIMARY
-                ? null
-                : session.node().id();
+        return session == null || !session.guarded() ? null : session.node().id();
     }
 
     @Override

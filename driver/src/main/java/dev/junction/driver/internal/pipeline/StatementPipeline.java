@@ -4,7 +4,6 @@ import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.MetricsMode;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.NodeConnector;
-import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.metrics.ClusterMetrics;
 import dev.junction.driver.internal.metrics.RouteCounts;
@@ -202,7 +201,7 @@ public final class StatementPipeline implements NodeAccess {
         sync(session);
         if (!state.autoCommit() && held == null) {
             transaction.heldBy(session);
-            if (!state.readOnly() && session.node().role() != ProbedRole.PRIMARY) {
+            if (!state.readOnly() && session.guarded()) {
                 transaction
                         .startOptimistic(); // not declared read-only, yet on a replica: the policy let it start there
                 moves.started();

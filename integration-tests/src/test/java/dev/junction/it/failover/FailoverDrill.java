@@ -67,13 +67,6 @@ final class FailoverDrill {
         /** Rebuilds the former primary as a replica of the new one, or false where the bed cannot yet. */
         boolean rebuildFormerPrimary();
 
-        /**
-         * Whether a statement blocked on the frozen primary is released when Junction aborts its connection. False for
-         * MariaDB Connector/J, whose abort of a running statement first connects to the server to KILL it, which a
-         * hung server may never answer.
-         */
-        boolean abortReleasesStatementsOnAHungServer();
-
         /** The former primary's port, to count the reads it serves once rebuilt. */
         int formerPrimaryPort();
 

@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +43,7 @@ class HikariFailoverIT {
 
     @Test
     void thePoolRecoversFromThreeFailoversAndKeepsNoConnectionToADeadNode() throws Exception {
-        Set<String> threadsBefore = threads();
+        Set<String> threadsBefore = LiveThreads.named("junction", "HikariPool");
         List<String> crashed = new ArrayList<>();
         List<Long> resumedAfterPromotion = new ArrayList<>();
         try (PostgresCluster cluster = PostgresCluster.builder().standbys(3).start()) {
@@ -116,7 +115,7 @@ class HikariFailoverIT {
             }
         }
         assertThat(counts().keySet()).as("what failed operations were told").isSubsetOf("08007", "08S02");
-        awaitNoNewThreads(threadsBefore);
+        LiveThreads.awaitNoneBeyond(threadsBefore, "junction", "HikariPool");
     }
 
     private void work(HikariDataSource pool, int worker) {
@@ -149,27 +148,5 @@ class HikariFailoverIT {
             counts.merge(state, 1, Integer::sum);
         }
         return counts;
-    }
-
-    private static Set<String> threads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(Thread::isAlive)
-                .map(Thread::getName)
-                .filter(name -> name.startsWith("junction") || name.startsWith("HikariPool"))
-                .collect(Collectors.toSet());
-    }
-
-    private static void awaitNoNewThreads(Set<String> before) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        Set<String> extra = threads();
-        extra.removeAll(before);
-        while (!extra.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            extra = threads();
-            extra.removeAll(before);
-        }
-        assertThat(extra)
-                .as("Junction and pool threads left after the pool closed")
-                .isEmpty();
     }
 }

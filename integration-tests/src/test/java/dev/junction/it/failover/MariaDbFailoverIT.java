@@ -36,9 +36,6 @@ class MariaDbFailoverIT extends FailoverContract {
                 Properties properties = new Properties();
                 properties.setProperty("user", MariaDbNode.APPLICATION_USER);
                 properties.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
-                // Connector/J aborts a connection whose statement runs by connecting again to KILL it: against a
-                // hung server that takes connectTimeout (30 s by default), the bound on releasing a blocked statement
-                properties.setProperty("connectTimeout", "2000");
                 return properties;
             }
 
@@ -96,11 +93,6 @@ class MariaDbFailoverIT extends FailoverContract {
             @Override
             public boolean rebuildFormerPrimary() {
                 return false; // not yet: it may hold commits the promoted node lacks, so it needs a fresh copy
-            }
-
-            @Override
-            public boolean abortReleasesStatementsOnAHungServer() {
-                return false; // Connector/J 3.5 connects to the hung server to KILL the statement first
             }
 
             @Override

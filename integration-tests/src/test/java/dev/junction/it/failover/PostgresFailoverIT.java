@@ -90,11 +90,6 @@ class PostgresFailoverIT extends FailoverContract {
             }
 
             @Override
-            public boolean abortReleasesStatementsOnAHungServer() {
-                return true; // PgJDBC's abort closes the socket
-            }
-
-            @Override
             public int formerPrimaryPort() {
                 return former.port();
             }

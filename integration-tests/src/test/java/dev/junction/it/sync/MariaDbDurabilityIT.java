@@ -2,11 +2,8 @@ package dev.junction.it.sync;
 
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
-import dev.junction.router.replication.MariaDbGtidPosition;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -48,27 +45,7 @@ class MariaDbDurabilityIT extends DurabilityContract {
 
             @Override
             public Connection promoteMostAdvanced() throws SQLException {
-                MariaDbNode chosen = null;
-                MariaDbGtidPosition most = null;
-                for (MariaDbNode replica : cluster.replicas()) {
-                    MariaDbGtidPosition received = received(replica);
-                    if (most == null || received.covers(most)) {
-                        chosen = replica;
-                        most = received;
-                    }
-                }
-                chosen.queryString("select master_gtid_wait('" + most.text() + "', 30)");
-                chosen.execute("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF");
-                return chosen.connectAsApplicationUser();
-            }
-
-            private MariaDbGtidPosition received(MariaDbNode replica) throws SQLException {
-                try (Connection connection = replica.connect();
-                        Statement statement = connection.createStatement();
-                        ResultSet status = statement.executeQuery("SHOW ALL SLAVES STATUS")) {
-                    status.next();
-                    return MariaDbGtidPosition.parse(status.getString("Gtid_IO_Pos"));
-                }
+                return cluster.promoteMostAdvanced().connectAsApplicationUser();
             }
 
             @Override

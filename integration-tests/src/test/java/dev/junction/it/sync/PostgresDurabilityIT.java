@@ -1,11 +1,8 @@
 package dev.junction.it.sync;
 
-import dev.junction.cluster.Lsn;
 import dev.junction.cluster.PostgresCluster;
-import dev.junction.cluster.PostgresNode;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.Properties;
 
 /** {@link DurabilityContract} on PostgreSQL: a primary and two streaming standbys, the standby that received most promoted. */
@@ -44,11 +41,7 @@ class PostgresDurabilityIT extends DurabilityContract {
             /** Promotion replays everything the standby received before it takes writes. */
             @Override
             public Connection promoteMostAdvanced() throws SQLException {
-                PostgresNode chosen = cluster.standbys().stream()
-                        .max(Comparator.comparing(PostgresNode::receiveLsn, Lsn::compareTo))
-                        .orElseThrow();
-                chosen.promote();
-                return chosen.connect();
+                return cluster.promoteMostAdvanced().connect();
             }
 
             @Override

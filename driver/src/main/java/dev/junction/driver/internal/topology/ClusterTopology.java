@@ -714,7 +714,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         if (current == null || failoverTimeout.isZero() || primaryCount() > 1) {
             throw noSolePrimary();
         }
-        return awaitPrimary(current, failoverTimeout);
+        return awaitPrimary(current, null, failoverTimeout);
     }
 
     /**
@@ -742,34 +742,23 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         if (current == null || failoverTimeout.isZero()) {
             throw noSolePrimary();
         }
+        return awaitPrimary(current, lost, failoverTimeout);
+    }
+
+    /**
+     * The hunt's wait, woken by each publication: until exactly one node answers as primary (not {@code lost}, unless
+     * it answered again after the hunt began), a split brain (refused at once), or {@code failoverTimeout}.
+     */
+    private Node awaitPrimary(TopologyMonitor current, Node lost, Duration failoverTimeout) throws SQLException {
         current.suspectPrimary();
         TopologySnapshot seen = current.snapshot();
         long deadline = System.nanoTime() + failoverTimeout.toNanos();
-        // The node is trusted again only when a probe sent from now on has answered: the monitor publishes it down
-        // when its probe fails, and up after the hunt's next answer.
         while (true) {
             Node primary = solePrimary();
             if (primary != null && (primary != lost || !current.hunting())) {
                 return primary;
             }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0 || current.isClosed()) {
-                throw failoverTimedOut(failoverTimeout);
-            }
-            seen = awaitNewer(current, seen, remaining);
-        }
-    }
-
-    private Node awaitPrimary(TopologyMonitor current, Duration failoverTimeout) throws SQLException {
-        current.suspectPrimary();
-        TopologySnapshot seen = current.snapshot();
-        long deadline = System.nanoTime() + failoverTimeout.toNanos();
-        while (true) {
-            Node primary = solePrimary();
-            if (primary != null) {
-                return primary;
-            }
-            if (primaryCount() > 1) {
+            if (primary == null && primaryCount() > 1) {
                 throw noSolePrimary();
             }
             long remaining = deadline - System.nanoTime();

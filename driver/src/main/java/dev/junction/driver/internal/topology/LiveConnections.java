@@ -45,6 +45,7 @@ public final class LiveConnections {
         Thread aborter = new Thread(
                 () -> {
                     for (Connection connection : doomed) {
+                        closeSocketOfMariaDb(connection);
                         try {
                             connection.abort(Runnable::run);
                         } catch (SQLException | RuntimeException e) {
@@ -56,5 +57,37 @@ public final class LiveConnections {
         aborter.setDaemon(true);
         aborter.start();
         return doomed.length;
+    }
+
+    /**
+     * MariaDB Connector/J (3.x) aborts a connection whose statement is running by first connecting to the server to
+     * {@code KILL} it, which a hung server never answers: the aborting thread, and the application's blocked one,
+     * would wait until the server thaws. Closing the connection's socket ends the blocked read at once. Connector/J
+     * offers no public way to do it, so its client's {@code socket} field is closed by reflection; if that is not
+     * possible (another version, a security manager), the ordinary abort is all there is.
+     */
+    private static void closeSocketOfMariaDb(Connection connection) {
+        if (!connection.getClass().getName().startsWith("org.mariadb.jdbc.")) {
+            return;
+        }
+        try {
+            java.lang.reflect.Field clientField = connection.getClass().getDeclaredField("client");
+            clientField.setAccessible(true);
+            Object client = clientField.get(connection);
+            for (Class<?> type = client.getClass(); type != null; type = type.getSuperclass()) {
+                for (java.lang.reflect.Field field : type.getDeclaredFields()) {
+                    if (field.getType() == java.net.Socket.class) {
+                        field.setAccessible(true);
+                        java.net.Socket socket = (java.net.Socket) field.get(client);
+                        if (socket != null) {
+                            socket.close();
+                        }
+                        return;
+                    }
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException | java.io.IOException e) {
+            // not this Connector/J's layout: the abort below is the only way left
+        }
     }
 }

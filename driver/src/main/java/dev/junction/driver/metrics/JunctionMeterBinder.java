@@ -88,6 +88,29 @@ public final class JunctionMeterBinder implements MeterBinder, AutoCloseable {
 
         private void bind(ClusterMetrics cluster, List<Meter> bound) {
             Tags tags = Tags.of("cluster", cluster.cluster(), "user", cluster.user() == null ? "" : cluster.user());
+            bindRoutesAndWaits(cluster, tags, bound);
+            bindSync(cluster, tags, bound);
+            bindCounters(cluster, tags, bound);
+            for (String node : cluster.nodeAddresses()) {
+                bound.add(TimeGauge.builder(
+                                "junction.replica.staleness",
+                                cluster,
+                                TimeUnit.MILLISECONDS,
+                                c -> c.stalenessMillis(node))
+                        .tags(tags)
+                        .tag("node", node)
+                        .description("The replica's staleness bound as the monitor last measured it")
+                        .register(registry));
+            }
+            Map<String, List<String>> seen = cluster.listenToKeys((counter, key) -> {
+                if (meters.get(cluster) == bound) {
+                    keyed(bound, cluster, tags, counter, key);
+                }
+            });
+            seen.forEach((counter, keys) -> keys.forEach(key -> keyed(bound, cluster, tags, counter, key)));
+        }
+
+        private void bindRoutesAndWaits(ClusterMetrics cluster, Tags tags, List<Meter> bound) {
             for (RoutedTo to : RoutedTo.values()) {
                 for (RouteReason reason : RouteReason.values()) {
                     bound.add(FunctionCounter.builder("junction.statements", cluster, c -> c.routes(to, reason))
@@ -116,6 +139,9 @@ public final class JunctionMeterBinder implements MeterBinder, AutoCloseable {
                     .tags(tags)
                     .description("Reads that waited for a stale or down replica (staleReadFallback=wait)")
                     .register(registry));
+        }
+
+        private void bindSync(ClusterMetrics cluster, Tags tags, List<Meter> bound) {
             for (String mode : ClusterMetrics.SYNC_MODES) {
                 bound.add(FunctionTimer.builder(
                                 "junction.sync.waits",
@@ -134,8 +160,11 @@ public final class JunctionMeterBinder implements MeterBinder, AutoCloseable {
                         .register(registry));
             }
             counter(bound, "junction.sync.degraded", cluster, tags, ClusterMetrics::syncDegradations);
-            counter(bound, "junction.failover.primary.changes", cluster, tags, ClusterMetrics::primaryChanges);
             counter(bound, "junction.sync.server.confirmed", cluster, tags, ClusterMetrics::syncConfirmationsByServer);
+        }
+
+        private void bindCounters(ClusterMetrics cluster, Tags tags, List<Meter> bound) {
+            counter(bound, "junction.failover.primary.changes", cluster, tags, ClusterMetrics::primaryChanges);
             counter(
                     bound,
                     "junction.classifier.cache.hits",
@@ -172,23 +201,6 @@ public final class JunctionMeterBinder implements MeterBinder, AutoCloseable {
                     cluster,
                     tags,
                     c -> c.moves().conflicts());
-            for (String node : cluster.nodeAddresses()) {
-                bound.add(TimeGauge.builder(
-                                "junction.replica.staleness",
-                                cluster,
-                                TimeUnit.MILLISECONDS,
-                                c -> c.stalenessMillis(node))
-                        .tags(tags)
-                        .tag("node", node)
-                        .description("The replica's staleness bound as the monitor last measured it")
-                        .register(registry));
-            }
-            Map<String, List<String>> seen = cluster.listenToKeys((counter, key) -> {
-                if (meters.get(cluster) == bound) {
-                    keyed(bound, cluster, tags, counter, key);
-                }
-            });
-            seen.forEach((counter, keys) -> keys.forEach(key -> keyed(bound, cluster, tags, counter, key)));
         }
 
         private void keyed(List<Meter> bound, ClusterMetrics cluster, Tags tags, String counter, String key) {

@@ -374,24 +374,12 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public SQLWarning getWarnings() throws SQLException {
-        NodeSession session = open().sessions().current();
-        SQLWarning backend = session == null ? null : pipeline.call(session, Connection::getWarnings);
-        SQLWarning own = pipeline.commitSync().warnings(); // commits not confirmed in time (syncTimeoutAction=degrade)
-        if (own == null) {
-            return backend;
-        }
-        if (backend != null) {
-            own.setNextWarning(backend);
-        }
-        return own;
+        return open().warnings();
     }
 
     @Override
     public void clearWarnings() throws SQLException {
-        open().commitSync().clearWarnings();
-        for (NodeSession session : pipeline.sessions().open()) {
-            pipeline.run(session, Connection::clearWarnings);
-        }
+        open().clearWarnings();
     }
 
     /**
@@ -468,13 +456,7 @@ public final class RoutingConnection implements JunctionConnection {
 
     @Override
     public void setCommitSyncMode(String mode) throws SQLException {
-        StatementPipeline pipeline = open();
-        try {
-            pipeline.commitSync().chooseForNextCommit(dev.junction.driver.SyncMode.parse(mode));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
-                    mode, "syncMode", "one of async, semi-sync, sync or quorum:N with N at least 1");
-        }
+        open().commitSync().chooseForNextCommit(mode);
     }
 
     @Override

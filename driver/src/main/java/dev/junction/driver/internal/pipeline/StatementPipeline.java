@@ -18,7 +18,9 @@ import dev.junction.router.ReadConsistency;
 import dev.junction.router.RouteReason;
 import dev.junction.router.RoutingOptions;
 import dev.junction.router.TransactionRouting;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 
 /**
  * The path every execution of a logical connection takes, one named step per class (README, "Life of a statement"):
@@ -80,13 +82,7 @@ public final class StatementPipeline implements NodeAccess {
                 && options.readConsistency() != ReadConsistency.STRONG;
         SyncPolicy syncPolicy = SyncPolicy.of(settings.properties());
         boolean postgres = settings.backend() == Backend.POSTGRESQL;
-        this.commitSync = new CommitSync(
-                syncPolicy,
-                () -> topology.acknowledgements(connector),
-                metrics,
-                syncPolicy.primaryReports(postgres),
-                () -> state.mayHaveChanged("synchronous_commit"),
-                !postgres);
+        this.commitSync = commitSync(syncPolicy, postgres, topology, connector, metrics, state);
         this.commits =
                 new CommitRecorder(topology, freshness, tables, recordsCommits || commitSync.needsTables(), commitSync);
         if (recordsCommits) {
@@ -99,7 +95,31 @@ public final class StatementPipeline implements NodeAccess {
                 syncPolicy.primarySessionSql(postgres),
                 topology.liveConnections());
         this.tokens = new CausalTokens(topology, connector, freshness, recordsCommits, this);
-        ReplicaRouter replicas = new ReplicaRouter(
+        ReplicaRouter replicas = replicaRouter(settings, options, freshness, tables, metrics);
+        PolicySession policySession =
+                new PolicySession(state, transaction, pins, topology.dialect().pinsOnSerializable());
+        this.route = routeStep(settings, options, replicas, policySession, transactionRouting);
+        this.failures = new FailureSeam(
+                topology,
+                sessions,
+                transaction,
+                pins,
+                replicas,
+                settings.failureClassifier(topology.dialect()),
+                metrics);
+        this.moves = topology.transactionMoves();
+        this.move = new TransactionMove(transaction, moves, transactionRouting, failures);
+        this.tracker =
+                new ExecutionTracker(routing, topology, state, transaction, pins, commits, freshness, replicas, tables);
+    }
+
+    private ReplicaRouter replicaRouter(
+            ConnectionSettings settings,
+            RoutingOptions options,
+            SessionFreshness freshness,
+            TableCatalog tables,
+            ClusterMetrics metrics) {
+        return new ReplicaRouter(
                 settings.clusterKey(),
                 topology,
                 options,
@@ -109,9 +129,32 @@ public final class StatementPipeline implements NodeAccess {
                 settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT),
                 this,
                 metrics);
-        PolicySession policySession =
-                new PolicySession(state, transaction, pins, topology.dialect().pinsOnSerializable());
-        this.route = new RouteStep(
+    }
+
+    private static CommitSync commitSync(
+            SyncPolicy syncPolicy,
+            boolean postgres,
+            ClusterTopology topology,
+            NodeConnector connector,
+            ClusterMetrics metrics,
+            SessionSettings state) {
+        return new CommitSync(
+                syncPolicy,
+                () -> topology.acknowledgements(connector),
+                metrics,
+                syncPolicy.primaryReports(postgres),
+                () -> state.mayHaveChanged("synchronous_commit"),
+                !postgres);
+    }
+
+    /** The route step, once the state it reads (transaction, pins, sessions) exists. */
+    private RouteStep routeStep(
+            ConnectionSettings settings,
+            RoutingOptions options,
+            ReplicaRouter replicas,
+            PolicySession policySession,
+            TransactionRouting transactionRouting) {
+        return new RouteStep(
                 topology,
                 options,
                 replicas,
@@ -125,18 +168,6 @@ public final class StatementPipeline implements NodeAccess {
                 topology.transactionShapes(),
                 settings.properties().get(JunctionProperty.LEARNED_WRITE_SHARE),
                 routeCounts);
-        this.failures = new FailureSeam(
-                topology,
-                sessions,
-                transaction,
-                pins,
-                replicas,
-                settings.failureClassifier(topology.dialect()),
-                metrics);
-        this.moves = topology.transactionMoves();
-        this.move = new TransactionMove(transaction, moves, transactionRouting, failures);
-        this.tracker =
-                new ExecutionTracker(routing, topology, state, transaction, pins, commits, freshness, replicas, tables);
     }
 
     /**
@@ -627,5 +658,30 @@ public final class StatementPipeline implements NodeAccess {
 
     StatementRouting routing() {
         return routing;
+    }
+
+    /**
+     * The warnings of the node the session used last, after Junction's own: commits not confirmed in time
+     * ({@code syncTimeoutAction=degrade}).
+     */
+    public SQLWarning warnings() throws SQLException {
+        NodeSession session = sessions.current();
+        SQLWarning backend = session == null ? null : call(session, Connection::getWarnings);
+        SQLWarning own = commitSync.warnings();
+        if (own == null) {
+            return backend;
+        }
+        if (backend != null) {
+            own.setNextWarning(backend);
+        }
+        return own;
+    }
+
+    /** Clears Junction's warnings and those of every open physical connection. */
+    public void clearWarnings() throws SQLException {
+        commitSync.clearWarnings();
+        for (NodeSession session : sessions.open()) {
+            run(session, Connection::clearWarnings);
+        }
     }
 }

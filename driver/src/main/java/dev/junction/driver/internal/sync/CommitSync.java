@@ -81,6 +81,16 @@ public final class CommitSync {
         bound = acknowledgements.get().boundServerWait(backendPid, primary, policy.timeout());
     }
 
+    /** The same, from the text the application passed ({@code JunctionConnection.setCommitSyncMode}). */
+    public void chooseForNextCommit(String mode) throws SQLException {
+        try {
+            chooseForNextCommit(SyncMode.parse(mode));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                    mode, "syncMode", "one of async, semi-sync, sync or quorum:N with N at least 1");
+        }
+    }
+
     /**
      * The application's choice for the next commit (the open transaction's, else the next auto-commit write's); a
      * second choice before that commit adds to the first (the strongest holds).
@@ -190,27 +200,7 @@ public final class CommitSync {
             return;
         }
         Duration timeout = policy.timeout();
-        ReplicaWaits.Outcome outcome;
-        try {
-            if (cancelled) {
-                // The server's own wait reached syncTimeout and was cancelled: committed locally, not confirmed.
-                outcome = new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, timeout.toNanos(), false);
-            } else if (semiSync != null
-                    && primary != null
-                    && policy.ack() == dev.junction.driver.SyncAck.FLUSH
-                    && !requirement.everyUp()
-                    && requirement.atLeast() == 1
-                    && semiSync.acknowledged(primary, timeout)) {
-                // MariaDB's semi-sync made the commit wait for one replica's relay log, and did not give up on it.
-                outcome = new ReplicaWaits.Outcome(1, 1, 1, 0, true);
-            } else {
-                boolean reports = primaryReports && !sessionChangedSyncCommit.getAsBoolean();
-                outcome = acknowledgements.get().await(requirement, policy.ack(), node, timeout, reports);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the application's to see; the commit is not confirmed
-            outcome = new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, 0, false);
-        }
+        ReplicaWaits.Outcome outcome = await(requirement, node, primary, cancelled, timeout);
         metrics.syncWaited(requirement.label(), outcome.waitedNanos(), outcome.met());
         if (outcome.byServer()) {
             metrics.syncConfirmedByServer();
@@ -234,6 +224,30 @@ public final class CommitSync {
             return;
         }
         throw JunctionErrorCode.COMMITTED_NOT_REPLICATED.exception(arguments);
+    }
+
+    private ReplicaWaits.Outcome await(
+            SyncRequirement requirement, Node node, java.sql.Connection primary, boolean cancelled, Duration timeout) {
+        try {
+            if (cancelled) {
+                // The server's own wait reached syncTimeout and was cancelled: committed locally, not confirmed.
+                return new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, timeout.toNanos(), false);
+            }
+            if (semiSync != null
+                    && primary != null
+                    && policy.ack() == dev.junction.driver.SyncAck.FLUSH
+                    && !requirement.everyUp()
+                    && requirement.atLeast() == 1
+                    && semiSync.acknowledged(primary, timeout)) {
+                // MariaDB's semi-sync made the commit wait for one replica's relay log, and did not give up on it.
+                return new ReplicaWaits.Outcome(1, 1, 1, 0, true);
+            }
+            boolean reports = primaryReports && !sessionChangedSyncCommit.getAsBoolean();
+            return acknowledgements.get().await(requirement, policy.ack(), node, timeout, reports);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the application's to see; the commit is not confirmed
+            return new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, 0, false);
+        }
     }
 
     /** The warnings of degraded commits since the last {@link #clearWarnings}, as a new chain; null when none. */

@@ -217,8 +217,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             connection = borrow(primary);
             connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
             String target;
-            int streaming;
-            int confirmed;
+            int streaming, confirmed;
             // Prepared, so that the backend driver's statement cache makes them server-side prepared statements of
             // this pooled connection: planning the join each time cost about as much as running it.
             try (PreparedStatement first =
@@ -231,9 +230,8 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                 row.next();
                 target = row.getString(1);
                 streaming = row.getInt(2);
-                int readable = row.getInt(3);
                 confirmed = row.getInt(4);
-                if (streaming > 0 && readable == 0) {
+                if (streaming > 0 && row.getInt(3) == 0) { // positions unreadable
                     primaryViewUnreadable = true;
                     giveBack(primary, connection);
                     return null;
@@ -245,12 +243,10 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                 again.setString(1, target);
                 while (true) {
                     int required = requirement.required(streaming);
-                    if (confirmed >= required || streaming < required && !moreMayStream(primary, streaming)) {
-                        giveBack(primary, connection);
-                        return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
-                    }
                     long left = deadline - System.nanoTime();
-                    if (left <= 0) {
+                    if (confirmed >= required
+                            || streaming < required && !moreMayStream(primary, streaming)
+                            || left <= 0) {
                         giveBack(primary, connection);
                         return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
                     }

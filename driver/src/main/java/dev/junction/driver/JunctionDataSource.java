@@ -297,6 +297,15 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.CONFLICT_TABLES.name());
     }
 
+    /** Sets {@code commitOutcome}; see {@link JunctionProperty#COMMIT_OUTCOME}. @throws IllegalArgumentException for an invalid value */
+    public void setCommitOutcome(String value) {
+        setJunctionProperty(JunctionProperty.COMMIT_OUTCOME, value);
+    }
+
+    public String getCommitOutcome() {
+        return explicit.get(JunctionProperty.COMMIT_OUTCOME.name());
+    }
+
     /** Sets {@code readRepair}; see {@link JunctionProperty#READ_REPAIR}. @throws IllegalArgumentException for an invalid value */
     public void setReadRepair(String value) {
         setJunctionProperty(JunctionProperty.READ_REPAIR, value);

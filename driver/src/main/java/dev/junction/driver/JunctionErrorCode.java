@@ -139,6 +139,23 @@ public enum JunctionErrorCode {
             "The connection to %s, which held this transaction, was lost: nothing of the transaction is committed. This "
                     + "connection is still usable and its next statement runs wherever the cluster then allows (a new "
                     + "primary once one answers): retry the whole transaction."),
+    /**
+     * {@code commitOutcome=track}: the connection was lost during a commit, and the primary (the same node or the one
+     * promoted) showed that the transaction did not commit and now cannot. Class 40, transaction rollback, so that
+     * retry loops retry it.
+     */
+    COMMIT_ROLLED_BACK(
+            91054,
+            "40000",
+            "The commit on %s was not confirmed (%s), and %s, the primary now, shows the transaction is NOT committed "
+                    + "(commitOutcome=track; Junction has made sure it never will be there): it is safe to retry. This "
+                    + "connection is still usable."),
+    /** {@code commitOutcome=track} could not create the table its ids live in. */
+    COMMIT_OUTCOME_TABLE(
+            91055,
+            "55000",
+            "commitOutcome=track keeps a table %s, which could not be created on %s (%s). Create it as a user who may "
+                    + "(%s) and grant this user INSERT, SELECT and DELETE on it, or set commitOutcome=off."),
     /** Writes waited {@code failoverTimeout} for a new primary. */
     FAILOVER_TIMEOUT(
             91053,
@@ -223,7 +240,7 @@ public enum JunctionErrorCode {
         if (sqlState.startsWith("0A")) {
             return new SQLFeatureNotSupportedException(message, sqlState, vendorCode, cause);
         }
-        if (sqlState.equals("40001")) {
+        if (sqlState.startsWith("40")) {
             return new SQLTransactionRollbackException(message, sqlState, vendorCode, cause);
         }
         if (sqlState.startsWith("22") || sqlState.startsWith("25")) {

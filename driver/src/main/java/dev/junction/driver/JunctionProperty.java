@@ -145,6 +145,17 @@ public final class JunctionProperty<T> {
             "How long a statement that needs the primary waits, while no node answers as primary (the primary lost, a "
                     + "promotion under way), for exactly one to answer; then `08006`. `0ms` fails at once with `08004`. "
                     + "Reads that may use a replica do not wait.");
+    /** Whether the outcome of a commit whose connection was lost is found out, and how. */
+    public static final JunctionProperty<CommitOutcomeMode> COMMIT_OUTCOME = choice(
+            "commitOutcome",
+            CommitOutcomeMode.class,
+            CommitOutcomeMode.OFF,
+            "`off`: a commit (`commit()` or an auto-commit write) whose connection is lost is `08007`, outcome unknown; "
+                    + "`track`: each transaction that writes also inserts an id of its own into "
+                    + "`junction_commit_outcomes` (created at connect; old ids pruned in the background), auto-commit "
+                    + "writes run as such a transaction, and a lost commit is answered from the primary, the same node "
+                    + "or the one promoted: committed (the call returns) or rolled back, safe to retry (`40000`). "
+                    + "`COMMIT` sent as SQL is not tracked.");
     /**
      * The application's {@link JunctionExceptionOverride}, instantiated when the configuration is validated; the
      * default has no opinion on any failure. Formats to its class name, so {@code parse(format(v))} is another instance
@@ -220,6 +231,7 @@ public final class JunctionProperty<T> {
             LOAD_BALANCE,
             MONITOR_INTERVAL,
             FAILOVER_TIMEOUT,
+            COMMIT_OUTCOME,
             EXCEPTION_OVERRIDE_CLASS_NAME,
             TOPOLOGY,
             CONFLICT_TABLES,

@@ -119,6 +119,15 @@ public class JunctionDataSourceProperties {
     private String failoverTimeout;
 
     /**
+     * `off`: a commit (`commit()` or an auto-commit write) whose connection is lost is `08007`, outcome unknown;
+     * `track`: each transaction that writes also inserts an id of its own into `junction_commit_outcomes` (created at
+     * connect; old ids pruned in the background), auto-commit writes run as such a transaction, and a lost commit is
+     * answered from the primary, the same node or the one promoted: committed (the call returns) or rolled back, safe
+     * to retry (`40000`). `COMMIT` sent as SQL is not tracked. Values: `off`, `track`; default `off`.
+     */
+    private String commitOutcome;
+
+    /**
      * An application class implementing `dev.junction.driver.JunctionExceptionOverride` (public, with a public
      * no-argument constructor; HikariCP's name and idea), which may force how a backend failure is read: lost
      * connection, read-only node, or the statement's own error. Loaded through the thread context class loader, else
@@ -174,6 +183,7 @@ public class JunctionDataSourceProperties {
         putIfSet(values, JunctionProperty.LOAD_BALANCE, loadBalance);
         putIfSet(values, JunctionProperty.MONITOR_INTERVAL, monitorInterval);
         putIfSet(values, JunctionProperty.FAILOVER_TIMEOUT, failoverTimeout);
+        putIfSet(values, JunctionProperty.COMMIT_OUTCOME, commitOutcome);
         putIfSet(values, JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME, exceptionOverrideClassName);
         putIfSet(values, JunctionProperty.TOPOLOGY, topology);
         putIfSet(values, JunctionProperty.CONFLICT_TABLES, conflictTables);
@@ -219,6 +229,8 @@ public class JunctionDataSourceProperties {
     public void setMonitorInterval(String value) { this.monitorInterval = value; }
     public String getFailoverTimeout() { return failoverTimeout; }
     public void setFailoverTimeout(String value) { this.failoverTimeout = value; }
+    public String getCommitOutcome() { return commitOutcome; }
+    public void setCommitOutcome(String value) { this.commitOutcome = value; }
     public String getExceptionOverrideClassName() { return exceptionOverrideClassName; }
     public void setExceptionOverrideClassName(String value) { this.exceptionOverrideClassName = value; }
     public String getTopology() { return topology; }

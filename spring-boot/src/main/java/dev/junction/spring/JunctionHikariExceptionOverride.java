@@ -46,6 +46,7 @@ public final class JunctionHikariExceptionOverride implements SQLExceptionOverri
             JunctionErrorCode.INVALID_PROPERTY_CLASS,
             JunctionErrorCode.BACKEND_PROPERTY_REJECTED,
             JunctionErrorCode.PROPERTY_NOT_IMPLEMENTED,
+            JunctionErrorCode.COMMIT_OUTCOME_TABLE,
             JunctionErrorCode.INVALID_CAUSAL_TOKEN,
             // The cluster, for now: the same connection serves once a primary or a fresh replica is back.
             JunctionErrorCode.NO_PRIMARY,
@@ -55,6 +56,7 @@ public final class JunctionHikariExceptionOverride implements SQLExceptionOverri
             // The session went on on another node; the application retries or checks, on this connection.
             JunctionErrorCode.CONNECTION_SWITCHED,
             JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN,
+            JunctionErrorCode.COMMIT_ROLLED_BACK,
             JunctionErrorCode.COMMITTED_NOT_REPLICATED,
             // One statement's or transaction's own error.
             JunctionErrorCode.WRITE_CONFLICT,

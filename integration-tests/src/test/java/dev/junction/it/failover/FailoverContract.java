@@ -47,6 +47,12 @@ abstract class FailoverContract {
         assertThat(result.writeFailures().keySet())
                 .as("what failed writes were told")
                 .isSubsetOf("08007", "08S02");
+        assertThat(result.trackedWriteFailures().keySet())
+                .as("what failed writes with commitOutcome=track were told: never 08007")
+                .isSubsetOf("40000", "08S02");
+        assertThat(result.toldNotCommittedButPresent())
+                .as("rows of writes told nothing of them committed (08S02, 40000) present on the new primary")
+                .isZero();
         assertThat(result.readFailures()).as("failed reads").isEmpty();
         assertThat(result.longestOperationMillis())
                 .as("the longest operation is bounded by failoverTimeout and syncTimeout")
@@ -85,6 +91,12 @@ abstract class FailoverContract {
         assertThat(result.writeFailures().keySet())
                 .as("what failed writes were told")
                 .isSubsetOf(generations ? Set.of("08007", "08S02") : Set.of("08007", "08S02", "08004"));
+        assertThat(result.trackedWriteFailures().keySet())
+                .as("what failed writes with commitOutcome=track were told: never 08007")
+                .isSubsetOf(generations ? Set.of("40000", "08S02") : Set.of("40000", "08S02", "08004"));
+        assertThat(result.toldNotCommittedButPresent())
+                .as("rows of writes told nothing of them committed (08S02, 40000) present on the new primary")
+                .isZero();
         assertThat(result.readFailures()).as("failed reads").isEmpty();
         assertThat(result.longestOperationMillis())
                 .as("the longest operation is bounded by failoverTimeout and syncTimeout")

@@ -95,6 +95,8 @@ final class FailoverDrill {
             int acknowledged,
             int lost,
             Map<String, Integer> writeFailures,
+            Map<String, Integer> trackedWriteFailures,
+            int toldNotCommittedButPresent,
             Map<String, Integer> readFailures,
             long reads,
             long readsWhileNoPrimary,
@@ -107,7 +109,8 @@ final class FailoverDrill {
             return String.format(
                     java.util.Locale.ROOT,
                     "writes resumed %d ms after the promotion (%d ms after the crash; promotion took %d ms); "
-                            + "%d rows acknowledged, %d lost; write failures %s; read failures %s of %d reads "
+                            + "%d rows acknowledged, %d lost; write failures %s, with commitOutcome=track %s; "
+                            + "%d rows told not committed but present; read failures %s of %d reads "
                             + "(%d while no primary answered); longest operation %d ms",
                     resumedAfterPromotionMillis,
                     resumedAfterCrashMillis,
@@ -115,6 +118,8 @@ final class FailoverDrill {
                     acknowledged,
                     lost,
                     writeFailures,
+                    trackedWriteFailures,
+                    toldNotCommittedButPresent,
                     readFailures,
                     reads,
                     readsWhileNoPrimary,
@@ -138,6 +143,11 @@ final class FailoverDrill {
     private final Map<Integer, AtomicLong> readsByPort = new ConcurrentHashMap<>();
 
     private final ConcurrentLinkedQueue<String> writeFailures = new ConcurrentLinkedQueue<>();
+    /** What writers with {@code commitOutcome=track} (one of each kind) were told. */
+    private final ConcurrentLinkedQueue<String> trackedWriteFailures = new ConcurrentLinkedQueue<>();
+    /** Rows of writes told that nothing of them committed ({@code 08S02}, {@code 40000}): checked absent at the end. */
+    private final Set<Long> toldNotCommitted = ConcurrentHashMap.newKeySet();
+
     private final ConcurrentLinkedQueue<String> readFailures = new ConcurrentLinkedQueue<>();
     /** The first message of each SQLState seen, to say what a failure was. */
     private final Map<String, String> firstMessages = new ConcurrentHashMap<>();
@@ -179,13 +189,17 @@ final class FailoverDrill {
         List<Thread> threads = new ArrayList<>();
         try {
             for (int i = 0; i < AUTO_COMMIT_WRITERS + TRANSACTION_WRITERS + READERS; i++) {
-                Connection connection = DriverManager.getConnection(bed.url() + parameters, bed.credentials());
+                // One writer of each kind tracks its commits' outcomes: it must never be told 08007.
+                boolean tracked = i < AUTO_COMMIT_WRITERS + TRANSACTION_WRITERS && i % 2 == 1;
+                Connection connection = DriverManager.getConnection(
+                        bed.url() + parameters + (tracked ? "&commitOutcome=track" : ""), bed.credentials());
                 connections.add(connection);
                 int writer = i;
+                ConcurrentLinkedQueue<String> told = tracked ? trackedWriteFailures : writeFailures;
                 Runnable loop = i < AUTO_COMMIT_WRITERS
-                        ? () -> autoCommitWriter(connection, writer)
+                        ? () -> autoCommitWriter(connection, writer, told)
                         : i < AUTO_COMMIT_WRITERS + TRANSACTION_WRITERS
-                                ? () -> transactionWriter(connection, writer)
+                                ? () -> transactionWriter(connection, writer, told)
                                 : () -> reader(connection, writer);
                 Thread thread = new Thread(loop, "failover-drill-" + i);
                 thread.setDaemon(true);
@@ -227,6 +241,7 @@ final class FailoverDrill {
                 after.add(connection.toString());
             }
             int lost = missingOnThePrimary();
+            int presentThoughNotCommitted = toldNotCommittedButPresent();
             return new Result(
                     resumed == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(resumed - promotedAt),
                     resumed == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(resumed - crashedAt),
@@ -234,6 +249,8 @@ final class FailoverDrill {
                     acknowledged.size(),
                     lost,
                     count(writeFailures),
+                    count(trackedWriteFailures),
+                    presentThoughNotCommitted,
                     count(readFailures),
                     reads.get(),
                     readsWhileNoPrimary.get(),
@@ -321,7 +338,7 @@ final class FailoverDrill {
         Connection open() throws SQLException;
     }
 
-    private void autoCommitWriter(Connection connection, int writer) {
+    private void autoCommitWriter(Connection connection, int writer, ConcurrentLinkedQueue<String> told) {
         while (running.get()) {
             long id = nextId.getAndIncrement();
             long started = System.nanoTime();
@@ -332,14 +349,15 @@ final class FailoverDrill {
                 insert.executeUpdate();
                 acknowledged.put(id, System.nanoTime());
             } catch (SQLException e) {
-                failed(writeFailures, e);
+                failed(told, e);
+                notCommitted(e, id, id);
             } finally {
                 took(started);
             }
         }
     }
 
-    private void transactionWriter(Connection connection, int writer) {
+    private void transactionWriter(Connection connection, int writer, ConcurrentLinkedQueue<String> told) {
         while (running.get()) {
             long first = nextId.getAndAdd(2);
             long started = System.nanoTime();
@@ -358,7 +376,8 @@ final class FailoverDrill {
                 acknowledged.put(first, now);
                 acknowledged.put(first + 1, now);
             } catch (SQLException e) {
-                failed(writeFailures, e);
+                failed(told, e);
+                notCommitted(e, first, first + 1);
                 try {
                     connection.rollback();
                 } catch (SQLException rollback) {
@@ -394,14 +413,24 @@ final class FailoverDrill {
         }
     }
 
+    /** Rows {@code from} to {@code to} of a write whose error says nothing of it committed. */
+    private void notCommitted(SQLException e, long from, long to) {
+        if ("08S02".equals(e.getSQLState()) || "40000".equals(e.getSQLState())) {
+            for (long id = from; id <= to; id++) {
+                toldNotCommitted.add(id);
+            }
+        }
+    }
+
     private void failed(ConcurrentLinkedQueue<String> failures, SQLException e) {
         String state = String.valueOf(e.getSQLState());
         failures.add(state);
         long at = System.nanoTime() - crashedAt;
         firstMessages.putIfAbsent(
-                state,
+                (failures == trackedWriteFailures ? "commitOutcome=track " : "") + state,
                 (at > 0 ? "(" + TimeUnit.NANOSECONDS.toMillis(at) + " ms after the primary was lost) " : "(before) ")
-                        + e.getMessage());
+                        + e.getMessage()
+                        + (e.getSuppressed().length > 0 ? " (suppressed: " + e.getSuppressed()[0] + ")" : ""));
     }
 
     private void took(long startedNanos) {
@@ -458,6 +487,25 @@ final class FailoverDrill {
             }
         }
         return missing;
+    }
+
+    /** Rows of writes told they did not commit that the new primary holds: each one a false answer. */
+    private int toldNotCommittedButPresent() throws SQLException {
+        int present = 0;
+        try (Connection raw = bed.rawPrimary();
+                PreparedStatement select = raw.prepareStatement("select count(*) from failover_rows where id = ?")) {
+            for (long id : toldNotCommitted) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    if (rows.getLong(1) > 0) {
+                        present++;
+                        System.out.printf("  told not committed, but present: row %d%n", id);
+                    }
+                }
+            }
+        }
+        return present;
     }
 
     private static Map<String, Integer> count(Iterable<String> states) {

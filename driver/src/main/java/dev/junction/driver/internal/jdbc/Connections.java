@@ -1,5 +1,6 @@
 package dev.junction.driver.internal.jdbc;
 
+import dev.junction.driver.CommitOutcomeMode;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.BackendDrivers;
@@ -78,6 +79,12 @@ public final class Connections {
         try {
             ClusterTopology topology = topology(lease);
             new ConnectionCheck(topology, lease).run();
+            if (settings.properties().get(JunctionProperty.COMMIT_OUTCOME) == CommitOutcomeMode.TRACK
+                    && topology.knownPrimary() != null) {
+                // At connect, so that a user who may not create the table is told here; else at the first commit.
+                topology.commitOutcomes(connector, settings.properties().get(JunctionProperty.FAILOVER_TIMEOUT))
+                        .ensureTable(topology.knownPrimary());
+            }
             return new RoutingConnection(
                     settings, topology, connector, topology.routing(settings.backend(), connector), lease);
         } catch (SQLException | RuntimeException e) {

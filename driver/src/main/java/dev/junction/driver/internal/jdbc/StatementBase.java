@@ -7,6 +7,7 @@ import dev.junction.driver.internal.pipeline.OptimisticJournal;
 import dev.junction.driver.internal.pipeline.ResultChecksum;
 import dev.junction.driver.internal.pipeline.SessionChange;
 import dev.junction.driver.internal.pipeline.StatementInfo;
+import dev.junction.driver.internal.pipeline.StatementPipeline;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -103,7 +104,9 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         currentSession = session;
         T result;
         try {
-            result = run(info, sql, session, physical, execution);
+            result = connection.pipeline().tracksAutoCommitWrite(info, session, forcePrimary || updatable)
+                    ? run(info, sql, session, physical, inTrackedTransaction(session, execution))
+                    : run(info, sql, session, physical, execution);
         } catch (SQLException e) {
             result = retryOrFail(e, session, info, sql, forcePrimary, execution);
         }
@@ -126,6 +129,25 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             pendingChecksum = journal.ran(text, journalParameters(), rows);
         }
         return result;
+    }
+
+    /**
+     * {@code commitOutcome=track}: an auto-commit write runs in a transaction of its own, so that the id recorded
+     * with it commits exactly when it does, and its outcome can be found out if the commit loses its connection.
+     */
+    private <T> Execution<S, T> inTrackedTransaction(NodeSession session, Execution<S, T> execution) {
+        StatementPipeline pipeline = connection.pipeline();
+        return (physical, text) -> {
+            pipeline.beginTrackedWrite(session);
+            T result;
+            try {
+                result = execution.run(physical, text);
+            } catch (SQLException e) {
+                throw pipeline.failedTrackedWrite(e, session);
+            }
+            pipeline.commitTrackedWrite(session);
+            return result;
+        };
     }
 
     /** Kept out of {@link #execute} so that the per-statement path stays small enough to inline. */

@@ -76,6 +76,11 @@ public final class CommitRecorder {
         raise(node, monitor == null ? null : SessionFreshness.orAll(tablesWritten(statement, monitor)));
     }
 
+    /** Whether the open transaction wrote. */
+    boolean transactionWrote() {
+        return transactionWrote || freshness.transactionWrote();
+    }
+
     /** The transaction ended on {@code node}; if it committed written work, the commit is raised. */
     void transactionEnded(Node node, boolean committed) {
         Set<String> tables;

@@ -1,5 +1,6 @@
 package dev.junction.driver.internal.pipeline;
 
+import dev.junction.driver.CommitOutcomeMode;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.MetricsMode;
 import dev.junction.driver.internal.backend.Backend;
@@ -53,6 +54,8 @@ public final class StatementPipeline implements NodeAccess {
     private Node committedOn;
     /** How long a statement that needs the primary waits for one during a failover. */
     private final java.time.Duration failoverTimeout;
+    /** Commit outcome tracking ({@code commitOutcome=track}); null when off. */
+    private final TrackedCommits tracked;
 
     public StatementPipeline(
             ConnectionSettings settings,
@@ -107,6 +110,7 @@ public final class StatementPipeline implements NodeAccess {
                 replicas,
                 settings.failureClassifier(topology.dialect()),
                 metrics);
+        this.tracked = trackedCommits(settings, connector);
         this.moves = topology.transactionMoves();
         this.move = new TransactionMove(transaction, moves, transactionRouting, failures);
         this.tracker =
@@ -129,6 +133,13 @@ public final class StatementPipeline implements NodeAccess {
                 settings.properties().get(JunctionProperty.REPLICA_WAIT_TIMEOUT),
                 this,
                 metrics);
+    }
+
+    /** {@code commitOutcome=track}'s commit step, once the failure seam exists; null when off. */
+    private TrackedCommits trackedCommits(ConnectionSettings settings, NodeConnector connector) {
+        return settings.properties().get(JunctionProperty.COMMIT_OUTCOME) == CommitOutcomeMode.TRACK
+                ? new TrackedCommits(topology.commitOutcomes(connector, failoverTimeout), failures, failoverTimeout)
+                : null;
     }
 
     private static CommitSync commitSync(
@@ -309,7 +320,7 @@ public final class StatementPipeline implements NodeAccess {
      */
     public NodeSession retry(SQLException e, NodeSession session, StatementInfo info, boolean mayWrite)
             throws SQLException {
-        if (sessions.closed()) {
+        if (sessions.closed() || TrackedCommits.isAnswer(e)) {
             return null;
         }
         switch (failures.afterFailure(e, session, info, state.autoCommit())) {
@@ -349,6 +360,10 @@ public final class StatementPipeline implements NodeAccess {
      * @throws SQLException the commit IS made but too few replicas confirmed it ({@code syncTimeoutAction=fail})
      */
     public void acknowledgeCommit() throws SQLException {
+        if (tracked != null) {
+            acknowledgeTrackedCommit();
+            return;
+        }
         if (committedOn != null) {
             checkCommittedOnThePrimary();
         }
@@ -356,6 +371,34 @@ public final class StatementPipeline implements NodeAccess {
             NodeSession ran = transaction.session() != null ? transaction.session() : sessions.current();
             commitSync.acknowledge(ran == null || ran.isClosed() ? null : ran.physical());
         }
+    }
+
+    /**
+     * {@link #acknowledgeCommit} under {@code commitOutcome=track}: a commit whose outcome would be unknown
+     * ({@code 08007}) is answered from the primary instead.
+     */
+    private void acknowledgeTrackedCommit() throws SQLException {
+        if (tracked.takeResolvedCommitted()) {
+            // A commit whose connection was lost, found on the primary that is now: its node is gone or replaced, so
+            // nothing is checked against it or waited for there.
+            tracked.forgetRecorded();
+            committedOn = null;
+            commitSync.forget();
+            return;
+        }
+        try {
+            if (committedOn != null) {
+                checkCommittedOnThePrimary();
+            }
+            if (commitSync.pending()) {
+                NodeSession ran = transaction.session() != null ? transaction.session() : sessions.current();
+                commitSync.acknowledge(ran == null || ran.isClosed() ? null : ran.physical());
+            }
+        } catch (SQLException e) {
+            commitSync.forget();
+            tracked.resolveUnconfirmed(e);
+        }
+        tracked.forgetRecorded();
     }
 
     /**
@@ -368,8 +411,8 @@ public final class StatementPipeline implements NodeAccess {
      * @param mayWrite a batch, call or updatable result set, which may write whatever its text says
      */
     public SQLException failedExecution(SQLException e, NodeSession session, StatementInfo info, boolean mayWrite) {
-        if (session == null) {
-            return e;
+        if (session == null || TrackedCommits.isAnswer(e)) {
+            return e; // no session to blame, or commit outcome tracking's answer, given after its failure step
         }
         boolean heldTransaction = session == transaction.session();
         SQLException named = failed(e, session);
@@ -493,28 +536,86 @@ public final class StatementPipeline implements NodeAccess {
         if (session == null) {
             return;
         }
+        String id = tracked != null && !session.guarded() && commits.transactionWrote() ? recordId(session) : null;
         if (commitSync.watchesServerWaits() && session.backendPid() > 0) {
             commitSync.watch(session.backendPid(), session.node());
         }
         try {
             session.physical().commit();
         } catch (SQLException e) {
-            tracker.commitFailed();
-            acknowledgeCommit(); // closes the watch; nothing was committed that could be confirmed
             // A commit whose connection was lost may or may not have been made: 08007 says exactly that, so that no
-            // retry loop applies it twice. Any other failure is the server's answer.
+            // retry loop applies it twice, unless commit outcome tracking finds out. Any other failure is the
+            // server's answer.
             boolean lost = failures.kindOf(e, session) == FailureKind.CONNECTION_LOST;
             SQLException named = failed(e, session);
-            throw lost
-                    ? dev.junction.driver.JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
-                            named, session.node().address(), "COMMIT")
-                    : named;
+            if (!lost || id == null) {
+                tracker.commitFailed();
+                acknowledgeCommit(); // closes the watch; nothing was committed that could be confirmed
+                throw lost
+                        ? dev.junction.driver.JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
+                                named, session.node().address(), "COMMIT")
+                        : named;
+            }
+            commitSync.forget(); // closes the watch
+            try {
+                tracked.resolve(id, session, named, "the connection was lost during COMMIT");
+            } catch (SQLException answer) {
+                tracker.commitFailed();
+                throw answer;
+            }
         }
         tracker.committed(session);
         if (!session.guarded()) {
             committedOn = session.node();
         }
         acknowledgeCommit();
+    }
+
+    /**
+     * Records the transaction's id for {@code commitOutcome=track}; when that fails the transaction cannot commit: it
+     * is rolled back (or gone with its connection) and the commit fails with the reason.
+     */
+    private String recordId(NodeSession session) throws SQLException {
+        try {
+            return tracked.record(session);
+        } catch (SQLException e) {
+            tracker.commitFailed();
+            if (!session.isClosed()) {
+                try {
+                    session.physical().rollback();
+                } catch (SQLException ignored) {
+                    // the failure reported is the one that ended the commit
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether an execution of {@code info} on {@code session} runs as a transaction of its own whose commit is tracked
+     * ({@code commitOutcome=track}): an auto-commit statement that may write, on the primary, outside any transaction.
+     */
+    public boolean tracksAutoCommitWrite(StatementInfo info, NodeSession session, boolean mayWrite) {
+        return tracked != null
+                && state.autoCommit()
+                && transaction.session() == null
+                && !session.guarded()
+                && (mayWrite || info.kind() == StatementInfo.Kind.WRITE);
+    }
+
+    /** Opens the transaction a tracked auto-commit write runs in. */
+    public void beginTrackedWrite(NodeSession session) throws SQLException {
+        tracked.begin(session);
+    }
+
+    /** Commits a tracked auto-commit write; returns when it is committed, its connection lost or not. */
+    public void commitTrackedWrite(NodeSession session) throws SQLException {
+        tracked.commitAutoCommitWrite(session);
+    }
+
+    /** A tracked auto-commit write failed before its commit: nothing of it is committed. */
+    public SQLException failedTrackedWrite(SQLException e, NodeSession session) {
+        return tracked.failedAutoCommitWrite(e, session);
     }
 
     /** JDBC {@code rollback()}: the transaction is over whether or not the rollback succeeded. */

@@ -122,6 +122,8 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private volatile NodeConnector syncConnector;
     /** Made by the first commit that waits for replicas; under {@link #probeLock}. */
     private volatile ReplicaAcknowledgements acknowledgements;
+    /** Commit outcome tracking ({@code commitOutcome=track}), made with the first connection that tracks. */
+    private volatile dev.junction.driver.internal.failover.CommitOutcomes commitOutcomes;
     /** A registry entry's topology, whose metrics are published (MBean, binders); false for a test's own. */
     private volatile boolean published;
     /** Set by {@link #release}, under {@link #probeLock}. */
@@ -260,6 +262,36 @@ public final class ClusterTopology implements SharedMonitors.Shared {
                 }
             }
             return acknowledgements;
+        } finally {
+            probeLock.unlock();
+        }
+    }
+
+    /**
+     * The cluster's commit outcome tracking, made by the first connection with {@code commitOutcome=track}, with this
+     * topology's credentials; closed with the topology. Ids are kept ten minutes, or twice {@code failoverTimeout} if
+     * longer, so that no resolution outlives its id.
+     */
+    public dev.junction.driver.internal.failover.CommitOutcomes commitOutcomes(
+            NodeConnector connector, Duration failoverTimeout) {
+        dev.junction.driver.internal.failover.CommitOutcomes made = commitOutcomes;
+        if (made != null) {
+            return made;
+        }
+        probeLock.lock();
+        try {
+            if (commitOutcomes == null) {
+                NodeConnector own = syncConnector;
+                Duration retention = Duration.ofMinutes(10).compareTo(failoverTimeout.multipliedBy(2)) >= 0
+                        ? Duration.ofMinutes(10)
+                        : failoverTimeout.multipliedBy(2);
+                commitOutcomes = new dev.junction.driver.internal.failover.CommitOutcomes(
+                        name, dialect, own != null ? own : connector, this, retention);
+                if (released) {
+                    commitOutcomes.close();
+                }
+            }
+            return commitOutcomes;
         } finally {
             probeLock.unlock();
         }
@@ -460,13 +492,18 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         metrics.close();
         CatalogConnection catalog;
         ReplicaAcknowledgements waits;
+        dev.junction.driver.internal.failover.CommitOutcomes outcomes;
         probeLock.lock();
         try {
             released = true;
             catalog = catalogConnection;
             waits = acknowledgements;
+            outcomes = commitOutcomes;
         } finally {
             probeLock.unlock();
+        }
+        if (outcomes != null) {
+            outcomes.close();
         }
         if (catalog != null) {
             catalog.close(); // first: a table lookup in flight on it ends, so its thread can

@@ -44,8 +44,12 @@ public final class LiveConnections {
         open.clear();
         Thread aborter = new Thread(
                 () -> {
+                    // Every socket first: Connector/J's abort of a connection to a hung server blocks while it
+                    // connects there to KILL the session, and would hold up the connections after it.
                     for (Connection connection : doomed) {
                         closeSocketOfMariaDb(connection);
+                    }
+                    for (Connection connection : doomed) {
                         try {
                             connection.abort(Runnable::run);
                         } catch (SQLException | RuntimeException e) {

@@ -7,10 +7,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** The threads whose names start with given prefixes, to check that none outlives the connections that made it. */
-final class LiveThreads {
+public final class LiveThreads {
     private LiveThreads() {}
 
-    static Set<String> named(String... prefixes) {
+    public static Set<String> named(String... prefixes) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
@@ -19,7 +19,7 @@ final class LiveThreads {
     }
 
     /** Waits up to 5 s for every such thread not in {@code before} to end; fails naming those left. */
-    static void awaitNoneBeyond(Set<String> before, String... prefixes) throws InterruptedException {
+    public static void awaitNoneBeyond(Set<String> before, String... prefixes) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         Set<String> extra = named(prefixes);
         extra.removeAll(before);

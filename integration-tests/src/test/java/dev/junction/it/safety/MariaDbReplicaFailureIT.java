@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
+import dev.junction.it.failover.LiveThreads;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -53,6 +54,7 @@ class MariaDbReplicaFailureIT {
     @Test
     void aKilledReplicaFailsNoOperation() throws Exception {
         MariaDbNode killed = cluster.replicas().get(0);
+        Set<String> threadsBefore = LiveThreads.named("junction");
         MixedLoad load = new MixedLoad(
                 () -> DriverManager.getConnection(url, MariaDbNode.APPLICATION_USER, MariaDbNode.APPLICATION_PASSWORD),
                 MixedLoad.MARIADB_READ,
@@ -97,5 +99,11 @@ class MariaDbReplicaFailureIT {
             throw new AssertionError("could not read the ledger on the primary", e);
         }
         assertThat(present).as("ledger ids on the primary").containsAll(report.acknowledgedWrites());
+        // Nothing left behind: no Junction thread, no session of the application on the nodes still running.
+        LiveThreads.awaitNoneBeyond(threadsBefore, "junction");
+        NoSessionLeft.on(
+                "the primary", cluster.primary()::connect, NoSessionLeft.mariaDb(MariaDbNode.APPLICATION_USER));
+        MariaDbNode other = cluster.replicas().get(1);
+        NoSessionLeft.on(other.name(), other::connect, NoSessionLeft.mariaDb(MariaDbNode.APPLICATION_USER));
     }
 }

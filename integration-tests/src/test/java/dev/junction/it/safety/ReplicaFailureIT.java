@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
+import dev.junction.it.failover.LiveThreads;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -97,6 +98,7 @@ class ReplicaFailureIT {
     @Order(1)
     void aFrozenStandbyDelaysNoOperationBeyondTheBound() throws Exception {
         PostgresNode frozen = cluster.standbys().get(1);
+        Set<String> threadsBefore = LiveThreads.named("junction");
         MixedLoad load = load();
         load.start();
         Duration firstConnection;
@@ -123,6 +125,7 @@ class ReplicaFailureIT {
                 .isLessThanOrEqualTo(STALL_BOUND);
         assertNoFailureAndBoundedStalls(report);
         assertAcknowledgedWritesPresent(report);
+        assertNothingLeft(threadsBefore);
     }
 
     /** {@code kill -9} of a standby under load: no failed operation, no stall beyond the bound. */
@@ -130,6 +133,7 @@ class ReplicaFailureIT {
     @Order(2)
     void aKilledStandbyFailsNoOperation() throws Exception {
         PostgresNode killed = cluster.standbys().get(0);
+        Set<String> threadsBefore = LiveThreads.named("junction");
         MixedLoad load = load();
         load.start();
         MixedLoad.Report report;
@@ -146,7 +150,20 @@ class ReplicaFailureIT {
         System.out.println("[ReplicaFailureIT] " + killed.name() + " killed (SIGKILL) under load: " + report);
         assertNoFailureAndBoundedStalls(report);
         assertAcknowledgedWritesPresent(report);
+        assertNothingLeft(threadsBefore);
         cluster.awaitReplication();
+    }
+
+    /**
+     * Once the load's connections are closed: no Junction thread beyond those before the test, and no session of the
+     * application left on any node (a read's connection to the failed standby, monitor and catalog sessions after
+     * their grace), checked on the servers themselves.
+     */
+    private static void assertNothingLeft(Set<String> threadsBefore) throws Exception {
+        LiveThreads.awaitNoneBeyond(threadsBefore, "junction");
+        for (PostgresNode node : cluster.nodes()) {
+            NoSessionLeft.on(node.name(), node::connect, NoSessionLeft.POSTGRES);
+        }
     }
 
     /** A standby stopped (fast shutdown) and started again under load: no failed operation, and it serves reads again. */

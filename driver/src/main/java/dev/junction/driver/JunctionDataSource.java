@@ -306,6 +306,15 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.COMMIT_OUTCOME.name());
     }
 
+    /** Sets {@code transactionReplay}; see {@link JunctionProperty#TRANSACTION_REPLAY}. @throws IllegalArgumentException for an invalid value */
+    public void setTransactionReplay(String value) {
+        setJunctionProperty(JunctionProperty.TRANSACTION_REPLAY, value);
+    }
+
+    public String getTransactionReplay() {
+        return explicit.get(JunctionProperty.TRANSACTION_REPLAY.name());
+    }
+
     /** Sets {@code readRepair}; see {@link JunctionProperty#READ_REPAIR}. @throws IllegalArgumentException for an invalid value */
     public void setReadRepair(String value) {
         setJunctionProperty(JunctionProperty.READ_REPAIR, value);

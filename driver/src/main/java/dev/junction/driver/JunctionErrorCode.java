@@ -156,6 +156,13 @@ public enum JunctionErrorCode {
             "55000",
             "commitOutcome=track keeps a table %s, which could not be created on %s (%s). Create it as a user who may "
                     + "(%s) and grant this user INSERT, SELECT and DELETE on it, or set commitOutcome=off."),
+    /** {@code transactionReplay=on} could not carry a transaction over to a new primary. */
+    TRANSACTION_NOT_REPLAYED(
+            91056,
+            "08S02",
+            "The connection to %s, which held this transaction, was lost, and transactionReplay could not carry the "
+                    + "transaction over to %s: %s. Nothing of it is committed. This connection is still usable: retry "
+                    + "the whole transaction."),
     /** Writes waited {@code failoverTimeout} for a new primary. */
     FAILOVER_TIMEOUT(
             91053,

@@ -156,6 +156,17 @@ public final class JunctionProperty<T> {
                     + "writes run as such a transaction, and a lost commit is answered from the primary, the same node "
                     + "or the one promoted: committed (the call returns) or rolled back, safe to retry (`40000`). "
                     + "`COMMIT` sent as SQL is not tracked.");
+    /** Whether a transaction whose primary was lost is replayed on the new one. */
+    public static final JunctionProperty<TransactionReplayMode> TRANSACTION_REPLAY = choice(
+            "transactionReplay",
+            TransactionReplayMode.class,
+            TransactionReplayMode.OFF,
+            "`off`: a transaction whose node is lost is `08S02`, to retry; `on`: a transaction with auto-commit off that "
+                    + "runs on the primary keeps a log of what it ran (text, parameters, a checksum of the rows read, "
+                    + "update counts); when the primary is lost before its commit, the transaction is run again on the "
+                    + "primary that answers next (within `failoverTimeout`) and goes on there only if every read returns "
+                    + "the same rows and every write changes as many rows, else `08S02`. Not replayed: batches, calls, "
+                    + "updatable result sets, savepoints, transactions opened with SQL `BEGIN`, a lost `COMMIT`.");
     /**
      * The application's {@link JunctionExceptionOverride}, instantiated when the configuration is validated; the
      * default has no opinion on any failure. Formats to its class name, so {@code parse(format(v))} is another instance
@@ -232,6 +243,7 @@ public final class JunctionProperty<T> {
             MONITOR_INTERVAL,
             FAILOVER_TIMEOUT,
             COMMIT_OUTCOME,
+            TRANSACTION_REPLAY,
             EXCEPTION_OVERRIDE_CLASS_NAME,
             TOPOLOGY,
             CONFLICT_TABLES,

@@ -128,6 +128,16 @@ public class JunctionDataSourceProperties {
     private String commitOutcome;
 
     /**
+     * `off`: a transaction whose node is lost is `08S02`, to retry; `on`: a transaction with auto-commit off that runs
+     * on the primary keeps a log of what it ran (text, parameters, a checksum of the rows read, update counts); when
+     * the primary is lost before its commit, the transaction is run again on the primary that answers next (within
+     * `failoverTimeout`) and goes on there only if every read returns the same rows and every write changes as many
+     * rows, else `08S02`. Not replayed: batches, calls, updatable result sets, savepoints, transactions opened with
+     * SQL `BEGIN`, a lost `COMMIT`. Values: `off`, `on`; default `off`.
+     */
+    private String transactionReplay;
+
+    /**
      * An application class implementing `dev.junction.driver.JunctionExceptionOverride` (public, with a public
      * no-argument constructor; HikariCP's name and idea), which may force how a backend failure is read: lost
      * connection, read-only node, or the statement's own error. Loaded through the thread context class loader, else
@@ -184,6 +194,7 @@ public class JunctionDataSourceProperties {
         putIfSet(values, JunctionProperty.MONITOR_INTERVAL, monitorInterval);
         putIfSet(values, JunctionProperty.FAILOVER_TIMEOUT, failoverTimeout);
         putIfSet(values, JunctionProperty.COMMIT_OUTCOME, commitOutcome);
+        putIfSet(values, JunctionProperty.TRANSACTION_REPLAY, transactionReplay);
         putIfSet(values, JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME, exceptionOverrideClassName);
         putIfSet(values, JunctionProperty.TOPOLOGY, topology);
         putIfSet(values, JunctionProperty.CONFLICT_TABLES, conflictTables);
@@ -231,6 +242,8 @@ public class JunctionDataSourceProperties {
     public void setFailoverTimeout(String value) { this.failoverTimeout = value; }
     public String getCommitOutcome() { return commitOutcome; }
     public void setCommitOutcome(String value) { this.commitOutcome = value; }
+    public String getTransactionReplay() { return transactionReplay; }
+    public void setTransactionReplay(String value) { this.transactionReplay = value; }
     public String getExceptionOverrideClassName() { return exceptionOverrideClassName; }
     public void setExceptionOverrideClassName(String value) { this.exceptionOverrideClassName = value; }
     public String getTopology() { return topology; }

@@ -57,6 +57,7 @@ public final class JunctionHikariExceptionOverride implements SQLExceptionOverri
             JunctionErrorCode.CONNECTION_SWITCHED,
             JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN,
             JunctionErrorCode.COMMIT_ROLLED_BACK,
+            JunctionErrorCode.TRANSACTION_NOT_REPLAYED,
             JunctionErrorCode.COMMITTED_NOT_REPLICATED,
             // One statement's or transaction's own error.
             JunctionErrorCode.WRITE_CONFLICT,

@@ -49,6 +49,7 @@ class JunctionHikariExceptionOverrideTest {
             JunctionErrorCode.CONNECTION_SWITCHED,
             JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN,
             JunctionErrorCode.COMMIT_ROLLED_BACK,
+            JunctionErrorCode.TRANSACTION_NOT_REPLAYED,
             JunctionErrorCode.COMMITTED_NOT_REPLICATED,
             JunctionErrorCode.WRITE_CONFLICT,
             JunctionErrorCode.OPTIMISTIC_TRANSACTION_CONFLICT,

@@ -362,7 +362,7 @@ public final class TransactionMixBenchmark {
 
     private static TransactionMoves.Snapshot moves(Configuration configuration) throws SQLException {
         if (configuration.junction == null) {
-            return new TransactionMoves.Snapshot(0, 0, 0, 0, 0);
+            return new TransactionMoves.Snapshot(0, 0, 0, 0, 0, 0, 0);
         }
         try (Connection connection = configuration.junction.getConnection()) {
             return connection

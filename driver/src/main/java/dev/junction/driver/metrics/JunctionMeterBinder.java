@@ -201,6 +201,18 @@ public final class JunctionMeterBinder implements MeterBinder, AutoCloseable {
                     cluster,
                     tags,
                     c -> c.moves().conflicts());
+            counter(
+                    bound,
+                    "junction.transactions.replayed",
+                    cluster,
+                    tags,
+                    c -> c.moves().failoverReplays());
+            counter(
+                    bound,
+                    "junction.transactions.replay.refused",
+                    cluster,
+                    tags,
+                    c -> c.moves().failoverReplaysRefused());
         }
 
         private void keyed(List<Meter> bound, ClusterMetrics cluster, Tags tags, String counter, String key) {

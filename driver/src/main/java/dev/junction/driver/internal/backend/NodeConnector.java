@@ -11,4 +11,12 @@ public interface NodeConnector {
      * @throws SQLException the backend's error, with the node named in its message
      */
     Connection open(HostAndPort node) throws SQLException;
+
+    /**
+     * The same, the connect and the login bounded by {@code bound}: a node that accepts TCP and then hangs (SIGSTOP)
+     * must not hold the caller past it. Connectors without a way to bound it open as {@link #open(HostAndPort)}.
+     */
+    default Connection open(HostAndPort node, java.time.Duration bound) throws SQLException {
+        return open(node);
+    }
 }

@@ -33,11 +33,40 @@ public final class BackendNodeConnector implements NodeConnector {
 
     @Override
     public Connection open(HostAndPort node) throws SQLException {
+        return open(node, overrides);
+    }
+
+    /**
+     * Bounds connect, login and the socket while the connection is made: PgJDBC in whole seconds (rounded up), both
+     * Connector/Js in milliseconds. The socket timeout counts during the handshake, which a hung server never answers;
+     * the caller sets the connection's own network timeout afterwards.
+     */
+    @Override
+    public Connection open(HostAndPort node, java.time.Duration bound) throws SQLException {
+        if (bound.isZero() || bound.isNegative()) {
+            return open(node);
+        }
+        Properties bounded = new Properties();
+        bounded.putAll(overrides);
+        if (settings.backend() == dev.junction.driver.internal.backend.Backend.POSTGRESQL) {
+            String seconds = Long.toString(Math.max(1, (bound.toMillis() + 999) / 1000));
+            bounded.setProperty("connectTimeout", seconds);
+            bounded.setProperty("loginTimeout", seconds);
+            bounded.setProperty("socketTimeout", seconds);
+        } else {
+            String millis = Long.toString(Math.max(1, bound.toMillis()));
+            bounded.setProperty("connectTimeout", millis);
+            bounded.setProperty("socketTimeout", millis);
+        }
+        return open(node, bounded);
+    }
+
+    private Connection open(HostAndPort node, Properties overriding) throws SQLException {
         String url = settings.backend().nodeUrl(node, settings.url().database());
         Connection connection;
         try {
             Properties properties = settings.backendProperties();
-            properties.putAll(overrides);
+            properties.putAll(overriding);
             connection = driver.connect(url, properties);
         } catch (SQLException e) {
             String property = settings.backend().rejectedProperty(e);

@@ -68,6 +68,9 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
 
     private JunctionResultSet currentResults;
     private final boolean updatable;
+    /** The execution under way runs on the primary whatever its text (a batch, a call): it cannot be replayed. */
+    private boolean forced;
+
     private boolean closeOnCompletion;
     private boolean closed;
 
@@ -94,16 +97,19 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             throws SQLException {
         checkOpen();
         NodeSession session = connection.pipeline().acquire(info, sql, forcePrimary || updatable);
-        S physical = physicalOn(session);
-        if (currentResults != null && current != physical) {
-            // JDBC closes a statement's open result when it runs again; on another node that is ours to do.
-            currentResults.closeQuietly();
-        }
-        currentResults = null;
-        current = physical;
-        currentSession = session;
+        forced = forcePrimary;
         T result;
         try {
+            // Inside the try: a connection lost before the statement could even be prepared on it (aborted by a
+            // failover) takes the same way as one lost while it ran.
+            S physical = physicalOnUnfunnelled(session);
+            if (currentResults != null && current != physical) {
+                // JDBC closes a statement's open result when it runs again; on another node that is ours to do.
+                currentResults.closeQuietly();
+            }
+            currentResults = null;
+            current = physical;
+            currentSession = session;
             result = connection.pipeline().tracksAutoCommitWrite(info, session, forcePrimary || updatable)
                     ? run(info, sql, session, physical, inTrackedTransaction(session, execution))
                     : run(info, sql, session, physical, execution);
@@ -126,7 +132,11 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         if (journal != null) {
             // An optimistic transaction on a replica: what ran is kept for its move to the primary, if it moves.
             boolean rows = result instanceof ResultSet || Boolean.TRUE.equals(result);
-            pendingChecksum = journal.ran(text, journalParameters(), rows);
+            long count = result instanceof Integer ints ? ints : result instanceof Long longs ? longs : -1;
+            pendingChecksum = journal.ran(text, journalParameters(), rows, count);
+            if (forced || updatable) {
+                journal.unreplayable(); // a batch, a call, an updatable result set: not one text and its parameters
+            }
         }
         return result;
     }
@@ -188,6 +198,15 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
 
     /** The physical statement on {@code session}, created and configured on first use. */
     final S physicalOn(NodeSession session) throws SQLException {
+        try {
+            return physicalOnUnfunnelled(session);
+        } catch (SQLException e) {
+            throw connection.pipeline().failed(e, session);
+        }
+    }
+
+    /** {@link #physicalOn} whose failure is the backend's exception, for the caller's failure step. */
+    private S physicalOnUnfunnelled(NodeSession session) throws SQLException {
         if (session == currentSession && current != null) {
             return current; // ran there last time: no map lookup
         }
@@ -195,13 +214,9 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         if (physical != null) {
             return physical;
         }
-        try {
-            physical = creator.create(session.physical(), preparedText());
-            for (StatementSetting setting : settings) {
-                setting.apply(physical);
-            }
-        } catch (SQLException e) {
-            throw connection.pipeline().failed(e, session);
+        physical = creator.create(session.physical(), preparedText());
+        for (StatementSetting setting : settings) {
+            setting.apply(physical);
         }
         physicalStatements.put(session, physical);
         return physical;

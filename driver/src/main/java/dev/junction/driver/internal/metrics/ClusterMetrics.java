@@ -319,7 +319,7 @@ public final class ClusterMetrics {
     /** The optimistic transactions: started on a replica, moved to the primary, conflicts. */
     public TransactionMoves.Snapshot moves() {
         return topology == null
-                ? new TransactionMoves.Snapshot(0, 0, 0, 0, 0)
+                ? new TransactionMoves.Snapshot(0, 0, 0, 0, 0, 0, 0)
                 : topology.transactionMoves().snapshot();
     }
 

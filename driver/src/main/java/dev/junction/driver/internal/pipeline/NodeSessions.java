@@ -74,7 +74,11 @@ public final class NodeSessions {
             // read-only to a replica cannot take writes, one opened to a primary is not guarded as a replica's must be.
             session.close();
         }
-        java.sql.Connection physical = connector.open(node.address());
+        // A replica's connection is bounded while it is made as its reads are (replicaReadTimeout): a replica that
+        // hangs is then reported like one that does not answer a read, instead of holding the statement until it thaws.
+        java.sql.Connection physical = node.role() == dev.junction.driver.internal.backend.ProbedRole.REPLICA
+                ? connector.open(node.address(), replicaReadTimeout)
+                : connector.open(node.address());
         dev.junction.driver.internal.topology.LiveConnections.Registration registration = live.add(node, physical);
         try {
             session = NodeSession.open(node, physical, dialect, replicaReadTimeout, primarySql, registration);

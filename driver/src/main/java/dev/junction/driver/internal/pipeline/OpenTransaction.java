@@ -20,6 +20,10 @@ public final class OpenTransaction {
     private boolean openedInSql;
     /** Non-null while the transaction runs optimistically on a replica. */
     private OptimisticJournal journal;
+    /** {@code transactionReplay=on}: what a transaction on the primary ran, for its replay if the primary is lost. */
+    private final boolean replays;
+
+    private OptimisticJournal replayLog;
     /** The text of the transaction's first statement, when shapes are learnt; null before it ran. */
     private String shape;
 
@@ -29,7 +33,13 @@ public final class OpenTransaction {
 
     /** @param shapes where {@code learned} routing keeps what transactions of each shape did; null for none */
     public OpenTransaction(TransactionShapes shapes) {
+        this(shapes, false);
+    }
+
+    /** @param replays whether transactions on the primary keep a log of what they ran ({@code transactionReplay=on}) */
+    public OpenTransaction(TransactionShapes shapes, boolean replays) {
         this.shapes = shapes;
+        this.replays = replays;
     }
 
     /** The physical connection holding the transaction, or null when none holds one yet. */
@@ -56,7 +66,24 @@ public final class OpenTransaction {
     void heldBy(NodeSession where) {
         if (session == null) {
             session = where;
+            if (replays && journal == null && !openedInSql && !where.guarded()) {
+                replayLog = new OptimisticJournal();
+            }
         }
+    }
+
+    /**
+     * What the transaction ran on the primary, for {@code transactionReplay}; null when it keeps none (replay off, a
+     * transaction opened in SQL, one still optimistic on a replica).
+     */
+    OptimisticJournal replayLog() {
+        return replayLog;
+    }
+
+    /** The transaction was replayed on {@code primary} after its node was lost: it continues there, still logged. */
+    void replayedOn(NodeSession primary, OptimisticJournal log) {
+        session = primary;
+        replayLog = log;
     }
 
     /** {@code BEGIN} (or {@code XA START}) ran on {@code where} with auto-commit on. */
@@ -83,6 +110,9 @@ public final class OpenTransaction {
     /** The transaction moved to {@code primary}: it continues there like any transaction that wrote. */
     void movedTo(NodeSession primary) {
         session = primary;
+        if (replays) {
+            replayLog = journal; // what it ran is what the primary now ran: the log goes on
+        }
         journal = null;
         wrote = true;
     }
@@ -124,6 +154,7 @@ public final class OpenTransaction {
         session = null;
         openedInSql = false;
         journal = null;
+        replayLog = null;
         shape = null;
         wrote = false;
     }

@@ -17,8 +17,8 @@ public final class OptimisticJournal {
         void bindTo(PreparedStatement statement) throws SQLException;
     }
 
-    /** One execution. */
-    record Entry(String text, Parameters parameters, ResultChecksum checksum) {}
+    /** One execution; {@code updateCount} is -1 when it is not known (a read, {@code execute}). */
+    record Entry(String text, Parameters parameters, ResultChecksum checksum, long updateCount) {}
 
     private final List<Entry> entries = new ArrayList<>();
     private boolean unreplayable;
@@ -31,8 +31,13 @@ public final class OptimisticJournal {
      * @return the checksum of its rows, or null when it returned none
      */
     public ResultChecksum ran(String text, Parameters parameters, boolean read) {
+        return ran(text, parameters, read, -1);
+    }
+
+    /** The same, for a write whose update count is known: a replay must change as many rows. */
+    public ResultChecksum ran(String text, Parameters parameters, boolean read, long updateCount) {
         ResultChecksum checksum = read ? new ResultChecksum() : null;
-        entries.add(new Entry(text, parameters, checksum));
+        entries.add(new Entry(text, parameters, checksum, updateCount));
         return checksum;
     }
 

@@ -3,6 +3,7 @@ package dev.junction.driver.internal.pipeline;
 import dev.junction.driver.CommitOutcomeMode;
 import dev.junction.driver.JunctionProperty;
 import dev.junction.driver.MetricsMode;
+import dev.junction.driver.TransactionReplayMode;
 import dev.junction.driver.internal.backend.Backend;
 import dev.junction.driver.internal.backend.NodeConnector;
 import dev.junction.driver.internal.config.ConnectionSettings;
@@ -70,7 +71,8 @@ public final class StatementPipeline implements NodeAccess {
         this.failoverTimeout = settings.properties().get(JunctionProperty.FAILOVER_TIMEOUT);
         TransactionRouting transactionRouting = settings.properties().get(JunctionProperty.TRANSACTION_ROUTING);
         this.transaction = new OpenTransaction(
-                transactionRouting == TransactionRouting.LEARNED ? topology.transactionShapes() : null);
+                transactionRouting == TransactionRouting.LEARNED ? topology.transactionShapes() : null,
+                settings.properties().get(JunctionProperty.TRANSACTION_REPLAY) == TransactionReplayMode.ON);
         ClusterMetrics metrics = settings.properties().get(JunctionProperty.METRICS) == MetricsMode.ON
                 ? topology.metrics().activate(settings.user())
                 : ClusterMetrics.OFF;
@@ -296,6 +298,29 @@ public final class StatementPipeline implements NodeAccess {
         }
     }
 
+    /**
+     * {@code transactionReplay=on}: the primary that held the transaction was lost before any commit was attempted.
+     * Once a primary answers (the same node back, or the one promoted), the transaction is replayed there and goes
+     * on, the failed statement run again by the caller; or, when it cannot be, {@code 08S02} as without replay.
+     */
+    private NodeSession replayOnPrimary(SQLException e, NodeSession lost) throws SQLException {
+        OptimisticJournal log = transaction.replayLog();
+        SQLException named = failed(e, lost); // drops the session and ends the transaction: the log is in hand
+        Node primary;
+        try {
+            primary = topology.primaryOtherThan(lost.node(), failoverTimeout);
+        } catch (SQLException none) {
+            none.addSuppressed(named);
+            throw dev.junction.driver.JunctionErrorCode.TRANSACTION_NOT_REPLAYED.exception(
+                    none, lost.node().address(), "no primary", "no primary answered within failoverTimeout");
+        }
+        NodeSession session = sessions.open(primary, null);
+        sync(session);
+        move.replay(log, lost, session, named);
+        sessions.use(session);
+        return session;
+    }
+
     /** Moves the optimistic transaction held by {@code replica} to {@code primary} ({@link TransactionMove}). */
     private NodeSession moveTo(Node primary, NodeSession replica, RouteReason why) throws SQLException {
         NodeSession session = sessions.open(primary, null);
@@ -310,8 +335,11 @@ public final class StatementPipeline implements NodeAccess {
      * session; else null, which is every statement outside such a transaction.
      */
     public OptimisticJournal journalFor(NodeSession session) {
+        if (session != transaction.session()) {
+            return null;
+        }
         OptimisticJournal journal = transaction.journal();
-        return journal != null && session == transaction.session() ? journal : null;
+        return journal != null ? journal : transaction.replayLog();
     }
 
     /**
@@ -322,6 +350,11 @@ public final class StatementPipeline implements NodeAccess {
             throws SQLException {
         if (sessions.closed() || TrackedCommits.isAnswer(e)) {
             return null;
+        }
+        if (transaction.replayLog() != null
+                && session == transaction.session()
+                && failures.kindOf(e, session) == FailureKind.CONNECTION_LOST) {
+            return replayOnPrimary(e, session);
         }
         switch (failures.afterFailure(e, session, info, state.autoCommit())) {
             case RERUN_ON_PRIMARY:
@@ -426,6 +459,11 @@ public final class StatementPipeline implements NodeAccess {
                     : named; // a ROLLBACK whose connection died: the server rolled the transaction back anyway
         }
         if (heldTransaction) {
+            return dev.junction.driver.JunctionErrorCode.CONNECTION_SWITCHED.exception(named, node);
+        }
+        if (tracked != null && tracksAutoCommitWrite(info, session, mayWrite)) {
+            // commitOutcome=track answers every loss from its own transaction onwards: one that reaches here came
+            // before it began (the statement could not even be prepared), so nothing ran.
             return dev.junction.driver.JunctionErrorCode.CONNECTION_SWITCHED.exception(named, node);
         }
         if (state.autoCommit() && (mayWrite || info.kind() == StatementInfo.Kind.WRITE)) {
@@ -685,6 +723,10 @@ public final class StatementPipeline implements NodeAccess {
 
     /** A savepoint opens the transaction if none is open, as its first statement would. */
     public NodeSession savepointSession() throws SQLException {
+        OptimisticJournal log = transaction.replayLog();
+        if (log != null) {
+            log.unreplayable(); // a savepoint is the backend driver's object: a replay could not roll back to it
+        }
         // A JDBC savepoint is the backend driver's object: it cannot be replayed, so an optimistic transaction moves.
         return acquire(classify("SAVEPOINT junction"), transaction.optimistic());
     }

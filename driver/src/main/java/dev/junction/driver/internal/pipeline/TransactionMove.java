@@ -106,6 +106,55 @@ final class TransactionMove {
     }
 
     /**
+     * {@code transactionReplay=on}: runs {@code log}, what the transaction ran on the primary it lost, on
+     * {@code primary}'s new connection (synced to the session, no transaction yet), comparing every read's rows and
+     * every write's update count. On success the transaction goes on there; otherwise it is rolled back there and the
+     * caller gets {@code 08S02} with the reason.
+     */
+    void replay(OptimisticJournal log, NodeSession lost, NodeSession primary, SQLException loss) throws SQLException {
+        long start = System.nanoTime();
+        if (!log.replayable()) {
+            throw notReplayed(lost, primary, "it ran a batch, a call, an updatable result set or a savepoint", loss);
+        }
+        List<OptimisticJournal.Entry> entries = log.entries();
+        for (int i = 0; i < entries.size(); i++) {
+            String difference;
+            try {
+                difference = replay(entries.get(i), primary);
+            } catch (SQLException e) {
+                failures.failed(e, primary);
+                throw notReplayed(
+                        lost,
+                        primary,
+                        "statement " + (i + 1) + " of " + entries.size() + " failed there (" + e.getSQLState() + ")",
+                        loss);
+            }
+            if (difference != null) {
+                throw notReplayed(
+                        lost, primary, "statement " + (i + 1) + " of " + entries.size() + " " + difference, loss);
+            }
+        }
+        transaction.replayedOn(primary, log);
+        long nanos = System.nanoTime() - start;
+        moves.replayed(entries.size(), nanos);
+        LOG.log(
+                System.Logger.Level.INFO,
+                () -> "transaction replayed after its primary " + lost.node().address() + " was lost: " + entries.size()
+                        + " statement(s) run again on " + primary.node().address() + " in " + nanos / 1_000 + " µs");
+    }
+
+    private SQLException notReplayed(NodeSession lost, NodeSession primary, String why, SQLException loss) {
+        try {
+            primary.physical().rollback();
+        } catch (SQLException e) {
+            failures.failed(e, primary);
+        }
+        moves.replayRefused();
+        return JunctionErrorCode.TRANSACTION_NOT_REPLAYED.exception(
+                loss, lost.node().address(), primary.node().address(), why);
+    }
+
+    /**
      * Runs {@code entry} on the primary.
      *
      * @return null when it returned what it returned on the replica, else how it differed
@@ -125,7 +174,10 @@ final class TransactionMove {
             }
             ResultChecksum checksum = entry.checksum();
             if (checksum == null) {
-                return null;
+                long count = rows ? -1 : statement.getLargeUpdateCount();
+                return entry.updateCount() < 0 || count == entry.updateCount()
+                        ? null
+                        : "changed " + count + " rows instead of " + entry.updateCount();
             }
             if (!rows) {
                 return "returned no rows";

@@ -13,6 +13,8 @@ public final class TransactionMoves {
     private final LongAdder replayed = new LongAdder();
     private final LongAdder moveNanos = new LongAdder();
     private final LongAdder conflicts = new LongAdder();
+    private final LongAdder failoverReplays = new LongAdder();
+    private final LongAdder failoverReplaysRefused = new LongAdder();
 
     public void started() {
         started.increment();
@@ -28,9 +30,36 @@ public final class TransactionMoves {
         conflicts.increment();
     }
 
+    /** {@code transactionReplay=on}: a transaction whose primary was lost went on on a new one. */
+    public void replayed(int statements, long nanos) {
+        failoverReplays.increment();
+    }
+
+    /** {@code transactionReplay=on}: a transaction whose primary was lost could not be replayed ({@code 08S02}). */
+    public void replayRefused() {
+        failoverReplaysRefused.increment();
+    }
+
+    /** Transactions replayed on a new primary after theirs was lost. */
+    public long failoverReplays() {
+        return failoverReplays.sum();
+    }
+
+    /** Transactions that could not be replayed after their primary was lost. */
+    public long failoverReplaysRefused() {
+        return failoverReplaysRefused.sum();
+    }
+
     /** What has happened so far. */
     public Snapshot snapshot() {
-        return new Snapshot(started.sum(), moved.sum(), replayed.sum(), moveNanos.sum(), conflicts.sum());
+        return new Snapshot(
+                started.sum(),
+                moved.sum(),
+                replayed.sum(),
+                moveNanos.sum(),
+                conflicts.sum(),
+                failoverReplays.sum(),
+                failoverReplaysRefused.sum());
     }
 
     /**
@@ -39,6 +68,15 @@ public final class TransactionMoves {
      * @param replayedStatements statements run again on the primary by the moves
      * @param moveNanos time the moves took, rollback on the replica and replay included
      * @param conflicts moves that ended in a serialization failure ({@code 40001})
+     * @param failoverReplays transactions replayed on a new primary after theirs was lost ({@code transactionReplay})
+     * @param failoverReplaysRefused transactions that could not be ({@code 08S02})
      */
-    public record Snapshot(long started, long moved, long replayedStatements, long moveNanos, long conflicts) {}
+    public record Snapshot(
+            long started,
+            long moved,
+            long replayedStatements,
+            long moveNanos,
+            long conflicts,
+            long failoverReplays,
+            long failoverReplaysRefused) {}
 }

@@ -42,9 +42,10 @@ class FailoverSeries {
         String table = String.join(
                 "\n",
                 "| Database | Drills | Writes resumed after the promotion: median / max | After the crash: median / max "
-                        + "| Failed writes (SQLState: count, all drills) | Failed reads / reads | Reads served while no "
+                        + "| Failed writes (SQLState: count, all drills) | Failed writes with `commitOutcome=track` "
+                        + "| Told not committed, yet present | Failed reads / reads | Reads served while no "
                         + "primary answered | Acknowledged rows lost (`syncMode=sync`) |",
-                "|---|---|---|---|---|---|---|---|",
+                "|---|---|---|---|---|---|---|---|---|---|",
                 String.join("\n", rows));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, table + "\n");
@@ -70,6 +71,8 @@ class FailoverSeries {
         List<Long> afterPromotion = new ArrayList<>();
         List<Long> afterCrash = new ArrayList<>();
         Map<String, Integer> writeFailures = new TreeMap<>();
+        Map<String, Integer> trackedWriteFailures = new TreeMap<>();
+        long falseAnswers = 0;
         long failedReads = 0;
         long reads = 0;
         long readsWithoutPrimary = 0;
@@ -78,6 +81,9 @@ class FailoverSeries {
             afterPromotion.add(result.resumedAfterPromotionMillis());
             afterCrash.add(result.resumedAfterCrashMillis());
             result.writeFailures().forEach((state, count) -> writeFailures.merge(state, count, Integer::sum));
+            result.trackedWriteFailures()
+                    .forEach((state, count) -> trackedWriteFailures.merge(state, count, Integer::sum));
+            falseAnswers += result.toldNotCommittedButPresent();
             failedReads += result.readFailures().values().stream()
                     .mapToInt(Integer::intValue)
                     .sum();
@@ -87,7 +93,7 @@ class FailoverSeries {
         }
         return String.format(
                 Locale.ROOT,
-                "| %s | %d | %d ms / %d ms | %d ms / %d ms | %s | %d / %d | %d | %d |",
+                "| %s | %d | %d ms / %d ms | %d ms / %d ms | %s | %s | %d | %d / %d | %d | %d |",
                 database,
                 results.size(),
                 median(afterPromotion),
@@ -95,6 +101,10 @@ class FailoverSeries {
                 median(afterCrash),
                 max(afterCrash),
                 writeFailures.isEmpty() ? "none" : writeFailures.toString().replaceAll("[{}]", ""),
+                trackedWriteFailures.isEmpty()
+                        ? "none"
+                        : trackedWriteFailures.toString().replaceAll("[{}]", ""),
+                falseAnswers,
                 failedReads,
                 reads,
                 readsWithoutPrimary,

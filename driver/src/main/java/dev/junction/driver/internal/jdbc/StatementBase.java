@@ -102,17 +102,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         try {
             // Inside the try: a connection lost before the statement could even be prepared on it (aborted by a
             // failover) takes the same way as one lost while it ran.
-            S physical = physicalOnUnfunnelled(session);
-            if (currentResults != null && current != physical) {
-                // JDBC closes a statement's open result when it runs again; on another node that is ours to do.
-                currentResults.closeQuietly();
-            }
-            currentResults = null;
-            current = physical;
-            currentSession = session;
-            result = connection.pipeline().tracksAutoCommitWrite(info, session, forcePrimary || updatable)
-                    ? run(info, sql, session, physical, inTrackedTransaction(session, execution))
-                    : run(info, sql, session, physical, execution);
+            result = run(info, sql, session, preparedOn(session), execution);
         } catch (SQLException e) {
             result = retryOrFail(e, session, info, sql, forcePrimary, execution);
         }
@@ -120,11 +110,26 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
         return result;
     }
 
+    /** The physical statement on {@code session}, this statement's current one from now on; failures unfunnelled. */
+    private S preparedOn(NodeSession session) throws SQLException {
+        S physical = physicalOnUnfunnelled(session);
+        if (currentResults != null && current != physical) {
+            // JDBC closes a statement's open result when it runs again; on another node that is ours to do.
+            currentResults.closeQuietly();
+        }
+        currentResults = null;
+        current = physical;
+        currentSession = session;
+        return physical;
+    }
+
     /** The run step and, when it succeeds, the connection's bookkeeping (replay log, transaction, pins, commits). */
     private <T> T run(StatementInfo info, String sql, NodeSession session, S physical, Execution<S, T> execution)
             throws SQLException {
         String text = connection.pipeline().rewrite(info, sql);
-        T result = execution.run(physical, text);
+        T result = connection.pipeline().tracksAutoCommitWrite(info, session, forced || updatable)
+                ? inTrackedTransaction(session, execution).run(physical, text)
+                : execution.run(physical, text);
         connection
                 .pipeline()
                 .executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);

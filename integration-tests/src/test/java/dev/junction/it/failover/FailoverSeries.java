@@ -61,6 +61,10 @@ class FailoverSeries {
                 assertThat(result.resumedAfterPromotionMillis())
                         .as(result.summary())
                         .isNotNegative();
+                assertThat(result.toldNotCommittedButPresent())
+                        .as("rows of writes told nothing of them committed, present on the new primary: "
+                                + result.summary())
+                        .isZero();
                 results.add(result);
             }
         }

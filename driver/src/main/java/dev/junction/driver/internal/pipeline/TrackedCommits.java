@@ -85,7 +85,10 @@ final class TrackedCommits {
         try {
             physical.setAutoCommit(true);
         } catch (SQLException e) {
-            throw failures.failed(e, session); // committed: only the session's setting failed
+            // The write IS committed: only restoring the setting failed (MariaDB sends it to the server). The failure
+            // seam drops the connection if it is lost; the next statement opens another. Reporting this loss as the
+            // statement's would tell the application a committed write did not happen.
+            failures.failed(e, session);
         }
     }
 

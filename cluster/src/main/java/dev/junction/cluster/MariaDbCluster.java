@@ -156,6 +156,27 @@ public final class MariaDbCluster implements AutoCloseable {
         return chosen;
     }
 
+    /**
+     * What a cluster manager does with a former primary once another node was promoted: a fresh copy, not a rewind
+     * (MariaDB has none), because it may hold commits the promoted node never received. Its data directory is
+     * deleted and initialised again, it starts read-only, and it replicates from {@code primary} from the start of
+     * {@code primary}'s binary log, which holds every transaction since the cluster started ({@code
+     * log-slave-updates}). Those include the former primary's own: a server skips events that carry its own
+     * {@code server_id}, so the rebuilt node takes a new one. Returns once it replicates.
+     */
+    public void rebuildAsReplica(MariaDbNode former, MariaDbNode primary) {
+        if (former.isRunning()) {
+            former.stop();
+        }
+        former.wipeData();
+        former.initialize(writeAccountsSql(root));
+        former.launch();
+        former.awaitReady();
+        former.execute("SET GLOBAL read_only = ON", "SET GLOBAL server_id = " + (former.serverId() + 1000));
+        former.replicateFrom(primary);
+        former.awaitReplicating(REPLICATION_TIMEOUT);
+    }
+
     /** Seeds for a Junction URL: every node's host:port, comma-separated. */
     public String hostList() {
         return nodes.stream().map(MariaDbNode::address).collect(Collectors.joining(","));

@@ -113,6 +113,14 @@ public final class MariaDbNode {
         Command.run(command, Map.of(), directory, Duration.ofMinutes(2));
     }
 
+    /** Deletes this node's data directory (the server stopped), so that {@link #initialize} can make a new one. */
+    void wipeData() {
+        if (isRunning()) {
+            throw new ClusterException(this + " is running: stop it before wiping its data");
+        }
+        dev.junction.cluster.internal.TemporaryDirectories.deleteTree(dataDirectory());
+    }
+
     /** Makes this node's data directory a file-level copy of {@code source}'s, which must be stopped. */
     void copyDataFrom(MariaDbNode source) {
         prepareDirectories();

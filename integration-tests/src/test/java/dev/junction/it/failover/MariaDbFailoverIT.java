@@ -92,7 +92,8 @@ class MariaDbFailoverIT extends FailoverContract {
 
             @Override
             public boolean rebuildFormerPrimary() {
-                return false; // not yet: it may hold commits the promoted node lacks, so it needs a fresh copy
+                cluster.rebuildAsReplica(former, promoted); // a fresh copy: it may hold commits the promoted node lacks
+                return true;
             }
 
             @Override

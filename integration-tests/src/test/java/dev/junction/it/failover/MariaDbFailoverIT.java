@@ -2,6 +2,7 @@ package dev.junction.it.failover;
 
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
+import dev.junction.it.ClusterLogins;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -28,15 +29,12 @@ class MariaDbFailoverIT extends FailoverContract {
 
             @Override
             public String url() {
-                return "jdbc:junction:mariadb://" + cluster.hostList() + "/" + MariaDbNode.DATABASE;
+                return ClusterLogins.mariaDbUrl(cluster);
             }
 
             @Override
             public Properties credentials() {
-                Properties properties = new Properties();
-                properties.setProperty("user", MariaDbNode.APPLICATION_USER);
-                properties.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
-                return properties;
+                return ClusterLogins.mariaDbApplicationUser();
             }
 
             @Override

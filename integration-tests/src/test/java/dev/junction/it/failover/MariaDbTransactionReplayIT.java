@@ -2,6 +2,7 @@ package dev.junction.it.failover;
 
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;
+import dev.junction.it.ClusterLogins;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,15 +18,12 @@ class MariaDbTransactionReplayIT extends TransactionReplayContract {
         return new Bed() {
             @Override
             public String url(String parameters) {
-                return "jdbc:junction:mariadb://" + cluster.hostList() + "/" + MariaDbNode.DATABASE + "?" + parameters;
+                return ClusterLogins.mariaDbUrl(cluster) + "?" + parameters;
             }
 
             @Override
             public Properties credentials() {
-                Properties properties = new Properties();
-                properties.setProperty("user", MariaDbNode.APPLICATION_USER);
-                properties.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
-                return properties;
+                return ClusterLogins.mariaDbApplicationUser();
             }
 
             @Override

@@ -2,6 +2,7 @@ package dev.junction.it.failover;
 
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
+import dev.junction.it.ClusterLogins;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -28,14 +29,12 @@ class PostgresFailoverIT extends FailoverContract {
 
             @Override
             public String url() {
-                return "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres";
+                return ClusterLogins.postgresUrl(cluster);
             }
 
             @Override
             public Properties credentials() {
-                Properties properties = new Properties();
-                properties.setProperty("user", "postgres");
-                return properties;
+                return ClusterLogins.postgresUser();
             }
 
             @Override

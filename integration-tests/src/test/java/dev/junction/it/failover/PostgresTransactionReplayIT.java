@@ -2,6 +2,7 @@ package dev.junction.it.failover;
 
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
+import dev.junction.it.ClusterLogins;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -16,14 +17,12 @@ class PostgresTransactionReplayIT extends TransactionReplayContract {
         return new Bed() {
             @Override
             public String url(String parameters) {
-                return "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres?" + parameters;
+                return ClusterLogins.postgresUrl(cluster) + "?" + parameters;
             }
 
             @Override
             public Properties credentials() {
-                Properties properties = new Properties();
-                properties.setProperty("user", "postgres");
-                return properties;
+                return ClusterLogins.postgresUser();
             }
 
             @Override

@@ -1,7 +1,7 @@
 package dev.junction.it.sync;
 
 import dev.junction.cluster.MariaDbCluster;
-import dev.junction.cluster.MariaDbNode;
+import dev.junction.it.ClusterLogins;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -22,15 +22,12 @@ class MariaDbDurabilityIT extends DurabilityContract {
         return new Trial() {
             @Override
             public String url() {
-                return "jdbc:junction:mariadb://" + cluster.hostList() + "/" + MariaDbNode.DATABASE;
+                return ClusterLogins.mariaDbUrl(cluster);
             }
 
             @Override
             public Properties credentials() {
-                Properties properties = new Properties();
-                properties.setProperty("user", MariaDbNode.APPLICATION_USER);
-                properties.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
-                return properties;
+                return ClusterLogins.mariaDbApplicationUser();
             }
 
             @Override

@@ -1,6 +1,7 @@
 package dev.junction.it.sync;
 
 import dev.junction.cluster.PostgresCluster;
+import dev.junction.it.ClusterLogins;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -18,14 +19,12 @@ class PostgresDurabilityIT extends DurabilityContract {
         return new Trial() {
             @Override
             public String url() {
-                return "jdbc:junction:postgresql://" + cluster.hostList() + "/postgres";
+                return ClusterLogins.postgresUrl(cluster);
             }
 
             @Override
             public Properties credentials() {
-                Properties properties = new Properties();
-                properties.setProperty("user", "postgres");
-                return properties;
+                return ClusterLogins.postgresUser();
             }
 
             @Override

@@ -143,6 +143,98 @@ class TransactionShapesTest {
         assertThat(shapes.size()).isLessThanOrEqualTo(3);
     }
 
+    private static final String RECORD = "select * from usertable where ycsb_key = ?";
+    private static final long READ_SITE = 11;
+    private static final long READ_MODIFY_WRITE_SITE = 22;
+
+    /** YCSB's read and read-modify-write: one first statement, two methods of the application. */
+    private void runReadsAndReadModifyWrites(int transactions) {
+        for (int i = 0; i < transactions; i++) {
+            boolean writes = i % 4 == 3;
+            long site = writes ? READ_MODIFY_WRITE_SITE : READ_SITE;
+            TransactionShapes.Start start = shapes.start(RECORD, DEFAULT_SHARE, () -> site);
+            shapes.ended(RECORD, start.callSite(), writes);
+        }
+    }
+
+    @Test
+    void startsAMixedShapeOnAReplicaFromTheCallSitesThatOnlyRead() {
+        runReadsAndReadModifyWrites(40);
+        assertThat(shapes.startsOnReplica(RECORD, DEFAULT_SHARE))
+                .as("a quarter of the shape's transactions write: by the shape alone, the primary")
+                .isFalse();
+        assertThat(shapes.start(RECORD, DEFAULT_SHARE, () -> READ_SITE))
+                .isEqualTo(new TransactionShapes.Start(true, READ_SITE));
+        assertThat(shapes.start(RECORD, DEFAULT_SHARE, () -> READ_MODIFY_WRITE_SITE))
+                .isEqualTo(new TransactionShapes.Start(false, READ_MODIFY_WRITE_SITE));
+    }
+
+    @Test
+    void decidesANewCallSiteOfAMixedShapeByTheShape() {
+        runReadsAndReadModifyWrites(40);
+        assertThat(shapes.start(RECORD, DEFAULT_SHARE, () -> 33))
+                .as("a quarter of the shape's transactions write, above 0.1")
+                .isEqualTo(new TransactionShapes.Start(false, 33));
+        assertThat(shapes.start(RECORD, 0.3, () -> 33))
+                .as("below 0.3")
+                .isEqualTo(new TransactionShapes.Start(true, 33));
+    }
+
+    @Test
+    void learnsACallSiteThatStartedWritingAndOneThatStopped() {
+        runReadsAndReadModifyWrites(40);
+        shapes.ended(RECORD, READ_SITE, true);
+        shapes.ended(RECORD, READ_SITE, true);
+        assertThat(shapes.start(RECORD, DEFAULT_SHARE, () -> READ_SITE).onReplica())
+                .as("two writes in the reads' recent transactions: 1 - (15/16)^2, above 0.1")
+                .isFalse();
+        for (int i = 0; i < 36; i++) {
+            shapes.ended(RECORD, READ_MODIFY_WRITE_SITE, false);
+        }
+        assertThat(shapes.start(RECORD, DEFAULT_SHARE, () -> READ_MODIFY_WRITE_SITE)
+                        .onReplica())
+                .as("36 read-only transactions in a row")
+                .isTrue();
+    }
+
+    @Test
+    void asksNoCallSiteOfAShapeThatOnlyReadsOrOnlyWrites() {
+        shapes.ended("select * from item", false);
+        shapes.ended("select * from stock", true);
+        assertThat(shapes.start("select * from item", DEFAULT_SHARE, TransactionShapesTest::noStackWalk))
+                .isEqualTo(new TransactionShapes.Start(true, TransactionShapes.UNKNOWN_CALL_SITE));
+        assertThat(shapes.start("select * from stock", DEFAULT_SHARE, TransactionShapesTest::noStackWalk))
+                .isEqualTo(new TransactionShapes.Start(false, TransactionShapes.UNKNOWN_CALL_SITE));
+        assertThat(shapes.start("select * from district", DEFAULT_SHARE, TransactionShapesTest::noStackWalk))
+                .as("not seen yet")
+                .isEqualTo(new TransactionShapes.Start(false, TransactionShapes.UNKNOWN_CALL_SITE));
+    }
+
+    private static long noStackWalk() {
+        throw new AssertionError("the call site was asked for a shape that decides alone");
+    }
+
+    @Test
+    void decidesAMixedShapeByItselfWhenTheCallSiteIsUnknown() {
+        runReadsAndReadModifyWrites(40);
+        assertThat(shapes.start(RECORD, 0.3, () -> TransactionShapes.UNKNOWN_CALL_SITE))
+                .as("share about 0.25, below 0.3")
+                .isEqualTo(new TransactionShapes.Start(true, TransactionShapes.UNKNOWN_CALL_SITE));
+    }
+
+    @Test
+    void forgetsCallSitesNotSeenForTheDecayPeriodAndBoundsThem() {
+        runReadsAndReadModifyWrites(40);
+        assertThat(shapes.callSiteCount()).isEqualTo(2);
+        now.addAndGet(Duration.ofMinutes(10).plusSeconds(1).toNanos());
+        assertThat(shapes.callSiteCount()).isZero();
+        runReadsAndReadModifyWrites(8);
+        for (long site = 100; site < 150; site++) {
+            shapes.ended(RECORD, site, false);
+        }
+        assertThat(shapes.callSiteCount()).isLessThanOrEqualTo(3);
+    }
+
     @Test
     void refusesBoundsThatCannotWork() {
         assertThatThrownBy(() -> new TransactionShapes(Dialect.POSTGRESQL, 0, Duration.ofMinutes(1), WEIGHT, now::get))

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * The latency of a mix's transactions under two configurations, compared by the pairs method at a fine grain: one
@@ -18,22 +19,81 @@ public final class PairedLatency {
     /** The outcome: ratios B/A per kind group, the mean latencies, and all that both sides did. */
     public record Result(RoundRatios readWrite, RoundRatios readOnly, Tally a, Tally b) {}
 
+    /** Where one side of a pair runs each transaction. */
+    public interface Side {
+        /** The side's sessions, open; closed by the caller. */
+        Sessions open(ServingNode.Probe probe, Tally tally) throws SQLException;
+
+        /** One connection runs every transaction: Junction, or a raw driver connected to the primary. */
+        static Side single(WorkloadRunner.Connector connector) {
+            return (probe, tally) -> {
+                TransactionSession session = session(connector, probe, tally);
+                return new Sessions(operation -> session, List.of(session));
+            };
+        }
+
+        /**
+         * A raw driver split by hand, as an application that knows each transaction's kind could: the read-only
+         * kinds on the replicas in turn, the others on the primary, each on a connection of its own. What read/write
+         * splitting costs on this machine before any driver decides anything.
+         */
+        static Side splitByHand(WorkloadRunner.Connector primary, List<WorkloadRunner.Connector> replicas) {
+            return (probe, tally) -> {
+                List<TransactionSession> all = new ArrayList<>();
+                TransactionSession writer = session(primary, ServingNode.Probe.RAW_PRIMARY, tally);
+                all.add(writer);
+                List<TransactionSession> readers = new ArrayList<>();
+                for (WorkloadRunner.Connector replica : replicas) {
+                    readers.add(session(replica, connection -> ServingNode.REPLICA, tally));
+                }
+                all.addAll(readers);
+                int[] turn = {0};
+                return new Sessions(
+                        operation -> operation.readOnly() ? readers.get(turn[0]++ % readers.size()) : writer, all);
+            };
+        }
+    }
+
+    /** A side's open sessions and which one runs a transaction. */
+    public static final class Sessions implements AutoCloseable {
+        private final Function<Operation, TransactionSession> choice;
+        private final List<TransactionSession> all;
+
+        Sessions(Function<Operation, TransactionSession> choice, List<TransactionSession> all) {
+            this.choice = choice;
+            this.all = all;
+        }
+
+        TransactionSession of(Operation operation) {
+            return choice.apply(operation);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (TransactionSession session : all) {
+                session.close();
+            }
+        }
+    }
+
     private PairedLatency() {}
 
     /**
+     * @param a the baseline side
+     * @param b the side compared with it
+     * @param probe how a Junction side tells where a statement ran
      * @param blocks pairs of blocks
      * @param perBlock transactions per block
      */
     public static Result run(
-            TransactionMix mix,
-            WorkloadRunner.Connector a,
-            WorkloadRunner.Connector b,
-            ServingNode.Probe probe,
-            int blocks,
-            int perBlock,
-            long seed)
+            TransactionMix mix, Side a, Side b, ServingNode.Probe probe, int blocks, int perBlock, long seed)
             throws SQLException {
-        WorkloadRunner runner = new WorkloadRunner(a, probe, 1);
+        WorkloadRunner runner = new WorkloadRunner(
+                () -> {
+                    throw new SQLException("paired runs open their connections through their sides");
+                },
+                probe,
+                1);
         Tally tallyA = new Tally();
         Tally tallyB = new Tally();
         List<Double> rwA = new ArrayList<>();
@@ -41,8 +101,8 @@ public final class PairedLatency {
         List<Double> roA = new ArrayList<>();
         List<Double> roB = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(seed);
-        try (TransactionSession sessionA = session(a, probe, tallyA);
-                TransactionSession sessionB = session(b, probe, tallyB)) {
+        try (Sessions sessionA = a.open(probe, tallyA);
+                Sessions sessionB = b.open(probe, tallyB)) {
             // Unmeasured: physical connections, prepared statements, the JIT, and learned routing's shapes.
             block(runner, mix, random, sessionA, tallyA, perBlock);
             block(runner, mix, random, sessionB, tallyB, perBlock);
@@ -79,7 +139,7 @@ public final class PairedLatency {
             WorkloadRunner runner,
             TransactionMix mix,
             SplittableRandom random,
-            TransactionSession session,
+            Sessions sessions,
             Tally tally,
             int count) {
         long rwCount = tally.latencyCount(false);
@@ -87,7 +147,8 @@ public final class PairedLatency {
         long roCount = tally.latencyCount(true);
         long roNanos = tally.latencyNanos(true);
         for (int i = 0; i < count; i++) {
-            runner.runUntilCommitted(mix.next(random), session, tally);
+            Operation operation = mix.next(random);
+            runner.runUntilCommitted(operation, sessions.of(operation), tally);
         }
         return new double[] {
             mean(tally.latencyNanos(false) - rwNanos, tally.latencyCount(false) - rwCount),

@@ -222,6 +222,10 @@ public final class TransactionMixBenchmark {
                     url,
                     raw,
                     () -> DriverManager.getConnection(primaryUrl, raw),
+                    cluster.standbys().stream()
+                            .<WorkloadRunner.Connector>map(
+                                    n -> () -> DriverManager.getConnection(n.jdbcUrl("postgres"), raw))
+                            .toList(),
                     cluster::awaitReplication);
         }
     }
@@ -241,6 +245,10 @@ public final class TransactionMixBenchmark {
                     url,
                     raw,
                     () -> DriverManager.getConnection(primaryUrl, raw),
+                    cluster.replicas().stream()
+                            .<WorkloadRunner.Connector>map(n -> () -> DriverManager.getConnection(
+                                    "jdbc:mysql://" + n.address() + "/" + MariaDbNode.DATABASE, raw))
+                            .toList(),
                     cluster::awaitReplication);
         }
     }
@@ -274,6 +282,7 @@ public final class TransactionMixBenchmark {
             String url,
             Properties credentials,
             WorkloadRunner.Connector raw,
+            List<WorkloadRunner.Connector> rawReplicas,
             Runnable awaitReplication)
             throws Exception {
         StringBuilder out = new StringBuilder("\n## " + database + "\n");
@@ -283,7 +292,7 @@ public final class TransactionMixBenchmark {
                 mix.load(primary, dialect);
             }
             if (pairedBlocks > 0) {
-                out.append(paired(mix, url, credentials));
+                out.append(paired(mix, url, credentials, raw, rawReplicas));
                 continue;
             }
             List<Configuration> configurations = new ArrayList<>();
@@ -378,7 +387,13 @@ public final class TransactionMixBenchmark {
      * {@code --paired-latency}: per consistency, {@code transactionRouting=primary} against each other routing, in
      * alternating blocks on one thread ({@link PairedLatency}).
      */
-    private String paired(TransactionMix mix, String url, Properties credentials) throws Exception {
+    private String paired(
+            TransactionMix mix,
+            String url,
+            Properties credentials,
+            WorkloadRunner.Connector raw,
+            List<WorkloadRunner.Connector> rawReplicas)
+            throws Exception {
         StringBuilder out = new StringBuilder("\n### " + mix.description() + "\n\n");
         out.append(String.format(
                 Locale.ROOT,
@@ -389,6 +404,32 @@ public final class TransactionMixBenchmark {
         out.append("| consistency | routing | read-write tx µs, `primary` / it | ratio (95 % CI) |"
                 + " read-only tx µs, `primary` / it | ratio (95 % CI) | replica reads, read-only tx | failed |\n");
         out.append("|---|---|---|---|---|---|---|---|\n");
+        // What splitting alone costs on this machine: the raw driver, read-only kinds on the replicas by hand
+        PairedLatency.Result split = PairedLatency.run(
+                mix,
+                PairedLatency.Side.single(raw),
+                PairedLatency.Side.splitByHand(raw, rawReplicas),
+                ServingNode.Probe.RAW_PRIMARY,
+                pairedBlocks,
+                pairedPerBlock,
+                order.nextLong());
+        System.out.printf(
+                Locale.ROOT,
+                "%s raw split by hand: read-write %s, read-only %s%n",
+                mix.name(),
+                split.readWrite().label(),
+                split.readOnly().label());
+        out.append(String.format(
+                Locale.ROOT,
+                "| – | raw driver split by hand (its `primary`: the raw driver to the primary) | %.0f / %.0f | %s |"
+                        + " %.0f / %.0f | %s | 100.0 %% | %d |%n",
+                split.a().meanLatencyMicros(false),
+                split.b().meanLatencyMicros(false),
+                split.readWrite().label(),
+                split.a().meanLatencyMicros(true),
+                split.b().meanLatencyMicros(true),
+                split.readOnly().label(),
+                split.a().total().failed() + split.b().total().failed()));
         for (String consistency : List.of("eventual", "global")) {
             for (String routing : routings) {
                 if (routing.equals("primary")) {
@@ -398,8 +439,8 @@ public final class TransactionMixBenchmark {
                         JunctionDataSource candidate = dataSource(url, credentials, consistency, routing)) {
                     PairedLatency.Result result = PairedLatency.run(
                             mix,
-                            baseline::getConnection,
-                            candidate::getConnection,
+                            PairedLatency.Side.single(baseline::getConnection),
+                            PairedLatency.Side.single(candidate::getConnection),
                             ServingNode.Probe.JUNCTION,
                             pairedBlocks,
                             pairedPerBlock,

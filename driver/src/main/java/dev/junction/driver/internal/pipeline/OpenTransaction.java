@@ -11,7 +11,8 @@ import dev.junction.router.TransactionShapes;
  *
  * <p>A transaction that is not read-only may start on a replica ({@code transactionRouting}): it is optimistic while
  * it runs there, with a journal of what it ran for the move to the primary ({@link TransactionMove}). For {@code
- * learned} routing it also records its shape (the text of its first statement) and whether it wrote, which it reports
+ * learned} routing it also records its shape (the text of its first statement, and its call site when the shape is
+ * mixed) and whether it wrote, which it reports
  * to the cluster's {@link TransactionShapes} when it ends.
  */
 public final class OpenTransaction {
@@ -26,6 +27,10 @@ public final class OpenTransaction {
     private OptimisticJournal replayLog;
     /** The text of the transaction's first statement, when shapes are learnt; null before it ran. */
     private String shape;
+    /** The call site the transaction's shape is learnt under, as {@link TransactionShapes#start} returned it. */
+    private long callSite;
+    /** The call site of the statement about to start a transaction: the transaction's once that statement ran. */
+    private long startingCallSite;
 
     private boolean wrote;
     /** The last transaction ended in a conflict moving to the primary: the next one, its retry, starts there. */
@@ -127,8 +132,17 @@ public final class OpenTransaction {
         }
         if (shape == null) {
             shape = text;
+            callSite = startingCallSite;
         }
         wrote |= needsPrimary;
+    }
+
+    /**
+     * The statement about to run would start the transaction from {@code callSite} ({@link
+     * TransactionShapes#UNKNOWN_CALL_SITE} when its shape alone decided where).
+     */
+    void startingFrom(long callSite) {
+        startingCallSite = callSite;
     }
 
     /**
@@ -149,13 +163,15 @@ public final class OpenTransaction {
     public void end() {
         retryOnPrimary = false;
         if (shape != null) {
-            shapes.ended(shape, wrote);
+            shapes.ended(shape, callSite, wrote);
         }
         session = null;
         openedInSql = false;
         journal = null;
         replayLog = null;
         shape = null;
+        callSite = TransactionShapes.UNKNOWN_CALL_SITE;
+        startingCallSite = TransactionShapes.UNKNOWN_CALL_SITE;
         wrote = false;
     }
 

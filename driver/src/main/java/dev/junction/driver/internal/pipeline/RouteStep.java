@@ -216,7 +216,8 @@ final class RouteStep {
     /**
      * Whether a transaction whose first statement is {@code text} may start on a replica: auto-commit off and not
      * read-only, and {@code transactionRouting} is {@code optimistic}, or {@code learned} and fewer than {@code
-     * learnedWriteShare} of this shape's recent transactions wrote.
+     * learnedWriteShare} of this shape's recent transactions wrote (of a mixed shape, of those begun from the same
+     * call site).
      */
     private boolean startsOptimistically(String text) {
         if (state.autoCommit() || state.readOnly() || transaction.retryingOnPrimary()) {
@@ -226,7 +227,12 @@ final class RouteStep {
             case OPTIMISTIC:
                 return true;
             case LEARNED:
-                return text != null && shapes.startsOnReplica(text, learnedWriteShare);
+                if (text == null) {
+                    return false;
+                }
+                TransactionShapes.Start start = shapes.start(text, learnedWriteShare, ApplicationCallSite::current);
+                transaction.startingFrom(start.callSite());
+                return start.onReplica();
             default:
                 return false;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.junction.driver.internal.jdbc.RoutingConnection;
 import dev.junction.driver.internal.topology.TransactionMoves;
+import dev.junction.example.RecordService;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -214,6 +215,45 @@ class TransactionMoveTest {
         assertThat(count(replica.statements(), READ)).isEqualTo(readsOnReplica + 1);
         assertThat(count(primary.statements(), READ)).isEqualTo(readsOnPrimary);
         assertThat(moves(connection).moved()).isEqualTo(1);
+    }
+
+    /**
+     * YCSB's read and read-modify-write begin with the same {@code SELECT} from two methods: by shape alone a quarter
+     * of the transactions write and all start on the primary; by call site the reads start on a replica and the
+     * read-modify-writes on the primary, without a move.
+     */
+    @Test
+    void learnedRoutingTellsAReadFromAReadModifyWriteWithTheSameFirstStatementByItsCallSite() throws SQLException {
+        String update = "update accounts set balance = balance + 1 where id = 1";
+        RecordService service = new RecordService(READ, update);
+        RoutingConnection connection = cluster.connect("?transactionRouting=learned");
+        connection.setAutoCommit(false);
+        long movesWhileLearning = 0;
+        int primaryReads = 0;
+        int replicaReads = 0;
+        for (int i = 0; i < 56; i++) { // one loop: each method is called from one line, as an application's would be
+            if (i == 40) { // learnt: a quarter of the shape's transactions wrote, all from one method
+                movesWhileLearning = moves(connection).moved();
+                primaryReads = (int) count(primary.statements(), READ);
+                replicaReads = (int) count(replica.statements(), READ);
+            }
+            boolean writes = i < 40 ? i % 4 == 3 : i % 2 == 1;
+            if (writes) {
+                service.readModifyWriteRecord(connection);
+            } else {
+                service.readRecord(connection);
+            }
+        }
+        assertThat(count(replica.statements(), READ)).as("the reads").isEqualTo(replicaReads + 8);
+        assertThat(count(primary.statements(), READ))
+                .as("the read-modify-writes")
+                .isEqualTo(primaryReads + 8);
+        assertThat(count(primary.statements(), update)).isEqualTo(10 + 8);
+        assertThat(replica.statements()).doesNotContain(update);
+        assertThat(moves(connection).moved()).as("no move once learnt").isEqualTo(movesWhileLearning);
+        assertThat(connection.pipeline().topology().transactionShapes().callSiteCount())
+                .as("the two methods")
+                .isEqualTo(2);
     }
 
     private static long count(List<String> statements, String statement) {

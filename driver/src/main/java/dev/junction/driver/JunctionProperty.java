@@ -59,11 +59,13 @@ public final class JunctionProperty<T> {
             TransactionRouting.class,
             TransactionRouting::propertyValue,
             TransactionRouting.LEARNED,
-            "Where a transaction with auto-commit off that is not read-only starts: `primary` always; `optimistic` on a "
-                    + "qualifying replica when its first statement is a plain read, moving to the primary at its first "
-                    + "statement that needs it (its reads replayed there and compared; `40001` if they differ); "
-                    + "`learned` as `optimistic` for the shapes of first statement whose recent transactions wrote "
-                    + "less often than `learnedWriteShare`, the primary for the others and for shapes not seen yet.");
+            "Where a transaction with auto-commit off that is not read-only starts: `primary` always; "
+                    + "`optimistic` on a qualifying replica when its first statement is a plain read, moving to the "
+                    + "primary at its first statement that needs it (its reads replayed there and compared; `40001` "
+                    + "if they differ); `learned` as `optimistic` for the transactions whose shape (first "
+                    + "statement, refined by the application code that began it where transactions of one first "
+                    + "statement both write and do not) recently wrote less often than `learnedWriteShare`, the "
+                    + "primary for the others and for shapes not seen yet.");
     /**
      * The write share below which {@code learned} starts a shape on a replica: the router's {@code TransactionShapes}
      * applies it, each connection passes its own.
@@ -71,10 +73,10 @@ public final class JunctionProperty<T> {
     public static final JunctionProperty<Double> LEARNED_WRITE_SHARE = fraction(
             "learnedWriteShare",
             "0.1",
-            "With `transactionRouting=learned`, a transaction shape starts on a replica while fewer than this share of "
-                    + "its recent transactions wrote (each writer there pays a rollback and a replay on the primary). "
-                    + "Raise it to serve more reads of shapes shared with read-modify-write transactions from replicas; "
-                    + "`transactionRouting=optimistic` starts every shape there.");
+            "With `transactionRouting=learned`, a transaction shape starts on a replica while fewer than "
+                    + "this share of its recent transactions wrote (each writer there pays a rollback and a replay "
+                    + "on the primary). Raise it to serve more reads from replicas where the same code sometimes "
+                    + "writes; `transactionRouting=optimistic` starts every shape there.");
     /** Bound for {@code wait} and for read-your-writes waits. */
     public static final JunctionProperty<Duration> REPLICA_WAIT_TIMEOUT = duration(
             "replicaWaitTimeout",

@@ -43,16 +43,17 @@ public class JunctionDataSourceProperties {
      * Where a transaction with auto-commit off that is not read-only starts: `primary` always; `optimistic` on a
      * qualifying replica when its first statement is a plain read, moving to the primary at its first statement that
      * needs it (its reads replayed there and compared; `40001` if they differ); `learned` as `optimistic` for the
-     * shapes of first statement whose recent transactions wrote less often than `learnedWriteShare`, the primary for
+     * transactions whose shape (first statement, refined by the application code that began it where transactions of
+     * one first statement both write and do not) recently wrote less often than `learnedWriteShare`, the primary for
      * the others and for shapes not seen yet. Values: `primary`, `optimistic`, `learned`; default `learned`.
      */
     private String transactionRouting;
 
     /**
      * With `transactionRouting=learned`, a transaction shape starts on a replica while fewer than this share of its
-     * recent transactions wrote (each writer there pays a rollback and a replay on the primary). Raise it to serve
-     * more reads of shapes shared with read-modify-write transactions from replicas; `transactionRouting=optimistic`
-     * starts every shape there. Values: number, more than `0`, at most `1` (`0.1`, `0.25`); default `0.1`.
+     * recent transactions wrote (each writer there pays a rollback and a replay on the primary). Raise it to serve more
+     * reads from replicas where the same code sometimes writes; `transactionRouting=optimistic` starts every shape
+     * there. Values: number, more than `0`, at most `1` (`0.1`, `0.25`); default `0.1`.
      */
     private String learnedWriteShare;
 

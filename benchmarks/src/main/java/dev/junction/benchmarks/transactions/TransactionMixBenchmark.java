@@ -430,6 +430,45 @@ public final class TransactionMixBenchmark {
                 split.b().meanLatencyMicros(true),
                 split.readOnly().label(),
                 split.a().total().failed() + split.b().total().failed()));
+        if (routings.contains("learned")) {
+            // Junction's own cost on top of splitting: the default against the same split done by hand
+            try (JunctionDataSource learned = dataSource(url, credentials, "eventual", "learned")) {
+                PairedLatency.Result result = PairedLatency.run(
+                        mix,
+                        PairedLatency.Side.splitByHand(raw, rawReplicas),
+                        PairedLatency.Side.single(learned::getConnection),
+                        ServingNode.Probe.JUNCTION,
+                        pairedBlocks,
+                        pairedPerBlock,
+                        order.nextLong());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s learned against the split by hand: read-write %s, read-only %s%n",
+                        mix.name(),
+                        result.readWrite().label(),
+                        result.readOnly().label());
+                result.a()
+                        .kinds()
+                        .forEach((kind, outcomes) -> System.out.printf(
+                                Locale.ROOT,
+                                "  %-14s split %8.0f µs, learned %8.0f µs%n",
+                                kind,
+                                outcomes.meanLatencyMicros(),
+                                result.b().kinds().get(kind).meanLatencyMicros()));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "| eventual | learned, against the raw driver split by hand (not `primary`) | %.0f / %.0f | %s |"
+                                + " %.0f / %.0f | %s | %s | %d |%n",
+                        result.a().meanLatencyMicros(false),
+                        result.b().meanLatencyMicros(false),
+                        result.readWrite().label(),
+                        result.a().meanLatencyMicros(true),
+                        result.b().meanLatencyMicros(true),
+                        result.readOnly().label(),
+                        percent(result.b().replicaShare(true)),
+                        result.a().total().failed() + result.b().total().failed()));
+            }
+        }
         for (String consistency : List.of("eventual", "global")) {
             for (String routing : routings) {
                 if (routing.equals("primary")) {

@@ -37,8 +37,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <ul>
  *   <li>no unexpected error, and no transaction gives up retrying;
- *   <li>with {@code readConsistency=eventual} and {@code transactionRouting=optimistic}, at least 90 % of the reads of
- *       the read-only transactions are served by replicas;
+ *   <li>with {@code readConsistency=eventual} and {@code transactionRouting=optimistic}, and with the default
+ *       {@code learned} once it has seen the application, at least 90 % of the reads of the read-only transactions
+ *       are served by replicas; {@code learned} moves at most 2 % of the read-write transactions;
  *   <li>every write runs on the node Junction names the primary ({@code lastNode()} after each write; a PostgreSQL
  *       standby could not take it anyway, a MariaDB replica with Junction's session guard neither);
  *   <li>under concurrent writers some moves end in {@code 40001} (YCSB's zipfian read-modify-writes), and each such
@@ -231,6 +232,42 @@ class TransactionWorkloadIT {
                     .as("transactionRouting=primary reads nothing from replicas")
                     .isZero();
             assertThat(violations(database, mix)).as("invariants after primary").isEmpty();
+        }
+    }
+
+    /**
+     * The default, {@code learned}, once it has seen the application: the read-only transactions on replicas (YCSB's
+     * read shares its first statement with its read-modify-write; their call sites tell them apart) and the
+     * read-write ones started on the primary, so that hardly any pays a move.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void concurrentLearnedRunServesReadOnlyTransactionsFromReplicasAndStartsWritersOnThePrimary(
+            Supplier<Database> databases, Supplier<TransactionMix> mixes) throws Exception {
+        Database database = databases.get();
+        TransactionMix mix = mixes.get();
+        load(database, mix);
+        try (JunctionDataSource learned = database.dataSource("eventual", "learned")) {
+            WorkloadRunner runner = new WorkloadRunner(learned::getConnection, ServingNode.Probe.JUNCTION, THREADS);
+            WorkloadResult learning = runner.runCount(mix, 100, 3);
+            assertNoFailureAndEveryWriteOnThePrimary(learning);
+            TransactionMoves.Snapshot before = moves(learned);
+            WorkloadResult result = runner.runFor(mix, RUN, 4);
+            TransactionMoves.Snapshot after = moves(learned);
+            long readWrite = result.tally().latencyCount(false);
+            long moved = after.moved() - before.moved();
+            System.out.printf(
+                    "%s %s, eventual + learned: %s  read-write transactions %d, moved %d, conflicts (40001) %d%n",
+                    database, mix.name(), result.summary(), readWrite, moved, after.conflicts() - before.conflicts());
+            assertNoFailureAndEveryWriteOnThePrimary(result);
+            assertThat(result.tally().replicaShare(true))
+                    .as("share of the reads of read-only transactions served by replicas")
+                    .isGreaterThanOrEqualTo(0.9);
+            assertThat(readWrite).as("read-write transactions committed").isPositive();
+            assertThat(moved)
+                    .as("read-write transactions that started on a replica and moved, of %d", readWrite)
+                    .isLessThanOrEqualTo(readWrite / 50);
+            assertThat(violations(database, mix)).as("invariants after learned").isEmpty();
         }
     }
 

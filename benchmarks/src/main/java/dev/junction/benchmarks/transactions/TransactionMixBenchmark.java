@@ -49,7 +49,7 @@ import java.util.Random;
  *
  * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests -Dformat.check.skip=true}, then {@code java -cp
  * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.transactions.TransactionMixBenchmark [--database
- * postgresql|mariadb|both] [--mixes ycsb,tpcc] [--routings primary,optimistic,learned,learned:0.3 (learnedWriteShare=0.3)] [--threads 4] [--seconds 16] [--rounds 4] [--warmup 2] [--out
+ * postgresql|mariadb|both] [--mixes ycsb,tpcc] [--routings primary,optimistic,learned,learned:0.3 (learnedWriteShare=0.3)] [--consistencies eventual,global,session] [--threads 4] [--seconds 16] [--rounds 4] [--warmup 2] [--out
  * docs/transaction-mixes.md] [--retry backoff|immediately] [--paired-latency BLOCKS,PER_BLOCK]}. With the defaults it takes about 10 minutes.
  * {@code --paired-latency} replaces the throughput runs by a latency comparison of each routing against {@code
  * primary}, block by block on one thread ({@link PairedLatency}).
@@ -68,6 +68,9 @@ public final class TransactionMixBenchmark {
     private int pairedBlocks;
 
     private int pairedPerBlock;
+    /** {@code --consistencies}: the read consistencies each routing runs under. */
+    private List<String> consistencies = List.of("eventual", "global");
+
     private final Random order = new Random(13);
 
     private TransactionMixBenchmark(
@@ -92,6 +95,7 @@ public final class TransactionMixBenchmark {
         List<String> mixes = List.of("ycsb", "tpcc");
         List<String> routings = List.of("primary", "optimistic", "learned");
         String paired = null;
+        List<String> consistencies = List.of("eventual", "global");
         int threads = 4;
         int seconds = 16;
         int rounds = 4;
@@ -103,6 +107,7 @@ public final class TransactionMixBenchmark {
                 case "--database" -> database = args[++i];
                 case "--mixes" -> mixes = List.of(args[++i].split(","));
                 case "--routings" -> routings = List.of(args[++i].split(","));
+                case "--consistencies" -> consistencies = List.of(args[++i].split(","));
                 case "--paired-latency" -> paired = args[++i];
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -115,7 +120,8 @@ public final class TransactionMixBenchmark {
                             : WorkloadRunner.Retry.WITH_BACKOFF;
                 default ->
                     throw new IllegalArgumentException("Unknown option " + args[i] + "; expected --database"
-                            + " postgresql|mariadb|both, --mixes ycsb,tpcc, --routings primary,optimistic,learned, --threads N, --seconds N, --rounds N,"
+                            + " postgresql|mariadb|both, --mixes ycsb,tpcc, --routings primary,optimistic,learned,"
+                            + " --consistencies eventual,global,session, --threads N, --seconds N, --rounds N,"
                             + " --warmup N, --retry backoff|immediately or --out FILE");
             }
         }
@@ -131,6 +137,7 @@ public final class TransactionMixBenchmark {
                 mixes,
                 routings,
                 retry);
+        benchmark.consistencies = consistencies;
         if (paired != null) {
             String[] blocks = paired.split(",");
             benchmark.pairedBlocks = Integer.parseInt(blocks[0]);
@@ -298,7 +305,7 @@ public final class TransactionMixBenchmark {
             List<Configuration> configurations = new ArrayList<>();
             configurations.add(new Configuration(
                     RAW, null, new WorkloadRunner(raw, ServingNode.Probe.RAW_PRIMARY, threads, retry)));
-            for (String consistency : List.of("eventual", "global")) {
+            for (String consistency : consistencies) {
                 Configuration primaryRouting = null;
                 for (String routing : routings) {
                     JunctionDataSource dataSource = dataSource(url, credentials, consistency, routing);
@@ -469,7 +476,7 @@ public final class TransactionMixBenchmark {
                         result.a().total().failed() + result.b().total().failed()));
             }
         }
-        for (String consistency : List.of("eventual", "global")) {
+        for (String consistency : consistencies) {
             for (String routing : routings) {
                 if (routing.equals("primary")) {
                     continue;

@@ -1,0 +1,30 @@
+package dev.junction.conflict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The statements of the MariaDB guard; that the server enforces it is MariaDbLastWriterWinsGuardIT's. */
+class MariaDbGuardTriggersTest {
+    @Test
+    void keepsEveryNonKeyColumnOfANewerRow() {
+        assertThat(MariaDbGuardTriggers.install(
+                        "model_versions", List.of("id"), List.of("id", "stage", "_hlc", "_origin")))
+                .containsExactly(
+                        "DROP TRIGGER IF EXISTS model_versions_junction_update_guard",
+                        "CREATE TRIGGER model_versions_junction_update_guard BEFORE UPDATE ON model_versions FOR EACH"
+                                + " ROW BEGIN IF OLD._hlc > NEW._hlc OR (OLD._hlc = NEW._hlc AND OLD._origin >"
+                                + " NEW._origin) THEN SET NEW.stage = OLD.stage, NEW._hlc = OLD._hlc, NEW._origin ="
+                                + " OLD._origin; END IF; END");
+    }
+
+    @Test
+    void refusesTablesItCannotGuard() {
+        assertThatThrownBy(() -> MariaDbGuardTriggers.install("t", List.of("id"), List.of("id", "_origin")))
+                .hasMessageContaining("no column _hlc");
+        assertThatThrownBy(() -> MariaDbGuardTriggers.install("t`x", List.of("id"), List.of("id")))
+                .hasMessageContaining("not a plain identifier");
+    }
+}

@@ -412,68 +412,32 @@ public final class TransactionMixBenchmark {
                 + " read-only tx µs, `primary` / it | ratio (95 % CI) | replica reads, read-only tx | failed |\n");
         out.append("|---|---|---|---|---|---|---|---|\n");
         // What splitting alone costs on this machine: the raw driver, read-only kinds on the replicas by hand
-        PairedLatency.Result split = PairedLatency.run(
+        PairedLatency.Result split = pair(
                 mix,
                 PairedLatency.Side.single(raw),
                 PairedLatency.Side.splitByHand(raw, rawReplicas),
                 ServingNode.Probe.RAW_PRIMARY,
-                pairedBlocks,
-                pairedPerBlock,
-                order.nextLong());
-        System.out.printf(
-                Locale.ROOT,
-                "%s raw split by hand: read-write %s, read-only %s%n",
-                mix.name(),
-                split.readWrite().label(),
-                split.readOnly().label());
-        out.append(String.format(
-                Locale.ROOT,
-                "| – | raw driver split by hand (its `primary`: the raw driver to the primary) | %.0f / %.0f | %s |"
-                        + " %.0f / %.0f | %s | 100.0 %% | %d |%n",
-                split.a().meanLatencyMicros(false),
-                split.b().meanLatencyMicros(false),
-                split.readWrite().label(),
-                split.a().meanLatencyMicros(true),
-                split.b().meanLatencyMicros(true),
-                split.readOnly().label(),
-                split.a().total().failed() + split.b().total().failed()));
+                "raw split by hand",
+                "raw",
+                "split");
+        out.append(pairedRow(
+                "–", "raw driver split by hand (its `primary`: the raw driver to the primary)", split, "100.0 %"));
         if (routings.contains("learned")) {
             // Junction's own cost on top of splitting: the default against the same split done by hand
             try (JunctionDataSource learned = dataSource(url, credentials, "eventual", "learned")) {
-                PairedLatency.Result result = PairedLatency.run(
+                PairedLatency.Result result = pair(
                         mix,
                         PairedLatency.Side.splitByHand(raw, rawReplicas),
                         PairedLatency.Side.single(learned::getConnection),
                         ServingNode.Probe.JUNCTION,
-                        pairedBlocks,
-                        pairedPerBlock,
-                        order.nextLong());
-                System.out.printf(
-                        Locale.ROOT,
-                        "%s learned against the split by hand: read-write %s, read-only %s%n",
-                        mix.name(),
-                        result.readWrite().label(),
-                        result.readOnly().label());
-                result.a()
-                        .kinds()
-                        .forEach((kind, outcomes) -> System.out.printf(
-                                Locale.ROOT,
-                                "  %-14s split %8.0f µs, learned %8.0f µs%n",
-                                kind,
-                                outcomes.meanLatencyMicros(),
-                                result.b().kinds().get(kind).meanLatencyMicros()));
-                out.append(String.format(
-                        Locale.ROOT,
-                        "| eventual | learned, against the raw driver split by hand (not `primary`) | %.0f / %.0f | %s |"
-                                + " %.0f / %.0f | %s | %s | %d |%n",
-                        result.a().meanLatencyMicros(false),
-                        result.b().meanLatencyMicros(false),
-                        result.readWrite().label(),
-                        result.a().meanLatencyMicros(true),
-                        result.b().meanLatencyMicros(true),
-                        result.readOnly().label(),
-                        percent(result.b().replicaShare(true)),
-                        result.a().total().failed() + result.b().total().failed()));
+                        "learned against the split by hand",
+                        "split",
+                        "learned");
+                out.append(pairedRow(
+                        "eventual",
+                        "learned, against the raw driver split by hand (not `primary`)",
+                        result,
+                        percent(result.b().replicaShare(true))));
             }
         }
         for (String consistency : consistencies) {
@@ -483,48 +447,70 @@ public final class TransactionMixBenchmark {
                 }
                 try (JunctionDataSource baseline = dataSource(url, credentials, consistency, "primary");
                         JunctionDataSource candidate = dataSource(url, credentials, consistency, routing)) {
-                    PairedLatency.Result result = PairedLatency.run(
+                    PairedLatency.Result result = pair(
                             mix,
                             PairedLatency.Side.single(baseline::getConnection),
                             PairedLatency.Side.single(candidate::getConnection),
                             ServingNode.Probe.JUNCTION,
-                            pairedBlocks,
-                            pairedPerBlock,
-                            order.nextLong());
-                    System.out.printf(
-                            Locale.ROOT,
-                            "%s %s, %s: read-write %s, read-only %s%n",
-                            mix.name(),
-                            routing,
-                            consistency,
-                            result.readWrite().label(),
-                            result.readOnly().label());
-                    result.a()
-                            .kinds()
-                            .forEach((kind, outcomes) -> System.out.printf(
-                                    Locale.ROOT,
-                                    "  %-14s primary %8.0f µs, %s %8.0f µs%n",
-                                    kind,
-                                    outcomes.meanLatencyMicros(),
-                                    routing,
-                                    result.b().kinds().get(kind).meanLatencyMicros()));
-                    out.append(String.format(
-                            Locale.ROOT,
-                            "| %s | %s | %.0f / %.0f | %s | %.0f / %.0f | %s | %s | %d |%n",
-                            consistency,
-                            routing,
-                            result.a().meanLatencyMicros(false),
-                            result.b().meanLatencyMicros(false),
-                            result.readWrite().label(),
-                            result.a().meanLatencyMicros(true),
-                            result.b().meanLatencyMicros(true),
-                            result.readOnly().label(),
-                            percent(result.b().replicaShare(true)),
-                            result.a().total().failed() + result.b().total().failed()));
+                            routing + ", " + consistency,
+                            "primary",
+                            routing);
+                    out.append(pairedRow(
+                            consistency, routing, result, percent(result.b().replicaShare(true))));
                 }
             }
         }
         return out.toString();
+    }
+
+    /** One pair of sides by {@link PairedLatency}, its ratios and per-kind latencies printed as it ends. */
+    private PairedLatency.Result pair(
+            TransactionMix mix,
+            PairedLatency.Side a,
+            PairedLatency.Side b,
+            ServingNode.Probe probe,
+            String title,
+            String aName,
+            String bName)
+            throws SQLException {
+        PairedLatency.Result result =
+                PairedLatency.run(mix, a, b, probe, pairedBlocks, pairedPerBlock, order.nextLong());
+        System.out.printf(
+                Locale.ROOT,
+                "%s %s: read-write %s, read-only %s%n",
+                mix.name(),
+                title,
+                result.readWrite().label(),
+                result.readOnly().label());
+        result.a()
+                .kinds()
+                .forEach((kind, outcomes) -> System.out.printf(
+                        Locale.ROOT,
+                        "  %-14s %s %8.0f µs, %s %8.0f µs%n",
+                        kind,
+                        aName,
+                        outcomes.meanLatencyMicros(),
+                        bName,
+                        result.b().kinds().get(kind).meanLatencyMicros()));
+        return result;
+    }
+
+    /** A row of the paired-latency table. */
+    private static String pairedRow(
+            String consistency, String configuration, PairedLatency.Result result, String replicaShare) {
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s | %.0f / %.0f | %s | %.0f / %.0f | %s | %s | %d |%n",
+                consistency,
+                configuration,
+                result.a().meanLatencyMicros(false),
+                result.b().meanLatencyMicros(false),
+                result.readWrite().label(),
+                result.a().meanLatencyMicros(true),
+                result.b().meanLatencyMicros(true),
+                result.readOnly().label(),
+                replicaShare,
+                result.a().total().failed() + result.b().total().failed());
     }
 
     private static JunctionDataSource dataSource(

@@ -1,7 +1,6 @@
 package dev.junction.conflict;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -28,19 +27,7 @@ public final class MariaDbGuardTriggers {
      * @param columns every column of the table, the metadata columns included
      */
     public static List<String> install(String table, List<String> keyColumns, List<String> columns) {
-        check(table);
-        keyColumns.forEach(MariaDbGuardTriggers::check);
-        columns.forEach(MariaDbGuardTriggers::check);
-        if (keyColumns.isEmpty() || !columns.containsAll(keyColumns)) {
-            throw new IllegalArgumentException(
-                    "Table " + table + " needs a primary key among its columns to be guarded, had " + keyColumns);
-        }
-        for (String metadata : List.of(MetadataColumns.HLC, MetadataColumns.ORIGIN)) {
-            if (!columns.contains(metadata)) {
-                throw new IllegalArgumentException("Table " + table + " has no column " + metadata
-                        + ": add the metadata columns first (MetadataColumns.additions)");
-            }
-        }
+        GuardedTable.check(table, keyColumns, columns, IDENTIFIER);
         String keep = columns.stream()
                 .filter(c -> !keyColumns.contains(c))
                 .map(c -> "NEW." + c + " = OLD." + c)
@@ -52,13 +39,5 @@ public final class MariaDbGuardTriggers {
                         + " IF OLD._hlc > NEW._hlc OR (OLD._hlc = NEW._hlc AND OLD._origin > NEW._origin) THEN"
                         + " SET " + keep + ";"
                         + " END IF; END");
-    }
-
-    private static void check(String identifier) {
-        Objects.requireNonNull(identifier, "identifier");
-        if (!IDENTIFIER.matcher(identifier).matches()) {
-            throw new IllegalArgumentException("\"" + identifier + "\" is not a plain identifier; guarded tables and"
-                    + " columns must be (quoted names are not supported yet)");
-        }
     }
 }

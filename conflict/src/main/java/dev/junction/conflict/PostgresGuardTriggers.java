@@ -1,7 +1,6 @@
 package dev.junction.conflict;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -36,19 +35,7 @@ public final class PostgresGuardTriggers {
      * @param columns every column of the table, the metadata columns included
      */
     public static List<String> install(String table, List<String> keyColumns, List<String> columns) {
-        check(table);
-        keyColumns.forEach(PostgresGuardTriggers::check);
-        columns.forEach(PostgresGuardTriggers::check);
-        if (keyColumns.isEmpty() || !columns.containsAll(keyColumns)) {
-            throw new IllegalArgumentException(
-                    "Table " + table + " needs a primary key among its columns to be guarded, had " + keyColumns);
-        }
-        for (String metadata : List.of(MetadataColumns.HLC, MetadataColumns.ORIGIN)) {
-            if (!columns.contains(metadata)) {
-                throw new IllegalArgumentException("Table " + table + " has no column " + metadata
-                        + ": add the metadata columns first (MetadataColumns.additions)");
-            }
-        }
+        GuardedTable.check(table, keyColumns, columns, IDENTIFIER);
         String key = keyColumns.stream().map(c -> c + " = ($1)." + c).collect(Collectors.joining(" AND "));
         String assignments = columns.stream()
                 .filter(c -> !keyColumns.contains(c))
@@ -93,13 +80,5 @@ public final class PostgresGuardTriggers {
                 "CREATE TRIGGER junction_insert_guard BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION "
                         + table + "_junction_insert_guard()",
                 "ALTER TABLE " + table + " ENABLE ALWAYS TRIGGER junction_insert_guard");
-    }
-
-    private static void check(String identifier) {
-        Objects.requireNonNull(identifier, "identifier");
-        if (!IDENTIFIER.matcher(identifier).matches()) {
-            throw new IllegalArgumentException("\"" + identifier + "\" is not a plain lower-case identifier; guarded"
-                    + " tables and columns must be (quoted names are not supported yet)");
-        }
     }
 }

@@ -34,6 +34,6 @@ class PostgresGuardTriggersTest {
         assertThatThrownBy(() -> PostgresGuardTriggers.install("t", List.of("id"), List.of("id", "_hlc")))
                 .hasMessageContaining("no column _origin");
         assertThatThrownBy(() -> PostgresGuardTriggers.install("T; drop", List.of("id"), List.of("id")))
-                .hasMessageContaining("not a plain lower-case identifier");
+                .hasMessageContaining("not a plain identifier");
     }
 }

@@ -415,19 +415,25 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                     }
                 }
                 if ("SyncRep".equals(waitEvent) && !closed) {
+                    // Marked before the cancel is sent: the interrupted backend returns the commit to the committing
+                    // thread at once, which may read this flag before this thread runs again (a CI run saw a
+                    // cancelled wait reported as confirmed). A cancel that fails is sent again at the next period;
+                    // one that finds the wait just over makes a confirmed commit look unconfirmed, the safe error.
+                    cancelled = true;
+                    again = true;
                     try (PreparedStatement cancel = connection.prepareStatement("select pg_cancel_backend(?)")) {
                         cancel.setInt(1, backendPid);
                         cancel.execute();
                     }
-                    cancelled = true;
+                    again = false;
                 } else {
                     again = "active".equals(state) && !closed;
                 }
                 giveBack(primary, connection);
             } catch (SQLException | RuntimeException e) {
-                discard(connection); // the primary is gone: so is the wait
+                discard(connection); // the primary is gone, and so is the wait; unless only the cancel failed
             }
-            if (again) {
+            if (again && !closed) {
                 checkAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WATCH_PERIOD_MILLIS);
             } else {
                 watched.remove(this);

@@ -288,6 +288,15 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.TOPOLOGY.name());
     }
 
+    /** Sets {@code homeMaster}; see {@link JunctionProperty#HOME_MASTER}. @throws IllegalArgumentException for an invalid value */
+    public void setHomeMaster(String value) {
+        setJunctionProperty(JunctionProperty.HOME_MASTER, value);
+    }
+
+    public String getHomeMaster() {
+        return explicit.get(JunctionProperty.HOME_MASTER.name());
+    }
+
     /** Sets {@code conflictTables}; see {@link JunctionProperty#CONFLICT_TABLES}. @throws IllegalArgumentException for an invalid value */
     public void setConflictTables(String value) {
         setJunctionProperty(JunctionProperty.CONFLICT_TABLES, value);

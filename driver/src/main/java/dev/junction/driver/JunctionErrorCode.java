@@ -101,6 +101,14 @@ public enum JunctionErrorCode {
     /** Multi-master writes that conflict (issue: conflicts); the same state as serialization failures so retry loops work. */
     WRITE_CONFLICT(91040, "40001", "Write conflict on %s: %s. Retry the transaction."),
     /**
+     * A write of a {@code conflictTables} table in a form Junction cannot stamp: run unstamped, it could overwrite a
+     * newer row on another master, so it is refused before anything runs.
+     */
+    UNSTAMPABLE_WRITE(
+            91042,
+            "0A000",
+            "Junction cannot stamp this write of conflict table %s (conflictTables), so it was not run: %s"),
+    /**
      * An optimistic transaction had to move from its replica to the primary, and running its reads again there did
      * not return what they had returned: the transaction is rolled back, as a serialization failure.
      */

@@ -198,8 +198,22 @@ public final class JunctionProperty<T> {
             "topology",
             Topology.class,
             Topology.PRIMARY_REPLICA,
-            "`primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each other "
-                    + "(not built yet: refused with `0A000`).");
+            "`primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each other: "
+                    + "every statement runs on the home master (`homeMaster`), writes to `conflictTables` stamped; `syncMode` "
+                    + "and `readRepair` are refused with it.");
+    /** The master a multi-master data source writes and reads on while it is up. */
+    public static final JunctionProperty<String> HOME_MASTER = new JunctionProperty<>(
+            "homeMaster",
+            String.class,
+            "",
+            text -> text.trim(),
+            value -> value,
+            List.of(),
+            "one of the URL's hosts as host:port, or empty",
+            "`host:port` of the URL",
+            "With `topology=multi-master`: the master every statement runs on while it is up; empty: the first master up in "
+                    + "the URL's order. Another master up takes over while it is down. A host not in the URL fails the "
+                    + "connection with `22023`.");
     /** Tables reconciled in multi-master mode. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static final JunctionProperty<List<ConflictTable>> CONFLICT_TABLES =
@@ -210,8 +224,9 @@ public final class JunctionProperty<T> {
                     ConflictTable::parseList,
                     "a list such as orders:lww,likes:counter (policies lww, version-vector, counter)",
                     "`table[:policy],…`, policy `lww` (default), `version-vector`, `counter`",
-                    "Tables whose writes are stamped and reconciled in multi-master mode, each with its conflict policy (not built "
-                            + "yet: a non-empty list is refused with `0A000`).");
+                    "With `topology=multi-master`: tables whose INSERTs and UPDATEs Junction stamps with `_hlc` and `_origin`, "
+                            + "each with its conflict policy; only `lww` acts yet (the others are refused with `0A000`), and a write "
+                            + "of one that cannot be stamped (DELETE, upserts, INSERT without a column list) is refused with `0A000`.");
     /** Whether multi-master reads consult every master. */
     public static final JunctionProperty<ReadRepair> READ_REPAIR = choice(
             "readRepair",
@@ -248,6 +263,7 @@ public final class JunctionProperty<T> {
             TRANSACTION_REPLAY,
             EXCEPTION_OVERRIDE_CLASS_NAME,
             TOPOLOGY,
+            HOME_MASTER,
             CONFLICT_TABLES,
             READ_REPAIR,
             METRICS);

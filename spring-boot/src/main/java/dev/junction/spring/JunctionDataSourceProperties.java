@@ -149,15 +149,23 @@ public class JunctionDataSourceProperties {
 
     /**
      * `primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each
-     * other (not built yet: refused with `0A000`). Values: `primary-replica`, `multi-master`; default
-     * `primary-replica`.
+     * other: every statement runs on the home master (`homeMaster`), writes to `conflictTables` stamped; `syncMode` and
+     * `readRepair` are refused with it. Values: `primary-replica`, `multi-master`; default `primary-replica`.
      */
     private String topology;
 
     /**
-     * Tables whose writes are stamped and reconciled in multi-master mode, each with its conflict policy (not built
-     * yet: a non-empty list is refused with `0A000`). Values: `table[:policy],…`, policy `lww` (default),
-     * `version-vector`, `counter`; no default.
+     * With `topology=multi-master`: the master every statement runs on while it is up; empty: the first master up in
+     * the URL's order. Another master up takes over while it is down. A host not in the URL fails the connection with
+     * `22023`. Values: `host:port` of the URL; no default.
+     */
+    private String homeMaster;
+
+    /**
+     * With `topology=multi-master`: tables whose INSERTs and UPDATEs Junction stamps with `_hlc` and `_origin`, each
+     * with its conflict policy; only `lww` acts yet (the others are refused with `0A000`), and a write of one that
+     * cannot be stamped (DELETE, upserts, INSERT without a column list) is refused with `0A000`. Values:
+     * `table[:policy],…`, policy `lww` (default), `version-vector`, `counter`; no default.
      */
     private String conflictTables;
 
@@ -198,6 +206,7 @@ public class JunctionDataSourceProperties {
         putIfSet(values, JunctionProperty.TRANSACTION_REPLAY, transactionReplay);
         putIfSet(values, JunctionProperty.EXCEPTION_OVERRIDE_CLASS_NAME, exceptionOverrideClassName);
         putIfSet(values, JunctionProperty.TOPOLOGY, topology);
+        putIfSet(values, JunctionProperty.HOME_MASTER, homeMaster);
         putIfSet(values, JunctionProperty.CONFLICT_TABLES, conflictTables);
         putIfSet(values, JunctionProperty.READ_REPAIR, readRepair);
         putIfSet(values, JunctionProperty.METRICS, metrics);
@@ -249,6 +258,8 @@ public class JunctionDataSourceProperties {
     public void setExceptionOverrideClassName(String value) { this.exceptionOverrideClassName = value; }
     public String getTopology() { return topology; }
     public void setTopology(String value) { this.topology = value; }
+    public String getHomeMaster() { return homeMaster; }
+    public void setHomeMaster(String value) { this.homeMaster = value; }
     public String getConflictTables() { return conflictTables; }
     public void setConflictTables(String value) { this.conflictTables = value; }
     public String getReadRepair() { return readRepair; }

@@ -62,6 +62,7 @@ public final class JunctionHikariExceptionOverride implements SQLExceptionOverri
             // One statement's or transaction's own error.
             JunctionErrorCode.WRITE_CONFLICT,
             JunctionErrorCode.OPTIMISTIC_TRANSACTION_CONFLICT,
+            JunctionErrorCode.UNSTAMPABLE_WRITE,
             JunctionErrorCode.ROUTING_REFUSED,
             JunctionErrorCode.FEATURE_NOT_SUPPORTED,
             JunctionErrorCode.STATEMENT_CLOSED,

@@ -53,6 +53,7 @@ class JunctionHikariExceptionOverrideTest {
             JunctionErrorCode.COMMITTED_NOT_REPLICATED,
             JunctionErrorCode.WRITE_CONFLICT,
             JunctionErrorCode.OPTIMISTIC_TRANSACTION_CONFLICT,
+            JunctionErrorCode.UNSTAMPABLE_WRITE,
             JunctionErrorCode.ROUTING_REFUSED,
             JunctionErrorCode.FEATURE_NOT_SUPPORTED,
             JunctionErrorCode.STATEMENT_CLOSED,

@@ -64,6 +64,36 @@ public final class SqlToken {
     }
 
     /** True when this is the keyword {@code upperCaseWord}. */
+    /** Its lexical category. */
+    public TokenType type() {
+        return type;
+    }
+
+    /** Where it starts in the SQL text (a char index). */
+    public int start() {
+        return start;
+    }
+
+    /** Where it ends in the SQL text (exclusive). */
+    public int end() {
+        return end;
+    }
+
+    /** Its text as written. */
+    public String text() {
+        return text;
+    }
+
+    /** The upper-cased word of a {@link TokenType#WORD}; null for any other token. */
+    public String keyword() {
+        return keyword;
+    }
+
+    /** How many parentheses enclose it. */
+    public int depth() {
+        return depth;
+    }
+
     boolean is(String upperCaseWord) {
         return upperCaseWord.equals(keyword);
     }

@@ -29,6 +29,17 @@ public final class MySqlRoles {
 
     /** The role of the server on {@code connection}, whose {@code @@global.read_only} was {@code readOnly}. */
     public static NodeRole role(Connection connection, boolean readOnly) {
+        return role(connection, readOnly, false);
+    }
+
+    /**
+     * The same, where {@code multiMaster} says that the cluster's masters replicate from each other
+     * ({@code topology=multi-master}): a server is then a master when it is writable, replicating or not.
+     */
+    public static NodeRole role(Connection connection, boolean readOnly, boolean multiMaster) {
+        if (multiMaster) {
+            return readOnly ? NodeRole.REPLICA : NodeRole.PRIMARY;
+        }
         return readOnly || replicates(connection) ? NodeRole.REPLICA : NodeRole.PRIMARY;
     }
 

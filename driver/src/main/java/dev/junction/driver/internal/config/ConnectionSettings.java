@@ -76,26 +76,62 @@ public final class ConnectionSettings {
             }
         }
         JunctionProperties properties = JunctionProperties.parse(merged);
-        refuseWhatDoesNotActYet(properties, merged);
+        refuseWhatDoesNotActYet(properties, merged, url);
         SyncPolicy.checkReplicas(properties, url.hosts().size());
         return new ConnectionSettings(url, properties, backend);
     }
 
     /**
-     * Multi-master (design §8) is not built: its properties are refused unless they ask for what the driver does
-     * anyway ({@code topology=primary-replica}, {@code readRepair=off}, no conflict tables), so that
-     * nobody runs believing conflicts resolve.
+     * Multi-master (design §8) acts in part: {@code topology=multi-master} routes to the home master and stamps the
+     * {@code lww} tables of {@code conflictTables}. What does not act yet is refused, so that nobody runs believing
+     * it does: the {@code version-vector} and {@code counter} policies, {@code readRepair=on}; and what has no meaning
+     * between masters that write alike (a sync mode counts replicas; conflict tables need multi-master).
      */
-    private static void refuseWhatDoesNotActYet(JunctionProperties properties, Map<String, String> given)
-            throws SQLException {
-        if (properties.get(JunctionProperty.TOPOLOGY) != JunctionProperty.TOPOLOGY.defaultValue()) {
-            throw notYet(JunctionProperty.TOPOLOGY, given, "multi-master routing", "primary-replica");
-        }
-        if (!properties.get(JunctionProperty.CONFLICT_TABLES).isEmpty()) {
-            throw notYet(JunctionProperty.CONFLICT_TABLES, given, "multi-master conflict resolution", "empty");
+    private static void refuseWhatDoesNotActYet(
+            JunctionProperties properties, Map<String, String> given, JunctionUrl url) throws SQLException {
+        boolean multiMaster = properties.get(JunctionProperty.TOPOLOGY) == dev.junction.driver.Topology.MULTI_MASTER;
+        for (dev.junction.driver.ConflictTable table : properties.get(JunctionProperty.CONFLICT_TABLES)) {
+            if (!multiMaster) {
+                throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                        given.get(JunctionProperty.CONFLICT_TABLES.name()),
+                        JunctionProperty.CONFLICT_TABLES.name(),
+                        "no conflict tables without topology=multi-master (one primary has no conflicts to resolve)");
+            }
+            if (table.policy() != dev.junction.driver.ConflictPolicy.LWW) {
+                throw notYet(
+                        JunctionProperty.CONFLICT_TABLES,
+                        given,
+                        "the " + table.policy().externalName() + " policy (of " + table.table() + ")",
+                        "lww for every table");
+            }
         }
         if (properties.get(JunctionProperty.READ_REPAIR) != JunctionProperty.READ_REPAIR.defaultValue()) {
             throw notYet(JunctionProperty.READ_REPAIR, given, "multi-master read repair", "off");
+        }
+        String home = properties.get(JunctionProperty.HOME_MASTER);
+        if (!home.isEmpty()) {
+            if (!multiMaster) {
+                throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                        home, JunctionProperty.HOME_MASTER.name(), "no home master without topology=multi-master");
+            }
+            if (url.hosts().stream().noneMatch(host -> host.toString().equalsIgnoreCase(home))) {
+                throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                        home,
+                        JunctionProperty.HOME_MASTER.name(),
+                        "one of the URL's hosts, as host:port (" + url.hosts() + ")");
+            }
+        }
+        if (multiMaster && !properties.get(JunctionProperty.SYNC_TABLES).isEmpty()) {
+            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                    given.get(JunctionProperty.SYNC_TABLES.name()),
+                    JunctionProperty.SYNC_TABLES.name(),
+                    "no sync tables with topology=multi-master (sync modes count the replicas of one primary)");
+        }
+        if (multiMaster && !properties.get(JunctionProperty.SYNC_MODE).equals(dev.junction.driver.SyncMode.ASYNC)) {
+            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                    given.get(JunctionProperty.SYNC_MODE.name()),
+                    JunctionProperty.SYNC_MODE.name(),
+                    "async with topology=multi-master (sync modes count the replicas of one primary)");
         }
     }
 
@@ -152,7 +188,12 @@ public final class ConnectionSettings {
 
     /** Identity of the cluster for sharing its topology: backend, seeds and database, never credentials. */
     public String clusterKey() {
-        return url.toString();
+        if (properties.get(JunctionProperty.TOPOLOGY) != dev.junction.driver.Topology.MULTI_MASTER) {
+            return url.toString();
+        }
+        // Another topology of the same hosts routes otherwise: it must not share this one's monitor and roles.
+        String home = properties.get(JunctionProperty.HOME_MASTER);
+        return url + "?topology=multi-master" + (home.isEmpty() ? "" : "&homeMaster=" + home);
     }
 
     /**

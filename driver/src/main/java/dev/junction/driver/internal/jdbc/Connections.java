@@ -136,8 +136,9 @@ public final class Connections {
 
     private static TopologyMonitor createMonitor(
             ConnectionSettings settings, ClusterTopology topology, Driver backend) {
-        ReplicationProbe probe =
-                settings.backend() == Backend.POSTGRESQL ? new PostgresReplicationProbe() : new MySqlFamilyProbe();
+        ReplicationProbe probe = settings.backend() == Backend.POSTGRESQL
+                ? new PostgresReplicationProbe()
+                : new MySqlFamilyProbe(topology.isMultiMaster());
         NodeConnector probeConnector = new BackendNodeConnector(settings, backend, probeTimeouts(settings.backend()));
         List<NodeId> ids = topology.nodes().stream().map(Node::id).collect(Collectors.toList());
         Duration interval = settings.properties().get(JunctionProperty.MONITOR_INTERVAL);

@@ -1,5 +1,7 @@
 package dev.junction.driver.internal.jdbc;
 
+import dev.junction.conflict.Stamping;
+import dev.junction.driver.internal.pipeline.ConflictStamping;
 import dev.junction.driver.internal.pipeline.NodeSession;
 import dev.junction.driver.internal.pipeline.OptimisticJournal;
 import dev.junction.driver.internal.pipeline.SessionChange;
@@ -42,17 +44,19 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     private final boolean alwaysPrimary;
     private final ParameterBindings bindings = new ParameterBindings();
     private final List<ParameterBindings> batch = new ArrayList<>();
+    /** The rewrite step's stamping of this statement (a write of a multi-master conflict table); null for none. */
+    private final Stamping.Stamped stamped;
     // The executions, built once: a capturing lambda per call was an allocation on every statement.
     private final Execution<PreparedStatement, ResultSet> runQuery = (physical, prepared) -> {
-        bindings.bindTo(physical);
+        bind(bindings, physical);
         return physical.executeQuery();
     };
     private final Execution<PreparedStatement, Integer> runUpdate = (physical, prepared) -> {
-        bindings.bindTo(physical);
+        bind(bindings, physical);
         return physical.executeUpdate();
     };
     private final Execution<PreparedStatement, Boolean> run = (physical, prepared) -> {
-        bindings.bindTo(physical);
+        bind(bindings, physical);
         return physical.execute();
     };
 
@@ -66,7 +70,27 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         super(connection, creator, updatable);
         this.sql = sql;
         this.info = connection.pipeline().classify(sql);
+        this.stamped = connection.pipeline().stampingOf(info, sql);
         this.alwaysPrimary = alwaysPrimary;
+    }
+
+    /**
+     * Binds {@code values} to {@code physical}: as they are, or where the stamping put the application's parameters,
+     * with a fresh stamp for this execution (or batch row).
+     */
+    private void bind(ParameterBindings values, PreparedStatement physical) throws SQLException {
+        if (stamped == null) {
+            values.bindTo(physical);
+            return;
+        }
+        values.bindTo(physical, stamped.physicalIndexOfApplicationParameter());
+        ConflictStamping.bindStamp(stamped, physical, currentSession().node());
+    }
+
+    /** A prepared statement's text is fixed when it is prepared on a node ({@link #preparedText}). */
+    @Override
+    final String executionText(StatementInfo info, String sql, NodeSession session) {
+        return sql;
     }
 
     /** The parameters as bound now, kept by an optimistic transaction's journal for a replay on the primary. */
@@ -78,11 +102,11 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     /** The rewrite step's text for this statement: what every node prepares. */
     @Override
     final String preparedText() {
-        return connection.pipeline().rewrite(info, sql);
+        return stamped == null ? sql : stamped.preparedText();
     }
 
     /** Records the parameter at {@code index}. */
-    final void record(int index, Binding binding) throws SQLException {
+    final void record(int index, ParameterBindings.IndexedBinding binding) throws SQLException {
         checkOpen();
         bindings.set(index, binding);
     }
@@ -127,7 +151,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     @Override
     public long executeLargeUpdate() throws SQLException {
         return execute(info, sql, alwaysPrimary, (physical, prepared) -> {
-            bindings.bindTo(physical);
+            bind(bindings, physical);
             return physical.executeLargeUpdate();
         });
     }
@@ -156,7 +180,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         return execute(info, sql, true, (physical, prepared) -> {
             physical.clearBatch();
             for (ParameterBindings row : rows) {
-                row.bindTo(physical);
+                bind(row, physical);
                 physical.addBatch();
             }
             return physical.executeBatch();
@@ -170,7 +194,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         return execute(info, sql, true, (physical, prepared) -> {
             physical.clearBatch();
             for (ParameterBindings row : rows) {
-                row.bindTo(physical);
+                bind(row, physical);
                 physical.addBatch();
             }
             return physical.executeLargeBatch();
@@ -221,55 +245,55 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
 
     // ---- parameters: recorded, bound at execution ----
     // spotless:off (one line per pure delegation: house style; the formatter would make each five)
-    @Override public void setNull(int parameterIndex, int sqlType) throws SQLException { record(parameterIndex, physical -> physical.setNull(parameterIndex, sqlType)); }
-    @Override public void setBoolean(int parameterIndex, boolean x) throws SQLException { record(parameterIndex, physical -> physical.setBoolean(parameterIndex, x)); }
-    @Override public void setByte(int parameterIndex, byte x) throws SQLException { record(parameterIndex, physical -> physical.setByte(parameterIndex, x)); }
-    @Override public void setShort(int parameterIndex, short x) throws SQLException { record(parameterIndex, physical -> physical.setShort(parameterIndex, x)); }
-    @Override public void setInt(int parameterIndex, int x) throws SQLException { record(parameterIndex, physical -> physical.setInt(parameterIndex, x)); }
-    @Override public void setLong(int parameterIndex, long x) throws SQLException { record(parameterIndex, physical -> physical.setLong(parameterIndex, x)); }
-    @Override public void setFloat(int parameterIndex, float x) throws SQLException { record(parameterIndex, physical -> physical.setFloat(parameterIndex, x)); }
-    @Override public void setDouble(int parameterIndex, double x) throws SQLException { record(parameterIndex, physical -> physical.setDouble(parameterIndex, x)); }
-    @Override public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException { record(parameterIndex, physical -> physical.setBigDecimal(parameterIndex, x)); }
-    @Override public void setString(int parameterIndex, String x) throws SQLException { record(parameterIndex, physical -> physical.setString(parameterIndex, x)); }
-    @Override public void setBytes(int parameterIndex, byte[] x) throws SQLException { record(parameterIndex, physical -> physical.setBytes(parameterIndex, x)); }
-    @Override public void setDate(int parameterIndex, java.sql.Date x) throws SQLException { record(parameterIndex, physical -> physical.setDate(parameterIndex, x)); }
-    @Override public void setTime(int parameterIndex, java.sql.Time x) throws SQLException { record(parameterIndex, physical -> physical.setTime(parameterIndex, x)); }
-    @Override public void setTimestamp(int parameterIndex, java.sql.Timestamp x) throws SQLException { record(parameterIndex, physical -> physical.setTimestamp(parameterIndex, x)); }
-    @Override public void setAsciiStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException { record(parameterIndex, physical -> physical.setAsciiStream(parameterIndex, x, length)); }
-    @Override public void setUnicodeStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException { record(parameterIndex, physical -> physical.setUnicodeStream(parameterIndex, x, length)); }
-    @Override public void setBinaryStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException { record(parameterIndex, physical -> physical.setBinaryStream(parameterIndex, x, length)); }
-    @Override public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException { record(parameterIndex, physical -> physical.setObject(parameterIndex, x, targetSqlType)); }
-    @Override public void setObject(int parameterIndex, Object x) throws SQLException { record(parameterIndex, physical -> physical.setObject(parameterIndex, x)); }
-    @Override public void setCharacterStream(int parameterIndex, java.io.Reader reader, int length) throws SQLException { record(parameterIndex, physical -> physical.setCharacterStream(parameterIndex, reader, length)); }
-    @Override public void setRef(int parameterIndex, Ref x) throws SQLException { record(parameterIndex, physical -> physical.setRef(parameterIndex, x)); }
-    @Override public void setBlob(int parameterIndex, Blob x) throws SQLException { record(parameterIndex, physical -> physical.setBlob(parameterIndex, x)); }
-    @Override public void setClob(int parameterIndex, Clob x) throws SQLException { record(parameterIndex, physical -> physical.setClob(parameterIndex, x)); }
-    @Override public void setArray(int parameterIndex, Array x) throws SQLException { record(parameterIndex, physical -> physical.setArray(parameterIndex, x)); }
-    @Override public void setDate(int parameterIndex, java.sql.Date x, Calendar cal) throws SQLException { record(parameterIndex, physical -> physical.setDate(parameterIndex, x, cal)); }
-    @Override public void setTime(int parameterIndex, java.sql.Time x, Calendar cal) throws SQLException { record(parameterIndex, physical -> physical.setTime(parameterIndex, x, cal)); }
-    @Override public void setTimestamp(int parameterIndex, java.sql.Timestamp x, Calendar cal) throws SQLException { record(parameterIndex, physical -> physical.setTimestamp(parameterIndex, x, cal)); }
-    @Override public void setNull(int parameterIndex, int sqlType, String typeName) throws SQLException { record(parameterIndex, physical -> physical.setNull(parameterIndex, sqlType, typeName)); }
-    @Override public void setURL(int parameterIndex, java.net.URL x) throws SQLException { record(parameterIndex, physical -> physical.setURL(parameterIndex, x)); }
-    @Override public void setRowId(int parameterIndex, RowId x) throws SQLException { record(parameterIndex, physical -> physical.setRowId(parameterIndex, x)); }
-    @Override public void setNString(int parameterIndex, String value) throws SQLException { record(parameterIndex, physical -> physical.setNString(parameterIndex, value)); }
-    @Override public void setNCharacterStream(int parameterIndex, Reader value, long length) throws SQLException { record(parameterIndex, physical -> physical.setNCharacterStream(parameterIndex, value, length)); }
-    @Override public void setNClob(int parameterIndex, NClob value) throws SQLException { record(parameterIndex, physical -> physical.setNClob(parameterIndex, value)); }
-    @Override public void setClob(int parameterIndex, Reader reader, long length) throws SQLException { record(parameterIndex, physical -> physical.setClob(parameterIndex, reader, length)); }
-    @Override public void setBlob(int parameterIndex, InputStream inputStream, long length) throws SQLException { record(parameterIndex, physical -> physical.setBlob(parameterIndex, inputStream, length)); }
-    @Override public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException { record(parameterIndex, physical -> physical.setNClob(parameterIndex, reader, length)); }
-    @Override public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException { record(parameterIndex, physical -> physical.setSQLXML(parameterIndex, xmlObject)); }
-    @Override public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException { record(parameterIndex, physical -> physical.setObject(parameterIndex, x, targetSqlType, scaleOrLength)); }
-    @Override public void setAsciiStream(int parameterIndex, java.io.InputStream x, long length) throws SQLException { record(parameterIndex, physical -> physical.setAsciiStream(parameterIndex, x, length)); }
-    @Override public void setBinaryStream(int parameterIndex, java.io.InputStream x, long length) throws SQLException { record(parameterIndex, physical -> physical.setBinaryStream(parameterIndex, x, length)); }
-    @Override public void setCharacterStream(int parameterIndex, java.io.Reader reader, long length) throws SQLException { record(parameterIndex, physical -> physical.setCharacterStream(parameterIndex, reader, length)); }
-    @Override public void setAsciiStream(int parameterIndex, java.io.InputStream x) throws SQLException { record(parameterIndex, physical -> physical.setAsciiStream(parameterIndex, x)); }
-    @Override public void setBinaryStream(int parameterIndex, java.io.InputStream x) throws SQLException { record(parameterIndex, physical -> physical.setBinaryStream(parameterIndex, x)); }
-    @Override public void setCharacterStream(int parameterIndex, java.io.Reader reader) throws SQLException { record(parameterIndex, physical -> physical.setCharacterStream(parameterIndex, reader)); }
-    @Override public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException { record(parameterIndex, physical -> physical.setNCharacterStream(parameterIndex, value)); }
-    @Override public void setClob(int parameterIndex, Reader reader) throws SQLException { record(parameterIndex, physical -> physical.setClob(parameterIndex, reader)); }
-    @Override public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException { record(parameterIndex, physical -> physical.setBlob(parameterIndex, inputStream)); }
-    @Override public void setNClob(int parameterIndex, Reader reader) throws SQLException { record(parameterIndex, physical -> physical.setNClob(parameterIndex, reader)); }
-    @Override public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException { record(parameterIndex, physical -> physical.setObject(parameterIndex, x, targetSqlType, scaleOrLength)); }
-    @Override public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException { record(parameterIndex, physical -> physical.setObject(parameterIndex, x, targetSqlType)); }
+    @Override public void setNull(int parameterIndex, int sqlType) throws SQLException { record(parameterIndex, (physical, index) -> physical.setNull(index, sqlType)); }
+    @Override public void setBoolean(int parameterIndex, boolean x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setBoolean(index, x)); }
+    @Override public void setByte(int parameterIndex, byte x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setByte(index, x)); }
+    @Override public void setShort(int parameterIndex, short x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setShort(index, x)); }
+    @Override public void setInt(int parameterIndex, int x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setInt(index, x)); }
+    @Override public void setLong(int parameterIndex, long x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setLong(index, x)); }
+    @Override public void setFloat(int parameterIndex, float x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setFloat(index, x)); }
+    @Override public void setDouble(int parameterIndex, double x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setDouble(index, x)); }
+    @Override public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setBigDecimal(index, x)); }
+    @Override public void setString(int parameterIndex, String x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setString(index, x)); }
+    @Override public void setBytes(int parameterIndex, byte[] x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setBytes(index, x)); }
+    @Override public void setDate(int parameterIndex, java.sql.Date x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setDate(index, x)); }
+    @Override public void setTime(int parameterIndex, java.sql.Time x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setTime(index, x)); }
+    @Override public void setTimestamp(int parameterIndex, java.sql.Timestamp x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setTimestamp(index, x)); }
+    @Override public void setAsciiStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setAsciiStream(index, x, length)); }
+    @Override public void setUnicodeStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setUnicodeStream(index, x, length)); }
+    @Override public void setBinaryStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setBinaryStream(index, x, length)); }
+    @Override public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException { record(parameterIndex, (physical, index) -> physical.setObject(index, x, targetSqlType)); }
+    @Override public void setObject(int parameterIndex, Object x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setObject(index, x)); }
+    @Override public void setCharacterStream(int parameterIndex, java.io.Reader reader, int length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setCharacterStream(index, reader, length)); }
+    @Override public void setRef(int parameterIndex, Ref x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setRef(index, x)); }
+    @Override public void setBlob(int parameterIndex, Blob x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setBlob(index, x)); }
+    @Override public void setClob(int parameterIndex, Clob x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setClob(index, x)); }
+    @Override public void setArray(int parameterIndex, Array x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setArray(index, x)); }
+    @Override public void setDate(int parameterIndex, java.sql.Date x, Calendar cal) throws SQLException { record(parameterIndex, (physical, index) -> physical.setDate(index, x, cal)); }
+    @Override public void setTime(int parameterIndex, java.sql.Time x, Calendar cal) throws SQLException { record(parameterIndex, (physical, index) -> physical.setTime(index, x, cal)); }
+    @Override public void setTimestamp(int parameterIndex, java.sql.Timestamp x, Calendar cal) throws SQLException { record(parameterIndex, (physical, index) -> physical.setTimestamp(index, x, cal)); }
+    @Override public void setNull(int parameterIndex, int sqlType, String typeName) throws SQLException { record(parameterIndex, (physical, index) -> physical.setNull(index, sqlType, typeName)); }
+    @Override public void setURL(int parameterIndex, java.net.URL x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setURL(index, x)); }
+    @Override public void setRowId(int parameterIndex, RowId x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setRowId(index, x)); }
+    @Override public void setNString(int parameterIndex, String value) throws SQLException { record(parameterIndex, (physical, index) -> physical.setNString(index, value)); }
+    @Override public void setNCharacterStream(int parameterIndex, Reader value, long length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setNCharacterStream(index, value, length)); }
+    @Override public void setNClob(int parameterIndex, NClob value) throws SQLException { record(parameterIndex, (physical, index) -> physical.setNClob(index, value)); }
+    @Override public void setClob(int parameterIndex, Reader reader, long length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setClob(index, reader, length)); }
+    @Override public void setBlob(int parameterIndex, InputStream inputStream, long length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setBlob(index, inputStream, length)); }
+    @Override public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setNClob(index, reader, length)); }
+    @Override public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException { record(parameterIndex, (physical, index) -> physical.setSQLXML(index, xmlObject)); }
+    @Override public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException { record(parameterIndex, (physical, index) -> physical.setObject(index, x, targetSqlType, scaleOrLength)); }
+    @Override public void setAsciiStream(int parameterIndex, java.io.InputStream x, long length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setAsciiStream(index, x, length)); }
+    @Override public void setBinaryStream(int parameterIndex, java.io.InputStream x, long length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setBinaryStream(index, x, length)); }
+    @Override public void setCharacterStream(int parameterIndex, java.io.Reader reader, long length) throws SQLException { record(parameterIndex, (physical, index) -> physical.setCharacterStream(index, reader, length)); }
+    @Override public void setAsciiStream(int parameterIndex, java.io.InputStream x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setAsciiStream(index, x)); }
+    @Override public void setBinaryStream(int parameterIndex, java.io.InputStream x) throws SQLException { record(parameterIndex, (physical, index) -> physical.setBinaryStream(index, x)); }
+    @Override public void setCharacterStream(int parameterIndex, java.io.Reader reader) throws SQLException { record(parameterIndex, (physical, index) -> physical.setCharacterStream(index, reader)); }
+    @Override public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException { record(parameterIndex, (physical, index) -> physical.setNCharacterStream(index, value)); }
+    @Override public void setClob(int parameterIndex, Reader reader) throws SQLException { record(parameterIndex, (physical, index) -> physical.setClob(index, reader)); }
+    @Override public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException { record(parameterIndex, (physical, index) -> physical.setBlob(index, inputStream)); }
+    @Override public void setNClob(int parameterIndex, Reader reader) throws SQLException { record(parameterIndex, (physical, index) -> physical.setNClob(index, reader)); }
+    @Override public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException { record(parameterIndex, (physical, index) -> physical.setObject(index, x, targetSqlType, scaleOrLength)); }
+    @Override public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException { record(parameterIndex, (physical, index) -> physical.setObject(index, x, targetSqlType)); }
     // spotless:on
 }

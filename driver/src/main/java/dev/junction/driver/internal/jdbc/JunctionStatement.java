@@ -1,6 +1,7 @@
 package dev.junction.driver.internal.jdbc;
 
 import dev.junction.driver.internal.pipeline.StatementInfo;
+import dev.junction.driver.internal.pipeline.StatementPipeline;
 import dev.junction.router.Classification;
 import dev.junction.router.StatementKind;
 import java.sql.SQLException;
@@ -29,7 +30,9 @@ final class JunctionStatement extends StatementBase<Statement> {
     @Override
     public void addBatch(String sql) throws SQLException {
         checkOpen();
-        connection.pipeline().classify(sql); // refuses a malformed syncMode hint before anything runs
+        // Refuses a malformed syncMode hint, or a conflict table's write that cannot be stamped, before anything runs.
+        StatementInfo info = connection.pipeline().classify(sql);
+        connection.pipeline().stampingOf(info, sql);
         batch.add(sql);
     }
 
@@ -47,7 +50,7 @@ final class JunctionStatement extends StatementBase<Statement> {
         int[] counts = execute(BATCH, null, true, (physical, text) -> {
             physical.clearBatch();
             for (String sql : statements) {
-                physical.addBatch(sql);
+                physical.addBatch(stamped(sql));
             }
             return physical.executeBatch();
         });
@@ -63,12 +66,18 @@ final class JunctionStatement extends StatementBase<Statement> {
         long[] counts = execute(BATCH, null, true, (physical, text) -> {
             physical.clearBatch();
             for (String sql : statements) {
-                physical.addBatch(sql);
+                physical.addBatch(stamped(sql));
             }
             return physical.executeLargeBatch();
         });
         pinIfUntracked(statements);
         return counts;
+    }
+
+    /** A batched statement as the rewrite step has it run on the batch's node (stamped, for a conflict table). */
+    private String stamped(String sql) throws SQLException {
+        StatementPipeline pipeline = connection.pipeline();
+        return pipeline.rewrite(pipeline.classify(sql), sql, currentSession().node());
     }
 
     /**

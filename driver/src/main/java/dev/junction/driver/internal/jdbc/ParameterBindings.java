@@ -15,15 +15,24 @@ import java.util.Map;
  * driver depends on the order.
  */
 final class ParameterBindings implements OptimisticJournal.Parameters {
-    /** One recorded parameter setting. */
+    /** One recorded named parameter setting (or out-parameter registration) of a callable statement. */
     @FunctionalInterface
     interface Binding {
         void bind(PreparedStatement physical) throws SQLException;
     }
 
-    private static final Binding[] NONE = new Binding[0];
+    /**
+     * One recorded indexed parameter setting, told at binding time which index it has in the physical statement:
+     * the application's own, or another where the rewrite step added parameters before it (multi-master stamping).
+     */
+    @FunctionalInterface
+    interface IndexedBinding {
+        void bind(PreparedStatement physical, int index) throws SQLException;
+    }
 
-    private Binding[] indexed = NONE;
+    private static final IndexedBinding[] NONE = new IndexedBinding[0];
+
+    private IndexedBinding[] indexed = NONE;
     private int highestIndex;
     private Map<String, Binding> named;
 
@@ -39,9 +48,9 @@ final class ParameterBindings implements OptimisticJournal.Parameters {
      * Records {@code binding} for parameter {@code index}, replacing an earlier one. An index below 1 is recorded
      * as is and left to the backend driver to reject at execution, in its own words, as it would have directly.
      */
-    void set(int index, Binding binding) {
+    void set(int index, IndexedBinding binding) {
         if (index < 1) {
-            named(String.valueOf(index), binding);
+            named(String.valueOf(index), physical -> binding.bind(physical, index));
             return;
         }
         if (index > indexed.length) {
@@ -62,13 +71,42 @@ final class ParameterBindings implements OptimisticJournal.Parameters {
     /** Sets every recorded parameter on {@code physical}. */
     @Override
     public void bindTo(PreparedStatement physical) throws SQLException {
-        Binding[] values = indexed;
+        IndexedBinding[] values = indexed;
         for (int i = 0; i < highestIndex; i++) {
-            Binding binding = values[i];
+            IndexedBinding binding = values[i];
             if (binding != null) {
-                binding.bind(physical);
+                binding.bind(physical, i + 1);
             }
         }
+        bindNamed(physical);
+    }
+
+    /**
+     * Sets every recorded parameter on {@code physical}, whose text the rewrite step changed: the application's
+     * parameter {@code i} is the physical statement's {@code physicalIndex[i - 1]}.
+     *
+     * @throws SQLException {@code 07009} for a parameter the application's text does not have: bound as it was, it
+     *     would fill one of the parameters the rewrite added, silently
+     */
+    void bindTo(PreparedStatement physical, int[] physicalIndex) throws SQLException {
+        IndexedBinding[] values = indexed;
+        for (int i = 0; i < highestIndex; i++) {
+            IndexedBinding binding = values[i];
+            if (binding == null) {
+                continue;
+            }
+            if (i >= physicalIndex.length) {
+                throw new SQLException(
+                        "Parameter index " + (i + 1) + " is out of range: the statement has " + physicalIndex.length
+                                + " parameter(s).",
+                        "07009");
+            }
+            binding.bind(physical, physicalIndex[i]);
+        }
+        bindNamed(physical);
+    }
+
+    private void bindNamed(PreparedStatement physical) throws SQLException {
         if (named != null) {
             for (Binding binding : named.values()) {
                 binding.bind(physical);

@@ -126,7 +126,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     /** The run step and, when it succeeds, the connection's bookkeeping (replay log, transaction, pins, commits). */
     private <T> T run(StatementInfo info, String sql, NodeSession session, S physical, Execution<S, T> execution)
             throws SQLException {
-        String text = connection.pipeline().rewrite(info, sql);
+        String text = executionText(info, sql, session);
         T result = connection.pipeline().tracksAutoCommitWrite(info, session, forced || updatable)
                 ? inTrackedTransaction(session, execution).run(physical, text)
                 : execution.run(physical, text);
@@ -247,6 +247,14 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     /** The parameters bound now, as an optimistic transaction's journal keeps them: none for a plain statement. */
     OptimisticJournal.Parameters journalParameters() {
         return null;
+    }
+
+    /**
+     * The text one execution runs, from the rewrite step; a prepared statement's was fixed when it was prepared
+     * ({@link #preparedText}), and the physical statement ignores it.
+     */
+    String executionText(StatementInfo info, String sql, NodeSession session) throws SQLException {
+        return connection.pipeline().rewrite(info, sql, session.node());
     }
 
     /** The text a physical statement is prepared with: none for a plain statement. */

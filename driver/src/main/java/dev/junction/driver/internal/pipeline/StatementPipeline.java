@@ -57,6 +57,8 @@ public final class StatementPipeline implements NodeAccess {
     private final java.time.Duration failoverTimeout;
     /** Commit outcome tracking ({@code commitOutcome=track}); null when off. */
     private final TrackedCommits tracked;
+    /** Multi-master stamping of conflict tables' writes; null when there is none. */
+    private final ConflictStamping stamping;
 
     public StatementPipeline(
             ConnectionSettings settings,
@@ -93,12 +95,7 @@ public final class StatementPipeline implements NodeAccess {
         if (recordsCommits) {
             commits.listen(ExecutionTracker.readYourWrites(topology, freshness));
         }
-        this.sessions = new NodeSessions(
-                connector,
-                topology.dialect(),
-                settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT),
-                syncPolicy.primarySessionSql(postgres),
-                topology.liveConnections());
+        this.sessions = nodeSessions(settings, syncPolicy.primarySessionSql(postgres));
         this.tokens = new CausalTokens(topology, connector, freshness, recordsCommits, this);
         ReplicaRouter replicas = replicaRouter(settings, options, freshness, tables, metrics);
         PolicySession policySession =
@@ -113,10 +110,20 @@ public final class StatementPipeline implements NodeAccess {
                 settings.failureClassifier(topology.dialect()),
                 metrics);
         this.tracked = trackedCommits(settings, connector);
+        this.stamping = ConflictStamping.of(settings);
         this.moves = topology.transactionMoves();
         this.move = new TransactionMove(transaction, moves, transactionRouting, failures);
         this.tracker =
                 new ExecutionTracker(routing, topology, state, transaction, pins, commits, freshness, replicas, tables);
+    }
+
+    private NodeSessions nodeSessions(ConnectionSettings settings, String primarySessionSql) {
+        return new NodeSessions(
+                connector,
+                topology.dialect(),
+                settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT),
+                primarySessionSql,
+                topology.liveConnections());
     }
 
     private ReplicaRouter replicaRouter(
@@ -199,11 +206,27 @@ public final class StatementPipeline implements NodeAccess {
     }
 
     /**
-     * The rewrite step: the text that runs for {@code sql}. The identity today; multi-master stamping will rewrite
-     * writes to opted-in tables here (design §8).
+     * The rewrite step: the text that runs for {@code sql} on {@code node}. Multi-master stamping
+     * ({@link ConflictStamping}) rewrites writes of {@code conflictTables} here; anything else runs as written.
+     *
+     * @throws SQLException {@code 0A000} for a write of a conflict table that cannot be stamped, before it runs
      */
-    public String rewrite(StatementInfo info, String sql) {
-        return sql;
+    public String rewrite(StatementInfo info, String sql, Node node) throws SQLException {
+        if (stamping == null || info.kind() != StatementInfo.Kind.WRITE) {
+            return sql;
+        }
+        return stamping.rewrite(sql, node);
+    }
+
+    /**
+     * The rewrite step for a prepared statement, once, when the application prepares it: its stamping, or null when
+     * it writes no conflict table (see {@link #rewrite}).
+     */
+    public dev.junction.conflict.Stamping.Stamped stampingOf(StatementInfo info, String sql) throws SQLException {
+        if (stamping == null || info.kind() != StatementInfo.Kind.WRITE) {
+            return null;
+        }
+        return stamping.plan(sql);
     }
 
     /**

@@ -128,6 +128,13 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private volatile boolean published;
     /** Set by {@link #release}, under {@link #probeLock}. */
     private boolean released;
+    /**
+     * {@code topology=multi-master}: several nodes answer as primary (masters) and that is no split brain; statements
+     * go to the home master while it is up, else to the first master up in the URL's order.
+     */
+    private volatile boolean multiMaster;
+    /** The configured home master; null for the first master up in the URL's order. */
+    private volatile Node homeMaster;
 
     /** A topology of its own, with a commit record of its own: for tests, which share it as they like. */
     public ClusterTopology(String name, BackendDialect dialect, List<HostAndPort> seeds) {
@@ -169,8 +176,29 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         topology.catalogConnector = catalogConnector;
         topology.syncConnector = syncConnector;
         topology.published = true;
+        if (settings.properties().get(dev.junction.driver.JunctionProperty.TOPOLOGY)
+                == dev.junction.driver.Topology.MULTI_MASTER) {
+            topology.multiMaster(settings.properties().get(dev.junction.driver.JunctionProperty.HOME_MASTER));
+        }
         topology.attach(monitorFor.apply(topology));
         return topology;
+    }
+
+    /**
+     * Makes this a multi-master topology whose home master is {@code home} ({@code host:port} of a seed; empty for the
+     * first master up in the seeds' order). Before the first probe.
+     */
+    public void multiMaster(String home) {
+        multiMaster = true;
+        homeMaster = nodes.stream()
+                .filter(node -> node.address().toString().equalsIgnoreCase(home))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** Whether several nodes take writes here ({@code topology=multi-master}). */
+    public boolean isMultiMaster() {
+        return multiMaster;
     }
 
     /** The routing policy every connection of this topology shares. */
@@ -375,6 +403,17 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         lastPrimary = primary;
         boolean alreadyAborted = lastPrimaryAborted;
         lastPrimaryAborted = false;
+        if (former != null && former != primary && multiMaster) {
+            // The former master still takes writes (or is down, and its connections fail by themselves): statements
+            // running there are not lost, so nothing is aborted; new statements go to the new one.
+            FAILOVER_LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: statements now go to master {1} (was {2})",
+                    name,
+                    primary.address(),
+                    former.address());
+            return;
+        }
         if (former != null && former != primary && !alreadyAborted) {
             int aborted = live.abortAll(former);
             metrics.primaryChanged();
@@ -831,6 +870,9 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     }
 
     private Node solePrimaryOfRoles() {
+        if (multiMaster) {
+            return masterOfRoles();
+        }
         // Every statement that goes to the primary asks: a plain loop, no stream or list per call.
         Node primary = null;
         int primaries = 0;
@@ -841,6 +883,20 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             }
         }
         return primaries == 1 ? primary : null;
+    }
+
+    /** Multi-master: the home master while it answers as primary, else the first node in the seeds' order that does. */
+    private Node masterOfRoles() {
+        Node home = homeMaster;
+        if (home != null && home.role() == ProbedRole.PRIMARY) {
+            return home;
+        }
+        for (Node node : nodes) {
+            if (node.role() == ProbedRole.PRIMARY) {
+                return node;
+            }
+        }
+        return null;
     }
 
     private int primaryCount() {

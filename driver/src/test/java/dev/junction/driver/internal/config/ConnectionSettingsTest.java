@@ -215,18 +215,46 @@ class ConnectionSettingsTest {
     }
 
     @Test
-    void propertiesOfFeaturesNotBuiltAreRefusedUnlessTheyAskForWhatTheDriverDoes() throws SQLException {
-        String url = "jdbc:junction:postgresql://h1,h2/app";
-        for (String parameter : new String[] {"topology=multi-master", "conflictTables=orders:lww", "readRepair=on"}) {
+    void multiMasterPropertiesActOrAreRefusedWithWhatToDo() throws SQLException {
+        String url = "jdbc:junction:postgresql://h1:5432,h2:5432/app";
+        for (String parameter : new String[] {
+            "topology=multi-master&conflictTables=orders:counter",
+            "topology=multi-master&conflictTables=orders,carts:version-vector",
+            "topology=multi-master&readRepair=on"
+        }) {
             assertThatThrownBy(() -> settings(url + "?" + parameter, new Properties()))
                     .as(parameter)
                     .isInstanceOfSatisfying(SQLException.class, e -> {
                         assertThat(e.getSQLState()).isEqualTo("0A000");
                         assertThat(e.getErrorCode()).isEqualTo(91032);
-                        assertThat(e.getMessage())
-                                .contains(parameter.substring(0, parameter.indexOf('=')), "does not act yet");
+                        assertThat(e.getMessage()).contains("does not act yet");
                     });
         }
+        String[][] invalid = {
+            {"conflictTables=orders", "topology=multi-master"},
+            {"homeMaster=h1:5432", "topology=multi-master"},
+            {"topology=multi-master&homeMaster=h3:5432", "one of the URL's hosts"},
+            {"topology=multi-master&syncMode=sync", "async with topology=multi-master"},
+            {"topology=multi-master&syncTables=orders:sync", "no sync tables"}
+        };
+        for (String[] parameterAndHint : invalid) {
+            assertThatThrownBy(() -> settings(url + "?" + parameterAndHint[0], new Properties()))
+                    .as(parameterAndHint[0])
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("22023");
+                        assertThat(e.getMessage()).contains(parameterAndHint[1]);
+                    });
+        }
+        ConnectionSettings multiMaster = settings(
+                url + "?topology=multi-master&homeMaster=H2:5432&conflictTables=orders:lww,app.carts",
+                new Properties());
+        assertThat(multiMaster.properties().get(JunctionProperty.CONFLICT_TABLES))
+                .containsExactly(
+                        new ConflictTable("orders", ConflictPolicy.LWW),
+                        new ConflictTable("app.carts", ConflictPolicy.LWW));
+        assertThat(multiMaster.clusterKey())
+                .as("not shared with a primary-replica topology of the same hosts")
+                .isNotEqualTo(settings(url, new Properties()).clusterKey());
         for (String parameter : new String[] {"topology=primary-replica", "readRepair=off", "conflictTables="}) {
             assertThat(settings(url + "?" + parameter, new Properties()))
                     .as(parameter)

@@ -17,6 +17,17 @@ import java.time.Duration;
 public final class MariaDbReplicationProbe implements ReplicationProbe {
     private static final String PROBE = "select @@global.read_only, @@global.gtid_binlog_pos, @@global.gtid_slave_pos";
 
+    /** Whether a writable server is a master even while it replicates (multi-master rings replicate both ways). */
+    private final boolean multiMaster;
+
+    public MariaDbReplicationProbe() {
+        this(false);
+    }
+
+    public MariaDbReplicationProbe(boolean multiMaster) {
+        this.multiMaster = multiMaster;
+    }
+
     @Override
     public Answer probe(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
@@ -25,7 +36,7 @@ public final class MariaDbReplicationProbe implements ReplicationProbe {
             boolean readOnly = row.getBoolean(1);
             String binlog = row.getString(2);
             String applied = row.getString(3);
-            NodeRole role = MySqlRoles.role(connection, readOnly);
+            NodeRole role = MySqlRoles.role(connection, readOnly, multiMaster);
             return new Answer(role, MariaDbGtidPosition.parse(role == NodeRole.REPLICA ? applied : binlog));
         }
     }

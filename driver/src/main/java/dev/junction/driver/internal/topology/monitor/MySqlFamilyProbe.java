@@ -15,8 +15,18 @@ import java.util.Locale;
  * sets name a server UUID followed by a colon, MariaDB GTIDs never contain one.
  */
 public final class MySqlFamilyProbe implements ReplicationProbe {
-    private final MariaDbReplicationProbe mariaDb = new MariaDbReplicationProbe();
-    private final MySqlReplicationProbe mySql = new MySqlReplicationProbe();
+    private final MariaDbReplicationProbe mariaDb;
+    private final MySqlReplicationProbe mySql;
+
+    public MySqlFamilyProbe() {
+        this(false);
+    }
+
+    /** @param multiMaster whether a writable server is a master even while it replicates ({@link MySqlRoles}) */
+    public MySqlFamilyProbe(boolean multiMaster) {
+        this.mariaDb = new MariaDbReplicationProbe(multiMaster);
+        this.mySql = new MySqlReplicationProbe(multiMaster);
+    }
 
     @Override
     public Answer probe(Connection connection) throws SQLException {

@@ -13,6 +13,17 @@ import java.time.Duration;
 public final class MySqlReplicationProbe implements ReplicationProbe {
     private static final String PROBE = "select @@global.read_only, @@global.gtid_executed";
 
+    /** Whether a writable server is a master even while it replicates (multi-master rings replicate both ways). */
+    private final boolean multiMaster;
+
+    public MySqlReplicationProbe() {
+        this(false);
+    }
+
+    public MySqlReplicationProbe(boolean multiMaster) {
+        this.multiMaster = multiMaster;
+    }
+
     @Override
     public Answer probe(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
@@ -20,7 +31,7 @@ public final class MySqlReplicationProbe implements ReplicationProbe {
             row.next();
             boolean readOnly = row.getBoolean(1);
             String executed = row.getString(2);
-            return new Answer(MySqlRoles.role(connection, readOnly), MySqlGtidSet.parse(executed));
+            return new Answer(MySqlRoles.role(connection, readOnly, multiMaster), MySqlGtidSet.parse(executed));
         }
     }
 

@@ -1,0 +1,122 @@
+package dev.junction.conflict;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** What {@link StatementStamper} made of one SQL text. */
+public sealed interface Stamping permits Stamping.Untouched, Stamping.Stamped, Stamping.Refused {
+    /** The statement writes no opted-in table: it runs as written. */
+    Stamping UNTOUCHED = new Untouched();
+
+    /** See {@link #UNTOUCHED}. */
+    final class Untouched implements Stamping {
+        private Untouched() {}
+
+        @Override
+        public String toString() {
+            return "untouched";
+        }
+    }
+
+    /** A write of an opted-in table in a form that cannot be stamped, with what to do instead. */
+    record Refused(String table, String reason) implements Stamping {}
+
+    /**
+     * A write of {@code table} with the stamp's places in it: the text in {@code fragments}, between which the
+     * {@code slots} go ({@code fragments.size() == slots.size() + 1}).
+     */
+    final class Stamped implements Stamping {
+        /** What goes into one place of the text. */
+        public enum Slot {
+            HLC,
+            ORIGIN
+        }
+
+        private final String table;
+        private final List<String> fragments;
+        private final List<Slot> slots;
+        private final boolean mysql;
+        private final String preparedText;
+        private final int[] applicationParameters;
+        private final int[] hlcParameters;
+        private final int[] originParameters;
+
+        /**
+         * @param parameterSlots for each parameter of the prepared text in order, the slot it is, or null for one of
+         *     the application's
+         */
+        Stamped(String table, List<String> fragments, List<Slot> slots, List<Slot> parameterSlots, boolean mysql) {
+            this.table = table;
+            this.fragments = List.copyOf(fragments);
+            this.slots = List.copyOf(slots);
+            this.mysql = mysql;
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < slots.size(); i++) {
+                text.append(fragments.get(i)).append('?');
+            }
+            this.preparedText = text.append(fragments.get(slots.size())).toString();
+            int applications = 0, hlcs = 0, origins = 0;
+            int[] app = new int[parameterSlots.size()], hlc = new int[slots.size()], origin = new int[slots.size()];
+            for (int i = 0; i < parameterSlots.size(); i++) {
+                Slot slot = parameterSlots.get(i);
+                if (slot == null) {
+                    app[applications++] = i + 1;
+                } else if (slot == Slot.HLC) {
+                    hlc[hlcs++] = i + 1;
+                } else {
+                    origin[origins++] = i + 1;
+                }
+            }
+            this.applicationParameters = Arrays.copyOf(app, applications);
+            this.hlcParameters = Arrays.copyOf(hlc, hlcs);
+            this.originParameters = Arrays.copyOf(origin, origins);
+        }
+
+        /** The opted-in table written, as configured. */
+        public String table() {
+            return table;
+        }
+
+        /** The text with a {@code ?} parameter in each slot: what a prepared statement prepares. */
+        public String preparedText() {
+            return preparedText;
+        }
+
+        /** How many parameters the application's own text has. */
+        public int applicationParameters() {
+            return applicationParameters.length;
+        }
+
+        /** Element {@code i - 1}: the index in {@link #preparedText} of the application's parameter {@code i}. */
+        public int[] physicalIndexOfApplicationParameter() {
+            return applicationParameters.clone();
+        }
+
+        /** The indexes in {@link #preparedText} that take the stamp. */
+        public int[] hlcParameters() {
+            return hlcParameters.clone();
+        }
+
+        /** The indexes in {@link #preparedText} that take the origin. */
+        public int[] originParameters() {
+            return originParameters.clone();
+        }
+
+        /** The text with the stamp and the origin written in as literals: what a plain statement runs. */
+        public String inlineText(long hlc, String origin) {
+            String quoted = mysql ? origin.replace("\\", "\\\\") : origin;
+            String originLiteral = "'" + quoted.replace("'", "''") + "'";
+            String hlcLiteral = Long.toString(hlc);
+            StringBuilder text = new StringBuilder(preparedText.length() + 32);
+            for (int i = 0; i < slots.size(); i++) {
+                text.append(fragments.get(i)).append(slots.get(i) == Slot.HLC ? hlcLiteral : originLiteral);
+            }
+            return text.append(fragments.get(slots.size())).toString();
+        }
+
+        @Override
+        public String toString() {
+            return "stamped " + table + ": " + preparedText;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.junction.conflict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.junction.router.Dialect;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatementStamperTest {
+    private static final StatementStamper POSTGRES =
+            new StatementStamper(Dialect.POSTGRESQL, List.of("model_versions", "registry.stages"));
+    private static final StatementStamper MYSQL = new StatementStamper(Dialect.MYSQL, List.of("model_versions"));
+
+    private static Stamping.Stamped stamped(StatementStamper stamper, String sql) {
+        Stamping stamping = stamper.stamp(sql);
+        assertThat(stamping).as(sql).isInstanceOf(Stamping.Stamped.class);
+        return (Stamping.Stamped) stamping;
+    }
+
+    private static Stamping.Refused refused(StatementStamper stamper, String sql) {
+        Stamping stamping = stamper.stamp(sql);
+        assertThat(stamping).as(sql).isInstanceOf(Stamping.Refused.class);
+        return (Stamping.Refused) stamping;
+    }
+
+    @Test
+    void anInsertGetsBothColumnsAndASlotForEachInItsRow() {
+        Stamping.Stamped insert = stamped(POSTGRES, "insert into model_versions (id, stage) values (?, ?)");
+        assertThat(insert.preparedText())
+                .isEqualTo("insert into model_versions (id, stage, _hlc, _origin) values (?, ?, ?, ?)");
+        assertThat(insert.physicalIndexOfApplicationParameter()).containsExactly(1, 2);
+        assertThat(insert.hlcParameters()).containsExactly(3);
+        assertThat(insert.originParameters()).containsExactly(4);
+        assertThat(insert.table()).isEqualTo("model_versions");
+    }
+
+    @Test
+    void everyRowOfAMultiRowInsertIsStampedAndNestedParenthesesAreRows() {
+        Stamping.Stamped insert = stamped(
+                MYSQL, "INSERT INTO `model_versions` (id, stage) VALUES (?, concat('a(', ?)), (2, lower(')')) ;");
+        assertThat(insert.preparedText())
+                .isEqualTo("INSERT INTO `model_versions` (id, stage, _hlc, _origin) VALUES"
+                        + " (?, concat('a(', ?), ?, ?), (2, lower(')'), ?, ?) ;");
+        assertThat(insert.physicalIndexOfApplicationParameter()).containsExactly(1, 2);
+        assertThat(insert.hlcParameters()).containsExactly(3, 5);
+        assertThat(insert.originParameters()).containsExactly(4, 6);
+    }
+
+    @Test
+    void anUpdateSetsAStampLaterThanTheRowsAndTheOrigin() {
+        Stamping.Stamped update = stamped(POSTGRES, "update model_versions set stage = ? where id = ?");
+        assertThat(update.preparedText())
+                .isEqualTo("update model_versions set stage = ?, _hlc = GREATEST(model_versions._hlc + 1, ?),"
+                        + " _origin = ? where id = ?");
+        assertThat(update.physicalIndexOfApplicationParameter()).containsExactly(1, 4);
+        assertThat(update.hlcParameters()).containsExactly(2);
+        assertThat(update.originParameters()).containsExactly(3);
+    }
+
+    @Test
+    void anUpdateQualifiesTheStampWithItsAliasAndEndsTheSetListAtTheFirstClauseOutsideParentheses() {
+        Stamping.Stamped update = stamped(
+                POSTGRES,
+                "/* hint */ UPDATE registry.stages AS s SET name = (select max(x) from t where y = ?) FROM other o"
+                        + " WHERE s.id = o.id RETURNING s.id");
+        assertThat(update.preparedText())
+                .isEqualTo("/* hint */ UPDATE registry.stages AS s SET name = (select max(x) from t where y = ?),"
+                        + " _hlc = GREATEST(s._hlc + 1, ?), _origin = ? FROM other o WHERE s.id = o.id RETURNING s.id");
+        Stamping.Stamped mysql = stamped(MYSQL, "update model_versions set stage = 'where' order by id limit 1");
+        assertThat(mysql.preparedText())
+                .isEqualTo("update model_versions set stage = 'where', _hlc = GREATEST(model_versions._hlc + 1, ?),"
+                        + " _origin = ? order by id limit 1");
+        assertThat(mysql.physicalIndexOfApplicationParameter()).isEmpty();
+    }
+
+    @Test
+    void aPlainStatementGetsTheStampAsLiteralsWithTheOriginQuotedForItsDialect() {
+        assertThat(stamped(POSTGRES, "insert into model_versions (id) values (1)")
+                        .inlineText(42, "o'k\\"))
+                .isEqualTo("insert into model_versions (id, _hlc, _origin) values (1, 42, 'o''k\\')");
+        assertThat(stamped(MYSQL, "insert into model_versions (id) values (1)").inlineText(42, "o'k\\"))
+                .isEqualTo("insert into model_versions (id, _hlc, _origin) values (1, 42, 'o''k\\\\')");
+    }
+
+    @Test
+    void writesOfOtherTablesReadsAndDefinitionsAreUntouched() {
+        for (String sql : List.of(
+                "insert into audit (id) values (1)",
+                "update audit set note = 'model_versions' where id = 1",
+                "select * from model_versions for update",
+                "alter table model_versions add column note text",
+                "update other.stages set x = 1",
+                "delete from audit where id in (select id from model_versions)",
+                "insert into audit (note) values ('-- model_versions')")) {
+            assertThat(POSTGRES.stamp(sql)).as(sql).isSameAs(Stamping.UNTOUCHED);
+        }
+    }
+
+    @Test
+    void writesThatCannotBeStampedAreRefusedWithWhatToDo() {
+        assertThat(refused(POSTGRES, "delete from model_versions where id = 1").reason())
+                .contains("DELETE");
+        assertThat(refused(POSTGRES, "insert into model_versions values (1, 'a')")
+                        .reason())
+                .contains("column list");
+        assertThat(refused(POSTGRES, "insert into model_versions (id) select id from t")
+                        .reason())
+                .contains("VALUES");
+        assertThat(refused(POSTGRES, "insert into model_versions (id) values (1) on conflict (id) do nothing")
+                        .reason())
+                .contains("upserts");
+        assertThat(refused(MYSQL, "insert into model_versions (id) values (1) on duplicate key update id = 1")
+                        .reason())
+                .contains("upserts");
+        assertThat(refused(MYSQL, "insert ignore into model_versions (id) values (1)")
+                        .reason())
+                .contains("IGNORE");
+        assertThat(refused(MYSQL, "insert into model_versions set id = 1").reason())
+                .contains("column list");
+        assertThat(refused(POSTGRES, "update model_versions set _hlc = 0 where id = 1")
+                        .reason())
+                .contains("_hlc");
+        assertThat(refused(POSTGRES, "insert into model_versions (id, \"_ORIGIN\") values (1, 'x')")
+                        .reason())
+                .contains("_origin");
+        assertThat(refused(MYSQL, "update audit a join model_versions m on a.id = m.id set m.stage = 'x'")
+                        .reason())
+                .contains("several tables");
+        assertThat(refused(MYSQL, "update model_versions, audit set stage = 'x'")
+                        .reason())
+                .contains("several tables");
+        assertThat(refused(POSTGRES, "truncate model_versions").reason()).contains("TRUNCATE");
+        assertThat(refused(MYSQL, "replace into model_versions (id) values (1)").reason())
+                .contains("REPLACE");
+        assertThat(refused(POSTGRES, "with x as (select 1) update model_versions set stage = 'a'")
+                        .reason())
+                .contains("WITH");
+        assertThat(refused(POSTGRES, "update model_versions set stage = 'a'; select 1")
+                        .reason())
+                .contains("several statements");
+        assertThat(refused(POSTGRES, "update model_versions set stage = $1 where id = $2")
+                        .reason())
+                .contains("?");
+        assertThat(refused(POSTGRES, "update model_versions set stage = 'unterminated")
+                        .reason())
+                .contains("read");
+        assertThat(refused(MYSQL, "update model_versions set stage = 'a' /*!50000 , id = 2 */")
+                        .reason())
+                .contains("version-gated");
+        assertThat(refused(POSTGRES, "delete from registry.stages").table()).isEqualTo("registry.stages");
+    }
+
+    @Test
+    void aSchemaQualifiedConfigurationMatchesThatSchemaOnlyAndAPlainOneAnySchema() {
+        assertThat(POSTGRES.stamp("update registry.stages set name = 'a'")).isInstanceOf(Stamping.Stamped.class);
+        assertThat(POSTGRES.stamp("update public.stages set name = 'a'")).isSameAs(Stamping.UNTOUCHED);
+        assertThat(POSTGRES.stamp("update app.model_versions set stage = 'a'")).isInstanceOf(Stamping.Stamped.class);
+        assertThat(POSTGRES.stamp("update \"Model_Versions\" set stage = 'a'")).isInstanceOf(Stamping.Stamped.class);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.junction.it.conflict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code topology=multi-master} with {@code conflictTables} on a real two-master bed whose masters have the guard
+ * triggers: every statement runs on the data source's home master, Junction stamps the INSERTs and UPDATEs of the
+ * conflict table ({@code _hlc} from the JVM's hybrid logical clock, {@code _origin} the master), and concurrent
+ * updates made through two data sources homed on different masters converge on both masters on the later stamp,
+ * with replication still running. Writes it cannot stamp are refused before they run. Table {@code model_versions}
+ * (id, stage, {@code _hlc}, {@code _origin}) is the conflict table, {@code audit_log} (id, note) an ordinary one.
+ */
+abstract class MultiMasterStampingContract {
+    /** A Junction URL over both masters, homed on master {@code home} (0 or 1), with {@code more} parameters. */
+    abstract String url(int home, String more);
+
+    abstract Properties credentials();
+
+    /** A direct connection to master {@code index}, outside Junction. */
+    abstract Connection rawMaster(int index) throws SQLException;
+
+    /** master {@code index}'s host:port as the URL names it. */
+    abstract String address(int index);
+
+    abstract void pauseReplication();
+
+    abstract void resumeReplication();
+
+    abstract void awaitReplication();
+
+    /** Whether replication runs both ways, with no stopped applier. */
+    abstract boolean replicating();
+
+    Connection junction(int home) throws SQLException {
+        return DriverManager.getConnection(url(home, "&conflictTables=model_versions"), credentials());
+    }
+
+    /** Every row of {@code model_versions} on master {@code index}, in key order: id, stage, stamp and origin. */
+    List<String> rows(int index) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = rawMaster(index);
+                Statement statement = connection.createStatement();
+                ResultSet result =
+                        statement.executeQuery("select id, stage, _hlc, _origin from model_versions order by id")) {
+            while (result.next()) {
+                rows.add(result.getInt(1) + ":" + result.getString(2) + "@" + result.getLong(3) + "/"
+                        + result.getString(4));
+            }
+        }
+        return rows;
+    }
+
+    String row(int master, int id) throws SQLException {
+        return rows(master).stream()
+                .filter(r -> r.startsWith(id + ":"))
+                .findFirst()
+                .orElse("none");
+    }
+
+    long stamp(int master, int id) throws SQLException {
+        String row = row(master, id);
+        return Long.parseLong(row.substring(row.indexOf('@') + 1, row.indexOf('/')));
+    }
+
+    @Test
+    void writesRunOnTheHomeMasterStampedWithTheClockAndTheMaster() throws SQLException {
+        try (Connection app = junction(1)) {
+            try (PreparedStatement insert =
+                    app.prepareStatement("insert into model_versions (id, stage) values (?, ?)")) {
+                insert.setInt(1, 1);
+                insert.setString(2, "staging");
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            String inserted = row(1, 1);
+            assertThat(inserted)
+                    .as("on the home master, stamped")
+                    .startsWith("1:staging@")
+                    .endsWith("/" + address(1));
+            long first = stamp(1, 1);
+            assertThat(first).isPositive();
+            try (Statement statement = app.createStatement()) {
+                assertThat(statement.executeUpdate("update model_versions set stage = 'production' where id = 1"))
+                        .isEqualTo(1);
+            }
+            assertThat(stamp(1, 1))
+                    .as("an update is later than the row it replaces")
+                    .isGreaterThan(first);
+        }
+        awaitReplication();
+        assertThat(rows(0)).isEqualTo(rows(1));
+    }
+
+    @Test
+    void concurrentUpdatesThroughTwoHomesConvergeOnTheLaterStampOnBothMasters() throws SQLException {
+        try (Connection app = junction(0)) {
+            try (PreparedStatement insert =
+                    app.prepareStatement("insert into model_versions (id, stage) values (?, ?)")) {
+                for (int id = 10; id < 20; id++) {
+                    insert.setInt(1, id);
+                    insert.setString(2, "staging");
+                    insert.addBatch();
+                }
+                assertThat(insert.executeBatch()).hasSize(10);
+            }
+        }
+        awaitReplication();
+        pauseReplication();
+        try (Connection east = junction(0);
+                Connection west = junction(1);
+                PreparedStatement eastUpdate =
+                        east.prepareStatement("update model_versions set stage = ? where id = ?");
+                PreparedStatement westUpdate =
+                        west.prepareStatement("update model_versions set stage = ? where id = ?")) {
+            for (int id = 10; id < 20; id++) {
+                // Interleaved: even rows are written last on master1, odd rows last on master0.
+                PreparedStatement first = id % 2 == 0 ? eastUpdate : westUpdate;
+                PreparedStatement last = id % 2 == 0 ? westUpdate : eastUpdate;
+                first.setString(1, "promoted first");
+                first.setInt(2, id);
+                assertThat(first.executeUpdate()).isEqualTo(1);
+                last.setString(1, "promoted last");
+                last.setInt(2, id);
+                assertThat(last.executeUpdate()).isEqualTo(1);
+            }
+        }
+        assertThat(rows(0)).as("diverged while apart").isNotEqualTo(rows(1));
+        resumeReplication();
+        awaitReplication();
+        assertThat(rows(0)).as("both masters hold the same rows").isEqualTo(rows(1));
+        for (int id = 10; id < 20; id++) {
+            assertThat(row(0, id))
+                    .as("row %d: the later write wins, on the master it was written on", id)
+                    .startsWith(id + ":promoted last@")
+                    .endsWith("/" + address(id % 2 == 0 ? 1 : 0));
+        }
+        assertThat(replicating()).isTrue();
+    }
+
+    @Test
+    void aWriteThatCannotBeStampedIsRefusedAndNothingRuns() throws SQLException {
+        try (Connection app = junction(0);
+                Statement statement = app.createStatement()) {
+            statement.executeUpdate("insert into model_versions (id, stage) values (30, 'kept')");
+            assertThatThrownBy(() -> statement.executeUpdate("delete from model_versions where id = 30"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("0A000");
+                        assertThat(e.getErrorCode()).isEqualTo(91042);
+                        assertThat(e.getMessage()).contains("model_versions");
+                    });
+            assertThatThrownBy(() -> app.prepareStatement("insert into model_versions values (?, ?, 0, '')"))
+                    .as("refused at prepare time")
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("0A000"));
+            assertThatThrownBy(() -> statement.addBatch("update model_versions set _hlc = 0 where id = 30"))
+                    .as("a batch refuses it when it is added")
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("0A000"));
+        }
+        assertThat(row(0, 30)).startsWith("30:kept@");
+    }
+
+    @Test
+    void otherTablesAndReadsRunAsWritten() throws SQLException {
+        try (Connection app = junction(1);
+                Statement statement = app.createStatement()) {
+            assertThat(statement.executeUpdate("insert into audit_log (id, note) values (1, 'unstamped')"))
+                    .isEqualTo(1);
+            statement.executeUpdate("insert into model_versions (id, stage) values (40, 'read me')");
+            try (ResultSet result = statement.executeQuery("select stage from model_versions where id = 40")) {
+                assertThat(result.next()).isTrue();
+                assertThat(result.getString(1)).isEqualTo("read me");
+            }
+            statement.executeUpdate("delete from audit_log where id = 1");
+        }
+    }
+}

@@ -63,6 +63,7 @@ public final class JunctionHikariExceptionOverride implements SQLExceptionOverri
             JunctionErrorCode.WRITE_CONFLICT,
             JunctionErrorCode.OPTIMISTIC_TRANSACTION_CONFLICT,
             JunctionErrorCode.UNSTAMPABLE_WRITE,
+            JunctionErrorCode.RECONCILE_REFUSED,
             JunctionErrorCode.ROUTING_REFUSED,
             JunctionErrorCode.FEATURE_NOT_SUPPORTED,
             JunctionErrorCode.STATEMENT_CLOSED,

@@ -54,6 +54,7 @@ class JunctionHikariExceptionOverrideTest {
             JunctionErrorCode.WRITE_CONFLICT,
             JunctionErrorCode.OPTIMISTIC_TRANSACTION_CONFLICT,
             JunctionErrorCode.UNSTAMPABLE_WRITE,
+            JunctionErrorCode.RECONCILE_REFUSED,
             JunctionErrorCode.ROUTING_REFUSED,
             JunctionErrorCode.FEATURE_NOT_SUPPORTED,
             JunctionErrorCode.STATEMENT_CLOSED,

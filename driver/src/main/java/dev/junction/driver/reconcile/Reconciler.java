@@ -1,0 +1,478 @@
+package dev.junction.driver.reconcile;
+
+import dev.junction.conflict.ConflictPolicy;
+import dev.junction.conflict.HlcTimestamp;
+import dev.junction.conflict.HybridLogicalClock;
+import dev.junction.conflict.MetadataColumns;
+import dev.junction.conflict.Reconciliation;
+import dev.junction.conflict.RowVersion;
+import dev.junction.conflict.TombstoneHorizon;
+import dev.junction.driver.ConflictTable;
+import dev.junction.driver.JunctionErrorCode;
+import dev.junction.driver.JunctionProperty;
+import dev.junction.driver.internal.backend.Backend;
+import dev.junction.driver.internal.backend.BackendDrivers;
+import dev.junction.driver.internal.backend.HostAndPort;
+import dev.junction.driver.internal.config.ConnectionSettings;
+import dev.junction.driver.internal.config.JunctionUrl;
+import dev.junction.driver.internal.jdbc.BackendNodeConnector;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Anti-entropy for multi-master tables (design §8), what {@code junction reconcile} runs: for each table, checks that
+ * every master has it with the same columns, types and primary key and with {@code _hlc} and {@code _origin}
+ * (refused otherwise, {@link JunctionErrorCode#RECONCILE_REFUSED}); hashes every master's rows into buckets by key
+ * and compares the buckets' digests; reads the rows of the buckets that differ from every master; lets
+ * {@link Reconciliation} pick each key's winner by stamp; writes the winners to the masters that lack them (an update
+ * that applies only over an older stamp, or an insert where the key is missing, so a repair never undoes a newer
+ * write) and records every decision in {@code junction_conflict_log} on the first master. A dry run reads and plans
+ * only. Connections go to each master directly, with the URL's credentials.
+ */
+public final class Reconciler implements AutoCloseable {
+    /** Told how far a table's comparison has come. */
+    @FunctionalInterface
+    public interface Progress {
+        void compared(String table, int bucketsDone, int bucketsTotal);
+    }
+
+    /** How long a tombstone is kept: a copy older than that to a master that lacks the key is refused. */
+    public static final Duration RETENTION = Duration.ofDays(7);
+
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final int ROWS_PER_BUCKET = 16;
+    private static final int MAX_BUCKETS = 65_536;
+    private static final int BUCKETS_PER_READ = 500;
+
+    private final Map<String, Connection> masters;
+    private final MasterDialect dialect;
+    private final List<ConflictTable> configured;
+    private final boolean repairsStayLocal;
+    private final HybridLogicalClock clock = HybridLogicalClock.system(Duration.ofMinutes(1));
+    private final TombstoneHorizon horizon = new TombstoneHorizon(RETENTION);
+
+    private Reconciler(
+            Map<String, Connection> masters,
+            MasterDialect dialect,
+            List<ConflictTable> configured,
+            boolean repairsStayLocal) {
+        this.masters = masters;
+        this.dialect = dialect;
+        this.configured = configured;
+        this.repairsStayLocal = repairsStayLocal;
+    }
+
+    /**
+     * Connects to every master of a Junction URL ({@code jdbc:junction:postgresql://m1,m2/app?conflictTables=…}).
+     *
+     * @throws SQLException when the URL or its properties are invalid, or a master cannot be reached: reconciling
+     *     needs them all
+     */
+    public static Reconciler open(String url, java.util.Properties info) throws SQLException {
+        ConnectionSettings settings = ConnectionSettings.of(JunctionUrl.parse(url), info, Map.of());
+        BackendNodeConnector connector = new BackendNodeConnector(settings, BackendDrivers.of(settings.backend()));
+        Map<String, Connection> masters = new LinkedHashMap<>();
+        try {
+            for (HostAndPort host : settings.url().hosts()) {
+                masters.put(host.toString(), connector.open(host));
+            }
+        } catch (SQLException e) {
+            masters.values().forEach(Reconciler::closeQuietly);
+            throw e;
+        }
+        MasterDialect dialect =
+                settings.backend() == Backend.POSTGRESQL ? MasterDialect.POSTGRESQL : MasterDialect.MYSQL;
+        boolean local = true;
+        for (Connection connection : masters.values()) {
+            try (Statement statement = connection.createStatement()) {
+                if (dialect == MasterDialect.MYSQL) {
+                    // GROUP_CONCAT truncates at 1 MB by default: a digest of a cut text would miss differences.
+                    statement.execute("SET SESSION group_concat_max_len = 1073741824");
+                }
+            }
+            local &= keepRepairsLocal(connection, dialect);
+        }
+        return new Reconciler(masters, dialect, settings.properties().get(JunctionProperty.CONFLICT_TABLES), local);
+    }
+
+    /**
+     * Makes the session's writes stay on its master: each master gets its own repairs, and a repair replicated to a
+     * master that has the key would be a duplicate key there (which stops a PostgreSQL subscription, and a MariaDB
+     * ring outside {@code slave_exec_mode=IDEMPOTENT}). PostgreSQL: a replication origin, whose changes subscriptions
+     * with {@code origin = none} do not send; MariaDB: {@code sql_log_bin = 0}. Both need privileges (superuser, or
+     * {@code SUPER}/{@code BINLOG ADMIN}); without them repairs replicate, which the guard triggers make safe.
+     */
+    private static boolean keepRepairsLocal(Connection connection, MasterDialect dialect) {
+        try (Statement statement = connection.createStatement()) {
+            if (dialect == MasterDialect.MYSQL) {
+                statement.execute("SET SESSION sql_log_bin = 0");
+            } else {
+                statement.execute("select pg_replication_origin_create('junction_reconcile') where not exists"
+                        + " (select 1 from pg_replication_origin where roname = 'junction_reconcile')");
+                statement.execute("select pg_replication_origin_session_setup('junction_reconcile')");
+            }
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Whether repairs stay on the master they are written to (see {@link #keepRepairsLocal}). */
+    public boolean repairsStayLocal() {
+        return repairsStayLocal;
+    }
+
+    /** The tables of the URL's {@code conflictTables}: what is reconciled when no table is named. */
+    public List<String> conflictTables() {
+        return configured.stream().map(ConflictTable::table).toList();
+    }
+
+    /** The masters, as the URL names them. */
+    public List<String> masters() {
+        return List.copyOf(masters.keySet());
+    }
+
+    /** Reconciles {@code table} across the masters; with {@code dryRun}, writes nothing. */
+    public TableReport reconcile(String table, boolean dryRun, Progress progress) throws SQLException {
+        long start = System.nanoTime();
+        Shape shape = shapeOnEveryMaster(table);
+        long rows = 0;
+        for (Connection connection : masters.values()) {
+            rows = Math.max(rows, count(connection, table));
+        }
+        int buckets = (int) Math.max(1, Math.min(MAX_BUCKETS, rows / ROWS_PER_BUCKET));
+        String keyText = dialect.keyText(shape.key());
+        String bucket = dialect.bucket(keyText, buckets);
+        Map<String, Map<Integer, String>> digests = new LinkedHashMap<>();
+        for (Map.Entry<String, Connection> master : masters.entrySet()) {
+            digests.put(master.getKey(), digests(master.getValue(), table, shape, bucket, keyText));
+        }
+        List<Integer> apart = bucketsApart(digests);
+        Map<String, Map<String, RowVersion<Row>>> versions = new TreeMap<>();
+        masters.keySet().forEach(name -> versions.put(name, new TreeMap<>()));
+        for (int from = 0; from < apart.size(); from += BUCKETS_PER_READ) {
+            List<Integer> chunk = apart.subList(from, Math.min(apart.size(), from + BUCKETS_PER_READ));
+            for (Map.Entry<String, Connection> master : masters.entrySet()) {
+                readRows(master.getValue(), table, shape, bucket, keyText, chunk, versions.get(master.getKey()));
+            }
+            if (progress != null) {
+                progress.compared(table, from + chunk.size(), apart.size());
+            }
+        }
+        Reconciliation.Plan<String, Row> plan = Reconciliation.<String, Row>byStamp(
+                        ConflictPolicy.LWW, clock::now, horizon)
+                .plan(versions);
+        if (!dryRun && !plan.nothingToDo()) {
+            for (Reconciliation.Repair<String, Row> repair : plan.repairs()) {
+                write(masters.get(repair.master()), table, shape, repair.version());
+            }
+            log(table, plan);
+        }
+        return new TableReport(
+                table,
+                rows,
+                buckets,
+                apart.size(),
+                plan.decisions().size(),
+                plan.repairs().size(),
+                plan.refused().size(),
+                dryRun,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    // ---- the table's shape ----
+
+    /** A table's columns, their types and its primary key, as every master has them. */
+    private record Shape(List<String> columns, List<String> types, List<String> key, boolean tombstones) {
+        int indexOf(String column) {
+            return columns.indexOf(column);
+        }
+    }
+
+    private Shape shapeOnEveryMaster(String table) throws SQLException {
+        if (!TABLE.matcher(table).matches()) {
+            throw JunctionErrorCode.RECONCILE_REFUSED.exception(
+                    table, "its name is not a plain identifier (letters, digits, _)");
+        }
+        Shape first = null;
+        String firstMaster = null;
+        for (Map.Entry<String, Connection> master : masters.entrySet()) {
+            Shape shape = shapeOn(master.getValue(), table);
+            if (shape.columns().isEmpty()) {
+                throw JunctionErrorCode.RECONCILE_REFUSED.exception(
+                        table, "master " + master.getKey() + " has no such table");
+            }
+            if (shape.key().isEmpty()) {
+                throw JunctionErrorCode.RECONCILE_REFUSED.exception(
+                        table, "it has no primary key on " + master.getKey() + ", and rows are matched by key");
+            }
+            for (String column : List.of(MetadataColumns.HLC, MetadataColumns.ORIGIN)) {
+                if (!shape.columns().contains(column)) {
+                    throw JunctionErrorCode.RECONCILE_REFUSED.exception(
+                            table,
+                            "master " + master.getKey() + " has no column " + column + " (conflict tables need "
+                                    + MetadataColumns.HLC + " and " + MetadataColumns.ORIGIN + ")");
+                }
+            }
+            if (first == null) {
+                first = shape;
+                firstMaster = master.getKey();
+            } else if (!first.equals(shape)) {
+                throw JunctionErrorCode.RECONCILE_REFUSED.exception(
+                        table,
+                        "its definition differs between masters: " + describe(firstMaster, first) + "; "
+                                + describe(master.getKey(), shape));
+            }
+        }
+        return first;
+    }
+
+    private static String describe(String master, Shape shape) {
+        List<String> columns = new ArrayList<>();
+        for (int i = 0; i < shape.columns().size(); i++) {
+            columns.add(shape.columns().get(i) + " " + shape.types().get(i));
+        }
+        return master + " has (" + String.join(", ", columns) + ") keyed by " + shape.key();
+    }
+
+    private Shape shapeOn(Connection connection, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(dialect.columnsQuery())) {
+            query.setString(1, table);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(rows.getString(1).toLowerCase(java.util.Locale.ROOT));
+                    types.add(rows.getString(2).toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        List<String> key = new ArrayList<>();
+        if (!columns.isEmpty()) {
+            try (PreparedStatement query = connection.prepareStatement(dialect.keyQuery())) {
+                query.setString(1, table);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        key.add(rows.getString(1).toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return new Shape(columns, types, key, columns.contains(MetadataColumns.DELETED));
+    }
+
+    // ---- comparing ----
+
+    private static long count(Connection connection, String table) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("select count(*) from " + table)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private Map<Integer, String> digests(
+            Connection connection, String table, Shape shape, String bucket, String keyText) throws SQLException {
+        String sql = "select " + bucket + ", " + dialect.digest(dialect.rowText(shape.columns(), "t"), keyText)
+                + " from " + table + " t group by 1";
+        Map<Integer, String> digests = new TreeMap<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                digests.put(rows.getInt(1), rows.getString(2));
+            }
+        }
+        return digests;
+    }
+
+    /** The buckets whose digests are not the same on every master (missing on some included). */
+    private static List<Integer> bucketsApart(Map<String, Map<Integer, String>> digests) {
+        TreeSet<Integer> all = new TreeSet<>();
+        digests.values().forEach(d -> all.addAll(d.keySet()));
+        List<Integer> apart = new ArrayList<>();
+        for (Integer bucket : all) {
+            String first = null;
+            boolean same = true;
+            for (Map<Integer, String> master : digests.values()) {
+                String digest = master.get(bucket);
+                if (first == null) {
+                    first = digest == null ? "" : digest;
+                } else if (!first.equals(digest == null ? "" : digest)) {
+                    same = false;
+                }
+            }
+            if (!same) {
+                apart.add(bucket);
+            }
+        }
+        return apart;
+    }
+
+    private void readRows(
+            Connection connection,
+            String table,
+            Shape shape,
+            String bucket,
+            String keyText,
+            List<Integer> buckets,
+            Map<String, RowVersion<Row>> into)
+            throws SQLException {
+        String sql = "select " + String.join(", ", shape.columns()) + ", " + keyText + " from " + table + " where "
+                + bucket + " in (" + buckets.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        int hlc = shape.indexOf(MetadataColumns.HLC);
+        int origin = shape.indexOf(MetadataColumns.ORIGIN);
+        int deleted = shape.indexOf(MetadataColumns.DELETED);
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            int width = shape.columns().size();
+            while (rows.next()) {
+                List<Object> values = new ArrayList<>(width);
+                List<String> texts = new ArrayList<>(width);
+                for (int i = 1; i <= width; i++) {
+                    values.add(rows.getObject(i));
+                    texts.add(rows.getString(i));
+                }
+                Row row = new Row(values, texts);
+                long stamp = rows.getLong(hlc + 1);
+                String writer = rows.getString(origin + 1);
+                boolean tombstone = deleted >= 0 && rows.getBoolean(deleted + 1);
+                into.put(
+                        rows.getString(width + 1),
+                        tombstone
+                                ? new RowVersion<>(row, stamp, writer, null, true)
+                                : RowVersion.written(row, stamp, writer));
+            }
+        }
+    }
+
+    /** A row's values, compared by their text (a byte array's {@code equals} would make every row differ). */
+    private record Row(List<Object> values, List<String> texts) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Row row && texts.equals(row.texts);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(texts);
+        }
+
+        @Override
+        public String toString() {
+            return texts.toString();
+        }
+    }
+
+    // ---- repairing ----
+
+    /**
+     * Writes {@code version} on {@code connection}: over an older stamp (never over a newer one that arrived since the
+     * comparison), or as a new row where the key is missing.
+     */
+    private void write(Connection connection, String table, Shape shape, RowVersion<Row> version) throws SQLException {
+        List<Object> values = version.value().values();
+        List<String> columns = shape.columns();
+        String where = shape.key().stream().map(c -> c + " = ?").collect(Collectors.joining(" and "));
+        String update = "update " + table + " set "
+                + columns.stream()
+                        .filter(c -> !shape.key().contains(c))
+                        .map(c -> c + " = ?")
+                        .collect(Collectors.joining(", "))
+                + " where " + where + " and (" + MetadataColumns.HLC + " < ? or (" + MetadataColumns.HLC + " = ? and "
+                + MetadataColumns.ORIGIN + " < ?))";
+        try (PreparedStatement statement = connection.prepareStatement(update)) {
+            int index = 1;
+            for (int i = 0; i < columns.size(); i++) {
+                if (!shape.key().contains(columns.get(i))) {
+                    statement.setObject(index++, values.get(i));
+                }
+            }
+            for (String key : shape.key()) {
+                statement.setObject(index++, values.get(shape.indexOf(key)));
+            }
+            statement.setLong(index++, version.hlc());
+            statement.setLong(index++, version.hlc());
+            statement.setString(index, version.origin());
+            if (statement.executeUpdate() > 0) {
+                return;
+            }
+        }
+        String insert = "insert into " + table + " (" + String.join(", ", columns) + ") select "
+                + columns.stream().map(c -> "?").collect(Collectors.joining(", "))
+                + (dialect == MasterDialect.MYSQL ? " from dual" : "") + " where not exists (select 1 from " + table
+                + " where " + where + ")";
+        try (PreparedStatement statement = connection.prepareStatement(insert)) {
+            int index = 1;
+            for (Object value : values) {
+                statement.setObject(index++, value);
+            }
+            for (String key : shape.key()) {
+                statement.setObject(index++, values.get(shape.indexOf(key)));
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    /** One row per decision in {@code junction_conflict_log} on the first master (created on every master). */
+    private void log(String table, Reconciliation.Plan<String, Row> plan) throws SQLException {
+        for (Connection connection : masters.values()) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(dialect.logTable());
+            }
+        }
+        String run = UUID.randomUUID().toString();
+        Connection first = masters.values().iterator().next();
+        try (PreparedStatement insert = first.prepareStatement("insert into junction_conflict_log (run_id, seq,"
+                + " table_name, row_key, held, winner, policy) values (?, ?, ?, ?, ?, ?, ?)")) {
+            int seq = 0;
+            for (Reconciliation.Decision<String, Row> decision : plan.decisions()) {
+                insert.setString(1, run);
+                insert.setInt(2, ++seq);
+                insert.setString(3, table);
+                insert.setString(4, decision.key());
+                insert.setString(
+                        5,
+                        decision.held().entrySet().stream()
+                                .map(e -> e.getKey() + ": " + describe(e.getValue()))
+                                .collect(Collectors.joining("; ")));
+                insert.setString(
+                        6, decision.winners().stream().map(Reconciler::describe).collect(Collectors.joining("; ")));
+                insert.setString(7, decision.policy().propertyValue());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static String describe(RowVersion<Row> version) {
+        return (version.deleted() ? "deleted" : version.value().toString()) + " @" + HlcTimestamp.format(version.hlc())
+                + " by " + version.origin();
+    }
+
+    @Override
+    public void close() {
+        masters.values().forEach(Reconciler::closeQuietly);
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing: nothing left to do with it
+        }
+    }
+}

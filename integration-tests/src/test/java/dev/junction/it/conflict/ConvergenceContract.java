@@ -1,0 +1,208 @@
+package dev.junction.it.conflict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.junction.driver.reconcile.Reconciler;
+import dev.junction.driver.reconcile.TableReport;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Convergence under a randomised workload on a two-master bed: two application threads, each with a Junction data
+ * source homed on another master, insert and update a small key space (many collisions) through stamping, while
+ * replication is paused and resumed; between two phases master 1 is killed (its application's statements go to
+ * master 0 meanwhile) and restarted. Then writes stop, replication catches up, reconcile runs, and both masters must
+ * hold the same rows, each equal to the last acknowledged write of its key, with replication running.
+ *
+ * <p>The model is independent of Junction's code: each write runs under one lock, so the acknowledged writes have one
+ * order, the order in which the JVM's clock stamped them; last-writer-wins must leave every key with the last
+ * acknowledged write in that order. Writes that failed (a duplicate key, a statement the killed master never got)
+ * are not acknowledged and must not show.
+ */
+abstract class ConvergenceContract {
+    private static final int KEYS = 20;
+    private static final int OPERATIONS_PER_PHASE = 150;
+
+    abstract String url(int home);
+
+    abstract Properties credentials();
+
+    abstract Connection rawMaster(int index) throws SQLException;
+
+    abstract void pauseReplication();
+
+    abstract void resumeReplication();
+
+    abstract void awaitReplication();
+
+    abstract void killMaster1();
+
+    abstract void restartMaster1();
+
+    abstract boolean replicating();
+
+    /** Whether {@code e} says the key exists already (the write certainly did not happen). */
+    static boolean duplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState()) || e.getErrorCode() == 1062;
+    }
+
+    private final ReentrantLock order = new ReentrantLock();
+    private final Map<Integer, String> model = new TreeMap<>();
+    private final AtomicInteger acknowledged = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+
+    /** One writer's share of a phase: random inserts and updates of the key space through its own data source. */
+    private Void writer(Connection connection, int writer, int phase, boolean toleratesFailures) throws Exception {
+        Random random = new Random(31L * phase + writer);
+        try (PreparedStatement insert = connection.prepareStatement("insert into conv (id, val) values (?, ?)");
+                PreparedStatement update = connection.prepareStatement("update conv set val = ? where id = ?")) {
+            for (int i = 0; i < OPERATIONS_PER_PHASE; i++) {
+                int key = random.nextInt(KEYS);
+                String value = "w" + writer + "p" + phase + "#" + i;
+                boolean inserting = random.nextInt(3) == 0;
+                PreparedStatement statement = inserting ? insert : update;
+                order.lock();
+                try {
+                    if (inserting) {
+                        insert.setInt(1, key);
+                        insert.setString(2, value);
+                    } else {
+                        update.setString(1, value);
+                        update.setInt(2, key);
+                    }
+                    if (statement.executeUpdate() == 1) {
+                        model.put(key, value);
+                        acknowledged.incrementAndGet();
+                    }
+                } catch (SQLException e) {
+                    if (duplicateKey(e)) {
+                        refused.incrementAndGet();
+                    } else if (toleratesFailures) {
+                        failed.incrementAndGet(); // sent to a killed master: nothing committed
+                        Thread.sleep(50);
+                    } else {
+                        throw e;
+                    }
+                } finally {
+                    order.unlock();
+                }
+                if (random.nextInt(10) == 0) {
+                    Thread.sleep(1);
+                }
+            }
+        }
+        return null;
+    }
+
+    private void phase(Connection east, Connection west, int phase, boolean toleratesFailures, boolean flapping)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Void>> writers = new ArrayList<>();
+            writers.add(pool.submit(() -> writer(east, 0, phase, toleratesFailures)));
+            writers.add(pool.submit(() -> writer(west, 1, phase, toleratesFailures)));
+            boolean paused = false;
+            while (flapping && !writers.stream().allMatch(Future::isDone)) {
+                Thread.sleep(150);
+                if (paused) {
+                    resumeReplication();
+                } else {
+                    pauseReplication();
+                }
+                paused = !paused;
+            }
+            for (Future<Void> writer : writers) {
+                writer.get();
+            }
+            if (paused) {
+                resumeReplication();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Map<Integer, String> rows(int master) throws SQLException {
+        Map<Integer, String> rows = new TreeMap<>();
+        try (Connection connection = rawMaster(master);
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select id, val from conv")) {
+            while (result.next()) {
+                rows.put(result.getInt(1), result.getString(2));
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void bothMastersEndWithTheLastAcknowledgedWriteOfEveryKey() throws Exception {
+        String stamped = "&conflictTables=conv";
+        try (Connection east = DriverManager.getConnection(url(0) + stamped, credentials());
+                Connection west = DriverManager.getConnection(url(1) + stamped, credentials())) {
+            phase(east, west, 1, false, true);
+            killMaster1();
+            phase(east, west, 2, true, false);
+            restartMaster1();
+            phase(east, west, 3, false, true);
+        }
+        awaitReplication();
+        Map<Integer, String> before0 = rows(0);
+        Map<Integer, String> before1 = rows(1);
+        TableReport report;
+        try (Reconciler reconciler = Reconciler.open(url(0) + "&conflictTables=conv", credentials())) {
+            report = reconciler.reconcile("conv", false, null);
+            assertThat(reconciler.reconcile("conv", false, null).nothingToDo()).isTrue();
+        }
+        awaitReplication();
+        System.out.printf(
+                "%s convergence: %d writes acknowledged, %d refused as duplicate keys, %d failed on the killed master;"
+                        + " after replication %d of %d keys differed between the masters; reconcile decided %d keys"
+                        + " (%d repairs); mismatches with the model after reconcile: %d%n",
+                getClass().getSimpleName(),
+                acknowledged.get(),
+                refused.get(),
+                failed.get(),
+                differing(before0, before1),
+                model.size(),
+                report.keysDecided(),
+                report.repairs(),
+                differing(rows(0), model) + differing(rows(1), model));
+        assertThat(acknowledged.get()).isGreaterThan(OPERATIONS_PER_PHASE);
+        assertThat(rows(0))
+                .as("master 0 holds the last acknowledged write of every key")
+                .isEqualTo(model);
+        assertThat(rows(1))
+                .as("master 1 holds the last acknowledged write of every key")
+                .isEqualTo(model);
+        assertThat(replicating()).as("replication runs both ways at the end").isTrue();
+    }
+
+    private static int differing(Map<Integer, String> a, Map<Integer, String> b) {
+        java.util.Set<Integer> keys = new java.util.TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        int count = 0;
+        for (Integer key : keys) {
+            if (!java.util.Objects.equals(a.get(key), b.get(key))) {
+                count++;
+            }
+        }
+        return count;
+    }
+}

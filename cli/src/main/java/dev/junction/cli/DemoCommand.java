@@ -53,10 +53,19 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--hold", description = "Keep the cluster running until Ctrl-C, printing the Junction URL to use.")
     private boolean hold;
 
+    @Option(
+            names = "--multi-master",
+            description = "Instead: the model registry on two PostgreSQL masters, concurrent promotions in a partition,"
+                    + " the masters converging, and reconcile.")
+    private boolean multiMaster;
+
     private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
+        if (multiMaster) {
+            return new MultiMasterDemo(out).run();
+        }
         out.println("Starting a PostgreSQL cluster on loopback: 1 primary + " + standbys + " standbys ...");
         try (PostgresCluster cluster =
                 PostgresCluster.builder().standbys(standbys).start()) {

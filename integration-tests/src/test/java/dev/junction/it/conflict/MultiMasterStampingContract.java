@@ -87,7 +87,7 @@ abstract class MultiMasterStampingContract {
             assertThat(inserted)
                     .as("on the home master, stamped")
                     .startsWith("1:staging@")
-                    .endsWith("/" + address(1));
+                    .endsWith("/" + address(1).replace(":", "_"));
             long first = stamp(1, 1);
             assertThat(first).isPositive();
             try (Statement statement = app.createStatement()) {
@@ -143,7 +143,7 @@ abstract class MultiMasterStampingContract {
             assertThat(row(0, id))
                     .as("row %d: the later write wins, on the master it was written on", id)
                     .startsWith(id + ":promoted last@")
-                    .endsWith("/" + address(id % 2 == 0 ? 1 : 0));
+                    .endsWith("/" + address(id % 2 == 0 ? 1 : 0).replace(":", "_"));
         }
         assertThat(replicating()).isTrue();
     }

@@ -88,10 +88,16 @@ public final class ConflictStamping {
     }
 
     /**
-     * The master a write ran on, as the URL names it: the tie-break between equal stamps. Any name that is the same
-     * on every master for one write serves convergence; the address also tells a reader where a row was written.
+     * The master a write ran on, as the URL names it ({@code host_port}): the tie-break between equal stamps. Any name
+     * that is the same on every master for one write serves convergence; the address also tells a reader where a row
+     * was written.
      */
     private static String origin(Node node) {
-        return node.address().toString();
+        return originOf(node.address());
+    }
+
+    static String originOf(dev.junction.driver.internal.backend.HostAndPort address) {
+        // A version vector's text separates origins with ',' and ':': an origin may hold neither.
+        return address.toString().replace(':', '_');
     }
 }

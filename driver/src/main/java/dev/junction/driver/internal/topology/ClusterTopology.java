@@ -407,7 +407,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             // The former master still takes writes (or is down, and its connections fail by themselves): statements
             // running there are not lost, so nothing is aborted; new statements go to the new one.
             FAILOVER_LOG.log(
-                    System.Logger.Level.INFO,
+                    primary == homeMaster ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
                     "{0}: statements now go to master {1} (was {2})",
                     name,
                     primary.address(),

@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "junction 0.1.0-SNAPSHOT",
         description = "Junction: one JDBC URL for a replicated PostgreSQL or MySQL/MariaDB deployment.",
-        subcommands = {DemoCommand.class, StatusCommand.class, ReconcileCommand.class, BenchCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            StatusCommand.class,
+            ConflictTablesCommand.class,
+            ReconcileCommand.class,
+            BenchCommand.class
+        })
 public final class JunctionCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

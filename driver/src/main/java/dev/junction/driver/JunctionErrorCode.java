@@ -101,13 +101,14 @@ public enum JunctionErrorCode {
     /** Multi-master writes that conflict (issue: conflicts); the same state as serialization failures so retry loops work. */
     WRITE_CONFLICT(91040, "40001", "Write conflict on %s: %s. Retry the transaction."),
     /**
-     * Anti-entropy cannot compare a table across the masters: its columns or metadata columns differ, or it is
-     * missing on one.
+     * Reconcile or the conflict-table setup cannot work on a table across the masters: its columns or metadata
+     * columns differ or have the wrong types, it has no primary key, or it is missing on one.
      */
     RECONCILE_REFUSED(
             91043,
             "55000",
-            "junction reconcile refuses table %s: %s. Nothing was changed; make the masters' tables alike and run it again."),
+            "Conflict table %s cannot be reconciled or prepared: %s. Nothing was changed; make the masters' tables alike"
+                    + " and run it again."),
     /**
      * A write of a {@code conflictTables} table in a form Junction cannot stamp: run unstamped, it could overwrite a
      * newer row on another master, so it is refused before anything runs.

@@ -9,13 +9,6 @@ import dev.junction.conflict.RowVersion;
 import dev.junction.conflict.TombstoneHorizon;
 import dev.junction.driver.ConflictTable;
 import dev.junction.driver.JunctionErrorCode;
-import dev.junction.driver.JunctionProperty;
-import dev.junction.driver.internal.backend.Backend;
-import dev.junction.driver.internal.backend.BackendDrivers;
-import dev.junction.driver.internal.backend.HostAndPort;
-import dev.junction.driver.internal.config.ConnectionSettings;
-import dev.junction.driver.internal.config.JunctionUrl;
-import dev.junction.driver.internal.jdbc.BackendNodeConnector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,6 +51,7 @@ public final class Reconciler implements AutoCloseable {
     private static final int MAX_BUCKETS = 65_536;
     private static final int BUCKETS_PER_READ = 500;
 
+    private final Masters all;
     private final Map<String, Connection> masters;
     private final MasterDialect dialect;
     private final List<ConflictTable> configured;
@@ -65,14 +59,11 @@ public final class Reconciler implements AutoCloseable {
     private final HybridLogicalClock clock = HybridLogicalClock.system(Duration.ofMinutes(1));
     private final TombstoneHorizon horizon = new TombstoneHorizon(RETENTION);
 
-    private Reconciler(
-            Map<String, Connection> masters,
-            MasterDialect dialect,
-            List<ConflictTable> configured,
-            boolean repairsStayLocal) {
-        this.masters = masters;
-        this.dialect = dialect;
-        this.configured = configured;
+    private Reconciler(Masters all, boolean repairsStayLocal) {
+        this.all = all;
+        this.masters = all.connections;
+        this.dialect = all.dialect;
+        this.configured = all.conflictTables;
         this.repairsStayLocal = repairsStayLocal;
     }
 
@@ -83,55 +74,30 @@ public final class Reconciler implements AutoCloseable {
      *     needs them all
      */
     public static Reconciler open(String url, java.util.Properties info) throws SQLException {
-        ConnectionSettings settings = ConnectionSettings.of(JunctionUrl.parse(url), info, Map.of());
-        BackendNodeConnector connector = new BackendNodeConnector(settings, BackendDrivers.of(settings.backend()));
-        Map<String, Connection> masters = new LinkedHashMap<>();
+        Masters masters = Masters.open(url, info);
+        boolean local = true;
         try {
-            for (HostAndPort host : settings.url().hosts()) {
-                masters.put(host.toString(), connector.open(host));
+            for (Connection connection : masters.connections.values()) {
+                if (masters.dialect == MasterDialect.MYSQL) {
+                    try (Statement statement = connection.createStatement()) {
+                        // GROUP_CONCAT truncates at 1 MB by default: a digest of a cut text would miss differences.
+                        statement.execute("SET SESSION group_concat_max_len = 1073741824");
+                    }
+                }
+                // Each master gets its own repairs: one replicated to a master that has the key would be a duplicate
+                // key there (which stops a PostgreSQL subscription, and a MariaDB ring outside
+                // slave_exec_mode=IDEMPOTENT). Without the privileges, repairs replicate; the guard triggers make
+                // that safe.
+                local &= Masters.keepWritesLocal(connection, masters.dialect);
             }
         } catch (SQLException e) {
-            masters.values().forEach(Reconciler::closeQuietly);
+            masters.close();
             throw e;
         }
-        MasterDialect dialect =
-                settings.backend() == Backend.POSTGRESQL ? MasterDialect.POSTGRESQL : MasterDialect.MYSQL;
-        boolean local = true;
-        for (Connection connection : masters.values()) {
-            try (Statement statement = connection.createStatement()) {
-                if (dialect == MasterDialect.MYSQL) {
-                    // GROUP_CONCAT truncates at 1 MB by default: a digest of a cut text would miss differences.
-                    statement.execute("SET SESSION group_concat_max_len = 1073741824");
-                }
-            }
-            local &= keepRepairsLocal(connection, dialect);
-        }
-        return new Reconciler(masters, dialect, settings.properties().get(JunctionProperty.CONFLICT_TABLES), local);
+        return new Reconciler(masters, local);
     }
 
-    /**
-     * Makes the session's writes stay on its master: each master gets its own repairs, and a repair replicated to a
-     * master that has the key would be a duplicate key there (which stops a PostgreSQL subscription, and a MariaDB
-     * ring outside {@code slave_exec_mode=IDEMPOTENT}). PostgreSQL: a replication origin, whose changes subscriptions
-     * with {@code origin = none} do not send; MariaDB: {@code sql_log_bin = 0}. Both need privileges (superuser, or
-     * {@code SUPER}/{@code BINLOG ADMIN}); without them repairs replicate, which the guard triggers make safe.
-     */
-    private static boolean keepRepairsLocal(Connection connection, MasterDialect dialect) {
-        try (Statement statement = connection.createStatement()) {
-            if (dialect == MasterDialect.MYSQL) {
-                statement.execute("SET SESSION sql_log_bin = 0");
-            } else {
-                statement.execute("select pg_replication_origin_create('junction_reconcile') where not exists"
-                        + " (select 1 from pg_replication_origin where roname = 'junction_reconcile')");
-                statement.execute("select pg_replication_origin_session_setup('junction_reconcile')");
-            }
-            return true;
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    /** Whether repairs stay on the master they are written to (see {@link #keepRepairsLocal}). */
+    /** Whether repairs stay on the master they are written to ({@link Masters#keepWritesLocal}). */
     public boolean repairsStayLocal() {
         return repairsStayLocal;
     }
@@ -250,29 +216,13 @@ public final class Reconciler implements AutoCloseable {
     }
 
     private Shape shapeOn(Connection connection, String table) throws SQLException {
-        List<String> columns = new ArrayList<>();
-        List<String> types = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(dialect.columnsQuery())) {
-            query.setString(1, table);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    columns.add(rows.getString(1).toLowerCase(java.util.Locale.ROOT));
-                    types.add(rows.getString(2).toLowerCase(java.util.Locale.ROOT));
-                }
-            }
-        }
-        List<String> key = new ArrayList<>();
-        if (!columns.isEmpty()) {
-            try (PreparedStatement query = connection.prepareStatement(dialect.keyQuery())) {
-                query.setString(1, table);
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        key.add(rows.getString(1).toLowerCase(java.util.Locale.ROOT));
-                    }
-                }
-            }
-        }
-        return new Shape(columns, types, key, columns.contains(MetadataColumns.DELETED));
+        Map<String, String> columns = all.columns(connection, table);
+        List<String> key = columns.isEmpty() ? List.of() : all.key(connection, table);
+        return new Shape(
+                List.copyOf(columns.keySet()),
+                List.copyOf(columns.values()),
+                key,
+                columns.containsKey(MetadataColumns.DELETED));
     }
 
     // ---- comparing ----
@@ -465,14 +415,6 @@ public final class Reconciler implements AutoCloseable {
 
     @Override
     public void close() {
-        masters.values().forEach(Reconciler::closeQuietly);
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            // closing: nothing left to do with it
-        }
+        all.close();
     }
 }

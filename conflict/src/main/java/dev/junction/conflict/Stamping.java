@@ -40,12 +40,30 @@ public sealed interface Stamping permits Stamping.Untouched, Stamping.Stamped, S
         private final int[] applicationParameters;
         private final int[] hlcParameters;
         private final int[] originParameters;
+        private final boolean upsert;
+
+        /** In a parameter order: the stamp's parameter. */
+        static final int HLC_PARAMETER = -1;
+        /** In a parameter order: the origin's parameter. */
+        static final int ORIGIN_PARAMETER = -2;
 
         /**
-         * @param parameterSlots for each parameter of the prepared text in order, the slot it is, or null for one of
-         *     the application's
+         * @param parameterOrder for each parameter of the prepared text in order: the application's parameter it is
+         *     (1-based, in the application's numbering), or {@link #HLC_PARAMETER} or {@link #ORIGIN_PARAMETER}
          */
-        Stamped(String table, List<String> fragments, List<Slot> slots, List<Slot> parameterSlots, boolean mysql) {
+        Stamped(String table, List<String> fragments, List<Slot> slots, List<Integer> parameterOrder, boolean mysql) {
+            this(table, fragments, slots, parameterOrder, mysql, false);
+        }
+
+        /** @param upsert whether the text is an upsert standing for an UPDATE of one row (a counter increment) */
+        Stamped(
+                String table,
+                List<String> fragments,
+                List<Slot> slots,
+                List<Integer> parameterOrder,
+                boolean mysql,
+                boolean upsert) {
+            this.upsert = upsert;
             this.table = table;
             this.fragments = List.copyOf(fragments);
             this.slots = List.copyOf(slots);
@@ -55,21 +73,30 @@ public sealed interface Stamping permits Stamping.Untouched, Stamping.Stamped, S
                 text.append(fragments.get(i)).append('?');
             }
             this.preparedText = text.append(fragments.get(slots.size())).toString();
-            int applications = 0, hlcs = 0, origins = 0;
-            int[] app = new int[parameterSlots.size()], hlc = new int[slots.size()], origin = new int[slots.size()];
-            for (int i = 0; i < parameterSlots.size(); i++) {
-                Slot slot = parameterSlots.get(i);
-                if (slot == null) {
-                    app[applications++] = i + 1;
-                } else if (slot == Slot.HLC) {
+            int applications = (int) parameterOrder.stream().filter(p -> p > 0).count();
+            int hlcs = 0, origins = 0;
+            int[] app = new int[applications], hlc = new int[slots.size()], origin = new int[slots.size()];
+            for (int i = 0; i < parameterOrder.size(); i++) {
+                int parameter = parameterOrder.get(i);
+                if (parameter > 0) {
+                    app[parameter - 1] = i + 1;
+                } else if (parameter == HLC_PARAMETER) {
                     hlc[hlcs++] = i + 1;
                 } else {
                     origin[origins++] = i + 1;
                 }
             }
-            this.applicationParameters = Arrays.copyOf(app, applications);
+            this.applicationParameters = app;
             this.hlcParameters = Arrays.copyOf(hlc, hlcs);
             this.originParameters = Arrays.copyOf(origin, origins);
+        }
+
+        /**
+         * Whether the text is an upsert that stands for the application's UPDATE of one row: its update count is 1,
+         * whatever the server reports (MySQL and MariaDB count 2 for an upsert that updated).
+         */
+        public boolean upsert() {
+            return upsert;
         }
 
         /** The opted-in table written, as configured. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,15 +33,16 @@ public final class StatementStamper {
     private final Dialect dialect;
     private final List<TableName> tables;
 
-    /** A configured table: its schema (null for any) and name, lower-cased. */
-    private record TableName(String configured, String schema, String name) {
-        static TableName of(String configured) {
+    /** A configured table: its schema (null for any) and name, lower-cased, and whether it is a counter table. */
+    private record TableName(String configured, String schema, String name, boolean counter) {
+        static TableName of(String configured, ConflictPolicy policy) {
             String lower = configured.trim().toLowerCase(Locale.ROOT);
             int dot = lower.lastIndexOf('.');
             return new TableName(
                     configured.trim(),
                     dot < 0 ? null : lower.substring(0, dot),
-                    dot < 0 ? lower : lower.substring(dot + 1));
+                    dot < 0 ? lower : lower.substring(dot + 1),
+                    policy == ConflictPolicy.COUNTER);
         }
     }
 
@@ -49,8 +51,25 @@ public final class StatementStamper {
      *     case-insensitively, quoted or not
      */
     public StatementStamper(Dialect dialect, Collection<String> tables) {
+        this(dialect, allLastWriterWins(tables));
+    }
+
+    private static Map<String, ConflictPolicy> allLastWriterWins(Collection<String> tables) {
+        Map<String, ConflictPolicy> policies = new java.util.LinkedHashMap<>();
+        tables.forEach(table -> policies.put(table, ConflictPolicy.LWW));
+        return policies;
+    }
+
+    /**
+     * @param tables the opted-in tables as configured, each with its policy: {@code lww} tables get stamped INSERTs
+     *     and UPDATEs, {@code counter} tables take increments only ({@link CounterIncrements}); {@code version-vector}
+     *     is not stamped here
+     */
+    public StatementStamper(Dialect dialect, Map<String, ConflictPolicy> tables) {
         this.dialect = dialect;
-        this.tables = tables.stream().map(TableName::of).toList();
+        this.tables = tables.entrySet().stream()
+                .map(entry -> TableName.of(entry.getKey(), entry.getValue()))
+                .toList();
     }
 
     /** What {@code sql} becomes: untouched, stamped, or refused. */
@@ -111,6 +130,9 @@ public final class StatementStamper {
             return mentionsAny(tokens, 0, end) && i == nameStart
                     ? refusedAny(tokens, "an INSERT whose table cannot be read")
                     : Stamping.UNTOUCHED;
+        }
+        if (table.counter()) {
+            return refused(table, CounterIncrements.FORM);
         }
         if (ignore) {
             return refused(table, "INSERT IGNORE cannot be stamped; insert the row, or update it when it exists");
@@ -183,6 +205,12 @@ public final class StatementStamper {
                     ? refusedAny(tokens, "an UPDATE of several tables cannot be stamped; update each table alone")
                     : Stamping.UNTOUCHED;
         }
+        if (table.counter()) {
+            Stamping.Stamped increments = ignore
+                    ? null
+                    : CounterIncrements.stamp(table.configured(), tokens, nameStart, i, end, sql, dialect);
+            return increments != null ? increments : refused(table, CounterIncrements.FORM);
+        }
         if (ignore) {
             return refused(table, "UPDATE IGNORE cannot be stamped; update without IGNORE");
         }
@@ -230,6 +258,9 @@ public final class StatementStamper {
             SqlToken token = tokens.get(i);
             if (token.depth() == 0 && isName(token) && !isDotted(tokens, i + 1)) {
                 TableName table = conflictTable(tokens, startOfName(tokens, i), i + 1);
+                if (table != null && table.counter()) {
+                    return refused(table, CounterIncrements.FORM);
+                }
                 if (table != null) {
                     return refused(
                             table,
@@ -274,8 +305,9 @@ public final class StatementStamper {
         }
 
         Stamping build(TableName table) {
-            List<Slot> parameters = new ArrayList<>();
+            List<Integer> parameters = new ArrayList<>();
             int slot = 0;
+            int application = 0;
             for (SqlToken token : tokens) {
                 if (token.type() != TokenType.PARAMETER) {
                     continue;
@@ -286,17 +318,21 @@ public final class StatementStamper {
                             "only ? parameters can be renumbered around the stamp; use ? instead of " + token.text());
                 }
                 while (slot < slots.size() && slotPositions.get(slot) <= token.start()) {
-                    parameters.add(slots.get(slot++));
+                    parameters.add(parameterOf(slots.get(slot++)));
                 }
-                parameters.add(null);
+                parameters.add(++application);
             }
             while (slot < slots.size()) {
-                parameters.add(slots.get(slot++));
+                parameters.add(parameterOf(slots.get(slot++)));
             }
             current.append(sql, copied, sql.length());
             fragments.add(current.toString());
             return new Stamping.Stamped(table.configured(), fragments, slots, parameters, dialect == Dialect.MYSQL);
         }
+    }
+
+    static int parameterOf(Slot slot) {
+        return slot == Slot.HLC ? Stamping.Stamped.HLC_PARAMETER : Stamping.Stamped.ORIGIN_PARAMETER;
     }
 
     // ---- reading tokens ----

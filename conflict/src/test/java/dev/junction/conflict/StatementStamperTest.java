@@ -157,4 +157,52 @@ class StatementStamperTest {
         assertThat(POSTGRES.stamp("update app.model_versions set stage = 'a'")).isInstanceOf(Stamping.Stamped.class);
         assertThat(POSTGRES.stamp("update \"Model_Versions\" set stage = 'a'")).isInstanceOf(Stamping.Stamped.class);
     }
+
+    private static final StatementStamper COUNTERS_PG = new StatementStamper(
+            Dialect.POSTGRESQL,
+            java.util.Map.of("likes", ConflictPolicy.COUNTER, "model_versions", ConflictPolicy.LWW));
+    private static final StatementStamper COUNTERS_MYSQL =
+            new StatementStamper(Dialect.MYSQL, java.util.Map.of("likes", ConflictPolicy.COUNTER));
+
+    @Test
+    void anIncrementOfACounterTableBecomesAnUpsertOfThisMastersOwnRow() {
+        Stamping.Stamped increment = stamped(
+                COUNTERS_PG, "update likes set n = n + ?, dislikes = dislikes - ? where post = ? and lang = 'en'");
+        assertThat(increment.preparedText())
+                .isEqualTo(
+                        "INSERT INTO likes (post, lang, _origin, n, dislikes, _hlc) VALUES (?, 'en', ?, ?, (0 - ?), ?)"
+                                + " ON CONFLICT (post, lang, _origin) DO UPDATE SET n = likes.n + EXCLUDED.n,"
+                                + " dislikes = likes.dislikes + EXCLUDED.dislikes,"
+                                + " _hlc = GREATEST(likes._hlc + 1, EXCLUDED._hlc)");
+        assertThat(increment.physicalIndexOfApplicationParameter())
+                .as("the application's n, dislikes and post moved to where the upsert takes them")
+                .containsExactly(3, 4, 1);
+        assertThat(increment.originParameters()).containsExactly(2);
+        assertThat(increment.hlcParameters()).containsExactly(5);
+        assertThat(stamped(COUNTERS_MYSQL, "UPDATE likes SET n = n + 1 WHERE post = ?;")
+                        .inlineText(7, "m1"))
+                .isEqualTo("INSERT INTO likes (post, _origin, n, _hlc) VALUES (?, 'm1', 1, 7)"
+                        + " ON DUPLICATE KEY UPDATE n = n + VALUES(n), _hlc = GREATEST(_hlc + 1, VALUES(_hlc))");
+    }
+
+    @Test
+    void everyOtherWriteOfACounterTableIsRefusedWithTheFormItTakes() {
+        for (String sql : List.of(
+                "update likes set n = 5 where post = 1",
+                "update likes set n = n * 2 where post = 1",
+                "update likes set n = n + 1",
+                "update likes set n = n + 1 where post > 1",
+                "update likes set n = n + 1 where post = 1 or post = 2",
+                "update likes set n = n + (1 + 1) where post = 1",
+                "update likes set _hlc = _hlc + 1 where post = 1",
+                "update likes l set n = n + 1 where post = 1",
+                "insert into likes (post, n) values (1, 1)",
+                "delete from likes where post = 1")) {
+            assertThat(refused(COUNTERS_PG, sql).reason()).as(sql).contains("counter table");
+        }
+        assertThat(COUNTERS_PG.stamp("select sum(n) from likes where post = 1")).isSameAs(Stamping.UNTOUCHED);
+        assertThat(stamped(COUNTERS_PG, "update model_versions set stage = 'a' where id = 1")
+                        .preparedText())
+                .contains("GREATEST(model_versions._hlc + 1, ?)");
+    }
 }

@@ -224,9 +224,11 @@ public final class JunctionProperty<T> {
                     ConflictTable::parseList,
                     "a list such as orders:lww,likes:counter (policies lww, version-vector, counter)",
                     "`table[:policy],…`, policy `lww` (default), `version-vector`, `counter`",
-                    "With `topology=multi-master`: tables whose INSERTs and UPDATEs Junction stamps with `_hlc` and `_origin`, "
-                            + "each with its conflict policy; only `lww` acts yet (the others are refused with `0A000`), and a write "
-                            + "of one that cannot be stamped (DELETE, upserts, INSERT without a column list) is refused with `0A000`.");
+                    "With `topology=multi-master`: tables whose writes Junction stamps with `_hlc` and `_origin`, each with its "
+                            + "conflict policy: `lww` INSERTs and UPDATEs are stamped, `counter` tables take increments "
+                            + "(`UPDATE t SET c = c + ? WHERE k = ?`, one row per key and master); `version-vector` is refused "
+                            + "with `0A000`, and a write that cannot be stamped (DELETE, upserts, INSERT without a column list) "
+                            + "is refused with `0A000`.");
     /** Whether multi-master reads consult every master. */
     public static final JunctionProperty<ReadRepair> READ_REPAIR = choice(
             "readRepair",

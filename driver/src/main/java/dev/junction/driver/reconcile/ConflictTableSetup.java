@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -63,26 +62,15 @@ public final class ConflictTableSetup implements AutoCloseable {
             throw JunctionErrorCode.RECONCILE_REFUSED.exception(
                     table, "its name is not a plain identifier (letters, digits, _)");
         }
-        Map<String, List<String>> statements = new LinkedHashMap<>();
+        ConflictPolicy policy = policyOf(table);
         List<MasterSetup> setups = new ArrayList<>();
         Map<String, String> first = null;
         String firstMaster = null;
         for (Map.Entry<String, Connection> master : all.connections.entrySet()) {
-            Connection connection = master.getValue();
-            Map<String, String> columns = all.columns(connection, table);
+            Map<String, String> columns = all.columns(master.getValue(), table);
             if (columns.isEmpty()) {
                 throw JunctionErrorCode.RECONCILE_REFUSED.exception(
                         table, "master " + master.getKey() + " has no such table");
-            }
-            List<String> key = all.key(connection, table);
-            if (key.isEmpty()) {
-                throw JunctionErrorCode.RECONCILE_REFUSED.exception(
-                        table, "it has no primary key on " + master.getKey() + ", and rows are matched by key");
-            }
-            for (String problem : MetadataColumns.problems(table, ConflictPolicy.LWW, columns)) {
-                if (!problem.contains(" has no column ")) { // a missing column is added; a wrong type is not ours
-                    throw JunctionErrorCode.RECONCILE_REFUSED.exception(table, problem + " on " + master.getKey());
-                }
             }
             if (first == null) {
                 first = columns;
@@ -93,29 +81,53 @@ public final class ConflictTableSetup implements AutoCloseable {
                         "its columns differ between masters: " + firstMaster + " has " + first + ", " + master.getKey()
                                 + " has " + columns);
             }
-            List<String> run =
-                    new ArrayList<>(MetadataColumns.additions(dialect(), table, ConflictPolicy.LWW, columns.keySet()));
-            List<String> all = new ArrayList<>(columns.keySet());
-            for (MetadataColumns.Column column : MetadataColumns.required(ConflictPolicy.LWW)) {
-                if (!all.contains(column.name())) {
-                    all.add(column.name());
-                }
-            }
-            if (!run.isEmpty() || !hasGuards(connection, table)) {
-                run.addAll(
-                        this.all.dialect == MasterDialect.POSTGRESQL
-                                ? PostgresGuardTriggers.install(table, key, all)
-                                : MariaDbGuardTriggers.install(table, key, all));
-            }
-            statements.put(master.getKey(), run);
-            setups.add(new MasterSetup(master.getKey(), run, notes(connection)));
+            setups.add(checkOn(master.getKey(), master.getValue(), table, policy, columns));
         }
         if (apply) {
-            for (Map.Entry<String, Connection> master : all.connections.entrySet()) {
-                apply(master.getValue(), statements.get(master.getKey()));
+            for (MasterSetup setup : setups) {
+                apply(all.connections.get(setup.master()), setup.statements());
             }
         }
         return new TableSetup(table, setups, apply);
+    }
+
+    /**
+     * What {@code table}, with {@code columns} (not empty), needs on one master; refused when it cannot be prepared
+     * there.
+     */
+    private MasterSetup checkOn(
+            String master, Connection connection, String table, ConflictPolicy policy, Map<String, String> columns)
+            throws SQLException {
+        List<String> key = all.key(connection, table);
+        if (key.isEmpty()) {
+            throw JunctionErrorCode.RECONCILE_REFUSED.exception(
+                    table, "it has no primary key on " + master + ", and rows are matched by key");
+        }
+        if (policy == ConflictPolicy.COUNTER && !key.contains(MetadataColumns.ORIGIN)) {
+            throw JunctionErrorCode.RECONCILE_REFUSED.exception(
+                    table,
+                    "it is a counter table, whose primary key must include " + MetadataColumns.ORIGIN
+                            + " (one row per key and master), and on " + master + " it is " + key);
+        }
+        for (String problem : MetadataColumns.problems(table, policy, columns)) {
+            if (!problem.contains(" has no column ")) { // a missing column is added; a wrong type is not ours
+                throw JunctionErrorCode.RECONCILE_REFUSED.exception(table, problem + " on " + master);
+            }
+        }
+        List<String> run = new ArrayList<>(MetadataColumns.additions(dialect(), table, policy, columns.keySet()));
+        List<String> withMetadata = new ArrayList<>(columns.keySet());
+        for (MetadataColumns.Column column : MetadataColumns.required(policy)) {
+            if (!withMetadata.contains(column.name())) {
+                withMetadata.add(column.name());
+            }
+        }
+        if (!run.isEmpty() || !hasGuards(connection, table)) {
+            run.addAll(
+                    all.dialect == MasterDialect.POSTGRESQL
+                            ? PostgresGuardTriggers.install(table, key, withMetadata)
+                            : MariaDbGuardTriggers.install(table, key, withMetadata));
+        }
+        return new MasterSetup(master, run, notes(connection));
     }
 
     /**
@@ -137,6 +149,17 @@ public final class ConflictTableSetup implements AutoCloseable {
                 statement.execute(sql);
             }
         }
+    }
+
+    /** The table's policy in the URL's {@code conflictTables}; {@code lww} for a table not listed there. */
+    private ConflictPolicy policyOf(String table) {
+        for (ConflictTable configured : all.conflictTables) {
+            if (configured.table().equalsIgnoreCase(table)
+                    && configured.policy() == dev.junction.driver.ConflictPolicy.COUNTER) {
+                return ConflictPolicy.COUNTER;
+            }
+        }
+        return ConflictPolicy.LWW;
     }
 
     private Dialect dialect() {

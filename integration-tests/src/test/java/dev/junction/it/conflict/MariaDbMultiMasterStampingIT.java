@@ -31,7 +31,9 @@ class MariaDbMultiMasterStampingIT extends MultiMasterStampingContract {
         first.execute(
                 "CREATE TABLE model_versions (id INT PRIMARY KEY, stage VARCHAR(40) NOT NULL,"
                         + " _hlc BIGINT NOT NULL DEFAULT 0, _origin VARCHAR(64) NOT NULL DEFAULT '')",
-                "CREATE TABLE audit_log (id INT PRIMARY KEY, note VARCHAR(40))");
+                "CREATE TABLE audit_log (id INT PRIMARY KEY, note VARCHAR(40))",
+                "CREATE TABLE likes (post INT, _origin VARCHAR(64), n BIGINT NOT NULL DEFAULT 0,"
+                        + " _hlc BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (post, _origin))");
         ring.awaitReplication();
         List<String> statements = new ArrayList<>();
         statements.add("SET SESSION sql_log_bin = 0"); // each master gets its own trigger

@@ -185,4 +185,61 @@ abstract class MultiMasterStampingContract {
             statement.executeUpdate("delete from audit_log where id = 1");
         }
     }
+
+    @Test
+    void counterIncrementsMadeOnBothMastersDuringAPartitionAddUpOnBoth() throws Exception {
+        String url0 = url(0, "&conflictTables=model_versions,likes:counter");
+        String url1 = url(1, "&conflictTables=model_versions,likes:counter");
+        long[] expected = new long[4];
+        pauseReplication();
+        try (Connection east = DriverManager.getConnection(url0, credentials());
+                Connection west = DriverManager.getConnection(url1, credentials());
+                PreparedStatement eastIncrement = east.prepareStatement("update likes set n = n + ? where post = ?");
+                PreparedStatement westDecrement = west.prepareStatement("update likes set n = n - ? where post = ?")) {
+            java.util.Random random = new java.util.Random(5);
+            for (int i = 0; i < 60; i++) {
+                int post = 1 + random.nextInt(3);
+                int amount = 1 + random.nextInt(3);
+                PreparedStatement statement = i % 3 == 0 ? westDecrement : eastIncrement;
+                statement.setInt(1, amount);
+                statement.setInt(2, post);
+                assertThat(statement.executeUpdate()).isEqualTo(1);
+                expected[post] += i % 3 == 0 ? -amount : amount;
+            }
+            try (Statement plain = west.createStatement()) {
+                assertThat(plain.executeUpdate("update likes set n = n + 10 where post = 3"))
+                        .isEqualTo(1);
+                expected[3] += 10;
+                plain.addBatch("update likes set n = n + 2 where post = 2");
+                plain.addBatch("update likes set n = n - 1 where post = 2");
+                assertThat(plain.executeBatch())
+                        .as("each increment stands for one row")
+                        .containsExactly(1, 1);
+                expected[2] += 1;
+                assertThatThrownBy(() -> plain.executeUpdate("update likes set n = 0 where post = 3"))
+                        .as("not an increment")
+                        .isInstanceOfSatisfying(
+                                SQLException.class,
+                                e -> assertThat(e.getMessage()).contains("counter table"));
+            }
+        }
+        resumeReplication();
+        awaitReplication();
+        for (int master = 0; master < 2; master++) {
+            try (Connection connection = rawMaster(master);
+                    Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery(
+                            "select post, sum(n), count(*) from likes group by post order by post")) {
+                for (int post = 1; post <= 3; post++) {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getInt(1)).isEqualTo(post);
+                    assertThat(rows.getLong(2))
+                            .as("post %d on master %d: the sum of every acknowledged increment", post, master)
+                            .isEqualTo(expected[post]);
+                    assertThat(rows.getInt(3)).as("one row per master").isEqualTo(2);
+                }
+            }
+        }
+        assertThat(replicating()).isTrue();
+    }
 }

@@ -20,7 +20,9 @@ class PostgresMultiMasterStampingIT extends MultiMasterStampingContract {
         cluster.executeOnBoth(
                 "create table model_versions(id int primary key, stage text not null,"
                         + " _hlc bigint not null default 0, _origin varchar(64) not null default '')",
-                "create table audit_log(id int primary key, note text)");
+                "create table audit_log(id int primary key, note text)",
+                "create table likes(post int, _origin varchar(64), n bigint not null default 0,"
+                        + " _hlc bigint not null default 0, primary key (post, _origin))");
         List<String> guards = PostgresGuardTriggers.install(
                 "model_versions", List.of("id"), List.of("id", "stage", "_hlc", "_origin"));
         for (PostgresNode master : cluster.masters()) {

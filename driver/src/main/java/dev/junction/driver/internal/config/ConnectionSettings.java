@@ -83,8 +83,8 @@ public final class ConnectionSettings {
 
     /**
      * Multi-master (design §8) acts in part: {@code topology=multi-master} routes to the home master and stamps the
-     * {@code lww} tables of {@code conflictTables}. What does not act yet is refused, so that nobody runs believing
-     * it does: the {@code version-vector} and {@code counter} policies, {@code readRepair=on}; and what has no meaning
+     * {@code lww} and {@code counter} tables of {@code conflictTables}. What does not act yet is refused, so that nobody runs believing
+     * it does: the {@code version-vector} policy, {@code readRepair=on}; and what has no meaning
      * between masters that write alike (a sync mode counts replicas; conflict tables need multi-master).
      */
     private static void refuseWhatDoesNotActYet(
@@ -97,12 +97,12 @@ public final class ConnectionSettings {
                         JunctionProperty.CONFLICT_TABLES.name(),
                         "no conflict tables without topology=multi-master (one primary has no conflicts to resolve)");
             }
-            if (table.policy() != dev.junction.driver.ConflictPolicy.LWW) {
+            if (table.policy() == dev.junction.driver.ConflictPolicy.VERSION_VECTOR) {
                 throw notYet(
                         JunctionProperty.CONFLICT_TABLES,
                         given,
                         "the " + table.policy().externalName() + " policy (of " + table.table() + ")",
-                        "lww for every table");
+                        "lww or counter for every table");
             }
         }
         if (properties.get(JunctionProperty.READ_REPAIR) != JunctionProperty.READ_REPAIR.defaultValue()) {

@@ -87,6 +87,11 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         ConflictStamping.bindStamp(stamped, physical, currentSession().node());
     }
 
+    @Override
+    final boolean countsOneRowPerExecution() {
+        return stamped != null && stamped.upsert();
+    }
+
     /** A prepared statement's text is fixed when it is prepared on a node ({@link #preparedText}). */
     @Override
     final String executionText(StatementInfo info, String sql, NodeSession session) {

@@ -49,10 +49,18 @@ final class JunctionStatement extends StatementBase<Statement> {
         chooseHintedSyncModes(statements);
         int[] counts = execute(BATCH, null, true, (physical, text) -> {
             physical.clearBatch();
-            for (String sql : statements) {
-                physical.addBatch(stamped(sql));
+            boolean[] upserts = new boolean[statements.size()];
+            for (int i = 0; i < upserts.length; i++) {
+                physical.addBatch(stamped(statements.get(i)));
+                upserts[i] = connection.pipeline().lastRewriteUpsert();
             }
-            return physical.executeBatch();
+            int[] results = physical.executeBatch();
+            for (int i = 0; i < results.length && i < upserts.length; i++) {
+                if (upserts[i]) {
+                    results[i] = Math.min(results[i], 1); // a counter increment stands for one row
+                }
+            }
+            return results;
         });
         pinIfUntracked(statements);
         return counts;
@@ -65,10 +73,18 @@ final class JunctionStatement extends StatementBase<Statement> {
         chooseHintedSyncModes(statements);
         long[] counts = execute(BATCH, null, true, (physical, text) -> {
             physical.clearBatch();
-            for (String sql : statements) {
-                physical.addBatch(stamped(sql));
+            boolean[] upserts = new boolean[statements.size()];
+            for (int i = 0; i < upserts.length; i++) {
+                physical.addBatch(stamped(statements.get(i)));
+                upserts[i] = connection.pipeline().lastRewriteUpsert();
             }
-            return physical.executeLargeBatch();
+            long[] results = physical.executeLargeBatch();
+            for (int i = 0; i < results.length && i < upserts.length; i++) {
+                if (upserts[i]) {
+                    results[i] = Math.min(results[i], 1); // a counter increment stands for one row
+                }
+            }
+            return results;
         });
         pinIfUntracked(statements);
         return counts;

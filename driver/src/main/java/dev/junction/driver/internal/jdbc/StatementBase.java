@@ -127,9 +127,13 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     private <T> T run(StatementInfo info, String sql, NodeSession session, S physical, Execution<S, T> execution)
             throws SQLException {
         String text = executionText(info, sql, session);
+        boolean oneRow = countsOneRowPerExecution(); // decided by this execution's text, before it runs
         T result = connection.pipeline().tracksAutoCommitWrite(info, session, forced || updatable)
                 ? inTrackedTransaction(session, execution).run(physical, text)
                 : execution.run(physical, text);
+        if (oneRow) {
+            result = oneRow(result);
+        }
         connection
                 .pipeline()
                 .executed(info, session, sql, info.kind() == StatementInfo.Kind.SESSION ? replayAction(sql) : null);
@@ -255,6 +259,35 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
      */
     String executionText(StatementInfo info, String sql, NodeSession session) throws SQLException {
         return connection.pipeline().rewrite(info, sql, session.node());
+    }
+
+    /**
+     * Whether this execution ran an upsert that stands for the application's UPDATE of one row (a counter
+     * increment), whose update count is 1 whatever the server reports.
+     */
+    boolean countsOneRowPerExecution() {
+        return connection.pipeline().lastRewriteUpsert();
+    }
+
+    /** An update count (or a batch's) of upserts, each of which stands for one row. */
+    @SuppressWarnings("unchecked")
+    private static <T> T oneRow(T result) {
+        if (result instanceof Integer count) {
+            return (T) Integer.valueOf(Math.min(count, 1));
+        }
+        if (result instanceof Long count) {
+            return (T) Long.valueOf(Math.min(count, 1));
+        }
+        if (result instanceof int[] counts) {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = Math.min(counts[i], 1); // SUCCESS_NO_INFO (-2) and EXECUTE_FAILED (-3) stay
+            }
+        } else if (result instanceof long[] counts) {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = Math.min(counts[i], 1);
+            }
+        }
+        return result;
     }
 
     /** The text a physical statement is prepared with: none for a plain statement. */

@@ -45,8 +45,15 @@ public final class ConflictStamping {
             return null;
         }
         Dialect dialect = settings.backend() == Backend.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MYSQL;
-        return new ConflictStamping(new StatementStamper(
-                dialect, tables.stream().map(ConflictTable::table).toList()));
+        java.util.Map<String, dev.junction.conflict.ConflictPolicy> policies = new java.util.LinkedHashMap<>();
+        for (ConflictTable table : tables) {
+            policies.put(
+                    table.table(),
+                    table.policy() == dev.junction.driver.ConflictPolicy.COUNTER
+                            ? dev.junction.conflict.ConflictPolicy.COUNTER
+                            : dev.junction.conflict.ConflictPolicy.LWW);
+        }
+        return new ConflictStamping(new StatementStamper(dialect, policies));
     }
 
     /**
@@ -57,7 +64,12 @@ public final class ConflictStamping {
      */
     public String rewrite(String sql, Node node) throws SQLException {
         Stamping.Stamped stamped = plan(sql);
-        return stamped == null ? sql : stamped.inlineText(CLOCK.now(), origin(node));
+        return stamped == null ? sql : inline(stamped, node);
+    }
+
+    /** {@code stamped}'s text with a fresh stamp and {@code node}'s name written in. */
+    static String inline(Stamping.Stamped stamped, Node node) {
+        return stamped.inlineText(CLOCK.now(), origin(node));
     }
 
     /**

@@ -59,6 +59,8 @@ public final class StatementPipeline implements NodeAccess {
     private final TrackedCommits tracked;
     /** Multi-master stamping of conflict tables' writes; null when there is none. */
     private final ConflictStamping stamping;
+    /** See {@link #lastRewriteUpsert}. */
+    private boolean lastRewriteUpsert;
 
     public StatementPipeline(
             ConnectionSettings settings,
@@ -212,10 +214,24 @@ public final class StatementPipeline implements NodeAccess {
      * @throws SQLException {@code 0A000} for a write of a conflict table that cannot be stamped, before it runs
      */
     public String rewrite(StatementInfo info, String sql, Node node) throws SQLException {
-        if (stamping == null || info.kind() != StatementInfo.Kind.WRITE) {
+        lastRewriteUpsert = false;
+        if (stamping == null || sql == null || info.kind() != StatementInfo.Kind.WRITE) {
             return sql;
         }
-        return stamping.rewrite(sql, node);
+        dev.junction.conflict.Stamping.Stamped stamped = stamping.plan(sql);
+        if (stamped == null) {
+            return sql;
+        }
+        lastRewriteUpsert = stamped.upsert();
+        return ConflictStamping.inline(stamped, node);
+    }
+
+    /**
+     * Whether the last text {@link #rewrite} gave is an upsert standing for an UPDATE of one row (a counter
+     * increment): its update count is reported as 1 ({@link dev.junction.conflict.Stamping.Stamped#upsert}).
+     */
+    public boolean lastRewriteUpsert() {
+        return lastRewriteUpsert;
     }
 
     /**

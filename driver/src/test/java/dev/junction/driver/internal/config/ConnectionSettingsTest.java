@@ -218,9 +218,7 @@ class ConnectionSettingsTest {
     void multiMasterPropertiesActOrAreRefusedWithWhatToDo() throws SQLException {
         String url = "jdbc:junction:postgresql://h1:5432,h2:5432/app";
         for (String parameter : new String[] {
-            "topology=multi-master&conflictTables=orders:counter",
-            "topology=multi-master&conflictTables=orders,carts:version-vector",
-            "topology=multi-master&readRepair=on"
+            "topology=multi-master&conflictTables=orders,carts:version-vector", "topology=multi-master&readRepair=on"
         }) {
             assertThatThrownBy(() -> settings(url + "?" + parameter, new Properties()))
                     .as(parameter)
@@ -255,6 +253,9 @@ class ConnectionSettingsTest {
         assertThat(multiMaster.clusterKey())
                 .as("not shared with a primary-replica topology of the same hosts")
                 .isNotEqualTo(settings(url, new Properties()).clusterKey());
+        assertThat(settings(url + "?topology=multi-master&conflictTables=likes:counter", new Properties()))
+                .as("counter tables act")
+                .isNotNull();
         for (String parameter : new String[] {"topology=primary-replica", "readRepair=off", "conflictTables="}) {
             assertThat(settings(url + "?" + parameter, new Properties()))
                     .as(parameter)

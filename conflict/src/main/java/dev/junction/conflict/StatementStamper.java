@@ -137,8 +137,11 @@ public final class StatementStamper {
         if (ignore) {
             return refused(table, "INSERT IGNORE cannot be stamped; insert the row, or update it when it exists");
         }
-        if (i < end && "AS".equals(keyword(tokens.get(i)))) {
-            i += 2; // PostgreSQL's alias of the target
+        String qualifier =
+                sql.substring(tokens.get(nameStart).start(), tokens.get(i - 1).end());
+        if (i + 1 < end && "AS".equals(keyword(tokens.get(i)))) {
+            qualifier = tokens.get(i + 1).text(); // PostgreSQL's alias of the target, which ON CONFLICT names it by
+            i += 2;
         }
         if (i >= end || tokens.get(i).type() != TokenType.LEFT_PAREN) {
             return refused(table, "an INSERT without a column list cannot be stamped; name the columns it sets");
@@ -177,15 +180,76 @@ public final class StatementStamper {
             }
             break;
         }
-        if (i < end && !"RETURNING".equals(keyword(tokens.get(i)))) {
-            return "ON".equals(keyword(tokens.get(i)))
-                    ? refused(
-                            table,
-                            "upserts (ON CONFLICT, ON DUPLICATE KEY UPDATE) cannot be stamped yet; insert,"
-                                    + " and update the row when the insert finds it")
-                    : refused(table, "nothing but RETURNING may follow its VALUES rows");
+        if (i < end && "ON".equals(keyword(tokens.get(i)))) {
+            Stamping refusal = upsert(table, tokens, i, end, qualifier, builder);
+            if (refusal != null) {
+                return refusal;
+            }
+        } else if (i < end && !"RETURNING".equals(keyword(tokens.get(i)))) {
+            return refused(table, "nothing but RETURNING or an upsert clause may follow its VALUES rows");
         }
         return builder.build(table);
+    }
+
+    /**
+     * The upsert clause at {@code tokens[on]} of an INSERT being stamped: {@code ON CONFLICT … DO NOTHING} needs
+     * nothing more; {@code DO UPDATE SET …} (PostgreSQL) and {@code ON DUPLICATE KEY UPDATE …} (MySQL/MariaDB) also
+     * stamp the row they update, later than the row it replaces. Null when it is stamped, else the refusal.
+     */
+    private Stamping upsert(
+            TableName table, List<SqlToken> tokens, int on, int end, String qualifier, Builder builder) {
+        int set;
+        if (dialect == Dialect.POSTGRESQL) {
+            int conflict = on + 1;
+            if (conflict >= end || !"CONFLICT".equals(keyword(tokens.get(conflict)))) {
+                return refused(table, "only ON CONFLICT may follow its VALUES rows");
+            }
+            int doWord = indexOfWord(tokens, "DO", conflict + 1, end);
+            if (doWord < 0 || doWord + 1 >= end) {
+                return refused(table, "its ON CONFLICT clause could not be read");
+            }
+            if ("NOTHING".equals(keyword(tokens.get(doWord + 1)))) {
+                return null;
+            }
+            if (doWord + 2 >= end
+                    || !"UPDATE".equals(keyword(tokens.get(doWord + 1)))
+                    || !"SET".equals(keyword(tokens.get(doWord + 2)))) {
+                return refused(table, "its ON CONFLICT clause could not be read");
+            }
+            set = doWord + 2;
+        } else {
+            if (on + 4 >= end
+                    || !"DUPLICATE".equals(keyword(tokens.get(on + 1)))
+                    || !"KEY".equals(keyword(tokens.get(on + 2)))
+                    || !"UPDATE".equals(keyword(tokens.get(on + 3)))) {
+                return refused(table, "only ON DUPLICATE KEY UPDATE may follow its VALUES rows");
+            }
+            set = on + 3;
+        }
+        int listEnd = set + 1;
+        while (listEnd < end
+                && !(tokens.get(listEnd).depth() == 0
+                        && ("WHERE".equals(keyword(tokens.get(listEnd)))
+                                || "RETURNING".equals(keyword(tokens.get(listEnd)))))) {
+            listEnd++;
+        }
+        if (listEnd == set + 1) {
+            return refused(table, "its upsert's SET list could not be read");
+        }
+        String metadata = metadataIn(tokens, set + 1, listEnd);
+        if (metadata != null) {
+            return refused(table, metadata + " is Junction's to write; leave it out of the statement");
+        }
+        String hlc = MetadataColumns.HLC;
+        String origin = MetadataColumns.ORIGIN;
+        builder.insert(
+                tokens.get(listEnd - 1).end(),
+                dialect == Dialect.POSTGRESQL
+                        ? ", " + hlc + " = GREATEST(" + qualifier + "." + hlc + " + 1, EXCLUDED." + hlc + "), " + origin
+                                + " = EXCLUDED." + origin
+                        : ", " + hlc + " = GREATEST(" + hlc + " + 1, VALUES(" + hlc + ")), " + origin + " = VALUES("
+                                + origin + ")");
+        return null;
     }
 
     private Stamping update(String sql, List<SqlToken> tokens, int end) {

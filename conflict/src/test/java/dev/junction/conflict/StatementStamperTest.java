@@ -74,6 +74,37 @@ class StatementStamperTest {
     }
 
     @Test
+    void anUpsertStampsTheRowItInsertsAndTheRowItUpdates() {
+        assertThat(stamped(
+                                POSTGRES,
+                                "insert into model_versions as m (id, stage) values (?, ?) on conflict (id) do update"
+                                        + " set stage = excluded.stage where m.stage <> 'archived' returning id")
+                        .preparedText())
+                .isEqualTo("insert into model_versions as m (id, stage, _hlc, _origin) values (?, ?, ?, ?) on conflict"
+                        + " (id) do update set stage = excluded.stage, _hlc = GREATEST(m._hlc + 1, EXCLUDED._hlc),"
+                        + " _origin = EXCLUDED._origin where m.stage <> 'archived' returning id");
+        assertThat(stamped(POSTGRES, "insert into model_versions (id) values (1) on conflict (id) do nothing")
+                        .preparedText())
+                .isEqualTo(
+                        "insert into model_versions (id, _hlc, _origin) values (1, ?, ?) on conflict (id) do nothing");
+        Stamping.Stamped mysql = stamped(
+                MYSQL, "insert into model_versions (id, stage) values (?, ?) on duplicate key update stage = ?");
+        assertThat(mysql.preparedText())
+                .isEqualTo("insert into model_versions (id, stage, _hlc, _origin) values (?, ?, ?, ?) on duplicate key"
+                        + " update stage = ?, _hlc = GREATEST(_hlc + 1, VALUES(_hlc)), _origin = VALUES(_origin)");
+        assertThat(mysql.physicalIndexOfApplicationParameter()).containsExactly(1, 2, 5);
+        assertThat(refused(
+                                POSTGRES,
+                                "insert into model_versions (id) values (1) on conflict (id) do update set"
+                                        + " _hlc = 0")
+                        .reason())
+                .contains("_hlc");
+        assertThat(refused(MYSQL, "insert into model_versions (id) values (1) on something")
+                        .reason())
+                .contains("ON DUPLICATE KEY UPDATE");
+    }
+
+    @Test
     void aPlainStatementGetsTheStampAsLiteralsWithTheOriginQuotedForItsDialect() {
         assertThat(stamped(POSTGRES, "insert into model_versions (id) values (1)")
                         .inlineText(42, "o'k\\"))
@@ -106,12 +137,6 @@ class StatementStamperTest {
         assertThat(refused(POSTGRES, "insert into model_versions (id) select id from t")
                         .reason())
                 .contains("VALUES");
-        assertThat(refused(POSTGRES, "insert into model_versions (id) values (1) on conflict (id) do nothing")
-                        .reason())
-                .contains("upserts");
-        assertThat(refused(MYSQL, "insert into model_versions (id) values (1) on duplicate key update id = 1")
-                        .reason())
-                .contains("upserts");
         assertThat(refused(MYSQL, "insert ignore into model_versions (id) values (1)")
                         .reason())
                 .contains("IGNORE");

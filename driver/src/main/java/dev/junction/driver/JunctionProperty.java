@@ -227,7 +227,7 @@ public final class JunctionProperty<T> {
                     "With `topology=multi-master`: tables whose writes Junction stamps with `_hlc` and `_origin`, each with its "
                             + "conflict policy: `lww` INSERTs and UPDATEs are stamped, `counter` tables take increments "
                             + "(`UPDATE t SET c = c + ? WHERE k = ?`, one row per key and master); `version-vector` is refused "
-                            + "with `0A000`, and a write that cannot be stamped (DELETE, upserts, INSERT without a column list) "
+                            + "with `0A000`, and a write that cannot be stamped (DELETE, REPLACE, INSERT without a column list) "
                             + "is refused with `0A000`.");
     /** Whether multi-master reads consult every master. */
     public static final JunctionProperty<ReadRepair> READ_REPAIR = choice(

@@ -165,7 +165,7 @@ public class JunctionDataSourceProperties {
      * With `topology=multi-master`: tables whose writes Junction stamps with `_hlc` and `_origin`, each with its
      * conflict policy: `lww` INSERTs and UPDATEs are stamped, `counter` tables take increments (`UPDATE t SET c = c + ?
      * WHERE k = ?`, one row per key and master); `version-vector` is refused with `0A000`, and a write that cannot be
-     * stamped (DELETE, upserts, INSERT without a column list) is refused with `0A000`. Values: `table[:policy],…`,
+     * stamped (DELETE, REPLACE, INSERT without a column list) is refused with `0A000`. Values: `table[:policy],…`,
      * policy `lww` (default), `version-vector`, `counter`; no default.
      */
     private String conflictTables;

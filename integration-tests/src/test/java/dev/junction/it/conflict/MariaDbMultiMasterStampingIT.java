@@ -76,6 +76,11 @@ class MariaDbMultiMasterStampingIT extends MultiMasterStampingContract {
     }
 
     @Override
+    String upsert() {
+        return "insert into model_versions (id, stage) values (?, ?) on duplicate key update stage = VALUES(stage)";
+    }
+
+    @Override
     void pauseReplication() {
         ring.masters().forEach(MariaDbNode::stopReplication);
     }

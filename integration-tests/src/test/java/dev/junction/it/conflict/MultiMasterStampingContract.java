@@ -34,6 +34,9 @@ abstract class MultiMasterStampingContract {
     /** master {@code index}'s host:port as the URL names it. */
     abstract String address(int index);
 
+    /** An upsert of (id, stage) into model_versions, in the dialect: two parameters, id and stage. */
+    abstract String upsert();
+
     abstract void pauseReplication();
 
     abstract void resumeReplication();
@@ -97,6 +100,16 @@ abstract class MultiMasterStampingContract {
             assertThat(stamp(1, 1))
                     .as("an update is later than the row it replaces")
                     .isGreaterThan(first);
+            long updated = stamp(1, 1);
+            try (PreparedStatement upsert = app.prepareStatement(upsert())) {
+                upsert.setInt(1, 1);
+                upsert.setString(2, "upserted");
+                upsert.executeUpdate();
+            }
+            assertThat(row(1, 1)).startsWith("1:upserted@");
+            assertThat(stamp(1, 1))
+                    .as("an upsert that updates stamps the row too")
+                    .isGreaterThan(updated);
         }
         awaitReplication();
         assertThat(rows(0)).isEqualTo(rows(1));

@@ -61,6 +61,11 @@ class PostgresMultiMasterStampingIT extends MultiMasterStampingContract {
     }
 
     @Override
+    String upsert() {
+        return "insert into model_versions (id, stage) values (?, ?) on conflict (id) do update set stage = excluded.stage";
+    }
+
+    @Override
     void pauseReplication() {
         cluster.pauseReplication();
     }

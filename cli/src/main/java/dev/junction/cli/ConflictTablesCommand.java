@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,13 +37,8 @@ final class ConflictTablesCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Report what is missing; change nothing.")
     private boolean check;
 
-    @Option(
-            names = {"-u", "--user"},
-            description = "Database user with the right to alter the tables (or user= in the URL).")
-    private String user;
-
-    @Option(names = "--password", description = "Database password; prefer the JUNCTION_PASSWORD environment variable.")
-    private String password;
+    @Mixin
+    private DatabaseLogin login = new DatabaseLogin();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -59,14 +55,7 @@ final class ConflictTablesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Properties properties = new Properties();
-        if (user != null) {
-            properties.setProperty("user", user);
-        }
-        String secret = password != null ? password : System.getenv("JUNCTION_PASSWORD");
-        if (secret != null) {
-            properties.setProperty("password", secret);
-        }
+        Properties properties = login.properties();
         boolean missing = false;
         try (ConflictTableSetup setup = ConflictTableSetup.open(url, properties)) {
             List<String> names = tables != null && !tables.isEmpty() ? tables : setup.conflictTables();

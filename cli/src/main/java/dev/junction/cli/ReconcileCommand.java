@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,13 +42,8 @@ final class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Compare and report; change nothing.")
     private boolean dryRun;
 
-    @Option(
-            names = {"-u", "--user"},
-            description = "Database user (or user= in the URL).")
-    private String user;
-
-    @Option(names = "--password", description = "Database password; prefer the JUNCTION_PASSWORD environment variable.")
-    private String password;
+    @Mixin
+    private DatabaseLogin login = new DatabaseLogin();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -64,14 +60,7 @@ final class ReconcileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Properties properties = new Properties();
-        if (user != null) {
-            properties.setProperty("user", user);
-        }
-        String secret = password != null ? password : System.getenv("JUNCTION_PASSWORD");
-        if (secret != null) {
-            properties.setProperty("password", secret);
-        }
+        Properties properties = login.properties();
         List<TableReport> reports = new ArrayList<>();
         try (Reconciler reconciler = Reconciler.open(url, properties)) {
             List<String> names = tables != null && !tables.isEmpty() ? tables : reconciler.conflictTables();

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,13 +36,8 @@ final class StatusCommand implements Callable<Integer> {
             description = "A Junction URL, e.g. jdbc:junction:postgresql://pg1:5432,pg2:5432/app")
     private String url;
 
-    @Option(
-            names = {"-u", "--user"},
-            description = "Database user (or user= in the URL).")
-    private String user;
-
-    @Option(names = "--password", description = "Database password; prefer the JUNCTION_PASSWORD environment variable.")
-    private String password;
+    @Mixin
+    private DatabaseLogin login = new DatabaseLogin();
 
     @Option(
             names = {"-w", "--watch"},
@@ -70,14 +66,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Properties properties = new Properties();
-        if (user != null) {
-            properties.setProperty("user", user);
-        }
-        String secret = password != null ? password : System.getenv("JUNCTION_PASSWORD");
-        if (secret != null) {
-            properties.setProperty("password", secret);
-        }
+        Properties properties = login.properties();
         try (Connection connection = DriverManager.getConnection(url, properties)) {
             JunctionConnection junction = connection.unwrap(JunctionConnection.class);
             do {

@@ -19,22 +19,40 @@ import org.junit.jupiter.api.Test;
  * refused, changing nothing.
  */
 abstract class ConflictTableSetupContract {
-    abstract String url(String parameters);
+    /** The bed the tests run on, started by the subclass. */
+    abstract TwoMasterBed bed();
 
-    /** Credentials allowed to alter tables. */
-    abstract Properties adminCredentials();
+    String url(String parameters) {
+        return bed().url(parameters);
+    }
 
-    abstract Connection rawMaster(int index) throws SQLException;
+    Properties adminCredentials() {
+        return bed().adminCredentials();
+    }
 
-    abstract String address(int index);
+    Connection rawMaster(int index) throws SQLException {
+        return bed().rawMaster(index);
+    }
 
-    abstract void createOnBoth(String ddl);
+    String address(int index) {
+        return bed().address(index);
+    }
 
-    abstract void pauseReplication();
+    void createOnBoth(String ddl) {
+        bed().createOnBoth(ddl);
+    }
 
-    abstract void resumeReplication();
+    void pauseReplication() {
+        bed().pauseReplication();
+    }
 
-    abstract void awaitReplication();
+    void resumeReplication() {
+        bed().resumeReplication();
+    }
+
+    void awaitReplication() {
+        bed().awaitReplication();
+    }
 
     private int columns(int master, String table) throws SQLException {
         try (Connection connection = rawMaster(master);

@@ -39,23 +39,51 @@ abstract class ConvergenceContract {
     private static final int KEYS = 20;
     private static final int OPERATIONS_PER_PHASE = 150;
 
-    abstract String url(int home);
+    /** The bed the tests run on, started by the subclass. */
+    abstract TwoMasterBed bed();
 
-    abstract Properties credentials();
+    /** The table the test uses, made by the subclass once the bed is up. */
+    static void createTables(TwoMasterBed bed) {
+        bed.createOnBoth("create table conv(id int primary key, val varchar(40) not null,"
+                + " _hlc bigint not null default 0, _origin varchar(64) not null default '')");
+        bed.installGuards("conv", List.of("id"), List.of("id", "val", "_hlc", "_origin"));
+    }
 
-    abstract Connection rawMaster(int index) throws SQLException;
+    String url(int home) {
+        return bed().homedUrl(home, "");
+    }
 
-    abstract void pauseReplication();
+    Properties credentials() {
+        return bed().applicationCredentials();
+    }
 
-    abstract void resumeReplication();
+    Connection rawMaster(int index) throws SQLException {
+        return bed().rawMaster(index);
+    }
 
-    abstract void awaitReplication();
+    void pauseReplication() {
+        bed().pauseReplication();
+    }
 
-    abstract void killMaster1();
+    void resumeReplication() {
+        bed().resumeReplication();
+    }
 
-    abstract void restartMaster1();
+    void awaitReplication() {
+        bed().awaitReplication();
+    }
 
-    abstract boolean replicating();
+    void killMaster1() {
+        bed().killMaster1();
+    }
+
+    void restartMaster1() {
+        bed().restartMaster1();
+    }
+
+    boolean replicating() {
+        return bed().replicating();
+    }
 
     /** Whether {@code e} says the key exists already (the write certainly did not happen). */
     static boolean duplicateKey(SQLException e) {

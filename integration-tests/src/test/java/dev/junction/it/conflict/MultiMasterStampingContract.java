@@ -23,28 +23,55 @@ import org.junit.jupiter.api.Test;
  * (id, stage, {@code _hlc}, {@code _origin}) is the conflict table, {@code audit_log} (id, note) an ordinary one.
  */
 abstract class MultiMasterStampingContract {
-    /** A Junction URL over both masters, homed on master {@code home} (0 or 1), with {@code more} parameters. */
-    abstract String url(int home, String more);
+    /** The bed the tests run on, started by the subclass. */
+    abstract TwoMasterBed bed();
 
-    abstract Properties credentials();
+    /** The tables the tests use, made by the subclass once the bed is up. */
+    static void createTables(TwoMasterBed bed) {
+        bed.createOnBoth(
+                "create table model_versions(id int primary key, stage varchar(40) not null,"
+                        + " _hlc bigint not null default 0, _origin varchar(64) not null default '')",
+                "create table audit_log(id int primary key, note varchar(40))",
+                "create table likes(post int, _origin varchar(64), n bigint not null default 0,"
+                        + " _hlc bigint not null default 0, primary key (post, _origin))");
+        bed.installGuards("model_versions", List.of("id"), List.of("id", "stage", "_hlc", "_origin"));
+    }
 
-    /** A direct connection to master {@code index}, outside Junction. */
-    abstract Connection rawMaster(int index) throws SQLException;
+    String url(int home, String more) {
+        return bed().homedUrl(home, more);
+    }
 
-    /** master {@code index}'s host:port as the URL names it. */
-    abstract String address(int index);
+    Properties credentials() {
+        return bed().applicationCredentials();
+    }
 
-    /** An upsert of (id, stage) into model_versions, in the dialect: two parameters, id and stage. */
-    abstract String upsert();
+    Connection rawMaster(int index) throws SQLException {
+        return bed().rawMaster(index);
+    }
 
-    abstract void pauseReplication();
+    String address(int index) {
+        return bed().address(index);
+    }
 
-    abstract void resumeReplication();
+    String upsert() {
+        return bed().upsert();
+    }
 
-    abstract void awaitReplication();
+    void pauseReplication() {
+        bed().pauseReplication();
+    }
 
-    /** Whether replication runs both ways, with no stopped applier. */
-    abstract boolean replicating();
+    void resumeReplication() {
+        bed().resumeReplication();
+    }
+
+    void awaitReplication() {
+        bed().awaitReplication();
+    }
+
+    boolean replicating() {
+        return bed().replicating();
+    }
 
     Connection junction(int home) throws SQLException {
         return DriverManager.getConnection(url(home, "&conflictTables=model_versions"), credentials());

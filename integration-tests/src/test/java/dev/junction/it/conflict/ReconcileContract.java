@@ -29,23 +29,36 @@ import org.junit.jupiter.api.Test;
 abstract class ReconcileContract {
     private static final int SEEDED = 300;
 
-    abstract String url(String parameters);
+    /** The bed the tests run on, started by the subclass. */
+    abstract TwoMasterBed bed();
 
-    abstract Properties credentials();
+    String url(String parameters) {
+        return bed().url(parameters);
+    }
 
-    /** A direct connection to master {@code index}. */
-    abstract Connection rawMaster(int index) throws SQLException;
+    Properties credentials() {
+        return bed().applicationCredentials();
+    }
 
-    /** Makes {@code connection}'s writes stay on its master (not replicated). */
-    abstract void keepToItself(Connection connection) throws SQLException;
+    Connection rawMaster(int index) throws SQLException {
+        return bed().rawMaster(index);
+    }
 
-    /** Creates {@code ddl}'s table on both masters and lets it replicate. */
-    abstract void createOnBoth(String ddl);
+    void keepToItself(Connection connection) throws SQLException {
+        bed().keepToItself(connection);
+    }
 
-    /** Runs {@code ddl} on master {@code index} only. */
-    abstract void alterOne(int index, String ddl) throws SQLException;
+    void createOnBoth(String ddl) {
+        bed().createOnBoth(ddl);
+    }
 
-    abstract void awaitReplication();
+    void alterOne(int index, String ddl) throws SQLException {
+        bed().alterOne(index, ddl);
+    }
+
+    void awaitReplication() {
+        bed().awaitReplication();
+    }
 
     /** What the test wrote, per key: the latest stamped version, as last-writer-wins must leave every master. */
     private final Map<Integer, String> model = new TreeMap<>();

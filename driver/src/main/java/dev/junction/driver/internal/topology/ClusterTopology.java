@@ -834,12 +834,6 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             if (primary != null && (primary != lost || !current.hunting())) {
                 return primary;
             }
-            Node other = primary == null && lost != null ? solePrimaryOtherThan(lost) : null;
-            if (other != null) {
-                // The lost node still counts as primary until its probes fail; a promoted node answering meanwhile
-                // is the primary other than it that this wait is for, not a split brain.
-                return other;
-            }
             if (primary == null && primaryCount() > 1) {
                 throw noSolePrimary();
             }
@@ -903,20 +897,6 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             }
         }
         return null;
-    }
-
-    /** The one node other than {@code lost} that reports itself primary, else null. */
-    private Node solePrimaryOtherThan(Node lost) {
-        Node primary = null;
-        for (Node node : nodes) {
-            if (node != lost && node.role() == ProbedRole.PRIMARY) {
-                if (primary != null) {
-                    return null;
-                }
-                primary = node;
-            }
-        }
-        return primary;
     }
 
     private int primaryCount() {

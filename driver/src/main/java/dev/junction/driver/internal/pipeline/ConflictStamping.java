@@ -56,18 +56,7 @@ public final class ConflictStamping {
         return new ConflictStamping(new StatementStamper(dialect, policies));
     }
 
-    /**
-     * The text a plain statement runs on {@code node}: {@code sql} itself, or stamped with literals.
-     *
-     * @throws SQLException {@link JunctionErrorCode#UNSTAMPABLE_WRITE} for a write of a conflict table that cannot be
-     *     stamped
-     */
-    public String rewrite(String sql, Node node) throws SQLException {
-        Stamping.Stamped stamped = plan(sql);
-        return stamped == null ? sql : inline(stamped, node);
-    }
-
-    /** {@code stamped}'s text with a fresh stamp and {@code node}'s name written in. */
+    /** {@code stamped}'s text with a fresh stamp and {@code node}'s name written in: what a plain statement runs. */
     static String inline(Stamping.Stamped stamped, Node node) {
         return stamped.inlineText(CLOCK.now(), origin(node));
     }

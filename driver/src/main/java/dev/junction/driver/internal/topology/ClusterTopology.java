@@ -774,8 +774,11 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     /**
      * The one node that reports itself primary, waiting up to {@code failoverTimeout} while there is none (design §7):
      * a primary being lost, or a promotion under way. The monitor hunts for it meanwhile (every node probed every
-     * 100 ms), and the wait ends at the first publication with exactly one primary. Two nodes answering as primary (a
-     * split brain) are refused at once: waiting would not tell which one the cluster manager meant.
+     * 100 ms), and the wait ends at the first publication with exactly one primary. Two nodes answering as primary to
+     * probes sent after the hunt began (a split brain) are refused at once: waiting would not tell which one the
+     * cluster manager meant. Two primaries of which one answered only before the hunt are not one: a primary lost a
+     * moment ago still shows its last answer while the promoted node already answers, and the hunt's next probes
+     * settle which.
      *
      * @throws SQLException {@link JunctionErrorCode#FAILOVER_TIMEOUT} when none answered in time,
      *     {@link JunctionErrorCode#SEVERAL_PRIMARIES} for a split brain, {@link JunctionErrorCode#NO_PRIMARY} without a
@@ -787,7 +790,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             return primary;
         }
         TopologyMonitor current = monitor();
-        if (current == null || failoverTimeout.isZero() || primaryCount() > 1) {
+        if (current == null || failoverTimeout.isZero()) {
             throw noSolePrimary();
         }
         return awaitPrimary(current, null, failoverTimeout);
@@ -834,7 +837,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
             if (primary != null && (primary != lost || !current.hunting())) {
                 return primary;
             }
-            if (primary == null && primaryCount() > 1) {
+            if (primary == null && currentPrimaries(current) > 1) {
                 throw noSolePrimary();
             }
             long remaining = deadline - System.nanoTime();
@@ -903,6 +906,17 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         int primaries = 0;
         for (Node node : nodes) {
             if (node.role() == ProbedRole.PRIMARY) {
+                primaries++;
+            }
+        }
+        return primaries;
+    }
+
+    /** Nodes that answer as primary to probes sent after the hunt began: more than one is a split brain. */
+    private int currentPrimaries(TopologyMonitor current) {
+        int primaries = 0;
+        for (Node node : nodes) {
+            if (node.role() == ProbedRole.PRIMARY && current.answeredSinceHuntBegan(node.id())) {
                 primaries++;
             }
         }

@@ -389,6 +389,15 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code node}'s latest answer is to a probe sent after the current (or latest) hunt began and it has not
+     * failed since: a role it reports is current, not an answer given before a primary was lost.
+     */
+    public boolean answeredSinceHuntBegan(NodeId node) {
+        NodeProber prober = probers.get(node);
+        return prober != null && !prober.failing && prober.lastAnsweredProbeSentAt - huntStartedAtNanos >= 0;
+    }
+
     /** Whether the primary is being looked for now. */
     public boolean hunting() {
         return hunting;

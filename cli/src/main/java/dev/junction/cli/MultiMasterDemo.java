@@ -24,7 +24,8 @@ import java.util.Properties;
  * master behind replication's back leaves them apart for good, until {@code reconcile} (dry run first) settles it.
  */
 final class MultiMasterDemo {
-    private static final List<String> COLUMNS = List.of("model_id", "version", "stage", "metrics", "_hlc", "_origin");
+    private static final List<String> COLUMNS =
+            List.of("model_id", "version", "stage", "metrics", "_hlc", "_origin", "_deleted");
 
     private final PrintStream out;
 
@@ -37,7 +38,7 @@ final class MultiMasterDemo {
         try (PostgresTwoMasterCluster cluster = PostgresTwoMasterCluster.start()) {
             out.printf("Up in %d ms using %s.%n%n", cluster.startupTime().toMillis(), cluster.binaries());
             cluster.executeOnBoth("create table model_versions(model_id text, version int, stage text not null,"
-                    + " metrics text not null, _hlc bigint not null default 0, _origin varchar(64) not null default '',"
+                    + " metrics text not null, _hlc bigint not null default 0, _origin varchar(64) not null default '', _deleted boolean not null default false,"
                     + " primary key (model_id, version))");
             List<String> guards =
                     PostgresGuardTriggers.install("model_versions", List.of("model_id", "version"), COLUMNS);

@@ -165,7 +165,7 @@ final class CounterIncrements {
         }
         text.append(String.join(", ", assignments));
         fragments.add(text.toString());
-        return new Stamping.Stamped(table, fragments, slots, order, dialect == Dialect.MYSQL, true);
+        return new Stamping.Stamped(table, fragments, slots, order, dialect == Dialect.MYSQL, 1);
     }
 
     private static void value(
@@ -186,7 +186,7 @@ final class CounterIncrements {
         fragments.add(text.toString());
         text.setLength(0);
         slots.add(slot);
-        order.add(StatementStamper.parameterOf(slot));
+        order.add(TextEdits.parameterOf(slot));
     }
 
     private static boolean isName(SqlToken token) {

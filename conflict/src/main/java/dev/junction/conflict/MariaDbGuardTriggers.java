@@ -34,6 +34,11 @@ public final class MariaDbGuardTriggers {
                 .collect(Collectors.joining(", "));
         String trigger = table + "_junction_update_guard";
         return List.of(
+                // An application's INSERT is an upsert that brings a deleted row back (Revival); on a live row it
+                // calls this, which fails as a duplicate key does.
+                "CREATE OR REPLACE FUNCTION " + table + "_junction_live_duplicate() RETURNS BIGINT NOT DETERMINISTIC"
+                        + " NO SQL BEGIN SIGNAL SQLSTATE '23000' SET MYSQL_ERRNO = 1062, MESSAGE_TEXT = 'Duplicate"
+                        + " entry for key PRIMARY of " + table + "'; RETURN 0; END",
                 "DROP TRIGGER IF EXISTS " + trigger,
                 "CREATE TRIGGER " + trigger + " BEFORE UPDATE ON " + table + " FOR EACH ROW BEGIN"
                         + " IF OLD._hlc > NEW._hlc OR (OLD._hlc = NEW._hlc AND OLD._origin > NEW._origin) THEN"

@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
  *       apply workers run): an insert of a key the table already has becomes an update of that row (which the update
  *       guard then judges) and the insert is skipped, so the subscription does not stop on a duplicate key.
  *       Applications inserting a key that exists still get {@code 23505}.
+ *   <li>{@code t_junction_live_duplicate()}: raises {@code 23505}; the upsert an application's INSERT becomes calls
+ *       it where the key holds a live row (a tombstone is brought back instead).
  * </ul>
  *
  * <p>Both are {@code ENABLE ALWAYS} triggers, which fire in apply workers too. Changes a trigger makes inside an
@@ -69,9 +71,18 @@ public final class PostgresGuardTriggers {
                 + "  RETURN NULL; -- applied as an update, judged by the update guard\n"
                 + "END\n"
                 + "$guard$";
+        // An application's INSERT is an upsert that brings a deleted row back (Revival); on a live row it calls this.
+        String liveDuplicate = "CREATE OR REPLACE FUNCTION " + table + "_junction_live_duplicate() RETURNS bigint"
+                + " LANGUAGE plpgsql AS $guard$\n"
+                + "BEGIN\n"
+                + "  RAISE unique_violation USING MESSAGE = 'duplicate key value violates the primary key of " + table
+                + "';\n"
+                + "END\n"
+                + "$guard$";
         return List.of(
                 updateGuard,
                 insertGuard,
+                liveDuplicate,
                 "DROP TRIGGER IF EXISTS junction_update_guard ON " + table,
                 "CREATE TRIGGER junction_update_guard BEFORE UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION "
                         + table + "_junction_update_guard()",

@@ -40,7 +40,7 @@ public sealed interface Stamping permits Stamping.Untouched, Stamping.Stamped, S
         private final int[] applicationParameters;
         private final int[] hlcParameters;
         private final int[] originParameters;
-        private final boolean upsert;
+        private final int reportedRows;
 
         /** In a parameter order: the stamp's parameter. */
         static final int HLC_PARAMETER = -1;
@@ -50,20 +50,18 @@ public sealed interface Stamping permits Stamping.Untouched, Stamping.Stamped, S
         /**
          * @param parameterOrder for each parameter of the prepared text in order: the application's parameter it is
          *     (1-based, in the application's numbering), or {@link #HLC_PARAMETER} or {@link #ORIGIN_PARAMETER}
+         * @param reportedRows the update count the application is told at most, or -1 for the server's: 1 for a
+         *     counter increment, the number of rows for an INSERT that may bring deleted rows back (MySQL and MariaDB
+         *     count 2 for an upsert that updated)
          */
-        Stamped(String table, List<String> fragments, List<Slot> slots, List<Integer> parameterOrder, boolean mysql) {
-            this(table, fragments, slots, parameterOrder, mysql, false);
-        }
-
-        /** @param upsert whether the text is an upsert standing for an UPDATE of one row (a counter increment) */
         Stamped(
                 String table,
                 List<String> fragments,
                 List<Slot> slots,
                 List<Integer> parameterOrder,
                 boolean mysql,
-                boolean upsert) {
-            this.upsert = upsert;
+                int reportedRows) {
+            this.reportedRows = reportedRows;
             this.table = table;
             this.fragments = List.copyOf(fragments);
             this.slots = List.copyOf(slots);
@@ -92,11 +90,12 @@ public sealed interface Stamping permits Stamping.Untouched, Stamping.Stamped, S
         }
 
         /**
-         * Whether the text is an upsert that stands for the application's UPDATE of one row: its update count is 1,
-         * whatever the server reports (MySQL and MariaDB count 2 for an upsert that updated).
+         * The update count the application is told at most for one execution, whatever the server reports, or -1 for
+         * the server's: an upsert stands for the application's UPDATE of one row (a counter increment) or for its
+         * INSERT of rows (which may bring deleted rows back), and MySQL and MariaDB count 2 for an upsert that updated.
          */
-        public boolean upsert() {
-            return upsert;
+        public int reportedRows() {
+            return reportedRows;
         }
 
         /** The opted-in table written, as configured. */

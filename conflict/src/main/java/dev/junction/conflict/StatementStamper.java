@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Rewrites the writes of opted-in tables so that they carry {@code _hlc} and {@code _origin} (design §8): an INSERT
- * with a column list and VALUES rows gets both columns and a slot for each in every row; an UPDATE sets
- * {@code _hlc = GREATEST(t._hlc + 1, stamp)} (a local update is always later than the row it replaces, and never
- * earlier than the writer's clock) and {@code _origin}. Every other write of an opted-in table is {@link
+ * Rewrites the statements that name opted-in tables (design §8). Writes carry {@code _hlc} and {@code _origin}: an
+ * INSERT with a column list and VALUES rows gets both columns and a slot for each in every row, and becomes an upsert
+ * that brings a deleted row of its key back ({@link Revival}); an UPDATE sets {@code _hlc = GREATEST(t._hlc + 1,
+ * stamp)} (a local update is always later than the row it replaces, and never earlier than the writer's clock) and
+ * {@code _origin}, and leaves tombstones alone; a DELETE leaves a tombstone ({@code _deleted = TRUE}, stamped like an
+ * update). Reads see live rows only ({@link TombstoneReads}). Every other write of an opted-in table is {@link
  * Stamping.Refused refused} with what to do instead: unstamped, it could overwrite a newer row on another master,
  * which is worse than an error. Works on the router's tokens, so that comments, strings and quoted names are never
  * read as code. Thread-safe and stateless past its configuration.
@@ -32,6 +34,7 @@ public final class StatementStamper {
 
     private final Dialect dialect;
     private final List<TableName> tables;
+    private final TableShapes shapes;
 
     /** A configured table: its schema (null for any) and name, lower-cased, and whether it is a counter table. */
     private record TableName(String configured, String schema, String name, boolean counter) {
@@ -50,8 +53,8 @@ public final class StatementStamper {
      * @param tables the opted-in tables as configured: {@code t} (in any schema) or {@code schema.t}; names compare
      *     case-insensitively, quoted or not
      */
-    public StatementStamper(Dialect dialect, Collection<String> tables) {
-        this(dialect, allLastWriterWins(tables));
+    public StatementStamper(Dialect dialect, Collection<String> tables, TableShapes shapes) {
+        this(dialect, allLastWriterWins(tables), shapes);
     }
 
     private static Map<String, ConflictPolicy> allLastWriterWins(Collection<String> tables) {
@@ -64,9 +67,11 @@ public final class StatementStamper {
      * @param tables the opted-in tables as configured, each with its policy: {@code lww} tables get stamped INSERTs
      *     and UPDATEs, {@code counter} tables take increments only ({@link CounterIncrements}); {@code version-vector}
      *     is not stamped here
+     * @param shapes where an INSERT finds its table's primary key and columns, to bring a deleted row back
      */
-    public StatementStamper(Dialect dialect, Map<String, ConflictPolicy> tables) {
+    public StatementStamper(Dialect dialect, Map<String, ConflictPolicy> tables, TableShapes shapes) {
         this.dialect = dialect;
+        this.shapes = shapes;
         this.tables = tables.entrySet().stream()
                 .map(entry -> TableName.of(entry.getKey(), entry.getValue()))
                 .toList();
@@ -92,24 +97,51 @@ public final class StatementStamper {
         }
         for (int i = 0; i < end; i++) {
             if (tokens.get(i).type() == TokenType.SEMICOLON) {
-                return writes(tokens)
-                        ? refused(mentioned, "several statements in one text write it; run them one by one")
-                        : Stamping.UNTOUCHED;
+                return refused(mentioned, "several statements in one text name it; run them one by one");
             }
         }
         String first = end == 0 ? "" : keyword(tokens.get(0));
-        return switch (first) {
-            case "INSERT" -> insert(sql, tokens, end);
-            case "UPDATE" -> update(sql, tokens, end);
-            case "DELETE" -> delete(tokens, end);
-            case "REPLACE", "MERGE", "TRUNCATE" ->
-                refused(mentioned, first + " cannot be stamped; write it as INSERT and UPDATE statements");
-            case "WITH" ->
-                writes(tokens)
-                        ? refused(mentioned, "a WITH statement that writes cannot be stamped; write it without WITH")
-                        : Stamping.UNTOUCHED;
-            default -> Stamping.UNTOUCHED;
-        };
+        try {
+            return switch (first) {
+                case "INSERT" -> insert(sql, tokens, end);
+                case "UPDATE" -> update(sql, tokens, end);
+                case "DELETE" -> delete(sql, tokens, end);
+                case "REPLACE", "MERGE", "TRUNCATE" ->
+                    refused(mentioned, first + " cannot be stamped; write it as INSERT and UPDATE statements");
+                case "WITH" ->
+                    writes(tokens)
+                            ? refused(
+                                    mentioned, "a WITH statement that writes cannot be stamped; write it without WITH")
+                            : read(sql, tokens, end, mentioned);
+                default -> read(sql, tokens, end, mentioned);
+            };
+        } catch (TableShapes.ShapeUnavailableException e) {
+            return refused(mentioned, e.getMessage());
+        }
+    }
+
+    /** A statement that writes no conflict table: its reads of conflict tables see live rows only. */
+    private Stamping read(String sql, List<SqlToken> tokens, int end, TableName mentioned) {
+        TextEdits edits = new TextEdits(sql, tokens, dialect == Dialect.MYSQL);
+        String refusal = hideTombstones(sql, tokens, 0, end, edits);
+        if (refusal != null) {
+            return refused(mentioned, refusal);
+        }
+        return edits.isEmpty() ? Stamping.UNTOUCHED : edits.build(mentioned.configured(), -1);
+    }
+
+    /** {@link TombstoneReads#hide} for the tables whose deleted rows are kept as tombstones. */
+    private String hideTombstones(String sql, List<SqlToken> tokens, int from, int end, TextEdits edits) {
+        return TombstoneReads.hide(
+                sql,
+                tokens,
+                from,
+                end,
+                (start, stop) -> {
+                    TableName table = conflictTable(tokens, start, stop);
+                    return table == null || table.counter() ? null : table.configured();
+                },
+                edits);
     }
 
     private Stamping insert(String sql, List<SqlToken> tokens, int end) {
@@ -129,7 +161,7 @@ public final class StatementStamper {
         if (table == null) {
             return mentionsAny(tokens, 0, end) && i == nameStart
                     ? refusedAny(tokens, "an INSERT whose table cannot be read")
-                    : Stamping.UNTOUCHED;
+                    : read(sql, tokens, end, firstMentioned(tokens));
         }
         if (table.counter()) {
             return refused(table, CounterIncrements.FORM);
@@ -154,8 +186,9 @@ public final class StatementStamper {
         if (metadata != null) {
             return refused(table, metadata + " is Junction's to write; leave it out of the statement");
         }
-        Builder builder = new Builder(sql, tokens);
-        builder.insert(tokens.get(columnsClose - 1).end(), ", " + MetadataColumns.HLC + ", " + MetadataColumns.ORIGIN);
+        List<String> columns = namesIn(tokens, i + 1, columnsClose);
+        TextEdits edits = new TextEdits(sql, tokens, dialect == Dialect.MYSQL);
+        edits.insert(tokens.get(columnsClose - 1).end(), ", " + MetadataColumns.HLC + ", " + MetadataColumns.ORIGIN);
         i = columnsClose + 1;
         if (i >= end || !Set.of("VALUES", "VALUE").contains(keyword(tokens.get(i)))) {
             return refused(
@@ -163,41 +196,50 @@ public final class StatementStamper {
                     "only INSERT … VALUES can be stamped (not INSERT … SELECT, SET or DEFAULT VALUES);"
                             + " insert the rows with VALUES");
         }
-        i++;
-        while (true) {
-            if (i >= end || tokens.get(i).type() != TokenType.LEFT_PAREN) {
-                return refused(table, "its VALUES rows could not be read; write each row as ( … )");
-            }
-            int rowClose = closing(tokens, i, end);
+        int rows = 0;
+        for (i++; ; i++) {
+            int rowClose = i < end && tokens.get(i).type() == TokenType.LEFT_PAREN ? closing(tokens, i, end) : -1;
             if (rowClose < 0 || rowClose == i + 1) {
                 return refused(table, "its VALUES rows could not be read; write each row as ( … )");
             }
-            builder.insert(tokens.get(rowClose - 1).end(), ", ", Slot.HLC, ", ", Slot.ORIGIN);
+            edits.insert(tokens.get(rowClose - 1).end(), ", ", Slot.HLC, ", ", Slot.ORIGIN);
+            rows++;
             i = rowClose + 1;
-            if (i < end && tokens.get(i).type() == TokenType.COMMA) {
-                i++;
-                continue;
+            if (i >= end || tokens.get(i).type() != TokenType.COMMA) {
+                break;
             }
-            break;
         }
+        String refusal = hideTombstones(sql, tokens, columnsClose + 1, end, edits);
+        if (refusal != null) {
+            return refused(table, refusal);
+        }
+        Revival revival = new Revival(dialect, shapes.of(table.configured()), columns, qualifier);
         if (i < end && "ON".equals(keyword(tokens.get(i)))) {
-            Stamping refusal = upsert(table, tokens, i, end, qualifier, builder);
-            if (refusal != null) {
-                return refusal;
-            }
-        } else if (i < end && !"RETURNING".equals(keyword(tokens.get(i)))) {
+            Stamping upsertRefusal = upsert(sql, table, tokens, i, end, qualifier, revival, edits);
+            return upsertRefusal != null ? upsertRefusal : edits.build(table.configured(), -1);
+        }
+        if (i < end && !"RETURNING".equals(keyword(tokens.get(i)))) {
             return refused(table, "nothing but RETURNING or an upsert clause may follow its VALUES rows");
         }
-        return builder.build(table);
+        edits.insert(tokens.get(i - 1).end(), revival.clauseForInsert());
+        return edits.build(table.configured(), rows);
     }
 
     /**
-     * The upsert clause at {@code tokens[on]} of an INSERT being stamped: {@code ON CONFLICT … DO NOTHING} needs
-     * nothing more; {@code DO UPDATE SET …} (PostgreSQL) and {@code ON DUPLICATE KEY UPDATE …} (MySQL/MariaDB) also
-     * stamp the row they update, later than the row it replaces. Null when it is stamped, else the refusal.
+     * The upsert clause at {@code tokens[on]} of an INSERT being stamped: {@code DO UPDATE SET …} (PostgreSQL) and
+     * {@code ON DUPLICATE KEY UPDATE …} (MySQL/MariaDB) stamp the row they update, later than the row it replaces, and
+     * act on a tombstone as the INSERT would ({@link Revival}); {@code ON CONFLICT (…) DO NOTHING} brings a tombstone
+     * back and leaves a live row alone. Null when it is stamped, else the refusal.
      */
     private Stamping upsert(
-            TableName table, List<SqlToken> tokens, int on, int end, String qualifier, Builder builder) {
+            String sql,
+            TableName table,
+            List<SqlToken> tokens,
+            int on,
+            int end,
+            String qualifier,
+            Revival revival,
+            TextEdits edits) {
         int set;
         if (dialect == Dialect.POSTGRESQL) {
             int conflict = on + 1;
@@ -209,7 +251,7 @@ public final class StatementStamper {
                 return refused(table, "its ON CONFLICT clause could not be read");
             }
             if ("NOTHING".equals(keyword(tokens.get(doWord + 1)))) {
-                return null;
+                return doNothing(sql, table, tokens, on, doWord, end, revival, edits);
             }
             if (doWord + 2 >= end
                     || !"UPDATE".equals(keyword(tokens.get(doWord + 1)))
@@ -240,15 +282,79 @@ public final class StatementStamper {
         if (metadata != null) {
             return refused(table, metadata + " is Junction's to write; leave it out of the statement");
         }
+        Set<String> assigned = new java.util.HashSet<>();
+        String refusal = reviveAssignments(tokens, set + 1, listEnd, revival, edits, assigned);
+        if (refusal != null) {
+            return refused(table, refusal);
+        }
+        List<String> appended = new ArrayList<>(revival.remainingAssignments(assigned));
         String hlc = MetadataColumns.HLC;
         String origin = MetadataColumns.ORIGIN;
-        builder.insert(
-                tokens.get(listEnd - 1).end(),
+        appended.add(
                 dialect == Dialect.POSTGRESQL
-                        ? ", " + hlc + " = GREATEST(" + qualifier + "." + hlc + " + 1, EXCLUDED." + hlc + "), " + origin
+                        ? hlc + " = GREATEST(" + qualifier + "." + hlc + " + 1, EXCLUDED." + hlc + "), " + origin
                                 + " = EXCLUDED." + origin
-                        : ", " + hlc + " = GREATEST(" + hlc + " + 1, VALUES(" + hlc + ")), " + origin + " = VALUES("
-                                + origin + ")");
+                        : hlc + " = GREATEST(" + hlc + " + 1, VALUES(" + hlc + ")), " + origin + " = VALUES(" + origin
+                                + ")");
+        appended.add(MetadataColumns.DELETED + " = FALSE");
+        edits.insert(tokens.get(listEnd - 1).end(), ", " + String.join(", ", appended));
+        if (listEnd < end && "WHERE".equals(keyword(tokens.get(listEnd)))) {
+            int conditionEnd = indexOfWord(tokens, "RETURNING", listEnd + 1, end);
+            conditionEnd = conditionEnd < 0 ? end : conditionEnd;
+            edits.replace(
+                    tokens.get(listEnd + 1).start(),
+                    tokens.get(conditionEnd - 1).end(),
+                    revival.condition(text(sql, tokens, listEnd + 1, conditionEnd)));
+        }
+        return null;
+    }
+
+    /** PostgreSQL's {@code ON CONFLICT (…) DO NOTHING}: a tombstone of the key is brought back. */
+    private Stamping doNothing(
+            String sql,
+            TableName table,
+            List<SqlToken> tokens,
+            int on,
+            int doWord,
+            int end,
+            Revival revival,
+            TextEdits edits) {
+        if (doWord == on + 2) {
+            return refused(
+                    table,
+                    "ON CONFLICT DO NOTHING needs its conflict target here, so that a deleted row of the key is"
+                            + " brought back; name it: ON CONFLICT (id) DO NOTHING");
+        }
+        String target = text(sql, tokens, on + 2, doWord);
+        edits.replace(tokens.get(on).start(), tokens.get(doWord + 1).end(), revival.clauseForDoNothing(target));
+        return null;
+    }
+
+    /**
+     * Each {@code column = expression} of an upsert's SET list in {@code tokens[from, to)} takes the INSERT's value on
+     * a tombstone; the columns are added to {@code assigned}. Null, or why the list cannot be read.
+     */
+    private String reviveAssignments(
+            List<SqlToken> tokens, int from, int to, Revival revival, TextEdits edits, Set<String> assigned) {
+        int itemStart = from;
+        for (int i = from; i <= to; i++) {
+            if (i < to
+                    && !(tokens.get(i).type() == TokenType.COMMA
+                            && tokens.get(i).depth() == 0)) {
+                continue;
+            }
+            int nameEnd = skipName(tokens, itemStart, i);
+            if (nameEnd == itemStart
+                    || nameEnd + 1 >= i
+                    || !"=".equals(tokens.get(nameEnd).text())) {
+                return "its upsert's SET list could not be read; write each as column = value";
+            }
+            String column = part(tokens.get(nameEnd - 1));
+            assigned.add(column);
+            edits.insert(tokens.get(nameEnd + 1).start(), revival.beforeAssignedExpression(column));
+            edits.insert(tokens.get(i - 1).end(), revival.afterAssignedExpression());
+            itemStart = i + 1;
+        }
         return null;
     }
 
@@ -267,7 +373,7 @@ public final class StatementStamper {
             // MySQL's multi-table UPDATE names its tables before SET: one of them may be opted in.
             return set >= 0 && mentionsAny(tokens, i, set)
                     ? refusedAny(tokens, "an UPDATE of several tables cannot be stamped; update each table alone")
-                    : Stamping.UNTOUCHED;
+                    : read(sql, tokens, end, firstMentioned(tokens));
         }
         if (table.counter()) {
             Stamping.Stamped increments = ignore
@@ -289,8 +395,7 @@ public final class StatementStamper {
         }
         if (set != i) {
             return refused(
-                    table,
-                    "an UPDATE of several tables (a join or a list) cannot be stamped; update the" + " table alone");
+                    table, "an UPDATE of several tables (a join or a list) cannot be stamped; update the table alone");
         }
         int listEnd = set + 1;
         while (listEnd < end
@@ -304,99 +409,128 @@ public final class StatementStamper {
         if (metadata != null) {
             return refused(table, metadata + " is Junction's to write; leave it out of the statement");
         }
-        Builder builder = new Builder(sql, tokens);
-        builder.insert(
+        TextEdits edits = new TextEdits(sql, tokens, dialect == Dialect.MYSQL);
+        edits.insert(
                 tokens.get(listEnd - 1).end(),
                 ", " + MetadataColumns.HLC + " = GREATEST(" + qualifier + "." + MetadataColumns.HLC + " + 1, ",
                 Slot.HLC,
                 "), " + MetadataColumns.ORIGIN + " = ",
                 Slot.ORIGIN);
-        return builder.build(table);
+        String refusal = liveRowsOnly(tokens, listEnd, end, qualifier, edits);
+        if (refusal == null) {
+            refusal = hideTombstones(sql, tokens, set + 1, end, edits);
+        }
+        return refusal != null ? refused(table, refusal) : edits.build(table.configured(), -1);
     }
 
-    /** A DELETE whose target (or, on MySQL, any table before WHERE) is opted in is refused: tombstones come later. */
-    private Stamping delete(List<SqlToken> tokens, int end) {
+    /**
+     * A DELETE of a conflict table leaves a tombstone: {@code DELETE FROM t [AS a] [WHERE c] …} runs as {@code UPDATE
+     * t [AS a] SET _deleted = TRUE, _hlc = GREATEST(t._hlc + 1, stamp), _origin = … WHERE (c) AND NOT t._deleted …},
+     * so that replication and reconcile order it against the row's other writes by its stamp, and a write older than
+     * the delete, arriving late from another master, cannot bring the row back. Its update count is the rows it
+     * deleted, as a DELETE's; {@code RETURNING} gives the deleted rows (PostgreSQL).
+     */
+    private Stamping delete(String sql, List<SqlToken> tokens, int end) {
         int where = indexOfWord(tokens, "WHERE", 1, end);
         int limit = where < 0 ? end : where;
-        for (int i = 1; i < limit; i++) {
+        TableName named = null;
+        for (int i = 1; i < limit && named == null; i++) {
             SqlToken token = tokens.get(i);
             if (token.depth() == 0 && isName(token) && !isDotted(tokens, i + 1)) {
-                TableName table = conflictTable(tokens, startOfName(tokens, i), i + 1);
-                if (table != null && table.counter()) {
-                    return refused(table, CounterIncrements.FORM);
-                }
-                if (table != null) {
-                    return refused(
-                            table,
-                            "a DELETE of a conflict table needs a tombstone that replication and reconcile"
-                                    + " respect, which Junction does not write yet; delete the row outside multi-master, or"
-                                    + " mark it with a column of your own");
-                }
+                named = conflictTable(tokens, startOfName(tokens, i), i + 1);
             }
         }
-        return Stamping.UNTOUCHED;
+        if (named == null) {
+            return read(sql, tokens, end, firstMentioned(tokens));
+        }
+        if (named.counter()) {
+            return refused(named, CounterIncrements.FORM);
+        }
+        int nameStart = 2;
+        int nameEnd = skipName(tokens, nameStart, end);
+        TableName table = end > 2 && "FROM".equals(keyword(tokens.get(1))) && nameEnd > nameStart
+                ? conflictTable(tokens, nameStart, nameEnd)
+                : null;
+        if (table == null) {
+            return refused(named, "only DELETE FROM one table can leave tombstones; delete from the table alone");
+        }
+        String qualifier = sql.substring(
+                tokens.get(nameStart).start(), tokens.get(nameEnd - 1).end());
+        int i = nameEnd;
+        if (i < end && "AS".equals(keyword(tokens.get(i)))) {
+            i++;
+        }
+        if (i < end
+                && isName(tokens.get(i))
+                && !Set.of("WHERE", "RETURNING", "ORDER", "LIMIT").contains(keyword(tokens.get(i)))) {
+            qualifier = tokens.get(i).text();
+            i++;
+        }
+        if (i < end && !Set.of("WHERE", "RETURNING", "ORDER", "LIMIT").contains(keyword(tokens.get(i)))) {
+            return refused(table, "only DELETE FROM one table can leave tombstones; delete from the table alone");
+        }
+        if (dialect == Dialect.MYSQL && indexOfWord(tokens, "RETURNING", i, end) >= 0) {
+            return refused(table, "DELETE … RETURNING cannot leave a tombstone on MariaDB; select the rows first");
+        }
+        TextEdits edits = new TextEdits(sql, tokens, dialect == Dialect.MYSQL);
+        edits.replace(tokens.get(0).start(), tokens.get(1).end(), "UPDATE");
+        edits.insert(
+                tokens.get(i - 1).end(),
+                " SET " + MetadataColumns.DELETED + " = TRUE, " + MetadataColumns.HLC + " = GREATEST(" + qualifier + "."
+                        + MetadataColumns.HLC + " + 1, ",
+                Slot.HLC,
+                "), " + MetadataColumns.ORIGIN + " = ",
+                Slot.ORIGIN);
+        String refusal = liveRowsOnly(tokens, i, end, qualifier, edits);
+        if (refusal == null) {
+            refusal = hideTombstones(sql, tokens, i, end, edits);
+        }
+        return refusal != null ? refused(table, refusal) : edits.build(table.configured(), -1);
     }
 
-    /** Collects the text around the slots, and the order of parameters in the result. */
-    private final class Builder {
-        private final String sql;
-        private final List<SqlToken> tokens;
-        private final List<String> fragments = new ArrayList<>();
-        private final List<Slot> slots = new ArrayList<>();
-        private final List<Integer> slotPositions = new ArrayList<>();
-        private final StringBuilder current = new StringBuilder();
-        private int copied;
-
-        Builder(String sql, List<SqlToken> tokens) {
-            this.sql = sql;
-            this.tokens = tokens;
-        }
-
-        /** Adds {@code parts} (text, or a {@link Slot}) at {@code position} of the original text; in order. */
-        void insert(int position, Object... parts) {
-            current.append(sql, copied, position);
-            copied = position;
-            for (Object part : parts) {
-                if (part instanceof Slot slot) {
-                    fragments.add(current.toString());
-                    current.setLength(0);
-                    slots.add(slot);
-                    slotPositions.add(position);
-                } else {
-                    current.append((String) part);
-                }
+    /**
+     * An UPDATE's (or a DELETE's) condition in {@code tokens[from, end)} gets {@code AND NOT q._deleted}, or a WHERE of
+     * it: a tombstone is no row to the application. Null, or why the condition cannot be read.
+     */
+    private static String liveRowsOnly(List<SqlToken> tokens, int from, int end, String qualifier, TextEdits edits) {
+        String live = "NOT " + qualifier + "." + MetadataColumns.DELETED;
+        int where = indexOfWord(tokens, "WHERE", from, end);
+        int stop = end;
+        for (int i = where < 0 ? from : where + 1; i < end; i++) {
+            if (tokens.get(i).depth() == 0
+                    && Set.of("RETURNING", "ORDER", "LIMIT").contains(keyword(tokens.get(i)))) {
+                stop = i;
+                break;
             }
         }
-
-        Stamping build(TableName table) {
-            List<Integer> parameters = new ArrayList<>();
-            int slot = 0;
-            int application = 0;
-            for (SqlToken token : tokens) {
-                if (token.type() != TokenType.PARAMETER) {
-                    continue;
-                }
-                if (!"?".equals(token.text())) {
-                    return refused(
-                            table,
-                            "only ? parameters can be renumbered around the stamp; use ? instead of " + token.text());
-                }
-                while (slot < slots.size() && slotPositions.get(slot) <= token.start()) {
-                    parameters.add(parameterOf(slots.get(slot++)));
-                }
-                parameters.add(++application);
-            }
-            while (slot < slots.size()) {
-                parameters.add(parameterOf(slots.get(slot++)));
-            }
-            current.append(sql, copied, sql.length());
-            fragments.add(current.toString());
-            return new Stamping.Stamped(table.configured(), fragments, slots, parameters, dialect == Dialect.MYSQL);
+        if (where < 0) {
+            edits.insert(tokens.get(stop - 1).end(), " WHERE " + live);
+            return null;
         }
+        if (where + 1 >= stop) {
+            return "its WHERE clause could not be read";
+        }
+        if ("CURRENT".equals(keyword(tokens.get(where + 1)))) {
+            return "WHERE CURRENT OF cannot be stamped; update or delete the row by its key";
+        }
+        edits.insert(tokens.get(where + 1).start(), "(");
+        edits.insert(tokens.get(stop - 1).end(), ") AND " + live);
+        return null;
     }
 
-    static int parameterOf(Slot slot) {
-        return slot == Slot.HLC ? Stamping.Stamped.HLC_PARAMETER : Stamping.Stamped.ORIGIN_PARAMETER;
+    /** The lower-cased names in a column list {@code tokens[from, to)}. */
+    private static List<String> namesIn(List<SqlToken> tokens, int from, int to) {
+        List<String> names = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            if (isName(tokens.get(i)) && (i + 1 == to || tokens.get(i + 1).type() == TokenType.COMMA)) {
+                names.add(part(tokens.get(i)));
+            }
+        }
+        return names;
+    }
+
+    private static String text(String sql, List<SqlToken> tokens, int from, int to) {
+        return sql.substring(tokens.get(from).start(), tokens.get(to - 1).end());
     }
 
     // ---- reading tokens ----

@@ -13,6 +13,9 @@ class MariaDbGuardTriggersTest {
         assertThat(MariaDbGuardTriggers.install(
                         "model_versions", List.of("id"), List.of("id", "stage", "_hlc", "_origin")))
                 .containsExactly(
+                        "CREATE OR REPLACE FUNCTION model_versions_junction_live_duplicate() RETURNS BIGINT NOT"
+                                + " DETERMINISTIC NO SQL BEGIN SIGNAL SQLSTATE '23000' SET MYSQL_ERRNO = 1062,"
+                                + " MESSAGE_TEXT = 'Duplicate entry for key PRIMARY of model_versions'; RETURN 0; END",
                         "DROP TRIGGER IF EXISTS model_versions_junction_update_guard",
                         "CREATE TRIGGER model_versions_junction_update_guard BEFORE UPDATE ON model_versions FOR EACH"
                                 + " ROW BEGIN IF OLD._hlc > NEW._hlc OR (OLD._hlc = NEW._hlc AND OLD._origin >"

@@ -7,9 +7,35 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatementStamperTest {
+    /** The tables' shapes, as the driver reads them from the home master's catalog. */
+    static final TableShapes SHAPES = table -> switch (table) {
+        case "model_versions" ->
+            new TableShape(
+                    "app",
+                    "model_versions",
+                    List.of("id"),
+                    List.of(
+                            new TableShape.Column("id", "NULL"),
+                            new TableShape.Column("stage", "'staging'::text"),
+                            new TableShape.Column("metrics", "NULL")));
+        case "registry.stages" ->
+            new TableShape(
+                    "registry",
+                    "stages",
+                    List.of("id"),
+                    List.of(new TableShape.Column("id", "NULL"), new TableShape.Column("name", "NULL")));
+        default -> throw new TableShapes.ShapeUnavailableException("no table " + table, null);
+    };
+
     private static final StatementStamper POSTGRES =
-            new StatementStamper(Dialect.POSTGRESQL, List.of("model_versions", "registry.stages"));
-    private static final StatementStamper MYSQL = new StatementStamper(Dialect.MYSQL, List.of("model_versions"));
+            new StatementStamper(Dialect.POSTGRESQL, List.of("model_versions", "registry.stages"), SHAPES);
+    private static final StatementStamper MYSQL =
+            new StatementStamper(Dialect.MYSQL, List.of("model_versions"), SHAPES);
+    /** What a plain INSERT of (id, stage) gets on PostgreSQL: a deleted row of its key is brought back. */
+    private static final String PG_REVIVAL = " ON CONFLICT (\"id\") DO UPDATE SET _hlc = CASE WHEN"
+            + " model_versions._deleted THEN GREATEST(model_versions._hlc + 1, EXCLUDED._hlc) ELSE"
+            + " app.model_versions_junction_live_duplicate() END, _origin = EXCLUDED._origin,"
+            + " \"stage\" = EXCLUDED.\"stage\", \"metrics\" = DEFAULT, _deleted = FALSE";
 
     private static Stamping.Stamped stamped(StatementStamper stamper, String sql) {
         Stamping stamping = stamper.stamp(sql);
@@ -27,7 +53,7 @@ class StatementStamperTest {
     void anInsertGetsBothColumnsAndASlotForEachInItsRow() {
         Stamping.Stamped insert = stamped(POSTGRES, "insert into model_versions (id, stage) values (?, ?)");
         assertThat(insert.preparedText())
-                .isEqualTo("insert into model_versions (id, stage, _hlc, _origin) values (?, ?, ?, ?)");
+                .isEqualTo("insert into model_versions (id, stage, _hlc, _origin) values (?, ?, ?, ?)" + PG_REVIVAL);
         assertThat(insert.physicalIndexOfApplicationParameter()).containsExactly(1, 2);
         assertThat(insert.hlcParameters()).containsExactly(3);
         assertThat(insert.originParameters()).containsExactly(4);
@@ -40,7 +66,13 @@ class StatementStamperTest {
                 MYSQL, "INSERT INTO `model_versions` (id, stage) VALUES (?, concat('a(', ?)), (2, lower(')')) ;");
         assertThat(insert.preparedText())
                 .isEqualTo("INSERT INTO `model_versions` (id, stage, _hlc, _origin) VALUES"
-                        + " (?, concat('a(', ?), ?, ?), (2, lower(')'), ?, ?) ;");
+                        + " (?, concat('a(', ?), ?, ?), (2, lower(')'), ?, ?) ON DUPLICATE KEY UPDATE _hlc ="
+                        + " IF(_deleted, GREATEST(_hlc + 1, VALUES(_hlc)), app.model_versions_junction_live_duplicate()),"
+                        + " _origin = VALUES(_origin), `stage` = VALUES(`stage`), `metrics` = DEFAULT(`metrics`),"
+                        + " _deleted = FALSE ;");
+        assertThat(insert.reportedRows())
+                .as("two rows inserted, whether new or brought back")
+                .isEqualTo(2);
         assertThat(insert.physicalIndexOfApplicationParameter()).containsExactly(1, 2);
         assertThat(insert.hlcParameters()).containsExactly(3, 5);
         assertThat(insert.originParameters()).containsExactly(4, 6);
@@ -51,7 +83,7 @@ class StatementStamperTest {
         Stamping.Stamped update = stamped(POSTGRES, "update model_versions set stage = ? where id = ?");
         assertThat(update.preparedText())
                 .isEqualTo("update model_versions set stage = ?, _hlc = GREATEST(model_versions._hlc + 1, ?),"
-                        + " _origin = ? where id = ?");
+                        + " _origin = ? where (id = ?) AND NOT model_versions._deleted");
         assertThat(update.physicalIndexOfApplicationParameter()).containsExactly(1, 4);
         assertThat(update.hlcParameters()).containsExactly(2);
         assertThat(update.originParameters()).containsExactly(3);
@@ -65,34 +97,47 @@ class StatementStamperTest {
                         + " WHERE s.id = o.id RETURNING s.id");
         assertThat(update.preparedText())
                 .isEqualTo("/* hint */ UPDATE registry.stages AS s SET name = (select max(x) from t where y = ?),"
-                        + " _hlc = GREATEST(s._hlc + 1, ?), _origin = ? FROM other o WHERE s.id = o.id RETURNING s.id");
+                        + " _hlc = GREATEST(s._hlc + 1, ?), _origin = ? FROM other o WHERE (s.id = o.id) AND NOT"
+                        + " s._deleted RETURNING s.id");
         Stamping.Stamped mysql = stamped(MYSQL, "update model_versions set stage = 'where' order by id limit 1");
         assertThat(mysql.preparedText())
                 .isEqualTo("update model_versions set stage = 'where', _hlc = GREATEST(model_versions._hlc + 1, ?),"
-                        + " _origin = ? order by id limit 1");
+                        + " _origin = ? WHERE NOT model_versions._deleted order by id limit 1");
         assertThat(mysql.physicalIndexOfApplicationParameter()).isEmpty();
     }
 
     @Test
-    void anUpsertStampsTheRowItInsertsAndTheRowItUpdates() {
+    void anUpsertStampsTheRowItInsertsAndTheRowItUpdatesAndActsOnATombstoneAsTheInsert() {
         assertThat(stamped(
                                 POSTGRES,
                                 "insert into model_versions as m (id, stage) values (?, ?) on conflict (id) do update"
                                         + " set stage = excluded.stage where m.stage <> 'archived' returning id")
                         .preparedText())
                 .isEqualTo("insert into model_versions as m (id, stage, _hlc, _origin) values (?, ?, ?, ?) on conflict"
-                        + " (id) do update set stage = excluded.stage, _hlc = GREATEST(m._hlc + 1, EXCLUDED._hlc),"
-                        + " _origin = EXCLUDED._origin where m.stage <> 'archived' returning id");
+                        + " (id) do update set stage = CASE WHEN m._deleted THEN EXCLUDED.\"stage\" ELSE"
+                        + " (excluded.stage) END, \"metrics\" = CASE WHEN m._deleted THEN NULL ELSE m.\"metrics\" END,"
+                        + " _hlc = GREATEST(m._hlc + 1, EXCLUDED._hlc), _origin = EXCLUDED._origin, _deleted = FALSE"
+                        + " where m._deleted OR (m.stage <> 'archived') returning id");
         assertThat(stamped(POSTGRES, "insert into model_versions (id) values (1) on conflict (id) do nothing")
                         .preparedText())
                 .isEqualTo(
-                        "insert into model_versions (id, _hlc, _origin) values (1, ?, ?) on conflict (id) do nothing");
+                        "insert into model_versions (id, _hlc, _origin) values (1, ?, ?) ON CONFLICT (id) DO UPDATE"
+                                + " SET \"stage\" = DEFAULT, \"metrics\" = DEFAULT, _hlc = GREATEST(model_versions._hlc + 1,"
+                                + " EXCLUDED._hlc), _origin = EXCLUDED._origin, _deleted = FALSE WHERE model_versions._deleted");
+        assertThat(refused(POSTGRES, "insert into model_versions (id) values (1) on conflict do nothing")
+                        .reason())
+                .contains("ON CONFLICT (id) DO NOTHING");
         Stamping.Stamped mysql = stamped(
                 MYSQL, "insert into model_versions (id, stage) values (?, ?) on duplicate key update stage = ?");
         assertThat(mysql.preparedText())
                 .isEqualTo("insert into model_versions (id, stage, _hlc, _origin) values (?, ?, ?, ?) on duplicate key"
-                        + " update stage = ?, _hlc = GREATEST(_hlc + 1, VALUES(_hlc)), _origin = VALUES(_origin)");
+                        + " update stage = IF(_deleted, VALUES(`stage`), (?)), `metrics` = IF(_deleted,"
+                        + " DEFAULT(`metrics`), `metrics`), _hlc = GREATEST(_hlc + 1, VALUES(_hlc)),"
+                        + " _origin = VALUES(_origin), _deleted = FALSE");
         assertThat(mysql.physicalIndexOfApplicationParameter()).containsExactly(1, 2, 5);
+        assertThat(mysql.reportedRows())
+                .as("the server's count for the application's own upsert")
+                .isEqualTo(-1);
         assertThat(refused(
                                 POSTGRES,
                                 "insert into model_versions (id) values (1) on conflict (id) do update set"
@@ -105,12 +150,94 @@ class StatementStamperTest {
     }
 
     @Test
+    void aDeleteLeavesATombstoneStampedLikeAnUpdate() {
+        Stamping.Stamped delete = stamped(POSTGRES, "delete from model_versions where id = ?");
+        assertThat(delete.preparedText())
+                .isEqualTo("UPDATE model_versions SET _deleted = TRUE, _hlc = GREATEST(model_versions._hlc + 1, ?),"
+                        + " _origin = ? where (id = ?) AND NOT model_versions._deleted");
+        assertThat(delete.physicalIndexOfApplicationParameter()).containsExactly(3);
+        assertThat(delete.hlcParameters()).containsExactly(1);
+        assertThat(delete.reportedRows())
+                .as("the rows it deleted, as the server counts them")
+                .isEqualTo(-1);
+        assertThat(stamped(POSTGRES, "DELETE FROM registry.stages AS s WHERE s.name = 'x' RETURNING s.id")
+                        .inlineText(9, "m1"))
+                .isEqualTo("UPDATE registry.stages AS s SET _deleted = TRUE, _hlc = GREATEST(s._hlc + 1, 9),"
+                        + " _origin = 'm1' WHERE (s.name = 'x') AND NOT s._deleted RETURNING s.id");
+        assertThat(stamped(MYSQL, "delete from model_versions order by id limit 2")
+                        .inlineText(9, "m1"))
+                .isEqualTo("UPDATE model_versions SET _deleted = TRUE, _hlc = GREATEST(model_versions._hlc + 1, 9),"
+                        + " _origin = 'm1' WHERE NOT model_versions._deleted order by id limit 2");
+        assertThat(stamped(POSTGRES, "delete from model_versions where id in (select id from model_versions m2)")
+                        .preparedText())
+                .endsWith("where (id in (select id from (SELECT * FROM model_versions WHERE NOT _deleted) m2))"
+                        + " AND NOT model_versions._deleted");
+        assertThat(refused(POSTGRES, "delete from model_versions using audit where audit.id = model_versions.id")
+                        .reason())
+                .contains("one table");
+        assertThat(refused(MYSQL, "delete m from model_versions m join audit a on a.id = m.id")
+                        .reason())
+                .contains("one table");
+        assertThat(refused(MYSQL, "delete from model_versions where id = 1 returning id")
+                        .reason())
+                .contains("RETURNING");
+        assertThat(refused(POSTGRES, "delete from model_versions where current of c")
+                        .reason())
+                .contains("CURRENT OF");
+    }
+
+    @Test
+    void readsSeeLiveRowsOnlyUnderTheReferencesOwnNameOrAlias() {
+        assertThat(stamped(POSTGRES, "select * from model_versions where id = ?")
+                        .preparedText())
+                .isEqualTo("select * from (SELECT * FROM model_versions WHERE NOT _deleted) AS model_versions"
+                        + " where id = ?");
+        assertThat(stamped(
+                                POSTGRES,
+                                "select a.note, m.stage from audit a left join \"model_versions\" m on m.id = a.id,"
+                                        + " registry.stages as s for update")
+                        .preparedText())
+                .isEqualTo("select a.note, m.stage from audit a left join (SELECT * FROM \"model_versions\" WHERE NOT"
+                        + " _deleted) m on m.id = a.id, (SELECT * FROM registry.stages WHERE NOT _deleted) as s"
+                        + " for update");
+        assertThat(stamped(
+                                MYSQL,
+                                "with recent as (select id from model_versions) select extract(year from now()),"
+                                        + " (select count(*) from model_versions) from recent")
+                        .preparedText())
+                .isEqualTo("with recent as (select id from (SELECT * FROM model_versions WHERE NOT _deleted) AS"
+                        + " model_versions) select extract(year from now()), (select count(*) from (SELECT * FROM"
+                        + " model_versions WHERE NOT _deleted) AS model_versions) from recent");
+        assertThat(stamped(POSTGRES, "delete from audit where id in (select id from model_versions)")
+                        .preparedText())
+                .isEqualTo("delete from audit where id in (select id from (SELECT * FROM model_versions WHERE NOT"
+                        + " _deleted) AS model_versions)");
+        for (String sql : List.of(
+                "select model_versions from audit",
+                "select * from audit where note = 'from model_versions'",
+                "select model_versions.id from audit join other on model_versions.x = 1")) {
+            assertThat(POSTGRES.stamp(sql)).as(sql).isSameAs(Stamping.UNTOUCHED);
+        }
+        assertThat(refused(MYSQL, "select * from model_versions use index (primary)")
+                        .reason())
+                .contains("USE");
+    }
+
+    @Test
+    void aTableWhoseShapeCannotBeReadRefusesTheInsertsThatNeedIt() {
+        StatementStamper unknown = new StatementStamper(Dialect.POSTGRESQL, List.of("ghost"), SHAPES);
+        assertThat(refused(unknown, "insert into ghost (id) values (1)").reason())
+                .contains("no table ghost");
+        assertThat(unknown.stamp("update ghost set x = 1 where id = 1")).isInstanceOf(Stamping.Stamped.class);
+    }
+
+    @Test
     void aPlainStatementGetsTheStampAsLiteralsWithTheOriginQuotedForItsDialect() {
         assertThat(stamped(POSTGRES, "insert into model_versions (id) values (1)")
                         .inlineText(42, "o'k\\"))
-                .isEqualTo("insert into model_versions (id, _hlc, _origin) values (1, 42, 'o''k\\')");
+                .startsWith("insert into model_versions (id, _hlc, _origin) values (1, 42, 'o''k\\') ON CONFLICT");
         assertThat(stamped(MYSQL, "insert into model_versions (id) values (1)").inlineText(42, "o'k\\"))
-                .isEqualTo("insert into model_versions (id, _hlc, _origin) values (1, 42, 'o''k\\\\')");
+                .startsWith("insert into model_versions (id, _hlc, _origin) values (1, 42, 'o''k\\\\') ON DUPLICATE");
     }
 
     @Test
@@ -118,10 +245,8 @@ class StatementStamperTest {
         for (String sql : List.of(
                 "insert into audit (id) values (1)",
                 "update audit set note = 'model_versions' where id = 1",
-                "select * from model_versions for update",
                 "alter table model_versions add column note text",
                 "update other.stages set x = 1",
-                "delete from audit where id in (select id from model_versions)",
                 "insert into audit (note) values ('-- model_versions')")) {
             assertThat(POSTGRES.stamp(sql)).as(sql).isSameAs(Stamping.UNTOUCHED);
         }
@@ -129,8 +254,6 @@ class StatementStamperTest {
 
     @Test
     void writesThatCannotBeStampedAreRefusedWithWhatToDo() {
-        assertThat(refused(POSTGRES, "delete from model_versions where id = 1").reason())
-                .contains("DELETE");
         assertThat(refused(POSTGRES, "insert into model_versions values (1, 'a')")
                         .reason())
                 .contains("column list");
@@ -172,7 +295,9 @@ class StatementStamperTest {
         assertThat(refused(MYSQL, "update model_versions set stage = 'a' /*!50000 , id = 2 */")
                         .reason())
                 .contains("version-gated");
-        assertThat(refused(POSTGRES, "delete from registry.stages").table()).isEqualTo("registry.stages");
+        assertThat(refused(POSTGRES, "merge into registry.stages s using t on true when matched then delete")
+                        .table())
+                .isEqualTo("registry.stages");
     }
 
     @Test
@@ -185,9 +310,10 @@ class StatementStamperTest {
 
     private static final StatementStamper COUNTERS_PG = new StatementStamper(
             Dialect.POSTGRESQL,
-            java.util.Map.of("likes", ConflictPolicy.COUNTER, "model_versions", ConflictPolicy.LWW));
+            java.util.Map.of("likes", ConflictPolicy.COUNTER, "model_versions", ConflictPolicy.LWW),
+            SHAPES);
     private static final StatementStamper COUNTERS_MYSQL =
-            new StatementStamper(Dialect.MYSQL, java.util.Map.of("likes", ConflictPolicy.COUNTER));
+            new StatementStamper(Dialect.MYSQL, java.util.Map.of("likes", ConflictPolicy.COUNTER), SHAPES);
 
     @Test
     void anIncrementOfACounterTableBecomesAnUpsertOfThisMastersOwnRow() {
@@ -225,7 +351,9 @@ class StatementStamperTest {
                 "delete from likes where post = 1")) {
             assertThat(refused(COUNTERS_PG, sql).reason()).as(sql).contains("counter table");
         }
-        assertThat(COUNTERS_PG.stamp("select sum(n) from likes where post = 1")).isSameAs(Stamping.UNTOUCHED);
+        assertThat(COUNTERS_PG.stamp("select sum(n) from likes where post = 1"))
+                .as("a counter table keeps no tombstones")
+                .isSameAs(Stamping.UNTOUCHED);
         assertThat(stamped(COUNTERS_PG, "update model_versions set stage = 'a' where id = 1")
                         .preparedText())
                 .contains("GREATEST(model_versions._hlc + 1, ?)");

@@ -35,7 +35,7 @@ import java.util.Random;
  * postgresql|mariadb|both] [--rounds 10] [--writes 200] [--out docs/stamping-cost.md]}.
  */
 public final class StampingCostBenchmark {
-    private static final List<String> COLUMNS = List.of("id", "payload", "_hlc", "_origin");
+    private static final List<String> COLUMNS = List.of("id", "payload", "_hlc", "_origin", "_deleted");
     private final int rounds;
     private final int writes;
     private final Random random = new Random(42);
@@ -78,7 +78,8 @@ public final class StampingCostBenchmark {
 
     private static String tables(String text) {
         return "create table plain_rows(id bigint primary key, payload varchar(64) not null, _hlc bigint not null"
-                + " default 0, _origin varchar(64) not null default '')" + text;
+                + " default 0, _origin varchar(64) not null default '', _deleted boolean not null default false)"
+                + text;
     }
 
     private String postgres() throws Exception {

@@ -166,14 +166,16 @@ public final class ConflictTableSetup implements AutoCloseable {
         return all.dialect == MasterDialect.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MYSQL;
     }
 
-    /** Whether the table has Junction's update guard. */
+    /** Whether the table has Junction's update guard and the function its INSERTs call on a live duplicate. */
     private boolean hasGuards(Connection connection, String table) throws SQLException {
         String sql = all.dialect == MasterDialect.POSTGRESQL
-                ? "select count(*) from pg_trigger where tgname = 'junction_update_guard' and tgrelid ="
-                        + " cast(cast('" + table + "' as text) as regclass)"
-                : "SELECT COUNT(*) FROM information_schema.triggers WHERE trigger_schema = DATABASE() AND"
-                        + " event_object_table = '" + table + "' AND trigger_name = '" + table
-                        + "_junction_update_guard'";
+                ? "select count(*) * (select count(*) from pg_proc where proname = '" + table
+                        + "_junction_live_duplicate') from pg_trigger where tgname = 'junction_update_guard' and"
+                        + " tgrelid = cast(cast('" + table + "' as text) as regclass)"
+                : "SELECT COUNT(*) * (SELECT COUNT(*) FROM information_schema.routines WHERE routine_schema ="
+                        + " DATABASE() AND routine_name = '" + table + "_junction_live_duplicate') FROM"
+                        + " information_schema.triggers WHERE trigger_schema = DATABASE() AND event_object_table = '"
+                        + table + "' AND trigger_name = '" + table + "_junction_update_guard'";
         try (Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery(sql)) {
             row.next();

@@ -44,9 +44,10 @@ abstract class ConvergenceContract {
 
     /** The table the test uses, made by the subclass once the bed is up. */
     static void createTables(TwoMasterBed bed) {
-        bed.createOnBoth("create table conv(id int primary key, val varchar(40) not null,"
-                + " _hlc bigint not null default 0, _origin varchar(64) not null default '')");
-        bed.installGuards("conv", List.of("id"), List.of("id", "val", "_hlc", "_origin"));
+        bed.createOnBoth(
+                "create table conv(id int primary key, val varchar(40) not null,"
+                        + " _hlc bigint not null default 0, _origin varchar(64) not null default '', _deleted boolean not null default false)");
+        bed.installGuards("conv", List.of("id"), List.of("id", "val", "_hlc", "_origin", "_deleted"));
     }
 
     String url(int home) {

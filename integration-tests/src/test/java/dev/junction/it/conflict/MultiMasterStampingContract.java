@@ -30,11 +30,11 @@ abstract class MultiMasterStampingContract {
     static void createTables(TwoMasterBed bed) {
         bed.createOnBoth(
                 "create table model_versions(id int primary key, stage varchar(40) not null,"
-                        + " _hlc bigint not null default 0, _origin varchar(64) not null default '')",
+                        + " _hlc bigint not null default 0, _origin varchar(64) not null default '', _deleted boolean not null default false)",
                 "create table audit_log(id int primary key, note varchar(40))",
                 "create table likes(post int, _origin varchar(64), n bigint not null default 0,"
                         + " _hlc bigint not null default 0, primary key (post, _origin))");
-        bed.installGuards("model_versions", List.of("id"), List.of("id", "stage", "_hlc", "_origin"));
+        bed.installGuards("model_versions", List.of("id"), List.of("id", "stage", "_hlc", "_origin", "_deleted"));
     }
 
     String url(int home, String more) {
@@ -193,7 +193,7 @@ abstract class MultiMasterStampingContract {
         try (Connection app = junction(0);
                 Statement statement = app.createStatement()) {
             statement.executeUpdate("insert into model_versions (id, stage) values (30, 'kept')");
-            assertThatThrownBy(() -> statement.executeUpdate("delete from model_versions where id = 30"))
+            assertThatThrownBy(() -> statement.executeUpdate("truncate model_versions"))
                     .isInstanceOfSatisfying(SQLException.class, e -> {
                         assertThat(e.getSQLState()).isEqualTo("0A000");
                         assertThat(e.getErrorCode()).isEqualTo(91042);
@@ -209,6 +209,95 @@ abstract class MultiMasterStampingContract {
                             SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("0A000"));
         }
         assertThat(row(0, 30)).startsWith("30:kept@");
+    }
+
+    /** Whether row {@code id} of master {@code index} is a tombstone; null when the master has no such row. */
+    Boolean tombstone(int index, int id) throws SQLException {
+        try (Connection connection = rawMaster(index);
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select _deleted from model_versions where id = " + id)) {
+            return result.next() ? result.getBoolean(1) : null;
+        }
+    }
+
+    /** The stages Junction's {@code app} reads for {@code ids}, in key order: what the application sees. */
+    static List<String> seen(Connection app, String ids) throws SQLException {
+        List<String> stages = new ArrayList<>();
+        try (Statement statement = app.createStatement();
+                ResultSet result = statement.executeQuery(
+                        "select m.id, m.stage from model_versions m where m.id in (" + ids + ") order by m.id")) {
+            while (result.next()) {
+                stages.add(result.getInt(1) + ":" + result.getString(2));
+            }
+        }
+        return stages;
+    }
+
+    @Test
+    void aDeleteLeavesATombstoneThatReadsSkipAnInsertBringsBackAndTheLaterStampSettles() throws SQLException {
+        try (Connection app = junction(0);
+                Statement statement = app.createStatement()) {
+            statement.executeUpdate(
+                    "insert into model_versions (id, stage) values (50, 'a'), (51, 'b'), (52, 'c')," + " (53, 'd')");
+            long inserted = stamp(0, 50);
+            try (PreparedStatement delete = app.prepareStatement("delete from model_versions where id = ?")) {
+                delete.setInt(1, 50);
+                assertThat(delete.executeUpdate()).as("one row deleted").isEqualTo(1);
+                assertThat(delete.executeUpdate())
+                        .as("a deleted row is no row to delete")
+                        .isZero();
+            }
+            assertThat(tombstone(0, 50)).as("the row stays, as a tombstone").isTrue();
+            assertThat(stamp(0, 50))
+                    .as("the delete is stamped later than the insert")
+                    .isGreaterThan(inserted);
+            assertThat(seen(app, "50, 51")).as("reads skip the tombstone").containsExactly("51:b");
+            assertThat(statement.executeUpdate("update model_versions set stage = 'x' where id = 50"))
+                    .as("an update does not touch a tombstone")
+                    .isZero();
+            try (PreparedStatement insert =
+                    app.prepareStatement("insert into model_versions (id, stage) values (?, ?)")) {
+                insert.setInt(1, 50);
+                insert.setString(2, "again");
+                assertThat(insert.executeUpdate()).as("the key inserted again").isEqualTo(1);
+                insert.setInt(1, 51);
+                insert.setString(2, "duplicate");
+                assertThatThrownBy(insert::executeUpdate)
+                        .as("a live row's key is a duplicate, as without Junction")
+                        .isInstanceOfSatisfying(
+                                SQLException.class,
+                                e -> assertThat(e.getSQLState()).startsWith("23"));
+            }
+            assertThat(tombstone(0, 50)).isFalse();
+            assertThat(seen(app, "50, 51")).containsExactly("50:again", "51:b");
+        }
+        awaitReplication();
+        pauseReplication();
+        try (Connection east = junction(0);
+                Connection west = junction(1);
+                Statement eastStatement = east.createStatement();
+                Statement westStatement = west.createStatement()) {
+            // Row 52: deleted on east, then updated on west (later). Row 53: updated on west, then deleted on east.
+            assertThat(eastStatement.executeUpdate("delete from model_versions where id = 52"))
+                    .isEqualTo(1);
+            assertThat(westStatement.executeUpdate("update model_versions set stage = 'kept' where id = 52"))
+                    .isEqualTo(1);
+            assertThat(westStatement.executeUpdate("update model_versions set stage = 'lost' where id = 53"))
+                    .isEqualTo(1);
+            assertThat(eastStatement.executeUpdate("delete from model_versions where id = 53"))
+                    .isEqualTo(1);
+        }
+        resumeReplication();
+        awaitReplication();
+        assertThat(rows(0)).as("both masters hold the same rows").isEqualTo(rows(1));
+        assertThat(tombstone(0, 52)).as("the later update wins over the delete").isFalse();
+        assertThat(tombstone(1, 53))
+                .as("the later delete wins over the update: no resurrection")
+                .isTrue();
+        try (Connection west = junction(1)) {
+            assertThat(seen(west, "50, 51, 52, 53")).containsExactly("50:again", "51:b", "52:kept");
+        }
+        assertThat(replicating()).isTrue();
     }
 
     @Test

@@ -88,8 +88,8 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     }
 
     @Override
-    final boolean countsOneRowPerExecution() {
-        return stamped != null && stamped.upsert();
+    final int reportedRowsPerExecution() {
+        return stamped == null ? -1 : stamped.reportedRows();
     }
 
     /** A prepared statement's text is fixed when it is prepared on a node ({@link #preparedText}). */

@@ -49,15 +49,16 @@ final class JunctionStatement extends StatementBase<Statement> {
         chooseHintedSyncModes(statements);
         int[] counts = execute(BATCH, null, true, (physical, text) -> {
             physical.clearBatch();
-            boolean[] upserts = new boolean[statements.size()];
-            for (int i = 0; i < upserts.length; i++) {
+            int[] reportedRows = new int[statements.size()];
+            for (int i = 0; i < reportedRows.length; i++) {
                 physical.addBatch(stamped(statements.get(i)));
-                upserts[i] = connection.pipeline().lastRewriteUpsert();
+                reportedRows[i] = connection.pipeline().lastRewriteRows();
             }
             int[] results = physical.executeBatch();
-            for (int i = 0; i < results.length && i < upserts.length; i++) {
-                if (upserts[i]) {
-                    results[i] = Math.min(results[i], 1); // a counter increment stands for one row
+            for (int i = 0; i < results.length && i < reportedRows.length; i++) {
+                if (reportedRows[i] >= 0) {
+                    results[i] =
+                            Math.min(results[i], reportedRows[i]); // an upsert standing for rows of the application
                 }
             }
             return results;
@@ -73,15 +74,16 @@ final class JunctionStatement extends StatementBase<Statement> {
         chooseHintedSyncModes(statements);
         long[] counts = execute(BATCH, null, true, (physical, text) -> {
             physical.clearBatch();
-            boolean[] upserts = new boolean[statements.size()];
-            for (int i = 0; i < upserts.length; i++) {
+            int[] reportedRows = new int[statements.size()];
+            for (int i = 0; i < reportedRows.length; i++) {
                 physical.addBatch(stamped(statements.get(i)));
-                upserts[i] = connection.pipeline().lastRewriteUpsert();
+                reportedRows[i] = connection.pipeline().lastRewriteRows();
             }
             long[] results = physical.executeLargeBatch();
-            for (int i = 0; i < results.length && i < upserts.length; i++) {
-                if (upserts[i]) {
-                    results[i] = Math.min(results[i], 1); // a counter increment stands for one row
+            for (int i = 0; i < results.length && i < reportedRows.length; i++) {
+                if (reportedRows[i] >= 0) {
+                    results[i] =
+                            Math.min(results[i], reportedRows[i]); // an upsert standing for rows of the application
                 }
             }
             return results;

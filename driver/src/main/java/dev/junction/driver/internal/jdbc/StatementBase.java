@@ -127,12 +127,12 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     private <T> T run(StatementInfo info, String sql, NodeSession session, S physical, Execution<S, T> execution)
             throws SQLException {
         String text = executionText(info, sql, session);
-        boolean oneRow = countsOneRowPerExecution(); // decided by this execution's text, before it runs
+        int reportedRows = reportedRowsPerExecution(); // decided by this execution's text, before it runs
         T result = connection.pipeline().tracksAutoCommitWrite(info, session, forced || updatable)
                 ? inTrackedTransaction(session, execution).run(physical, text)
                 : execution.run(physical, text);
-        if (oneRow) {
-            result = oneRow(result);
+        if (reportedRows >= 0) {
+            result = atMost(result, reportedRows);
         }
         connection
                 .pipeline()
@@ -262,29 +262,29 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     }
 
     /**
-     * Whether this execution ran an upsert that stands for the application's UPDATE of one row (a counter
-     * increment), whose update count is 1 whatever the server reports.
+     * The update count this execution's text stands for at most (an upsert standing for the application's UPDATE of one
+     * row, or for its INSERT of rows), or -1 for the server's.
      */
-    boolean countsOneRowPerExecution() {
-        return connection.pipeline().lastRewriteUpsert();
+    int reportedRowsPerExecution() {
+        return connection.pipeline().lastRewriteRows();
     }
 
-    /** An update count (or a batch's) of upserts, each of which stands for one row. */
+    /** An update count (or a batch's) of an upsert that stands for at most {@code rows} rows. */
     @SuppressWarnings("unchecked")
-    private static <T> T oneRow(T result) {
+    static <T> T atMost(T result, int rows) {
         if (result instanceof Integer count) {
-            return (T) Integer.valueOf(Math.min(count, 1));
+            return (T) Integer.valueOf(Math.min(count, rows));
         }
         if (result instanceof Long count) {
-            return (T) Long.valueOf(Math.min(count, 1));
+            return (T) Long.valueOf(Math.min(count, rows));
         }
         if (result instanceof int[] counts) {
             for (int i = 0; i < counts.length; i++) {
-                counts[i] = Math.min(counts[i], 1); // SUCCESS_NO_INFO (-2) and EXECUTE_FAILED (-3) stay
+                counts[i] = Math.min(counts[i], rows); // SUCCESS_NO_INFO (-2) and EXECUTE_FAILED (-3) stay
             }
         } else if (result instanceof long[] counts) {
             for (int i = 0; i < counts.length; i++) {
-                counts[i] = Math.min(counts[i], 1);
+                counts[i] = Math.min(counts[i], rows);
             }
         }
         return result;

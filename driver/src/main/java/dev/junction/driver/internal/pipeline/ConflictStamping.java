@@ -38,8 +38,12 @@ public final class ConflictStamping {
         this.stamper = stamper;
     }
 
-    /** The stamping of {@code settings}' connections; null when they stamp nothing (no multi-master conflict tables). */
-    public static ConflictStamping of(ConnectionSettings settings) {
+    /**
+     * The stamping of {@code settings}' connections; null when they stamp nothing (no multi-master conflict tables).
+     *
+     * @param shapes where an INSERT finds its table's key and columns (the cluster's catalog); asked only when needed
+     */
+    public static ConflictStamping of(ConnectionSettings settings, dev.junction.conflict.TableShapes shapes) {
         List<ConflictTable> tables = settings.properties().get(JunctionProperty.CONFLICT_TABLES);
         if (tables.isEmpty() || settings.properties().get(JunctionProperty.TOPOLOGY) != Topology.MULTI_MASTER) {
             return null;
@@ -53,7 +57,7 @@ public final class ConflictStamping {
                             ? dev.junction.conflict.ConflictPolicy.COUNTER
                             : dev.junction.conflict.ConflictPolicy.LWW);
         }
-        return new ConflictStamping(new StatementStamper(dialect, policies));
+        return new ConflictStamping(new StatementStamper(dialect, policies, shapes));
     }
 
     /** {@code stamped}'s text with a fresh stamp and {@code node}'s name written in: what a plain statement runs. */
@@ -62,8 +66,8 @@ public final class ConflictStamping {
     }
 
     /**
-     * A prepared statement's stamping, worked out once when it is prepared: null when {@code sql} writes no conflict
-     * table.
+     * A statement's stamping, worked out once when a prepared statement is prepared: null when {@code sql} names no
+     * conflict table (or only reads a counter table).
      *
      * @throws SQLException {@link JunctionErrorCode#UNSTAMPABLE_WRITE}, at prepare time, for a write that cannot be
      *     stamped

@@ -179,8 +179,11 @@ final class ExecutionTracker {
             }
             return;
         }
-        if (info.classification().kind() == StatementKind.DDL && tableCatalog != null) {
-            tableCatalog.forgetAll();
+        if (info.classification().kind() == StatementKind.DDL) {
+            if (tableCatalog != null) {
+                tableCatalog.forgetAll();
+            }
+            topology.forgetConflictTableShapes();
         }
         // The connection's role when it was opened, not the node's now: a primary suspected or lost since (its probe
         // failed, a failover began) has still committed what its connection acknowledged, and the sync wait and the

@@ -59,8 +59,8 @@ public final class StatementPipeline implements NodeAccess {
     private final TrackedCommits tracked;
     /** Multi-master stamping of conflict tables' writes; null when there is none. */
     private final ConflictStamping stamping;
-    /** See {@link #lastRewriteUpsert}. */
-    private boolean lastRewriteUpsert;
+    /** See {@link #lastRewriteRows}. */
+    private int lastRewriteRows = -1;
 
     public StatementPipeline(
             ConnectionSettings settings,
@@ -112,7 +112,7 @@ public final class StatementPipeline implements NodeAccess {
                 settings.failureClassifier(topology.dialect()),
                 metrics);
         this.tracked = trackedCommits(settings, connector);
-        this.stamping = ConflictStamping.of(settings);
+        this.stamping = ConflictStamping.of(settings, topology.conflictTableShapes(settings.backend(), connector));
         this.moves = topology.transactionMoves();
         this.move = new TransactionMove(transaction, moves, transactionRouting, failures);
         this.tracker =
@@ -209,37 +209,38 @@ public final class StatementPipeline implements NodeAccess {
 
     /**
      * The rewrite step: the text that runs for {@code sql} on {@code node}. Multi-master stamping
-     * ({@link ConflictStamping}) rewrites writes of {@code conflictTables} here; anything else runs as written.
+     * ({@link ConflictStamping}) rewrites the statements that name {@code conflictTables} here (writes stamped, deletes
+     * as tombstones, reads of live rows only); anything else runs as written.
      *
-     * @throws SQLException {@code 0A000} for a write of a conflict table that cannot be stamped, before it runs
+     * @throws SQLException {@code 0A000} for a statement of a conflict table that cannot be stamped, before it runs
      */
     public String rewrite(StatementInfo info, String sql, Node node) throws SQLException {
-        lastRewriteUpsert = false;
-        if (stamping == null || sql == null || info.kind() != StatementInfo.Kind.WRITE) {
+        lastRewriteRows = -1;
+        if (stamping == null || sql == null) {
             return sql;
         }
         dev.junction.conflict.Stamping.Stamped stamped = stamping.plan(sql);
         if (stamped == null) {
             return sql;
         }
-        lastRewriteUpsert = stamped.upsert();
+        lastRewriteRows = stamped.reportedRows();
         return ConflictStamping.inline(stamped, node);
     }
 
     /**
-     * Whether the last text {@link #rewrite} gave is an upsert standing for an UPDATE of one row (a counter
-     * increment): its update count is reported as 1 ({@link dev.junction.conflict.Stamping.Stamped#upsert}).
+     * The update count the last text {@link #rewrite} gave stands for at most, or -1 for the server's
+     * ({@link dev.junction.conflict.Stamping.Stamped#reportedRows}).
      */
-    public boolean lastRewriteUpsert() {
-        return lastRewriteUpsert;
+    public int lastRewriteRows() {
+        return lastRewriteRows;
     }
 
     /**
      * The rewrite step for a prepared statement, once, when the application prepares it: its stamping, or null when
-     * it writes no conflict table (see {@link #rewrite}).
+     * it names no conflict table (see {@link #rewrite}).
      */
     public dev.junction.conflict.Stamping.Stamped stampingOf(StatementInfo info, String sql) throws SQLException {
-        if (stamping == null || info.kind() != StatementInfo.Kind.WRITE) {
+        if (stamping == null) {
             return null;
         }
         return stamping.plan(sql);
@@ -515,13 +516,16 @@ public final class StatementPipeline implements NodeAccess {
     /**
      * A commit that returned from a node another one has replaced as the primary (a hung primary that answered once
      * it thawed, after a standby was promoted) is on a node the cluster no longer follows: it will be lost when that
-     * node is rebuilt. It is never reported as a success: {@code 08007}, whatever its sync mode.
+     * node is rebuilt. It is never reported as a success: {@code 08007}, whatever its sync mode. Not under
+     * {@code topology=multi-master}, where a commit on any master stands.
      */
     private void checkCommittedOnThePrimary() throws SQLException {
         Node on = committedOn;
         committedOn = null;
         Node primary = topology.knownPrimary();
-        if (primary != null && primary != on) {
+        // Multi-master: statements going home again after the home master came back leave the other master a master,
+        // whose commits replicate; it is not replaced, and nothing rebuilds it.
+        if (primary != null && primary != on && !topology.isMultiMaster()) {
             commitSync.forget();
             throw dev.junction.driver.JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
                     on.address(), "a commit on it that returned after " + primary.address() + " became the primary");

@@ -112,6 +112,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private volatile RouterStatementRouting routing;
     private volatile ViewCatalog viewCatalog;
     private volatile TableCatalog tableCatalog;
+    private volatile ConflictTableShapes conflictTableShapes;
     private volatile boolean probed;
     private volatile long probedAt;
     /** Tells the cluster's other topologies that DDL ran through this one; nothing for a topology of its own. */
@@ -496,6 +497,31 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         return current;
     }
 
+    /** The shapes of this cluster's conflict tables, read from the home master's catalog (multi-master stamping). */
+    public ConflictTableShapes conflictTableShapes(Backend backend, NodeConnector connector) {
+        ConflictTableShapes current = conflictTableShapes;
+        if (current == null) {
+            probeLock.lock();
+            try {
+                if (conflictTableShapes == null) {
+                    conflictTableShapes = new ConflictTableShapes(catalogConnection(connector), backend);
+                }
+                current = conflictTableShapes;
+            } finally {
+                probeLock.unlock();
+            }
+        }
+        return current;
+    }
+
+    /** DDL ran through Junction: a conflict table's key or columns may have changed. */
+    public void forgetConflictTableShapes() {
+        ConflictTableShapes shapes = conflictTableShapes;
+        if (shapes != null) {
+            shapes.forgetAll();
+        }
+    }
+
     /** The monitor made for this topology, as {@link SharedMonitors} starts and stops it. */
     @Override
     public TopologyMonitor sharedMonitor() {
@@ -516,6 +542,10 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         TableCatalog tables = tableCatalog;
         if (tables != null) {
             tables.forgetAll();
+        }
+        ConflictTableShapes shapes = conflictTableShapes;
+        if (shapes != null) {
+            shapes.forgetAll();
         }
     }
 

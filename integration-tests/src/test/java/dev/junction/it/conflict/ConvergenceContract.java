@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Convergence under a randomised workload on a two-master bed: two application threads, each with a Junction data
- * source homed on another master, insert and update a small key space (many collisions) through stamping, while
+ * source homed on another master, insert, update and delete a small key space (many collisions) through stamping, while
  * replication is paused and resumed; between two phases master 1 is killed (its application's statements go to
  * master 0 meanwhile) and restarted. Then writes stop, replication catches up, reconcile runs, and both masters must
  * hold the same rows, each equal to the last acknowledged write of its key, with replication running.
@@ -96,28 +96,43 @@ abstract class ConvergenceContract {
     private final AtomicInteger acknowledged = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger deletes = new AtomicInteger();
+    /** Keys whose last acknowledged write deleted them: a live row of one on a master is a resurrection. */
+    private final java.util.Set<Integer> deletedLast = new java.util.TreeSet<>();
 
     /** One writer's share of a phase: random inserts and updates of the key space through its own data source. */
     private Void writer(Connection connection, int writer, int phase, boolean toleratesFailures) throws Exception {
         Random random = new Random(31L * phase + writer);
         try (PreparedStatement insert = connection.prepareStatement("insert into conv (id, val) values (?, ?)");
-                PreparedStatement update = connection.prepareStatement("update conv set val = ? where id = ?")) {
+                PreparedStatement update = connection.prepareStatement("update conv set val = ? where id = ?");
+                PreparedStatement delete = connection.prepareStatement("delete from conv where id = ?")) {
             for (int i = 0; i < OPERATIONS_PER_PHASE; i++) {
                 int key = random.nextInt(KEYS);
                 String value = "w" + writer + "p" + phase + "#" + i;
-                boolean inserting = random.nextInt(3) == 0;
-                PreparedStatement statement = inserting ? insert : update;
+                int choice = random.nextInt(6);
+                boolean inserting = choice < 2;
+                boolean deleting = choice == 2;
+                PreparedStatement statement = inserting ? insert : deleting ? delete : update;
                 order.lock();
                 try {
                     if (inserting) {
                         insert.setInt(1, key);
                         insert.setString(2, value);
+                    } else if (deleting) {
+                        delete.setInt(1, key);
                     } else {
                         update.setString(1, value);
                         update.setInt(2, key);
                     }
                     if (statement.executeUpdate() == 1) {
-                        model.put(key, value);
+                        if (deleting) {
+                            model.remove(key);
+                            deletedLast.add(key);
+                            deletes.incrementAndGet();
+                        } else {
+                            model.put(key, value);
+                            deletedLast.remove(key);
+                        }
                         acknowledged.incrementAndGet();
                     }
                 } catch (SQLException e) {
@@ -172,7 +187,7 @@ abstract class ConvergenceContract {
         Map<Integer, String> rows = new TreeMap<>();
         try (Connection connection = rawMaster(master);
                 Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("select id, val from conv")) {
+                ResultSet result = statement.executeQuery("select id, val from conv where not _deleted")) {
             while (result.next()) {
                 rows.put(result.getInt(1), result.getString(2));
             }
@@ -201,19 +216,26 @@ abstract class ConvergenceContract {
         }
         awaitReplication();
         System.out.printf(
-                "%s convergence: %d writes acknowledged, %d refused as duplicate keys, %d failed on the killed master;"
-                        + " after replication %d of %d keys differed between the masters; reconcile decided %d keys"
-                        + " (%d repairs); mismatches with the model after reconcile: %d%n",
+                "%s convergence: %d writes acknowledged (%d of them deletes), %d refused as duplicate keys, %d failed"
+                        + " on the killed master; after replication %d of %d live keys differed between the masters;"
+                        + " reconcile decided %d keys (%d repairs); mismatches with the model after reconcile: %d;"
+                        + " resurrections: %d%n",
                 getClass().getSimpleName(),
                 acknowledged.get(),
+                deletes.get(),
                 refused.get(),
                 failed.get(),
                 differing(before0, before1),
                 model.size(),
                 report.keysDecided(),
                 report.repairs(),
-                differing(rows(0), model) + differing(rows(1), model));
+                differing(rows(0), model) + differing(rows(1), model),
+                resurrections(rows(0)) + resurrections(rows(1)));
         assertThat(acknowledged.get()).isGreaterThan(OPERATIONS_PER_PHASE);
+        assertThat(deletes.get()).as("deletes acknowledged").isPositive();
+        assertThat(resurrections(rows(0)) + resurrections(rows(1)))
+                .as("keys deleted last, live on a master")
+                .isZero();
         assertThat(rows(0))
                 .as("master 0 holds the last acknowledged write of every key")
                 .isEqualTo(model);
@@ -221,6 +243,10 @@ abstract class ConvergenceContract {
                 .as("master 1 holds the last acknowledged write of every key")
                 .isEqualTo(model);
         assertThat(replicating()).as("replication runs both ways at the end").isTrue();
+    }
+
+    private int resurrections(Map<Integer, String> rows) {
+        return (int) deletedLast.stream().filter(rows::containsKey).count();
     }
 
     private static int differing(Map<Integer, String> a, Map<Integer, String> b) {

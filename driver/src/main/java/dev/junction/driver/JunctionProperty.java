@@ -225,10 +225,11 @@ public final class JunctionProperty<T> {
                     "a list such as orders:lww,likes:counter (policies lww, version-vector, counter)",
                     "`table[:policy],…`, policy `lww` (default), `version-vector`, `counter`",
                     "With `topology=multi-master`: tables whose writes Junction stamps with `_hlc` and `_origin`, each with its "
-                            + "conflict policy: `lww` INSERTs and UPDATEs are stamped, `counter` tables take increments "
+                            + "conflict policy: `lww` INSERTs, UPDATEs and DELETEs are stamped (a DELETE leaves a tombstone "
+                            + "that reads skip and an INSERT of its key brings back), `counter` tables take increments "
                             + "(`UPDATE t SET c = c + ? WHERE k = ?`, one row per key and master); `version-vector` is refused "
-                            + "with `0A000`, and a write that cannot be stamped (DELETE, REPLACE, INSERT without a column list) "
-                            + "is refused with `0A000`.");
+                            + "with `0A000`, and a statement that cannot be stamped (REPLACE, TRUNCATE, INSERT without a column "
+                            + "list) is refused with `0A000`.");
     /** Whether multi-master reads consult every master. */
     public static final JunctionProperty<ReadRepair> READ_REPAIR = choice(
             "readRepair",

@@ -29,6 +29,9 @@ public final class StatementStamper {
             Set.of(MetadataColumns.HLC, MetadataColumns.ORIGIN, MetadataColumns.DELETED, MetadataColumns.VECTOR);
     /** Words that end an UPDATE's SET list. */
     private static final Set<String> AFTER_SET = Set.of("FROM", "WHERE", "RETURNING", "ORDER", "LIMIT");
+    /** Words that begin the statement an EXPLAIN explains. */
+    private static final Set<String> EXPLAINED =
+            Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES", "TABLE", "REPLACE", "MERGE");
     /** Words that begin a statement that may write a table it names. */
     private static final Set<String> WRITING = Set.of("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "TRUNCATE");
 
@@ -106,8 +109,23 @@ public final class StatementStamper {
                 case "INSERT" -> insert(sql, tokens, end);
                 case "UPDATE" -> update(sql, tokens, end);
                 case "DELETE" -> delete(sql, tokens, end);
+                case "EXPLAIN", "ANALYZE" -> explain(sql, tokens, end, mentioned);
                 case "REPLACE", "MERGE", "TRUNCATE" ->
                     refused(mentioned, first + " cannot be stamped; write it as INSERT and UPDATE statements");
+                case "COPY" ->
+                    end > 1 && tokens.get(1).type() == TokenType.LEFT_PAREN
+                            ? read(sql, tokens, end, mentioned)
+                            : refused(
+                                    mentioned,
+                                    "COPY of the table bypasses stamping and tombstones; insert rows with INSERT …"
+                                            + " VALUES, export them with COPY (SELECT …) TO");
+                case "LOAD" -> refused(mentioned, "LOAD writes rows unstamped; insert them with INSERT … VALUES");
+                case "PREPARE" ->
+                    refused(
+                            mentioned,
+                            "a statement prepared in SQL would run unstamped at EXECUTE; prepare it through the"
+                                    + " driver (Connection.prepareStatement)");
+                case "HANDLER" -> refused(mentioned, "HANDLER reads past tombstones; read it with SELECT");
                 case "WITH" ->
                     writes(tokens)
                             ? refused(
@@ -117,7 +135,42 @@ public final class StatementStamper {
             };
         } catch (TableShapes.ShapeUnavailableException e) {
             return refused(mentioned, e.getMessage());
+        } catch (AmbiguousName e) {
+            return refused(e.table, e.getMessage());
         }
+    }
+
+    /**
+     * {@code EXPLAIN} (and MariaDB's {@code ANALYZE stmt}): with ANALYZE the server runs the statement, so a write of a
+     * conflict table would run unstamped and is refused; a read explained or analysed reads live rows; a write only
+     * explained runs nothing and stays as written.
+     */
+    private Stamping explain(String sql, List<SqlToken> tokens, int end, TableName mentioned) {
+        boolean analyze = "ANALYZE".equals(keyword(tokens.get(0)));
+        int inner = 1;
+        for (; inner < end; inner++) {
+            SqlToken token = tokens.get(inner);
+            String word = keyword(token);
+            if (token.depth() == 0 && EXPLAINED.contains(word)) {
+                break;
+            }
+            if ("ANALYZE".equals(word)) {
+                String next = inner + 1 < end ? tokens.get(inner + 1).text().toUpperCase(Locale.ROOT) : "";
+                analyze |= !Set.of("FALSE", "OFF", "0").contains(next); // EXPLAIN (ANALYZE false) runs nothing
+            }
+        }
+        if (inner >= end) {
+            return analyze && "ANALYZE".equals(keyword(tokens.get(0)))
+                    ? Stamping.UNTOUCHED // ANALYZE TABLE: statistics
+                    : read(sql, tokens, end, mentioned);
+        }
+        boolean writes = writes(tokens.subList(inner, end));
+        if (writes && analyze) {
+            return refused(
+                    mentioned,
+                    "EXPLAIN ANALYZE runs the write, and would run it unstamped; explain it without ANALYZE");
+        }
+        return writes ? Stamping.UNTOUCHED : read(sql, tokens, end, mentioned);
     }
 
     /** A statement that writes no conflict table: its reads of conflict tables see live rows only. */
@@ -580,13 +633,39 @@ public final class StatementStamper {
     private TableName conflictTable(List<SqlToken> tokens, int from, int to) {
         String name = part(tokens.get(to - 1));
         String schema = to - from >= 3 ? part(tokens.get(to - 3)) : null;
+        TableName qualifiedOnly = null;
         for (TableName table : tables) {
-            if (table.name().equals(name)
-                    && (table.schema() == null || table.schema().equals(schema))) {
-                return table;
+            if (table.name().equals(name)) {
+                if (table.schema() == null || table.schema().equals(schema)) {
+                    return table;
+                }
+                if (schema == null) {
+                    qualifiedOnly = table;
+                }
             }
         }
+        if (qualifiedOnly != null) {
+            // The session's schema (search_path, current database) is not known here: it may be this table.
+            throw new AmbiguousName(qualifiedOnly);
+        }
         return null;
+    }
+
+    /** A table named without its schema where the configuration names it with one: refused, not guessed. */
+    private static final class AmbiguousName extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient TableName table;
+
+        AmbiguousName(TableName table) {
+            super(
+                    "it is named without its schema, which may be " + table.configured()
+                            + " depending on the session's schema; name it " + table.configured()
+                            + ", or configure conflictTables with the name unqualified",
+                    null,
+                    false,
+                    false);
+            this.table = table;
+        }
     }
 
     private TableName firstMentioned(List<SqlToken> tokens) {

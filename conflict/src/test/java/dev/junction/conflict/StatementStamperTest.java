@@ -224,6 +224,54 @@ class StatementStamperTest {
     }
 
     @Test
+    void statementsThatWouldWriteOrReadPastStampingAreRefused() {
+        for (String sql : List.of(
+                "explain analyze update model_versions set stage = 'a'",
+                "EXPLAIN (ANALYZE, BUFFERS) DELETE FROM model_versions",
+                "copy model_versions from stdin",
+                "copy model_versions to stdout",
+                "prepare p as update model_versions set stage = $1")) {
+            assertThat(POSTGRES.stamp(sql)).as(sql).isInstanceOf(Stamping.Refused.class);
+        }
+        for (String sql : List.of(
+                "analyze update model_versions set stage = 'a'",
+                "load data infile '/tmp/x' into table model_versions",
+                "handler model_versions open")) {
+            assertThat(MYSQL.stamp(sql)).as(sql).isInstanceOf(Stamping.Refused.class);
+        }
+        assertThat(refused(POSTGRES, "explain analyze insert into model_versions (id) values (1)")
+                        .reason())
+                .contains("without ANALYZE");
+        assertThat(POSTGRES.stamp("explain update model_versions set stage = 'a'"))
+                .as("explained only: nothing runs")
+                .isSameAs(Stamping.UNTOUCHED);
+        assertThat(POSTGRES.stamp("explain (analyze false) delete from model_versions"))
+                .isSameAs(Stamping.UNTOUCHED);
+        assertThat(stamped(POSTGRES, "explain analyze select * from model_versions")
+                        .preparedText())
+                .isEqualTo("explain analyze select * from (SELECT * FROM model_versions WHERE NOT _deleted) AS"
+                        + " model_versions");
+        assertThat(stamped(POSTGRES, "copy (select id from model_versions) to stdout")
+                        .preparedText())
+                .contains("(SELECT * FROM model_versions WHERE NOT _deleted)");
+        assertThat(MYSQL.stamp("analyze table model_versions")).isSameAs(Stamping.UNTOUCHED);
+    }
+
+    @Test
+    void aTableConfiguredWithItsSchemaAndNamedWithoutOneIsRefusedNotGuessed() {
+        for (String sql : List.of(
+                "update stages set name = 'a'",
+                "insert into stages (id) values (1)",
+                "delete from stages where id = 1",
+                "select * from stages")) {
+            assertThat(refused(POSTGRES, sql).reason()).as(sql).contains("registry.stages");
+        }
+        assertThat(POSTGRES.stamp("select stages from audit"))
+                .as("a column of that name is not the table")
+                .isSameAs(Stamping.UNTOUCHED);
+    }
+
+    @Test
     void aTableWhoseShapeCannotBeReadRefusesTheInsertsThatNeedIt() {
         StatementStamper unknown = new StatementStamper(Dialect.POSTGRESQL, List.of("ghost"), SHAPES);
         assertThat(refused(unknown, "insert into ghost (id) values (1)").reason())

@@ -173,6 +173,44 @@ public final class StatementStamper {
         return writes ? Stamping.UNTOUCHED : read(sql, tokens, end, mentioned);
     }
 
+    /**
+     * The row a plain read by primary key fetches, for read repair: {@code SELECT … FROM t [[AS] a] WHERE} with every
+     * key column of {@code t} compared for equality to one literal or {@code ?} (in any order, joined by AND, other
+     * conditions allowed), {@code t} a last-writer-wins conflict table and the only table read; null for any other
+     * statement.
+     */
+    public KeyRead keyRead(String sql) {
+        TokenizedSql tokenized = SqlTokenizer.tokenize(sql, dialect);
+        List<SqlToken> tokens = tokenized.tokens();
+        if (tokenized.malformed() || tokens.isEmpty() || !"SELECT".equals(keyword(tokens.get(0)))) {
+            return null;
+        }
+        int end = tokens.size();
+        int from = indexOfWord(tokens, "FROM", 1, end);
+        int nameEnd = from < 0 ? from : skipName(tokens, from + 1, end);
+        TableName table;
+        try {
+            table = nameEnd <= from + 1 ? null : conflictTable(tokens, from + 1, nameEnd);
+        } catch (AmbiguousName e) {
+            return null;
+        }
+        if (table == null || table.counter()) {
+            return null;
+        }
+        String qualifier = tokens.get(nameEnd - 1).text();
+        int i = nameEnd;
+        if (i < end && "AS".equals(keyword(tokens.get(i)))) {
+            i++;
+        }
+        if (i < end && isName(tokens.get(i)) && !"WHERE".equals(keyword(tokens.get(i)))) {
+            qualifier = tokens.get(i++).text();
+        }
+        if (i >= end || !"WHERE".equals(keyword(tokens.get(i)))) {
+            return null;
+        }
+        return KeyReads.of(table.configured(), shapes.of(table.configured()), tokens, i + 1, end, qualifier);
+    }
+
     /** A statement that writes no conflict table: its reads of conflict tables see live rows only. */
     private Stamping read(String sql, List<SqlToken> tokens, int end, TableName mentioned) {
         TextEdits edits = new TextEdits(sql, tokens, dialect == Dialect.MYSQL);

@@ -272,6 +272,27 @@ class StatementStamperTest {
     }
 
     @Test
+    void aReadByTheWholePrimaryKeyIsAKeyReadForReadRepair() {
+        KeyRead read =
+                POSTGRES.keyRead("select stage from model_versions m where m.stage <> ? and ? = m.id for update");
+        assertThat(read).isNotNull();
+        assertThat(read.table()).isEqualTo("model_versions");
+        assertThat(read.key()).containsExactly(new KeyRead.Part("id", null, 2));
+        assertThat(MYSQL.keyRead("SELECT * FROM `model_versions` WHERE id = 7").key())
+                .containsExactly(new KeyRead.Part("id", "7", 0));
+        for (String sql : List.of(
+                "select * from model_versions where id = 1 or id = 2",
+                "select * from model_versions where id > 1",
+                "select * from model_versions",
+                "select * from model_versions m join audit a on a.id = m.id where m.id = 1",
+                "select * from audit where id = 1",
+                "update model_versions set stage = 'a' where id = 1",
+                "select * from model_versions where id = lower(?)")) {
+            assertThat(POSTGRES.keyRead(sql)).as(sql).isNull();
+        }
+    }
+
+    @Test
     void aTableWhoseShapeCannotBeReadRefusesTheInsertsThatNeedIt() {
         StatementStamper unknown = new StatementStamper(Dialect.POSTGRESQL, List.of("ghost"), SHAPES);
         assertThat(refused(unknown, "insert into ghost (id) values (1)").reason())

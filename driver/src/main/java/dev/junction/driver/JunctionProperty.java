@@ -199,8 +199,8 @@ public final class JunctionProperty<T> {
             Topology.class,
             Topology.PRIMARY_REPLICA,
             "`primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each other: "
-                    + "every statement runs on the home master (`homeMaster`), writes to `conflictTables` stamped; `syncMode` "
-                    + "and `readRepair` are refused with it.");
+                    + "every statement runs on the home master (`homeMaster`), statements of `conflictTables` stamped, "
+                    + "`readRepair` available; a `syncMode` other than `async` is refused with it.");
     /** The master a multi-master data source writes and reads on while it is up. */
     public static final JunctionProperty<String> HOME_MASTER = new JunctionProperty<>(
             "homeMaster",
@@ -235,8 +235,10 @@ public final class JunctionProperty<T> {
             "readRepair",
             ReadRepair.class,
             ReadRepair.OFF,
-            "Multi-master reads consult every master and write the winner back to the losers (not built yet: values other "
-                    + "than `off` are refused with `0A000`).");
+            "`on` (with `topology=multi-master` and `conflictTables`): an auto-commit read of one row of a `lww` conflict "
+                    + "table by its whole primary key first fetches the row from every master up, writes the winner (the "
+                    + "latest stamp, a tombstone included) to the masters that miss it or hold an older version, then "
+                    + "reads it on the home master.");
     /** Whether connections count what they route, for JMX and Micrometer. */
     public static final JunctionProperty<MetricsMode> METRICS = choice(
             "metrics",

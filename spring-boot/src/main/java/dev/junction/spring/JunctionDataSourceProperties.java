@@ -149,8 +149,9 @@ public class JunctionDataSourceProperties {
 
     /**
      * `primary-replica`: one primary takes writes; `multi-master`: several nodes take writes and replicate to each
-     * other: every statement runs on the home master (`homeMaster`), writes to `conflictTables` stamped; `syncMode` and
-     * `readRepair` are refused with it. Values: `primary-replica`, `multi-master`; default `primary-replica`.
+     * other: every statement runs on the home master (`homeMaster`), statements of `conflictTables` stamped,
+     * `readRepair` available; a `syncMode` other than `async` is refused with it. Values: `primary-replica`,
+     * `multi-master`; default `primary-replica`.
      */
     private String topology;
 
@@ -172,8 +173,10 @@ public class JunctionDataSourceProperties {
     private String conflictTables;
 
     /**
-     * Multi-master reads consult every master and write the winner back to the losers (not built yet: values other
-     * than `off` are refused with `0A000`). Values: `off`, `on`; default `off`.
+     * `on` (with `topology=multi-master` and `conflictTables`): an auto-commit read of one row of a `lww` conflict
+     * table by its whole primary key first fetches the row from every master up, writes the winner (the latest stamp,
+     * a tombstone included) to the masters that miss it or hold an older version, then reads it on the home master.
+     * Values: `off`, `on`; default `off`.
      */
     private String readRepair;
 

@@ -300,6 +300,67 @@ abstract class MultiMasterStampingContract {
         assertThat(replicating()).isTrue();
     }
 
+    /** Runs {@code sql} on master {@code index} alone: its change is not replicated (a divergence to repair). */
+    void onOneMasterOnly(int index, String sql) throws SQLException {
+        try (Connection raw = rawMaster(index);
+                Statement statement = raw.createStatement()) {
+            bed().keepToItself(raw);
+            statement.executeUpdate(sql);
+        }
+    }
+
+    @Test
+    void readRepairGivesEveryMasterTheLatestVersionOfARowReadByKey() throws SQLException {
+        try (Connection app = junction(0);
+                Statement statement = app.createStatement()) {
+            statement.executeUpdate("insert into model_versions (id, stage) values (60, 'old'), (61, 'live')");
+        }
+        awaitReplication();
+        onOneMasterOnly(1, "update model_versions set stage = 'newer', _hlc = _hlc + 1000 where id = 60");
+        onOneMasterOnly(1, "update model_versions set _deleted = true, _hlc = _hlc + 1000 where id = 61");
+        onOneMasterOnly(1, "insert into model_versions (id, stage, _hlc, _origin) values (62, 'only on 1', 5, 'm1')");
+        try (Connection plain = junction(0)) {
+            assertThat(seen(plain, "60"))
+                    .as("without read repair the home master's version")
+                    .containsExactly("60:old");
+        }
+        String url = url(0, "&conflictTables=model_versions&readRepair=on");
+        try (Connection app = DriverManager.getConnection(url, credentials());
+                PreparedStatement byKey = app.prepareStatement("select stage from model_versions where id = ?");
+                Statement statement = app.createStatement()) {
+            byKey.setInt(1, 60);
+            try (ResultSet row = byKey.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getString(1))
+                        .as("the latest version, from the other master")
+                        .isEqualTo("newer");
+            }
+            byKey.setInt(1, 61);
+            try (ResultSet row = byKey.executeQuery()) {
+                assertThat(row.next())
+                        .as("the other master deleted it later: no row")
+                        .isFalse();
+            }
+            try (ResultSet row = statement.executeQuery("select stage from model_versions where id = 62")) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getString(1)).isEqualTo("only on 1");
+            }
+        }
+        for (int id = 60; id <= 62; id++) {
+            assertThat(row(0, id)).as("row %d repaired on the home master", id).isEqualTo(row(1, id));
+        }
+        assertThat(tombstone(0, 61)).as("the tombstone repaired too").isTrue();
+        long stamp = stamp(0, 60);
+        try (Connection app = DriverManager.getConnection(url, credentials());
+                Statement statement = app.createStatement();
+                ResultSet row = statement.executeQuery("select stage from model_versions where id = 60")) {
+            assertThat(row.next()).isTrue();
+        }
+        assertThat(stamp(0, 60)).as("a second read finds nothing to repair").isEqualTo(stamp);
+        awaitReplication();
+        assertThat(replicating()).isTrue();
+    }
+
     @Test
     void otherTablesAndReadsRunAsWritten() throws SQLException {
         try (Connection app = junction(1);

@@ -83,8 +83,9 @@ public final class ConnectionSettings {
 
     /**
      * Multi-master (design §8) acts in part: {@code topology=multi-master} routes to the home master and stamps the
-     * {@code lww} and {@code counter} tables of {@code conflictTables}. What does not act yet is refused, so that nobody runs believing
-     * it does: the {@code version-vector} policy, {@code readRepair=on}; and what has no meaning
+     * {@code lww} and {@code counter} tables of {@code conflictTables}, with {@code readRepair} on their reads by key.
+     * What does not act yet is refused, so that nobody runs believing it does: the {@code version-vector} policy; and
+     * what has no meaning
      * between masters that write alike (a sync mode counts replicas; conflict tables need multi-master).
      */
     private static void refuseWhatDoesNotActYet(
@@ -105,8 +106,14 @@ public final class ConnectionSettings {
                         "lww or counter for every table");
             }
         }
-        if (properties.get(JunctionProperty.READ_REPAIR) != JunctionProperty.READ_REPAIR.defaultValue()) {
-            throw notYet(JunctionProperty.READ_REPAIR, given, "multi-master read repair", "off");
+        if (properties.get(JunctionProperty.READ_REPAIR) != JunctionProperty.READ_REPAIR.defaultValue()
+                && (!multiMaster
+                        || properties.get(JunctionProperty.CONFLICT_TABLES).isEmpty())) {
+            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                    given.get(JunctionProperty.READ_REPAIR.name()),
+                    JunctionProperty.READ_REPAIR.name(),
+                    "off without topology=multi-master and conflictTables (it repairs conflict tables' rows between"
+                            + " masters)");
         }
         String home = properties.get(JunctionProperty.HOME_MASTER);
         if (!home.isEmpty()) {

@@ -46,6 +46,8 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
     private final List<ParameterBindings> batch = new ArrayList<>();
     /** The rewrite step's stamping of this statement (a write of a multi-master conflict table); null for none. */
     private final Stamping.Stamped stamped;
+    /** The row this statement reads by key from a conflict table, for read repair; null for none. */
+    private final dev.junction.conflict.KeyRead keyRead;
     // The executions, built once: a capturing lambda per call was an allocation on every statement.
     private final Execution<PreparedStatement, ResultSet> runQuery = (physical, prepared) -> {
         bind(bindings, physical);
@@ -71,6 +73,7 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         this.sql = sql;
         this.info = connection.pipeline().classify(sql);
         this.stamped = connection.pipeline().stampingOf(info, sql);
+        this.keyRead = connection.pipeline().keyReadOf(info, sql);
         this.alwaysPrimary = alwaysPrimary;
     }
 
@@ -85,6 +88,16 @@ sealed class JunctionPreparedStatement extends StatementBase<PreparedStatement> 
         }
         values.bindTo(physical, stamped.physicalIndexOfApplicationParameter());
         ConflictStamping.bindStamp(stamped, physical, currentSession().node());
+    }
+
+    @Override
+    final dev.junction.conflict.KeyRead keyRead(StatementInfo info, String sql) {
+        return keyRead;
+    }
+
+    @Override
+    final dev.junction.driver.internal.pipeline.KeyReadRepair.KeyValues keyValues() {
+        return bindings::bindOne;
     }
 
     @Override

@@ -106,6 +106,20 @@ final class ParameterBindings implements OptimisticJournal.Parameters {
         bindNamed(physical);
     }
 
+    /**
+     * Sets the application's parameter {@code applicationIndex} on {@code target} at {@code index}: a statement of
+     * Junction's own that needs the value (read repair's fetch by key).
+     *
+     * @throws SQLException {@code 07001} when the application has not set it
+     */
+    void bindOne(PreparedStatement target, int index, int applicationIndex) throws SQLException {
+        IndexedBinding binding = applicationIndex <= highestIndex ? indexed[applicationIndex - 1] : null;
+        if (binding == null) {
+            throw new SQLException("No value specified for parameter " + applicationIndex + ".", "07001");
+        }
+        binding.bind(target, index);
+    }
+
     private void bindNamed(PreparedStatement physical) throws SQLException {
         if (named != null) {
             for (Binding binding : named.values()) {

@@ -2,6 +2,7 @@ package dev.junction.driver.internal.jdbc;
 
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.driver.internal.pipeline.ExceptionFunnel;
+import dev.junction.driver.internal.pipeline.KeyReadRepair;
 import dev.junction.driver.internal.pipeline.NodeSession;
 import dev.junction.driver.internal.pipeline.OptimisticJournal;
 import dev.junction.driver.internal.pipeline.ResultChecksum;
@@ -96,6 +97,7 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     final <T> T execute(StatementInfo info, String sql, boolean forcePrimary, Execution<S, T> execution)
             throws SQLException {
         checkOpen();
+        connection.pipeline().repairBeforeRead(keyRead(info, sql), keyValues());
         NodeSession session = connection.pipeline().acquire(info, sql, forcePrimary || updatable);
         forced = forcePrimary;
         T result;
@@ -288,6 +290,16 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             }
         }
         return result;
+    }
+
+    /** The row this execution reads by key from a conflict table, for read repair; null for none. */
+    dev.junction.conflict.KeyRead keyRead(StatementInfo info, String sql) {
+        return connection.pipeline().keyReadOf(info, sql);
+    }
+
+    /** Where read repair finds the values of the key's parameters: a plain statement has none. */
+    KeyReadRepair.KeyValues keyValues() {
+        return KeyReadRepair.KeyValues.NONE;
     }
 
     /** The text a physical statement is prepared with: none for a plain statement. */

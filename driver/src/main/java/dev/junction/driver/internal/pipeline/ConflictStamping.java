@@ -80,6 +80,18 @@ public final class ConflictStamping {
         return stamping instanceof Stamping.Stamped stamped ? stamped : null;
     }
 
+    /**
+     * The row {@code sql} reads by its whole primary key from a {@code lww} conflict table (read repair), or null; null
+     * too when the table's key cannot be read from the catalog (the read then runs unrepaired).
+     */
+    public dev.junction.conflict.KeyRead keyRead(String sql) {
+        try {
+            return stamper.keyRead(sql);
+        } catch (dev.junction.conflict.TableShapes.ShapeUnavailableException e) {
+            return null;
+        }
+    }
+
     /** Binds a fresh stamp and {@code node}'s name to the parameters {@code stamped} added to {@code physical}. */
     public static void bindStamp(Stamping.Stamped stamped, PreparedStatement physical, Node node) throws SQLException {
         long hlc = CLOCK.now();

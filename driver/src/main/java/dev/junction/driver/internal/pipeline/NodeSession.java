@@ -144,6 +144,15 @@ public final class NodeSession {
         return closed;
     }
 
+    /** Whether the physical connection is closed (aborted by a failover, say); a local check, no round trip. */
+    boolean physicallyClosed() {
+        try {
+            return physical().isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     /**
      * Applies whatever of {@code state} this physical connection does not have yet.
      *

@@ -155,10 +155,17 @@ public final class NodeSessions {
         return List.copyOf(byNode.values());
     }
 
-    /** {@code primary pg1:5432, replica pg2:5432}: the nodes with a connection, no credentials; empty for none. */
+    /**
+     * {@code primary pg1:5432, replica pg2:5432}: the nodes with an open connection, no credentials; empty for none.
+     * A connection a failover aborted (its primary lost or replaced) is not one, though the session is forgotten only
+     * when this logical connection runs its next statement.
+     */
     public String describe() {
         StringBuilder text = new StringBuilder();
         for (NodeSession session : byNode.values()) {
+            if (session.isClosed() || session.physicallyClosed()) {
+                continue;
+            }
             text.append(text.length() == 0 ? "" : ", ")
                     .append(session.node().role().label())
                     .append(' ')

@@ -59,6 +59,8 @@ public final class StatementPipeline implements NodeAccess {
     private final TrackedCommits tracked;
     /** Multi-master stamping of conflict tables' writes; null when there is none. */
     private final ConflictStamping stamping;
+    /** {@code readRepair=on}: the repair before a read by key of a conflict table; null when off. */
+    private final KeyReadRepair readRepair;
     /** See {@link #lastRewriteRows}. */
     private int lastRewriteRows = -1;
 
@@ -113,6 +115,10 @@ public final class StatementPipeline implements NodeAccess {
                 metrics);
         this.tracked = trackedCommits(settings, connector);
         this.stamping = ConflictStamping.of(settings, topology.conflictTableShapes(settings.backend(), connector));
+        this.readRepair = stamping != null
+                        && settings.properties().get(JunctionProperty.READ_REPAIR) == dev.junction.driver.ReadRepair.ON
+                ? new KeyReadRepair(topology, topology.conflictTableShapes(settings.backend(), connector), postgres)
+                : null;
         this.moves = topology.transactionMoves();
         this.move = new TransactionMove(transaction, moves, transactionRouting, failures);
         this.tracker =
@@ -244,6 +250,30 @@ public final class StatementPipeline implements NodeAccess {
             return null;
         }
         return stamping.plan(sql);
+    }
+
+    /** The row {@code sql} reads by key from a conflict table, when read repair is on; else null. */
+    public dev.junction.conflict.KeyRead keyReadOf(StatementInfo info, String sql) {
+        return readRepair == null || sql == null || info.kind() != StatementInfo.Kind.READ
+                ? null
+                : stamping.keyRead(sql);
+    }
+
+    /**
+     * Read repair ({@link KeyReadRepair}): before an auto-commit read of one row by key runs, every master up is given
+     * the row's latest version. Inside a transaction the read runs as it is: a repair on the transaction's own master
+     * could wait on the transaction's own row lock.
+     */
+    public void repairBeforeRead(dev.junction.conflict.KeyRead read, KeyReadRepair.KeyValues values)
+            throws SQLException {
+        if (read == null || readRepair == null || !state.autoCommit()) {
+            return;
+        }
+        readRepair.repair(read, values, master -> {
+            NodeSession session = sessions.open(master, null);
+            sync(session);
+            return session.physical();
+        });
     }
 
     /**

@@ -217,9 +217,7 @@ class ConnectionSettingsTest {
     @Test
     void multiMasterPropertiesActOrAreRefusedWithWhatToDo() throws SQLException {
         String url = "jdbc:junction:postgresql://h1:5432,h2:5432/app";
-        for (String parameter : new String[] {
-            "topology=multi-master&conflictTables=orders,carts:version-vector", "topology=multi-master&readRepair=on"
-        }) {
+        for (String parameter : new String[] {"topology=multi-master&conflictTables=orders,carts:version-vector"}) {
             assertThatThrownBy(() -> settings(url + "?" + parameter, new Properties()))
                     .as(parameter)
                     .isInstanceOfSatisfying(SQLException.class, e -> {
@@ -233,7 +231,9 @@ class ConnectionSettingsTest {
             {"homeMaster=h1:5432", "topology=multi-master"},
             {"topology=multi-master&homeMaster=h3:5432", "one of the URL's hosts"},
             {"topology=multi-master&syncMode=sync", "async with topology=multi-master"},
-            {"topology=multi-master&syncTables=orders:sync", "no sync tables"}
+            {"topology=multi-master&syncTables=orders:sync", "no sync tables"},
+            {"topology=multi-master&readRepair=on", "conflictTables"},
+            {"readRepair=on&conflictTables=orders", "topology=multi-master"}
         };
         for (String[] parameterAndHint : invalid) {
             assertThatThrownBy(() -> settings(url + "?" + parameterAndHint[0], new Properties()))
@@ -256,6 +256,10 @@ class ConnectionSettingsTest {
         assertThat(settings(url + "?topology=multi-master&conflictTables=likes:counter", new Properties()))
                 .as("counter tables act")
                 .isNotNull();
+        assertThat(settings(url + "?topology=multi-master&conflictTables=orders&readRepair=on", new Properties())
+                        .properties()
+                        .get(JunctionProperty.READ_REPAIR))
+                .isEqualTo(dev.junction.driver.ReadRepair.ON);
         for (String parameter : new String[] {"topology=primary-replica", "readRepair=off", "conflictTables="}) {
             assertThat(settings(url + "?" + parameter, new Properties()))
                     .as(parameter)

@@ -22,7 +22,11 @@ final class Revival {
     /** The target's name or alias, as the upsert clause refers to the row it meets. */
     private final String qualifier;
 
-    Revival(Dialect dialect, TableShape shape, List<String> insertedColumns, String qualifier) {
+    /** {@code version-vector}: a row brought back or updated by an upsert gets one more write of its master. */
+    private final boolean vector;
+
+    Revival(Dialect dialect, TableShape shape, List<String> insertedColumns, String qualifier, boolean vector) {
+        this.vector = vector;
         this.dialect = dialect;
         this.shape = shape;
         this.inserted = Set.copyOf(insertedColumns);
@@ -45,6 +49,7 @@ final class Revival {
             assignments.add(hlc + " = IF(" + deleted() + ", GREATEST(" + hlc + " + 1, VALUES(" + hlc + ")), "
                     + shape.liveDuplicateFunction() + "())");
         }
+        assignments.addAll(vectorAssignment());
         assignments.add(MetadataColumns.ORIGIN + " = " + insertedValue(MetadataColumns.ORIGIN));
         for (TableShape.Column column : shape.valueColumns()) {
             assignments.add(quote(column.name()) + " = " + freshValue(column, true));
@@ -65,6 +70,7 @@ final class Revival {
         }
         assignments.add(MetadataColumns.HLC + " = GREATEST(" + qualifier + "." + MetadataColumns.HLC + " + 1, EXCLUDED."
                 + MetadataColumns.HLC + ")");
+        assignments.addAll(vectorAssignment());
         assignments.add(MetadataColumns.ORIGIN + " = EXCLUDED." + MetadataColumns.ORIGIN);
         assignments.add(MetadataColumns.DELETED + " = FALSE");
         return "ON CONFLICT " + target + " DO UPDATE SET " + String.join(", ", assignments) + " WHERE " + deleted();
@@ -103,6 +109,19 @@ final class Revival {
             }
         }
         return assignments;
+    }
+
+    /**
+     * {@code version-vector}: the vector of the row an upsert updates or brings back, the row's own with one more write
+     * of the INSERT's master; nothing for other tables. Reads the row's vector before any assignment changes it.
+     */
+    List<String> vectorAssignment() {
+        if (!vector) {
+            return List.of();
+        }
+        String current = postgres() ? qualifier + "." + MetadataColumns.VECTOR : MetadataColumns.VECTOR;
+        return List.of(MetadataColumns.VECTOR + " = junction_vv_bump(" + current + ", "
+                + insertedValue(MetadataColumns.ORIGIN) + ")");
     }
 
     /** How an application's upsert condition ({@code DO UPDATE … WHERE c}) reads: a tombstone is always brought back. */

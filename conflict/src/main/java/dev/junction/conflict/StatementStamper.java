@@ -40,7 +40,7 @@ public final class StatementStamper {
     private final TableShapes shapes;
 
     /** A configured table: its schema (null for any) and name, lower-cased, and whether it is a counter table. */
-    private record TableName(String configured, String schema, String name, boolean counter) {
+    private record TableName(String configured, String schema, String name, boolean counter, boolean vector) {
         static TableName of(String configured, ConflictPolicy policy) {
             String lower = configured.trim().toLowerCase(Locale.ROOT);
             int dot = lower.lastIndexOf('.');
@@ -48,9 +48,13 @@ public final class StatementStamper {
                     configured.trim(),
                     dot < 0 ? null : lower.substring(0, dot),
                     dot < 0 ? lower : lower.substring(dot + 1),
-                    policy == ConflictPolicy.COUNTER);
+                    policy == ConflictPolicy.COUNTER,
+                    policy == ConflictPolicy.VERSION_VECTOR);
         }
     }
+
+    /** {@code version-vector}: the write's vector, the row's own with one more write of this master. */
+    private static final String BUMP = "junction_vv_bump(";
 
     /**
      * @param tables the opted-in tables as configured: {@code t} (in any schema) or {@code schema.t}; names compare
@@ -279,7 +283,10 @@ public final class StatementStamper {
         }
         List<String> columns = namesIn(tokens, i + 1, columnsClose);
         TextEdits edits = new TextEdits(sql, tokens, dialect == Dialect.MYSQL);
-        edits.insert(tokens.get(columnsClose - 1).end(), ", " + MetadataColumns.HLC + ", " + MetadataColumns.ORIGIN);
+        edits.insert(
+                tokens.get(columnsClose - 1).end(),
+                ", " + MetadataColumns.HLC + ", " + MetadataColumns.ORIGIN
+                        + (table.vector() ? ", " + MetadataColumns.VECTOR : ""));
         i = columnsClose + 1;
         if (i >= end || !Set.of("VALUES", "VALUE").contains(keyword(tokens.get(i)))) {
             return refused(
@@ -293,7 +300,19 @@ public final class StatementStamper {
             if (rowClose < 0 || rowClose == i + 1) {
                 return refused(table, "its VALUES rows could not be read; write each row as ( … )");
             }
-            edits.insert(tokens.get(rowClose - 1).end(), ", ", Slot.HLC, ", ", Slot.ORIGIN);
+            if (table.vector()) {
+                edits.insert(
+                        tokens.get(rowClose - 1).end(),
+                        ", ",
+                        Slot.HLC,
+                        ", ",
+                        Slot.ORIGIN,
+                        ", " + BUMP + "'', ",
+                        Slot.ORIGIN,
+                        ")");
+            } else {
+                edits.insert(tokens.get(rowClose - 1).end(), ", ", Slot.HLC, ", ", Slot.ORIGIN);
+            }
             rows++;
             i = rowClose + 1;
             if (i >= end || tokens.get(i).type() != TokenType.COMMA) {
@@ -304,7 +323,7 @@ public final class StatementStamper {
         if (refusal != null) {
             return refused(table, refusal);
         }
-        Revival revival = new Revival(dialect, shapes.of(table.configured()), columns, qualifier);
+        Revival revival = new Revival(dialect, shapes.of(table.configured()), columns, qualifier, table.vector());
         if (i < end && "ON".equals(keyword(tokens.get(i)))) {
             Stamping upsertRefusal = upsert(sql, table, tokens, i, end, qualifier, revival, edits);
             return upsertRefusal != null ? upsertRefusal : edits.build(table.configured(), -1);
@@ -378,7 +397,8 @@ public final class StatementStamper {
         if (refusal != null) {
             return refused(table, refusal);
         }
-        List<String> appended = new ArrayList<>(revival.remainingAssignments(assigned));
+        List<String> appended = new ArrayList<>(revival.vectorAssignment());
+        appended.addAll(revival.remainingAssignments(assigned));
         String hlc = MetadataColumns.HLC;
         String origin = MetadataColumns.ORIGIN;
         appended.add(
@@ -507,6 +527,13 @@ public final class StatementStamper {
                 Slot.HLC,
                 "), " + MetadataColumns.ORIGIN + " = ",
                 Slot.ORIGIN);
+        if (table.vector()) {
+            edits.insert(
+                    tokens.get(listEnd - 1).end(),
+                    ", " + MetadataColumns.VECTOR + " = " + BUMP + qualifier + "." + MetadataColumns.VECTOR + ", ",
+                    Slot.ORIGIN,
+                    ")");
+        }
         String refusal = liveRowsOnly(tokens, listEnd, end, qualifier, edits);
         if (refusal == null) {
             refusal = hideTombstones(sql, tokens, set + 1, end, edits);
@@ -572,6 +599,13 @@ public final class StatementStamper {
                 Slot.HLC,
                 "), " + MetadataColumns.ORIGIN + " = ",
                 Slot.ORIGIN);
+        if (table.vector()) {
+            edits.insert(
+                    tokens.get(i - 1).end(),
+                    ", " + MetadataColumns.VECTOR + " = " + BUMP + qualifier + "." + MetadataColumns.VECTOR + ", ",
+                    Slot.ORIGIN,
+                    ")");
+        }
         String refusal = liveRowsOnly(tokens, i, end, qualifier, edits);
         if (refusal == null) {
             refusal = hideTombstones(sql, tokens, i, end, edits);

@@ -293,6 +293,28 @@ class StatementStamperTest {
     }
 
     @Test
+    void aVersionVectorTablesWritesAddOneWriteOfTheirMasterToTheRowsVector() {
+        StatementStamper vectors = new StatementStamper(
+                Dialect.POSTGRESQL, java.util.Map.of("model_versions", ConflictPolicy.VERSION_VECTOR), SHAPES);
+        Stamping.Stamped insert = stamped(vectors, "insert into model_versions (id, stage) values (?, ?)");
+        assertThat(insert.preparedText())
+                .startsWith("insert into model_versions (id, stage, _hlc, _origin, _vv) values (?, ?, ?, ?,"
+                        + " junction_vv_bump('', ?))")
+                .contains("_vv = junction_vv_bump(model_versions._vv, EXCLUDED._origin)");
+        assertThat(insert.originParameters()).containsExactly(4, 5);
+        assertThat(stamped(vectors, "update model_versions set stage = 'a' where id = 1")
+                        .inlineText(7, "m1"))
+                .isEqualTo("update model_versions set stage = 'a', _hlc = GREATEST(model_versions._hlc + 1, 7),"
+                        + " _origin = 'm1', _vv = junction_vv_bump(model_versions._vv, 'm1') where (id = 1) AND NOT"
+                        + " model_versions._deleted");
+        assertThat(stamped(vectors, "delete from model_versions where id = 1").inlineText(7, "m1"))
+                .contains("_deleted = TRUE", "_vv = junction_vv_bump(model_versions._vv, 'm1')");
+        assertThat(refused(vectors, "update model_versions set _vv = '' where id = 1")
+                        .reason())
+                .contains("_vv");
+    }
+
+    @Test
     void aTableWhoseShapeCannotBeReadRefusesTheInsertsThatNeedIt() {
         StatementStamper unknown = new StatementStamper(Dialect.POSTGRESQL, List.of("ghost"), SHAPES);
         assertThat(refused(unknown, "insert into ghost (id) values (1)").reason())

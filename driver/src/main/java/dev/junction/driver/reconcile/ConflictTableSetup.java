@@ -4,6 +4,7 @@ import dev.junction.conflict.ConflictPolicy;
 import dev.junction.conflict.MariaDbGuardTriggers;
 import dev.junction.conflict.MetadataColumns;
 import dev.junction.conflict.PostgresGuardTriggers;
+import dev.junction.conflict.SiblingGuards;
 import dev.junction.driver.ConflictTable;
 import dev.junction.driver.JunctionErrorCode;
 import dev.junction.router.Dialect;
@@ -121,13 +122,18 @@ public final class ConflictTableSetup implements AutoCloseable {
                 withMetadata.add(column.name());
             }
         }
-        if (!run.isEmpty() || !hasGuards(connection, table)) {
+        if (!run.isEmpty() || !hasGuards(connection, table, policy)) {
+            boolean postgres = all.dialect == MasterDialect.POSTGRESQL;
             run.addAll(
-                    all.dialect == MasterDialect.POSTGRESQL
-                            ? PostgresGuardTriggers.install(table, key, withMetadata)
-                            : MariaDbGuardTriggers.install(table, key, withMetadata));
+                    policy == ConflictPolicy.VERSION_VECTOR
+                            ? (postgres
+                                    ? SiblingGuards.postgres(table, key, withMetadata)
+                                    : SiblingGuards.mariaDb(table, key, withMetadata))
+                            : postgres
+                                    ? PostgresGuardTriggers.install(table, key, withMetadata)
+                                    : MariaDbGuardTriggers.install(table, key, withMetadata));
         }
-        return new MasterSetup(master, run, notes(connection));
+        return new MasterSetup(master, run, notes(connection, policy));
     }
 
     /**
@@ -154,9 +160,12 @@ public final class ConflictTableSetup implements AutoCloseable {
     /** The table's policy in the URL's {@code conflictTables}; {@code lww} for a table not listed there. */
     private ConflictPolicy policyOf(String table) {
         for (ConflictTable configured : all.conflictTables) {
-            if (configured.table().equalsIgnoreCase(table)
-                    && configured.policy() == dev.junction.driver.ConflictPolicy.COUNTER) {
-                return ConflictPolicy.COUNTER;
+            if (configured.table().equalsIgnoreCase(table)) {
+                return switch (configured.policy()) {
+                    case COUNTER -> ConflictPolicy.COUNTER;
+                    case VERSION_VECTOR -> ConflictPolicy.VERSION_VECTOR;
+                    default -> ConflictPolicy.LWW;
+                };
             }
         }
         return ConflictPolicy.LWW;
@@ -167,7 +176,10 @@ public final class ConflictTableSetup implements AutoCloseable {
     }
 
     /** Whether the table has Junction's update guard and the function its INSERTs call on a live duplicate. */
-    private boolean hasGuards(Connection connection, String table) throws SQLException {
+    private boolean hasGuards(Connection connection, String table, ConflictPolicy policy) throws SQLException {
+        if (policy == ConflictPolicy.VERSION_VECTOR && !hasSiblingTable(connection, table)) {
+            return false;
+        }
         String sql = all.dialect == MasterDialect.POSTGRESQL
                 ? "select count(*) * (select count(*) from pg_proc where proname = '" + table
                         + "_junction_live_duplicate') from pg_trigger where tgname = 'junction_update_guard' and"
@@ -183,15 +195,30 @@ public final class ConflictTableSetup implements AutoCloseable {
         }
     }
 
+    /** Whether the sibling table of a {@code version-vector} table exists. */
+    private boolean hasSiblingTable(Connection connection, String table) throws SQLException {
+        String siblings = SiblingGuards.siblingTable(table);
+        String sql = all.dialect == MasterDialect.POSTGRESQL
+                ? "select count(*) from pg_class where oid = to_regclass('" + siblings + "')"
+                : "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '"
+                        + siblings + "'";
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getInt(1) > 0;
+        }
+    }
+
     /** What a master's settings lack for the guards to act. */
-    private List<String> notes(Connection connection) throws SQLException {
+    private List<String> notes(Connection connection, ConflictPolicy policy) throws SQLException {
         List<String> notes = new ArrayList<>();
         if (all.dialect != MasterDialect.MYSQL) {
             return notes;
         }
         try (Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(
-                        "SELECT @@global.slave_run_triggers_for_rbr, @@global.slave_exec_mode")) {
+                ResultSet row =
+                        statement.executeQuery("SELECT @@global.slave_run_triggers_for_rbr, @@global.slave_exec_mode,"
+                                + " @@global.replicate_wild_ignore_table")) {
             row.next();
             if (!"ENFORCE".equalsIgnoreCase(row.getString(1))) {
                 notes.add("slave_run_triggers_for_rbr is " + row.getString(1) + ": set it to ENFORCE, or the guard"
@@ -200,6 +227,12 @@ public final class ConflictTableSetup implements AutoCloseable {
             if (!"IDEMPOTENT".equalsIgnoreCase(row.getString(2))) {
                 notes.add("slave_exec_mode is " + row.getString(2) + ": a key inserted on two masters stops"
                         + " replication (error 1062) unless it is IDEMPOTENT");
+            }
+            String ignored = row.getString(3) == null ? "" : row.getString(3);
+            if (policy == ConflictPolicy.VERSION_VECTOR && !ignored.contains("_junction_siblings")) {
+                notes.add("replicate_wild_ignore_table is \"" + ignored + "\": add %.%_junction_siblings, or applying a"
+                        + " replicated change whose guard keeps a sibling stops replication (error 1442: each master"
+                        + " keeps its own sibling table)");
             }
         }
         return notes;

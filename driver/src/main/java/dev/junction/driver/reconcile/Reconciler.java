@@ -112,6 +112,26 @@ public final class Reconciler implements AutoCloseable {
         return List.copyOf(masters.keySet());
     }
 
+    /**
+     * Merges the siblings of a {@code version-vector} table with the application's {@code merge} ({@link
+     * SiblingMerger}): every key with concurrent versions ends with one row, the merge of them, on every master, and
+     * no sibling.
+     *
+     * @param merge given the versions none of which includes another, sorted by stamp, each value the row's columns by
+     *     name (null for a tombstone); returns the merged columns (those it leaves out keep the latest version's), or
+     *     null to delete the row
+     * @return how many keys were merged
+     */
+    public int mergeSiblings(String table, dev.junction.conflict.MergeFunction<Map<String, Object>> merge)
+            throws SQLException {
+        Shape shape = shapeOnEveryMaster(table);
+        if (!shape.columns().contains(MetadataColumns.VECTOR)) {
+            throw JunctionErrorCode.RECONCILE_REFUSED.exception(
+                    table, "it has no " + MetadataColumns.VECTOR + " column: it is not a version-vector table");
+        }
+        return new SiblingMerger(masters, dialect, clock).merge(table, shape.columns(), shape.key(), merge);
+    }
+
     /** Reconciles {@code table} across the masters; with {@code dryRun}, writes nothing. */
     public TableReport reconcile(String table, boolean dryRun, Progress progress) throws SQLException {
         long start = System.nanoTime();

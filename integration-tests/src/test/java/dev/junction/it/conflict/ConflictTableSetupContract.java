@@ -117,6 +117,99 @@ abstract class ConflictTableSetupContract {
         assertThat(stage(1, 1)).isEqualTo("archived");
     }
 
+    /** The values of {@code column} of key 1's siblings of {@code model_notes} on {@code master}, sorted. */
+    private java.util.List<String> siblings(int master, int id) throws SQLException {
+        java.util.List<String> tags = new java.util.ArrayList<>();
+        try (Connection connection = rawMaster(master);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "select tags from model_notes_junction_siblings where id = " + id + " order by tags")) {
+            while (rows.next()) {
+                tags.add(rows.getString(1));
+            }
+        }
+        return tags;
+    }
+
+    private String tags(int master, int id) throws SQLException {
+        try (Connection connection = rawMaster(master);
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("select tags, _vv from model_notes where id = " + id)) {
+            return row.next() ? row.getString(1) + " " + row.getString(2) : "none";
+        }
+    }
+
+    /** The application's merge: the union of the versions' comma-separated tags, sorted. */
+    private static java.util.Map<String, Object> unionOfTags(
+            java.util.List<dev.junction.conflict.RowVersion<java.util.Map<String, Object>>> versions) {
+        java.util.TreeSet<String> union = new java.util.TreeSet<>();
+        for (dev.junction.conflict.RowVersion<java.util.Map<String, Object>> version : versions) {
+            if (version.value() != null) {
+                union.addAll(java.util.List.of(
+                        String.valueOf(version.value().get("tags")).split(",")));
+            }
+        }
+        return java.util.Map.of("tags", String.join(",", union));
+    }
+
+    @Test
+    void aVersionVectorTableKeepsConcurrentWritesAsSiblingsUntilTheApplicationMergesThem() throws Exception {
+        createOnBoth("create table model_notes (id int primary key, tags varchar(200))");
+        String vv = "?topology=multi-master&conflictTables=model_notes:version-vector";
+        try (ConflictTableSetup setup = ConflictTableSetup.open(url(vv), adminCredentials())) {
+            assertThat(setup.prepare("model_notes", true).applied()).isTrue();
+            ConflictTableSetup.TableSetup again = setup.prepare("model_notes", false);
+            assertThat(again.ready())
+                    .as("prepared: nothing left to run (%s)", again)
+                    .isTrue();
+        }
+        awaitReplication();
+        try (Connection east = DriverManager.getConnection(url(vv + "&homeMaster=" + address(0)), adminCredentials());
+                Connection west =
+                        DriverManager.getConnection(url(vv + "&homeMaster=" + address(1)), adminCredentials());
+                Statement eastStatement = east.createStatement();
+                Statement westStatement = west.createStatement()) {
+            eastStatement.executeUpdate("insert into model_notes (id, tags) values (1, 'a'), (2, 'x')");
+            awaitReplication();
+            eastStatement.executeUpdate("update model_notes set tags = 'x,y' where id = 2");
+            awaitReplication();
+            westStatement.executeUpdate("update model_notes set tags = 'x,y,z' where id = 2");
+            awaitReplication();
+            pauseReplication();
+            eastStatement.executeUpdate("update model_notes set tags = 'a,b' where id = 1");
+            westStatement.executeUpdate("update model_notes set tags = 'a,c' where id = 1");
+            resumeReplication();
+            awaitReplication();
+        }
+        assertThat(tags(0, 1))
+                .as("both masters hold the later write")
+                .startsWith("a,c ")
+                .isEqualTo(tags(1, 1));
+        assertThat(siblings(0, 1))
+                .as("the concurrent write kept, never dropped")
+                .containsExactly("a,b");
+        assertThat(siblings(1, 1)).containsExactly("a,b");
+        assertThat(siblings(0, 2))
+                .as("a write that saw the one before is no sibling")
+                .isEmpty();
+        assertThat(siblings(1, 2)).isEmpty();
+        assertThat(tags(0, 2)).startsWith("x,y,z ");
+        try (dev.junction.driver.reconcile.Reconciler reconciler =
+                dev.junction.driver.reconcile.Reconciler.open(url(vv), adminCredentials())) {
+            assertThat(reconciler.mergeSiblings("model_notes", ConflictTableSetupContract::unionOfTags))
+                    .isEqualTo(1);
+            assertThat(reconciler.mergeSiblings("model_notes", ConflictTableSetupContract::unionOfTags))
+                    .as("merged: nothing left")
+                    .isZero();
+        }
+        awaitReplication();
+        assertThat(tags(0, 1)).as("the application's merge on both masters").startsWith("a,b,c ");
+        assertThat(tags(1, 1)).isEqualTo(tags(0, 1));
+        assertThat(siblings(0, 1)).isEmpty();
+        assertThat(siblings(1, 1)).isEmpty();
+        assertThat(bed().replicating()).isTrue();
+    }
+
     @Test
     void tablesThatCannotBePreparedAreRefusedAndLeftAlone() throws Exception {
         createOnBoth("create table badly_typed (id int primary key, _hlc varchar(10))");

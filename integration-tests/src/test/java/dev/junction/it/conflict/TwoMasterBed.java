@@ -17,7 +17,8 @@ import java.util.Properties;
 /**
  * One two-master test bed as the multi-master contracts use it, whichever the database: PostgreSQL 16+ with logical
  * replication both ways ({@code origin = none}), or a MariaDB master-master ring configured as the guard triggers
- * need ({@code slave_run_triggers_for_rbr=ENFORCE}, {@code slave_exec_mode=IDEMPOTENT}). Every process it starts
+ * need ({@code slave_run_triggers_for_rbr=ENFORCE}, {@code slave_exec_mode=IDEMPOTENT}, sibling tables kept from
+ * replication with {@code replicate_wild_ignore_table}). Every process it starts
  * stops with {@link #close}.
  */
 abstract class TwoMasterBed implements AutoCloseable {
@@ -81,6 +82,7 @@ abstract class TwoMasterBed implements AutoCloseable {
         return new MariaDb(MariaDbCluster.masterMaster()
                 .setting("--slave-run-triggers-for-rbr=ENFORCE")
                 .setting("--slave-exec-mode=IDEMPOTENT")
+                .setting("--replicate-wild-ignore-table=%.%_junction_siblings")
                 .start());
     }
 

@@ -98,13 +98,6 @@ public final class ConnectionSettings {
                         JunctionProperty.CONFLICT_TABLES.name(),
                         "no conflict tables without topology=multi-master (one primary has no conflicts to resolve)");
             }
-            if (table.policy() == dev.junction.driver.ConflictPolicy.VERSION_VECTOR) {
-                throw notYet(
-                        JunctionProperty.CONFLICT_TABLES,
-                        given,
-                        "the " + table.policy().externalName() + " policy (of " + table.table() + ")",
-                        "lww or counter for every table");
-            }
         }
         if (properties.get(JunctionProperty.READ_REPAIR) != JunctionProperty.READ_REPAIR.defaultValue()
                 && (!multiMaster
@@ -140,12 +133,6 @@ public final class ConnectionSettings {
                     JunctionProperty.SYNC_MODE.name(),
                     "async with topology=multi-master (sync modes count the replicas of one primary)");
         }
-    }
-
-    private static SQLException notYet(
-            JunctionProperty<?> property, Map<String, String> given, String feature, String acting) {
-        return JunctionErrorCode.PROPERTY_NOT_IMPLEMENTED.exception(
-                property.name(), given.get(property.name()), feature, acting);
     }
 
     public JunctionUrl url() {

@@ -53,9 +53,11 @@ public final class ConflictStamping {
         for (ConflictTable table : tables) {
             policies.put(
                     table.table(),
-                    table.policy() == dev.junction.driver.ConflictPolicy.COUNTER
-                            ? dev.junction.conflict.ConflictPolicy.COUNTER
-                            : dev.junction.conflict.ConflictPolicy.LWW);
+                    switch (table.policy()) {
+                        case COUNTER -> dev.junction.conflict.ConflictPolicy.COUNTER;
+                        case VERSION_VECTOR -> dev.junction.conflict.ConflictPolicy.VERSION_VECTOR;
+                        default -> dev.junction.conflict.ConflictPolicy.LWW;
+                    });
         }
         return new ConflictStamping(new StatementStamper(dialect, policies, shapes));
     }

@@ -87,15 +87,6 @@ public enum JunctionErrorCode {
     NOT_EXECUTED(91022, "HY010", "%s needs an executed statement: execute it first."),
     /** A JDBC method Junction does not implement (yet). */
     FEATURE_NOT_SUPPORTED(91030, "0A000", "%s is not supported by Junction: %s"),
-    /**
-     * A property of a feature that is designed but not built yet: accepting it would be a promise the driver does not
-     * keep, so it is refused until it acts.
-     */
-    PROPERTY_NOT_IMPLEMENTED(
-            91032,
-            "0A000",
-            "Property \"%s\" (value \"%s\") does not act yet: %s is not built in this version of Junction. "
-                    + "Remove it (or leave it at %s) until a release says it acts."),
     /** A wrapper asked for an interface it neither implements nor wraps. */
     NOT_A_WRAPPER(91031, "HY000", "%s does not wrap a %s."),
     /** Multi-master writes that conflict (issue: conflicts); the same state as serialization failures so retry loops work. */

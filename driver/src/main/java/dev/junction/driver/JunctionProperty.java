@@ -227,9 +227,10 @@ public final class JunctionProperty<T> {
                     "With `topology=multi-master`: tables whose writes Junction stamps with `_hlc` and `_origin`, each with its "
                             + "conflict policy: `lww` INSERTs, UPDATEs and DELETEs are stamped (a DELETE leaves a tombstone "
                             + "that reads skip and an INSERT of its key brings back), `counter` tables take increments "
-                            + "(`UPDATE t SET c = c + ? WHERE k = ?`, one row per key and master); `version-vector` is refused "
-                            + "with `0A000`, and a statement that cannot be stamped (REPLACE, TRUNCATE, INSERT without a column "
-                            + "list) is refused with `0A000`.");
+                            + "(`UPDATE t SET c = c + ? WHERE k = ?`, one row per key and master), `version-vector` tables are "
+                            + "stamped like `lww` and carry a version vector (`_vv`): a concurrent write is kept as a sibling "
+                            + "until the application merges it (`Reconciler.mergeSiblings`); a statement that cannot be stamped "
+                            + "(REPLACE, TRUNCATE, INSERT without a column list) is refused with `0A000`.");
     /** Whether multi-master reads consult every master. */
     public static final JunctionProperty<ReadRepair> READ_REPAIR = choice(
             "readRepair",

@@ -45,7 +45,6 @@ public final class JunctionHikariExceptionOverride implements SQLExceptionOverri
             JunctionErrorCode.REPLACED_BACKEND_PROPERTY,
             JunctionErrorCode.INVALID_PROPERTY_CLASS,
             JunctionErrorCode.BACKEND_PROPERTY_REJECTED,
-            JunctionErrorCode.PROPERTY_NOT_IMPLEMENTED,
             JunctionErrorCode.COMMIT_OUTCOME_TABLE,
             JunctionErrorCode.INVALID_CAUSAL_TOKEN,
             // The cluster, for now: the same connection serves once a primary or a fresh replica is back.

@@ -39,7 +39,6 @@ class JunctionHikariExceptionOverrideTest {
             JunctionErrorCode.REPLACED_BACKEND_PROPERTY,
             JunctionErrorCode.INVALID_PROPERTY_CLASS,
             JunctionErrorCode.BACKEND_PROPERTY_REJECTED,
-            JunctionErrorCode.PROPERTY_NOT_IMPLEMENTED,
             JunctionErrorCode.COMMIT_OUTCOME_TABLE,
             JunctionErrorCode.INVALID_CAUSAL_TOKEN,
             JunctionErrorCode.NO_PRIMARY,

@@ -76,19 +76,18 @@ public final class ConnectionSettings {
             }
         }
         JunctionProperties properties = JunctionProperties.parse(merged);
-        refuseWhatDoesNotActYet(properties, merged, url);
+        refuseWhatHasNoMeaning(properties, merged, url);
         SyncPolicy.checkReplicas(properties, url.hosts().size());
         return new ConnectionSettings(url, properties, backend);
     }
 
     /**
-     * Multi-master (design §8) acts in part: {@code topology=multi-master} routes to the home master and stamps the
-     * {@code lww} and {@code counter} tables of {@code conflictTables}, with {@code readRepair} on their reads by key.
-     * What does not act yet is refused, so that nobody runs believing it does: the {@code version-vector} policy; and
-     * what has no meaning
-     * between masters that write alike (a sync mode counts replicas; conflict tables need multi-master).
+     * Multi-master (design §8): {@code topology=multi-master} routes to the home master and stamps the tables of
+     * {@code conflictTables}, with {@code readRepair} on their reads by key. Refused is what has no meaning between
+     * masters that write alike (a sync mode counts replicas) or without them (conflict tables, read repair and a home
+     * master need multi-master).
      */
-    private static void refuseWhatDoesNotActYet(
+    private static void refuseWhatHasNoMeaning(
             JunctionProperties properties, Map<String, String> given, JunctionUrl url) throws SQLException {
         boolean multiMaster = properties.get(JunctionProperty.TOPOLOGY) == dev.junction.driver.Topology.MULTI_MASTER;
         for (dev.junction.driver.ConflictTable table : properties.get(JunctionProperty.CONFLICT_TABLES)) {

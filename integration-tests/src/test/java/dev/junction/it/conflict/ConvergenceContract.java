@@ -48,6 +48,8 @@ abstract class ConvergenceContract {
                 "create table conv(id int primary key, val varchar(40) not null,"
                         + " _hlc bigint not null default 0, _origin varchar(64) not null default '', _deleted boolean not null default false)");
         bed.installGuards("conv", List.of("id"), List.of("id", "val", "_hlc", "_origin", "_deleted"));
+        bed.createOnBoth("create table conv_counts(k int, _origin varchar(64), n bigint not null default 0,"
+                + " _hlc bigint not null default 0, primary key (k, _origin))");
     }
 
     String url(int home) {
@@ -97,6 +99,9 @@ abstract class ConvergenceContract {
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger deletes = new AtomicInteger();
+    private final AtomicInteger increments = new AtomicInteger();
+    /** The sum of the acknowledged increments of each counter key. */
+    private final Map<Integer, Long> counts = new TreeMap<>();
     /** Keys whose last acknowledged write deleted them: a live row of one on a master is a resurrection. */
     private final java.util.Set<Integer> deletedLast = new java.util.TreeSet<>();
 
@@ -105,14 +110,18 @@ abstract class ConvergenceContract {
         Random random = new Random(31L * phase + writer);
         try (PreparedStatement insert = connection.prepareStatement("insert into conv (id, val) values (?, ?)");
                 PreparedStatement update = connection.prepareStatement("update conv set val = ? where id = ?");
-                PreparedStatement delete = connection.prepareStatement("delete from conv where id = ?")) {
+                PreparedStatement delete = connection.prepareStatement("delete from conv where id = ?");
+                PreparedStatement increment =
+                        connection.prepareStatement("update conv_counts set n = n + ? where k = ?")) {
             for (int i = 0; i < OPERATIONS_PER_PHASE; i++) {
                 int key = random.nextInt(KEYS);
                 String value = "w" + writer + "p" + phase + "#" + i;
-                int choice = random.nextInt(6);
+                int choice = random.nextInt(7);
                 boolean inserting = choice < 2;
                 boolean deleting = choice == 2;
-                PreparedStatement statement = inserting ? insert : deleting ? delete : update;
+                boolean counting = choice == 3;
+                long delta = random.nextInt(11) - 3;
+                PreparedStatement statement = inserting ? insert : deleting ? delete : counting ? increment : update;
                 order.lock();
                 try {
                     if (inserting) {
@@ -120,12 +129,18 @@ abstract class ConvergenceContract {
                         insert.setString(2, value);
                     } else if (deleting) {
                         delete.setInt(1, key);
+                    } else if (counting) {
+                        increment.setLong(1, delta);
+                        increment.setInt(2, key);
                     } else {
                         update.setString(1, value);
                         update.setInt(2, key);
                     }
                     if (statement.executeUpdate() == 1) {
-                        if (deleting) {
+                        if (counting) {
+                            counts.merge(key, delta, Long::sum);
+                            increments.incrementAndGet();
+                        } else if (deleting) {
                             model.remove(key);
                             deletedLast.add(key);
                             deletes.incrementAndGet();
@@ -197,7 +212,7 @@ abstract class ConvergenceContract {
 
     @Test
     void bothMastersEndWithTheLastAcknowledgedWriteOfEveryKey() throws Exception {
-        String stamped = "&conflictTables=conv";
+        String stamped = "&conflictTables=conv,conv_counts:counter";
         try (Connection east = DriverManager.getConnection(url(0) + stamped, credentials());
                 Connection west = DriverManager.getConnection(url(1) + stamped, credentials())) {
             phase(east, west, 1, false, true);
@@ -216,13 +231,14 @@ abstract class ConvergenceContract {
         }
         awaitReplication();
         System.out.printf(
-                "%s convergence: %d writes acknowledged (%d of them deletes), %d refused as duplicate keys, %d failed"
+                "%s convergence: %d writes acknowledged (%d of them deletes, %d counter increments), %d refused as duplicate keys, %d failed"
                         + " on the killed master; after replication %d of %d live keys differed between the masters;"
                         + " reconcile decided %d keys (%d repairs); mismatches with the model after reconcile: %d;"
                         + " resurrections: %d%n",
                 getClass().getSimpleName(),
                 acknowledged.get(),
                 deletes.get(),
+                increments.get(),
                 refused.get(),
                 failed.get(),
                 differing(before0, before1),
@@ -242,7 +258,25 @@ abstract class ConvergenceContract {
         assertThat(rows(1))
                 .as("master 1 holds the last acknowledged write of every key")
                 .isEqualTo(model);
+        assertThat(sums(0))
+                .as("master 0's counters: the sum of the acknowledged increments")
+                .isEqualTo(counts);
+        assertThat(sums(1)).as("master 1's counters").isEqualTo(counts);
+        assertThat(increments.get()).as("increments acknowledged").isPositive();
         assertThat(replicating()).as("replication runs both ways at the end").isTrue();
+    }
+
+    /** Each counter key's value on master {@code master}: the sum of its masters' rows. */
+    private Map<Integer, Long> sums(int master) throws SQLException {
+        Map<Integer, Long> sums = new TreeMap<>();
+        try (Connection connection = rawMaster(master);
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("select k, sum(n) from conv_counts group by k")) {
+            while (result.next()) {
+                sums.put(result.getInt(1), result.getLong(2));
+            }
+        }
+        return sums;
     }
 
     private int resurrections(Map<Integer, String> rows) {

@@ -145,6 +145,11 @@ public final class PostgresCluster implements AutoCloseable {
         if (former.isRunning()) {
             former.stop();
         }
+        // pg_rewind reads the source's timeline from its control file, which a promotion updates only at the next
+        // checkpoint: without one, a node promoted a moment ago looks like it is still on the old timeline, pg_rewind
+        // finds nothing to rewind, and the former primary, whose WAL went past the fork, streams from the new primary
+        // but never replays (seen as a rebuilt standby stuck for good, the failover drill's flake).
+        primary.execute("checkpoint");
         former.rewindFrom(primary);
         former.writeSettings(standbySettings("replica", primary, former.name()));
         // pg_rewind brought the source's ALTER SYSTEM settings along; this node's own are in junction.conf

@@ -136,11 +136,6 @@ final class FailoverDrill {
     private final Bed bed;
     private final String parameters;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    /**
-     * Cleared while the rebuilt former primary's reads are counted: under a storm of writes with read-your-writes
-     * every read needs the latest commit, and a replica that replays a little later than the other loses each race.
-     */
-    private final AtomicBoolean writing = new AtomicBoolean(true);
 
     private final AtomicLong nextId = new AtomicLong(1);
     /** Acknowledged row id → {@link System#nanoTime()} when its commit returned. */
@@ -177,7 +172,7 @@ final class FailoverDrill {
     /**
      * The primary frozen (SIGSTOP), then, once writes resumed on the promoted node, thawed: it must take no write
      * (refused by its older timeline, or as a split brain until it steps down), and it is rebuilt as a replica that
-     * serves reads again (counted while the writers pause).
+     * serves reads again.
      */
     Result runFrozen() throws Exception {
         return run(true);
@@ -233,7 +228,7 @@ final class FailoverDrill {
             promotedAt = System.nanoTime();
             long resumed = awaitFirstAcknowledgedAfter(promotedAt, TimeUnit.SECONDS.toNanos(30));
             Thread.sleep(1_000); // writes and reads go on on the new topology for a while
-            FrozenOutcome frozen = freeze ? thawAndRebuild() : null;
+            FrozenOutcome frozen = freeze ? thawAndRebuild(connections.get(connections.size() - 1)) : null;
             running.set(false);
             for (Thread thread : threads) {
                 thread.join(TimeUnit.SECONDS.toMillis(40));
@@ -296,7 +291,8 @@ final class FailoverDrill {
         }
     }
 
-    private FrozenOutcome thawAndRebuild() throws Exception {
+    /** @param reader a reader's connection: what it knows of the topology is reported when the rebuilt node serves none */
+    private FrozenOutcome thawAndRebuild(Connection reader) throws Exception {
         bed.thawFormerPrimary();
         long rowsAtThaw = rowsOn(bed::rawFormerPrimary);
         long acknowledgedAtThaw = acknowledged.size();
@@ -318,7 +314,6 @@ final class FailoverDrill {
         boolean rebuilt = bed.rebuildFormerPrimary();
         long served = 0;
         if (rebuilt) {
-            writing.set(false);
             AtomicLong counter = readsByPort.computeIfAbsent(bed.formerPrimaryPort(), port -> new AtomicLong());
             long before = counter.get();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -326,7 +321,12 @@ final class FailoverDrill {
                 Thread.sleep(20);
             }
             served = counter.get() - before;
-            writing.set(true);
+            if (served == 0) {
+                note += "; the readers' topology then: "
+                        + reader.unwrap(dev.junction.driver.JunctionConnection.class)
+                                .topologyReport()
+                        + rebuiltNodeState();
+            }
         }
         return new FrozenOutcome(written, rebuilt, served, note);
     }
@@ -348,10 +348,6 @@ final class FailoverDrill {
 
     private void autoCommitWriter(Connection connection, int writer, ConcurrentLinkedQueue<String> told) {
         while (running.get()) {
-            if (!writing.get()) {
-                pause();
-                continue;
-            }
             long id = nextId.getAndIncrement();
             long started = System.nanoTime();
             try (PreparedStatement insert =
@@ -371,10 +367,6 @@ final class FailoverDrill {
 
     private void transactionWriter(Connection connection, int writer, ConcurrentLinkedQueue<String> told) {
         while (running.get()) {
-            if (!writing.get()) {
-                pause();
-                continue;
-            }
             long first = nextId.getAndAdd(2);
             long started = System.nanoTime();
             try {
@@ -429,11 +421,21 @@ final class FailoverDrill {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(5);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** PostgreSQL: whether the rebuilt node receives and replays, and what its processes wait on. */
+    private String rebuiltNodeState() throws SQLException {
+        if (!bed.generationsTellPrimariesApart()) {
+            return "";
+        }
+        try (Connection raw = bed.rawFormerPrimary();
+                Statement statement = raw.createStatement();
+                ResultSet row = statement.executeQuery("select pg_is_wal_replay_paused(), pg_last_wal_receive_lsn(),"
+                        + " pg_last_wal_replay_lsn(), (select status || ' ' || coalesce(latest_end_lsn::text, '')"
+                        + " from pg_stat_wal_receiver), (select string_agg(wait_event_type || ':' || wait_event || ':'"
+                        + " || backend_type, ', ') from pg_stat_activity where wait_event is not null)")) {
+            row.next();
+            return "; the rebuilt node: replay paused " + row.getString(1) + ", received " + row.getString(2)
+                    + ", replayed " + row.getString(3) + ", receiver " + row.getString(4) + ", waits "
+                    + row.getString(5);
         }
     }
 

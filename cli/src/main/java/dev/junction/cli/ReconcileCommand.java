@@ -42,6 +42,12 @@ final class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Compare and report; change nothing.")
     private boolean dryRun;
 
+    @Option(
+            names = "--purge-tombstones",
+            description = "After reconciling, remove the tombstones every master holds alike and older than the URL's"
+                    + " tombstoneRetention (default 168h).")
+    private boolean purgeTombstones;
+
     @Mixin
     private DatabaseLogin login = new DatabaseLogin();
 
@@ -74,6 +80,13 @@ final class ReconcileCommand implements Callable<Integer> {
             for (String table : names) {
                 reports.add(reconciler.reconcile(table, dryRun, this::progress));
                 err.print("\r\033[K");
+            }
+            if (purgeTombstones) {
+                for (String table : names) {
+                    int purged = reconciler.purgeTombstones(table, dryRun);
+                    out.println(table + ": " + purged + " tombstone(s) held alike by every master and older than"
+                            + " tombstoneRetention " + (dryRun ? "would be purged" : "purged"));
+                }
             }
         } catch (SQLException e) {
             err.println("\njunction reconcile: " + e.getMessage()

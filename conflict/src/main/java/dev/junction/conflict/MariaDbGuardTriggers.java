@@ -27,6 +27,16 @@ public final class MariaDbGuardTriggers {
      * @param columns every column of the table, the metadata columns included
      */
     public static List<String> install(String table, List<String> keyColumns, List<String> columns) {
+        return install(table, keyColumns, columns, TombstoneHorizon.DEFAULT_RETENTION);
+    }
+
+    /**
+     * The same, with the tombstone retention ({@link TombstoneHorizon}): an INSERT stamped longer ago than
+     * {@code retention} fails ({@code 45000}; replicated, it stops replication, loudly), since it could bring back a
+     * row whose tombstone was purged. MariaDB triggers cannot skip a row.
+     */
+    public static List<String> install(
+            String table, List<String> keyColumns, List<String> columns, java.time.Duration retention) {
         GuardedTable.check(table, keyColumns, columns, IDENTIFIER);
         String keep = columns.stream()
                 .filter(c -> !keyColumns.contains(c))
@@ -39,6 +49,12 @@ public final class MariaDbGuardTriggers {
                 "CREATE OR REPLACE FUNCTION " + table + "_junction_live_duplicate() RETURNS BIGINT NOT DETERMINISTIC"
                         + " NO SQL BEGIN SIGNAL SQLSTATE '23000' SET MYSQL_ERRNO = 1062, MESSAGE_TEXT = 'Duplicate"
                         + " entry for key PRIMARY of " + table + "'; RETURN 0; END",
+                "DROP TRIGGER IF EXISTS " + table + "_junction_insert_guard",
+                "CREATE TRIGGER " + table + "_junction_insert_guard BEFORE INSERT ON " + table + " FOR EACH ROW BEGIN"
+                        + " IF NEW._hlc > 0 AND NEW._hlc < ((CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED) - "
+                        + retention.toMillis() + ") << 16) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'Junction: a"
+                        + " write of " + table + " older than tombstoneRetention is refused: it could bring back a row"
+                        + " whose tombstone was purged'; END IF; END",
                 "DROP TRIGGER IF EXISTS " + trigger,
                 "CREATE TRIGGER " + trigger + " BEFORE UPDATE ON " + table + " FOR EACH ROW BEGIN"
                         + " IF OLD._hlc > NEW._hlc OR (OLD._hlc = NEW._hlc AND OLD._origin > NEW._origin) THEN"

@@ -37,6 +37,15 @@ public final class PostgresGuardTriggers {
      * @param columns every column of the table, the metadata columns included
      */
     public static List<String> install(String table, List<String> keyColumns, List<String> columns) {
+        return install(table, keyColumns, columns, TombstoneHorizon.DEFAULT_RETENTION);
+    }
+
+    /**
+     * The same, with the tombstone retention ({@link TombstoneHorizon}): a replicated INSERT stamped longer ago than
+     * {@code retention} is skipped, since it could bring back a row whose tombstone was purged.
+     */
+    public static List<String> install(
+            String table, List<String> keyColumns, List<String> columns, java.time.Duration retention) {
         GuardedTable.check(table, keyColumns, columns, IDENTIFIER);
         String key = keyColumns.stream().map(c -> c + " = ($1)." + c).collect(Collectors.joining(" AND "));
         String assignments = columns.stream()
@@ -60,6 +69,10 @@ public final class PostgresGuardTriggers {
                 + "BEGIN\n"
                 + "  IF current_setting('session_replication_role') <> 'replica' THEN\n"
                 + "    RETURN NEW; -- an application's insert: a duplicate key is its error to see\n"
+                + "  END IF;\n"
+                + "  IF NEW._hlc > 0 AND NEW._hlc < (((extract(epoch from clock_timestamp()) * 1000)::bigint - "
+                + retention.toMillis() + ") << 16) THEN\n"
+                + "    RETURN NULL; -- older than tombstoneRetention: it could bring back a row whose tombstone was purged\n"
                 + "  END IF;\n"
                 + "  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.%I WHERE " + key + ")', TG_TABLE_SCHEMA,"
                 + " TG_TABLE_NAME) INTO present USING NEW;\n"

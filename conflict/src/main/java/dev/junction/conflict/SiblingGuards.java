@@ -31,6 +31,12 @@ public final class SiblingGuards {
 
     /** PostgreSQL: the functions, the sibling table and the guards of a {@code version-vector} table. */
     public static List<String> postgres(String table, List<String> keyColumns, List<String> columns) {
+        return postgres(table, keyColumns, columns, TombstoneHorizon.DEFAULT_RETENTION);
+    }
+
+    /** The same, with the tombstone retention of the insert guard ({@link PostgresGuardTriggers}). */
+    public static List<String> postgres(
+            String table, List<String> keyColumns, List<String> columns, java.time.Duration retention) {
         GuardedTable.check(table, keyColumns, columns, POSTGRES_NAMES);
         String siblings = siblingTable(table);
         String keep = "INSERT INTO " + siblings + " SELECT ($1).* ON CONFLICT DO NOTHING";
@@ -52,7 +58,7 @@ public final class SiblingGuards {
                 + "  RETURN NEW;\n"
                 + "END\n"
                 + "$guard$";
-        List<String> lww = PostgresGuardTriggers.install(table, keyColumns, columns);
+        List<String> lww = PostgresGuardTriggers.install(table, keyColumns, columns, retention);
         return java.util.stream.Stream.of(
                         List.of(
                                 postgresCovers(),
@@ -114,6 +120,12 @@ public final class SiblingGuards {
 
     /** MariaDB: the functions, the sibling table and the guard of a {@code version-vector} table. */
     public static List<String> mariaDb(String table, List<String> keyColumns, List<String> columns) {
+        return mariaDb(table, keyColumns, columns, TombstoneHorizon.DEFAULT_RETENTION);
+    }
+
+    /** The same, with the tombstone retention of the insert guard ({@link MariaDbGuardTriggers}). */
+    public static List<String> mariaDb(
+            String table, List<String> keyColumns, List<String> columns, java.time.Duration retention) {
         GuardedTable.check(table, keyColumns, columns, MARIADB_NAMES);
         String siblings = siblingTable(table);
         String names = String.join(", ", columns);
@@ -127,10 +139,13 @@ public final class SiblingGuards {
                 .collect(Collectors.joining(", "));
         String key = keyColumns.stream().map(c -> c + " = NEW." + c).collect(Collectors.joining(" AND "));
         String trigger = table + "_junction_update_guard";
+        List<String> lwwMariaDb = MariaDbGuardTriggers.install(table, keyColumns, columns, retention);
         return List.of(
                 mariaDbCovers(),
                 mariaDbBump(),
-                MariaDbGuardTriggers.install(table, keyColumns, columns).get(0), // the live-duplicate function
+                lwwMariaDb.get(0), // the live-duplicate function
+                lwwMariaDb.get(1), // and the insert guard
+                lwwMariaDb.get(2),
                 "CREATE TABLE IF NOT EXISTS " + siblings + " LIKE " + table,
                 "ALTER TABLE " + siblings + " DROP PRIMARY KEY, ADD PRIMARY KEY (" + String.join(", ", keyColumns)
                         + ", _origin, _hlc)",

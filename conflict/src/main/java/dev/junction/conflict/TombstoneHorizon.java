@@ -10,24 +10,27 @@ import java.time.Duration;
  * The rule:
  *
  * <ol>
- *   <li>A tombstone may be purged only once every master holds it (reconcile found it identical everywhere), every
- *       master has applied what the others had written by then (no replication stream still carries a write older
- *       than it), and its timestamp is more than {@code retention} old.
- *   <li>Every write applied through Junction and every row that reconcile copies between masters must carry a
- *       timestamp no older than {@code retention}: an older one is refused ({@link #admits}).
+ *   <li>A tombstone may be purged only once every master holds it (reconcile found it identical everywhere) and its
+ *       timestamp is more than {@code retention} old.
+ *   <li>Every write applied (through Junction, by replication, where the masters' insert guards check it, and by
+ *       reconcile's copies between masters) must carry a timestamp no older than {@code retention}: an older one is
+ *       refused ({@link #admits}).
  * </ol>
  *
  * <p>Why it is safe: a write W that could be resurrected by the purge of tombstone T is older than T (otherwise W wins
  * over T anyway and the row lives legitimately). While T is on some master, W meets T there and loses, including during
- * reconcile; T is purged only after every master holds it, so W cannot hide on a master that never saw T, and only
- * after the replication streams have delivered what was written before, so W cannot be on its way to a master either
- * (an INSERT of the key arriving after the purge would otherwise recreate the row). A W that appears later anyway
- * (a writer partitioned for days, a restored backup) is older than T, which was older than {@code retention} when
- * purged, so W is older than {@code retention} and rule 2 refuses it. The cost of the rule: a write that takes longer than {@code retention} minus the clocks'
+ * reconcile; T is purged only after every master holds it, so W cannot hide on a master that never saw T. A W that
+ * arrives after the purge (an INSERT still in a replication stream, a writer partitioned for days, a restored backup)
+ * is older than T, which was older than {@code retention} when purged, so W is older than {@code retention} and rule
+ * 2 refuses it: the insert guard of the master it reaches skips it (PostgreSQL) or fails it (MariaDB, which stops
+ * replication loudly rather than bring the row back). The cost of the rule: a write that takes longer than {@code retention} minus the clocks'
  * skew to reach a master (a replication stream paused for days, a partitioned writer) is refused instead of applied,
  * so {@code retention} must exceed the longest outage to ride through (days, not seconds).
  */
 public final class TombstoneHorizon {
+    /** The retention when none is configured ({@code tombstoneRetention}): a week. */
+    public static final java.time.Duration DEFAULT_RETENTION = java.time.Duration.ofDays(7);
+
     private final long retentionMillis;
 
     /** @param retention how long a tombstone is kept at least, and how late a write may arrive at most; positive */

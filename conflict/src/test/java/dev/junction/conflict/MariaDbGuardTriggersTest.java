@@ -16,6 +16,12 @@ class MariaDbGuardTriggersTest {
                         "CREATE OR REPLACE FUNCTION model_versions_junction_live_duplicate() RETURNS BIGINT NOT"
                                 + " DETERMINISTIC NO SQL BEGIN SIGNAL SQLSTATE '23000' SET MYSQL_ERRNO = 1062,"
                                 + " MESSAGE_TEXT = 'Duplicate entry for key PRIMARY of model_versions'; RETURN 0; END",
+                        "DROP TRIGGER IF EXISTS model_versions_junction_insert_guard",
+                        "CREATE TRIGGER model_versions_junction_insert_guard BEFORE INSERT ON model_versions FOR EACH"
+                                + " ROW BEGIN IF NEW._hlc > 0 AND NEW._hlc < ((CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS"
+                                + " SIGNED) - 604800000) << 16) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT ="
+                                + " 'Junction: a write of model_versions older than tombstoneRetention is refused: it"
+                                + " could bring back a row whose tombstone was purged'; END IF; END",
                         "DROP TRIGGER IF EXISTS model_versions_junction_update_guard",
                         "CREATE TRIGGER model_versions_junction_update_guard BEFORE UPDATE ON model_versions FOR EACH"
                                 + " ROW BEGIN IF OLD._hlc > NEW._hlc OR (OLD._hlc = NEW._hlc AND OLD._origin >"

@@ -324,6 +324,19 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.TRANSACTION_REPLAY.name());
     }
 
+    /**
+     * Sets {@code tombstoneRetention}; see {@link JunctionProperty#TOMBSTONE_RETENTION}.
+     *
+     * @throws IllegalArgumentException for an invalid value
+     */
+    public void setTombstoneRetention(String value) {
+        setJunctionProperty(JunctionProperty.TOMBSTONE_RETENTION, value);
+    }
+
+    public String getTombstoneRetention() {
+        return explicit.get(JunctionProperty.TOMBSTONE_RETENTION.name());
+    }
+
     /** Sets {@code readRepair}; see {@link JunctionProperty#READ_REPAIR}. @throws IllegalArgumentException for an invalid value */
     public void setReadRepair(String value) {
         setJunctionProperty(JunctionProperty.READ_REPAIR, value);

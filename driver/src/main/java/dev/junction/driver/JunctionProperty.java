@@ -240,6 +240,15 @@ public final class JunctionProperty<T> {
                     + "table by its whole primary key first fetches the row from every master up, writes the winner (the "
                     + "latest stamp, a tombstone included) to the masters that miss it or hold an older version, then "
                     + "reads it on the home master.");
+    /** How long a conflict table's tombstone is kept, and how late a replicated write may arrive. */
+    public static final JunctionProperty<Duration> TOMBSTONE_RETENTION = duration(
+            "tombstoneRetention",
+            "168h",
+            Duration.ofSeconds(1),
+            "With `conflictTables`: how old a tombstone must be before `junction reconcile --purge-tombstones` removes it "
+                    + "(once every master holds it), and how old a replicated write may be before the masters' guards, "
+                    + "installed by `junction conflict-tables`, refuse it (an older one could bring a purged row back). "
+                    + "Longer than any replication outage to ride through.");
     /** Whether connections count what they route, for JMX and Micrometer. */
     public static final JunctionProperty<MetricsMode> METRICS = choice(
             "metrics",
@@ -272,6 +281,7 @@ public final class JunctionProperty<T> {
             HOME_MASTER,
             CONFLICT_TABLES,
             READ_REPAIR,
+            TOMBSTONE_RETENTION,
             METRICS);
 
     private final String name;

@@ -182,6 +182,14 @@ public class JunctionDataSourceProperties {
     private String readRepair;
 
     /**
+     * With `conflictTables`: how old a tombstone must be before `junction reconcile --purge-tombstones` removes it
+     * (once every master holds it), and how old a replicated write may be before the masters' guards, installed by
+     * `junction conflict-tables`, refuse it (an older one could bring a purged row back). Longer than any replication
+     * outage to ride through. Values: duration (`500ms`, `2s`, `1m`), at least `1s`; default `168h`.
+     */
+    private String tombstoneRetention;
+
+    /**
      * `on`: count statements by target and reason, waits, pins, errors, and publish them with the cluster's state as
      * the MBean `dev.junction:type=Cluster,…` and, through `JunctionMeterBinder`, as Micrometer meters; `off`: this
      * data source's connections count nothing and register no MBean. Values: `on`, `off`; default `on`.
@@ -215,6 +223,7 @@ public class JunctionDataSourceProperties {
         putIfSet(values, JunctionProperty.HOME_MASTER, homeMaster);
         putIfSet(values, JunctionProperty.CONFLICT_TABLES, conflictTables);
         putIfSet(values, JunctionProperty.READ_REPAIR, readRepair);
+        putIfSet(values, JunctionProperty.TOMBSTONE_RETENTION, tombstoneRetention);
         putIfSet(values, JunctionProperty.METRICS, metrics);
         return Collections.unmodifiableMap(values);
     }
@@ -270,6 +279,8 @@ public class JunctionDataSourceProperties {
     public void setConflictTables(String value) { this.conflictTables = value; }
     public String getReadRepair() { return readRepair; }
     public void setReadRepair(String value) { this.readRepair = value; }
+    public String getTombstoneRetention() { return tombstoneRetention; }
+    public void setTombstoneRetention(String value) { this.tombstoneRetention = value; }
     public String getMetrics() { return metrics; }
     public void setMetrics(String value) { this.metrics = value; }
     // spotless:on

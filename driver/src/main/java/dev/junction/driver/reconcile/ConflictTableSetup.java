@@ -127,11 +127,11 @@ public final class ConflictTableSetup implements AutoCloseable {
             run.addAll(
                     policy == ConflictPolicy.VERSION_VECTOR
                             ? (postgres
-                                    ? SiblingGuards.postgres(table, key, withMetadata)
-                                    : SiblingGuards.mariaDb(table, key, withMetadata))
+                                    ? SiblingGuards.postgres(table, key, withMetadata, all.tombstoneRetention)
+                                    : SiblingGuards.mariaDb(table, key, withMetadata, all.tombstoneRetention))
                             : postgres
-                                    ? PostgresGuardTriggers.install(table, key, withMetadata)
-                                    : MariaDbGuardTriggers.install(table, key, withMetadata));
+                                    ? PostgresGuardTriggers.install(table, key, withMetadata, all.tombstoneRetention)
+                                    : MariaDbGuardTriggers.install(table, key, withMetadata, all.tombstoneRetention));
         }
         return new MasterSetup(master, run, notes(connection, policy));
     }
@@ -187,11 +187,13 @@ public final class ConflictTableSetup implements AutoCloseable {
                 : "SELECT COUNT(*) * (SELECT COUNT(*) FROM information_schema.routines WHERE routine_schema ="
                         + " DATABASE() AND routine_name = '" + table + "_junction_live_duplicate') FROM"
                         + " information_schema.triggers WHERE trigger_schema = DATABASE() AND event_object_table = '"
-                        + table + "' AND trigger_name = '" + table + "_junction_update_guard'";
+                        + table + "' AND trigger_name IN ('" + table + "_junction_update_guard', '" + table
+                        + "_junction_insert_guard')";
         try (Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery(sql)) {
             row.next();
-            return row.getInt(1) > 0;
+            // MariaDB has two guard triggers (update, insert); PostgreSQL one update guard counted here.
+            return row.getInt(1) >= (all.dialect == MasterDialect.POSTGRESQL ? 1 : 2);
         }
     }
 

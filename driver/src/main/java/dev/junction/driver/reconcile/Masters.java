@@ -28,11 +28,18 @@ final class Masters implements AutoCloseable {
     final Map<String, Connection> connections;
     final MasterDialect dialect;
     final List<ConflictTable> conflictTables;
+    /** {@code tombstoneRetention}: the guards' and the purge's horizon. */
+    final java.time.Duration tombstoneRetention;
 
-    private Masters(Map<String, Connection> connections, MasterDialect dialect, List<ConflictTable> conflictTables) {
+    private Masters(
+            Map<String, Connection> connections,
+            MasterDialect dialect,
+            List<ConflictTable> conflictTables,
+            java.time.Duration tombstoneRetention) {
         this.connections = connections;
         this.dialect = dialect;
         this.conflictTables = conflictTables;
+        this.tombstoneRetention = tombstoneRetention;
     }
 
     /** @throws SQLException when the URL is invalid or a master cannot be reached: these tools need them all */
@@ -51,7 +58,8 @@ final class Masters implements AutoCloseable {
         return new Masters(
                 connections,
                 settings.backend() == Backend.POSTGRESQL ? MasterDialect.POSTGRESQL : MasterDialect.MYSQL,
-                settings.properties().get(JunctionProperty.CONFLICT_TABLES));
+                settings.properties().get(JunctionProperty.CONFLICT_TABLES),
+                settings.properties().get(JunctionProperty.TOMBSTONE_RETENTION));
     }
 
     /**

@@ -43,9 +43,6 @@ public final class Reconciler implements AutoCloseable {
         void compared(String table, int bucketsDone, int bucketsTotal);
     }
 
-    /** How long a tombstone is kept: a copy older than that to a master that lacks the key is refused. */
-    public static final Duration RETENTION = Duration.ofDays(7);
-
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int ROWS_PER_BUCKET = 16;
     private static final int MAX_BUCKETS = 65_536;
@@ -57,7 +54,8 @@ public final class Reconciler implements AutoCloseable {
     private final List<ConflictTable> configured;
     private final boolean repairsStayLocal;
     private final HybridLogicalClock clock = HybridLogicalClock.system(Duration.ofMinutes(1));
-    private final TombstoneHorizon horizon = new TombstoneHorizon(RETENTION);
+    /** {@code tombstoneRetention}: a copy older than it to a master that lacks the key is refused; a purge waits it. */
+    private final TombstoneHorizon horizon;
 
     private Reconciler(Masters all, boolean repairsStayLocal) {
         this.all = all;
@@ -65,6 +63,7 @@ public final class Reconciler implements AutoCloseable {
         this.dialect = all.dialect;
         this.configured = all.conflictTables;
         this.repairsStayLocal = repairsStayLocal;
+        this.horizon = new TombstoneHorizon(all.tombstoneRetention);
     }
 
     /**
@@ -130,6 +129,72 @@ public final class Reconciler implements AutoCloseable {
                     table, "it has no " + MetadataColumns.VECTOR + " column: it is not a version-vector table");
         }
         return new SiblingMerger(masters, dialect, clock).merge(table, shape.columns(), shape.key(), merge);
+    }
+
+    /**
+     * Purges the tombstones of {@code table} that may go ({@link TombstoneHorizon}): those every master holds alike
+     * (same key, stamp and origin) and older than {@code tombstoneRetention}. A write older than the retention that
+     * arrives later is refused by the masters' insert guards ({@code junction conflict-tables} installs them with the
+     * same retention), so a purged row cannot come back. Each master's deletes stay on it where they may; replicated,
+     * they remove a tombstone already gone. With {@code dryRun}, counts and deletes nothing.
+     *
+     * @return how many tombstones were purged (or would be)
+     */
+    public int purgeTombstones(String table, boolean dryRun) throws SQLException {
+        Shape shape = shapeOnEveryMaster(table);
+        if (!shape.tombstones()) {
+            throw JunctionErrorCode.RECONCILE_REFUSED.exception(
+                    table, "it has no " + MetadataColumns.DELETED + " column: it keeps no tombstones");
+        }
+        long now = clock.now();
+        String key = String.join(", ", shape.key());
+        Map<List<Object>, List<Object>> common = null;
+        for (Connection connection : masters.values()) {
+            Map<List<Object>, List<Object>> here = new LinkedHashMap<>();
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("select " + key + ", " + MetadataColumns.HLC + ", "
+                            + MetadataColumns.ORIGIN + " from " + table + " where " + MetadataColumns.DELETED)) {
+                while (rows.next()) {
+                    List<Object> values = new ArrayList<>();
+                    for (int i = 1; i <= shape.key().size(); i++) {
+                        values.add(rows.getObject(i));
+                    }
+                    long hlc = rows.getLong(shape.key().size() + 1);
+                    if (hlc >= 0 && horizon.collectable(hlc, now, true)) {
+                        here.put(values, List.of(hlc, rows.getString(shape.key().size() + 2)));
+                    }
+                }
+            }
+            if (common != null) {
+                here.entrySet().retainAll(common.entrySet()); // held alike by every master so far
+            }
+            common = here;
+        }
+        if (!dryRun) {
+            for (Connection connection : masters.values()) {
+                deleteTombstones(connection, table, shape.key(), common);
+            }
+        }
+        return common.size();
+    }
+
+    private static void deleteTombstones(
+            Connection connection, String table, List<String> key, Map<List<Object>, List<Object>> tombstones)
+            throws SQLException {
+        String where = key.stream().map(c -> c + " = ?").collect(Collectors.joining(" and "));
+        try (PreparedStatement delete = connection.prepareStatement("delete from " + table + " where " + where
+                + " and " + MetadataColumns.DELETED + " and " + MetadataColumns.HLC + " = ? and "
+                + MetadataColumns.ORIGIN + " = ?")) {
+            for (Map.Entry<List<Object>, List<Object>> tombstone : tombstones.entrySet()) {
+                int index = 1;
+                for (Object value : tombstone.getKey()) {
+                    delete.setObject(index++, value);
+                }
+                delete.setLong(index++, (Long) tombstone.getValue().get(0));
+                delete.setString(index, (String) tombstone.getValue().get(1));
+                delete.executeUpdate();
+            }
+        }
     }
 
     /** Reconciles {@code table} across the masters; with {@code dryRun}, writes nothing. */

@@ -210,6 +210,74 @@ abstract class ConflictTableSetupContract {
         assertThat(bed().replicating()).isTrue();
     }
 
+    /** Every row of {@code retired_models} on {@code master}, tombstones included: {@code id:stage[:deleted]}. */
+    private java.util.List<String> retired(int master) throws SQLException {
+        java.util.List<String> rows = new java.util.ArrayList<>();
+        try (Connection connection = rawMaster(master);
+                Statement statement = connection.createStatement();
+                ResultSet result =
+                        statement.executeQuery("select id, stage, _deleted from retired_models order by id")) {
+            while (result.next()) {
+                rows.add(result.getInt(1) + ":" + result.getString(2) + (result.getBoolean(3) ? ":deleted" : ""));
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void tombstonesHeldByEveryMasterPastTheRetentionArePurgedAndAnOlderWriteCannotBringOneBack() throws Exception {
+        createOnBoth("create table retired_models (id int primary key, stage varchar(40))");
+        String parameters = "?topology=multi-master&conflictTables=retired_models&tombstoneRetention=2s";
+        try (ConflictTableSetup setup = ConflictTableSetup.open(url(parameters), adminCredentials())) {
+            assertThat(setup.prepare("retired_models", true).applied()).isTrue();
+        }
+        awaitReplication();
+        try (Connection app =
+                        DriverManager.getConnection(url(parameters + "&homeMaster=" + address(0)), adminCredentials());
+                Statement statement = app.createStatement()) {
+            statement.executeUpdate("insert into retired_models (id, stage) values (1, 'a'), (2, 'b'), (3, 'c')");
+            assertThat(statement.executeUpdate("delete from retired_models where id < 3"))
+                    .isEqualTo(2);
+        }
+        awaitReplication();
+        assertThat(retired(0)).containsExactly("1:a:deleted", "2:b:deleted", "3:c");
+        try (dev.junction.driver.reconcile.Reconciler reconciler =
+                dev.junction.driver.reconcile.Reconciler.open(url(parameters), adminCredentials())) {
+            assertThat(reconciler.purgeTombstones("retired_models", false))
+                    .as("younger than the retention: kept")
+                    .isZero();
+            Thread.sleep(2_500); // the retention passes
+            assertThat(reconciler.purgeTombstones("retired_models", true))
+                    .as("dry run")
+                    .isEqualTo(2);
+            assertThat(retired(1)).as("a dry run changes nothing").hasSize(3);
+            assertThat(reconciler.purgeTombstones("retired_models", false)).isEqualTo(2);
+            assertThat(reconciler.purgeTombstones("retired_models", false))
+                    .as("purged")
+                    .isZero();
+        }
+        awaitReplication();
+        assertThat(retired(0)).containsExactly("3:c");
+        assertThat(retired(1)).containsExactly("3:c");
+        long old = dev.junction.conflict.HlcTimestamp.ofMillis(System.currentTimeMillis() - 10_000);
+        String stale = "insert into retired_models (id, stage, _hlc, _origin) values (1, 'stale', " + old + ", 'm1')";
+        boolean postgres;
+        try (Connection raw = rawMaster(1);
+                Statement statement = raw.createStatement()) {
+            postgres = raw.getMetaData().getDatabaseProductName().contains("PostgreSQL");
+            if (postgres) {
+                statement.executeUpdate(stale); // a writer bypassing Junction: replicated, the guard must refuse it
+            } else {
+                assertThatThrownBy(() -> statement.executeUpdate(stale))
+                        .as("MariaDB's guard refuses it where it is written (a trigger cannot skip a row)")
+                        .hasMessageContaining("tombstoneRetention");
+            }
+        }
+        awaitReplication();
+        assertThat(retired(0)).as("the purged row did not come back").containsExactly("3:c");
+        assertThat(bed().replicating()).isTrue();
+    }
+
     @Test
     void tablesThatCannotBePreparedAreRefusedAndLeftAlone() throws Exception {
         createOnBoth("create table badly_typed (id int primary key, _hlc varchar(10))");

@@ -22,6 +22,12 @@ import org.junit.jupiter.api.Test;
  * as Junction's statement stamping will write them.
  */
 class MariaDbLastWriterWinsGuardIT {
+    /**
+     * Stamps are written as {@code BASE + n}: small numbers would be older than the tombstone retention, which the
+     * insert guards refuse; rows show {@code _hlc - BASE}, so the order the test means stays readable.
+     */
+    private static final long BASE = dev.junction.conflict.HlcTimestamp.ofMillis(System.currentTimeMillis());
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final List<String> COLUMNS = List.of("id", "stage", "_hlc", "_origin");
 
@@ -56,8 +62,8 @@ class MariaDbLastWriterWinsGuardIT {
     }
 
     private static String row(MariaDbNode master, int id) {
-        return master.queryString("SELECT COALESCE((SELECT CONCAT(stage, '@', _hlc, '/', _origin) FROM model_versions"
-                + " WHERE id = " + id + "), 'none')");
+        return master.queryString("SELECT COALESCE((SELECT CONCAT(stage, '@', _hlc - " + BASE
+                + ", '/', _origin) FROM model_versions" + " WHERE id = " + id + "), 'none')");
     }
 
     /** Runs {@code writes} with both masters' replication stopped, then lets them catch up with each other. */
@@ -74,11 +80,13 @@ class MariaDbLastWriterWinsGuardIT {
 
     @Test
     void concurrentUpdatesConvergeOnTheLaterStampOnBothMasters() {
-        master1.execute("INSERT INTO model_versions VALUES (1, 'staging', 100, 'm1')");
+        master1.execute("INSERT INTO model_versions VALUES (1, 'staging', " + (BASE + 100) + ", 'm1')");
         ring.awaitReplication();
         apart(() -> {
-            master1.execute("UPDATE model_versions SET stage = 'production', _hlc = 300, _origin = 'm1' WHERE id = 1");
-            master2.execute("UPDATE model_versions SET stage = 'archived', _hlc = 200, _origin = 'm2' WHERE id = 1");
+            master1.execute("UPDATE model_versions SET stage = 'production', _hlc = " + (BASE + 300)
+                    + ", _origin = 'm1' WHERE id = 1");
+            master2.execute("UPDATE model_versions SET stage = 'archived', _hlc = " + (BASE + 200)
+                    + ", _origin = 'm2' WHERE id = 1");
         });
         assertThat(row(master1, 1)).as("master2's older update kept out").isEqualTo("production@300/m1");
         assertThat(row(master2, 1)).isEqualTo("production@300/m1");
@@ -88,8 +96,8 @@ class MariaDbLastWriterWinsGuardIT {
     @Test
     void aKeyInsertedOnBothMastersKeepsReplicationRunningButEachMasterKeepsTheOthersRow() {
         apart(() -> {
-            master1.execute("INSERT INTO model_versions VALUES (2, 'inserted on m1', 500, 'm1')");
-            master2.execute("INSERT INTO model_versions VALUES (2, 'inserted on m2', 600, 'm2')");
+            master1.execute("INSERT INTO model_versions VALUES (2, 'inserted on m1', " + (BASE + 500) + ", 'm1')");
+            master2.execute("INSERT INTO model_versions VALUES (2, 'inserted on m2', " + (BASE + 600) + ", 'm2')");
         });
         assertThat(row(master1, 2)).isEqualTo("inserted on m2@600/m2");
         assertThat(row(master2, 2)).as("diverged: for reconcile to settle").isEqualTo("inserted on m1@500/m1");

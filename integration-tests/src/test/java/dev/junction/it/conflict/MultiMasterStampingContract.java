@@ -318,7 +318,10 @@ abstract class MultiMasterStampingContract {
         awaitReplication();
         onOneMasterOnly(1, "update model_versions set stage = 'newer', _hlc = _hlc + 1000 where id = 60");
         onOneMasterOnly(1, "update model_versions set _deleted = true, _hlc = _hlc + 1000 where id = 61");
-        onOneMasterOnly(1, "insert into model_versions (id, stage, _hlc, _origin) values (62, 'only on 1', 5, 'm1')");
+        onOneMasterOnly(
+                1,
+                "insert into model_versions (id, stage, _hlc, _origin) values (62, 'only on 1', "
+                        + dev.junction.conflict.HlcTimestamp.ofMillis(System.currentTimeMillis()) + ", 'm1')");
         try (Connection plain = junction(0)) {
             assertThat(seen(plain, "60"))
                     .as("without read repair the home master's version")

@@ -19,6 +19,12 @@ import org.junit.jupiter.api.Test;
  * written by hand here, as Junction's statement stamping will write them.
  */
 class PostgresLastWriterWinsGuardIT {
+    /**
+     * Stamps are written as {@code BASE + n}: small numbers would be older than the tombstone retention, which the
+     * insert guards refuse; rows show {@code _hlc - BASE}, so the order the test means stays readable.
+     */
+    private static final long BASE = dev.junction.conflict.HlcTimestamp.ofMillis(System.currentTimeMillis());
+
     private static final List<String> COLUMNS = List.of("id", "stage", "_hlc", "_origin");
 
     private static PostgresTwoMasterCluster cluster;
@@ -46,18 +52,19 @@ class PostgresLastWriterWinsGuardIT {
     }
 
     private static String row(PostgresNode master, int id) {
-        return master.queryString(
-                "select coalesce((select stage || '@' || _hlc || '/' || _origin from model_versions where id = " + id
-                        + "), 'none')");
+        return master.queryString("select coalesce((select stage || '@' || (_hlc - " + BASE
+                + ") || '/' || _origin from model_versions where id = " + id + "), 'none')");
     }
 
     @Test
     void concurrentUpdatesConvergeOnTheLaterStampOnBothMasters() {
-        master1.execute("insert into model_versions values (1, 'staging', 100, 'm1')");
+        master1.execute("insert into model_versions values (1, 'staging', " + (BASE + 100) + ", 'm1')");
         cluster.awaitReplication();
         cluster.pauseReplication();
-        master1.execute("update model_versions set stage = 'production', _hlc = 300, _origin = 'm1' where id = 1");
-        master2.execute("update model_versions set stage = 'archived', _hlc = 200, _origin = 'm2' where id = 1");
+        master1.execute("update model_versions set stage = 'production', _hlc = " + (BASE + 300)
+                + ", _origin = 'm1' where id = 1");
+        master2.execute("update model_versions set stage = 'archived', _hlc = " + (BASE + 200)
+                + ", _origin = 'm2' where id = 1");
         cluster.resumeReplication();
         cluster.awaitReplication();
         assertThat(row(master1, 1)).isEqualTo("production@300/m1");
@@ -69,13 +76,13 @@ class PostgresLastWriterWinsGuardIT {
     @Test
     void aKeyInsertedOnBothMastersKeepsReplicationRunningAndTheLaterStampWins() {
         cluster.pauseReplication();
-        master1.execute("insert into model_versions values (2, 'inserted on m1', 500, 'm1')");
-        master2.execute("insert into model_versions values (2, 'inserted on m2', 600, 'm2')");
+        master1.execute("insert into model_versions values (2, 'inserted on m1', " + (BASE + 500) + ", 'm1')");
+        master2.execute("insert into model_versions values (2, 'inserted on m2', " + (BASE + 600) + ", 'm2')");
         cluster.resumeReplication();
         cluster.awaitReplication(); // fails at once on an apply error, as a duplicate key was without the guard
         assertThat(row(master1, 2)).isEqualTo("inserted on m2@600/m2");
         assertThat(row(master2, 2)).isEqualTo("inserted on m2@600/m2");
-        master2.execute("insert into model_versions values (3, 'after the collision', 700, 'm2')");
+        master2.execute("insert into model_versions values (3, 'after the collision', " + (BASE + 700) + ", 'm2')");
         cluster.awaitReplication();
         assertThat(row(master1, 3)).as("replication still applies").isEqualTo("after the collision@700/m2");
         for (PostgresNode master : cluster.masters()) {
@@ -87,8 +94,9 @@ class PostgresLastWriterWinsGuardIT {
 
     @Test
     void anApplicationInsertingAKeyThatExistsStillGetsADuplicateKeyError() {
-        master1.execute("insert into model_versions values (4, 'first', 800, 'm1')");
-        assertThatThrownBy(() -> master1.execute("insert into model_versions values (4, 'second', 900, 'm1')"))
+        master1.execute("insert into model_versions values (4, 'first', " + (BASE + 800) + ", 'm1')");
+        assertThatThrownBy(() ->
+                        master1.execute("insert into model_versions values (4, 'second', " + (BASE + 900) + ", 'm1')"))
                 .hasStackTraceContaining("duplicate key");
         cluster.awaitReplication();
         assertThat(row(master2, 4)).isEqualTo("first@800/m1");

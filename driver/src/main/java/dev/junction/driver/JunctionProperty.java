@@ -232,14 +232,18 @@ public final class JunctionProperty<T> {
                             + "until the application merges it (`Reconciler.mergeSiblings`); a statement that cannot be stamped "
                             + "(REPLACE, TRUNCATE, INSERT without a column list) is refused with `0A000`.");
     /** Whether multi-master reads consult every master. */
-    public static final JunctionProperty<ReadRepair> READ_REPAIR = choice(
+    public static final JunctionProperty<ReadRepair> READ_REPAIR = new JunctionProperty<>(
             "readRepair",
             ReadRepair.class,
             ReadRepair.OFF,
-            "`on` (with `topology=multi-master` and `conflictTables`): an auto-commit read of one row of a `lww` conflict "
-                    + "table by its whole primary key first fetches the row from every master up, writes the winner (the "
-                    + "latest stamp, a tombstone included) to the masters that miss it or hold an older version, then "
-                    + "reads it on the home master.");
+            ReadRepair::parse,
+            "off, on, or a list of conflict tables such as orders,carts",
+            "`off`, `on`, `table,…`",
+            "`on` or a list of tables (with `topology=multi-master` and `conflictTables`): an auto-commit read of one row "
+                    + "of such a `lww` or `version-vector` conflict table by its whole primary key first fetches the row "
+                    + "from every master up, writes the winner (the latest stamp, a tombstone included) to the masters that "
+                    + "miss it or hold an older version, then reads it on the home master. A table that is not a conflict "
+                    + "table is refused.");
     /** How long a conflict table's tombstone is kept, and how late a replicated write may arrive. */
     public static final JunctionProperty<Duration> TOMBSTONE_RETENTION = duration(
             "tombstoneRetention",

@@ -174,10 +174,11 @@ public class JunctionDataSourceProperties {
     private String conflictTables;
 
     /**
-     * `on` (with `topology=multi-master` and `conflictTables`): an auto-commit read of one row of a `lww` conflict
-     * table by its whole primary key first fetches the row from every master up, writes the winner (the latest stamp,
-     * a tombstone included) to the masters that miss it or hold an older version, then reads it on the home master.
-     * Values: `off`, `on`; default `off`.
+     * `on` or a list of tables (with `topology=multi-master` and `conflictTables`): an auto-commit read of one row of
+     * such a `lww` or `version-vector` conflict table by its whole primary key first fetches the row from every master
+     * up, writes the winner (the latest stamp, a tombstone included) to the masters that miss it or hold an older
+     * version, then reads it on the home master. A table that is not a conflict table is refused. Values: `off`, `on`,
+     * `table,…`; default `off`.
      */
     private String readRepair;
 

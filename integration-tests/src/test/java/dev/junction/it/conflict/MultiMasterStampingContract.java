@@ -327,7 +327,19 @@ abstract class MultiMasterStampingContract {
                     .as("without read repair the home master's version")
                     .containsExactly("60:old");
         }
-        String url = url(0, "&conflictTables=model_versions&readRepair=on");
+        try (Connection otherTable = DriverManager.getConnection(
+                        url(0, "&conflictTables=model_versions,audit_log&readRepair=audit_log"), credentials());
+                PreparedStatement byKey =
+                        otherTable.prepareStatement("select stage from model_versions where id = ?")) {
+            byKey.setInt(1, 60);
+            try (ResultSet row = byKey.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getString(1))
+                        .as("read repair of another table only")
+                        .isEqualTo("old");
+            }
+        }
+        String url = url(0, "&conflictTables=model_versions&readRepair=model_versions");
         try (Connection app = DriverManager.getConnection(url, credentials());
                 PreparedStatement byKey = app.prepareStatement("select stage from model_versions where id = ?");
                 Statement statement = app.createStatement()) {

@@ -98,7 +98,8 @@ public final class ConnectionSettings {
                         "no conflict tables without topology=multi-master (one primary has no conflicts to resolve)");
             }
         }
-        if (properties.get(JunctionProperty.READ_REPAIR) != JunctionProperty.READ_REPAIR.defaultValue()
+        dev.junction.driver.ReadRepair readRepair = properties.get(JunctionProperty.READ_REPAIR);
+        if (!readRepair.isOff()
                 && (!multiMaster
                         || properties.get(JunctionProperty.CONFLICT_TABLES).isEmpty())) {
             throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
@@ -106,6 +107,17 @@ public final class ConnectionSettings {
                     JunctionProperty.READ_REPAIR.name(),
                     "off without topology=multi-master and conflictTables (it repairs conflict tables' rows between"
                             + " masters)");
+        }
+        for (String table : readRepair.tables()) {
+            boolean repairable = properties.get(JunctionProperty.CONFLICT_TABLES).stream()
+                    .anyMatch(configured -> configured.table().equalsIgnoreCase(table)
+                            && configured.policy() != dev.junction.driver.ConflictPolicy.COUNTER);
+            if (!repairable) {
+                throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
+                        given.get(JunctionProperty.READ_REPAIR.name()),
+                        JunctionProperty.READ_REPAIR.name(),
+                        "off, on, or lww and version-vector tables of conflictTables (" + table + " is not one)");
+            }
         }
         String home = properties.get(JunctionProperty.HOME_MASTER);
         if (!home.isEmpty()) {

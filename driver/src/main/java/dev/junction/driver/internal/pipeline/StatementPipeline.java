@@ -61,6 +61,8 @@ public final class StatementPipeline implements NodeAccess {
     private final ConflictStamping stamping;
     /** {@code readRepair=on}: the repair before a read by key of a conflict table; null when off. */
     private final KeyReadRepair readRepair;
+    /** {@code readRepair}: which conflict tables' reads by key are repaired. */
+    private final dev.junction.driver.ReadRepair readRepairScope;
     /** See {@link #lastRewriteRows}. */
     private int lastRewriteRows = -1;
 
@@ -115,8 +117,8 @@ public final class StatementPipeline implements NodeAccess {
                 metrics);
         this.tracked = trackedCommits(settings, connector);
         this.stamping = ConflictStamping.of(settings, topology.conflictTableShapes(settings.backend(), connector));
-        this.readRepair = stamping != null
-                        && settings.properties().get(JunctionProperty.READ_REPAIR) == dev.junction.driver.ReadRepair.ON
+        this.readRepairScope = settings.properties().get(JunctionProperty.READ_REPAIR);
+        this.readRepair = stamping != null && !readRepairScope.isOff()
                 ? new KeyReadRepair(topology, topology.conflictTableShapes(settings.backend(), connector), postgres)
                 : null;
         this.moves = topology.transactionMoves();
@@ -254,9 +256,11 @@ public final class StatementPipeline implements NodeAccess {
 
     /** The row {@code sql} reads by key from a conflict table, when read repair is on; else null. */
     public dev.junction.conflict.KeyRead keyReadOf(StatementInfo info, String sql) {
-        return readRepair == null || sql == null || info.kind() != StatementInfo.Kind.READ
-                ? null
-                : stamping.keyRead(sql);
+        if (readRepair == null || sql == null || info.kind() != StatementInfo.Kind.READ) {
+            return null;
+        }
+        dev.junction.conflict.KeyRead read = stamping.keyRead(sql);
+        return read != null && readRepairScope.covers(read.table()) ? read : null;
     }
 
     /**

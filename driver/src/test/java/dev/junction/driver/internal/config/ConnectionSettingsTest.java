@@ -228,7 +228,10 @@ class ConnectionSettingsTest {
             {"topology=multi-master&syncMode=sync", "async with topology=multi-master"},
             {"topology=multi-master&syncTables=orders:sync", "no sync tables"},
             {"topology=multi-master&readRepair=on", "conflictTables"},
-            {"readRepair=on&conflictTables=orders", "topology=multi-master"}
+            {"readRepair=on&conflictTables=orders", "topology=multi-master"},
+            {"topology=multi-master&conflictTables=orders,likes:counter&readRepair=likes", "likes is not one"},
+            {"topology=multi-master&conflictTables=orders&readRepair=carts", "carts is not one"},
+            {"topology=multi-master&conflictTables=orders&readRepair=orders,,carts", "readRepair"}
         };
         for (String[] parameterAndHint : invalid) {
             assertThatThrownBy(() -> settings(url + "?" + parameterAndHint[0], new Properties()))
@@ -255,6 +258,12 @@ class ConnectionSettingsTest {
                         .properties()
                         .get(JunctionProperty.READ_REPAIR))
                 .isEqualTo(dev.junction.driver.ReadRepair.ON);
+        dev.junction.driver.ReadRepair some = settings(
+                        url + "?topology=multi-master&conflictTables=orders,Carts&readRepair=carts", new Properties())
+                .properties()
+                .get(JunctionProperty.READ_REPAIR);
+        assertThat(some.covers("Carts")).as("names compare case-insensitively").isTrue();
+        assertThat(some.covers("orders")).isFalse();
         for (String parameter : new String[] {"topology=primary-replica", "readRepair=off", "conflictTables="}) {
             assertThat(settings(url + "?" + parameter, new Properties()))
                     .as(parameter)

@@ -493,7 +493,7 @@ public final class RoutingConnection implements JunctionConnection {
     @Override
     public String toString() {
         String nodes = sessions.describe();
-        String where = nodes.isEmpty() ? String.valueOf(settings.url()) : nodes;
+        String where = nodes.isEmpty() ? "no open connection; " + settings.url() : nodes;
         return "JunctionConnection@" + Integer.toHexString(hashCode()) + " [" + where + (closed ? "] closed" : "]");
     }
 }

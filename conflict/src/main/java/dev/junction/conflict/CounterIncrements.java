@@ -1,5 +1,7 @@
 package dev.junction.conflict;
 
+import static dev.junction.conflict.SqlNames.isName;
+
 import dev.junction.conflict.Stamping.Stamped.Slot;
 import dev.junction.router.Dialect;
 import dev.junction.router.internal.SqlToken;
@@ -187,10 +189,6 @@ final class CounterIncrements {
         text.setLength(0);
         slots.add(slot);
         order.add(TextEdits.parameterOf(slot));
-    }
-
-    private static boolean isName(SqlToken token) {
-        return token.type() == TokenType.WORD || token.type() == TokenType.QUOTED_IDENTIFIER;
     }
 
     /** A single value: a {@code ?} parameter, a number or a string. */

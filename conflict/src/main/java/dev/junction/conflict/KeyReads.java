@@ -1,5 +1,8 @@
 package dev.junction.conflict;
 
+import static dev.junction.conflict.SqlNames.isName;
+import static dev.junction.conflict.SqlNames.part;
+
 import dev.junction.router.internal.SqlToken;
 import dev.junction.router.internal.TokenType;
 import java.util.ArrayList;
@@ -125,14 +128,6 @@ final class KeyReads {
             }
         }
         return count;
-    }
-
-    private static boolean isName(SqlToken token) {
-        return token.type() == TokenType.WORD || token.type() == TokenType.QUOTED_IDENTIFIER;
-    }
-
-    private static String part(SqlToken token) {
-        return unquote(token.text()).toLowerCase(Locale.ROOT);
     }
 
     private static String unquote(String text) {

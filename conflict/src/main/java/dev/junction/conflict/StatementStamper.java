@@ -1,5 +1,10 @@
 package dev.junction.conflict;
 
+import static dev.junction.conflict.SqlNames.isName;
+import static dev.junction.conflict.SqlNames.keyword;
+import static dev.junction.conflict.SqlNames.part;
+import static dev.junction.conflict.SqlNames.skipName;
+
 import dev.junction.conflict.Stamping.Stamped.Slot;
 import dev.junction.router.Dialect;
 import dev.junction.router.internal.SqlToken;
@@ -660,37 +665,8 @@ public final class StatementStamper {
 
     // ---- reading tokens ----
 
-    private static String keyword(SqlToken token) {
-        return token.keyword() == null ? "" : token.keyword();
-    }
-
-    private static boolean isName(SqlToken token) {
-        return token.type() == TokenType.WORD || token.type() == TokenType.QUOTED_IDENTIFIER;
-    }
-
     private static boolean isDotted(List<SqlToken> tokens, int i) {
         return i < tokens.size() && tokens.get(i).type() == TokenType.DOT;
-    }
-
-    /** A name part without its quotes, lower-cased (matching is case-insensitive, quoted or not). */
-    private static String part(SqlToken token) {
-        String text = token.text();
-        if (token.type() == TokenType.QUOTED_IDENTIFIER && text.length() >= 2) {
-            text = text.substring(1, text.length() - 1);
-        }
-        return text.toLowerCase(Locale.ROOT);
-    }
-
-    /** The index after the dotted name that starts at {@code i}; {@code i} when there is none. */
-    private static int skipName(List<SqlToken> tokens, int i, int end) {
-        if (i >= end || !isName(tokens.get(i))) {
-            return i;
-        }
-        i++;
-        while (i + 1 < end && tokens.get(i).type() == TokenType.DOT && isName(tokens.get(i + 1))) {
-            i += 2;
-        }
-        return i;
     }
 
     private static int startOfName(List<SqlToken> tokens, int last) {

@@ -1,5 +1,8 @@
 package dev.junction.conflict;
 
+import static dev.junction.conflict.SqlNames.isName;
+import static dev.junction.conflict.SqlNames.skipName;
+
 import dev.junction.router.internal.SqlToken;
 import dev.junction.router.internal.TokenType;
 import java.util.List;
@@ -174,21 +177,5 @@ final class TombstoneReads {
 
     private static boolean previousIs(List<SqlToken> tokens, int i, String word) {
         return i > 0 && word.equals(tokens.get(i - 1).keyword());
-    }
-
-    static boolean isName(SqlToken token) {
-        return token.type() == TokenType.WORD || token.type() == TokenType.QUOTED_IDENTIFIER;
-    }
-
-    /** The index after the dotted name that starts at {@code i}; {@code i} when there is none. */
-    static int skipName(List<SqlToken> tokens, int i, int end) {
-        if (i >= end || !isName(tokens.get(i))) {
-            return i;
-        }
-        i++;
-        while (i + 1 < end && tokens.get(i).type() == TokenType.DOT && isName(tokens.get(i + 1))) {
-            i += 2;
-        }
-        return i;
     }
 }

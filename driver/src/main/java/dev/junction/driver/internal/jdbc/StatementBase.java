@@ -97,7 +97,10 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     final <T> T execute(StatementInfo info, String sql, boolean forcePrimary, Execution<S, T> execution)
             throws SQLException {
         checkOpen();
-        connection.pipeline().repairBeforeRead(keyRead(info, sql), keyValues());
+        dev.junction.conflict.KeyRead read = keyRead(info, sql); // null unless read repair is on: nothing allocated
+        if (read != null) {
+            connection.pipeline().repairBeforeRead(read, keyValues());
+        }
         NodeSession session = connection.pipeline().acquire(info, sql, forcePrimary || updatable);
         forced = forcePrimary;
         T result;

@@ -526,24 +526,8 @@ public final class StatementStamper {
             return refused(table, metadata + " is Junction's to write; leave it out of the statement");
         }
         TextEdits edits = new TextEdits(sql, tokens, dialect == Dialect.MYSQL);
-        edits.insert(
-                tokens.get(listEnd - 1).end(),
-                ", " + MetadataColumns.HLC + " = GREATEST(" + qualifier + "." + MetadataColumns.HLC + " + 1, ",
-                Slot.HLC,
-                "), " + MetadataColumns.ORIGIN + " = ",
-                Slot.ORIGIN);
-        if (table.vector()) {
-            edits.insert(
-                    tokens.get(listEnd - 1).end(),
-                    ", " + MetadataColumns.VECTOR + " = " + BUMP + qualifier + "." + MetadataColumns.VECTOR + ", ",
-                    Slot.ORIGIN,
-                    ")");
-        }
-        String refusal = liveRowsOnly(tokens, listEnd, end, qualifier, edits);
-        if (refusal == null) {
-            refusal = hideTombstones(sql, tokens, set + 1, end, edits);
-        }
-        return refusal != null ? refused(table, refusal) : edits.build(table.configured(), -1);
+        stampAssignments(edits, tokens.get(listEnd - 1).end(), ", ", qualifier, table);
+        return liveRowsStamped(sql, tokens, edits, table, qualifier, listEnd, set + 1, end);
     }
 
     /**
@@ -597,23 +581,48 @@ public final class StatementStamper {
         }
         TextEdits edits = new TextEdits(sql, tokens, dialect == Dialect.MYSQL);
         edits.replace(tokens.get(0).start(), tokens.get(1).end(), "UPDATE");
+        stampAssignments(
+                edits, tokens.get(i - 1).end(), " SET " + MetadataColumns.DELETED + " = TRUE, ", qualifier, table);
+        return liveRowsStamped(sql, tokens, edits, table, qualifier, i, i, end);
+    }
+
+    /**
+     * The assignments an UPDATE (or a DELETE run as one) gets at {@code position}, after {@code lead}: a stamp later
+     * than the row's, the origin and, for a {@code version-vector} table, one more write of this master in the vector.
+     */
+    private static void stampAssignments(
+            TextEdits edits, int position, String lead, String qualifier, TableName table) {
         edits.insert(
-                tokens.get(i - 1).end(),
-                " SET " + MetadataColumns.DELETED + " = TRUE, " + MetadataColumns.HLC + " = GREATEST(" + qualifier + "."
-                        + MetadataColumns.HLC + " + 1, ",
+                position,
+                lead + MetadataColumns.HLC + " = GREATEST(" + qualifier + "." + MetadataColumns.HLC + " + 1, ",
                 Slot.HLC,
                 "), " + MetadataColumns.ORIGIN + " = ",
                 Slot.ORIGIN);
         if (table.vector()) {
             edits.insert(
-                    tokens.get(i - 1).end(),
+                    position,
                     ", " + MetadataColumns.VECTOR + " = " + BUMP + qualifier + "." + MetadataColumns.VECTOR + ", ",
                     Slot.ORIGIN,
                     ")");
         }
-        String refusal = liveRowsOnly(tokens, i, end, qualifier, edits);
+    }
+
+    /**
+     * The rest of a stamped UPDATE or DELETE: its condition keeps to live rows ({@code tokens[conditionFrom, end)}),
+     * its reads of conflict tables see live rows ({@code tokens[readsFrom, end)}); the stamping, or the refusal.
+     */
+    private Stamping liveRowsStamped(
+            String sql,
+            List<SqlToken> tokens,
+            TextEdits edits,
+            TableName table,
+            String qualifier,
+            int conditionFrom,
+            int readsFrom,
+            int end) {
+        String refusal = liveRowsOnly(tokens, conditionFrom, end, qualifier, edits);
         if (refusal == null) {
-            refusal = hideTombstones(sql, tokens, i, end, edits);
+            refusal = hideTombstones(sql, tokens, readsFrom, end, edits);
         }
         return refusal != null ? refused(table, refusal) : edits.build(table.configured(), -1);
     }

@@ -246,6 +246,15 @@ public final class JunctionDataSource implements DataSource, AutoCloseable {
         return explicit.get(JunctionProperty.LOAD_BALANCE.name());
     }
 
+    /** Sets {@code primaryReads}; see {@link JunctionProperty#PRIMARY_READS}. @throws IllegalArgumentException for an invalid value */
+    public void setPrimaryReads(String value) {
+        setJunctionProperty(JunctionProperty.PRIMARY_READS, value);
+    }
+
+    public String getPrimaryReads() {
+        return explicit.get(JunctionProperty.PRIMARY_READS.name());
+    }
+
     /** Sets {@code monitorInterval}; see {@link JunctionProperty#MONITOR_INTERVAL}. @throws IllegalArgumentException for an invalid value */
     public void setMonitorInterval(String value) {
         setJunctionProperty(JunctionProperty.MONITOR_INTERVAL, value);

@@ -2,6 +2,7 @@ package dev.junction.driver;
 
 import dev.junction.driver.internal.config.ApplicationClass;
 import dev.junction.router.LoadBalance;
+import dev.junction.router.PrimaryReads;
 import dev.junction.router.ReadConsistency;
 import dev.junction.router.StaleReadFallback;
 import dev.junction.router.TransactionRouting;
@@ -130,7 +131,19 @@ public final class JunctionProperty<T> {
             LoadBalance.class,
             LoadBalance::propertyValue,
             LoadBalance.ROUND_ROBIN,
-            "How a read chooses among the replicas that qualify.");
+            "How a read chooses among the replicas that qualify. `least-busy`: where it would expect to be answered "
+                    + "first, from this JVM's statements in flight on each node and their measured service time.");
+    /** Whether the primary takes auto-commit reads a replica could serve, when it has room. */
+    public static final JunctionProperty<PrimaryReads> PRIMARY_READS = choice(
+            "primaryReads",
+            PrimaryReads.class,
+            PrimaryReads::propertyValue,
+            PrimaryReads.NEVER,
+            "Whether an auto-commit read a replica could serve may run on the primary, to use its spare capacity: "
+                    + "`never`; `when-idle`, only while the primary has nothing in flight from this JVM and the "
+                    + "chosen replica has; `weighted`, where it would expect to be answered first, the primary's "
+                    + "writes in flight counting against it. Reads in transactions and reads hinted to a replica stay "
+                    + "on replicas.");
     /**
      * Probe period of the topology monitor. At least {@link #MIN_MONITOR_INTERVAL}: below that the probes (one round
      * trip per node per interval, on every node) cost the servers more than any routing decision gains.
@@ -276,6 +289,7 @@ public final class JunctionProperty<T> {
             SYNC_TIMEOUT,
             SYNC_TIMEOUT_ACTION,
             LOAD_BALANCE,
+            PRIMARY_READS,
             MONITOR_INTERVAL,
             FAILOVER_TIMEOUT,
             COMMIT_OUTCOME,

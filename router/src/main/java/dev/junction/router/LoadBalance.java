@@ -14,7 +14,10 @@ public enum LoadBalance {
     RANDOM,
     /** The smallest staleness bound. */
     LEAST_LAG,
-    /** The fewest statements in flight from this JVM. */
+    /**
+     * The earliest expected answer from this JVM's view: statements in flight there, plus the new one, times the
+     * node's measured service time.
+     */
     LEAST_BUSY,
     /** The smallest probe round-trip time. */
     FASTEST;

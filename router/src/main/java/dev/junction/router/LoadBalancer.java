@@ -1,10 +1,12 @@
 package dev.junction.router;
 
+import dev.junction.router.internal.LeastBusyBalancer;
 import dev.junction.router.internal.LowestMetricBalancer;
 import dev.junction.router.internal.RandomBalancer;
 import dev.junction.router.internal.RoundRobinBalancer;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -12,10 +14,10 @@ import java.util.random.RandomGenerator;
  * Chooses one replica among those that qualify for a read. Implementations are thread-safe and do
  * not block.
  *
- * <p>{@code least-lag}, {@code least-busy} and {@code fastest} rotate among nodes that tie on
- * their metric (common: several replicas at staleness 0, or none busy), so that a tie does not send
- * all load to the node that sorts first; the rotation is a counter, hence deterministic for a given
- * start value. A replica whose metric is unknown ranks last.
+ * <p>{@code least-lag} and {@code fastest} rotate among nodes that tie on their metric (common: several replicas at
+ * staleness 0), so that a tie does not send all load to the node that sorts first; the rotation is a counter, hence
+ * deterministic for a given start value. A replica whose metric is unknown ranks last. {@code least-busy} reads the
+ * live {@link NodeLoads} the driver keeps and breaks ties at random.
  */
 @FunctionalInterface
 public interface LoadBalancer {
@@ -26,7 +28,10 @@ public interface LoadBalancer {
      */
     NodeState choose(List<NodeState> candidates);
 
-    /** The balancer for a strategy, with thread-local randomness and counters starting at zero. */
+    /**
+     * The balancer for a strategy, with thread-local randomness and counters starting at zero; {@code least-busy}
+     * reads loads of its own that nothing updates (for tests of the other strategies).
+     */
     static LoadBalancer of(LoadBalance strategy) {
         return of(strategy, ThreadLocalRandom::current, 0);
     }
@@ -39,6 +44,21 @@ public interface LoadBalancer {
      * @param counterStart first value of the round-robin / tie-rotation counter
      */
     static LoadBalancer of(LoadBalance strategy, Supplier<? extends RandomGenerator> random, long counterStart) {
+        return of(strategy, random, counterStart, new NodeLoads(), System::nanoTime);
+    }
+
+    /**
+     * The balancer for a strategy, {@code least-busy} reading {@code loads} on {@code ticker}.
+     *
+     * @param loads what the driver counts around each execution, per node
+     * @param ticker the monotonic nanoseconds {@code loads} were updated on
+     */
+    static LoadBalancer of(
+            LoadBalance strategy,
+            Supplier<? extends RandomGenerator> random,
+            long counterStart,
+            NodeLoads loads,
+            LongSupplier ticker) {
         switch (strategy) {
             case ROUND_ROBIN:
                 return new RoundRobinBalancer(counterStart);
@@ -47,7 +67,7 @@ public interface LoadBalancer {
             case LEAST_LAG:
                 return LowestMetricBalancer.leastLag(counterStart);
             case LEAST_BUSY:
-                return LowestMetricBalancer.leastBusy(counterStart);
+                return new LeastBusyBalancer(loads, ticker, random);
             case FASTEST:
                 return LowestMetricBalancer.fastest(counterStart);
             default:

@@ -18,9 +18,8 @@ public final class NodeState {
     private final boolean up;
     private final Duration stalenessBound;
     private final Duration roundTrip;
-    private final int inFlight;
 
-    private NodeState(NodeId id, NodeRole role, boolean up, Duration stalenessBound, Duration roundTrip, int inFlight) {
+    private NodeState(NodeId id, NodeRole role, boolean up, Duration stalenessBound, Duration roundTrip) {
         this.id = Objects.requireNonNull(id, "id");
         this.role = Objects.requireNonNull(role, "role");
         this.up = up;
@@ -29,30 +28,24 @@ public final class NodeState {
         }
         this.stalenessBound = stalenessBound;
         this.roundTrip = roundTrip;
-        if (inFlight < 0) {
-            throw new IllegalArgumentException("Negative in-flight count " + inFlight + " for " + id);
-        }
-        this.inFlight = inFlight;
     }
 
     /**
      * @param stalenessBound {@code null} when unknown
      * @param roundTrip last probe round-trip time, {@code null} when unknown
-     * @param inFlight statements this JVM is currently running on the node
      */
-    public static NodeState of(
-            NodeId id, NodeRole role, boolean up, Duration stalenessBound, Duration roundTrip, int inFlight) {
-        return new NodeState(id, role, up, stalenessBound, roundTrip, inFlight);
+    public static NodeState of(NodeId id, NodeRole role, boolean up, Duration stalenessBound, Duration roundTrip) {
+        return new NodeState(id, role, up, stalenessBound, roundTrip);
     }
 
     /** An up primary, for tests and single-node set-ups. */
     public static NodeState primary(NodeId id) {
-        return new NodeState(id, NodeRole.PRIMARY, true, Duration.ZERO, null, 0);
+        return new NodeState(id, NodeRole.PRIMARY, true, Duration.ZERO, null);
     }
 
     /** An up replica with the given staleness bound. */
     public static NodeState replica(NodeId id, Duration stalenessBound) {
-        return new NodeState(id, NodeRole.REPLICA, true, stalenessBound, null, 0);
+        return new NodeState(id, NodeRole.REPLICA, true, stalenessBound, null);
     }
 
     public NodeId id() {
@@ -78,25 +71,16 @@ public final class NodeState {
         return roundTrip;
     }
 
-    /** Statements this JVM currently runs on the node. */
-    public int inFlight() {
-        return inFlight;
-    }
-
     public NodeState withUp(boolean up) {
-        return new NodeState(id, role, up, stalenessBound, roundTrip, inFlight);
+        return new NodeState(id, role, up, stalenessBound, roundTrip);
     }
 
     public NodeState withStalenessBound(Duration bound) {
-        return new NodeState(id, role, up, bound, roundTrip, inFlight);
+        return new NodeState(id, role, up, bound, roundTrip);
     }
 
     public NodeState withRoundTrip(Duration rtt) {
-        return new NodeState(id, role, up, stalenessBound, rtt, inFlight);
-    }
-
-    public NodeState withInFlight(int count) {
-        return new NodeState(id, role, up, stalenessBound, roundTrip, count);
+        return new NodeState(id, role, up, stalenessBound, rtt);
     }
 
     @Override
@@ -106,13 +90,12 @@ public final class NodeState {
                 && role == n.role
                 && up == n.up
                 && Objects.equals(stalenessBound, n.stalenessBound)
-                && Objects.equals(roundTrip, n.roundTrip)
-                && inFlight == n.inFlight;
+                && Objects.equals(roundTrip, n.roundTrip);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, role, up, stalenessBound, roundTrip, inFlight);
+        return Objects.hash(id, role, up, stalenessBound, roundTrip);
     }
 
     @Override
@@ -122,7 +105,6 @@ public final class NodeState {
                 + role.name().toLowerCase(Locale.ROOT)
                 + (up ? "" : " down")
                 + (stalenessBound == null ? " staleness=?" : " staleness=" + stalenessBound.toMillis() + "ms")
-                + (roundTrip == null ? "" : " rtt=" + roundTrip.toNanos() / 1000 + "us")
-                + (inFlight == 0 ? "" : " inFlight=" + inFlight);
+                + (roundTrip == null ? "" : " rtt=" + roundTrip.toNanos() / 1000 + "us");
     }
 }

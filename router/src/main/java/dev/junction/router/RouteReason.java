@@ -54,5 +54,7 @@ public enum RouteReason {
     /** Every replica that is up is beyond the lag budget (or its lag is unknown). */
     NO_REPLICA_STALE,
     /** Replicas within the lag budget have not replayed the commits this read must see. */
-    NO_REPLICA_BEHIND
+    NO_REPLICA_BEHIND,
+    /** A read a replica could serve, which the primary takes because it has room ({@code primaryReads}). */
+    PRIMARY_HAS_ROOM
 }

@@ -5,25 +5,31 @@ import java.util.Objects;
 
 /**
  * The data source's routing properties (design §1): {@code maxReplicaLag}, {@code
- * readConsistency}, {@code staleReadFallback}, {@code loadBalance}. Immutable; built once per data
+ * readConsistency}, {@code staleReadFallback}, {@code loadBalance}, {@code primaryReads}. Immutable; built once per data
  * source from the validated property registry.
  */
 public final class RoutingOptions {
 
-    /** The documented defaults: {@code 1s}, {@code global}, {@code primary}, {@code round-robin}. */
+    /** The documented defaults: {@code 1s}, {@code global}, {@code primary}, {@code round-robin}, {@code never}. */
     public static final RoutingOptions DEFAULTS = new RoutingOptions(
-            Duration.ofSeconds(1), ReadConsistency.GLOBAL, StaleReadFallback.PRIMARY, LoadBalance.ROUND_ROBIN);
+            Duration.ofSeconds(1),
+            ReadConsistency.GLOBAL,
+            StaleReadFallback.PRIMARY,
+            LoadBalance.ROUND_ROBIN,
+            PrimaryReads.NEVER);
 
     private final Duration maxReplicaLag;
     private final ReadConsistency readConsistency;
     private final StaleReadFallback staleReadFallback;
     private final LoadBalance loadBalance;
+    private final PrimaryReads primaryReads;
 
     private RoutingOptions(
             Duration maxReplicaLag,
             ReadConsistency readConsistency,
             StaleReadFallback staleReadFallback,
-            LoadBalance loadBalance) {
+            LoadBalance loadBalance,
+            PrimaryReads primaryReads) {
         Objects.requireNonNull(maxReplicaLag, "maxReplicaLag");
         if (maxReplicaLag.isNegative()) {
             throw new IllegalArgumentException(
@@ -33,6 +39,7 @@ public final class RoutingOptions {
         this.readConsistency = Objects.requireNonNull(readConsistency, "readConsistency");
         this.staleReadFallback = Objects.requireNonNull(staleReadFallback, "staleReadFallback");
         this.loadBalance = Objects.requireNonNull(loadBalance, "loadBalance");
+        this.primaryReads = Objects.requireNonNull(primaryReads, "primaryReads");
     }
 
     public Duration maxReplicaLag() {
@@ -51,20 +58,33 @@ public final class RoutingOptions {
         return loadBalance;
     }
 
+    public PrimaryReads primaryReads() {
+        return primaryReads;
+    }
+
+    /** Whether a strategy in use reads the live {@link NodeLoads}, which the driver then keeps. */
+    public boolean readsLoad() {
+        return loadBalance == LoadBalance.LEAST_BUSY || primaryReads != PrimaryReads.NEVER;
+    }
+
     public RoutingOptions withMaxReplicaLag(Duration value) {
-        return new RoutingOptions(value, readConsistency, staleReadFallback, loadBalance);
+        return new RoutingOptions(value, readConsistency, staleReadFallback, loadBalance, primaryReads);
     }
 
     public RoutingOptions withReadConsistency(ReadConsistency value) {
-        return new RoutingOptions(maxReplicaLag, value, staleReadFallback, loadBalance);
+        return new RoutingOptions(maxReplicaLag, value, staleReadFallback, loadBalance, primaryReads);
     }
 
     public RoutingOptions withStaleReadFallback(StaleReadFallback value) {
-        return new RoutingOptions(maxReplicaLag, readConsistency, value, loadBalance);
+        return new RoutingOptions(maxReplicaLag, readConsistency, value, loadBalance, primaryReads);
+    }
+
+    public RoutingOptions withPrimaryReads(PrimaryReads value) {
+        return new RoutingOptions(maxReplicaLag, readConsistency, staleReadFallback, loadBalance, value);
     }
 
     public RoutingOptions withLoadBalance(LoadBalance value) {
-        return new RoutingOptions(maxReplicaLag, readConsistency, staleReadFallback, value);
+        return new RoutingOptions(maxReplicaLag, readConsistency, staleReadFallback, value, primaryReads);
     }
 
     @Override
@@ -73,12 +93,13 @@ public final class RoutingOptions {
                 && maxReplicaLag.equals(r.maxReplicaLag)
                 && readConsistency == r.readConsistency
                 && staleReadFallback == r.staleReadFallback
-                && loadBalance == r.loadBalance;
+                && loadBalance == r.loadBalance
+                && primaryReads == r.primaryReads;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxReplicaLag, readConsistency, staleReadFallback, loadBalance);
+        return Objects.hash(maxReplicaLag, readConsistency, staleReadFallback, loadBalance, primaryReads);
     }
 
     @Override
@@ -91,6 +112,8 @@ public final class RoutingOptions {
                 + staleReadFallback.propertyValue()
                 + ", loadBalance="
                 + loadBalance.propertyValue()
+                + ", primaryReads="
+                + primaryReads.propertyValue()
                 + "]";
     }
 }

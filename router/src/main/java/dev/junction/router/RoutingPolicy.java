@@ -1,5 +1,6 @@
 package dev.junction.router;
 
+import dev.junction.router.internal.LeastBusyBalancer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -50,10 +51,12 @@ public final class RoutingPolicy {
 
     private final LongSupplier ticker;
     private final Map<LoadBalance, LoadBalancer> balancers;
+    private final NodeLoads loads;
 
-    private RoutingPolicy(LongSupplier ticker, Map<LoadBalance, LoadBalancer> balancers) {
+    private RoutingPolicy(LongSupplier ticker, Map<LoadBalance, LoadBalancer> balancers, NodeLoads loads) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.balancers = balancers;
+        this.loads = loads;
     }
 
     /** A policy on {@link System#nanoTime()} with thread-local randomness. */
@@ -68,11 +71,21 @@ public final class RoutingPolicy {
      *     only differences count
      */
     public static RoutingPolicy create(LongSupplier ticker, Supplier<? extends RandomGenerator> random) {
+        return create(ticker, random, new NodeLoads());
+    }
+
+    /**
+     * A policy whose {@code least-busy} balancing and {@code primaryReads} read {@code loads}, which the caller keeps
+     * up to date on the same {@code ticker}.
+     */
+    public static RoutingPolicy create(
+            LongSupplier ticker, Supplier<? extends RandomGenerator> random, NodeLoads loads) {
+        Objects.requireNonNull(loads, "loads");
         Map<LoadBalance, LoadBalancer> m = new EnumMap<>(LoadBalance.class);
         for (LoadBalance b : LoadBalance.values()) {
-            m.put(b, LoadBalancer.of(b, random, 0));
+            m.put(b, LoadBalancer.of(b, random, 0, loads, ticker));
         }
-        return new RoutingPolicy(ticker, m);
+        return new RoutingPolicy(ticker, m, loads);
     }
 
     /** A policy that uses the given balancer whatever {@code loadBalance} says, for tests. */
@@ -82,7 +95,39 @@ public final class RoutingPolicy {
         for (LoadBalance b : LoadBalance.values()) {
             m.put(b, balancer);
         }
-        return new RoutingPolicy(ticker, m);
+        return new RoutingPolicy(ticker, m, new NodeLoads());
+    }
+
+    /** The loads the balancers read, which the driver updates around every execution while {@link RoutingOptions#readsLoad()}. */
+    public NodeLoads loads() {
+        return loads;
+    }
+
+    /**
+     * {@code primaryReads}: whether the primary takes an auto-commit read the balancer gave to {@code chosen}, because
+     * it has room. {@code when-idle}: the primary has nothing in flight from this JVM and {@code chosen} has.
+     * {@code weighted}: a read would expect to finish sooner on the primary (its writes in flight count), an unknown
+     * service time on either side counting as the other's.
+     */
+    public boolean primaryTakes(NodeState chosen, TopologySnapshot topology, RoutingOptions options) {
+        PrimaryReads mode = options.primaryReads();
+        if (mode == PrimaryReads.NEVER) {
+            return false;
+        }
+        NodeState primary = topology.primary();
+        if (primary == null || !primary.up()) {
+            return false;
+        }
+        NodeLoad onPrimary = loads.of(primary.id());
+        NodeLoad onReplica = loads.of(chosen.id());
+        if (mode == PrimaryReads.WHEN_IDLE) {
+            return onPrimary.inFlight() == 0 && onReplica.inFlight() > 0;
+        }
+        long now = ticker.getAsLong();
+        long primaryService = onPrimary.serviceNanos(now);
+        long replicaService = onReplica.serviceNanos(now);
+        return LeastBusyBalancer.expectedNanos(onPrimary, now, replicaService)
+                < LeastBusyBalancer.expectedNanos(onReplica, now, primaryService);
     }
 
     /**
@@ -218,8 +263,7 @@ public final class RoutingPolicy {
                 && (consistency == ReadConsistency.EVENTUAL || request.requirement() == ReplicaRequirement.NONE)
                 && saturatedAdd(topology.maxUpReplicaBoundNanos(), ageNanos) <= budgetNanos) {
             // Every replica that is up qualifies: the list the loop below would build is the snapshot's own.
-            return RouteDecision.replica(
-                    balancers.get(options.loadBalance()).choose(up).id(), reason);
+            return replicaOrPrimary(balancers.get(options.loadBalance()).choose(up), topology, options, reason);
         }
 
         List<NodeState> qualifying = new ArrayList<>(replicas.size());
@@ -258,6 +302,18 @@ public final class RoutingPolicy {
             return RouteDecision.noReplica(why, fallback, closest.id());
         }
         NodeState chosen = balancers.get(options.loadBalance()).choose(qualifying);
+        return replicaOrPrimary(chosen, topology, options, reason);
+    }
+
+    /**
+     * {@code chosen}, or the primary when {@code primaryReads} lets it take an auto-commit read: never a read a hint
+     * sent to a replica, nor a transaction's, whose node the driver keeps until it ends.
+     */
+    private RouteDecision replicaOrPrimary(
+            NodeState chosen, TopologySnapshot topology, RoutingOptions options, RouteReason reason) {
+        if (reason == RouteReason.REPLICA_READ && primaryTakes(chosen, topology, options)) {
+            return RouteDecision.primary(RouteReason.PRIMARY_HAS_ROOM);
+        }
         return RouteDecision.replica(chosen.id(), reason);
     }
 

@@ -14,8 +14,18 @@ class LoadBalancerTest {
     private static final NodeId B = NodeId.of("b", 1);
     private static final NodeId C = NodeId.of("c", 1);
 
-    private static NodeState node(NodeId id, Duration staleness, Duration rtt, int inFlight) {
-        return NodeState.of(id, NodeRole.REPLICA, true, staleness, rtt, inFlight);
+    private static NodeState node(NodeId id, Duration staleness, Duration rtt) {
+        return NodeState.of(id, NodeRole.REPLICA, true, staleness, rtt);
+    }
+
+    /** {@code statements} in flight on {@code id}'s load, the average service time {@code serviceMicros}. */
+    private static void load(NodeLoads loads, NodeId id, int statements, long serviceMicros, long nowNanos) {
+        NodeLoad load = loads.of(id);
+        load.begin();
+        load.end(serviceMicros * 1000, nowNanos);
+        for (int i = 0; i < statements; i++) {
+            load.begin();
+        }
     }
 
     private static List<NodeId> picks(LoadBalancer b, List<NodeState> candidates, int n) {
@@ -27,9 +37,9 @@ class LoadBalancerTest {
     }
 
     private final List<NodeState> three = List.of(
-            node(A, Duration.ofMillis(30), Duration.ofMillis(3), 5),
-            node(B, Duration.ofMillis(10), Duration.ofMillis(1), 2),
-            node(C, Duration.ofMillis(20), Duration.ofMillis(2), 7));
+            node(A, Duration.ofMillis(30), Duration.ofMillis(3)),
+            node(B, Duration.ofMillis(10), Duration.ofMillis(1)),
+            node(C, Duration.ofMillis(20), Duration.ofMillis(2)));
 
     @Test
     void roundRobinCyclesThroughTheCandidatesInOrder() {
@@ -60,8 +70,59 @@ class LoadBalancerTest {
     }
 
     @Test
-    void leastBusyPicksTheFewestStatementsInFlight() {
-        assertThat(picks(LoadBalancer.of(LoadBalance.LEAST_BUSY), three, 3)).containsOnly(B);
+    void leastBusyPicksTheFewestStatementsInFlightWhenServiceTimesAreEqual() {
+        NodeLoads loads = new NodeLoads();
+        load(loads, A, 5, 100, 0);
+        load(loads, B, 2, 100, 0);
+        load(loads, C, 7, 100, 0);
+        LoadBalancer b = LoadBalancer.of(LoadBalance.LEAST_BUSY, Random::new, 0, loads, () -> 1);
+        assertThat(picks(b, three, 3)).containsOnly(B);
+    }
+
+    @Test
+    void leastBusyWeighsStatementsInFlightByServiceTime() {
+        NodeLoads loads = new NodeLoads();
+        load(loads, A, 1, 100, 0); // 2 x 100 us expected
+        load(loads, B, 0, 500, 0); // 1 x 500 us: idle, but slow (a throttled node)
+        load(loads, C, 2, 100, 0); // 3 x 100 us
+        LoadBalancer b = LoadBalancer.of(LoadBalance.LEAST_BUSY, Random::new, 0, loads, () -> 1);
+        assertThat(picks(b, three, 3)).containsOnly(A);
+    }
+
+    @Test
+    void leastBusyTriesANodeNotMeasuredYetButCountsWhatItHolds() {
+        NodeLoads loads = new NodeLoads();
+        load(loads, A, 0, 100, 0);
+        loads.of(B).begin(); // B: unknown service time, one statement in flight, taken as fast as A
+        load(loads, C, 0, 300, 0);
+        LoadBalancer b = LoadBalancer.of(LoadBalance.LEAST_BUSY, Random::new, 0, loads, () -> 1);
+        assertThat(picks(b, three, 3)).containsOnly(A);
+        loads.of(A).begin();
+        loads.of(A).begin(); // A: 3 x 100 us now, B 2 x 100 us
+        assertThat(picks(b, three, 3)).containsOnly(B);
+    }
+
+    @Test
+    void leastBusyForgetsAServiceTimeNotMeasuredForASecond() {
+        NodeLoads loads = new NodeLoads();
+        load(loads, A, 0, 100, 0);
+        load(loads, B, 0, 5_000, 0); // slow once
+        long[] now = {1};
+        LoadBalancer b = LoadBalancer.of(LoadBalance.LEAST_BUSY, Random::new, 0, loads, () -> now[0]);
+        assertThat(picks(b, three.subList(0, 2), 3)).containsOnly(A);
+        loads.of(A).begin();
+        loads.of(A).end(100_000, NodeLoad.FORGET_AFTER_NANOS); // A measured again, B not
+        now[0] = NodeLoad.FORGET_AFTER_NANOS + 1;
+        assertThat(loads.of(B).serviceNanos(now[0])).isZero();
+        loads.of(A).begin(); // A: one in flight; B, forgotten, counts as fast as A with none
+        assertThat(picks(b, three.subList(0, 2), 3)).containsOnly(B);
+    }
+
+    @Test
+    void leastBusyBreaksTiesWithTheInjectedRandomness() {
+        Random seeded = new Random(7);
+        LoadBalancer b = LoadBalancer.of(LoadBalance.LEAST_BUSY, () -> seeded, 0, new NodeLoads(), () -> 1);
+        assertThat(picks(b, three, 60)).contains(A, B, C);
     }
 
     @Test
@@ -72,17 +133,13 @@ class LoadBalancerTest {
     @Test
     void rotatesAmongCandidatesThatTieDeterministically() {
         List<NodeState> idle = List.of(
-                node(A, Duration.ZERO, null, 0),
-                node(B, Duration.ZERO, null, 0),
-                node(C, Duration.ofMillis(5), null, 3));
-        assertThat(picks(LoadBalancer.of(LoadBalance.LEAST_BUSY), idle, 4)).containsExactly(A, B, A, B);
+                node(A, Duration.ZERO, null), node(B, Duration.ZERO, null), node(C, Duration.ofMillis(5), null));
         assertThat(picks(LoadBalancer.of(LoadBalance.LEAST_LAG), idle, 4)).containsExactly(A, B, A, B);
     }
 
     @Test
     void ranksAnUnknownMetricLast() {
-        List<NodeState> mixed =
-                List.of(node(A, null, null, 0), node(B, Duration.ofSeconds(1), Duration.ofMillis(9), 0));
+        List<NodeState> mixed = List.of(node(A, null, null), node(B, Duration.ofSeconds(1), Duration.ofMillis(9)));
         assertThat(LoadBalancer.of(LoadBalance.LEAST_LAG).choose(mixed).id()).isEqualTo(B);
         assertThat(LoadBalancer.of(LoadBalance.FASTEST).choose(mixed).id()).isEqualTo(B);
     }

@@ -349,7 +349,7 @@ class RoutingPolicyTest {
             sql("select 1")
                     .nodes(
                             NodeState.primary(PRIMARY_NODE),
-                            NodeState.of(REPLICA_A, NodeRole.UNKNOWN, true, Duration.ZERO, null, 0))
+                            NodeState.of(REPLICA_A, NodeRole.UNKNOWN, true, Duration.ZERO, null))
                     .routesTo(PRIMARY, RouteReason.NO_REPLICAS_CONFIGURED);
         }
 
@@ -431,18 +431,105 @@ class RoutingPolicyTest {
 
     @Nested
     class Balancing {
+        private final TopologySnapshot threeNodes = TopologySnapshot.of(
+                List.of(
+                        NodeState.primary(PRIMARY_NODE),
+                        NodeState.replica(REPLICA_A, Duration.ZERO),
+                        NodeState.replica(REPLICA_B, Duration.ZERO)),
+                0L);
+        private final NodeLoads loads = new NodeLoads();
+        private final RoutingPolicy policy = RoutingPolicy.create(() -> 1L, () -> new java.util.Random(5), loads);
+
+        /** {@code statements} in flight on {@code node}, after one answered in {@code serviceMicros}. */
+        private void busy(NodeId node, int statements, long serviceMicros) {
+            NodeLoad load = loads.of(node);
+            load.begin();
+            load.end(serviceMicros * 1000, 0);
+            for (int i = 0; i < statements; i++) {
+                load.begin();
+            }
+        }
+
+        private RouteDecision route(String sql, SessionState session, RoutingOptions options) {
+            Classification c = StatementClassifier.create(Dialect.POSTGRESQL).classify(sql);
+            return policy.route(new RoutingRequest(c, session, threeNodes, options, ReplicaRequirement.NONE));
+        }
+
         @Test
         void usesTheStrategyNamedInTheOptions() {
-            NodeState busy = NodeState.replica(REPLICA_A, Duration.ZERO).withInFlight(9);
-            NodeState idle = NodeState.replica(REPLICA_B, Duration.ZERO).withInFlight(1);
+            busy(REPLICA_A, 9, 100);
+            busy(REPLICA_B, 1, 100);
+            RoutingOptions leastBusy = RoutingOptions.DEFAULTS.withLoadBalance(LoadBalance.LEAST_BUSY);
             for (int i = 0; i < 5; i++) {
-                assertThat(sql("select 1")
-                                .nodes(NodeState.primary(PRIMARY_NODE), busy, idle)
-                                .options(RoutingOptions.DEFAULTS.withLoadBalance(LoadBalance.LEAST_BUSY))
-                                .routesTo(REPLICA)
+                assertThat(route("select 1", SessionState.autoCommitSession(), leastBusy)
                                 .node())
                         .isEqualTo(REPLICA_B);
             }
+        }
+
+        @Test
+        void primaryReadsNeverLeavesReadsOnTheReplicasHoweverBusy() {
+            busy(REPLICA_A, 9, 100);
+            busy(REPLICA_B, 9, 100);
+            RouteDecision d = route(
+                    "select 1",
+                    SessionState.autoCommitSession(),
+                    RoutingOptions.DEFAULTS.withLoadBalance(LoadBalance.LEAST_BUSY));
+            assertThat(d.target()).isEqualTo(REPLICA);
+        }
+
+        @Test
+        void primaryReadsWhenIdleTakesAReadOnlyWhileThePrimaryHasNothingInFlightAndTheReplicasHave() {
+            RoutingOptions whenIdle = RoutingOptions.DEFAULTS.withPrimaryReads(PrimaryReads.WHEN_IDLE);
+            assertThat(route("select 1", SessionState.autoCommitSession(), whenIdle)
+                            .target())
+                    .as("idle replicas keep the read")
+                    .isEqualTo(REPLICA);
+            busy(REPLICA_A, 1, 100);
+            busy(REPLICA_B, 1, 100);
+            RouteDecision spilled = route("select 1", SessionState.autoCommitSession(), whenIdle);
+            assertThat(spilled.target()).isEqualTo(RouteTarget.PRIMARY);
+            assertThat(spilled.reason()).isEqualTo(RouteReason.PRIMARY_HAS_ROOM);
+            loads.of(PRIMARY_NODE).begin(); // a write in flight there
+            assertThat(route("select 1", SessionState.autoCommitSession(), whenIdle)
+                            .target())
+                    .isEqualTo(REPLICA);
+        }
+
+        @Test
+        void primaryReadsWeightedRanksThePrimaryWithItsWritesInFlight() {
+            RoutingOptions weighted = RoutingOptions.DEFAULTS
+                    .withLoadBalance(LoadBalance.LEAST_BUSY)
+                    .withPrimaryReads(PrimaryReads.WEIGHTED);
+            busy(REPLICA_A, 2, 100);
+            busy(REPLICA_B, 2, 100);
+            busy(PRIMARY_NODE, 0, 100);
+            assertThat(route("select 1", SessionState.autoCommitSession(), weighted)
+                            .target())
+                    .isEqualTo(RouteTarget.PRIMARY);
+            busy(PRIMARY_NODE, 3, 100); // writes: 4 x 100 us against 3 x 100 us on a replica
+            assertThat(route("select 1", SessionState.autoCommitSession(), weighted)
+                            .target())
+                    .isEqualTo(REPLICA);
+        }
+
+        @Test
+        void primaryReadsLeaveHintedAndTransactionReadsOnTheirReplica() {
+            busy(REPLICA_A, 3, 100);
+            busy(REPLICA_B, 3, 100);
+            RoutingOptions whenIdle = RoutingOptions.DEFAULTS.withPrimaryReads(PrimaryReads.WHEN_IDLE);
+            assertThat(route("/* junction:replica */ select 1", SessionState.autoCommitSession(), whenIdle)
+                            .target())
+                    .isEqualTo(REPLICA);
+            assertThat(route(
+                                    "select 1",
+                                    SessionState.builder()
+                                            .autoCommit(false)
+                                            .readOnly(true)
+                                            .build(),
+                                    whenIdle)
+                            .target())
+                    .isEqualTo(REPLICA);
         }
 
         @Test

@@ -35,7 +35,7 @@ class TopologySnapshotTest {
 
     @Test
     void knowsWhetherAnyNodeIsUpWithAKnownRole() {
-        NodeState unknown = NodeState.of(A, NodeRole.UNKNOWN, true, null, null, 0);
+        NodeState unknown = NodeState.of(A, NodeRole.UNKNOWN, true, null, null);
         assertThat(TopologySnapshot.of(List.of(unknown), 0).anyNodeKnown()).isFalse();
         assertThat(TopologySnapshot.of(List.of(unknown, NodeState.primary(P).withUp(false)), 0)
                         .anyNodeKnown())

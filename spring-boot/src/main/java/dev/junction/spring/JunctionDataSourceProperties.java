@@ -101,10 +101,20 @@ public class JunctionDataSourceProperties {
     private String syncTimeoutAction;
 
     /**
-     * How a read chooses among the replicas that qualify. Values: `round-robin`, `random`, `least-lag`, `least-busy`,
-     * `fastest`; default `round-robin`.
+     * How a read chooses among the replicas that qualify. `least-busy`: where it would expect to be answered first,
+     * from this JVM's statements in flight on each node and their measured service time. Values: `round-robin`,
+     * `random`, `least-lag`, `least-busy`, `fastest`; default `round-robin`.
      */
     private String loadBalance;
+
+    /**
+     * Whether an auto-commit read a replica could serve may run on the primary, to use its spare capacity: `never`;
+     * `when-idle`, only while the primary has nothing in flight from this JVM and the chosen replica has; `weighted`,
+     * where it would expect to be answered first, the primary's writes in flight counting against it. Reads in
+     * transactions and reads hinted to a replica stay on replicas. Values: `never`, `when-idle`, `weighted`; default
+     * `never`.
+     */
+    private String primaryReads;
 
     /**
      * Probe period for roles, replay positions and health of every node. Values: duration (`500ms`, `2s`, `1m`), at
@@ -215,6 +225,7 @@ public class JunctionDataSourceProperties {
         putIfSet(values, JunctionProperty.SYNC_TIMEOUT, syncTimeout);
         putIfSet(values, JunctionProperty.SYNC_TIMEOUT_ACTION, syncTimeoutAction);
         putIfSet(values, JunctionProperty.LOAD_BALANCE, loadBalance);
+        putIfSet(values, JunctionProperty.PRIMARY_READS, primaryReads);
         putIfSet(values, JunctionProperty.MONITOR_INTERVAL, monitorInterval);
         putIfSet(values, JunctionProperty.FAILOVER_TIMEOUT, failoverTimeout);
         putIfSet(values, JunctionProperty.COMMIT_OUTCOME, commitOutcome);
@@ -262,6 +273,8 @@ public class JunctionDataSourceProperties {
     public void setSyncTimeoutAction(String value) { this.syncTimeoutAction = value; }
     public String getLoadBalance() { return loadBalance; }
     public void setLoadBalance(String value) { this.loadBalance = value; }
+    public String getPrimaryReads() { return primaryReads; }
+    public void setPrimaryReads(String value) { this.primaryReads = value; }
     public String getMonitorInterval() { return monitorInterval; }
     public void setMonitorInterval(String value) { this.monitorInterval = value; }
     public String getFailoverTimeout() { return failoverTimeout; }

@@ -8,8 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
 
 /**
- * Picks the candidate with the lowest metric ({@code least-lag}, {@code least-busy}, {@code
- * fastest}). Candidates that tie rotate through a counter, so equal replicas share the load.
+ * Picks the candidate with the lowest metric the monitor measured ({@code least-lag}, {@code fastest}). Candidates that tie rotate through a counter, so equal replicas share the load.
  */
 public final class LowestMetricBalancer implements LoadBalancer {
 
@@ -28,10 +27,6 @@ public final class LowestMetricBalancer implements LoadBalancer {
 
     public static LowestMetricBalancer leastLag(long counterStart) {
         return new LowestMetricBalancer("least-lag", n -> nanos(n.stalenessBound()), counterStart);
-    }
-
-    public static LowestMetricBalancer leastBusy(long counterStart) {
-        return new LowestMetricBalancer("least-busy", NodeState::inFlight, counterStart);
     }
 
     public static LowestMetricBalancer fastest(long counterStart) {

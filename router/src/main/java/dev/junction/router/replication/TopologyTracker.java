@@ -172,11 +172,11 @@ public final class TopologyTracker {
         for (Map.Entry<NodeId, NodeTrack> entry : nodes.entrySet()) {
             NodeTrack track = entry.getValue();
             if (superseded(track)) {
-                states.add(NodeState.of(entry.getKey(), NodeRole.UNKNOWN, false, null, track.roundTrip, 0));
+                states.add(NodeState.of(entry.getKey(), NodeRole.UNKNOWN, false, null, track.roundTrip));
                 continue;
             }
             states.add(NodeState.of(
-                    entry.getKey(), track.role, isUp(track), stalenessBound(track, nowNanos), track.roundTrip, 0));
+                    entry.getKey(), track.role, isUp(track), stalenessBound(track, nowNanos), track.roundTrip));
         }
         forgetWhatEveryReplicaHas();
         return TopologySnapshot.of(states, nowNanos);

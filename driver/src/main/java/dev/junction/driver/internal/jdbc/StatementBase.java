@@ -9,6 +9,7 @@ import dev.junction.driver.internal.pipeline.ResultChecksum;
 import dev.junction.driver.internal.pipeline.SessionChange;
 import dev.junction.driver.internal.pipeline.StatementInfo;
 import dev.junction.driver.internal.pipeline.StatementPipeline;
+import dev.junction.router.NodeLoad;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -133,9 +134,12 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             throws SQLException {
         String text = executionText(info, sql, session);
         int reportedRows = reportedRowsPerExecution(); // decided by this execution's text, before it runs
-        T result = connection.pipeline().tracksAutoCommitWrite(info, session, forced || updatable)
-                ? inTrackedTransaction(session, execution).run(physical, text)
-                : execution.run(physical, text);
+        Execution<S, T> step = connection.pipeline().tracksAutoCommitWrite(info, session, forced || updatable)
+                ? inTrackedTransaction(session, execution)
+                : execution;
+        T result = connection.pipeline().countsLoad()
+                ? counted(session.node().load(), step, physical, text)
+                : step.run(physical, text);
         if (reportedRows >= 0) {
             result = atMost(result, reportedRows);
         }
@@ -153,6 +157,29 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
             }
         }
         return result;
+    }
+
+    /**
+     * The execution counted in the node's load, which {@code loadBalance=least-busy} and {@code primaryReads} read:
+     * in flight while it runs, and its service time once it answers (a failure is no measure of the node's speed).
+     */
+    private static <S, T> T counted(NodeLoad load, Execution<S, T> execution, S physical, String text)
+            throws SQLException {
+        load.begin();
+        long sent = System.nanoTime();
+        boolean answered = false;
+        try {
+            T result = execution.run(physical, text);
+            answered = true;
+            return result;
+        } finally {
+            if (answered) {
+                long now = System.nanoTime();
+                load.end(now - sent, now);
+            } else {
+                load.abandon();
+            }
+        }
     }
 
     /**

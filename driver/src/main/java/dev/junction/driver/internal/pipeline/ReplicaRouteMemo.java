@@ -6,6 +6,7 @@ import dev.junction.driver.internal.topology.Node;
 import dev.junction.driver.internal.topology.TableCatalog;
 import dev.junction.router.Classification;
 import dev.junction.router.NodeState;
+import dev.junction.router.PrimaryReads;
 import dev.junction.router.RoutingOptions;
 import dev.junction.router.RoutingPolicy;
 import dev.junction.router.SessionState;
@@ -83,10 +84,19 @@ final class ReplicaRouteMemo {
                 || nowNanos - deadlineNanos > 0) {
             return null;
         }
+        if (options.primaryReads() != PrimaryReads.NEVER) {
+            NodeState chosen = policy.balance(options.loadBalance(), replicas);
+            // The primary may take the read now: the full path decides, and says why.
+            return policy.primaryTakes(chosen, snapshot, options) ? null : roleChecked(topology.node(chosen.id()));
+        }
         Node node = only != null
                 ? only
                 : topology.node(policy.balance(options.loadBalance(), replicas).id());
-        // A session that lost its connection to the node has marked it down; the full path decides then.
+        return roleChecked(node);
+    }
+
+    /** {@code node}, or null when a session that lost its connection to it has marked it down: the full path decides. */
+    private static Node roleChecked(Node node) {
         return node.role() == ProbedRole.REPLICA ? node : null;
     }
 

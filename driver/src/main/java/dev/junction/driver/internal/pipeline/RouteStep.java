@@ -116,7 +116,8 @@ final class RouteStep {
                 .withMaxReplicaLag(properties.get(JunctionProperty.MAX_REPLICA_LAG))
                 .withReadConsistency(properties.get(JunctionProperty.READ_CONSISTENCY))
                 .withStaleReadFallback(properties.get(JunctionProperty.STALE_READ_FALLBACK))
-                .withLoadBalance(properties.get(JunctionProperty.LOAD_BALANCE));
+                .withLoadBalance(properties.get(JunctionProperty.LOAD_BALANCE))
+                .withPrimaryReads(properties.get(JunctionProperty.PRIMARY_READS));
     }
 
     /**

@@ -65,6 +65,8 @@ public final class StatementPipeline implements NodeAccess {
     private final dev.junction.driver.ReadRepair readRepairScope;
     /** See {@link #lastRewriteRows}. */
     private int lastRewriteRows = -1;
+    /** Whether executions are counted in their node's load: only when a strategy of these options reads it. */
+    private final boolean countsLoad;
 
     public StatementPipeline(
             ConnectionSettings settings,
@@ -81,12 +83,11 @@ public final class StatementPipeline implements NodeAccess {
         this.transaction = new OpenTransaction(
                 transactionRouting == TransactionRouting.LEARNED ? topology.transactionShapes() : null,
                 settings.properties().get(JunctionProperty.TRANSACTION_REPLAY) == TransactionReplayMode.ON);
-        ClusterMetrics metrics = settings.properties().get(JunctionProperty.METRICS) == MetricsMode.ON
-                ? topology.metrics().activate(settings.user())
-                : ClusterMetrics.OFF;
+        ClusterMetrics metrics = metrics(settings, topology);
         this.routeCounts = metrics.routeCounts();
         this.pins = new SessionPins(settings.backend() == Backend.POSTGRESQL, metrics);
         RoutingOptions options = RouteStep.routingOptions(settings.properties());
+        this.countsLoad = options.readsLoad();
         TableCatalog tables = topology.tableCatalog(settings.backend(), connector);
         SessionFreshness freshness =
                 new SessionFreshness(topology.globalCommits(), tables == null ? table -> false : tables::isStandalone);
@@ -125,6 +126,12 @@ public final class StatementPipeline implements NodeAccess {
         this.move = new TransactionMove(transaction, moves, transactionRouting, failures);
         this.tracker =
                 new ExecutionTracker(routing, topology, state, transaction, pins, commits, freshness, replicas, tables);
+    }
+
+    private static ClusterMetrics metrics(ConnectionSettings settings, ClusterTopology topology) {
+        return settings.properties().get(JunctionProperty.METRICS) == MetricsMode.ON
+                ? topology.metrics().activate(settings.user())
+                : ClusterMetrics.OFF;
     }
 
     private NodeSessions nodeSessions(ConnectionSettings settings, String primarySessionSql) {
@@ -206,6 +213,11 @@ public final class StatementPipeline implements NodeAccess {
      * @throws SQLException 22023 for a {@code /* junction:syncMode=... *}{@code /} hint whose value is not a sync
      *                      mode: refused before anything runs, since dropping it would weaken the commit's durability
      */
+    /** Whether the run step counts each execution in its node's load ({@code least-busy}, {@code primaryReads}). */
+    public boolean countsLoad() {
+        return countsLoad;
+    }
+
     public StatementInfo classify(String sql) throws SQLException {
         StatementInfo info = routing.classify(sql);
         Hints hints = info.classification().hints();

@@ -16,6 +16,7 @@ import dev.junction.driver.internal.topology.monitor.SharedMonitors;
 import dev.junction.driver.internal.topology.monitor.TopologyMonitor;
 import dev.junction.router.Dialect;
 import dev.junction.router.NodeId;
+import dev.junction.router.NodeLoads;
 import dev.junction.router.NodeRole;
 import dev.junction.router.NodeState;
 import dev.junction.router.RoutingPolicy;
@@ -93,7 +94,9 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     private final List<Node> nodes;
     private final ReentrantLock probeLock = new ReentrantLock();
     /** On the monitor's ticker once one is attached, so that snapshot ages are measured on the scale they were stamped. */
-    private volatile RoutingPolicy policy = RoutingPolicy.create();
+    private final NodeLoads loads = new NodeLoads();
+
+    private volatile RoutingPolicy policy = RoutingPolicy.create(System::nanoTime, ThreadLocalRandom::current, loads);
 
     private final CommitInstants globalCommits;
     private volatile TopologyMonitor monitor;
@@ -148,8 +151,9 @@ public final class ClusterTopology implements SharedMonitors.Shared {
         this.dialect = dialect;
         this.transactionShapes =
                 TransactionShapes.create(dialect == BackendDialect.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MYSQL);
-        this.nodes =
-                seeds.stream().map(seed -> new Node(seed, ProbedRole.DOWN)).collect(Collectors.toUnmodifiableList());
+        this.nodes = seeds.stream()
+                .map(seed -> new Node(seed, ProbedRole.DOWN, loads))
+                .collect(Collectors.toUnmodifiableList());
         this.globalCommits = globalCommits;
     }
 
@@ -368,7 +372,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
                     states.add(NodeState.replica(node.id(), Duration.ZERO));
                     break;
                 default:
-                    states.add(NodeState.of(node.id(), NodeRole.UNKNOWN, false, null, null, 0));
+                    states.add(NodeState.of(node.id(), NodeRole.UNKNOWN, false, null, null));
                     break;
             }
         }
@@ -464,7 +468,7 @@ public final class ClusterTopology implements SharedMonitors.Shared {
 
     /** Makes {@code next} the source of roles and staleness: the monitor made for this topology (tests attach their own). */
     public void attach(TopologyMonitor next) {
-        policy = RoutingPolicy.create(next::nanoTime, ThreadLocalRandom::current);
+        policy = RoutingPolicy.create(next::nanoTime, ThreadLocalRandom::current, loads);
         monitor = next;
         // A new primary must be noticed, and the connections to the former one aborted, even while every application
         // thread is blocked on the former one: the monitor's threads sync the roles too.

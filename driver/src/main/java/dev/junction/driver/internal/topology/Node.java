@@ -3,6 +3,8 @@ package dev.junction.driver.internal.topology;
 import dev.junction.driver.internal.backend.HostAndPort;
 import dev.junction.driver.internal.backend.ProbedRole;
 import dev.junction.router.NodeId;
+import dev.junction.router.NodeLoad;
+import dev.junction.router.NodeLoads;
 
 /**
  * One server of a cluster as the driver sees it: its address and its role at the last probe. Shared by every
@@ -16,10 +18,24 @@ public final class Node {
     private volatile Exception lastException;
     private final java.util.concurrent.atomic.LongAdder readOnlyRefusals = new java.util.concurrent.atomic.LongAdder();
 
+    private final NodeLoad load;
+
+    /** A node of its own, whose load no balancer reads (tests). */
     public Node(HostAndPort address, ProbedRole role) {
+        this(address, role, new NodeLoads());
+    }
+
+    /** A node of a cluster whose balancers read {@code loads}. */
+    public Node(HostAndPort address, ProbedRole role, NodeLoads loads) {
         this.address = address;
         this.id = NodeId.of(address.host(), address.port());
         this.role = role;
+        this.load = loads.of(id);
+    }
+
+    /** What this JVM asks of the node now: counted around each execution while a strategy reads it. */
+    public NodeLoad load() {
+        return load;
     }
 
     /** The router's name for this node. */

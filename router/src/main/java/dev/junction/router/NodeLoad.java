@@ -1,0 +1,74 @@
+package dev.junction.router;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What this JVM currently asks of one server: the statements in flight there and a moving average of their service
+ * time, as the client sees it (sent to answered: the network, the server's queue and any CPU throttling included).
+ * The driver counts around every execution on the node while a strategy that reads the load is in use ({@code
+ * loadBalance=least-busy}, {@code primaryReads}); the balancers read it.
+ *
+ * <p>Lock-free. The average is updated without a compare-and-set: two samples that race may lose one, which is noise
+ * for an average of many. A node that has not answered for {@link #FORGET_AFTER_NANOS} has no known service time
+ * (zero): a slow period must not keep a node out of rotation after it has recovered, and one statement sent there
+ * measures it again.
+ */
+public final class NodeLoad {
+    /** How long a service-time average stays meaningful without a new sample. */
+    public static final long FORGET_AFTER_NANOS = 1_000_000_000L;
+
+    /** Weight of a new sample in the average: 1/8, about the last dozen statements. */
+    private static final int SMOOTHING_SHIFT = 3;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long serviceNanos;
+    private volatile long sampledAtNanos;
+
+    /** Marks a statement sent to the node. */
+    public void begin() {
+        inFlight.incrementAndGet();
+    }
+
+    /**
+     * Marks a statement the node answered (or failed), sent {@code serviceNanos} before {@code nowNanos}.
+     *
+     * @param nowNanos on the routing policy's ticker
+     */
+    public void end(long serviceNanos, long nowNanos) {
+        inFlight.decrementAndGet();
+        long average = this.serviceNanos;
+        long sample = Math.max(1, serviceNanos);
+        boolean known = average != 0 && nowNanos - sampledAtNanos < FORGET_AFTER_NANOS;
+        this.serviceNanos = known ? average + ((sample - average) >> SMOOTHING_SHIFT) : sample;
+        this.sampledAtNanos = nowNanos;
+    }
+
+    /** Marks a statement that failed: no longer in flight, and no measure of the node's service time. */
+    public void abandon() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Statements in flight from this JVM. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The average service time at {@code nowNanos}, zero when unknown or forgotten. */
+    public long serviceNanos(long nowNanos) {
+        long average = serviceNanos;
+        return average != 0 && nowNanos - sampledAtNanos < FORGET_AFTER_NANOS ? average : 0;
+    }
+
+    /**
+     * The time a new statement sent now would expect to take: the service time for every statement in flight and for
+     * itself. Zero while the service time is unknown, so that an unmeasured node is tried first.
+     */
+    public long expectedNanos(long nowNanos) {
+        return (inFlight.get() + 1L) * serviceNanos(nowNanos);
+    }
+
+    @Override
+    public String toString() {
+        return "inFlight=" + inFlight.get() + " service=" + serviceNanos / 1000 + "us";
+    }
+}

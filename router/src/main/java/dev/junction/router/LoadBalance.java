@@ -14,10 +14,7 @@ public enum LoadBalance {
     RANDOM,
     /** The smallest staleness bound. */
     LEAST_LAG,
-    /**
-     * The earliest expected answer from this JVM's view: statements in flight there, plus the new one, times the
-     * node's measured service time.
-     */
+    /** The fewest statements in flight from this JVM, then the shortest measured service time. */
     LEAST_BUSY,
     /** The smallest probe round-trip time. */
     FASTEST;

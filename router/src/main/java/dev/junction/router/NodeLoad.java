@@ -10,15 +10,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Lock-free. The average is updated without a compare-and-set: two samples that race may lose one, which is noise
  * for an average of many. A node that has not answered for {@link #FORGET_AFTER_NANOS} has no known service time
- * (zero): a slow period must not keep a node out of rotation after it has recovered, and one statement sent there
- * measures it again.
+ * (zero), and a balancer then tries it: an average is only as good as its last samples, and a node the balancers avoid
+ * gets none, so one slow statement (the first on a new backend, whose caches are cold; a checkpoint; a throttled
+ * period) would otherwise keep it out of rotation for good. At any load worth balancing, every node answers far more
+ * often than that; a node that really is slow costs one statement per period to measure again.
  */
 public final class NodeLoad {
-    /** How long a service-time average stays meaningful without a new sample. */
-    public static final long FORGET_AFTER_NANOS = 1_000_000_000L;
+    /** How long a service-time average stays meaningful without a new sample: 100 ms. */
+    public static final long FORGET_AFTER_NANOS = 100_000_000L;
 
     /** Weight of a new sample in the average: 1/8, about the last dozen statements. */
     private static final int SMOOTHING_SHIFT = 3;
+    /** A sample counts for at most this many times the average. */
+    private static final long OUTLIER_BOUND = 4;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long serviceNanos;
@@ -39,7 +43,10 @@ public final class NodeLoad {
         long average = this.serviceNanos;
         long sample = Math.max(1, serviceNanos);
         boolean known = average != 0 && nowNanos - sampledAtNanos < FORGET_AFTER_NANOS;
-        this.serviceNanos = known ? average + ((sample - average) >> SMOOTHING_SHIFT) : sample;
+        // One long query (a report) would otherwise make the node look slow for many statements after it; while it
+        // runs it counts as in flight already. A node that really slows down still shows it within a few samples.
+        long bounded = known ? Math.min(sample, average * OUTLIER_BOUND) : sample;
+        this.serviceNanos = known ? average + ((bounded - average) >> SMOOTHING_SHIFT) : bounded;
         this.sampledAtNanos = nowNanos;
     }
 
@@ -57,14 +64,6 @@ public final class NodeLoad {
     public long serviceNanos(long nowNanos) {
         long average = serviceNanos;
         return average != 0 && nowNanos - sampledAtNanos < FORGET_AFTER_NANOS ? average : 0;
-    }
-
-    /**
-     * The time a new statement sent now would expect to take: the service time for every statement in flight and for
-     * itself. Zero while the service time is unknown, so that an unmeasured node is tried first.
-     */
-    public long expectedNanos(long nowNanos) {
-        return (inFlight.get() + 1L) * serviceNanos(nowNanos);
     }
 
     @Override

@@ -15,8 +15,8 @@ public enum PrimaryReads {
      */
     WHEN_IDLE,
     /**
-     * The primary is one more candidate, ranked like the replicas by the time a read would expect to take there
-     * (statements in flight, writes included, times the measured service time).
+     * The primary is one more candidate, ranked like the replicas by {@code least-busy}'s rule: the fewest statements
+     * in flight from this JVM (its writes included), then the shortest measured service time.
      */
     WEIGHTED;
 

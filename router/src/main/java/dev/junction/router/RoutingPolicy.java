@@ -106,8 +106,8 @@ public final class RoutingPolicy {
     /**
      * {@code primaryReads}: whether the primary takes an auto-commit read the balancer gave to {@code chosen}, because
      * it has room. {@code when-idle}: the primary has nothing in flight from this JVM and {@code chosen} has.
-     * {@code weighted}: a read would expect to finish sooner on the primary (its writes in flight count), an unknown
-     * service time on either side counting as the other's.
+     * {@code weighted}: the primary ranks before {@code chosen} by {@code least-busy}'s rule (fewer statements in flight
+     * from this JVM, its writes included, then a shorter service time; an unknown one counting as the other's).
      */
     public boolean primaryTakes(NodeState chosen, TopologySnapshot topology, RoutingOptions options) {
         PrimaryReads mode = options.primaryReads();
@@ -126,8 +126,12 @@ public final class RoutingPolicy {
         long now = ticker.getAsLong();
         long primaryService = onPrimary.serviceNanos(now);
         long replicaService = onReplica.serviceNanos(now);
-        return LeastBusyBalancer.expectedNanos(onPrimary, now, replicaService)
-                < LeastBusyBalancer.expectedNanos(onReplica, now, primaryService);
+        return LeastBusyBalancer.compare(
+                        onPrimary.inFlight(),
+                        LeastBusyBalancer.serviceOr(onPrimary, now, replicaService),
+                        onReplica.inFlight(),
+                        LeastBusyBalancer.serviceOr(onReplica, now, primaryService))
+                < 0;
     }
 
     /**

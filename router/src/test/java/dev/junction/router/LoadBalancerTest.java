@@ -80,13 +80,13 @@ class LoadBalancerTest {
     }
 
     @Test
-    void leastBusyWeighsStatementsInFlightByServiceTime() {
+    void leastBusyPrefersFewerStatementsInFlightThenTheShorterServiceTime() {
         NodeLoads loads = new NodeLoads();
-        load(loads, A, 1, 100, 0); // 2 x 100 us expected
-        load(loads, B, 0, 500, 0); // 1 x 500 us: idle, but slow (a throttled node)
-        load(loads, C, 2, 100, 0); // 3 x 100 us
+        load(loads, A, 1, 100, 0);
+        load(loads, B, 0, 500, 0);
+        load(loads, C, 0, 300, 0);
         LoadBalancer b = LoadBalancer.of(LoadBalance.LEAST_BUSY, Random::new, 0, loads, () -> 1);
-        assertThat(picks(b, three, 3)).containsOnly(A);
+        assertThat(picks(b, three, 3)).containsOnly(C);
     }
 
     @Test
@@ -98,12 +98,13 @@ class LoadBalancerTest {
         LoadBalancer b = LoadBalancer.of(LoadBalance.LEAST_BUSY, Random::new, 0, loads, () -> 1);
         assertThat(picks(b, three, 3)).containsOnly(A);
         loads.of(A).begin();
-        loads.of(A).begin(); // A: 3 x 100 us now, B 2 x 100 us
-        assertThat(picks(b, three, 3)).containsOnly(B);
+        loads.of(C).begin();
+        loads.of(C).begin(); // A: one in flight, taken at 100 us; B: one, counted as fast as A; C: two
+        assertThat(picks(b, three, 60)).containsOnly(A, B).contains(A, B);
     }
 
     @Test
-    void leastBusyForgetsAServiceTimeNotMeasuredForASecond() {
+    void leastBusyForgetsAServiceTimeNotMeasuredForAWhileAndTriesTheNodeAgain() {
         NodeLoads loads = new NodeLoads();
         load(loads, A, 0, 100, 0);
         load(loads, B, 0, 5_000, 0); // slow once
@@ -116,6 +117,21 @@ class LoadBalancerTest {
         assertThat(loads.of(B).serviceNanos(now[0])).isZero();
         loads.of(A).begin(); // A: one in flight; B, forgotten, counts as fast as A with none
         assertThat(picks(b, three.subList(0, 2), 3)).containsOnly(B);
+    }
+
+    @Test
+    void aServiceTimeAverageMovesAnEighthTowardsEachSampleAndAnOutlierCountsForFourTimesTheAverageAtMost() {
+        NodeLoad load = new NodeLoad();
+        load.begin();
+        load.end(800_000, 10);
+        assertThat(load.serviceNanos(10)).isEqualTo(800_000);
+        load.begin();
+        load.end(1_600_000, 20); // 800 + (1600 - 800) / 8
+        assertThat(load.serviceNanos(20)).isEqualTo(900_000);
+        load.begin();
+        load.end(2_000_000_000L, 30); // a two-second report: counted as 3,600 us
+        assertThat(load.serviceNanos(30)).isEqualTo(900_000 + (3_600_000 - 900_000) / 8);
+        assertThat(load.inFlight()).isZero();
     }
 
     @Test

@@ -10,14 +10,17 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * {@code least-busy}: the candidate where a read sent now would expect to finish first, from this JVM's view: the
- * statements in flight there plus this one, times the node's measured service time ({@link NodeLoad}). A node the
- * servers' CPU caps or another tenant slow down serves fewer reads, and a node that stalls (a throttled period, a
- * checkpoint) stops receiving them at once, since its statements in flight pile up, instead of every thread queueing
- * there in turn as with round-robin.
+ * {@code least-busy}: the candidate with the fewest statements in flight from this JVM ({@link NodeLoad}), and among
+ * those the one with the shortest measured service time. A node that stalls (a CPU cap's throttled period, a
+ * checkpoint, a lock) stops receiving reads at once, since its statements in flight pile up, instead of every thread
+ * queueing there in turn as with round-robin; a slower node holds its reads longer, so it gets fewer. The service time
+ * decides only between nodes that hold as many: as a multiplier ({@code (inFlight + 1) x serviceTime}) it let one slow
+ * sample (the first statement on a new backend takes milliseconds while its caches fill) keep a node out of rotation
+ * while the others queued, and a node whose CPU share is spent for the period was starved after it, idle with its
+ * next share unused.
  *
  * <p>A node whose service time is not known yet (or was forgotten) is taken to be as fast as the fastest known
- * candidate, so that it is tried, while the reads it already holds still count against it. Ties are broken at random.
+ * candidate, so that it is tried. Ties are broken at random.
  */
 public final class LeastBusyBalancer implements LoadBalancer {
     private final NodeLoads loads;
@@ -44,29 +47,38 @@ public final class LeastBusyBalancer implements LoadBalancer {
         long now = ticker.getAsLong();
         long fastestKnown = fastestKnownService(candidates, now);
         NodeState best = null;
-        long bestExpected = Long.MAX_VALUE;
+        int bestInFlight = Integer.MAX_VALUE;
+        long bestService = Long.MAX_VALUE;
         int ties = 0;
         for (int i = 0; i < size; i++) {
             NodeState candidate = candidates.get(i);
-            long expected = expectedNanos(loads.of(candidate.id()), now, fastestKnown);
-            if (expected < bestExpected) {
+            NodeLoad load = loads.of(candidate.id());
+            int inFlight = load.inFlight();
+            long service = serviceOr(load, now, fastestKnown);
+            int order = compare(inFlight, service, bestInFlight, bestService);
+            if (order < 0) {
                 best = candidate;
-                bestExpected = expected;
+                bestInFlight = inFlight;
+                bestService = service;
                 ties = 1;
-            } else if (expected == bestExpected && random.get().nextInt(++ties) == 0) {
+            } else if (order == 0 && random.get().nextInt(++ties) == 0) {
                 best = candidate; // each of the tied candidates with the same chance
             }
         }
         return best;
     }
 
-    /**
-     * What a statement sent to {@code load}'s node now would expect to take, an unknown service time counting as
-     * {@code fallbackService} (at least one nanosecond, so that the statements in flight still count).
-     */
-    public static long expectedNanos(NodeLoad load, long nowNanos, long fallbackService) {
+    /** Orders two nodes by statements in flight, then by service time: negative when the first is less busy. */
+    public static int compare(int inFlight, long service, int otherInFlight, long otherService) {
+        return inFlight != otherInFlight
+                ? Integer.compare(inFlight, otherInFlight)
+                : Long.compare(service, otherService);
+    }
+
+    /** {@code load}'s service time now, or {@code fallback} when it is not known. */
+    public static long serviceOr(NodeLoad load, long nowNanos, long fallback) {
         long service = load.serviceNanos(nowNanos);
-        return (load.inFlight() + 1L) * (service != 0 ? service : Math.max(1, fallbackService));
+        return service != 0 ? service : fallback;
     }
 
     private long fastestKnownService(List<NodeState> candidates, long now) {

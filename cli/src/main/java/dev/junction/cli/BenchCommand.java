@@ -32,8 +32,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--suite",
             defaultValue = "all",
-            description = "all, micro or endtoend (default: ${DEFAULT-VALUE}).")
+            description = "all, micro, endtoend, or scale: read throughput with each server capped to --cap of a"
+                    + " CPU, written to docs/scale-out.md (as root; not part of all) (default: ${DEFAULT-VALUE}).")
     private String suite;
+
+    @Option(
+            names = "--cap",
+            defaultValue = "0.2",
+            description = "Scale: each node's share of one CPU (default: ${DEFAULT-VALUE}).")
+    private String cap;
 
     @Option(
             names = "--database",
@@ -80,8 +87,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (!List.of("all", "micro", "endtoend").contains(suite)) {
-            System.err.println("Invalid --suite " + suite + ": expected all, micro or endtoend.");
+        if (!List.of("all", "micro", "endtoend", "scale").contains(suite)) {
+            System.err.println("Invalid --suite " + suite + ": expected all, micro, endtoend or scale.");
             return 2;
         }
         if (!List.of("pairs", "all").contains(method)) {
@@ -101,6 +108,9 @@ final class BenchCommand implements Callable<Integer> {
                 return built;
             }
         }
+        if (suite.equals("scale")) {
+            return run(root, scaleCommand());
+        }
         if (!suite.equals("endtoend")) {
             int micro = run(root, microCommand());
             if (micro != 0) {
@@ -119,6 +129,18 @@ final class BenchCommand implements Callable<Integer> {
         command.addAll(Arrays.asList(jmhOptions.trim().split("\\s+")));
         command.addAll(List.of("-rf", "json", "-rff", sibling(".md", "-jmh.json"), MICRO_BENCHMARKS));
         return command;
+    }
+
+    List<String> scaleCommand() {
+        return List.of(
+                java(),
+                "-cp",
+                JAR,
+                "dev.junction.benchmarks.scale.ReadScaleOutBenchmark",
+                "--cap",
+                cap,
+                "--out",
+                "docs/scale-out.md");
     }
 
     List<String> endToEndCommand() {

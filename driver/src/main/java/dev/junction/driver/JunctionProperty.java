@@ -130,9 +130,9 @@ public final class JunctionProperty<T> {
             "loadBalance",
             LoadBalance.class,
             LoadBalance::propertyValue,
-            LoadBalance.ROUND_ROBIN,
-            "How a read chooses among the replicas that qualify. `least-busy`: where it would expect to be answered "
-                    + "first, from this JVM's statements in flight on each node and their measured service time.");
+            LoadBalance.LEAST_BUSY,
+            "How a read chooses among the replicas that qualify. `least-busy`: the fewest statements in flight "
+                    + "from this JVM, then the shortest measured service time.");
     /** Whether the primary takes auto-commit reads a replica could serve, when it has room. */
     public static final JunctionProperty<PrimaryReads> PRIMARY_READS = choice(
             "primaryReads",
@@ -141,8 +141,8 @@ public final class JunctionProperty<T> {
             PrimaryReads.NEVER,
             "Whether an auto-commit read a replica could serve may run on the primary, to use its spare capacity: "
                     + "`never`; `when-idle`, only while the primary has nothing in flight from this JVM and the "
-                    + "chosen replica has; `weighted`, where it would expect to be answered first, the primary's "
-                    + "writes in flight counting against it. Reads in transactions and reads hinted to a replica stay "
+                    + "chosen replica has; `weighted`, the primary ranked with the replicas by `least-busy`'s rule, "
+                    + "its writes in flight counting. Reads in transactions and reads hinted to a replica stay "
                     + "on replicas.");
     /**
      * Probe period of the topology monitor. At least {@link #MIN_MONITOR_INTERVAL}: below that the probes (one round

@@ -10,12 +10,12 @@ import java.util.Objects;
  */
 public final class RoutingOptions {
 
-    /** The documented defaults: {@code 1s}, {@code global}, {@code primary}, {@code round-robin}, {@code never}. */
+    /** The documented defaults: {@code 1s}, {@code global}, {@code primary}, {@code least-busy}, {@code never}. */
     public static final RoutingOptions DEFAULTS = new RoutingOptions(
             Duration.ofSeconds(1),
             ReadConsistency.GLOBAL,
             StaleReadFallback.PRIMARY,
-            LoadBalance.ROUND_ROBIN,
+            LoadBalance.LEAST_BUSY,
             PrimaryReads.NEVER);
 
     private final Duration maxReplicaLag;

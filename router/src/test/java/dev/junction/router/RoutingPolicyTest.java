@@ -542,7 +542,11 @@ class RoutingPolicyTest {
                     0L);
             Classification read = StatementClassifier.create(Dialect.POSTGRESQL).classify("select 1");
             RoutingRequest request = new RoutingRequest(
-                    read, SessionState.autoCommitSession(), topology, RoutingOptions.DEFAULTS, ReplicaRequirement.NONE);
+                    read,
+                    SessionState.autoCommitSession(),
+                    topology,
+                    RoutingOptions.DEFAULTS.withLoadBalance(LoadBalance.ROUND_ROBIN),
+                    ReplicaRequirement.NONE);
             List<NodeId> first = new ArrayList<>();
             List<NodeId> second = new ArrayList<>();
             RoutingPolicy p1 = RoutingPolicy.create(() -> 0L, () -> new java.util.Random(3));

@@ -101,16 +101,16 @@ public class JunctionDataSourceProperties {
     private String syncTimeoutAction;
 
     /**
-     * How a read chooses among the replicas that qualify. `least-busy`: where it would expect to be answered first,
-     * from this JVM's statements in flight on each node and their measured service time. Values: `round-robin`,
-     * `random`, `least-lag`, `least-busy`, `fastest`; default `round-robin`.
+     * How a read chooses among the replicas that qualify. `least-busy`: the fewest statements in flight from this JVM,
+     * then the shortest measured service time. Values: `round-robin`,
+     * `random`, `least-lag`, `least-busy`, `fastest`; default `least-busy`.
      */
     private String loadBalance;
 
     /**
      * Whether an auto-commit read a replica could serve may run on the primary, to use its spare capacity: `never`;
      * `when-idle`, only while the primary has nothing in flight from this JVM and the chosen replica has; `weighted`,
-     * where it would expect to be answered first, the primary's writes in flight counting against it. Reads in
+     * the primary ranked with the replicas by `least-busy`'s rule, its writes in flight counting. Reads in
      * transactions and reads hinted to a replica stay on replicas. Values: `never`, `when-idle`, `weighted`; default
      * `never`.
      */

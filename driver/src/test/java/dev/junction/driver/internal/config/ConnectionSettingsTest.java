@@ -141,7 +141,7 @@ class ConnectionSettingsTest {
         JunctionProperties defaults = JunctionProperties.defaults();
         assertThat(defaults.get(JunctionProperty.MAX_REPLICA_LAG)).isEqualTo(Duration.ofSeconds(1));
         assertThat(defaults.get(JunctionProperty.READ_CONSISTENCY)).isEqualTo(ReadConsistency.GLOBAL);
-        assertThat(defaults.get(JunctionProperty.LOAD_BALANCE)).isEqualTo(LoadBalance.ROUND_ROBIN);
+        assertThat(defaults.get(JunctionProperty.LOAD_BALANCE)).isEqualTo(LoadBalance.LEAST_BUSY);
         assertThat(defaults.get(JunctionProperty.MONITOR_INTERVAL)).isEqualTo(Duration.ofMillis(100));
         assertThat(defaults.get(JunctionProperty.CONFLICT_TABLES)).isEqualTo(List.of());
     }

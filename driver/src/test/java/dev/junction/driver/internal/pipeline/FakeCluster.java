@@ -136,7 +136,12 @@ public final class FakeCluster {
             separator = ",";
         }
         url.append("/app").append(parameters);
-        return ConnectionSettings.of(JunctionUrl.parse(url.toString()), new Properties(), Map.of());
+        Properties properties = new Properties();
+        if (!parameters.contains("loadBalance=")) {
+            // The tests name the replica each read reaches: in turn, not by load (which these fakes do not have)
+            properties.setProperty("loadBalance", "round-robin");
+        }
+        return ConnectionSettings.of(JunctionUrl.parse(url.toString()), properties, Map.of());
     }
 
     private <T> T proxy(Class<T> type, InvocationHandler handler) {

@@ -66,6 +66,13 @@ public class WrapperOverheadBenchmark {
     @Param({"on", "off"})
     public String metrics;
 
+    /**
+     * The {@code loadBalance} property. Only the default runs in the suite; {@code -p
+     * loadBalance=least-busy,round-robin} shows what counting each statement in its node's load costs.
+     */
+    @Param({"least-busy"})
+    public String loadBalance;
+
     private Connection raw;
     private Statement rawStatement;
     private PreparedStatement rawSelect;
@@ -89,6 +96,7 @@ public class WrapperOverheadBenchmark {
         dataSource.setPassword("");
         dataSource.setReadConsistency(readConsistency);
         dataSource.setMetrics(metrics);
+        dataSource.setLoadBalance(loadBalance);
         dataSource.setBackendDriver(stub);
         junction = dataSource.getConnection();
         junctionStatement = junction.createStatement();

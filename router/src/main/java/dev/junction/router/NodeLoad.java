@@ -50,8 +50,8 @@ public final class NodeLoad {
         this.sampledAtNanos = nowNanos;
     }
 
-    /** Marks a statement that failed: no longer in flight, and no measure of the node's service time. */
-    public void abandon() {
+    /** Marks a statement that ended without a measure of the node's service time (not timed, or failed). */
+    public void end() {
         inFlight.decrementAndGet();
     }
 

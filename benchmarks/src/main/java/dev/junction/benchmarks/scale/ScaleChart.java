@@ -42,7 +42,7 @@ final class ScaleChart {
         int barWidth = 26;
         int groupWidth = junction.size() * barWidth + 40;
         int left = 60;
-        int top = 50;
+        int top = 56;
         int plotHeight = 300;
         int width = left + groups * groupWidth + 20;
         int height = top + plotHeight + 60 + 18 * junction.size();
@@ -54,8 +54,9 @@ final class ScaleChart {
         g.fillRect(0, 0, image.getWidth(), height);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString("Read throughput / raw driver on the primary (" + cap + ")", left, 22);
+        g.drawString("Read throughput / raw driver on the primary", left, 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.drawString("PostgreSQL primary + 2 standbys, each capped to " + cap, left, 36);
         for (double line = 0; line <= 3.0; line += 0.5) {
             int y = top + plotHeight - (int) (line / max * plotHeight);
             g.setColor(line % 1 == 0 ? Color.GRAY : new Color(0xDDDDDD));

@@ -138,7 +138,12 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
                 ? inTrackedTransaction(session, execution)
                 : execution;
         T result = connection.pipeline().countsLoad()
-                ? counted(session.node().load(), step, physical, text)
+                ? counted(
+                        session.node().load(),
+                        step,
+                        physical,
+                        text,
+                        connection.pipeline().timesThisExecution())
                 : step.run(physical, text);
         if (reportedRows >= 0) {
             result = atMost(result, reportedRows);
@@ -160,24 +165,25 @@ abstract sealed class StatementBase<S extends Statement> implements Statement
     }
 
     /**
-     * The execution counted in the node's load, which {@code loadBalance=least-busy} and {@code primaryReads} read:
-     * in flight while it runs, and its service time once it answers (a failure is no measure of the node's speed).
+     * The execution counted in the node's load, which {@code loadBalance=least-busy} and {@code primaryReads} read: in
+     * flight while it runs, and, when {@code timed}, its service time once it answers (a failure is no measure of the
+     * node's speed).
      */
-    private static <S, T> T counted(NodeLoad load, Execution<S, T> execution, S physical, String text)
+    private static <S, T> T counted(NodeLoad load, Execution<S, T> execution, S physical, String text, boolean timed)
             throws SQLException {
         load.begin();
-        long sent = System.nanoTime();
+        long sent = timed ? System.nanoTime() : 0;
         boolean answered = false;
         try {
             T result = execution.run(physical, text);
             answered = true;
             return result;
         } finally {
-            if (answered) {
+            if (answered && timed) {
                 long now = System.nanoTime();
                 load.end(now - sent, now);
             } else {
-                load.abandon();
+                load.end();
             }
         }
     }

@@ -67,6 +67,8 @@ public final class StatementPipeline implements NodeAccess {
     private int lastRewriteRows = -1;
     /** Whether executions are counted in their node's load: only when a strategy of these options reads it. */
     private final boolean countsLoad;
+    /** Executions counted so far, for {@link #timesThisExecution}; this connection's own, so never contended. */
+    private int countedExecutions;
 
     public StatementPipeline(
             ConnectionSettings settings,
@@ -217,6 +219,17 @@ public final class StatementPipeline implements NodeAccess {
     public boolean countsLoad() {
         return countsLoad;
     }
+
+    /**
+     * Whether this execution's service time is measured: one in {@value #TIMED_ONE_IN}. The service time only orders
+     * nodes that hold as many statements, and two clock reads on every statement cost more than the in-flight counts
+     * they refine (about 70 ns per statement in the JMH wrapper benchmark).
+     */
+    public boolean timesThisExecution() {
+        return (++countedExecutions & (TIMED_ONE_IN - 1)) == 0;
+    }
+
+    private static final int TIMED_ONE_IN = 16;
 
     public StatementInfo classify(String sql) throws SQLException {
         StatementInfo info = routing.classify(sql);

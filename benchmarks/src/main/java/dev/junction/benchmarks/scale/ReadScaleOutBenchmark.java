@@ -3,6 +3,7 @@ package dev.junction.benchmarks.scale;
 import dev.junction.cluster.CpuCap;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,6 +35,8 @@ import java.util.stream.Collectors;
  * {@code --warmup} uncounted seconds, candidates in a new random order per round (seeded). A candidate's figure is
  * its median over rounds; its ratio is that median over the raw driver's. Where each run's statements went is read
  * from the servers ({@code xact_commit} of {@code pg_stat_database} on each node, before and after, probes included).
+ * A configuration the driver refuses as invalid is reported as rejected and the others still run. The cgroups are
+ * released (processes moved back, groups removed) on the way out, by a shutdown hook on Ctrl-C.
  *
  * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests}, then (as root) {@code java -cp
  * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.scale.ReadScaleOutBenchmark [--cap 0.2]
@@ -41,6 +44,8 @@ import java.util.stream.Collectors;
  */
 public final class ReadScaleOutBenchmark {
     static final String RAW = "raw driver → primary";
+    /** The SQLState of Junction's property and URL validation errors. */
+    private static final String INVALID_PARAMETER = "22023";
 
     private final ScaleOptions options;
     private final Random order = new Random(42);
@@ -56,56 +61,84 @@ public final class ReadScaleOutBenchmark {
 
     private void run(String commandLine) throws Exception {
         try (PostgresCluster cluster = PostgresCluster.builder()
-                        .standbys(2)
-                        .setting("max_connections = 400")
-                        .start();
-                CpuCap cap = CpuCap.create(
-                        "junction-scale-" + ProcessHandle.current().pid(),
-                        options.cap(),
-                        Duration.ofNanos(options.periodMicros() * 1000))) {
+                .standbys(2)
+                .setting("max_connections = 400")
+                .start()) {
             prepare(cluster);
-            for (PostgresNode node : cluster.nodes()) {
-                cap.add(node.name(), node.process().pid());
+            CpuCap cap = CpuCap.create(
+                    "junction-scale-" + ProcessHandle.current().pid(),
+                    options.cap(),
+                    Duration.ofNanos(options.periodMicros() * 1000));
+            Thread release = new Thread(cap::close, "junction-scale-release-cgroups");
+            Runtime.getRuntime().addShutdownHook(release);
+            try {
+                for (PostgresNode node : cluster.nodes()) {
+                    cap.add(node.name(), node.process().pid());
+                }
+                Map<String, String> rejected = new LinkedHashMap<>();
+                List<Candidate> candidates = accepted(candidates(cluster), rejected);
+                Map<String, List<RunResult>> results = measure(cluster, candidates);
+                String report = new ScaleReport(options, cap.describe(), commandLine, LocalDate.now(), cluster)
+                        .markdown(candidates, rejected, results, cap.throttledPeriods());
+                write(report, candidates, results, cap.describe());
+                System.out.println(report);
+            } finally {
+                if (forget(release)) {
+                    cap.close();
+                }
             }
-            List<Candidate> candidates = candidates(cluster);
-            Map<String, List<RunResult>> results = new LinkedHashMap<>();
-            for (int round = 1; round <= options.rounds(); round++) {
-                for (String mix : options.mixes()) {
-                    for (int threads : options.threads()) {
-                        List<Candidate> shuffled = new ArrayList<>(candidates);
-                        Collections.shuffle(shuffled, order);
-                        for (Candidate candidate : shuffled) {
-                            RunResult r = runOnce(cluster, candidate, mix, threads);
-                            System.out.printf(
-                                    Locale.ROOT,
-                                    "round %d %s %d threads %s: %.0f ops/s %s%n",
-                                    round,
-                                    mix,
-                                    threads,
-                                    candidate.name(),
-                                    r.opsPerSecond(),
-                                    r.shares());
-                            results.computeIfAbsent(key(mix, threads, candidate.name()), k -> new ArrayList<>())
-                                    .add(r);
-                        }
+        }
+    }
+
+    /**
+     * Whether the shutdown hook was removed, so this thread must release the cgroups itself; false while the JVM is
+     * shutting down (Ctrl-C), when the hook is already releasing them.
+     */
+    private static boolean forget(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+
+    /** Every round: each mix × threads × candidate once, candidates in a new order each time. */
+    private Map<String, List<RunResult>> measure(PostgresCluster cluster, List<Candidate> candidates) throws Exception {
+        Map<String, List<RunResult>> results = new LinkedHashMap<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            for (String mix : options.mixes()) {
+                for (int threads : options.threads()) {
+                    List<Candidate> shuffled = new ArrayList<>(candidates);
+                    Collections.shuffle(shuffled, order);
+                    for (Candidate candidate : shuffled) {
+                        RunResult r = runOnce(cluster, candidate, mix, threads);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "round %d %s %d threads %s: %.0f ops/s %s%n",
+                                round,
+                                mix,
+                                threads,
+                                candidate.name(),
+                                r.opsPerSecond(),
+                                r.shares());
+                        results.computeIfAbsent(key(mix, threads, candidate.name()), k -> new ArrayList<>())
+                                .add(r);
                     }
                 }
             }
-            String report = new ScaleReport(options, cap.describe(), commandLine, LocalDate.now(), cluster)
-                    .markdown(candidates, results, cap.throttledPeriods());
-            Path out = Path.of(options.out());
-            if (out.getParent() != null) {
-                Files.createDirectories(out.getParent());
-            }
-            Files.writeString(out, report);
-            ScaleChart.write(
-                    Path.of(options.out().replaceAll("\\.md$", "") + ".png"),
-                    options,
-                    candidates,
-                    results,
-                    cap.describe());
-            System.out.println(report);
         }
+        return results;
+    }
+
+    private void write(String report, List<Candidate> candidates, Map<String, List<RunResult>> results, String cap)
+            throws IOException {
+        Path out = Path.of(options.out());
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, report);
+        ScaleChart.write(Path.of(options.out().replaceAll("\\.md$", "") + ".png"), options, candidates, results, cap);
     }
 
     static String key(String mix, int threads, String candidate) {
@@ -137,6 +170,36 @@ public final class ReadScaleOutBenchmark {
         return list;
     }
 
+    /**
+     * The candidates whose URL the driver accepts. A Junction configuration it refuses as invalid (SQLState 22023: a
+     * property or value this build does not know, such as a {@code primaryReads} before it existed) is put in {@code
+     * rejected} with the driver's message, so that the other configurations are still measured; the raw driver, and
+     * any other failure to connect, fail the benchmark.
+     */
+    private static List<Candidate> accepted(List<Candidate> candidates, Map<String, String> rejected)
+            throws SQLException {
+        List<Candidate> accepted = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            try {
+                DriverManager.getConnection(candidate.url(), login()).close();
+                accepted.add(candidate);
+            } catch (SQLException e) {
+                if (candidate.name().equals(RAW) || !INVALID_PARAMETER.equals(e.getSQLState())) {
+                    throw e;
+                }
+                System.out.println(candidate.name() + " rejected: " + e.getMessage());
+                rejected.put(candidate.name(), e.getMessage());
+            }
+        }
+        return accepted;
+    }
+
+    private static Properties login() {
+        Properties login = new Properties();
+        login.setProperty("user", "postgres");
+        return login;
+    }
+
     /** The statements each node has committed, probes and the benchmark's reads of these counters included. */
     private static Map<String, Long> commits(PostgresCluster cluster) {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -147,8 +210,7 @@ public final class ReadScaleOutBenchmark {
     }
 
     private RunResult runOnce(PostgresCluster cluster, Candidate candidate, String mix, int threads) throws Exception {
-        Properties login = new Properties();
-        login.setProperty("user", "postgres");
+        Properties login = login();
         List<Connection> connections = new ArrayList<>();
         try {
             for (int i = 0; i < threads; i++) {

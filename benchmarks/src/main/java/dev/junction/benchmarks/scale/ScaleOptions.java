@@ -21,8 +21,10 @@ record ScaleOptions(
         String consistency,
         String out) {
 
-    static final String DEFAULT_JUNCTION =
-            "round-robin;least-busy;least-busy&primaryReads=when-idle;least-busy&primaryReads=weighted";
+    /** Every {@code loadBalance}, then the default one with the primary taking reads. */
+    static final String DEFAULT_JUNCTION = "round-robin;random;least-lag;fastest;least-busy;"
+            + "least-busy&primaryReads=when-idle;least-busy&primaryReads=weighted";
+
     private static final Set<String> MIXES = Set.of("read-only", "90/10");
     private static final Set<String> NAMES = Set.of(
             "cap",

@@ -26,7 +26,12 @@ final class ScaleReport {
         this.cluster = cluster;
     }
 
-    String markdown(List<Candidate> candidates, Map<String, List<RunResult>> results, Map<String, Long> throttled) {
+    /** {@code rejected}: the configurations the driver refused, by name, with its message; listed under each table. */
+    String markdown(
+            List<Candidate> candidates,
+            Map<String, String> rejected,
+            Map<String, List<RunResult>> results,
+            Map<String, Long> throttled) {
         StringBuilder md = new StringBuilder();
         md.append("# Read scale-out\n\n`java -cp benchmarks/target/junction-benchmarks.jar ")
                 .append("dev.junction.benchmarks.scale.ReadScaleOutBenchmark ")
@@ -53,6 +58,8 @@ final class ScaleReport {
         for (String mix : options.mixes()) {
             for (int threads : options.threads()) {
                 table(md, mix, threads, candidates, results);
+                rejected.forEach((name, message) -> md.append(rejectedRow(name, message)));
+                md.append('\n');
             }
         }
         return md.toString();
@@ -82,7 +89,12 @@ final class ScaleReport {
                     median / raw,
                     runs.get(runs.size() - 1).shares()));
         }
-        md.append('\n');
+    }
+
+    /** A table row for a configuration the driver refused: its message in the per-round column, on one line. */
+    static String rejectedRow(String name, String message) {
+        String cell = message.replace("|", "\\|").replaceAll("\\s*\\R\\s*", " ");
+        return "| " + name + " | rejected: " + cell + " | | | |\n";
     }
 
     static double median(List<RunResult> runs) {

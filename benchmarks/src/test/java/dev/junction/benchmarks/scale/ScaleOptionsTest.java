@@ -18,6 +18,9 @@ class ScaleOptionsTest {
         assertThat(o.junction())
                 .containsExactly(
                         "round-robin",
+                        "random",
+                        "least-lag",
+                        "fastest",
                         "least-busy",
                         "least-busy&primaryReads=when-idle",
                         "least-busy&primaryReads=weighted");

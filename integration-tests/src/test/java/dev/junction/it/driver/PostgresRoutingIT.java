@@ -121,9 +121,10 @@ class PostgresRoutingIT {
 
     @Test
     void autocommitReadsLandOnTheStandbys() throws SQLException {
-        // eventual: round-robin over both standbys. Under session/global (the default) monotonic reads may keep the
-        // session on the first standby while the monitor's last probe of the other is older.
-        try (Connection connection = connect("?readConsistency=eventual")) {
+        // eventual and round-robin: both standbys in turn. Under session/global (the default) monotonic reads may keep
+        // the session on the first standby while the monitor's last probe of the other is older; least-busy (the
+        // default) keeps one reader on the faster standby.
+        try (Connection connection = connect("?readConsistency=eventual&loadBalance=round-robin")) {
             Set<Integer> ports = new HashSet<>();
             for (int i = 0; i < 4; i++) {
                 ports.add(port(connection, "select server_port()"));
@@ -199,7 +200,8 @@ class PostgresRoutingIT {
 
     @Test
     void setStatementsAndSetSchemaAreVisibleOnWhicheverNodeServesTheNextStatement() throws SQLException {
-        try (Connection connection = connect();
+        // round-robin: the session's state must be replayed on each standby in turn
+        try (Connection connection = connect("?loadBalance=round-robin");
                 Statement statement = connection.createStatement()) {
             statement.execute("set junction.tag = 'tagged'");
             connection.setSchema("app");
@@ -383,9 +385,9 @@ class PostgresRoutingIT {
     @Test
     void closeClosesEveryPhysicalConnectionItOpened() throws Exception {
         String tag = "junction-close-check";
-        // eventual: two reads in a row spread over both standbys; with monotonic reads (session, global) the
-        // second may stay on the first standby, which is not what this test is about.
-        Connection connection = connect("?readConsistency=eventual&ApplicationName=" + tag);
+        // eventual and round-robin: two reads in a row spread over both standbys; with monotonic reads (session,
+        // global) or least-busy the second may stay on the first standby, which is not what this test is about.
+        Connection connection = connect("?readConsistency=eventual&loadBalance=round-robin&ApplicationName=" + tag);
         port(connection, "select server_port()");
         port(connection, "select server_port()");
         try (Statement statement = connection.createStatement()) {

@@ -98,11 +98,6 @@ public final class RoutingPolicy {
         return new RoutingPolicy(ticker, m, new NodeLoads());
     }
 
-    /** The loads the balancers read, which the driver updates around every execution while {@link RoutingOptions#readsLoad()}. */
-    public NodeLoads loads() {
-        return loads;
-    }
-
     /**
      * {@code primaryReads}: whether the primary takes an auto-commit read the balancer gave to {@code chosen}, because
      * it has room. {@code when-idle}: the primary has nothing in flight from this JVM and {@code chosen} has.

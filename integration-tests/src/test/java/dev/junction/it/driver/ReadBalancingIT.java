@@ -108,25 +108,20 @@ class ReadBalancingIT {
     @Test
     void neverLeavesReadsOnTheReplicasHoweverBusy() throws Exception {
         List<Connection> sessions = warmedUp("lb_never", "loadBalance=least-busy&primaryReads=never", 3);
-        CompletableFuture<Integer> first = readInBackground(sessions.get(0), "3");
-        awaitRunningSleep(standbyPorts);
-        CompletableFuture<Integer> second = readInBackground(sessions.get(1), "3");
-        awaitRunningSleeps(2);
+        List<CompletableFuture<Integer>> slow = occupyBothStandbys(sessions, "3");
         for (int i = 0; i < 4; i++) {
             assertThat(port(sessions.get(2))).isIn(standbyPorts);
         }
-        assertThat(first.get(30, TimeUnit.SECONDS)).isIn(standbyPorts);
-        assertThat(second.get(30, TimeUnit.SECONDS)).isIn(standbyPorts);
+        for (CompletableFuture<Integer> read : slow) {
+            assertThat(read.get(30, TimeUnit.SECONDS)).isIn(standbyPorts);
+        }
     }
 
     @Test
     void weightedCountsThePrimarysWritesInFlightAgainstIt() throws Exception {
         List<Connection> sessions = warmedUp("lb_weighted", "loadBalance=least-busy&primaryReads=weighted", 5);
-        CompletableFuture<Integer> first = readInBackground(sessions.get(0), "4");
-        awaitRunningSleep(standbyPorts);
-        CompletableFuture<Integer> second = readInBackground(sessions.get(1), "4");
-        awaitRunningSleeps(2);
-        // Both replicas run one read; the idle primary expects to answer first.
+        List<CompletableFuture<Integer>> slow = occupyBothStandbys(sessions, "4");
+        // Both replicas run one read; the idle primary has fewer in flight.
         assertThat(port(sessions.get(3))).isEqualTo(primaryPort);
         // Two writes that hold the primary: a read there would wait behind both, on a replica behind one.
         List<CompletableFuture<Integer>> writes = new ArrayList<>();
@@ -139,8 +134,9 @@ class ReadBalancingIT {
         for (CompletableFuture<Integer> write : writes) {
             assertThat(write.get(30, TimeUnit.SECONDS)).isEqualTo(1);
         }
-        first.get(30, TimeUnit.SECONDS);
-        second.get(30, TimeUnit.SECONDS);
+        for (CompletableFuture<Integer> read : slow) {
+            assertThat(read.get(30, TimeUnit.SECONDS)).isIn(standbyPorts);
+        }
     }
 
     /**
@@ -197,6 +193,16 @@ class ReadBalancingIT {
             seen.add(port(c));
         }
         assertThat(seen).containsAll(standbyPorts);
+    }
+
+    /** A slow read on each standby, from the first two sessions, running once this returns. */
+    private List<CompletableFuture<Integer>> occupyBothStandbys(List<Connection> sessions, String seconds)
+            throws InterruptedException {
+        CompletableFuture<Integer> first = readInBackground(sessions.get(0), seconds);
+        awaitRunningSleep(standbyPorts);
+        CompletableFuture<Integer> second = readInBackground(sessions.get(1), seconds);
+        awaitRunningSleeps(2);
+        return List.of(first, second);
     }
 
     private CompletableFuture<Integer> readInBackground(Connection c, String seconds) {

@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  * <p>The algorithm of one wait ({@link #await}): read the primary's position after the commit returned, which covers
  * the commit; then ask every replica that is up, each on a thread of its own so that a slow or hung replica delays
  * nobody else's confirmation, how far it has come ({@link CommitPositions}: flushed or applied), again and again with
- * a pause that starts at {@value #FIRST_PAUSE_MICROS} µs and doubles up to {@value #LONGEST_PAUSE_MICROS} µs, until it
+ * a pause of {@value #FIRST_PAUSE_MICROS} µs for the first {@value #STEADY_POLL_MICROS} µs, then doubling up to
+ * {@value #LONGEST_PAUSE_MICROS} µs, until it
  * covers the position. The committing thread returns as soon as enough replicas confirmed, as soon as too few are left
  * to make up the number, or at the deadline. Replica threads stop at their next question once the wait is over, and a
  * question never outlives the deadline by more than its network timeout ({@value #QUESTION_SLACK_MILLIS} ms after the
@@ -64,6 +65,14 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     static final long FIRST_PAUSE_MICROS = 100;
     static final long LONGEST_PAUSE_MICROS = 2_000;
     static final long FIRST_PRIMARY_PAUSE_MICROS = 50;
+    /**
+     * For this long after a commit the primary is asked again every {@value #FIRST_PRIMARY_PAUSE_MICROS} µs, and only
+     * after it with pauses that double: standbys on a LAN report a commit within a few hundred µs, and pauses that
+     * doubled from the first question answered a commit the standby had at 0.4 ms only at about 0.65 ms.
+     */
+    static final long STEADY_PRIMARY_POLL_MICROS = 2_000;
+    /** The same for a replica asked itself, every {@value #FIRST_PAUSE_MICROS} µs at first. */
+    static final long STEADY_POLL_MICROS = 2_000;
     /** The longest single GTID wait inside a replica; the wait is repeated until the deadline. */
     static final long GTID_WAIT_SLICE_MILLIS = 50;
 
@@ -75,6 +84,9 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     private final NodeConnector connector;
     private final Supplier<List<Node>> nodes;
     private final Map<NodeId, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
+    /** Statements kept prepared per pooled connection ({@link #prepared}); a connection's go when it is discarded. */
+    private final Map<Connection, Map<String, PreparedStatement>> statements = new ConcurrentHashMap<>();
+
     private final ExecutorService questions;
     private volatile boolean closed;
     /** Set once the primary's {@code pg_stat_replication} showed standbys without positions (privileges). */
@@ -200,8 +212,9 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
      * ({@code SyncPolicy.primarySessionSql}): the primary's {@code pg_stat_get_wal_senders()} (what
      * {@code pg_stat_replication} shows, without that view's join with every backend's activity, which cost over a
      * millisecond a question here) says how far each streaming standby has flushed or replayed, so one query on one connection answers for every standby, the primary's
-     * position included, and the committing thread asks it again after a pause of {@value #FIRST_PRIMARY_PAUSE_MICROS}
-     * µs doubling to {@value #LONGEST_PAUSE_MICROS} µs, with no thread per standby. After a native wait
+     * position included, and the committing thread asks it again every {@value #FIRST_PRIMARY_PAUSE_MICROS} µs for the first
+     * {@value #STEADY_PRIMARY_POLL_MICROS} µs, then with pauses doubling to {@value #LONGEST_PAUSE_MICROS} µs, with no
+     * thread per standby. After a native wait
      * ({@code synchronous_standby_names} set) the first answer already confirms the synchronous standbys: the server
      * released the commit only once their reports had arrived. "Every replica that is up" counts the standbys
      * streaming from the primary now.
@@ -218,15 +231,10 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
             String target;
             int streaming, confirmed;
-            // Prepared, so that the backend driver's statement cache makes them server-side prepared statements of
-            // this pooled connection: planning the join each time cost about as much as running it.
-            try (PreparedStatement first =
-                            connection.prepareStatement("with target as (select pg_current_wal_lsn() as lsn)"
-                                    + " select target.lsn::text, count(r.pid), count(r." + column + "),"
-                                    + " count(r.pid) filter (where r." + column + " >= target.lsn)"
-                                    + " from target left join pg_stat_get_wal_senders() r on r.state = 'streaming'"
-                                    + " group by target.lsn");
-                    ResultSet row = first.executeQuery()) {
+            // Prepared once per pooled connection and kept: the backend driver makes them server-side prepared
+            // statements only after a few executions of the same object, and a statement prepared anew for each
+            // commit cost 100-150 µs a commit here (planning the join each time).
+            try (ResultSet row = prepared(connection, firstQuestion(column)).executeQuery()) {
                 row.next();
                 target = row.getString(1);
                 streaming = row.getInt(2);
@@ -238,35 +246,51 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                 }
             }
             long pause = TimeUnit.MICROSECONDS.toNanos(FIRST_PRIMARY_PAUSE_MICROS);
-            try (PreparedStatement again = connection.prepareStatement("select count(*), count(*) filter (where "
-                    + column + " >= ?::pg_lsn) from pg_stat_get_wal_senders() where state = 'streaming'")) {
-                again.setString(1, target);
-                while (true) {
-                    int required = requirement.required(streaming);
-                    long left = deadline - System.nanoTime();
-                    if (confirmed >= required
-                            || streaming < required && !moreMayStream(primary, streaming)
-                            || left <= 0) {
-                        giveBack(primary, connection);
-                        return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
-                    }
-                    LockSupport.parkNanos(Math.min(pause, left));
-                    if (Thread.interrupted()) {
-                        giveBack(primary, connection);
-                        throw new InterruptedException();
-                    }
+            PreparedStatement again = prepared(connection, nextQuestion(column));
+            again.setString(1, target);
+            while (true) {
+                int required = requirement.required(streaming);
+                long left = deadline - System.nanoTime();
+                if (confirmed >= required || streaming < required && !moreMayStream(primary, streaming) || left <= 0) {
+                    giveBack(primary, connection);
+                    return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
+                }
+                LockSupport.parkNanos(Math.min(pause, left));
+                if (Thread.interrupted()) {
+                    giveBack(primary, connection);
+                    throw new InterruptedException();
+                }
+                if (System.nanoTime() - start > TimeUnit.MICROSECONDS.toNanos(STEADY_PRIMARY_POLL_MICROS)) {
                     pause = Math.min(pause * 2, TimeUnit.MICROSECONDS.toNanos(LONGEST_PAUSE_MICROS));
-                    try (ResultSet row = again.executeQuery()) {
-                        row.next();
-                        streaming = row.getInt(1);
-                        confirmed = row.getInt(2);
-                    }
+                }
+                try (ResultSet row = again.executeQuery()) {
+                    row.next();
+                    streaming = row.getInt(1);
+                    confirmed = row.getInt(2);
                 }
             }
         } catch (SQLException e) {
             discard(connection); // the primary lost or hung after the commit: nothing confirms it
             return Outcome.lostPrimary(requirement.required(0), System.nanoTime() - start);
         }
+    }
+
+    /**
+     * The primary's position now, and how many standbys stream and how many have {@code column} (flushed or replayed)
+     * at or past it: the first question after a commit, whose position covers it.
+     */
+    private static String firstQuestion(String column) {
+        return "with target as (select pg_current_wal_lsn() as lsn)"
+                + " select target.lsn::text, count(r.pid), count(r." + column + "),"
+                + " count(r.pid) filter (where r." + column + " >= target.lsn)"
+                + " from target left join pg_stat_get_wal_senders() r on r.state = 'streaming'"
+                + " group by target.lsn";
+    }
+
+    /** How many standbys stream, and how many have {@code column} at or past the position bound. */
+    private static String nextQuestion(String column) {
+        return "select count(*), count(*) filter (where " + column
+                + " >= ?::pg_lsn) from pg_stat_get_wal_senders() where state = 'streaming'";
     }
 
     /**
@@ -460,6 +484,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         try {
             connection = borrow(replica);
             long pause = TimeUnit.MICROSECONDS.toNanos(FIRST_PAUSE_MICROS);
+            long steadyEnd = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(STEADY_POLL_MICROS);
             while (!round.over()) {
                 connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
                 if (ack == SyncAck.APPLY) {
@@ -489,7 +514,9 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                     break;
                 }
                 LockSupport.parkNanos(Math.min(pause, left));
-                pause = Math.min(pause * 2, TimeUnit.MICROSECONDS.toNanos(LONGEST_PAUSE_MICROS));
+                if (System.nanoTime() - steadyEnd > 0) {
+                    pause = Math.min(pause * 2, TimeUnit.MICROSECONDS.toNanos(LONGEST_PAUSE_MICROS));
+                }
             }
             giveBack(replica, connection);
         } catch (SQLException | RuntimeException e) {
@@ -513,6 +540,21 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left + QUESTION_SLACK_MILLIS));
     }
 
+    /**
+     * The statement {@code sql} prepared on {@code connection}, made on its first use and kept for the connection's
+     * life (closed with it): statements asked on every commit stay server-side prepared.
+     */
+    private PreparedStatement prepared(Connection connection, String sql) throws SQLException {
+        Map<String, PreparedStatement> ofConnection =
+                statements.computeIfAbsent(connection, c -> new ConcurrentHashMap<>());
+        PreparedStatement statement = ofConnection.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            ofConnection.put(sql, statement);
+        }
+        return statement;
+    }
+
     private Connection borrow(Node node) throws SQLException {
         ConcurrentLinkedDeque<Connection> queue = idle.computeIfAbsent(node.id(), id -> new ConcurrentLinkedDeque<>());
         Connection connection = queue.pollFirst();
@@ -530,8 +572,9 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         }
     }
 
-    private static void discard(Connection connection) {
+    private void discard(Connection connection) {
         if (connection != null) {
+            statements.remove(connection);
             try {
                 connection.close();
             } catch (SQLException | RuntimeException ignored) {

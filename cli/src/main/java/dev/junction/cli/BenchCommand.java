@@ -43,6 +43,14 @@ final class BenchCommand implements Callable<Integer> {
     private String cap;
 
     @Option(
+            names = "--cap-period-us",
+            defaultValue = "100000",
+            description = "Scale: the CFS period in µs over which each node's share is enforced; the kernel's default"
+                    + " 100000 stalls a node that used its share for the rest of the period, 10000 spreads it"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String capPeriodMicros;
+
+    @Option(
             names = "--database",
             defaultValue = "both",
             description = "End to end: postgresql, mariadb or both (default: ${DEFAULT-VALUE}).")
@@ -139,6 +147,8 @@ final class BenchCommand implements Callable<Integer> {
                 "dev.junction.benchmarks.scale.ReadScaleOutBenchmark",
                 "--cap",
                 cap,
+                "--period-us",
+                capPeriodMicros,
                 "--out",
                 "docs/scale-out.md");
     }

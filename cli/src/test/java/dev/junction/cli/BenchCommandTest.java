@@ -16,8 +16,17 @@ class BenchCommandTest {
                         "dev.junction.benchmarks.scale.ReadScaleOutBenchmark",
                         "--cap",
                         "0.3",
+                        "--period-us",
+                        "100000",
                         "--out",
                         "docs/scale-out.md");
+    }
+
+    @Test
+    void theScaleSuitePassesTheCapPeriodGiven() {
+        BenchCommand bench = new BenchCommand();
+        new CommandLine(bench).parseArgs("--suite", "scale", "--cap-period-us", "10000");
+        assertThat(bench.scaleCommand()).containsSubsequence("--cap", "0.2", "--period-us", "10000");
     }
 
     @Test

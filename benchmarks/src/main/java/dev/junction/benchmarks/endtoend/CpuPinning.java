@@ -8,19 +8,40 @@ import java.util.concurrent.TimeUnit;
  * on CPU 1 stop the scheduler from moving either, which is what keeps raw-vs-raw within ±0.4 %; unpinned,
  * each connection settles on one of two latency levels and ratios mean little.
  */
-final class CpuPinning {
+public final class CpuPinning {
     private CpuPinning() {}
 
-    static boolean available() {
+    public static boolean available() {
         return Runtime.getRuntime().availableProcessors() >= 2 && run("taskset", "-V");
     }
 
     /** Pins {@code pid} and all its threads; PostgreSQL backends forked later inherit the postmaster's mask. */
-    static boolean pin(long pid, String cpuList) {
+    public static boolean pin(long pid, String cpuList) {
         return run("taskset", "-a", "-cp", cpuList, Long.toString(pid));
     }
 
-    static boolean pinThisJvm(String cpuList) {
+    /**
+     * Pins every process of each server (the server's own and the ones it has forked so far, such as PostgreSQL's
+     * WAL senders) to CPU 0 and this JVM to CPU 1; false when pinning is unavailable or failed.
+     */
+    public static boolean serversApartFromThisJvm(java.util.List<Long> serverPids) {
+        if (!available()) {
+            return false;
+        }
+        boolean ok = true;
+        for (long pid : serverPids) {
+            ok &= pin(pid, "0");
+            for (long child : ProcessHandle.of(pid).stream()
+                    .flatMap(ProcessHandle::descendants)
+                    .map(ProcessHandle::pid)
+                    .toList()) {
+                ok &= pin(child, "0");
+            }
+        }
+        return ok & pinThisJvm("1");
+    }
+
+    public static boolean pinThisJvm(String cpuList) {
         return pin(ProcessHandle.current().pid(), cpuList);
     }
 

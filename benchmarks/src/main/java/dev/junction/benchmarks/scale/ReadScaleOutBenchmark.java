@@ -1,5 +1,6 @@
 package dev.junction.benchmarks.scale;
 
+import dev.junction.benchmarks.endtoend.CpuPinning;
 import dev.junction.cluster.CpuCap;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
@@ -35,12 +36,15 @@ import java.util.stream.Collectors;
  * {@code --warmup} uncounted seconds, candidates in a new random order per round (seeded). A candidate's figure is
  * its median over rounds; its ratio is that median over the raw driver's. Where each run's statements went is read
  * from the servers ({@code xact_commit} of {@code pg_stat_database} on each node, before and after, probes included).
- * A configuration the driver refuses as invalid is reported as rejected and the others still run. The cgroups are
+ * With {@code --pin on} (the default) every server process runs on CPU 0 and this JVM on CPU 1, so that the servers'
+ * caps, not the client's share of the CPUs, bound the throughput; the caps leave CPU 0 room to spare (three nodes at
+ * 20 % each). A configuration the driver refuses as invalid is reported as rejected and the others still run. The cgroups are
  * released (processes moved back, groups removed) on the way out, by a shutdown hook on Ctrl-C.
  *
  * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests}, then (as root) {@code java -cp
  * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.scale.ReadScaleOutBenchmark [--cap 0.2]
- * [--threads 8,32] [--mixes read-only,90/10] [--seconds 10] [--rounds 3] [--out docs/scale-out.md]}.
+ * [--period-us 100000] [--threads 8,32] [--mixes read-only,90/10] [--seconds 10] [--rounds 3] [--pin on|off] [--out
+ * docs/scale-out.md]}.
  */
 public final class ReadScaleOutBenchmark {
     static final String RAW = "raw driver → primary";
@@ -74,6 +78,13 @@ public final class ReadScaleOutBenchmark {
             try {
                 for (PostgresNode node : cluster.nodes()) {
                     cap.add(node.name(), node.process().pid());
+                }
+                if (options.pin()
+                        && !CpuPinning.serversApartFromThisJvm(cluster.nodes().stream()
+                                .map(n -> n.process().pid())
+                                .toList())) {
+                    throw new IllegalStateException(
+                            "--pin on: taskset failed or this machine has fewer than 2 CPUs; run with --pin off");
                 }
                 Map<String, String> rejected = new LinkedHashMap<>();
                 List<Candidate> candidates = accepted(candidates(cluster), rejected);

@@ -19,6 +19,7 @@ record ScaleOptions(
         int rows,
         List<String> junction,
         String consistency,
+        boolean pin,
         String out) {
 
     /** Every {@code loadBalance}, then the default one with the primary taking reads. */
@@ -37,6 +38,7 @@ record ScaleOptions(
             "rows",
             "junction",
             "consistency",
+            "pin",
             "out");
 
     static ScaleOptions parse(String... args) {
@@ -74,7 +76,16 @@ record ScaleOptions(
                 (int) positive(given, "rows", 10_000),
                 List.of(given.getOrDefault("junction", DEFAULT_JUNCTION).split(";")),
                 given.getOrDefault("consistency", "eventual"),
+                onOrOff(given.getOrDefault("pin", "on")),
                 given.getOrDefault("out", "docs/scale-out.md"));
+    }
+
+    private static boolean onOrOff(String value) {
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("Invalid --pin " + value + ": expected on or off.");
+        };
     }
 
     private static long positive(Map<String, String> given, String name, long fallback) {

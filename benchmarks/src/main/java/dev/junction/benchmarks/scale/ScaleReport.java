@@ -48,7 +48,10 @@ final class ScaleReport {
                 .append(options.rounds())
                 .append(" rounds, candidates in a new random order each round; `readConsistency=")
                 .append(options.consistency())
-                .append("`. The client shares the machine's CPUs with the servers. Nodes: ")
+                .append(
+                        options.pin()
+                                ? "`. Every server process on CPU 0, the client on CPU 1 (`taskset`). Nodes: "
+                                : "`. The client shares the machine's CPUs with the servers (`--pin off`). Nodes: ")
                 .append(cluster.nodes().stream()
                         .map(n -> n.name() + (n == cluster.primary() ? " (primary)" : ""))
                         .collect(Collectors.joining(", ")))

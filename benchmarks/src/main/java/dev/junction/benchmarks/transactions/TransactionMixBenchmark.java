@@ -43,14 +43,14 @@ import java.util.Random;
  * <p>Method: each configuration runs once per round ({@code --rounds}, default 4) for {@code --seconds}/rounds, in a
  * new random order each round, after one warm-up run each ({@code --warmup} seconds); before each run the replicas
  * replay everything written before. The ratio to the raw driver is the geometric mean of the per-round ratios, with a
- * Student t interval over the rounds (see {@link RoundRatios}). Nothing is pinned to CPUs: the servers, their replicas
- * and the client threads share the machine, so a replica's read costs the same CPUs as the primary's, and read scaling
+ * Student t interval over the rounds (see {@link RoundRatios}). Unless {@code --pin} puts every server process on CPU 0
+ * and this JVM on CPU 1, nothing is pinned: the servers, their replicas and the client threads share the machine, so a replica's read costs the same CPUs as the primary's, and read scaling
  * cannot show here; what shows is what routing costs (moves, replays, retries).
  *
  * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests -Dformat.check.skip=true}, then {@code java -cp
  * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.transactions.TransactionMixBenchmark [--database
  * postgresql|mariadb|both] [--mixes ycsb,tpcc] [--routings primary,optimistic,learned,learned:0.3 (learnedWriteShare=0.3)] [--consistencies eventual,global,session] [--threads 4] [--seconds 16] [--rounds 4] [--warmup 2] [--out
- * docs/transaction-mixes.md] [--retry backoff|immediately] [--paired-latency BLOCKS,PER_BLOCK]}. With the defaults it takes about 10 minutes.
+ * docs/transaction-mixes.md] [--retry backoff|immediately] [--paired-latency BLOCKS,PER_BLOCK] [--pin]}. With the defaults it takes about 10 minutes.
  * {@code --paired-latency} replaces the throughput runs by a latency comparison of each routing against {@code
  * primary}, block by block on one thread ({@link PairedLatency}).
  */
@@ -68,6 +68,9 @@ public final class TransactionMixBenchmark {
     private int pairedBlocks;
 
     private int pairedPerBlock;
+    /** {@code --pin}: every server process on CPU 0 and this JVM on CPU 1, as the end-to-end benchmark does. */
+    private boolean pin;
+
     /** {@code --consistencies}: the read consistencies each routing runs under. */
     private List<String> consistencies = List.of("eventual", "global");
 
@@ -101,6 +104,7 @@ public final class TransactionMixBenchmark {
         int rounds = 4;
         int warmup = 2;
         Path out = null;
+        boolean pin = false;
         WorkloadRunner.Retry retry = WorkloadRunner.Retry.WITH_BACKOFF;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -114,6 +118,7 @@ public final class TransactionMixBenchmark {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--pin" -> pin = true;
                 case "--retry" ->
                     retry = args[++i].equals("immediately")
                             ? WorkloadRunner.Retry.IMMEDIATELY
@@ -122,7 +127,8 @@ public final class TransactionMixBenchmark {
                     throw new IllegalArgumentException("Unknown option " + args[i] + "; expected --database"
                             + " postgresql|mariadb|both, --mixes ycsb,tpcc, --routings primary,optimistic,learned,"
                             + " --consistencies eventual,global,session, --threads N, --seconds N, --rounds N,"
-                            + " --warmup N, --retry backoff|immediately or --out FILE");
+                            + " --warmup N, --retry backoff|immediately, --pin (servers on CPU 0, this JVM on CPU 1)"
+                            + " or --out FILE");
             }
         }
         if (!List.of("postgresql", "mariadb", "both").contains(database)) {
@@ -138,6 +144,7 @@ public final class TransactionMixBenchmark {
                 routings,
                 retry);
         benchmark.consistencies = consistencies;
+        benchmark.pin = pin;
         if (paired != null) {
             String[] blocks = paired.split(",");
             benchmark.pairedBlocks = Integer.parseInt(blocks[0]);
@@ -146,8 +153,8 @@ public final class TransactionMixBenchmark {
         StringBuilder report = new StringBuilder();
         report.append(
                 paired == null
-                        ? header(String.join(" ", args), threads, seconds, rounds, warmup, retry)
-                        : pairedHeader(String.join(" ", args)));
+                        ? header(String.join(" ", args), threads, seconds, rounds, warmup, retry, pin)
+                        : pairedHeader(String.join(" ", args), pin));
         if (!database.equals("mariadb")) {
             report.append(benchmark.postgres());
         }
@@ -164,12 +171,12 @@ public final class TransactionMixBenchmark {
         }
     }
 
-    private static String pairedHeader(String args) {
+    private static String pairedHeader(String args, boolean pinned) {
         return "# Transaction mixes: latency against `transactionRouting=primary`\n\n"
                 + String.format(
                         Locale.ROOT,
                         "Written by `TransactionMixBenchmark %s` on %s: %d CPUs (`availableProcessors`), Java %s, one"
-                                + " client thread, unpinned. Per mix, consistency and routing, one connection of"
+                                + " client thread, %s. Per mix, consistency and routing, one connection of"
                                 + " `transactionRouting=primary` and one of the routing under test run blocks of"
                                 + " transactions in turn, alternating which goes first; the ratio is the geometric"
                                 + " mean of the per-pair ratios of mean latency, with its 95 %% interval. Latency runs"
@@ -178,16 +185,17 @@ public final class TransactionMixBenchmark {
                         args,
                         Instant.now(),
                         Runtime.getRuntime().availableProcessors(),
-                        System.getProperty("java.version"));
+                        System.getProperty("java.version"),
+                        pinned ? "every server process on CPU 0 and the client on CPU 1 (`--pin`)" : "unpinned");
     }
 
     private static String header(
-            String args, int threads, int seconds, int rounds, int warmup, WorkloadRunner.Retry retry) {
+            String args, int threads, int seconds, int rounds, int warmup, WorkloadRunner.Retry retry, boolean pinned) {
         return "# Transaction mixes: routing and throughput\n\n"
                 + String.format(
                         Locale.ROOT,
                         "Written by `TransactionMixBenchmark %s` on %s: %d CPUs (`availableProcessors`), Java %s, %s"
-                                + " threads, %d s per configuration in %d rounds after a %d s warm-up, retries %s, unpinned. The"
+                                + " threads, %d s per configuration in %d rounds after a %d s warm-up, retries %s, %s. The"
                                 + " servers, the replicas and the client share these CPUs (and, on a shared"
                                 + " machine, other work): compare within a table, not across runs.%n%n",
                         args,
@@ -200,7 +208,8 @@ public final class TransactionMixBenchmark {
                         warmup,
                         retry == WorkloadRunner.Retry.IMMEDIATELY
                                 ? "at once"
-                                : "after a random wait up to 1, 2, 4 … 64 ms")
+                                : "after a random wait up to 1, 2, 4 … 64 ms",
+                        pinned ? "servers pinned to CPU 0 and the client to CPU 1" : "unpinned")
                 + "Columns: committed transactions per second (mean over rounds); its ratio to the raw driver (geometric"
                 + " mean of the rounds' ratios, 95 % interval); share of reads served by replicas, all and of the"
                 + " read-only kinds; transactions begun on a replica, moved to the primary, and moves ended in"
@@ -216,6 +225,7 @@ public final class TransactionMixBenchmark {
                 .standbys(2)
                 .setting("max_connections = 300")
                 .start()) {
+            pinIfAsked(cluster.nodes().stream().map(n -> n.process().pid()).toList());
             List<String> seeds = new ArrayList<>();
             cluster.standbys().forEach(n -> seeds.add(n.address()));
             seeds.add(cluster.primary().address());
@@ -237,8 +247,15 @@ public final class TransactionMixBenchmark {
         }
     }
 
+    private void pinIfAsked(List<Long> serverPids) {
+        if (pin && !dev.junction.benchmarks.endtoend.CpuPinning.serversApartFromThisJvm(serverPids)) {
+            throw new IllegalStateException("--pin: taskset failed or fewer than 2 CPUs; run without --pin");
+        }
+    }
+
     private String mariaDb() throws Exception {
         try (MariaDbCluster cluster = MariaDbCluster.primaryReplica().start()) {
+            pinIfAsked(cluster.nodes().stream().map(n -> n.process().pid()).toList());
             String url = "jdbc:junction:mariadb://" + cluster.hostList() + "/" + MariaDbNode.DATABASE;
             Properties raw = new Properties();
             raw.setProperty("user", MariaDbNode.APPLICATION_USER);

@@ -15,6 +15,8 @@ class ScaleOptionsTest {
         assertThat(o.cap()).isEqualTo(0.2);
         assertThat(o.threads()).containsExactly(8, 32);
         assertThat(o.mixes()).containsExactly("read-only", "90/10");
+        assertThat(o.pin()).isTrue();
+        assertThat(ScaleOptions.parse("--pin", "off").pin()).isFalse();
         assertThat(o.junction())
                 .containsExactly(
                         "round-robin",
@@ -41,6 +43,7 @@ class ScaleOptionsTest {
                 .hasMessageContaining("Invalid --cap 1.5: a share of one CPU");
         assertThatThrownBy(() -> ScaleOptions.parse("--threads", "8,0"))
                 .hasMessageContaining("Invalid --threads 0: expected more than 0");
+        assertThatThrownBy(() -> ScaleOptions.parse("--pin", "yes")).hasMessageContaining("Invalid --pin yes");
         assertThatThrownBy(() -> ScaleOptions.parse("--mixes", "write-only"))
                 .hasMessageContaining("Invalid mix write-only");
         assertThatThrownBy(() -> ScaleOptions.parse("--speed", "9")).hasMessageContaining("Invalid argument --speed");

@@ -25,7 +25,9 @@ final class ScaleChart {
         new Color(0x54A24B),
         new Color(0xE45756),
         new Color(0x72B7B2),
-        new Color(0xB279A2)
+        new Color(0xB279A2),
+        new Color(0xEECA3B),
+        new Color(0x9D755D)
     };
 
     private ScaleChart() {}
@@ -42,11 +44,25 @@ final class ScaleChart {
         int barWidth = 26;
         int groupWidth = junction.size() * barWidth + 40;
         int left = 60;
-        int top = 56;
+        int top = 70;
         int plotHeight = 300;
         int width = left + groups * groupWidth + 20;
         int height = top + plotHeight + 60 + 18 * junction.size();
-        double max = 3.2;
+        // The axis reaches past the highest bar: a bar cut at a fixed top hides the very results worth seeing.
+        double max = 1.0;
+        for (String mix : options.mixes()) {
+            for (int threads : options.threads()) {
+                double raw = ScaleReport.median(
+                        results.get(ReadScaleOutBenchmark.key(mix, threads, ReadScaleOutBenchmark.RAW)));
+                for (Candidate candidate : junction) {
+                    max = Math.max(
+                            max,
+                            ScaleReport.median(results.get(ReadScaleOutBenchmark.key(mix, threads, candidate.name())))
+                                    / raw);
+                }
+            }
+        }
+        max = Math.ceil(max * 1.1 / 0.5) * 0.5;
         BufferedImage image = new BufferedImage(Math.max(width, 640), height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -57,7 +73,13 @@ final class ScaleChart {
         g.drawString("Read throughput / raw driver on the primary", left, 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.drawString("PostgreSQL primary + 2 standbys, each capped to " + cap, left, 36);
-        for (double line = 0; line <= 3.0; line += 0.5) {
+        g.drawString(
+                options.pin()
+                        ? "Every server process on CPU 0, the client on CPU 1"
+                        : "The client and the servers share the CPUs",
+                left,
+                50);
+        for (double line = 0; line <= max; line += 0.5) {
             int y = top + plotHeight - (int) (line / max * plotHeight);
             g.setColor(line % 1 == 0 ? Color.GRAY : new Color(0xDDDDDD));
             g.drawLine(left, y, image.getWidth() - 20, y);

@@ -78,6 +78,9 @@ public final class PairedLatency {
 
     private PairedLatency() {}
 
+    /** Transactions each side runs, unmeasured, before the first measured block. */
+    static final int WARM_UP_TRANSACTIONS = 3_000;
+
     /**
      * @param a the baseline side
      * @param b the side compared with it
@@ -103,9 +106,13 @@ public final class PairedLatency {
         SplittableRandom random = new SplittableRandom(seed);
         try (Sessions sessionA = a.open(probe, tallyA);
                 Sessions sessionB = b.open(probe, tallyB)) {
-            // Unmeasured: physical connections, prepared statements, the JIT, and learned routing's shapes.
-            block(runner, mix, random, sessionA, tallyA, perBlock);
-            block(runner, mix, random, sessionB, tallyB, perBlock);
+            // Unmeasured: physical connections, prepared statements, the JIT, and learned routing's shapes. At least
+            // WARM_UP_TRANSACTIONS a side: one block of 200 is fewer executions than the JIT needs to compile the
+            // statement path, so a data source's first comparison would measure partly interpreted code.
+            for (int done = 0; done < Math.max(perBlock, WARM_UP_TRANSACTIONS); done += perBlock) {
+                block(runner, mix, random, sessionA, tallyA, perBlock);
+                block(runner, mix, random, sessionB, tallyB, perBlock);
+            }
             for (int block = 0; block < blocks; block++) {
                 boolean aFirst = block % 2 == 0;
                 double[] first =

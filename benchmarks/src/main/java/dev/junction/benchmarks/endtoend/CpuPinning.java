@@ -35,7 +35,9 @@ public final class CpuPinning {
                     .flatMap(ProcessHandle::descendants)
                     .map(ProcessHandle::pid)
                     .toList()) {
-                ok &= pin(child, "0");
+                // A child may have exited since it was listed: only one still alive and left unpinned counts.
+                ok &= pin(child, "0")
+                        || ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true);
             }
         }
         return ok & pinThisJvm("1");

@@ -79,7 +79,7 @@ public final class PairedLatency {
     private PairedLatency() {}
 
     /** Transactions each side runs, unmeasured, before the first measured block. */
-    static final int WARM_UP_TRANSACTIONS = 3_000;
+    static final int WARM_UP_TRANSACTIONS = 20_000;
 
     /**
      * @param a the baseline side
@@ -107,8 +107,9 @@ public final class PairedLatency {
         try (Sessions sessionA = a.open(probe, tallyA);
                 Sessions sessionB = b.open(probe, tallyB)) {
             // Unmeasured: physical connections, prepared statements, the JIT, and learned routing's shapes. At least
-            // WARM_UP_TRANSACTIONS a side: one block of 200 is fewer executions than the JIT needs to compile the
-            // statement path, so a data source's first comparison would measure partly interpreted code.
+            // WARM_UP_TRANSACTIONS a side: a CPU profile (perf, JIT symbols from -XX:+DumpPerfMapAtExit) of a run with
+            // 3,000 still caught Junction's first comparison spending 15-18 µs a transaction in the interpreter and as
+            // much again in the JIT's runtime stubs, which its later comparison no longer did.
             for (int done = 0; done < Math.max(perBlock, WARM_UP_TRANSACTIONS); done += perBlock) {
                 block(runner, mix, random, sessionA, tallyA, perBlock);
                 block(runner, mix, random, sessionB, tallyB, perBlock);

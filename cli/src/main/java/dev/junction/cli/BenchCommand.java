@@ -51,6 +51,14 @@ final class BenchCommand implements Callable<Integer> {
     private String capPeriodMicros;
 
     @Option(
+            names = "--pin",
+            defaultValue = "on",
+            description = "Scale: on runs every server on CPU 0 and the benchmark on CPU 1, so that the caps and not"
+                    + " the client bound throughput; off shares both CPUs (needed for --cap above 1/3)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String pin;
+
+    @Option(
             names = "--database",
             defaultValue = "both",
             description = "End to end: postgresql, mariadb or both (default: ${DEFAULT-VALUE}).")
@@ -149,6 +157,8 @@ final class BenchCommand implements Callable<Integer> {
                 cap,
                 "--period-us",
                 capPeriodMicros,
+                "--pin",
+                pin,
                 "--out",
                 "docs/scale-out.md");
     }

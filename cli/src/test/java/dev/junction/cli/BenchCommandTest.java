@@ -18,6 +18,8 @@ class BenchCommandTest {
                         "0.3",
                         "--period-us",
                         "100000",
+                        "--pin",
+                        "on",
                         "--out",
                         "docs/scale-out.md");
     }
@@ -25,8 +27,8 @@ class BenchCommandTest {
     @Test
     void theScaleSuitePassesTheCapPeriodGiven() {
         BenchCommand bench = new BenchCommand();
-        new CommandLine(bench).parseArgs("--suite", "scale", "--cap-period-us", "10000");
-        assertThat(bench.scaleCommand()).containsSubsequence("--cap", "0.2", "--period-us", "10000");
+        new CommandLine(bench).parseArgs("--suite", "scale", "--cap-period-us", "10000", "--pin", "off");
+        assertThat(bench.scaleCommand()).containsSubsequence("--cap", "0.2", "--period-us", "10000", "--pin", "off");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.junction.benchmarks.endtoend;
 
+import dev.junction.benchmarks.CpuPinning;
 import dev.junction.benchmarks.ReportFile;
 import dev.junction.cluster.MariaDbCluster;
 import dev.junction.cluster.MariaDbNode;

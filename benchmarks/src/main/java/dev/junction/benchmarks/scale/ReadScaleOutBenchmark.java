@@ -1,6 +1,6 @@
 package dev.junction.benchmarks.scale;
 
-import dev.junction.benchmarks.endtoend.CpuPinning;
+import dev.junction.benchmarks.CpuPinning;
 import dev.junction.cluster.CpuCap;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;

@@ -26,6 +26,9 @@ record ScaleOptions(
     static final String DEFAULT_JUNCTION = "round-robin;random;least-lag;fastest;least-busy;"
             + "least-busy&primaryReads=when-idle;least-busy&primaryReads=weighted";
 
+    /** The benchmark's cluster: a primary and two standbys. */
+    static final int NODES = 3;
+
     private static final Set<String> MIXES = Set.of("read-only", "90/10");
     private static final Set<String> NAMES = Set.of(
             "cap",
@@ -56,6 +59,14 @@ record ScaleOptions(
             throw new IllegalArgumentException(
                     "Invalid --cap " + cap + ": a share of one CPU, more than 0, at most 1.");
         }
+        boolean pin = onOrOff(given.getOrDefault("pin", "on"));
+        if (pin && cap * NODES > 1) {
+            // Pinned, all three nodes share CPU 0: caps above a third of a CPU would make CPU 0 the bottleneck
+            // instead of the caps, and the benchmark would measure the wrong thing.
+            throw new IllegalArgumentException(
+                    "Invalid --cap " + cap + " with --pin on: " + NODES + " nodes pinned to CPU 0 can take at most 1/"
+                            + NODES + " of a CPU each; lower --cap or use --pin off.");
+        }
         List<String> mixes =
                 List.of(given.getOrDefault("mixes", "read-only,90/10").split(","));
         for (String mix : mixes) {
@@ -76,7 +87,7 @@ record ScaleOptions(
                 (int) positive(given, "rows", 10_000),
                 List.of(given.getOrDefault("junction", DEFAULT_JUNCTION).split(";")),
                 given.getOrDefault("consistency", "eventual"),
-                onOrOff(given.getOrDefault("pin", "on")),
+                pin,
                 given.getOrDefault("out", "docs/scale-out.md"));
     }
 

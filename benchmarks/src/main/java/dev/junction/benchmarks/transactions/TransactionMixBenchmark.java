@@ -248,7 +248,7 @@ public final class TransactionMixBenchmark {
     }
 
     private void pinIfAsked(List<Long> serverPids) {
-        if (pin && !dev.junction.benchmarks.endtoend.CpuPinning.serversApartFromThisJvm(serverPids)) {
+        if (pin && !dev.junction.benchmarks.CpuPinning.serversApartFromThisJvm(serverPids)) {
             throw new IllegalStateException("--pin: taskset failed or fewer than 2 CPUs; run without --pin");
         }
     }

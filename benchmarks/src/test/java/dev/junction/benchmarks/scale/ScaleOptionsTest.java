@@ -44,6 +44,10 @@ class ScaleOptionsTest {
         assertThatThrownBy(() -> ScaleOptions.parse("--threads", "8,0"))
                 .hasMessageContaining("Invalid --threads 0: expected more than 0");
         assertThatThrownBy(() -> ScaleOptions.parse("--pin", "yes")).hasMessageContaining("Invalid --pin yes");
+        assertThatThrownBy(() -> ScaleOptions.parse("--cap", "0.5"))
+                .hasMessageContaining("Invalid --cap 0.5 with --pin on")
+                .hasMessageContaining("use --pin off");
+        assertThat(ScaleOptions.parse("--cap", "0.5", "--pin", "off").cap()).isEqualTo(0.5);
         assertThatThrownBy(() -> ScaleOptions.parse("--mixes", "write-only"))
                 .hasMessageContaining("Invalid mix write-only");
         assertThatThrownBy(() -> ScaleOptions.parse("--speed", "9")).hasMessageContaining("Invalid argument --speed");

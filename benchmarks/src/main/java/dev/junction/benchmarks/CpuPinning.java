@@ -1,4 +1,4 @@
-package dev.junction.benchmarks.endtoend;
+package dev.junction.benchmarks;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;

@@ -44,13 +44,16 @@ import java.util.Random;
  * new random order each round, after one warm-up run each ({@code --warmup} seconds); before each run the replicas
  * replay everything written before. The ratio to the raw driver is the geometric mean of the per-round ratios, with a
  * Student t interval over the rounds (see {@link RoundRatios}). Unless {@code --pin} puts every server process on CPU 0
- * and this JVM on CPU 1, nothing is pinned: the servers, their replicas and the client threads share the machine, so a replica's read costs the same CPUs as the primary's, and read scaling
- * cannot show here; what shows is what routing costs (moves, replays, retries).
+ * and this JVM on CPU 1, nothing is pinned: the servers, their replicas and the client threads share the machine, so a
+ * replica's read costs the same CPUs as the primary's, and read scaling cannot show here; what shows is what routing
+ * costs (moves, replays, retries).
  *
  * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests -Dformat.check.skip=true}, then {@code java -cp
  * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.transactions.TransactionMixBenchmark [--database
- * postgresql|mariadb|both] [--mixes ycsb,tpcc] [--routings primary,optimistic,learned,learned:0.3 (learnedWriteShare=0.3)] [--consistencies eventual,global,session] [--threads 4] [--seconds 16] [--rounds 4] [--warmup 2] [--out
- * docs/transaction-mixes.md] [--retry backoff|immediately] [--paired-latency BLOCKS,PER_BLOCK] [--pin]}. With the defaults it takes about 10 minutes.
+ * postgresql|mariadb|both] [--mixes ycsb,tpcc] [--routings primary,optimistic,learned,learned:0.3
+ * (learnedWriteShare=0.3)] [--consistencies eventual,global,session] [--threads 4] [--seconds 16] [--rounds 4]
+ * [--warmup 2] [--out docs/transaction-mixes.md] [--retry backoff|immediately] [--paired-latency BLOCKS,PER_BLOCK]
+ * [--pin]}. With the defaults it takes about 10 minutes.
  * {@code --paired-latency} replaces the throughput runs by a latency comparison of each routing against {@code
  * primary}, block by block on one thread ({@link PairedLatency}).
  */

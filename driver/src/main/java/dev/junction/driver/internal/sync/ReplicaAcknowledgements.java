@@ -209,16 +209,16 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     }
 
     /**
-     * PostgreSQL, when the commit's session made each standby report the commit as soon as it had it
-     * ({@code SyncPolicy.primarySessionSql}): the primary's {@code pg_stat_get_wal_senders()} (what
-     * {@code pg_stat_replication} shows, without that view's join with every backend's activity, which cost over a
-     * millisecond a question here) says how far each streaming standby has flushed or replayed, so one query on one connection answers for every standby, the primary's
-     * position included, and the committing thread asks it again every {@value #FIRST_PRIMARY_PAUSE_MICROS} µs for the first
-     * {@value #STEADY_PRIMARY_POLL_MICROS} µs, then with pauses doubling to {@value #LONGEST_PAUSE_MICROS} µs, with no
-     * thread per standby. After a native wait
-     * ({@code synchronous_standby_names} set) the first answer already confirms the synchronous standbys: the server
-     * released the commit only once their reports had arrived. "Every replica that is up" counts the standbys
-     * streaming from the primary now.
+     * PostgreSQL, when the commit's session made each standby report the commit as soon as it had it ({@code
+     * SyncPolicy.primarySessionSql}): the primary's {@code pg_stat_get_wal_senders()} (what {@code pg_stat_replication}
+     * shows, without that view's join with every backend's activity, which cost over a millisecond a question here)
+     * says how far each streaming standby has flushed or replayed, so one query on one connection answers for every
+     * standby, the primary's position included, and the committing thread asks it again every {@value
+     * #FIRST_PRIMARY_PAUSE_MICROS} µs for the first {@value #STEADY_PRIMARY_POLL_MICROS} µs, then with pauses doubling
+     * to {@value #LONGEST_PAUSE_MICROS} µs, with no thread per standby. After a native wait ({@code
+     * synchronous_standby_names} set) the first answer already confirms the synchronous standbys: the server released
+     * the commit only once their reports had arrived. "Every replica that is up" counts the standbys streaming from the
+     * primary now.
      *
      * @return null when the view is unreadable (a role without {@code pg_read_all_stats} sees no positions in it):
      *     remembered, and the caller asks the standbys themselves from then on

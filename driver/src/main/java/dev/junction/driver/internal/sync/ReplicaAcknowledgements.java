@@ -36,14 +36,15 @@ import java.util.function.Supplier;
  * the write sync modes (design §6), shared by the cluster's connections and released with its topology.
  *
  * <p>The algorithm of one wait ({@link #await}): read the primary's position after the commit returned, which covers
- * the commit; then ask every replica that is up, each on a thread of its own so that a slow or hung replica delays
- * nobody else's confirmation, how far it has come ({@link CommitPositions}: flushed or applied), again and again with
- * a pause of {@value #FIRST_PAUSE_MICROS} µs for the first {@value #STEADY_POLL_MICROS} µs, then doubling up to
- * {@value #LONGEST_PAUSE_MICROS} µs, until it
- * covers the position. The committing thread returns as soon as enough replicas confirmed, as soon as too few are left
- * to make up the number, or at the deadline. Replica threads stop at their next question once the wait is over, and a
- * question never outlives the deadline by more than its network timeout ({@value #QUESTION_SLACK_MILLIS} ms after the
- * deadline): no thread or connection is left behind by a wait that timed out.
+ * the commit; then ask the replicas that are up how far they have come ({@link CommitPositions}: flushed or applied)
+ * until enough of them cover the position. The committing thread asks them itself, in turn, on their idle pooled
+ * connections ({@code askReplicas}); a replica with no idle connection, or one slow to answer, is asked on a thread of
+ * its own, so that a slow or hung replica delays nobody else's confirmation, again and again with a pause of {@value
+ * #FIRST_PAUSE_MICROS} µs for the first {@value #STEADY_POLL_MICROS} µs, then doubling up to {@value
+ * #LONGEST_PAUSE_MICROS} µs. The committing thread returns as soon as enough replicas confirmed, as soon as too few are
+ * left to make up the number, or at the deadline. Replica threads stop at their next question once the wait is over,
+ * and a question never outlives the deadline by more than its network timeout ({@value #QUESTION_SLACK_MILLIS} ms
+ * after the deadline): no thread or connection is left behind by a wait that timed out.
  *
  * <p>Where the server can wait for an applied position itself (MariaDB {@code MASTER_GTID_WAIT}, MySQL
  * {@code WAIT_FOR_EXECUTED_GTID_SET}), {@code syncAck=apply} waits there, in slices of {@value #GTID_WAIT_SLICE_MILLIS}
@@ -57,7 +58,7 @@ import java.util.function.Supplier;
  * its wait is the confirmation ({@link NativeState}) and a watchdog bounds it ({@link #boundServerWait}); elsewhere
  * one query of the primary's {@code pg_stat_get_wal_senders()} gives the position and confirms standbys that already
  * reported it ({@code awaitOnPrimary}), and then the committing thread asks the standbys itself
- * ({@code askStandbys}).
+ * ({@code askReplicas}).
  *
  * <p>Connections: one idle queue per node, filled as waits end; a connection that failed is closed, not returned.
  * They are opened with the topology's credentials and call themselves {@code junction-sync} on the server. Thread
@@ -67,11 +68,13 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     static final long FIRST_PAUSE_MICROS = 100;
     static final long LONGEST_PAUSE_MICROS = 2_000;
     /**
-     * How long the committing thread lets one standby take to answer it ({@code askStandbys}) before it hands that
+     * How long the committing thread lets one standby take to answer it ({@code askReplicas}) before it hands that
      * standby to a thread of its own: a standby this slow to answer a position is no use to a sub-millisecond wait,
      * and the other standbys must not wait behind it.
      */
     static final int INLINE_QUESTION_MILLIS = 100;
+    /** The longest GTID wait the committing thread makes in one replica before it asks the next one. */
+    static final long INLINE_GTID_WAIT_MILLIS = 2;
     /**
      * For this long after a commit a replica is asked again at once (PostgreSQL standbys asked by the committing
      * thread) or every {@value #FIRST_PAUSE_MICROS} µs (replica threads), and only then with pauses that double:
@@ -173,12 +176,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                 return outcome;
             }
         }
-        List<Node> replicas = new ArrayList<>();
-        for (Node node : nodes.get()) {
-            if (node.role() == ProbedRole.REPLICA && node != primary) {
-                replicas.add(node);
-            }
-        }
+        List<Node> replicas = replicasOf(primary);
         int required = requirement.required(replicas.size());
         if (replicas.size() < required) {
             return new Outcome(0, required, replicas.size(), System.nanoTime() - start, false);
@@ -196,16 +194,18 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             discard(connection); // the primary lost after the commit: nothing can say where the commit is
             return Outcome.lostPrimary(required, System.nanoTime() - start);
         }
-        Round round = new Round(required, replicas.size());
-        for (Node replica : replicas) {
-            launch(round, replica, positions, target, ack, deadline);
+        return askReplicas(required, replicas.size(), replicas, ack, positions, target, start, deadline);
+    }
+
+    /** The nodes the monitor last saw as replicas, {@code primary} left out. */
+    private List<Node> replicasOf(Node primary) {
+        List<Node> replicas = new ArrayList<>();
+        for (Node node : nodes.get()) {
+            if (node.role() == ProbedRole.REPLICA && node != primary) {
+                replicas.add(node);
+            }
         }
-        try {
-            int confirmed = round.await(deadline);
-            return new Outcome(confirmed, required, replicas.size(), System.nanoTime() - start, false);
-        } finally {
-            round.end();
-        }
+        return replicas;
     }
 
     /**
@@ -215,7 +215,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
      * millisecond a question here) gives the position that covers the commit, how many standbys stream, and how many
      * have already flushed or replayed it. After a native wait ({@code synchronous_standby_names} set) that answer
      * already confirms the synchronous standbys: the server released the commit only once their reports had arrived.
-     * Otherwise the standbys are asked themselves ({@link #askStandbys}): asking the primary again and again, as this
+     * Otherwise the standbys are asked themselves ({@link #askReplicas}): asking the primary again and again, as this
      * did until 2026-12-05, learns of a replay only once the standby's report has crossed to the primary. "Every
      * replica that is up" counts the standbys streaming from the primary now.
      *
@@ -250,7 +250,15 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             if (confirmed >= required || streaming < required && !moreMayStream(primary, streaming)) {
                 return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
             }
-            return askStandbys(required, streaming, ack, primary, target, start, deadline);
+            return askReplicas(
+                    required,
+                    streaming,
+                    replicasOf(primary),
+                    ack,
+                    CommitPositions.POSTGRESQL,
+                    LogSequenceNumber.parse(target),
+                    start,
+                    deadline);
         } catch (SQLException e) {
             discard(connection); // the primary lost or hung after the commit: nothing confirms it
             return Outcome.lostPrimary(requirement.required(0), System.nanoTime() - start);
@@ -270,27 +278,32 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     }
 
     /**
-     * PostgreSQL, once the primary's first answer did not confirm the commit: the committing thread asks the standbys
-     * themselves, in turn, whether they have flushed or replayed {@code target}, again at once for the first {@value
-     * #STEADY_POLL_MICROS} µs. A standby knows it has replayed a commit before its report reaches the primary, and no
-     * thread hand-over stands between its answer and the commit's return: in a hand-written loop on this machine
-     * (raw PgJDBC, two standbys, {@code remote_apply} feedback), asking a standby confirmed a commit 335 µs after it
-     * began against 381 µs asking the primary's {@code pg_stat_get_wal_senders()} and 310 µs for the server's own
-     * {@code ANY 1} wait; a 50 µs pause between questions made either 40 µs slower. Only standbys with an idle
-     * pooled connection are asked here (opening one may hang on a hung node); the others, and a standby that takes
-     * longer than {@value #INLINE_QUESTION_MILLIS} ms to answer, are asked by threads of their own ({@link #confirm}),
-     * and their answers count in the same round.
+     * Once the commit's position is known (and, on PostgreSQL, the primary's first answer did not confirm it): the
+     * committing thread asks the replicas itself, in turn, whether they hold {@code target}, flushed or applied, again
+     * at once for the first {@value #STEADY_POLL_MICROS} µs. Applied positions on MariaDB and MySQL are asked with the
+     * server's GTID wait in slices of {@value #INLINE_GTID_WAIT_MILLIS} ms, so one lagging replica holds up the others'
+     * answers that long at most. Why inline: no thread hand-over stands between a replica's answer and the commit's
+     * return, and a PostgreSQL standby knows it has replayed a commit before its report reaches the primary. In
+     * hand-written loops on this machine (raw drivers, two replicas, 2026-12-05), a PostgreSQL standby asked directly
+     * confirmed a commit 335 µs after it began against 381 µs asking the primary's {@code pg_stat_get_wal_senders()}
+     * and 310 µs for the server's own {@code ANY 1} wait (a 50 µs pause between questions made either 40 µs slower);
+     * a MariaDB replica's {@code MASTER_GTID_WAIT} asked by the committing thread confirmed at 361 µs against 288 µs
+     * for the server's semi-sync. Only replicas with an idle pooled connection are asked here (opening one may hang on
+     * a hung node); the others, and a replica that takes longer than {@value #INLINE_QUESTION_MILLIS} ms to answer,
+     * are asked by threads of their own ({@link #confirm}), and their answers count in the same round.
+     *
+     * @param up how many replicas count as up, for the outcome
      */
-    private Outcome askStandbys(
-            int required, int streaming, SyncAck ack, Node primary, String target, long start, long deadline)
+    private Outcome askReplicas(
+            int required,
+            int up,
+            List<Node> replicas,
+            SyncAck ack,
+            CommitPositions positions,
+            ReplicationPosition target,
+            long start,
+            long deadline)
             throws InterruptedException {
-        List<Node> replicas = new ArrayList<>();
-        for (Node node : nodes.get()) {
-            if (node.role() == ProbedRole.REPLICA && node != primary) {
-                replicas.add(node);
-            }
-        }
-        ReplicationPosition position = LogSequenceNumber.parse(target);
         Round round = new Round(required, replicas.size());
         List<Node> inline = new ArrayList<>();
         List<Connection> connections = new ArrayList<>();
@@ -298,34 +311,28 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             ConcurrentLinkedDeque<Connection> queue = idle.get(replica.id());
             Connection connection = queue == null ? null : queue.pollFirst();
             if (connection == null) {
-                launch(round, replica, CommitPositions.POSTGRESQL, position, ack, deadline);
+                launch(round, replica, positions, target, ack, deadline);
             } else {
                 inline.add(replica);
                 connections.add(connection);
             }
         }
         try {
-            askInTurn(round, inline, connections, ack, target, position, deadline);
+            askInTurn(round, inline, connections, new Question(positions, ack, target), deadline);
             int confirmed = round.await(deadline);
-            return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
+            return new Outcome(confirmed, required, up, System.nanoTime() - start, false);
         } finally {
             round.end();
         }
     }
 
-    /** The committing thread's part of {@link #askStandbys}: asks until the round is decided or the deadline. */
+    /** What {@link #askInTurn} asks each replica: whether it holds {@code target}, flushed or applied. */
+    private record Question(CommitPositions positions, SyncAck ack, ReplicationPosition target) {}
+
+    /** The committing thread's part of {@link #askReplicas}: asks until the round is decided or the deadline. */
     private void askInTurn(
-            Round round,
-            List<Node> replicas,
-            List<Connection> connections,
-            SyncAck ack,
-            String target,
-            ReplicationPosition position,
-            long deadline)
+            Round round, List<Node> replicas, List<Connection> connections, Question question, long deadline)
             throws InterruptedException {
-        String sql = ack == SyncAck.FLUSH
-                ? "select pg_last_wal_receive_lsn() >= ?::pg_lsn"
-                : "select pg_last_wal_replay_lsn() >= ?::pg_lsn";
         long steadyEnd = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(STEADY_POLL_MICROS);
         long pause = TimeUnit.MICROSECONDS.toNanos(FIRST_PAUSE_MICROS);
         int open = replicas.size();
@@ -337,13 +344,19 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                     if (connection == null || left <= 0) {
                         continue;
                     }
-                    Boolean has = holds(connection, sql, target, left);
+                    Boolean has = holds(connection, question, left);
                     if (has == null || has) {
                         connections.set(i, null);
                         open--;
                         if (has == null) { // slow or lost: a thread of its own keeps asking, on a new connection
                             discard(connection);
-                            launch(round, replicas.get(i), CommitPositions.POSTGRESQL, position, ack, deadline);
+                            launch(
+                                    round,
+                                    replicas.get(i),
+                                    question.positions(),
+                                    question.target(),
+                                    question.ack(),
+                                    deadline);
                         } else {
                             giveBack(replicas.get(i), connection);
                             round.finished(true);
@@ -371,16 +384,35 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         }
     }
 
-    /** Whether the standby on {@code connection} holds {@code target}; null when it failed or took too long. */
-    private Boolean holds(Connection connection, String sql, String target, long leftNanos) {
+    /**
+     * Whether the replica on {@code connection} holds the question's position (a GTID wait of at most {@value
+     * #INLINE_GTID_WAIT_MILLIS} ms for an applied one where the server has it); null when it failed or took longer
+     * than {@value #INLINE_QUESTION_MILLIS} ms.
+     */
+    private Boolean holds(Connection connection, Question question, long leftNanos) {
         try {
             int millis = (int) Math.max(1, Math.min(INLINE_QUESTION_MILLIS, TimeUnit.NANOSECONDS.toMillis(leftNanos)));
-            connection.setNetworkTimeout(Runnable::run, millis);
-            PreparedStatement question = prepared(connection, sql);
-            question.setString(1, target);
-            try (ResultSet row = question.executeQuery()) {
-                return row.next() && row.getBoolean(1); // null (not a standby any more) reads as false
+            connection.setNetworkTimeout(Runnable::run, millis + (int) INLINE_GTID_WAIT_MILLIS);
+            if (question.positions() == CommitPositions.POSTGRESQL) {
+                PreparedStatement asked = prepared(
+                        connection,
+                        question.ack() == SyncAck.FLUSH
+                                ? "select pg_last_wal_receive_lsn() >= ?::pg_lsn"
+                                : "select pg_last_wal_replay_lsn() >= ?::pg_lsn");
+                asked.setString(1, question.target().text());
+                try (ResultSet row = asked.executeQuery()) {
+                    return row.next() && row.getBoolean(1); // null (not a standby any more) reads as false
+                }
             }
+            if (question.ack() == SyncAck.APPLY) {
+                long wait = Math.min(INLINE_GTID_WAIT_MILLIS, TimeUnit.NANOSECONDS.toMillis(leftNanos));
+                Boolean applied = question.positions().awaitApplied(connection, question.target(), Math.max(1, wait));
+                if (applied != null) {
+                    return applied;
+                }
+            }
+            ReplicationPosition reached = question.positions().replica(connection, question.ack());
+            return reached != null && reached.covers(question.target());
         } catch (SQLException | RuntimeException e) {
             return null;
         }

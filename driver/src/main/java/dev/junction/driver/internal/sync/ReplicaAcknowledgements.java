@@ -194,7 +194,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             discard(connection); // the primary lost after the commit: nothing can say where the commit is
             return Outcome.lostPrimary(required, System.nanoTime() - start);
         }
-        return askReplicas(required, replicas.size(), replicas, ack, positions, target, start, deadline);
+        return askReplicas(required, replicas.size(), primary, replicas, ack, positions, target, start, deadline);
     }
 
     /** The nodes the monitor last saw as replicas, {@code primary} left out. */
@@ -250,19 +250,73 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             if (confirmed >= required || streaming < required && !moreMayStream(primary, streaming)) {
                 return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
             }
-            return askReplicas(
+            Outcome asked = askReplicas(
                     required,
                     streaming,
+                    primary,
                     replicasOf(primary),
                     ack,
                     CommitPositions.POSTGRESQL,
                     LogSequenceNumber.parse(target),
                     start,
                     deadline);
+            if (asked.met() || asked.primaryLost() || deadline - System.nanoTime() <= 0) {
+                return asked;
+            }
+            // The standbys asked could not make up the number before the deadline (restarting, repointed to this
+            // primary, refusing connections while they start): the primary's view follows who streams now.
+            return watchPrimaryView(requirement, column, primary, target, start, deadline);
         } catch (SQLException e) {
             discard(connection); // the primary lost or hung after the commit: nothing confirms it
             return Outcome.lostPrimary(requirement.required(0), System.nanoTime() - start);
         }
+    }
+
+    /**
+     * Asks the primary's {@code pg_stat_get_wal_senders()} until enough streaming standbys have {@code column} at or
+     * past {@code target}, "enough" following how many stream at each answer: the way after a topology change, when
+     * standbys restart or are repointed and cannot be asked themselves.
+     */
+    private Outcome watchPrimaryView(
+            SyncRequirement requirement, String column, Node primary, String target, long start, long deadline)
+            throws InterruptedException {
+        Connection connection = null;
+        try {
+            connection = borrow(primary);
+            connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
+            PreparedStatement again = prepared(connection, nextQuestion(column));
+            again.setString(1, target);
+            long pause = TimeUnit.MICROSECONDS.toNanos(FIRST_PAUSE_MICROS);
+            while (true) {
+                int streaming, confirmed;
+                try (ResultSet row = again.executeQuery()) {
+                    row.next();
+                    streaming = row.getInt(1);
+                    confirmed = row.getInt(2);
+                }
+                int required = requirement.required(streaming);
+                long left = deadline - System.nanoTime();
+                if (confirmed >= required || streaming < required && !moreMayStream(primary, streaming) || left <= 0) {
+                    giveBack(primary, connection);
+                    return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
+                }
+                LockSupport.parkNanos(Math.min(pause, left));
+                pause = Math.min(pause * 2, TimeUnit.MICROSECONDS.toNanos(LONGEST_PAUSE_MICROS));
+                if (Thread.interrupted()) {
+                    giveBack(primary, connection);
+                    throw new InterruptedException();
+                }
+            }
+        } catch (SQLException e) {
+            discard(connection); // the primary lost or hung after the commit: nothing confirms it
+            return Outcome.lostPrimary(requirement.required(0), System.nanoTime() - start);
+        }
+    }
+
+    /** How many standbys stream, and how many have {@code column} at or past the position bound. */
+    private static String nextQuestion(String column) {
+        return "select count(*), count(*) filter (where " + column
+                + " >= ?::pg_lsn) from pg_stat_get_wal_senders() where state = 'streaming'";
     }
 
     /**
@@ -297,6 +351,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     private Outcome askReplicas(
             int required,
             int up,
+            Node primary,
             List<Node> replicas,
             SyncAck ack,
             CommitPositions positions,
@@ -320,6 +375,11 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         try {
             askInTurn(round, inline, connections, new Question(positions, ack, target), deadline);
             int confirmed = round.await(deadline);
+            if (confirmed < required && !primaryAnswers(primary)) {
+                // A primary that froze or died right after the commit may be replaced by a replica without it: the
+                // outcome is unknown, not "committed, not replicated".
+                return Outcome.lostPrimary(required, System.nanoTime() - start);
+            }
             return new Outcome(confirmed, required, up, System.nanoTime() - start, false);
         } finally {
             round.end();
@@ -415,6 +475,32 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             return reached != null && reached.covers(question.target());
         } catch (SQLException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * Whether {@code primary} answers a trivial question within {@value #QUESTION_SLACK_MILLIS} ms: asked when a wait
+     * ends unconfirmed. Asking the primary again and again, as waits did before 2026-12-05, found a frozen primary
+     * this way; asking the replicas does not.
+     */
+    private boolean primaryAnswers(Node primary) {
+        Connection connection = null;
+        try {
+            ConcurrentLinkedDeque<Connection> queue = idle.get(primary.id());
+            connection = queue == null ? null : queue.pollFirst();
+            if (connection == null) {
+                connection = connector.open(primary.address(), Duration.ofMillis(QUESTION_SLACK_MILLIS));
+            }
+            connection.setNetworkTimeout(Runnable::run, (int) QUESTION_SLACK_MILLIS);
+            try (java.sql.Statement statement = connection.createStatement();
+                    ResultSet row = statement.executeQuery("select 1")) {
+                row.next();
+            }
+            giveBack(primary, connection);
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            discard(connection);
+            return false;
         }
     }
 

@@ -359,6 +359,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             long start,
             long deadline)
             throws InterruptedException {
+        Question question = new Question(positions, ack, target);
         Round round = new Round(required, replicas.size());
         List<Node> inline = new ArrayList<>();
         List<Connection> connections = new ArrayList<>();
@@ -366,14 +367,14 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             ConcurrentLinkedDeque<Connection> queue = idle.get(replica.id());
             Connection connection = queue == null ? null : queue.pollFirst();
             if (connection == null) {
-                launch(round, replica, positions, target, ack, deadline);
+                launch(round, replica, question, deadline);
             } else {
                 inline.add(replica);
                 connections.add(connection);
             }
         }
         try {
-            askInTurn(round, inline, connections, new Question(positions, ack, target), deadline);
+            askInTurn(round, inline, connections, question, deadline);
             int confirmed = round.await(deadline);
             if (confirmed < required && !primaryAnswers(primary)) {
                 // A primary that froze or died right after the commit may be replaced by a replica without it: the
@@ -410,13 +411,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                         open--;
                         if (has == null) { // slow or lost: a thread of its own keeps asking, on a new connection
                             discard(connection);
-                            launch(
-                                    round,
-                                    replicas.get(i),
-                                    question.positions(),
-                                    question.target(),
-                                    question.ack(),
-                                    deadline);
+                            launch(round, replicas.get(i), question, deadline);
                         } else {
                             giveBack(replicas.get(i), connection);
                             round.finished(true);
@@ -505,15 +500,9 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     }
 
     /** Starts one replica's {@link #confirm} on a thread of its own; counted as unconfirmed once closed. */
-    private void launch(
-            Round round,
-            Node replica,
-            CommitPositions positions,
-            ReplicationPosition target,
-            SyncAck ack,
-            long deadline) {
+    private void launch(Round round, Node replica, Question question, long deadline) {
         try {
-            questions.execute(() -> confirm(round, replica, positions, target, ack, deadline));
+            questions.execute(() -> confirm(round, replica, question, deadline));
         } catch (RejectedExecutionException e) {
             round.finished(false); // closed meanwhile
         }
@@ -698,13 +687,10 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     }
 
     /** One replica's part of a wait: asks until it has the position, the wait is over, or the deadline. */
-    private void confirm(
-            Round round,
-            Node replica,
-            CommitPositions positions,
-            ReplicationPosition target,
-            SyncAck ack,
-            long deadline) {
+    private void confirm(Round round, Node replica, Question question, long deadline) {
+        CommitPositions positions = question.positions();
+        ReplicationPosition target = question.target();
+        SyncAck ack = question.ack();
         Connection connection = null;
         boolean confirmed = false;
         try {

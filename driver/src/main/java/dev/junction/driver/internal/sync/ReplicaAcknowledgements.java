@@ -364,8 +364,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         List<Node> inline = new ArrayList<>();
         List<Connection> connections = new ArrayList<>();
         for (Node replica : replicas) {
-            ConcurrentLinkedDeque<Connection> queue = idle.get(replica.id());
-            Connection connection = queue == null ? null : queue.pollFirst();
+            Connection connection = idleConnection(replica);
             if (connection == null) {
                 launch(round, replica, question, deadline);
             } else {
@@ -481,8 +480,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     private boolean primaryAnswers(Node primary) {
         Connection connection = null;
         try {
-            ConcurrentLinkedDeque<Connection> queue = idle.get(primary.id());
-            connection = queue == null ? null : queue.pollFirst();
+            connection = idleConnection(primary);
             if (connection == null) {
                 connection = connector.open(primary.address(), Duration.ofMillis(QUESTION_SLACK_MILLIS));
             }
@@ -768,9 +766,14 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     }
 
     private Connection borrow(Node node) throws SQLException {
-        ConcurrentLinkedDeque<Connection> queue = idle.computeIfAbsent(node.id(), id -> new ConcurrentLinkedDeque<>());
-        Connection connection = queue.pollFirst();
+        Connection connection = idleConnection(node);
         return connection != null ? connection : connector.open(node.address());
+    }
+
+    /** An idle pooled connection to {@code node}, taken from its queue; null when there is none. */
+    private Connection idleConnection(Node node) {
+        ConcurrentLinkedDeque<Connection> queue = idle.get(node.id());
+        return queue == null ? null : queue.pollFirst();
     }
 
     private void giveBack(Node node, Connection connection) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -99,6 +100,8 @@ public final class TopologyMonitor implements AutoCloseable {
     private final Map<NodeId, NodeProber> probers = new LinkedHashMap<>();
     private final PrimarySamples primarySamples;
     private final ScheduledExecutorService scheduler;
+    /** Every thread this monitor started, so that {@link #close()} can wait for them to end. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile TopologySnapshot snapshot;
     private volatile Map<NodeId, Probed> positions = Map.of();
     private volatile Set<NodeId> suspects = Set.of();
@@ -560,11 +563,15 @@ public final class TopologyMonitor implements AutoCloseable {
         if (!Thread.currentThread().getName().startsWith("junction-monitor")) {
             // One second in all, not per thread: a probe blocked in a read the backend driver does not interrupt
             // (Connector/J) ends at its socket timeout anyway, and a failed getConnection must not wait for it.
+            // Joined, not awaitTermination: an executor counts as terminated while its worker thread is still on its
+            // way out, and a caller checking for live threads right after close would see it.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             try {
-                scheduler.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                for (NodeProber prober : probers.values()) {
-                    prober.thread.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                for (Thread started : threads) {
+                    long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (started != Thread.currentThread() && remainingMillis > 0) {
+                        started.join(remainingMillis);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -572,10 +579,11 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemon(String threadName) {
+    private ThreadFactory daemon(String threadName) {
         return runnable -> {
             Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);
+            threads.add(thread);
             return thread;
         };
     }

@@ -51,7 +51,15 @@ abstract class CommitPositions {
     }
 
     /** Where the primary's stream of commits is now: it covers every commit that has returned. */
-    abstract ReplicationPosition primary(Connection primary) throws SQLException;
+    final ReplicationPosition primary(Connection primary) throws SQLException {
+        return primaryPosition(single(primary, primaryQuery()));
+    }
+
+    /** The one-row, one-column query of {@link #primary}, for callers that keep it prepared. */
+    abstract String primaryQuery();
+
+    /** The position in the answer to {@link #primaryQuery}. */
+    abstract ReplicationPosition primaryPosition(String answer);
 
     /** How far {@code replica} has come: flushed or applied; null when it reports nothing (not replicating). */
     abstract ReplicationPosition replica(Connection replica, SyncAck ack) throws SQLException;
@@ -91,8 +99,13 @@ abstract class CommitPositions {
 
     private static final class Postgres extends CommitPositions {
         @Override
-        ReplicationPosition primary(Connection primary) throws SQLException {
-            return LogSequenceNumber.parse(single(primary, "select pg_current_wal_lsn()::text"));
+        String primaryQuery() {
+            return "select pg_current_wal_lsn()::text";
+        }
+
+        @Override
+        ReplicationPosition primaryPosition(String answer) {
+            return LogSequenceNumber.parse(answer);
         }
 
         @Override
@@ -108,8 +121,13 @@ abstract class CommitPositions {
 
     private static final class MariaDb extends CommitPositions {
         @Override
-        ReplicationPosition primary(Connection primary) throws SQLException {
-            return MariaDbGtidPosition.parse(nullToEmpty(single(primary, "select @@global.gtid_binlog_pos")));
+        String primaryQuery() {
+            return "select @@global.gtid_binlog_pos";
+        }
+
+        @Override
+        ReplicationPosition primaryPosition(String answer) {
+            return MariaDbGtidPosition.parse(nullToEmpty(answer));
         }
 
         @Override
@@ -128,8 +146,13 @@ abstract class CommitPositions {
 
     private static final class MySql extends CommitPositions {
         @Override
-        ReplicationPosition primary(Connection primary) throws SQLException {
-            return MySqlGtidSet.parse(nullToEmpty(single(primary, "select @@global.gtid_executed")));
+        String primaryQuery() {
+            return "select @@global.gtid_executed";
+        }
+
+        @Override
+        ReplicationPosition primaryPosition(String answer) {
+            return MySqlGtidSet.parse(nullToEmpty(answer));
         }
 
         @Override

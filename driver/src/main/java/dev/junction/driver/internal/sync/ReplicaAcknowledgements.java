@@ -60,6 +60,9 @@ import java.util.function.Supplier;
  * reported it ({@code awaitOnPrimary}), and then the committing thread asks the standbys itself
  * ({@code askReplicas}).
  *
+ * <p>A round that fell short before the deadline because its replicas could not be asked (restarting, repointed
+ * after a failover) is asked again with whoever the monitor sees as a replica then ({@code askAgain}).
+ *
  * <p>Connections: one idle queue per node, filled as waits end; a connection that failed is closed, not returned.
  * They are opened with the topology's credentials and call themselves {@code junction-sync} on the server. Thread
  * pool: daemon threads, created on demand and ended after 30 s idle.
@@ -85,6 +88,9 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     static final long GTID_WAIT_SLICE_MILLIS = 50;
 
     static final long QUESTION_SLACK_MILLIS = 1_000;
+    /** The pause before a round that fell short is asked again ({@code askAgain}). */
+    static final long ROUND_AGAIN_MILLIS = 20;
+
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final String clusterName;
@@ -188,13 +194,46 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             connection = borrow(primary);
             connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
             positions = CommitPositions.of(dialect, connection);
-            target = positions.primary(connection);
+            try (ResultSet row = prepared(connection, positions.primaryQuery()).executeQuery()) {
+                target = positions.primaryPosition(row.next() ? row.getString(1) : null);
+            }
             giveBack(primary, connection);
         } catch (SQLException e) {
             discard(connection); // the primary lost after the commit: nothing can say where the commit is
             return Outcome.lostPrimary(required, System.nanoTime() - start);
         }
-        return askReplicas(required, replicas.size(), primary, replicas, ack, positions, target, start, deadline);
+        Question question = new Question(positions, ack, target);
+        Outcome asked = askReplicas(required, replicas.size(), primary, replicas, question, start, deadline);
+        return askAgain(requirement, primary, question, asked, start, deadline);
+    }
+
+    /**
+     * A round that fell short with time left ({@link #askReplicas}): its replicas were restarting, being repointed to
+     * a promoted primary, or refusing connections while they start, and their threads gave up. Asks again, every
+     * {@value #ROUND_AGAIN_MILLIS} ms until the deadline, the nodes the monitor sees as replicas at that moment, "every
+     * replica that is up" following them: a standby repointed after a failover streams within moments, and a former
+     * primary counts once it is rebuilt as a replica.
+     */
+    private Outcome askAgain(
+            SyncRequirement requirement, Node primary, Question question, Outcome asked, long start, long deadline)
+            throws InterruptedException {
+        Outcome last = asked;
+        while (!last.met() && !last.primaryLost()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return last;
+            }
+            LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(ROUND_AGAIN_MILLIS)));
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            List<Node> replicas = replicasOf(primary);
+            int required = requirement.required(replicas.size());
+            last = replicas.size() < required
+                    ? new Outcome(0, required, replicas.size(), System.nanoTime() - start, false)
+                    : askReplicas(required, replicas.size(), primary, replicas, question, start, deadline);
+        }
+        return last;
     }
 
     /** The nodes the monitor last saw as replicas, {@code primary} left out. */
@@ -250,73 +289,13 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
             if (confirmed >= required || streaming < required && !moreMayStream(primary, streaming)) {
                 return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
             }
-            Outcome asked = askReplicas(
-                    required,
-                    streaming,
-                    primary,
-                    replicasOf(primary),
-                    ack,
-                    CommitPositions.POSTGRESQL,
-                    LogSequenceNumber.parse(target),
-                    start,
-                    deadline);
-            if (asked.met() || asked.primaryLost() || deadline - System.nanoTime() <= 0) {
-                return asked;
-            }
-            // The standbys asked could not make up the number before the deadline (restarting, repointed to this
-            // primary, refusing connections while they start): the primary's view follows who streams now.
-            return watchPrimaryView(requirement, column, primary, target, start, deadline);
+            Question question = new Question(CommitPositions.POSTGRESQL, ack, LogSequenceNumber.parse(target));
+            Outcome asked = askReplicas(required, streaming, primary, replicasOf(primary), question, start, deadline);
+            return askAgain(requirement, primary, question, asked, start, deadline);
         } catch (SQLException e) {
             discard(connection); // the primary lost or hung after the commit: nothing confirms it
             return Outcome.lostPrimary(requirement.required(0), System.nanoTime() - start);
         }
-    }
-
-    /**
-     * Asks the primary's {@code pg_stat_get_wal_senders()} until enough streaming standbys have {@code column} at or
-     * past {@code target}, "enough" following how many stream at each answer: the way after a topology change, when
-     * standbys restart or are repointed and cannot be asked themselves.
-     */
-    private Outcome watchPrimaryView(
-            SyncRequirement requirement, String column, Node primary, String target, long start, long deadline)
-            throws InterruptedException {
-        Connection connection = null;
-        try {
-            connection = borrow(primary);
-            connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
-            PreparedStatement again = prepared(connection, nextQuestion(column));
-            again.setString(1, target);
-            long pause = TimeUnit.MICROSECONDS.toNanos(FIRST_PAUSE_MICROS);
-            while (true) {
-                int streaming, confirmed;
-                try (ResultSet row = again.executeQuery()) {
-                    row.next();
-                    streaming = row.getInt(1);
-                    confirmed = row.getInt(2);
-                }
-                int required = requirement.required(streaming);
-                long left = deadline - System.nanoTime();
-                if (confirmed >= required || streaming < required && !moreMayStream(primary, streaming) || left <= 0) {
-                    giveBack(primary, connection);
-                    return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
-                }
-                LockSupport.parkNanos(Math.min(pause, left));
-                pause = Math.min(pause * 2, TimeUnit.MICROSECONDS.toNanos(LONGEST_PAUSE_MICROS));
-                if (Thread.interrupted()) {
-                    giveBack(primary, connection);
-                    throw new InterruptedException();
-                }
-            }
-        } catch (SQLException e) {
-            discard(connection); // the primary lost or hung after the commit: nothing confirms it
-            return Outcome.lostPrimary(requirement.required(0), System.nanoTime() - start);
-        }
-    }
-
-    /** How many standbys stream, and how many have {@code column} at or past the position bound. */
-    private static String nextQuestion(String column) {
-        return "select count(*), count(*) filter (where " + column
-                + " >= ?::pg_lsn) from pg_stat_get_wal_senders() where state = 'streaming'";
     }
 
     /**
@@ -349,17 +328,8 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
      * @param up how many replicas count as up, for the outcome
      */
     private Outcome askReplicas(
-            int required,
-            int up,
-            Node primary,
-            List<Node> replicas,
-            SyncAck ack,
-            CommitPositions positions,
-            ReplicationPosition target,
-            long start,
-            long deadline)
+            int required, int up, Node primary, List<Node> replicas, Question question, long start, long deadline)
             throws InterruptedException {
-        Question question = new Question(positions, ack, target);
         Round round = new Round(required, replicas.size());
         List<Node> inline = new ArrayList<>();
         List<Connection> connections = new ArrayList<>();

@@ -102,6 +102,7 @@ public final class TopologyMonitor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     /** Every thread this monitor started, so that {@link #close()} can wait for them to end. */
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
     private volatile TopologySnapshot snapshot;
     private volatile Map<NodeId, Probed> positions = Map.of();
     private volatile Set<NodeId> suspects = Set.of();

@@ -88,13 +88,8 @@ class RecordedAnswersTest {
         String[] why = {"first look: no before", "counter still", "a commit fell back", "still again", "semi-sync off"};
         MariaDbSemiSync semiSync = new MariaDbSemiSync();
         for (int i = 0; i < noTx.length; i++) {
-            RecordedServer answer = new RecordedServer("10.11.6-MariaDB")
-                    .answers(MariaDbSemiSync.SETTINGS, Map.of("1", "1"))
-                    .answersRows(
-                            MariaDbSemiSync.STATUS,
-                            java.util.List.of(
-                                    Map.of("1", "Rpl_semi_sync_master_no_tx", "2", Long.toString(noTx[i])),
-                                    Map.of("1", "Rpl_semi_sync_master_status", "2", on[i])));
+            // Another session always waits for its acknowledgement here: no look opens a quiet window.
+            RecordedServer answer = semiSyncServer(on[i], noTx[i], 1);
             assertThat(semiSync.acknowledged(answer.connection(), syncTimeout))
                     .as(why[i])
                     .isEqualTo(expected[i]);
@@ -102,6 +97,46 @@ class RecordedAnswersTest {
         assertThat(semiSync.acknowledged(null, syncTimeout))
                 .as("seen off a moment ago: not asked again (a null connection would fail if it were)")
                 .isFalse();
+    }
+
+    @Test
+    void aLookWithNoSessionWaitingTrustsTheCommitsOfHalfTheTimeoutWithoutAsking() {
+        Duration syncTimeout = Duration.ofSeconds(1);
+        MariaDbSemiSync semiSync = new MariaDbSemiSync();
+        assertThat(semiSync.acknowledged(semiSyncServer("ON", 7, 0).connection(), syncTimeout))
+                .as("first look: no counter before it")
+                .isFalse();
+        assertThat(semiSync.acknowledged(null, syncTimeout))
+                .as("within the quiet window: trusted without a question (a null connection would fail if asked)")
+                .isTrue();
+
+        MariaDbSemiSync busy = new MariaDbSemiSync();
+        busy.acknowledged(semiSyncServer("ON", 7, 2).connection(), syncTimeout);
+        assertThat(busy.acknowledged(semiSyncServer("ON", 7, 2).connection(), syncTimeout))
+                .as("a session was waiting at the last look: this commit is asked about, and the counter did not move")
+                .isTrue();
+
+        MariaDbSemiSync shortTimeout = new MariaDbSemiSync();
+        RecordedServer zero = semiSyncServer("ON", 7, 0, "0");
+        shortTimeout.acknowledged(zero.connection(), syncTimeout);
+        assertThat(shortTimeout.acknowledged(semiSyncServer("ON", 8, 0, "0").connection(), syncTimeout))
+                .as("rpl_semi_sync_master_timeout 0 opens no window: asked, and a commit went unacknowledged")
+                .isFalse();
+    }
+
+    private static RecordedServer semiSyncServer(String status, long noTx, long waiting) {
+        return semiSyncServer(status, noTx, waiting, "10000");
+    }
+
+    private static RecordedServer semiSyncServer(String status, long noTx, long waiting, String timeoutMillis) {
+        return new RecordedServer("10.11.6-MariaDB")
+                .answers(MariaDbSemiSync.SETTINGS, Map.of("1", "1", "2", "1", "3", timeoutMillis))
+                .answersRows(
+                        MariaDbSemiSync.STATUS,
+                        java.util.List.of(
+                                Map.of("1", "Rpl_semi_sync_master_no_tx", "2", Long.toString(noTx)),
+                                Map.of("1", "Rpl_semi_sync_master_wait_sessions", "2", Long.toString(waiting)),
+                                Map.of("1", "Rpl_semi_sync_master_status", "2", status)));
     }
 
     @Test

@@ -44,7 +44,7 @@ final class RecordedServer {
                 proxy(
                         DatabaseMetaData.class,
                         (inner, innerArgs) -> inner.equals("getDatabaseProductVersion") ? version : null);
-            case "close" -> null;
+            case "close", "setNetworkTimeout" -> null;
             default -> throw new UnsupportedOperationException(method);
         });
     }
@@ -98,6 +98,12 @@ final class RecordedServer {
         return type.cast(Proxy.newProxyInstance(
                 RecordedServer.class.getClassLoader(),
                 new Class<?>[] {type},
-                (self, method, args) -> answer.answer(method.getName(), args)));
+                (self, method, args) -> switch (method.getName()) {
+                    // Identity, as a real connection's: the code under test keys maps by connection.
+                    case "hashCode" -> System.identityHashCode(self);
+                    case "equals" -> self == args[0];
+                    case "toString" -> type.getSimpleName() + "@" + System.identityHashCode(self);
+                    default -> answer.answer(method.getName(), args);
+                }));
     }
 }

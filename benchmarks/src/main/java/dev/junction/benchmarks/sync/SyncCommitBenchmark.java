@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -42,6 +43,10 @@ import java.util.Random;
  * the slave side on); it acknowledges once one replica has written the event to its relay log, which Junction's
  * {@code syncAck=flush} matches.
  *
+ * <p>Hand-written baselines ({@link HandWrittenWait}): the raw driver commits asynchronously and then waits the way
+ * Junction's own wait does, written by hand without Junction, so that the table separates what the method costs on
+ * this machine from what Junction adds to it.
+ *
  * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests}, then {@code java -cp
  * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.sync.SyncCommitBenchmark [--database
  * postgresql|mariadb|both] [--rounds 12] [--commits 200] [--warmup 3000] [--out docs/sync-commit-latency.md]}.
@@ -61,8 +66,99 @@ public final class SyncCommitBenchmark {
         this.warmUpCommits = warmUpCommits;
     }
 
-    /** One configuration: a connection that commits, and what must be switched on the servers around its blocks. */
-    private record Committer(String name, Connection connection, ServerSwitch before, ServerSwitch after) {}
+    /**
+     * One configuration: a connection that commits, what must be switched on the servers around its blocks, and for
+     * the hand-written baselines the wait that follows each commit (null otherwise).
+     */
+    private record Committer(
+            String name, Connection connection, ServerSwitch before, ServerSwitch after, HandWrittenWait handWait) {
+        Committer(String name, Connection connection, ServerSwitch before, ServerSwitch after) {
+            this(name, connection, before, after, null);
+        }
+    }
+
+    /**
+     * The method of Junction's own wait written by hand with the raw driver, no Junction involved: after the commit,
+     * the primary's position on a second connection, then the replicas asked in turn, each over its own connection
+     * with the question kept prepared, until {@code required} of them hold it. What any client-side wait costs on this
+     * machine, so that the table tells the method's cost from Junction's.
+     */
+    private static final class HandWrittenWait implements AutoCloseable {
+        private final Connection primary;
+        private final PreparedStatement position;
+        private final List<Connection> replicas = new ArrayList<>();
+        private final List<PreparedStatement> questions = new ArrayList<>();
+        private final boolean postgres;
+        private final int required;
+
+        HandWrittenWait(
+                Connection primary, String positionSql, List<Connection> replicas, String questionSql, int required)
+                throws SQLException {
+            this.primary = primary;
+            this.position = primary.prepareStatement(positionSql);
+            this.postgres = questionSql.contains("pg_lsn");
+            this.required = required;
+            for (Connection replica : replicas) {
+                this.replicas.add(replica);
+                this.questions.add(replica.prepareStatement(questionSql));
+            }
+        }
+
+        /** PostgreSQL: the standbys' replay position; MariaDB: a GTID wait of at most 2 ms per replica asked. */
+        static HandWrittenWait postgres(Connection primary, List<Connection> standbys, int required)
+                throws SQLException {
+            return new HandWrittenWait(
+                    primary,
+                    "select pg_current_wal_lsn()::text",
+                    standbys,
+                    "select pg_last_wal_replay_lsn() >= ?::pg_lsn",
+                    required);
+        }
+
+        static HandWrittenWait mariaDb(Connection primary, List<Connection> replicas, int required)
+                throws SQLException {
+            return new HandWrittenWait(
+                    primary,
+                    "select @@global.gtid_binlog_pos",
+                    replicas,
+                    "select master_gtid_wait(?, 0.002)",
+                    required);
+        }
+
+        void await() throws SQLException {
+            String target;
+            try (ResultSet row = position.executeQuery()) {
+                row.next();
+                target = row.getString(1);
+            }
+            boolean[] holds = new boolean[questions.size()];
+            int confirmed = 0;
+            while (confirmed < required) {
+                for (int i = 0; i < questions.size() && confirmed < required; i++) {
+                    if (!holds[i] && asks(questions.get(i), target)) {
+                        holds[i] = true;
+                        confirmed++;
+                    }
+                }
+            }
+        }
+
+        private boolean asks(PreparedStatement question, String target) throws SQLException {
+            question.setString(1, target);
+            try (ResultSet row = question.executeQuery()) {
+                row.next();
+                return postgres ? row.getBoolean(1) : row.getInt(1) == 0;
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            primary.close();
+            for (Connection replica : replicas) {
+                replica.close();
+            }
+        }
+    }
 
     @FunctionalInterface
     private interface ServerSwitch {
@@ -132,6 +228,20 @@ public final class SyncCommitBenchmark {
             committers.add(
                     junction("Junction semi-sync (apply), server ANY 1", junction, "&syncMode=semi-sync", user, any1));
             committers.add(junction("Junction sync (apply), server ANY 2", junction, "&syncMode=sync", user, any2));
+            committers.add(handWritten(
+                    "raw driver, hand-written wait, 1 standby (apply)",
+                    raw + separator + local,
+                    user,
+                    cluster,
+                    1,
+                    none));
+            committers.add(handWritten(
+                    "raw driver, hand-written wait, 2 standbys (apply)",
+                    raw + separator + local,
+                    user,
+                    cluster,
+                    2,
+                    none));
             committers.add(new Committer(
                     "native ANY 1, remote_apply", DriverManager.getConnection(raw + apply, user), any1, null));
             committers.add(new Committer(
@@ -146,6 +256,8 @@ public final class SyncCommitBenchmark {
             native_.put("Junction semi-sync (flush)", "native ANY 1, on (flush)");
             native_.put("Junction sync (flush)", "native ANY 2, on (flush)");
             native_.put("Junction semi-sync (apply), server ANY 1", "native ANY 1, remote_apply");
+            native_.put("raw driver, hand-written wait, 1 standby (apply)", "native ANY 1, remote_apply");
+            native_.put("raw driver, hand-written wait, 2 standbys (apply)", "native ANY 2, remote_apply");
             native_.put("Junction sync (apply), server ANY 2", "native ANY 2, remote_apply");
             return table("PostgreSQL " + cluster.binaries().version() + ", primary + 2 standbys", committers, native_);
         }
@@ -180,12 +292,36 @@ public final class SyncCommitBenchmark {
                     on,
                     off));
             committers.add(new Committer("native semi-sync", DriverManager.getConnection(raw, user), on, off));
+            List<Connection> replicas = new ArrayList<>();
+            for (MariaDbNode replica : cluster.replicas()) {
+                replicas.add(DriverManager.getConnection(
+                        "jdbc:mariadb://" + replica.address() + "/" + MariaDbNode.DATABASE, user));
+            }
+            committers.add(new Committer(
+                    "raw driver, hand-written wait, 1 replica (apply)",
+                    DriverManager.getConnection(raw, user),
+                    null,
+                    null,
+                    HandWrittenWait.mariaDb(DriverManager.getConnection(raw, user), replicas, 1)));
             Map<String, String> native_ = new LinkedHashMap<>();
             native_.put("Junction semi-sync (flush)", "native semi-sync");
             native_.put("Junction semi-sync (apply)", "native semi-sync");
             native_.put("Junction semi-sync (flush), server semi-sync", "native semi-sync");
+            native_.put("raw driver, hand-written wait, 1 replica (apply)", "native semi-sync");
             return table("MariaDB " + cluster.binaries().version() + ", primary + 2 replicas", committers, native_);
         }
+    }
+
+    /** A raw PostgreSQL connection committing with {@code url}, then waiting by hand for {@code required} standbys. */
+    private static Committer handWritten(
+            String name, String url, Properties user, PostgresCluster cluster, int required, ServerSwitch before)
+            throws SQLException {
+        List<Connection> standbys = new ArrayList<>();
+        for (var standby : cluster.standbys()) {
+            standbys.add(DriverManager.getConnection(standby.jdbcUrl("postgres"), user));
+        }
+        HandWrittenWait wait = HandWrittenWait.postgres(DriverManager.getConnection(url, user), standbys, required);
+        return new Committer(name, DriverManager.getConnection(url, user), before, null, wait);
     }
 
     /** A Junction connection; {@code parameters} start with {@code &} and join the URL's own, if any. */
@@ -234,6 +370,9 @@ public final class SyncCommitBenchmark {
         }
         for (Committer committer : committers) {
             committer.connection().close();
+            if (committer.handWait() != null) {
+                committer.handWait().close();
+            }
         }
         StringBuilder table = new StringBuilder();
         table.append("## ")
@@ -271,6 +410,9 @@ public final class SyncCommitBenchmark {
                 insert.setLong(1, nextId++);
                 long start = System.nanoTime();
                 insert.executeUpdate();
+                if (committer.handWait() != null) {
+                    committer.handWait().await();
+                }
                 total += System.nanoTime() - start;
             }
         } finally {

@@ -80,6 +80,55 @@ class MariaDbSyncModesIT extends SyncModesContract {
         }
     }
 
+    /**
+     * A commit is trusted without a look while the last look found semi-sync ON with no session waiting, for half of
+     * {@code rpl_semi_sync_master_timeout} after it. Another session's commit that starts waiting after that look,
+     * and makes the server fall back when it times out, cannot fall inside the window: the fall-back comes a full
+     * timeout after the look, so a Junction commit it affects returns outside the window and is looked at.
+     */
+    @Test
+    void aFallBackCausedByAnotherSessionAfterTheLastLookIsCaught() throws Exception {
+        cluster.enableSemiSync();
+        cluster.primary().execute("SET GLOBAL rpl_semi_sync_master_timeout = 1000");
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Connection connection = connect("?syncMode=semi-sync&syncAck=flush&syncTimeout=1s");
+                Connection raw = rawPrimary()) {
+            insert(connection, "plain_rows"); // the look after it finds semi-sync ON and no one waiting
+            for (MariaDbNode replica : cluster.replicas()) {
+                replica.execute("STOP SLAVE IO_THREAD");
+            }
+            int theirs = IDS_FOR_SEMI_SYNC.incrementAndGet();
+            java.util.concurrent.Future<?> waiting = other.submit(() -> {
+                try (Statement statement = raw.createStatement()) {
+                    // waits for an acknowledgement no replica sends, then the server falls back to async
+                    statement.executeUpdate("insert into plain_rows(id, note) values (" + theirs + ", 'theirs')");
+                }
+                return null;
+            });
+            Thread.sleep(300); // the other session is waiting now
+            int ours = IDS_FOR_SEMI_SYNC.incrementAndGet();
+            assertThatThrownBy(() -> {
+                        try (Statement statement = connection.createStatement()) {
+                            statement.executeUpdate("insert into plain_rows(id, note) values (" + ours + ", 'ours')");
+                        }
+                    })
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("01J01"));
+            waiting.get();
+            assertThat(primaryHas("plain_rows", ours)).isTrue();
+            assertThat(cluster.primary().globalStatus("Rpl_semi_sync_master_status"))
+                    .as("the server fell back to asynchronous replication")
+                    .isEqualToIgnoringCase("OFF");
+        } finally {
+            other.shutdownNow();
+            for (MariaDbNode replica : cluster.replicas()) {
+                replica.execute("START SLAVE IO_THREAD");
+            }
+            cluster.primary().execute("SET GLOBAL rpl_semi_sync_master_timeout = 10000");
+            cluster.disableSemiSync();
+        }
+    }
+
     private static final java.util.concurrent.atomic.AtomicInteger IDS_FOR_SEMI_SYNC =
             new java.util.concurrent.atomic.AtomicInteger(2_000_000);
 

@@ -50,12 +50,10 @@ abstract class CommitPositions {
         return version != null && version.toLowerCase(Locale.ROOT).contains("mariadb") ? MARIADB : MYSQL;
     }
 
-    /** Where the primary's stream of commits is now: it covers every commit that has returned. */
-    final ReplicationPosition primary(Connection primary) throws SQLException {
-        return primaryPosition(single(primary, primaryQuery()));
-    }
-
-    /** The one-row, one-column query of {@link #primary}, for callers that keep it prepared. */
+    /**
+     * The one-row, one-column query of where the primary's stream of commits is now, which covers every commit that
+     * has returned; its callers keep it prepared.
+     */
     abstract String primaryQuery();
 
     /** The position in the answer to {@link #primaryQuery}. */

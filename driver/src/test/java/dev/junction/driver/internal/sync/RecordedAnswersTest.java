@@ -27,7 +27,7 @@ class RecordedAnswersTest {
                 .answers("SHOW REPLICA STATUS", Map.of("Retrieved_Gtid_Set", UUID + ":1-5"));
         CommitPositions positions = CommitPositions.of(BackendDialect.MYSQL, primary.connection());
         assertThat(positions).isSameAs(CommitPositions.MYSQL);
-        var target = positions.primary(primary.connection());
+        var target = positions.primaryPosition(CommitPositions.single(primary.connection(), positions.primaryQuery()));
         assertThat(positions.replica(replica.connection(), SyncAck.APPLY).covers(target))
                 .isFalse();
         assertThat(positions.replica(replica.connection(), SyncAck.APPLY).covers(target))
@@ -70,7 +70,7 @@ class RecordedAnswersTest {
                 .answers("SHOW ALL SLAVES STATUS", Map.of("Gtid_IO_Pos", "0-1-42"));
         CommitPositions positions = CommitPositions.of(BackendDialect.MYSQL, primary.connection());
         assertThat(positions).isSameAs(CommitPositions.MARIADB);
-        var target = positions.primary(primary.connection());
+        var target = positions.primaryPosition(CommitPositions.single(primary.connection(), positions.primaryQuery()));
         assertThat(positions.replica(replica.connection(), SyncAck.APPLY).covers(target))
                 .as("applied up to 41")
                 .isFalse();

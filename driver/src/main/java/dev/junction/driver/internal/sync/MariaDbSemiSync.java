@@ -58,6 +58,9 @@ final class MariaDbSemiSync {
     /** Until when a commit that returns is known acknowledged without a question (see the class comment). */
     private long quietUntil;
 
+    /** The physical connection the state below was seen on. */
+    private Connection lookedAt;
+
     /** {@code Rpl_semi_sync_master_no_tx} as this connection last read it; -1 before the first read. */
     private long notAcknowledged = -1;
     /** Whether the server answered the question at all: not on MySQL, or without the semi-sync plugin. */
@@ -70,6 +73,16 @@ final class MariaDbSemiSync {
      *     status unreadable): Junction then waits itself
      */
     boolean acknowledged(Connection primary, Duration syncTimeout) {
+        if (primary != lookedAt) {
+            // Another physical connection (reopened, or to a promoted primary): what was seen on the other one, its
+            // counter, settings and quiet window, says nothing about this server.
+            lookedAt = primary;
+            notAcknowledged = -1;
+            settingsReadAt = 0;
+            offSeenAt = 0;
+            quiet = false;
+            unavailable = false;
+        }
         long now = System.nanoTime();
         if (quiet && now - quietUntil < 0) {
             return true;

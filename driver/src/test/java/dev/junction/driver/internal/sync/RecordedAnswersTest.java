@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.driver.SyncAck;
 import dev.junction.driver.internal.backend.BackendDialect;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -81,62 +82,82 @@ class RecordedAnswersTest {
 
     @Test
     void mariaDbSemiSyncIsTrustedOnlyWhileNoCommitWentUnacknowledgedSinceTheLastLook() {
-        long[] noTx = {3, 3, 4, 4, 4};
-        String[] on = {"ON", "ON", "ON", "ON", "OFF"};
         Duration syncTimeout = Duration.ofSeconds(1);
+        // Another session always waits for its acknowledgement here: no look opens a quiet window.
+        Connection primary = semiSyncServer(
+                        "10000",
+                        new Look("ON", 3, 1),
+                        new Look("ON", 3, 1),
+                        new Look("ON", 4, 1),
+                        new Look("ON", 4, 1),
+                        new Look("OFF", 4, 1))
+                .connection();
         boolean[] expected = {false, true, false, true, false};
         String[] why = {"first look: no before", "counter still", "a commit fell back", "still again", "semi-sync off"};
         MariaDbSemiSync semiSync = new MariaDbSemiSync();
-        for (int i = 0; i < noTx.length; i++) {
-            // Another session always waits for its acknowledgement here: no look opens a quiet window.
-            RecordedServer answer = semiSyncServer(on[i], noTx[i], 1);
-            assertThat(semiSync.acknowledged(answer.connection(), syncTimeout))
-                    .as(why[i])
-                    .isEqualTo(expected[i]);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(semiSync.acknowledged(primary, syncTimeout)).as(why[i]).isEqualTo(expected[i]);
         }
-        assertThat(semiSync.acknowledged(null, syncTimeout))
-                .as("seen off a moment ago: not asked again (a null connection would fail if it were)")
+        Connection unanswering = new RecordedServer("10.11.6-MariaDB").connection();
+        assertThat(semiSync.acknowledged(primary, syncTimeout))
+                .as("seen off a moment ago: not asked again")
+                .isFalse();
+        assertThat(semiSync.acknowledged(unanswering, syncTimeout))
+                .as("another connection starts afresh: asked, and it does not answer")
                 .isFalse();
     }
 
     @Test
     void aLookWithNoSessionWaitingTrustsTheCommitsOfHalfTheTimeoutWithoutAsking() {
         Duration syncTimeout = Duration.ofSeconds(1);
+        // If asked a second time, the counter has moved: only a commit trusted without a question is confirmed.
+        Connection quiet = semiSyncServer("10000", new Look("ON", 7, 0), new Look("ON", 8, 0))
+                .connection();
         MariaDbSemiSync semiSync = new MariaDbSemiSync();
-        assertThat(semiSync.acknowledged(semiSyncServer("ON", 7, 0).connection(), syncTimeout))
+        assertThat(semiSync.acknowledged(quiet, syncTimeout))
                 .as("first look: no counter before it")
                 .isFalse();
-        assertThat(semiSync.acknowledged(null, syncTimeout))
-                .as("within the quiet window: trusted without a question (a null connection would fail if asked)")
+        assertThat(semiSync.acknowledged(quiet, syncTimeout))
+                .as("within the quiet window: trusted without a question")
                 .isTrue();
+        Connection promoted = semiSyncServer("10000", new Look("ON", 8, 0)).connection();
+        assertThat(semiSync.acknowledged(promoted, syncTimeout))
+                .as("another connection (a promoted primary): the window seen on the old one does not apply")
+                .isFalse();
 
         MariaDbSemiSync busy = new MariaDbSemiSync();
-        busy.acknowledged(semiSyncServer("ON", 7, 2).connection(), syncTimeout);
-        assertThat(busy.acknowledged(semiSyncServer("ON", 7, 2).connection(), syncTimeout))
+        Connection waited = semiSyncServer("10000", new Look("ON", 7, 2), new Look("ON", 7, 2))
+                .connection();
+        busy.acknowledged(waited, syncTimeout);
+        assertThat(busy.acknowledged(waited, syncTimeout))
                 .as("a session was waiting at the last look: this commit is asked about, and the counter did not move")
                 .isTrue();
 
         MariaDbSemiSync shortTimeout = new MariaDbSemiSync();
-        RecordedServer zero = semiSyncServer("ON", 7, 0, "0");
-        shortTimeout.acknowledged(zero.connection(), syncTimeout);
-        assertThat(shortTimeout.acknowledged(semiSyncServer("ON", 8, 0, "0").connection(), syncTimeout))
+        Connection zero =
+                semiSyncServer("0", new Look("ON", 7, 0), new Look("ON", 8, 0)).connection();
+        shortTimeout.acknowledged(zero, syncTimeout);
+        assertThat(shortTimeout.acknowledged(zero, syncTimeout))
                 .as("rpl_semi_sync_master_timeout 0 opens no window: asked, and a commit went unacknowledged")
                 .isFalse();
     }
 
-    private static RecordedServer semiSyncServer(String status, long noTx, long waiting) {
-        return semiSyncServer(status, noTx, waiting, "10000");
-    }
+    /** One answer to {@link MariaDbSemiSync#STATUS}. */
+    private record Look(String status, long noTx, long waiting) {}
 
-    private static RecordedServer semiSyncServer(String status, long noTx, long waiting, String timeoutMillis) {
-        return new RecordedServer("10.11.6-MariaDB")
-                .answers(MariaDbSemiSync.SETTINGS, Map.of("1", "1", "2", "1", "3", timeoutMillis))
-                .answersRows(
-                        MariaDbSemiSync.STATUS,
-                        java.util.List.of(
-                                Map.of("1", "Rpl_semi_sync_master_no_tx", "2", Long.toString(noTx)),
-                                Map.of("1", "Rpl_semi_sync_master_wait_sessions", "2", Long.toString(waiting)),
-                                Map.of("1", "Rpl_semi_sync_master_status", "2", status)));
+    /** A MariaDB primary whose settings say {@code timeoutMillis} and whose status answers {@code looks} in turn. */
+    private static RecordedServer semiSyncServer(String timeoutMillis, Look... looks) {
+        RecordedServer server = new RecordedServer("10.11.6-MariaDB")
+                .answers(MariaDbSemiSync.SETTINGS, Map.of("1", "1", "2", "1", "3", timeoutMillis));
+        for (Look look : looks) {
+            server.answersRows(
+                    MariaDbSemiSync.STATUS,
+                    java.util.List.of(
+                            Map.of("1", "Rpl_semi_sync_master_no_tx", "2", Long.toString(look.noTx())),
+                            Map.of("1", "Rpl_semi_sync_master_wait_sessions", "2", Long.toString(look.waiting())),
+                            Map.of("1", "Rpl_semi_sync_master_status", "2", look.status())));
+        }
+        return server;
     }
 
     @Test

@@ -238,7 +238,7 @@ public final class CommitSync {
                     && policy.ack() == dev.junction.driver.SyncAck.FLUSH
                     && !requirement.everyUp()
                     && requirement.atLeast() == 1
-                    && semiSync.acknowledged(primary, timeout)) {
+                    && semiSync.acknowledged(primary)) {
                 // MariaDB's semi-sync made the commit wait for one replica's relay log, and did not give up on it.
                 return new ReplicaWaits.Outcome(1, 1, 1, 0, true);
             }

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 
 /**
  * MariaDB's own semi-synchronous replication as one connection sees it: whether the commit that just returned on it
@@ -72,7 +71,7 @@ final class MariaDbSemiSync {
      * @return false when it cannot be shown (semi-sync off, a fall-back, the first commit of this connection, the
      *     status unreadable): Junction then waits itself
      */
-    boolean acknowledged(Connection primary, Duration syncTimeout) {
+    boolean acknowledged(Connection primary) {
         if (primary != lookedAt) {
             // Another physical connection (reopened, or to a promoted primary): what was seen on the other one, its
             // counter, settings and quiet window, says nothing about this server.

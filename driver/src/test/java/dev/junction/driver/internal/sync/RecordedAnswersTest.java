@@ -6,7 +6,6 @@ import dev.junction.driver.SyncAck;
 import dev.junction.driver.internal.backend.BackendDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +81,6 @@ class RecordedAnswersTest {
 
     @Test
     void mariaDbSemiSyncIsTrustedOnlyWhileNoCommitWentUnacknowledgedSinceTheLastLook() {
-        Duration syncTimeout = Duration.ofSeconds(1);
         // Another session always waits for its acknowledgement here: no look opens a quiet window.
         Connection primary = semiSyncServer(
                         "10000",
@@ -96,48 +94,47 @@ class RecordedAnswersTest {
         String[] why = {"first look: no before", "counter still", "a commit fell back", "still again", "semi-sync off"};
         MariaDbSemiSync semiSync = new MariaDbSemiSync();
         for (int i = 0; i < expected.length; i++) {
-            assertThat(semiSync.acknowledged(primary, syncTimeout)).as(why[i]).isEqualTo(expected[i]);
+            assertThat(semiSync.acknowledged(primary)).as(why[i]).isEqualTo(expected[i]);
         }
         Connection unanswering = new RecordedServer("10.11.6-MariaDB").connection();
-        assertThat(semiSync.acknowledged(primary, syncTimeout))
+        assertThat(semiSync.acknowledged(primary))
                 .as("seen off a moment ago: not asked again")
                 .isFalse();
-        assertThat(semiSync.acknowledged(unanswering, syncTimeout))
+        assertThat(semiSync.acknowledged(unanswering))
                 .as("another connection starts afresh: asked, and it does not answer")
                 .isFalse();
     }
 
     @Test
     void aLookWithNoSessionWaitingTrustsTheCommitsOfHalfTheTimeoutWithoutAsking() {
-        Duration syncTimeout = Duration.ofSeconds(1);
         // If asked a second time, the counter has moved: only a commit trusted without a question is confirmed.
         Connection quiet = semiSyncServer("10000", new Look("ON", 7, 0), new Look("ON", 8, 0))
                 .connection();
         MariaDbSemiSync semiSync = new MariaDbSemiSync();
-        assertThat(semiSync.acknowledged(quiet, syncTimeout))
+        assertThat(semiSync.acknowledged(quiet))
                 .as("first look: no counter before it")
                 .isFalse();
-        assertThat(semiSync.acknowledged(quiet, syncTimeout))
+        assertThat(semiSync.acknowledged(quiet))
                 .as("within the quiet window: trusted without a question")
                 .isTrue();
         Connection promoted = semiSyncServer("10000", new Look("ON", 8, 0)).connection();
-        assertThat(semiSync.acknowledged(promoted, syncTimeout))
+        assertThat(semiSync.acknowledged(promoted))
                 .as("another connection (a promoted primary): the window seen on the old one does not apply")
                 .isFalse();
 
         MariaDbSemiSync busy = new MariaDbSemiSync();
         Connection waited = semiSyncServer("10000", new Look("ON", 7, 2), new Look("ON", 7, 2))
                 .connection();
-        busy.acknowledged(waited, syncTimeout);
-        assertThat(busy.acknowledged(waited, syncTimeout))
+        busy.acknowledged(waited);
+        assertThat(busy.acknowledged(waited))
                 .as("a session was waiting at the last look: this commit is asked about, and the counter did not move")
                 .isTrue();
 
         MariaDbSemiSync shortTimeout = new MariaDbSemiSync();
         Connection zero =
                 semiSyncServer("0", new Look("ON", 7, 0), new Look("ON", 8, 0)).connection();
-        shortTimeout.acknowledged(zero, syncTimeout);
-        assertThat(shortTimeout.acknowledged(zero, syncTimeout))
+        shortTimeout.acknowledged(zero);
+        assertThat(shortTimeout.acknowledged(zero))
                 .as("rpl_semi_sync_master_timeout 0 opens no window: asked, and a commit went unacknowledged")
                 .isFalse();
     }
@@ -164,9 +161,7 @@ class RecordedAnswersTest {
     void aServerWithoutSemiSyncIsNeverTrusted() {
         MariaDbSemiSync semiSync = new MariaDbSemiSync();
         RecordedServer mySql = new RecordedServer("8.0.36"); // answers nothing: the variables do not exist there
-        assertThat(semiSync.acknowledged(mySql.connection(), Duration.ofSeconds(1)))
-                .isFalse();
-        assertThat(semiSync.acknowledged(mySql.connection(), Duration.ofSeconds(1)))
-                .isFalse();
+        assertThat(semiSync.acknowledged(mySql.connection())).isFalse();
+        assertThat(semiSync.acknowledged(mySql.connection())).isFalse();
     }
 }

@@ -155,6 +155,37 @@ abstract class SyncModesContract {
         }
     }
 
+    /**
+     * The wait asks where the commit is on the very connection it returned on, where it can: that question must leave
+     * the application's session as it was, with no transaction or snapshot of its own ({@code
+     * CommittingSessionTest} checks that its network timeout and auto-commit are put back).
+     */
+    @Test
+    void theWaitLeavesTheApplicationsSessionAsItFoundIt() throws Exception {
+        try (Connection connection = connect("?syncMode=sync&readConsistency=strong")) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            int mine = insert(connection, "plain_rows");
+            connection.commit();
+            assertThat(holders("plain_rows", mine)).isEqualTo(2);
+            int later;
+            try (Connection other = rawPrimary()) {
+                later = insert(other, "plain_rows");
+            }
+            try (PreparedStatement query =
+                    connection.prepareStatement("select count(*) from plain_rows where id = ?")) {
+                query.setInt(1, later);
+                try (ResultSet row = query.executeQuery()) {
+                    row.next();
+                    assertThat(row.getInt(1))
+                            .as("the next transaction's snapshot is its own, taken after the row was committed")
+                            .isEqualTo(1);
+                }
+            }
+            connection.commit();
+        }
+    }
+
     @Test
     void flushAcknowledgesWhatTheSlowReplicaReceivedBeforeItAppliesIt() throws Exception {
         stopApplying(1);

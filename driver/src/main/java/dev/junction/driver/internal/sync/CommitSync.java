@@ -37,6 +37,8 @@ public final class CommitSync {
     private ReplicaWaits.ServerWaitBound bound;
     /** MariaDB's own semi-sync as this connection sees it; null on PostgreSQL. */
     private final MariaDbSemiSync semiSync;
+    /** The connection of the commit being acknowledged, asked its position ({@link CommittingSession}). */
+    private final CommittingSession committing;
     /** The mode the application chose for its next commit ({@code JunctionConnection.setCommitSyncMode}). */
     private SyncRequirement chosen = SyncRequirement.NONE;
 
@@ -58,6 +60,10 @@ public final class CommitSync {
             java.util.function.BooleanSupplier sessionChangedSyncCommit,
             boolean mySqlFamily) {
         this.semiSync = mySqlFamily ? new MariaDbSemiSync() : null;
+        this.committing = new CommittingSession(
+                mySqlFamily
+                        ? dev.junction.driver.internal.backend.BackendDialect.MYSQL
+                        : dev.junction.driver.internal.backend.BackendDialect.POSTGRESQL);
         this.policy = policy;
         this.acknowledgements = acknowledgements;
         this.metrics = metrics;
@@ -243,7 +249,12 @@ public final class CommitSync {
                 return new ReplicaWaits.Outcome(1, 1, 1, 0, true);
             }
             boolean reports = primaryReports && !sessionChangedSyncCommit.getAsBoolean();
-            return acknowledgements.get().await(requirement, policy.ack(), node, timeout, reports);
+            committing.committedOn(primary);
+            try {
+                return acknowledgements.get().await(requirement, policy.ack(), node, timeout, reports, committing);
+            } finally {
+                committing.committedOn(null);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the application's to see; the commit is not confirmed
             return new ReplicaWaits.Outcome(0, requirement.atLeast(), 0, 0, false);

@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * the write sync modes (design §6), shared by the cluster's connections and released with its topology.
  *
  * <p>The algorithm of one wait ({@link #await}): read the primary's position after the commit returned, which covers
- * the commit; then ask the replicas that are up how far they have come ({@link CommitPositions}: flushed or applied)
+ * the commit, on the connection the commit returned on where that opens no transaction ({@link CommittingSession}),
+ * else on a pooled one; then ask the replicas that are up how far they have come ({@link CommitPositions}: flushed or applied)
  * until enough of them cover the position. The committing thread asks them itself, in turn, on their idle pooled
  * connections ({@code askReplicas}); a replica with no idle connection, or one slow to answer, is asked on a thread of
  * its own, so that a slow or hung replica delays nobody else's confirmation, again and again with a pause of {@value
@@ -53,12 +54,11 @@ import java.util.function.Supplier;
  * and a loop inside the server holds a snapshot that may stall the replay it waits for; {@code flush} has no such wait
  * on any server. The pause is short because a replica on a LAN is typically a fraction of a millisecond behind.
  *
- * <p>PostgreSQL data sources whose {@code syncMode} makes every commit wait take two shorter ways
- * ({@code SyncPolicy.primarySessionSql}): where the server's own {@code synchronous_standby_names} covers the mode,
- * its wait is the confirmation ({@link NativeState}) and a watchdog bounds it ({@link #boundServerWait}); elsewhere
- * one query of the primary's {@code pg_stat_get_wal_senders()} gives the position and confirms standbys that already
- * reported it ({@code awaitOnPrimary}), and then the committing thread asks the standbys itself
- * ({@code askReplicas}).
+ * <p>PostgreSQL data sources whose {@code syncMode} makes every commit wait ({@code SyncPolicy.primarySessionSql})
+ * take a shorter way where the server's own {@code synchronous_standby_names} covers the mode: its wait is the
+ * confirmation ({@link NativeState}) and a watchdog bounds it ({@link #boundServerWait}). When the committing
+ * connection cannot be asked, one query of the primary's {@code pg_stat_get_wal_senders()} gives the position and
+ * confirms standbys that already reported it ({@code awaitOnPrimary}) before the standbys are asked.
  *
  * <p>A round that fell short before the deadline because its replicas could not be asked (restarting, repointed
  * after a failover) is asked again with whoever the monitor sees as a replica then ({@code askAgain}).
@@ -166,10 +166,16 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     /** {@inheritDoc} The replica threads stop at their next question once this returns, interrupted or not. */
     @Override
     public Outcome await(
-            SyncRequirement requirement, SyncAck ack, Node primary, Duration timeout, boolean primaryReports)
+            SyncRequirement requirement,
+            SyncAck ack,
+            Node primary,
+            Duration timeout,
+            boolean primaryReports,
+            CommittingSession committing)
             throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
+        boolean askCommitting = askable(committing);
         if (primaryReports && dialect == BackendDialect.POSTGRESQL && !primaryViewUnreadable) {
             NativeState server = nativeState(primary);
             if (server != null && server.covers(requirement)) {
@@ -177,7 +183,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                 int required = requirement.required(server.streaming());
                 return new Outcome(required, required, server.streaming(), System.nanoTime() - start, true);
             }
-            Outcome outcome = awaitOnPrimary(requirement, ack, primary, start, deadline);
+            Outcome outcome = askCommitting ? null : awaitOnPrimary(requirement, ack, primary, start, deadline);
             if (outcome != null) {
                 return outcome;
             }
@@ -187,24 +193,52 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         if (replicas.size() < required) {
             return new Outcome(0, required, replicas.size(), System.nanoTime() - start, false);
         }
-        ReplicationPosition target;
-        CommitPositions positions;
+        Question question = askCommitting
+                ? positionOnCommitting(committing, ack, deadline)
+                : positionOnPooled(primary, ack, deadline);
+        if (question == null) { // the primary lost after the commit: nothing can say where the commit is
+            return Outcome.lostPrimary(required, System.nanoTime() - start);
+        }
+        Outcome asked = askReplicas(required, replicas.size(), primary, replicas, question, start, deadline);
+        return askAgain(requirement, primary, question, asked, start, deadline);
+    }
+
+    private static boolean askable(CommittingSession committing) {
+        try {
+            return committing != null && committing.askable();
+        } catch (SQLException e) {
+            return false; // a closed connection: a pooled one is asked
+        }
+    }
+
+    /** The commit's position, asked on the connection it returned on ({@link CommittingSession}); null when lost. */
+    private static Question positionOnCommitting(CommittingSession committing, SyncAck ack, long deadline) {
+        try {
+            CommitPositions positions = committing.positions();
+            String answer = committing.primaryAnswer(millisUntil(deadline));
+            return new Question(positions, ack, positions.primaryPosition(answer));
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** The commit's position, asked on a pooled connection to the primary; null when the primary was lost. */
+    private Question positionOnPooled(Node primary, SyncAck ack, long deadline) {
         Connection connection = null;
         try {
             connection = borrow(primary);
             connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
-            positions = CommitPositions.of(dialect, connection);
+            CommitPositions positions = CommitPositions.of(dialect, connection);
+            ReplicationPosition target;
             try (ResultSet row = prepared(connection, positions.primaryQuery()).executeQuery()) {
                 target = positions.primaryPosition(row.next() ? row.getString(1) : null);
             }
             giveBack(primary, connection);
+            return new Question(positions, ack, target);
         } catch (SQLException e) {
-            discard(connection); // the primary lost after the commit: nothing can say where the commit is
-            return Outcome.lostPrimary(required, System.nanoTime() - start);
+            discard(connection);
+            return null;
         }
-        Question question = new Question(positions, ack, target);
-        Outcome asked = askReplicas(required, replicas.size(), primary, replicas, question, start, deadline);
-        return askAgain(requirement, primary, question, asked, start, deadline);
     }
 
     /**
@@ -249,7 +283,7 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
 
     /**
      * PostgreSQL, when the commit's session made each standby report the commit as soon as it had it ({@code
-     * SyncPolicy.primarySessionSql}): one query of the primary's {@code pg_stat_get_wal_senders()} (what {@code
+     * SyncPolicy.primarySessionSql}) and the connection the commit returned on cannot be asked (closed): one query of the primary's {@code pg_stat_get_wal_senders()} (what {@code
      * pg_stat_replication} shows, without that view's join with every backend's activity, which cost over a
      * millisecond a question here) gives the position that covers the commit, how many standbys stream, and how many
      * have already flushed or replayed it. After a native wait ({@code synchronous_standby_names} set) that answer

@@ -37,9 +37,17 @@ public interface ReplicaWaits {
      *
      * @param primaryReports whether the commit's session made the standbys report it to the primary as soon as they
      *                       had it, so that the primary's own view of its standbys may confirm it
+     * @param committing     the connection the commit returned on, where its position is asked when it is askable
+     *                       ({@link CommittingSession}); null: on a pooled connection
      * @throws InterruptedException the committing thread was interrupted
      */
-    Outcome await(SyncRequirement requirement, SyncAck ack, Node primary, Duration timeout, boolean primaryReports)
+    Outcome await(
+            SyncRequirement requirement,
+            SyncAck ack,
+            Node primary,
+            Duration timeout,
+            boolean primaryReports,
+            CommittingSession committing)
             throws InterruptedException;
 
     /** The watch over one commit's wait inside the server ({@link #boundServerWait}). */

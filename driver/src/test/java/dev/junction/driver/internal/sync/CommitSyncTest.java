@@ -33,7 +33,7 @@ class CommitSyncTest {
     private int confirming = 2;
 
     private CommitSync sync(Map<String, String> properties) throws SQLException {
-        ReplicaWaits fake = (requirement, ack, node, timeout, primaryReports) -> {
+        ReplicaWaits fake = (requirement, ack, node, timeout, primaryReports, committing) -> {
             asked.add(requirement);
             return new ReplicaWaits.Outcome(confirming, requirement.required(2), 2, 1_000_000, false);
         };
@@ -118,7 +118,7 @@ class CommitSyncTest {
 
     @Test
     void anInterruptedWaitIsAShortfallAndKeepsTheInterrupt() throws SQLException {
-        ReplicaWaits interrupted = (requirement, ack, node, timeout, primaryReports) -> {
+        ReplicaWaits interrupted = (requirement, ack, node, timeout, primaryReports, committing) -> {
             throw new InterruptedException();
         };
         CommitSync sync = new CommitSync(

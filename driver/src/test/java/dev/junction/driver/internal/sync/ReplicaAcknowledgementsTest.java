@@ -47,7 +47,7 @@ class ReplicaAcknowledgementsTest {
     private static ReplicaWaits.Outcome await(NodeConnector connector, Duration timeout) throws InterruptedException {
         try (ReplicaAcknowledgements waits =
                 new ReplicaAcknowledgements("db", BackendDialect.MYSQL, connector, () -> List.of(PRIMARY, REPLICA))) {
-            return waits.await(SEMI_SYNC, SyncAck.FLUSH, PRIMARY, timeout, false);
+            return waits.await(SEMI_SYNC, SyncAck.FLUSH, PRIMARY, timeout, false, null);
         }
     }
 

@@ -79,7 +79,7 @@ public final class SyncCommitBenchmark {
 
     /**
      * The method of Junction's own wait written by hand with the raw driver, no Junction involved: after the commit,
-     * the primary's position on a second connection, then the replicas asked in turn, each over its own connection
+     * the primary's position on the connection that committed, then the replicas asked in turn, each over its own connection
      * with the question kept prepared, until {@code required} of them hold it. What any client-side wait costs on this
      * machine, so that the table tells the method's cost from Junction's.
      */
@@ -297,12 +297,13 @@ public final class SyncCommitBenchmark {
                 replicas.add(DriverManager.getConnection(
                         "jdbc:mariadb://" + replica.address() + "/" + MariaDbNode.DATABASE, user));
             }
+            Connection handCommits = DriverManager.getConnection(raw, user);
             committers.add(new Committer(
                     "raw driver, hand-written wait, 1 replica (apply)",
-                    DriverManager.getConnection(raw, user),
+                    handCommits,
                     null,
                     null,
-                    HandWrittenWait.mariaDb(DriverManager.getConnection(raw, user), replicas, 1)));
+                    HandWrittenWait.mariaDb(handCommits, replicas, 1)));
             Map<String, String> native_ = new LinkedHashMap<>();
             native_.put("Junction semi-sync (flush)", "native semi-sync");
             native_.put("Junction semi-sync (apply)", "native semi-sync");
@@ -320,8 +321,9 @@ public final class SyncCommitBenchmark {
         for (var standby : cluster.standbys()) {
             standbys.add(DriverManager.getConnection(standby.jdbcUrl("postgres"), user));
         }
-        HandWrittenWait wait = HandWrittenWait.postgres(DriverManager.getConnection(url, user), standbys, required);
-        return new Committer(name, DriverManager.getConnection(url, user), before, null, wait);
+        Connection commits = DriverManager.getConnection(url, user);
+        HandWrittenWait wait = HandWrittenWait.postgres(commits, standbys, required);
+        return new Committer(name, commits, before, null, wait);
     }
 
     /** A Junction connection; {@code parameters} start with {@code &} and join the URL's own, if any. */

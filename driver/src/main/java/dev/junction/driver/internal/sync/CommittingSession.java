@@ -29,11 +29,12 @@ public final class CommittingSession {
 
     private final BackendDialect dialect;
     private Connection physical;
-    /** The connection {@link #question} was prepared on. */
+    /** The connection {@link #questions} were prepared on. */
     private Connection preparedOn;
 
     private CommitPositions positions;
-    private PreparedStatement question;
+    /** The questions asked on {@link #preparedOn}, by text, kept prepared. */
+    private final java.util.Map<String, PreparedStatement> questions = new java.util.HashMap<>(4);
 
     public CommittingSession(BackendDialect dialect) {
         this.dialect = dialect;
@@ -61,6 +62,22 @@ public final class CommittingSession {
      */
     String primaryAnswer(int millis) throws SQLException {
         prepare();
+        String[] row = answer(positions.primaryQuery(), 1, millis);
+        return row == null ? null : row[0];
+    }
+
+    /**
+     * The first row of {@code sql} on the committing connection, its first {@code columns} columns as text, within
+     * {@code millis}; null when there is no row. The connection's own network timeout and auto-commit are as before
+     * once this returns, answered or not.
+     */
+    String[] answer(String sql, int columns, int millis) throws SQLException {
+        prepare();
+        PreparedStatement question = questions.get(sql);
+        if (question == null) {
+            question = physical.prepareStatement(sql);
+            questions.put(sql, question);
+        }
         boolean autoCommit = physical.getAutoCommit();
         int networkTimeout = physical.getNetworkTimeout();
         physical.setNetworkTimeout(DIRECT, millis);
@@ -69,7 +86,14 @@ public final class CommittingSession {
                 physical.setAutoCommit(true); // idle after COMMIT: PgJDBC sends nothing
             }
             try (ResultSet row = question.executeQuery()) {
-                return row.next() ? row.getString(1) : null;
+                if (!row.next()) {
+                    return null;
+                }
+                String[] values = new String[columns];
+                for (int i = 0; i < columns; i++) {
+                    values[i] = row.getString(i + 1);
+                }
+                return values;
             } finally {
                 if (!autoCommit) {
                     physical.setAutoCommit(false);
@@ -85,7 +109,7 @@ public final class CommittingSession {
             return;
         }
         positions = CommitPositions.of(dialect, physical);
-        question = physical.prepareStatement(positions.primaryQuery());
+        questions.clear();
         preparedOn = physical;
     }
 }

@@ -56,9 +56,9 @@ import java.util.function.Supplier;
  *
  * <p>PostgreSQL data sources whose {@code syncMode} makes every commit wait ({@code SyncPolicy.primarySessionSql})
  * take a shorter way where the server's own {@code synchronous_standby_names} covers the mode: its wait is the
- * confirmation ({@link NativeState}) and a watchdog bounds it ({@link #boundServerWait}). When the committing
- * connection cannot be asked, one query of the primary's {@code pg_stat_get_wal_senders()} gives the position and
- * confirms standbys that already reported it ({@code awaitOnPrimary}) before the standbys are asked.
+ * confirmation ({@link NativeState}) and a watchdog bounds it ({@link #boundServerWait}); elsewhere one query of the
+ * primary's {@code pg_stat_get_wal_senders()}, on the committing connection where it can be asked, gives the position
+ * and confirms standbys that already reported it ({@code awaitOnPrimary}) before the standbys are asked.
  *
  * <p>A round that fell short before the deadline because its replicas could not be asked (restarting, repointed
  * after a failover) is asked again with whoever the monitor sees as a replica then ({@code askAgain}).
@@ -183,7 +183,8 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
                 int required = requirement.required(server.streaming());
                 return new Outcome(required, required, server.streaming(), System.nanoTime() - start, true);
             }
-            Outcome outcome = askCommitting ? null : awaitOnPrimary(requirement, ack, primary, start, deadline);
+            Outcome outcome =
+                    awaitOnPrimary(requirement, ack, primary, askCommitting ? committing : null, start, deadline);
             if (outcome != null) {
                 return outcome;
             }
@@ -283,50 +284,64 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
 
     /**
      * PostgreSQL, when the commit's session made each standby report the commit as soon as it had it ({@code
-     * SyncPolicy.primarySessionSql}) and the connection the commit returned on cannot be asked (closed): one query of the primary's {@code pg_stat_get_wal_senders()} (what {@code
+     * SyncPolicy.primarySessionSql}): one query of the primary's {@code pg_stat_get_wal_senders()} (what {@code
      * pg_stat_replication} shows, without that view's join with every backend's activity, which cost over a
      * millisecond a question here) gives the position that covers the commit, how many standbys stream, and how many
      * have already flushed or replayed it. After a native wait ({@code synchronous_standby_names} set) that answer
      * already confirms the synchronous standbys: the server released the commit only once their reports had arrived.
      * Otherwise the standbys are asked themselves ({@link #askReplicas}): asking the primary again and again, as this
      * did until 2026-12-05, learns of a replay only once the standby's report has crossed to the primary. "Every
-     * replica that is up" counts the standbys streaming from the primary now.
+     * replica that is up" counts the standbys streaming from the primary now. Asked on the connection the commit
+     * returned on when it can be ({@code committing}, see {@link CommittingSession}), else on a pooled one. For
+     * {@code syncAck=flush} the answer usually confirms already: a standby reports a flush the moment it is made.
      *
      * @return null when the view is unreadable (a role without {@code pg_read_all_stats} sees no positions in it):
      *     remembered, and the caller asks the standbys themselves from then on
      */
-    private Outcome awaitOnPrimary(SyncRequirement requirement, SyncAck ack, Node primary, long start, long deadline)
+    private Outcome awaitOnPrimary(
+            SyncRequirement requirement,
+            SyncAck ack,
+            Node primary,
+            CommittingSession committing,
+            long start,
+            long deadline)
             throws InterruptedException {
         String column = ack == SyncAck.FLUSH ? "flush_lsn" : "replay_lsn";
         Connection connection = null;
         try {
-            connection = borrow(primary);
-            connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
-            String target;
-            int streaming, confirmed;
-            // Prepared once per pooled connection and kept: the same two queries prepared anew for each commit cost
-            // 100-150 µs a commit here (a loop of them with the raw driver, fresh against kept statements).
-            try (ResultSet row = prepared(connection, firstQuestion(column)).executeQuery()) {
-                row.next();
-                target = row.getString(1);
-                streaming = row.getInt(2);
-                confirmed = row.getInt(4);
-                if (streaming > 0 && row.getInt(3) == 0) { // positions unreadable
-                    primaryViewUnreadable = true;
-                    giveBack(primary, connection);
-                    return null;
+            String[] row;
+            if (committing != null) {
+                row = committing.answer(firstQuestion(column), 4, millisUntil(deadline));
+            } else {
+                connection = borrow(primary);
+                connection.setNetworkTimeout(Runnable::run, millisUntil(deadline));
+                // Prepared once per pooled connection and kept: the same two queries prepared anew for each commit
+                // cost 100-150 µs a commit here (a loop of them with the raw driver, fresh against kept statements).
+                try (ResultSet answer =
+                        prepared(connection, firstQuestion(column)).executeQuery()) {
+                    answer.next();
+                    row = new String[] {
+                        answer.getString(1), answer.getString(2), answer.getString(3), answer.getString(4)
+                    };
                 }
+                giveBack(primary, connection);
+                connection = null;
+            }
+            String target = row[0];
+            int streaming = Integer.parseInt(row[1]);
+            int confirmed = Integer.parseInt(row[3]);
+            if (streaming > 0 && Integer.parseInt(row[2]) == 0) { // positions unreadable
+                primaryViewUnreadable = true;
+                return null;
             }
             int required = requirement.required(streaming);
-            giveBack(primary, connection);
-            connection = null;
             if (confirmed >= required || streaming < required && !moreMayStream(primary, streaming)) {
                 return new Outcome(confirmed, required, streaming, System.nanoTime() - start, false);
             }
             Question question = new Question(CommitPositions.POSTGRESQL, ack, LogSequenceNumber.parse(target));
             Outcome asked = askReplicas(required, streaming, primary, replicasOf(primary), question, start, deadline);
             return askAgain(requirement, primary, question, asked, start, deadline);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             discard(connection); // the primary lost or hung after the commit: nothing confirms it
             return Outcome.lostPrimary(requirement.required(0), System.nanoTime() - start);
         }

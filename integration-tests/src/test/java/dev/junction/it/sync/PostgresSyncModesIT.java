@@ -91,6 +91,27 @@ class PostgresSyncModesIT extends SyncModesContract {
         }
     }
 
+    /**
+     * A {@code COMMIT AND CHAIN} leaves a transaction open on the connection it committed on: the wait must not ask the
+     * commit's position there (switching PgJDBC's auto-commit on would commit the chained transaction).
+     */
+    @Test
+    void aChainedTransactionKeepsItsCharacteristicsThroughTheWait() throws Exception {
+        try (Connection connection = connect("?syncMode=sync&readConsistency=strong");
+                Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("set transaction isolation level repeatable read");
+            int id = insert(connection, "plain_rows");
+            statement.execute("commit and chain");
+            assertThat(holders("plain_rows", id)).isEqualTo(2);
+            try (java.sql.ResultSet row = statement.executeQuery("show transaction_isolation")) {
+                row.next();
+                assertThat(row.getString(1)).as("still the chained transaction").isEqualTo("repeatable read");
+            }
+            connection.rollback();
+        }
+    }
+
     @Test
     void semiSyncOnAServerWaitingForAnyOneStandby() throws Exception {
         cluster.setSynchronousStandbyNames("ANY 1 (*)");

@@ -500,9 +500,18 @@ public final class StatementPipeline implements NodeAccess {
             checkCommittedOnThePrimary();
         }
         if (commitSync.pending()) {
-            NodeSession ran = transaction.session() != null ? transaction.session() : sessions.current();
-            commitSync.acknowledge(ran == null || ran.isClosed() ? null : ran.physical());
+            acknowledgePending();
         }
+    }
+
+    /**
+     * The pending commit's wait, on the connection it ran on; that connection may be asked the commit's position only
+     * once no transaction is open on it (a {@code COMMIT AND CHAIN} leaves one open).
+     */
+    private void acknowledgePending() throws SQLException {
+        NodeSession ran = transaction.session() != null ? transaction.session() : sessions.current();
+        boolean usable = ran != null && !ran.isClosed();
+        commitSync.acknowledge(usable ? ran.physical() : null, usable && !transaction.open());
     }
 
     /**
@@ -523,8 +532,7 @@ public final class StatementPipeline implements NodeAccess {
                 checkCommittedOnThePrimary();
             }
             if (commitSync.pending()) {
-                NodeSession ran = transaction.session() != null ? transaction.session() : sessions.current();
-                commitSync.acknowledge(ran == null || ran.isClosed() ? null : ran.physical());
+                acknowledgePending();
             }
         } catch (SQLException e) {
             commitSync.forget();

@@ -190,6 +190,15 @@ public final class CommitSync {
      * ({@link MariaDbSemiSync}).
      */
     public void acknowledge(java.sql.Connection primary) throws SQLException {
+        acknowledge(primary, true);
+    }
+
+    /**
+     * The same, {@code betweenTransactions} telling whether no transaction is open on {@code primary} any more (a
+     * {@code COMMIT AND CHAIN} leaves one open): only then may the commit's position be asked there
+     * ({@link CommittingSession}).
+     */
+    public void acknowledge(java.sql.Connection primary, boolean betweenTransactions) throws SQLException {
         SyncRequirement requirement = pending;
         String text = pendingText;
         Node node = pendingNode;
@@ -206,7 +215,8 @@ public final class CommitSync {
             return;
         }
         Duration timeout = policy.timeout();
-        ReplicaWaits.Outcome outcome = await(requirement, node, primary, cancelled, timeout);
+        ReplicaWaits.Outcome outcome =
+                await(requirement, node, primary, betweenTransactions ? primary : null, cancelled, timeout);
         metrics.syncWaited(requirement.label(), outcome.waitedNanos(), outcome.met());
         if (outcome.byServer()) {
             metrics.syncConfirmedByServer();
@@ -232,8 +242,14 @@ public final class CommitSync {
         throw JunctionErrorCode.COMMITTED_NOT_REPLICATED.exception(arguments);
     }
 
+    /** @param askable the connection the commit ran on, when its position may be asked there; else null */
     private ReplicaWaits.Outcome await(
-            SyncRequirement requirement, Node node, java.sql.Connection primary, boolean cancelled, Duration timeout) {
+            SyncRequirement requirement,
+            Node node,
+            java.sql.Connection primary,
+            java.sql.Connection askable,
+            boolean cancelled,
+            Duration timeout) {
         try {
             if (cancelled) {
                 // The server's own wait reached syncTimeout and was cancelled: committed locally, not confirmed.
@@ -249,7 +265,7 @@ public final class CommitSync {
                 return new ReplicaWaits.Outcome(1, 1, 1, 0, true);
             }
             boolean reports = primaryReports && !sessionChangedSyncCommit.getAsBoolean();
-            committing.committedOn(primary);
+            committing.committedOn(askable);
             try {
                 return acknowledgements.get().await(requirement, policy.ack(), node, timeout, reports, committing);
             } finally {

@@ -181,20 +181,13 @@ public final class CommitSync {
      *                      {@code syncTimeoutAction=fail}
      */
     public void acknowledge() throws SQLException {
-        acknowledge(null);
+        acknowledge(null, false);
     }
 
     /**
      * The same, {@code primary} being the physical connection the commit ran on (null when not known): MariaDB's own
      * semi-sync, when it is on and covers the mode, is asked there whether it acknowledged this commit
-     * ({@link MariaDbSemiSync}).
-     */
-    public void acknowledge(java.sql.Connection primary) throws SQLException {
-        acknowledge(primary, true);
-    }
-
-    /**
-     * The same, {@code betweenTransactions} telling whether no transaction is open on {@code primary} any more (a
+     * ({@link MariaDbSemiSync}); {@code betweenTransactions} tells whether no transaction is open on it any more (a
      * {@code COMMIT AND CHAIN} leaves one open): only then may the commit's position be asked there
      * ({@link CommittingSession}).
      */

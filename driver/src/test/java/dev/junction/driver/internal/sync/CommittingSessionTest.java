@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.junction.driver.internal.backend.BackendDialect;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,7 +76,7 @@ class CommittingSessionTest {
     }
 
     private Connection connection() {
-        return proxy(Connection.class, (method, args) -> {
+        return RecordedServer.proxy(Connection.class, (method, args) -> {
             calls.add(method + (args == null || args.length == 0 ? "" : " " + args[args.length - 1]));
             return switch (method) {
                 case "getAutoCommit" -> autoCommit;
@@ -95,7 +94,7 @@ class CommittingSessionTest {
     }
 
     private PreparedStatement statement(String sql) {
-        return proxy(PreparedStatement.class, (method, args) -> {
+        return RecordedServer.proxy(PreparedStatement.class, (method, args) -> {
             if (!method.equals("executeQuery")) {
                 throw new UnsupportedOperationException(method);
             }
@@ -104,29 +103,12 @@ class CommittingSessionTest {
                 throw new SQLException("connection lost", "08006");
             }
             boolean[] read = {false};
-            return proxy(ResultSet.class, (inner, innerArgs) -> switch (inner) {
+            return RecordedServer.proxy(ResultSet.class, (inner, innerArgs) -> switch (inner) {
                 case "next" -> !read[0] && (read[0] = true);
                 case "getString" -> "0/3000060";
                 case "close" -> null;
                 default -> throw new UnsupportedOperationException(inner);
             });
         });
-    }
-
-    @FunctionalInterface
-    private interface Answer {
-        Object answer(String method, Object[] args) throws SQLException;
-    }
-
-    private static <T> T proxy(Class<T> type, Answer answer) {
-        return type.cast(Proxy.newProxyInstance(
-                CommittingSessionTest.class.getClassLoader(),
-                new Class<?>[] {type},
-                (self, method, args) -> switch (method.getName()) {
-                    case "hashCode" -> System.identityHashCode(self);
-                    case "equals" -> self == args[0];
-                    case "toString" -> type.getSimpleName();
-                    default -> answer.answer(method.getName(), args);
-                }));
     }
 }

@@ -89,12 +89,14 @@ final class RecordedServer {
         return row.get(String.valueOf(column));
     }
 
+    /** A proxied JDBC object's answer to one call, by method name ({@link #proxy}). */
     @FunctionalInterface
-    private interface Answer {
+    interface Answer {
         Object answer(String method, Object[] args) throws SQLException;
     }
 
-    private static <T> T proxy(Class<T> type, Answer answer) {
+    /** A JDBC object of {@code type} that answers every call with {@code answer}, with identity as a real one's. */
+    static <T> T proxy(Class<T> type, Answer answer) {
         return type.cast(Proxy.newProxyInstance(
                 RecordedServer.class.getClassLoader(),
                 new Class<?>[] {type},

@@ -30,17 +30,39 @@ public final class CpuPinning {
         }
         boolean ok = true;
         for (long pid : serverPids) {
-            ok &= pin(pid, "0");
-            for (long child : ProcessHandle.of(pid).stream()
-                    .flatMap(ProcessHandle::descendants)
-                    .map(ProcessHandle::pid)
-                    .toList()) {
-                // A child may have exited since it was listed: only one still alive and left unpinned counts.
-                ok &= pin(child, "0")
-                        || ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true);
-            }
+            ok &= pinTree(pid, "0");
         }
         return ok & pinThisJvm("1");
+    }
+
+    /**
+     * The primary's processes alone on CPU 0, the replicas' and this JVM on CPU 1: the primary as if it had a machine
+     * of its own, so that what reaches it is not slowed by reads the replicas serve, or by the client, sharing its
+     * CPU (and its caches) with it; false when pinning is unavailable or failed.
+     */
+    public static boolean primaryApart(long primaryPid, java.util.List<Long> replicaPids) {
+        if (!available()) {
+            return false;
+        }
+        boolean ok = pinTree(primaryPid, "0");
+        for (long pid : replicaPids) {
+            ok &= pinTree(pid, "1");
+        }
+        return ok & pinThisJvm("1");
+    }
+
+    /** Pins a server process and every process it has forked so far (such as PostgreSQL's WAL senders). */
+    private static boolean pinTree(long pid, String cpuList) {
+        boolean ok = pin(pid, cpuList);
+        for (long child : ProcessHandle.of(pid).stream()
+                .flatMap(ProcessHandle::descendants)
+                .map(ProcessHandle::pid)
+                .toList()) {
+            // A child may have exited since it was listed: only one still alive and left unpinned counts.
+            ok &= pin(child, cpuList)
+                    || ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true);
+        }
+        return ok;
     }
 
     public static boolean pinThisJvm(String cpuList) {

@@ -127,6 +127,65 @@ class PostgresSyncModesIT extends SyncModesContract {
         }
     }
 
+    /**
+     * {@code syncAck=apply} sessions keep the server's {@code synchronous_commit} while it waits for no standby (Junction
+     * asks the standbys), are set to {@code remote_apply} between transactions once it waits, so that its own wait
+     * confirms, and go back when it stops; the change opens no transaction in the application's session.
+     */
+    @Test
+    void applySessionsFollowTheServersSynchronousReplication() throws Exception {
+        try (Connection connection = connect("?syncMode=semi-sync&syncAck=apply&readConsistency=strong");
+                Statement statement = connection.createStatement()) {
+            assertThat(sessionSetting(connection)).as("the server's own level").isEqualTo("on");
+            int id = insert(connection, "plain_rows");
+            assertThat(holders("plain_rows", id)).isGreaterThanOrEqualTo(1);
+
+            cluster.setSynchronousStandbyNames("ANY 1 (*)");
+            try {
+                Thread.sleep(1100); // Junction's reading of synchronous_standby_names is at most a second old
+                connection.setAutoCommit(false);
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                id = insert(connection, "plain_rows");
+                connection.commit(); // confirmed by the standbys, then the session is realigned
+                assertThat(holders("plain_rows", id)).isGreaterThanOrEqualTo(1);
+                Thread.sleep(100);
+                try (java.sql.ResultSet row =
+                        statement.executeQuery("select extract(epoch from statement_timestamp() - now()) * 1000")) {
+                    row.next();
+                    assertThat(row.getDouble(1))
+                            .as("ms since this transaction began: the realignment opened none of its own")
+                            .isLessThan(50);
+                }
+                connection.commit();
+                connection.setAutoCommit(true);
+                assertThat(sessionSetting(connection)).isEqualTo("remote_apply");
+                long byServer = sumOfClusters("SyncConfirmationsByServer");
+                id = insert(connection, "plain_rows");
+                assertThat(holders("plain_rows", id)).isGreaterThanOrEqualTo(1);
+                assertThat(sumOfClusters("SyncConfirmationsByServer"))
+                        .as("confirmed by the server's own wait")
+                        .isEqualTo(byServer + 1);
+            } finally {
+                cluster.setSynchronousStandbyNames("");
+            }
+            Thread.sleep(1100);
+            id = insert(connection, "plain_rows"); // the server waits no more: the standbys confirm it
+            assertThat(holders("plain_rows", id)).isGreaterThanOrEqualTo(1);
+            assertThat(sessionSetting(connection)).isEqualTo("on");
+            id = insert(connection, "plain_rows");
+            assertThat(holders("plain_rows", id)).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    /** The {@code synchronous_commit} of the logical connection's session on the primary. */
+    private static String sessionSetting(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                java.sql.ResultSet row = statement.executeQuery("/* junction:primary */ show synchronous_commit")) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
     private static final java.util.concurrent.atomic.AtomicInteger IDS_FOR_NATIVE =
             new java.util.concurrent.atomic.AtomicInteger(1_000_000);
 

@@ -40,6 +40,12 @@ public final class NodeSession {
 
     /** The server process behind this connection, known on PostgreSQL when a sync mode set the session; else 0. */
     private int backendPid;
+    /**
+     * The {@code synchronous_commit} setting Junction gave this session ({@code SyncPolicy#primarySessionSql}); null
+     * for the server's own, or when not known (a change that failed): the server's own wait and the primary's view
+     * are then not trusted to confirm a commit, the standbys are asked.
+     */
+    private String syncSessionSql;
 
     private boolean appliedAutoCommit = true;
     private boolean appliedReadOnly;
@@ -62,28 +68,32 @@ public final class NodeSession {
      * Wraps a physical connection just opened to {@code node}; to a replica, guards it first.
      *
      * @param replicaReadTimeout the network timeout of replica connections, zero for none
-     * @param primarySql         run once on a connection to the primary, or null
+     * @param primarySessions    the write sync mode's setting of connections to the primary, or null
      */
     static NodeSession open(
             Node node,
             Connection physical,
             BackendDialect dialect,
             Duration replicaReadTimeout,
-            String primarySql,
+            dev.junction.driver.internal.sync.PrimarySessions primarySessions,
             dev.junction.driver.internal.topology.LiveConnections.Registration registration)
             throws SQLException {
         ProbedRole role = node.role();
         int timeout = (int) Math.min(Integer.MAX_VALUE, replicaReadTimeout.toMillis());
         NodeSession session = new NodeSession(node, physical, role, dialect, timeout);
         session.registration = registration;
-        if (!session.guarded() && primarySql != null) {
+        if (!session.guarded() && primarySessions != null && primarySessions.apply()) {
+            String sql = primarySessions.forNewSession(node);
             try (Statement statement = physical.createStatement()) {
-                statement.execute(primarySql); // the write sync mode's session setting (SyncPolicy#primarySessionSql)
-                if (dialect == BackendDialect.POSTGRESQL) {
-                    try (java.sql.ResultSet pid = statement.executeQuery("select pg_backend_pid()")) {
-                        pid.next();
-                        session.backendPid = pid.getInt(1); // what a bounded native sync wait cancels
-                    }
+                if (sql != null) {
+                    statement.execute(sql); // the write sync mode's session setting (SyncPolicy#primarySessionSql)
+                    session.syncSessionSql = sql;
+                }
+                // What a bounded server-side sync wait cancels, asked even where the session keeps the server's
+                // setting: the server may start waiting for its standbys before the session is realigned.
+                try (java.sql.ResultSet pid = statement.executeQuery("select pg_backend_pid()")) {
+                    pid.next();
+                    session.backendPid = pid.getInt(1);
                 }
             } catch (SQLException e) {
                 session.close();
@@ -129,6 +139,36 @@ public final class NodeSession {
 
     public Node node() {
         return node;
+    }
+
+    /** Whether this session's {@code synchronous_commit} is one Junction set ({@link #syncSessionSql}). */
+    boolean syncSessionSet() {
+        return syncSessionSql != null;
+    }
+
+    /**
+     * Brings this session's {@code synchronous_commit} to {@code wanted} (null: the server's own) when it differs,
+     * between transactions only: PgJDBC sends nothing for the auto-commit switch around it while no transaction is
+     * open, so the statement opens none. Not known until it returns: a change that fails leaves the session counted
+     * as not set, which only makes its commits be confirmed by the standbys themselves.
+     */
+    void alignSyncSession(String wanted) throws SQLException {
+        if (java.util.Objects.equals(wanted, syncSessionSql)) {
+            return;
+        }
+        syncSessionSql = null;
+        boolean autoCommit = physical.getAutoCommit();
+        if (!autoCommit) {
+            physical.setAutoCommit(true);
+        }
+        try (Statement statement = physical.createStatement()) {
+            statement.execute(wanted != null ? wanted : "set synchronous_commit to default");
+            syncSessionSql = wanted;
+        } finally {
+            if (!autoCommit) {
+                physical.setAutoCommit(false);
+            }
+        }
     }
 
     /** The PostgreSQL server process of this connection, when a write sync mode asked for it at open; else 0. */

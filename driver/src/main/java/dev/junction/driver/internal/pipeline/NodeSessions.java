@@ -22,8 +22,8 @@ public final class NodeSessions {
     private final NodeConnector connector;
     private final BackendDialect dialect;
     private final Duration replicaReadTimeout;
-    /** Run once on each connection opened to the primary (the write sync mode's session setting), or null. */
-    private final String primarySql;
+    /** The write sync mode's setting of each connection opened to the primary, or null. */
+    private final dev.junction.driver.internal.sync.PrimarySessions primarySessions;
 
     private final Map<Node, NodeSession> byNode = new LinkedHashMap<>();
     /** The session {@link #open} returned last: consecutive statements mostly run on one node. */
@@ -40,13 +40,13 @@ public final class NodeSessions {
             NodeConnector connector,
             BackendDialect dialect,
             Duration replicaReadTimeout,
-            String primarySql,
+            dev.junction.driver.internal.sync.PrimarySessions primarySessions,
             dev.junction.driver.internal.topology.LiveConnections live) {
         this.live = live;
         this.connector = connector;
         this.dialect = dialect;
         this.replicaReadTimeout = replicaReadTimeout;
-        this.primarySql = primarySql;
+        this.primarySessions = primarySessions;
     }
 
     /**
@@ -81,7 +81,7 @@ public final class NodeSessions {
                 : connector.open(node.address());
         dev.junction.driver.internal.topology.LiveConnections.Registration registration = live.add(node, physical);
         try {
-            session = NodeSession.open(node, physical, dialect, replicaReadTimeout, primarySql, registration);
+            session = NodeSession.open(node, physical, dialect, replicaReadTimeout, primarySessions, registration);
         } catch (SQLException | RuntimeException e) {
             registration.release();
             throw e;

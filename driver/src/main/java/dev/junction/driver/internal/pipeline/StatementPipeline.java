@@ -10,6 +10,7 @@ import dev.junction.driver.internal.config.ConnectionSettings;
 import dev.junction.driver.internal.metrics.ClusterMetrics;
 import dev.junction.driver.internal.metrics.RouteCounts;
 import dev.junction.driver.internal.sync.CommitSync;
+import dev.junction.driver.internal.sync.PrimarySessions;
 import dev.junction.driver.internal.sync.SyncPolicy;
 import dev.junction.driver.internal.topology.ClusterTopology;
 import dev.junction.driver.internal.topology.Node;
@@ -43,6 +44,9 @@ public final class StatementPipeline implements NodeAccess {
 
     private final SessionPins pins;
     private final NodeSessions sessions;
+    /** The write sync mode's {@code synchronous_commit} of the sessions to the primary. */
+    private final PrimarySessions primarySessions;
+
     private final RouteStep route;
     private final FailureSeam failures;
     private final ExecutionTracker tracker;
@@ -104,7 +108,8 @@ public final class StatementPipeline implements NodeAccess {
         if (recordsCommits) {
             commits.listen(ExecutionTracker.readYourWrites(topology, freshness));
         }
-        this.sessions = nodeSessions(settings, syncPolicy.primarySessionSql(postgres));
+        this.primarySessions = new PrimarySessions(syncPolicy, postgres, () -> topology.acknowledgements(connector));
+        this.sessions = nodeSessions(settings, primarySessions);
         this.tokens = new CausalTokens(topology, connector, freshness, recordsCommits, this);
         ReplicaRouter replicas = replicaRouter(settings, options, freshness, tables, metrics);
         PolicySession policySession =
@@ -136,12 +141,12 @@ public final class StatementPipeline implements NodeAccess {
                 : ClusterMetrics.OFF;
     }
 
-    private NodeSessions nodeSessions(ConnectionSettings settings, String primarySessionSql) {
+    private NodeSessions nodeSessions(ConnectionSettings settings, PrimarySessions primarySessions) {
         return new NodeSessions(
                 connector,
                 topology.dialect(),
                 settings.properties().get(JunctionProperty.REPLICA_READ_TIMEOUT),
-                primarySessionSql,
+                primarySessions,
                 topology.liveConnections());
     }
 
@@ -181,7 +186,7 @@ public final class StatementPipeline implements NodeAccess {
                 syncPolicy,
                 () -> topology.acknowledgements(connector),
                 metrics,
-                syncPolicy.primaryReports(postgres),
+                syncPolicy.watchesPrimarySessions(postgres),
                 () -> state.mayHaveChanged("synchronous_commit"),
                 !postgres);
     }
@@ -511,7 +516,31 @@ public final class StatementPipeline implements NodeAccess {
     private void acknowledgePending() throws SQLException {
         NodeSession ran = transaction.session() != null ? transaction.session() : sessions.current();
         boolean usable = ran != null && !ran.isClosed();
-        commitSync.acknowledge(usable ? ran.physical() : null, usable && !transaction.open());
+        boolean between = usable && !transaction.open();
+        try {
+            commitSync.acknowledge(usable ? ran.physical() : null, between, usable && ran.syncSessionSet());
+        } finally {
+            if (between && !ran.guarded()) {
+                alignSyncSession(ran);
+            }
+        }
+    }
+
+    /**
+     * After a commit's wait, between transactions: the session's {@code synchronous_commit} brought in line with the
+     * server's synchronous replication as last read ({@link PrimarySessions}), unless the application set it itself.
+     * A failure is not the application's to see here (its commit is made and was answered for); the connection, if
+     * broken, fails its next statement.
+     */
+    private void alignSyncSession(NodeSession session) {
+        if (!primarySessions.followServer() || state.mayHaveChanged("synchronous_commit")) {
+            return;
+        }
+        try {
+            session.alignSyncSession(primarySessions.forOpenSession(session.node()));
+        } catch (SQLException e) {
+            // counted as not set (NodeSession#alignSyncSession): its commits are confirmed by the standbys
+        }
     }
 
     /**

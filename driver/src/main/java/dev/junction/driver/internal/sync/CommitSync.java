@@ -30,7 +30,8 @@ public final class CommitSync {
     private final SyncPolicy policy;
     private final Supplier<? extends ReplicaWaits> acknowledgements;
     private final ClusterMetrics metrics;
-    private final boolean primaryReports;
+    /** Whether this connection's sessions to the primary are set by Junction and their server waits watched. */
+    private final boolean watchesPrimarySessions;
     /** Whether the application may have changed {@code synchronous_commit} in this session since Junction set it. */
     private final java.util.function.BooleanSupplier sessionChangedSyncCommit;
     /** The watch over the server's own wait for the commit now running, if any. */
@@ -49,14 +50,14 @@ public final class CommitSync {
     private final List<SQLWarning> warnings = new ArrayList<>(1);
 
     /**
-     * @param primaryReports whether this connection's sessions make the standbys report each commit to the primary
-     *                       ({@link SyncPolicy#primarySessionSql}), so that the primary's view confirms it
+     * @param watchesPrimarySessions whether this connection's sessions to the primary are Junction's to set and their
+     *                               server-side waits to bound ({@link SyncPolicy#watchesPrimarySessions})
      */
     public CommitSync(
             SyncPolicy policy,
             Supplier<? extends ReplicaWaits> acknowledgements,
             ClusterMetrics metrics,
-            boolean primaryReports,
+            boolean watchesPrimarySessions,
             java.util.function.BooleanSupplier sessionChangedSyncCommit,
             boolean mySqlFamily) {
         this.semiSync = mySqlFamily ? new MariaDbSemiSync() : null;
@@ -67,13 +68,13 @@ public final class CommitSync {
         this.policy = policy;
         this.acknowledgements = acknowledgements;
         this.metrics = metrics;
-        this.primaryReports = primaryReports;
+        this.watchesPrimarySessions = watchesPrimarySessions;
         this.sessionChangedSyncCommit = sessionChangedSyncCommit;
     }
 
     /** Whether statements that may commit must be watched ({@link #watch}): PostgreSQL sessions Junction set. */
     public boolean watchesServerWaits() {
-        return primaryReports;
+        return watchesPrimarySessions;
     }
 
     /**
@@ -181,7 +182,7 @@ public final class CommitSync {
      *                      {@code syncTimeoutAction=fail}
      */
     public void acknowledge() throws SQLException {
-        acknowledge(null, false);
+        acknowledge(null, false, false);
     }
 
     /**
@@ -190,8 +191,13 @@ public final class CommitSync {
      * ({@link MariaDbSemiSync}); {@code betweenTransactions} tells whether no transaction is open on it any more (a
      * {@code COMMIT AND CHAIN} leaves one open): only then may the commit's position be asked there
      * ({@link CommittingSession}).
+     *
+     * @param sessionSet whether Junction set that session's {@code synchronous_commit} ({@link
+     *     SyncPolicy#primarySessionSql}): only then do the server's own wait and the primary's view of its standbys
+     *     say what the mode asks, unless the application has changed the setting since
      */
-    public void acknowledge(java.sql.Connection primary, boolean betweenTransactions) throws SQLException {
+    public void acknowledge(java.sql.Connection primary, boolean betweenTransactions, boolean sessionSet)
+            throws SQLException {
         SyncRequirement requirement = pending;
         String text = pendingText;
         Node node = pendingNode;
@@ -208,8 +214,9 @@ public final class CommitSync {
             return;
         }
         Duration timeout = policy.timeout();
+        boolean reports = sessionSet && !sessionChangedSyncCommit.getAsBoolean();
         ReplicaWaits.Outcome outcome =
-                await(requirement, node, primary, betweenTransactions ? primary : null, cancelled, timeout);
+                await(requirement, node, primary, betweenTransactions ? primary : null, cancelled, reports, timeout);
         metrics.syncWaited(requirement.label(), outcome.waitedNanos(), outcome.met());
         if (outcome.byServer()) {
             metrics.syncConfirmedByServer();
@@ -235,13 +242,17 @@ public final class CommitSync {
         throw JunctionErrorCode.COMMITTED_NOT_REPLICATED.exception(arguments);
     }
 
-    /** @param askable the connection the commit ran on, when its position may be asked there; else null */
+    /**
+     * @param askable the connection the commit ran on, when its position may be asked there; else null
+     * @param reports whether that session's {@code synchronous_commit} is the one Junction set
+     */
     private ReplicaWaits.Outcome await(
             SyncRequirement requirement,
             Node node,
             java.sql.Connection primary,
             java.sql.Connection askable,
             boolean cancelled,
+            boolean reports,
             Duration timeout) {
         try {
             if (cancelled) {
@@ -257,7 +268,6 @@ public final class CommitSync {
                 // MariaDB's semi-sync made the commit wait for one replica's relay log, and did not give up on it.
                 return new ReplicaWaits.Outcome(1, 1, 1, 0, true);
             }
-            boolean reports = primaryReports && !sessionChangedSyncCommit.getAsBoolean();
             committing.committedOn(askable);
             try {
                 return acknowledgements.get().await(requirement, policy.ack(), node, timeout, reports, committing);

@@ -54,11 +54,14 @@ import java.util.function.Supplier;
  * and a loop inside the server holds a snapshot that may stall the replay it waits for; {@code flush} has no such wait
  * on any server. The pause is short because a replica on a LAN is typically a fraction of a millisecond behind.
  *
- * <p>PostgreSQL data sources whose {@code syncMode} makes every commit wait ({@code SyncPolicy.primarySessionSql})
- * take a shorter way where the server's own {@code synchronous_standby_names} covers the mode: its wait is the
- * confirmation ({@link NativeState}) and a watchdog bounds it ({@link #boundServerWait}); elsewhere one query of the
- * primary's {@code pg_stat_get_wal_senders()}, on the committing connection where it can be asked, gives the position
- * and confirms standbys that already reported it ({@code awaitOnPrimary}) before the standbys are asked.
+ * <p>PostgreSQL data sources whose {@code syncMode} makes every commit wait, on a session whose
+ * {@code synchronous_commit} Junction set ({@code SyncPolicy.primarySessionSql}), take a shorter way where the server's
+ * own {@code synchronous_standby_names} covers the mode: its wait is the confirmation ({@link NativeState}) and a
+ * watchdog bounds it ({@link #boundServerWait}); elsewhere one query of the primary's {@code pg_stat_get_wal_senders()},
+ * on the committing connection where it can be asked, gives the position and confirms standbys that already reported
+ * it ({@code awaitOnPrimary}) before the standbys are asked. {@code syncAck=apply} sessions are set only while the
+ * server waits ({@code PrimarySessions}); the others are confirmed by asking the standbys, as a per-transaction mode
+ * is.
  *
  * <p>A round that fell short before the deadline because its replicas could not be asked (restarting, repointed
  * after a failover) is asked again with whoever the monitor sees as a replica then ({@code askAgain}).
@@ -545,9 +548,14 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
      * {@code synchronous_standby_names} at any time; a second is how long Junction may trust the old value).
      */
     NativeState nativeState(Node primary) {
+        return nativeState(primary, false);
+    }
+
+    /** The same, read again now when {@code fresh}. */
+    private NativeState nativeState(Node primary, boolean fresh) {
         NativeState known = nativeState;
         long now = System.nanoTime();
-        if (known != null && now - known.readAtNanos() < TimeUnit.SECONDS.toNanos(1)) {
+        if (!fresh && known != null && now - known.readAtNanos() < TimeUnit.SECONDS.toNanos(1)) {
             return known;
         }
         Connection connection = null;
@@ -574,7 +582,12 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
 
     /** Whether the server itself makes commits wait for standbys now ({@code synchronous_standby_names} is set). */
     public boolean serverWaits(Node primary) {
-        NativeState known = nativeState(primary);
+        return serverWaits(primary, false);
+    }
+
+    @Override
+    public boolean serverWaits(Node primary, boolean fresh) {
+        NativeState known = nativeState(primary, fresh);
         return known != null && known.quorum() > 0;
     }
 

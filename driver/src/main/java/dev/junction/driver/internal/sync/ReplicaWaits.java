@@ -67,4 +67,14 @@ public interface ReplicaWaits {
     default ServerWaitBound boundServerWait(int backendPid, Node primary, Duration timeout) {
         return null;
     }
+
+    /**
+     * Whether {@code primary} itself makes commits wait for standbys now (PostgreSQL's
+     * {@code synchronous_standby_names} is set).
+     *
+     * @param fresh read the server's setting now rather than trust a reading up to a second old
+     */
+    default boolean serverWaits(Node primary, boolean fresh) {
+        return false;
+    }
 }

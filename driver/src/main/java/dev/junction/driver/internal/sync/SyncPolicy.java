@@ -88,25 +88,46 @@ public final class SyncPolicy {
     }
 
     /**
-     * What every connection to the primary runs once when it opens, on PostgreSQL when {@code syncMode} makes every
-     * commit wait: {@code synchronous_commit = remote_apply} for {@code syncAck=apply}, {@code on} for {@code flush}.
-     * With {@code synchronous_standby_names} set, the server itself then waits for its synchronous standbys (the
-     * native path); without, nothing waits on the server, but each standby reports a commit the moment it has
-     * applied it (PostgreSQL asks for that feedback on the commit records of {@code remote_apply} sessions), so that
-     * the primary's {@code pg_stat_replication} shows it at once, where Junction reads it
-     * ({@link #primaryReports}). Null where nothing is to be set: MariaDB/MySQL, or {@code syncMode=async} (a
-     * session setting would change the server's own rule for every commit, including those that do not ask).
+     * What a connection to the primary runs, on PostgreSQL when {@code syncMode} makes every commit wait, given whether
+     * the server itself waits for standbys now ({@code synchronous_standby_names} set); null for the server's own
+     * {@code synchronous_commit}.
+     *
+     * <ul>
+     *   <li>{@code syncAck=flush}: {@code synchronous_commit = on}. Where the server waits, it waits for its synchronous
+     *       standbys' flush (the native path); where it does not, nothing waits on the server, and a standby reports
+     *       each flush the moment it makes it anyway, so the primary's {@code pg_stat_replication} shows it at once,
+     *       where Junction reads it ({@link #watchesPrimarySessions}).
+     *   <li>{@code syncAck=apply}: {@code synchronous_commit = remote_apply} only while the server waits: then the
+     *       server waits for its synchronous standbys to apply each commit. While it does not, the session keeps the
+     *       server's level, and Junction asks the standbys how far they have replayed. Until 2026-12-05 the session was
+     *       set to {@code remote_apply} there as well, which makes every standby report each replayed commit to the
+     *       primary: about 30 µs of WAL receiver CPU a commit on this machine, for an answer the primary learns later
+     *       than the standby itself ({@code ReplicaAcknowledgements}). A 20-round probe: 412 µs a commit with it,
+     *       392 µs without.
+     * </ul>
+     *
+     * Null as well on MariaDB/MySQL and for {@code syncMode=async} (a session setting would change the server's own
+     * rule for every commit, including those that do not ask).
      */
-    public String primarySessionSql(boolean postgres) {
-        if (!postgres || !base.waits()) {
+    public String primarySessionSql(boolean postgres, boolean serverWaits) {
+        if (!watchesPrimarySessions(postgres)) {
             return null;
         }
-        return ack == SyncAck.FLUSH ? "set synchronous_commit = on" : "set synchronous_commit = remote_apply";
+        if (ack == SyncAck.FLUSH) {
+            return "set synchronous_commit = on";
+        }
+        return serverWaits ? REMOTE_APPLY : null;
     }
 
-    /** Whether commits are confirmed from the primary's own report of its standbys ({@link #primarySessionSql}). */
-    public boolean primaryReports(boolean postgres) {
-        return primarySessionSql(postgres) != null;
+    /** The setting {@link #primarySessionSql} gives {@code syncAck=apply} sessions while the server waits. */
+    public static final String REMOTE_APPLY = "set synchronous_commit = remote_apply";
+
+    /**
+     * Whether the connections to the primary are Junction's to set ({@link #primarySessionSql}) and their commits'
+     * server-side waits to bound: PostgreSQL, with a {@code syncMode} that makes every commit wait.
+     */
+    public boolean watchesPrimarySessions(boolean postgres) {
+        return postgres && base.waits();
     }
 
     /** Whether a commit's tables decide its requirement, so the commit seam must track them. */

@@ -177,6 +177,54 @@ class PostgresSyncModesIT extends SyncModesContract {
         }
     }
 
+    /**
+     * A transaction's own mode on a data source whose {@code syncMode} is async: where the server's synchronous
+     * replication covers it, its {@code COMMIT} carries {@code SET LOCAL synchronous_commit}, so the server's own wait
+     * confirms it (nothing asked after), bounded at {@code syncTimeout} by the watchdog; the session keeps its level.
+     */
+    @Test
+    void aTransactionsOwnModeRidesOnTheServersWaitWhereItCoversIt() throws Exception {
+        cluster.setSynchronousStandbyNames("ANY 2 (*)");
+        try {
+            Thread.sleep(1100); // Junction's reading of synchronous_standby_names is at most a second old
+            try (Connection connection = connect("?syncTimeout=1s&readConsistency=strong")) {
+                dev.junction.driver.JunctionConnection junction =
+                        connection.unwrap(dev.junction.driver.JunctionConnection.class);
+                connection.setAutoCommit(false);
+                long byServer = sumOfClusters("SyncConfirmationsByServer");
+                junction.setCommitSyncMode("sync");
+                int id = insert(connection, "plain_rows");
+                connection.commit();
+                assertThat(holders("plain_rows", id)).isEqualTo(2);
+                assertThat(sumOfClusters("SyncConfirmationsByServer"))
+                        .as("confirmed by the server's own wait")
+                        .isEqualTo(byServer + 1);
+                connection.setAutoCommit(true);
+                assertThat(sessionSetting(connection))
+                        .as("SET LOCAL ended with its transaction")
+                        .isEqualTo("on");
+
+                stopApplying(1);
+                connection.setAutoCommit(false);
+                junction.setCommitSyncMode("sync");
+                int stuck = insert(connection, "plain_rows");
+                long started = System.nanoTime();
+                assertThatThrownBy(connection::commit).isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("01J01");
+                    assertThat(e.getMessage()).contains("IS committed");
+                });
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .as("bounded by syncTimeout, not by the server")
+                        .isLessThan(Duration.ofSeconds(3));
+                assertThat(primaryHas("plain_rows", stuck)).isTrue();
+                assertThat(replicaHas(1, "plain_rows", stuck)).isFalse();
+            }
+        } finally {
+            cluster.setSynchronousStandbyNames("");
+            resumeApplying(1);
+        }
+    }
+
     /** The {@code synchronous_commit} of the logical connection's session on the primary. */
     private static String sessionSetting(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();

@@ -81,6 +81,11 @@ public final class CommitRecorder {
         return transactionWrote || freshness.transactionWrote();
     }
 
+    /** The tables the open transaction has written so far as its commit will report them; null when not tracked. */
+    Set<String> tablesOfOpenTransaction() {
+        return freshness.transactionWrote() ? freshness.transactionTablesSoFar() : null;
+    }
+
     /** The transaction ended on {@code node}; if it committed written work, the commit is raised. */
     void transactionEnded(Node node, boolean committed) {
         Set<String> tables;

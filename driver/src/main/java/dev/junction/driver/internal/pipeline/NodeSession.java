@@ -176,6 +176,35 @@ public final class NodeSession {
         return backendPid;
     }
 
+    /** The same, asked now if it was not at open (one round trip, once per connection); PostgreSQL only. */
+    int askBackendPid() throws SQLException {
+        if (backendPid == 0) {
+            try (Statement statement = physical.createStatement();
+                    java.sql.ResultSet pid = statement.executeQuery("select pg_backend_pid()")) {
+                pid.next();
+                backendPid = pid.getInt(1);
+            }
+        }
+        return backendPid;
+    }
+
+    /**
+     * Commits the open transaction with {@code levelSql} ({@code SET LOCAL synchronous_commit = …}) sent in the same
+     * round trip: PgJDBC sends both statements before one Sync, and reads from the server's answer that no transaction
+     * is open any more. A transaction already failed refuses the {@code SET} ({@code 25P02}) and skips the
+     * {@code COMMIT}; it is then ended by the driver's own {@code commit()}, which answers for it as always.
+     */
+    void commitAtLevel(String levelSql) throws SQLException {
+        try (Statement statement = physical.createStatement()) {
+            statement.execute(levelSql + "; commit");
+        } catch (SQLException e) {
+            if (!"25P02".equals(e.getSQLState())) {
+                throw e;
+            }
+            physical.commit();
+        }
+    }
+
     public Connection physical() {
         return physical;
     }

@@ -309,6 +309,11 @@ final class SessionFreshness {
         return transactionWrote;
     }
 
+    /** The tables the open transaction has written so far (empty: unknown, all), as {@link #endTransaction} will say. */
+    Set<String> transactionTablesSoFar() {
+        return transactionTables == null ? Set.of() : Collections.unmodifiableSet(transactionTables);
+    }
+
     /**
      * The tables the ending transaction wrote (empty: unknown, all), and forgets them. The set is the session's own,
      * valid until its next write in a transaction: record it at once.

@@ -707,6 +707,31 @@ public final class StatementPipeline implements NodeAccess {
         }
     }
 
+    /**
+     * PostgreSQL, a transaction that wrote on a session whose {@code synchronous_commit} Junction did not set (a
+     * per-transaction mode, a hint, a {@code syncTables} table on a data source whose {@code syncMode} is async): the
+     * {@code SET LOCAL} its {@code COMMIT} carries where the server's own synchronous replication covers what it needs
+     * ({@link CommitSync#levelForCommit}), else null. The server's wait is then the confirmation, bounded by the
+     * watchdog like a data-source mode's, instead of Junction's questions after the commit.
+     */
+    private String levelForCommit(NodeSession session) {
+        if (!commitSync.mayWaitOnCommit()
+                || session.guarded()
+                || session.syncSessionSet()
+                || topology.dialect() != dev.junction.driver.internal.backend.BackendDialect.POSTGRESQL
+                || !commits.transactionWrote()
+                || state.mayHaveChanged("synchronous_commit")) {
+            return null;
+        }
+        String level = commitSync.levelForCommit(commits.tablesOfOpenTransaction(), session.node());
+        try {
+            // What the watchdog cancels at syncTimeout: the server's wait has no end of its own.
+            return level != null && session.askBackendPid() > 0 ? level : null;
+        } catch (SQLException e) {
+            return null; // the connection failed: the commit that follows reports it as any commit would
+        }
+    }
+
     /** JDBC {@code commit()}: commits the open transaction, and the commit seam hears of it. */
     public void commit() throws SQLException {
         NodeSession session = transaction.session();
@@ -714,11 +739,19 @@ public final class StatementPipeline implements NodeAccess {
             return;
         }
         String id = tracked != null && !session.guarded() && commits.transactionWrote() ? recordId(session) : null;
+        String level = levelForCommit(session);
         if (commitSync.watchesServerWaits() && session.backendPid() > 0) {
+            commitSync.watch(session.backendPid(), session.node());
+        } else if (level != null) {
             commitSync.watch(session.backendPid(), session.node());
         }
         try {
-            session.physical().commit();
+            if (level != null) {
+                commitSync.committingAtLevel();
+                session.commitAtLevel(level);
+            } else {
+                session.physical().commit();
+            }
         } catch (SQLException e) {
             // A commit whose connection was lost may or may not have been made: 08007 says exactly that, so that no
             // retry loop applies it twice, unless commit outcome tracking finds out. Any other failure is the

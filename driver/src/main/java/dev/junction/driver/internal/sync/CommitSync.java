@@ -40,6 +40,8 @@ public final class CommitSync {
     private final MariaDbSemiSync semiSync;
     /** The connection of the commit being acknowledged, asked its position ({@link CommittingSession}). */
     private final CommittingSession committing;
+    /** Whether the pending commit was sent with {@link SyncPolicy#transactionLevelSql} ({@link #levelForCommit}). */
+    private boolean committedAtLevel;
     /** The mode the application chose for its next commit ({@code JunctionConnection.setCommitSyncMode}). */
     private SyncRequirement chosen = SyncRequirement.NONE;
 
@@ -150,10 +152,38 @@ public final class CommitSync {
         }
     }
 
+    /**
+     * PostgreSQL, a transaction about to commit on {@code primary}, having written {@code tables} (null or empty: not
+     * known), on a session whose {@code synchronous_commit} Junction did not set: the {@code SET LOCAL} to send with its
+     * {@code COMMIT} when what the commit needs (its own choice, a hint, its tables' modes) is covered by the server's
+     * own synchronous replication, so that the server's wait confirms it and nothing is asked after; else null. The
+     * caller then calls {@link #committingAtLevel} once it sends it.
+     */
+    public String levelForCommit(Set<String> tables, Node primary) {
+        if (semiSync != null) {
+            return null; // MariaDB/MySQL: the server's semi-sync is on or off for every session alike
+        }
+        SyncRequirement requirement = policy.requirementFor(tables).and(chosen);
+        return requirement.waits() && acknowledgements.get().serverCovers(requirement, primary)
+                ? policy.transactionLevelSql()
+                : null;
+    }
+
+    /** Whether the next commit may need replicas at all: cheap, asked before anything else on every commit. */
+    public boolean mayWaitOnCommit() {
+        return chosen.waits() || policy.mayWait();
+    }
+
+    /** The commit about to be sent carries {@link #levelForCommit}'s setting: the server's wait confirms it. */
+    public void committingAtLevel() {
+        committedAtLevel = true;
+    }
+
     /** The transaction ended without a commit: the choice made for it is gone with it. */
     public void abandoned() {
         chosen = SyncRequirement.NONE;
         chosenText = null;
+        committedAtLevel = false;
     }
 
     /**
@@ -168,6 +198,7 @@ public final class CommitSync {
         pending = null;
         pendingText = null;
         pendingNode = null;
+        committedAtLevel = false;
     }
 
     /** Whether a commit waits to be acknowledged, or a watch to be closed. */
@@ -201,6 +232,8 @@ public final class CommitSync {
         SyncRequirement requirement = pending;
         String text = pendingText;
         Node node = pendingNode;
+        boolean atLevel = committedAtLevel;
+        committedAtLevel = false;
         pending = null;
         pendingText = null;
         pendingNode = null;
@@ -214,7 +247,7 @@ public final class CommitSync {
             return;
         }
         Duration timeout = policy.timeout();
-        boolean reports = sessionSet && !sessionChangedSyncCommit.getAsBoolean();
+        boolean reports = (sessionSet || atLevel) && !sessionChangedSyncCommit.getAsBoolean();
         ReplicaWaits.Outcome outcome =
                 await(requirement, node, primary, betweenTransactions ? primary : null, cancelled, reports, timeout);
         metrics.syncWaited(requirement.label(), outcome.waitedNanos(), outcome.met());

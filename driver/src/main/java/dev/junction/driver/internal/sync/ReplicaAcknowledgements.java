@@ -608,6 +608,15 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
     }
 
     @Override
+    public boolean serverCovers(SyncRequirement requirement, Node primary) {
+        if (dialect != BackendDialect.POSTGRESQL || primaryViewUnreadable) {
+            return false;
+        }
+        NativeState known = nativeState(primary);
+        return known != null && known.covers(requirement);
+    }
+
+    @Override
     public boolean serverWaits(Node primary, boolean fresh) {
         NativeState known = nativeState(primary, fresh);
         return known != null && known.quorum() > 0;

@@ -77,4 +77,12 @@ public interface ReplicaWaits {
     default boolean serverWaits(Node primary, boolean fresh) {
         return false;
     }
+
+    /**
+     * Whether {@code primary}'s own synchronous replication gives {@code requirement} to a commit made at the level
+     * {@link SyncPolicy#primarySessionSql} sets, from a reading up to a second old.
+     */
+    default boolean serverCovers(SyncRequirement requirement, Node primary) {
+        return false;
+    }
 }

@@ -119,6 +119,16 @@ public final class SyncPolicy {
         return serverWaits ? REMOTE_APPLY : null;
     }
 
+    /**
+     * The same level for one transaction ({@code SET LOCAL}): what a transaction's own commit is sent with when the
+     * server's synchronous replication covers what it needs and its session was not set ({@code CommitSync}).
+     */
+    public String transactionLevelSql() {
+        return ack == SyncAck.FLUSH
+                ? "set local synchronous_commit = on"
+                : "set local synchronous_commit = remote_apply";
+    }
+
     /** The setting {@link #primarySessionSql} gives {@code syncAck=apply} sessions while the server waits. */
     public static final String REMOTE_APPLY = "set synchronous_commit = remote_apply";
 
@@ -128,6 +138,11 @@ public final class SyncPolicy {
      */
     public boolean watchesPrimarySessions(boolean postgres) {
         return postgres && base.waits();
+    }
+
+    /** Whether some commit may have to wait: the data source's mode waits, or some table's may. */
+    public boolean mayWait() {
+        return everyTable.waits();
     }
 
     /** Whether a commit's tables decide its requirement, so the commit seam must track them. */

@@ -136,4 +136,68 @@ class CommitSyncTest {
             Thread.interrupted();
         }
     }
+
+    /** A server whose synchronous replication covers up to {@code quorum} standbys, for {@link CommitSync#levelForCommit}. */
+    private static ReplicaWaits serverCovering(int quorum, List<Boolean> reportedAsked) {
+        return new ReplicaWaits() {
+            @Override
+            public Outcome await(
+                    SyncRequirement requirement,
+                    dev.junction.driver.SyncAck ack,
+                    Node node,
+                    java.time.Duration timeout,
+                    boolean primaryReports,
+                    CommittingSession committing) {
+                reportedAsked.add(primaryReports);
+                return new Outcome(2, requirement.required(2), 2, 1_000, primaryReports);
+            }
+
+            @Override
+            public boolean serverCovers(SyncRequirement requirement, Node node) {
+                return requirement.required(2) <= quorum;
+            }
+        };
+    }
+
+    @Test
+    void aTransactionsOwnModeCommitsAtTheServersLevelWhereTheServerCoversIt() throws SQLException {
+        List<Boolean> reported = new ArrayList<>();
+        CommitSync sync = new CommitSync(
+                SyncPolicy.of(JunctionProperties.parse(Map.of("syncTables", "orders:sync"))),
+                () -> serverCovering(1, reported),
+                metrics,
+                false,
+                () -> false,
+                false);
+        assertThat(sync.levelForCommit(Set.of("logs"), primary))
+                .as("an async table: nothing to wait for")
+                .isNull();
+        assertThat(sync.levelForCommit(Set.of("orders"), primary))
+                .as("sync needs both standbys; the server waits for one")
+                .isNull();
+        sync.chooseForNextCommit(SyncMode.SEMI_SYNC);
+        assertThat(sync.mayWaitOnCommit()).isTrue();
+        assertThat(sync.levelForCommit(Set.of("logs"), primary))
+                .isEqualTo("set local synchronous_commit = remote_apply");
+
+        sync.committingAtLevel();
+        sync.committed(primary, Set.of("logs"));
+        sync.acknowledge(null, true, false);
+        assertThat(reported).as("the server's word counts for that commit").containsExactly(true);
+        sync.committed(primary, Set.of("orders"));
+        sync.acknowledge(null, true, false);
+        assertThat(reported).as("and for that commit only").containsExactly(true, false);
+    }
+
+    @Test
+    void mariaDbCommitsNeverCarryALevel() throws SQLException {
+        CommitSync sync = new CommitSync(
+                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync"))),
+                () -> serverCovering(2, new ArrayList<>()),
+                metrics,
+                false,
+                () -> false,
+                true);
+        assertThat(sync.levelForCommit(Set.of("t"), primary)).isNull();
+    }
 }

@@ -52,7 +52,8 @@ import java.util.function.Supplier;
  * ms so that a wait decided by other replicas ends soon: the answer comes the moment the replica applies the commit.
  * Elsewhere each replica is polled with short queries: PostgreSQL 15 has no server-side wait for a replay position,
  * and a loop inside the server holds a snapshot that may stall the replay it waits for; {@code flush} has no such wait
- * on any server. The pause is short because a replica on a LAN is typically a fraction of a millisecond behind.
+ * on any server (on MariaDB/MySQL a short applied wait comes first, {@value #FLUSH_GTID_WAIT_MILLIS} ms: applied implies
+ * received). The pause is short because a replica on a LAN is typically a fraction of a millisecond behind.
  *
  * <p>PostgreSQL data sources whose {@code syncMode} makes every commit wait, on a session whose
  * {@code synchronous_commit} Junction set ({@code SyncPolicy.primarySessionSql}), take a shorter way where the server's

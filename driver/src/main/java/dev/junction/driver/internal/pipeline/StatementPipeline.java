@@ -739,10 +739,8 @@ public final class StatementPipeline implements NodeAccess {
             return;
         }
         String id = tracked != null && !session.guarded() && commits.transactionWrote() ? recordId(session) : null;
-        String level = levelForCommit(session);
-        if (commitSync.watchesServerWaits() && session.backendPid() > 0) {
-            commitSync.watch(session.backendPid(), session.node());
-        } else if (level != null) {
+        String level = levelForCommit(session); // non-null only once the backend's pid is known
+        if (level != null || commitSync.watchesServerWaits() && session.backendPid() > 0) {
             commitSync.watch(session.backendPid(), session.node());
         }
         try {

@@ -24,6 +24,7 @@ class PostgresSyncModesIT extends SyncModesContract {
         try (Connection primary = cluster.primary().connect()) {
             createTables(primary);
         }
+        cluster.primary().execute("create table delay_probes(id int primary key)"); // see delayApply
         cluster.awaitReplication();
     }
 
@@ -263,16 +264,43 @@ class PostgresSyncModesIT extends SyncModesContract {
         return cluster.standbys().get(index);
     }
 
-    /** {@code recovery_min_apply_delay}, which holds back the replay of commit records only, reloaded at once. */
+    /**
+     * {@code recovery_min_apply_delay}, which holds back the replay of commit records only, reloaded. The standby's
+     * startup process takes the new value when it handles the reload signal, which on a loaded machine can come after
+     * the next commit arrives: a delay is in force only once a probe commit the standby has received is not yet
+     * replayed there, and the probes are repeated until one is.
+     */
     @Override
-    void delayApply(int index, int seconds) {
+    void delayApply(int index, int seconds) throws InterruptedException {
         standby(index)
                 .execute(
                         seconds == 0
                                 ? "alter system reset recovery_min_apply_delay"
                                 : "alter system set recovery_min_apply_delay = '" + seconds + "s'",
                         "select pg_reload_conf()");
+        if (seconds == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            int probe = DELAY_PROBES.incrementAndGet();
+            cluster.primary().execute("insert into delay_probes(id) values (" + probe + ")");
+            String position = cluster.primary().queryString("select pg_current_wal_lsn()::text");
+            while (!"t"
+                    .equals(standby(index)
+                            .queryString("select pg_last_wal_receive_lsn() >= '" + position + "'::pg_lsn"))) {
+                Thread.sleep(1);
+            }
+            if ("0".equals(standby(index).queryString("select count(*) from delay_probes where id = " + probe))) {
+                return; // received and held back: the delay acts
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("standby " + index + " did not take recovery_min_apply_delay within 10 s");
     }
+
+    private static final java.util.concurrent.atomic.AtomicInteger DELAY_PROBES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     void stopApplying(int index) {

@@ -96,9 +96,10 @@ public final class JunctionProperty<T> {
             SyncMode.class,
             SyncMode.ASYNC,
             SyncMode::parse,
-            "one of async, semi-sync, sync or quorum:N with N at least 1",
-            "`async`, `semi-sync`, `sync`, `quorum:N`",
-            "How many replicas must have a write transaction's commit before it is acknowledged: none, one, every replica that is up, or N.");
+            SyncMode.EXPECTED,
+            "`async`, `semi-sync`, `sync`, `majority`, `quorum:N`",
+            "How many replicas must have a write transaction's commit before it is acknowledged: none, one, every replica that is up, "
+                    + "enough to make a majority of the URL's nodes with the primary, or N.");
     /** Per-table sync modes. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static final JunctionProperty<List<SyncTable>> SYNC_TABLES = new JunctionProperty<List<SyncTable>>(
@@ -106,7 +107,7 @@ public final class JunctionProperty<T> {
             (Class) List.class,
             List.of(),
             SyncTable::parseList,
-            "a list such as model_versions:sync,features_hot:quorum:2 (modes async, semi-sync, sync, quorum:N)",
+            "a list such as model_versions:sync,features_hot:quorum:2 (modes async, semi-sync, sync, majority, quorum:N)",
             "`table:mode,…`",
             "Sync modes of single tables: a commit that wrote one of them waits for the strongest of their modes and "
                     + "`syncMode`.");

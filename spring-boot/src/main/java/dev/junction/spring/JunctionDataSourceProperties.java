@@ -72,7 +72,8 @@ public class JunctionDataSourceProperties {
 
     /**
      * How many replicas must have a write transaction's commit before it is acknowledged: none, one, every replica
-     * that is up, or N. Values: `async`, `semi-sync`, `sync`, `quorum:N`; default `async`.
+     * that is up, enough to make a majority of the URL's nodes with the primary, or N. Values: `async`, `semi-sync`,
+     * `sync`, `majority`, `quorum:N`; default `async`.
      */
     private String syncMode;
 

@@ -132,6 +132,18 @@ abstract class SyncModesContract {
     }
 
     @Test
+    void aMajorityOfThreeNodesIsThePrimaryAndOneReplica() throws Exception {
+        delayApply(1, DELAY_SECONDS);
+        try (Connection connection = connect("?syncMode=majority")) {
+            int id = insert(connection, "plain_rows");
+            assertThat(replicaHas(0, "plain_rows", id)).isTrue();
+            assertThat(replicaHas(1, "plain_rows", id))
+                    .as("the primary and one replica are two of the URL's three nodes: the slow one was not waited for")
+                    .isFalse();
+        }
+    }
+
+    @Test
     void syncAndQuorumOfTwoWaitForTheSlowReplicaToo() throws Exception {
         delayApply(1, DELAY_SECONDS);
         for (String mode : new String[] {"sync", "quorum:2"}) {

@@ -77,7 +77,7 @@ public final class ConnectionSettings {
         }
         JunctionProperties properties = JunctionProperties.parse(merged);
         refuseWhatHasNoMeaning(properties, merged, url);
-        SyncPolicy.checkReplicas(properties, url.hosts().size());
+        SyncPolicy.checkReplicas(properties, url.hosts().size()); // the same count as nodes()
         return new ConnectionSettings(url, properties, backend);
     }
 
@@ -144,6 +144,11 @@ public final class ConnectionSettings {
                     JunctionProperty.SYNC_MODE.name(),
                     "async with topology=multi-master (sync modes count the replicas of one primary)");
         }
+    }
+
+    /** How many nodes the URL names: one primary, the rest replicas (a {@code syncMode=majority} counts them). */
+    public int nodes() {
+        return url.hosts().size();
     }
 
     public JunctionUrl url() {

@@ -100,7 +100,7 @@ public final class StatementPipeline implements NodeAccess {
         // eventual reads ignore commits and strong reads always run on the primary: nothing they read depends on them
         boolean recordsCommits = options.readConsistency() != ReadConsistency.EVENTUAL
                 && options.readConsistency() != ReadConsistency.STRONG;
-        SyncPolicy syncPolicy = SyncPolicy.of(settings.properties());
+        SyncPolicy syncPolicy = SyncPolicy.of(settings.properties(), settings.nodes());
         boolean postgres = settings.backend() == Backend.POSTGRESQL;
         this.commitSync = commitSync(syncPolicy, postgres, topology, connector, metrics, state);
         this.commits =

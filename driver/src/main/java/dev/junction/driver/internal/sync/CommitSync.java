@@ -95,8 +95,7 @@ public final class CommitSync {
         try {
             chooseForNextCommit(SyncMode.parse(mode));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
-                    mode, "syncMode", "one of async, semi-sync, sync or quorum:N with N at least 1");
+            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(mode, "syncMode", SyncMode.EXPECTED);
         }
     }
 
@@ -105,7 +104,7 @@ public final class CommitSync {
      * second choice before that commit adds to the first (the strongest holds).
      */
     public void chooseForNextCommit(SyncMode mode) {
-        SyncRequirement requirement = SyncRequirement.of(mode);
+        SyncRequirement requirement = policy.requirementOf(mode);
         SyncRequirement combined = chosen.and(requirement);
         chosenText = combined == requirement ? mode.toString() : combined == chosen ? chosenText : combined.toString();
         chosen = combined;
@@ -120,8 +119,7 @@ public final class CommitSync {
         try {
             return SyncMode.parse(text);
         } catch (IllegalArgumentException e) {
-            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(
-                    text, "syncMode (hint)", "one of async, semi-sync, sync or quorum:N with N at least 1");
+            throw JunctionErrorCode.INVALID_PROPERTY_VALUE.exception(text, "syncMode (hint)", SyncMode.EXPECTED);
         }
     }
 
@@ -142,7 +140,7 @@ public final class CommitSync {
     /** A commit of written work returned on {@code node}; {@code tables} as the commit seam knows them (null: all). */
     public void committed(Node node, Set<String> tables) {
         SyncRequirement requirement = policy.requirementFor(tables).and(chosen);
-        String text = chosen.waits() && chosen.equals(requirement) ? chosenText : requirement.toString();
+        String text = chosen.waits() && chosen.equals(requirement) ? chosenText : policy.describe(requirement);
         chosen = SyncRequirement.NONE;
         chosenText = null;
         if (requirement.waits()) {

@@ -25,6 +25,11 @@ import java.util.Set;
  */
 public final class SyncPolicy {
     private final SyncRequirement base;
+    /** The data source's {@code syncMode} as written, which names {@link #base} in messages ({@link #describe}). */
+    private final SyncMode baseMode;
+    /** The nodes the URL names: a {@code majority} is counted of them. */
+    private final int nodes;
+
     private final List<SyncTable> tables;
     private final SyncRequirement everyTable;
     private final SyncAck ack;
@@ -32,16 +37,19 @@ public final class SyncPolicy {
     private final SyncTimeoutAction timeoutAction;
 
     private SyncPolicy(
-            SyncRequirement base,
+            SyncMode baseMode,
+            int nodes,
             List<SyncTable> tables,
             SyncAck ack,
             Duration timeout,
             SyncTimeoutAction timeoutAction) {
-        this.base = base;
+        this.baseMode = baseMode;
+        this.nodes = nodes;
+        this.base = SyncRequirement.of(baseMode, nodes);
         this.tables = List.copyOf(tables);
         SyncRequirement all = base;
         for (SyncTable table : tables) {
-            all = all.and(SyncRequirement.of(table.mode()));
+            all = all.and(SyncRequirement.of(table.mode(), nodes));
         }
         this.everyTable = all;
         this.ack = ack;
@@ -49,9 +57,11 @@ public final class SyncPolicy {
         this.timeoutAction = timeoutAction;
     }
 
-    public static SyncPolicy of(JunctionProperties properties) {
+    /** @param nodes the nodes the URL names, one primary and the rest replicas */
+    public static SyncPolicy of(JunctionProperties properties, int nodes) {
         return new SyncPolicy(
-                SyncRequirement.of(properties.get(JunctionProperty.SYNC_MODE)),
+                properties.get(JunctionProperty.SYNC_MODE),
+                nodes,
                 properties.get(JunctionProperty.SYNC_TABLES),
                 properties.get(JunctionProperty.SYNC_ACK),
                 properties.get(JunctionProperty.SYNC_TIMEOUT),
@@ -68,11 +78,11 @@ public final class SyncPolicy {
     public static void checkReplicas(JunctionProperties properties, int nodes) throws SQLException {
         int replicas = Math.max(0, nodes - 1);
         SyncMode mode = properties.get(JunctionProperty.SYNC_MODE);
-        if (SyncRequirement.of(mode).atLeast() > replicas) {
+        if (SyncRequirement.of(mode, nodes).atLeast() > replicas) {
             throw tooFew(JunctionProperty.SYNC_MODE.name(), mode.toString(), replicas, nodes);
         }
         for (SyncTable table : properties.get(JunctionProperty.SYNC_TABLES)) {
-            if (SyncRequirement.of(table.mode()).atLeast() > replicas) {
+            if (SyncRequirement.of(table.mode(), nodes).atLeast() > replicas) {
                 throw tooFew(JunctionProperty.SYNC_TABLES.name(), table.toString(), replicas, nodes);
             }
         }
@@ -166,11 +176,32 @@ public final class SyncPolicy {
         for (SyncTable table : tables) {
             for (String name : written) {
                 if (sameTable(table.table(), name)) {
-                    requirement = requirement.and(SyncRequirement.of(table.mode()));
+                    requirement = requirement.and(SyncRequirement.of(table.mode(), nodes));
                 }
             }
         }
         return requirement;
+    }
+
+    /** What {@code mode} asks of a commit in this data source's cluster ({@code majority} counts its URL's nodes). */
+    public SyncRequirement requirementOf(SyncMode mode) {
+        return SyncRequirement.of(mode, nodes);
+    }
+
+    /**
+     * {@code requirement} as the application would name it: the data source's or a table's mode as written where it
+     * is exactly that ({@code majority} rather than the replica count it came to), else the count.
+     */
+    public String describe(SyncRequirement requirement) {
+        if (requirement.equals(base)) {
+            return baseMode.toString();
+        }
+        for (SyncTable table : tables) {
+            if (requirement.equals(SyncRequirement.of(table.mode(), nodes))) {
+                return table.mode().toString();
+            }
+        }
+        return requirement.toString();
     }
 
     public SyncAck ack() {

@@ -25,8 +25,11 @@ public record SyncRequirement(int atLeast, boolean everyUp) {
         }
     }
 
-    /** What {@code mode} asks of a commit. */
-    public static SyncRequirement of(SyncMode mode) {
+    /**
+     * What {@code mode} asks of a commit in a cluster whose URL names {@code nodes} nodes (one primary, the rest
+     * replicas): only {@code majority} depends on them.
+     */
+    public static SyncRequirement of(SyncMode mode, int nodes) {
         switch (mode.kind()) {
             case ASYNC:
                 return NONE;
@@ -34,9 +37,20 @@ public record SyncRequirement(int atLeast, boolean everyUp) {
                 return new SyncRequirement(1, false);
             case SYNC:
                 return new SyncRequirement(1, true);
+            case MAJORITY:
+                return new SyncRequirement(majorityReplicas(nodes), false);
             default:
                 return new SyncRequirement(mode.quorum(), false);
         }
+    }
+
+    /**
+     * The replicas that, with the primary, make more than half of {@code nodes}: 1 of 2 or 3 nodes, 2 of 4 or 5. At
+     * least 1: a majority of a single node would be the primary alone, which is {@code async} under another name (a
+     * URL naming one node is refused for it at connect, as any mode that needs more replicas than the URL names).
+     */
+    static int majorityReplicas(int nodes) {
+        return Math.max(1, nodes / 2);
     }
 
     /** The strongest of this requirement and {@code other}: a commit that meets it meets both. */

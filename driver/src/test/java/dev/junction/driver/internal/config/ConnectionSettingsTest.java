@@ -115,6 +115,7 @@ class ConnectionSettingsTest {
         assertThat(JunctionProperty.READ_CONSISTENCY.parse("session")).isEqualTo(ReadConsistency.SESSION);
         assertThat(JunctionProperty.SYNC_MODE.parse("quorum:2")).isEqualTo(SyncMode.quorum(2));
         assertThat(JunctionProperty.SYNC_MODE.parse("semi-sync")).isEqualTo(SyncMode.SEMI_SYNC);
+        assertThat(JunctionProperty.SYNC_MODE.parse("majority")).isEqualTo(SyncMode.MAJORITY);
         assertThat(JunctionProperty.CONFLICT_TABLES.parse("orders,likes:counter, app.carts:version-vector"))
                 .containsExactly(
                         new ConflictTable("orders", ConflictPolicy.LWW),

@@ -33,12 +33,22 @@ class CommitSyncTest {
     private int confirming = 2;
 
     private CommitSync sync(Map<String, String> properties) throws SQLException {
+        return sync(properties, 3);
+    }
+
+    /** @param nodes the nodes the URL names */
+    private CommitSync sync(Map<String, String> properties, int nodes) throws SQLException {
         ReplicaWaits fake = (requirement, ack, node, timeout, primaryReports, committing) -> {
             asked.add(requirement);
             return new ReplicaWaits.Outcome(confirming, requirement.required(2), 2, 1_000_000, false);
         };
         return new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(properties)), () -> fake, metrics, false, () -> false, false);
+                SyncPolicy.of(JunctionProperties.parse(properties), nodes),
+                () -> fake,
+                metrics,
+                false,
+                () -> false,
+                false);
     }
 
     @Test
@@ -56,7 +66,7 @@ class CommitSyncTest {
         sync.committed(primary, Set.of("t"));
         assertThat(sync.pending()).isTrue();
         sync.acknowledge();
-        assertThat(asked).containsExactly(SyncRequirement.of(SyncMode.SYNC));
+        assertThat(asked).containsExactly(SyncRequirement.of(SyncMode.SYNC, 3));
         assertThat(sync.pending()).isFalse();
         assertThat(metrics.syncWaits("sync")).isEqualTo(1);
         assertThat(metrics.syncWaitNanos("sync")).isEqualTo(1_000_000);
@@ -76,6 +86,24 @@ class CommitSyncTest {
         });
         assertThat(metrics.syncTimeouts("quorum")).isEqualTo(1);
         assertThat(sync.pending()).as("reported once").isFalse();
+    }
+
+    @Test
+    void aMajorityIsCountedOfTheUrlsNodesAndNamedAsWritten() throws SQLException {
+        CommitSync fiveNodes = sync(Map.of("syncMode", "majority", "syncTimeout", "250ms"), 5);
+        confirming = 1;
+        fiveNodes.committed(primary, Set.of("t"));
+        assertThatThrownBy(fiveNodes::acknowledge).isInstanceOfSatisfying(SQLException.class, e -> {
+            assertThat(e.getSQLState()).isEqualTo("01J01");
+            assertThat(e.getMessage()).contains("only 1 of the 2 replicas", "syncMode majority");
+        });
+        assertThat(asked).containsExactly(new SyncRequirement(2, false));
+
+        CommitSync threeNodes = sync(Map.of(), 3);
+        threeNodes.chooseForNextCommit("majority");
+        threeNodes.committed(primary, Set.of("t"));
+        threeNodes.acknowledge();
+        assertThat(asked).containsExactly(new SyncRequirement(2, false), new SyncRequirement(1, false));
     }
 
     @Test
@@ -104,7 +132,7 @@ class CommitSyncTest {
         sync.committed(primary, Set.of("t"));
         sync.acknowledge();
         assertThat(asked)
-                .containsExactly(SyncRequirement.of(SyncMode.quorum(2)), SyncRequirement.of(SyncMode.SEMI_SYNC));
+                .containsExactly(SyncRequirement.of(SyncMode.quorum(2), 3), SyncRequirement.of(SyncMode.SEMI_SYNC, 3));
     }
 
     @Test
@@ -122,7 +150,7 @@ class CommitSyncTest {
             throw new InterruptedException();
         };
         CommitSync sync = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync"))),
+                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync")), 3),
                 () -> interrupted,
                 metrics,
                 false,
@@ -163,7 +191,7 @@ class CommitSyncTest {
     void aTransactionsOwnModeCommitsAtTheServersLevelWhereTheServerCoversIt() throws SQLException {
         List<Boolean> reported = new ArrayList<>();
         CommitSync sync = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(Map.of("syncTables", "orders:sync"))),
+                SyncPolicy.of(JunctionProperties.parse(Map.of("syncTables", "orders:sync")), 3),
                 () -> serverCovering(1, reported),
                 metrics,
                 false,
@@ -192,7 +220,7 @@ class CommitSyncTest {
     @Test
     void mariaDbCommitsNeverCarryALevel() throws SQLException {
         CommitSync sync = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync"))),
+                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync")), 3),
                 () -> serverCovering(2, new ArrayList<>()),
                 metrics,
                 false,

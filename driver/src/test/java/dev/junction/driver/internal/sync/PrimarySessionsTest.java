@@ -36,7 +36,7 @@ class PrimarySessionsTest {
 
     private static PrimarySessions sessions(Map<String, String> properties, boolean postgres, Server server)
             throws SQLException {
-        return new PrimarySessions(SyncPolicy.of(JunctionProperties.parse(properties)), postgres, () -> server);
+        return new PrimarySessions(SyncPolicy.of(JunctionProperties.parse(properties), 3), postgres, () -> server);
     }
 
     @Test

@@ -24,7 +24,7 @@ class ReplicaAcknowledgementsTest {
     private static final String VERSION = "10.11.6-MariaDB";
     private static final Node PRIMARY = new Node(new HostAndPort("db1", 3306), ProbedRole.PRIMARY);
     private static final Node REPLICA = new Node(new HostAndPort("db2", 3306), ProbedRole.REPLICA);
-    private static final SyncRequirement SEMI_SYNC = SyncRequirement.of(SyncMode.SEMI_SYNC);
+    private static final SyncRequirement SEMI_SYNC = SyncRequirement.of(SyncMode.SEMI_SYNC, 3);
 
     /** Opens the primary's recorded server; the replica's refuses the first {@code refusals} connections. */
     private static NodeConnector connector(int refusals, AtomicInteger attempts) {

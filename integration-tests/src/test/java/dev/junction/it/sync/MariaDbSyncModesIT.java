@@ -129,6 +129,55 @@ class MariaDbSyncModesIT extends SyncModesContract {
         }
     }
 
+    /**
+     * Through MySQL Connector/J, which Junction has read the server's session state reports for data sources that may
+     * wait ({@code trackSessionState}), MariaDB gives each commit's GTID in its answer to the commit once the session
+     * asks it to ({@code last_gtid}, asked with the connection's first commit): the wait then asks the primary
+     * nothing, and the replica that keeps up still holds each row the moment its commit returns.
+     */
+    @Test
+    void theCommitsOwnAnswerGivesItsGtidAndThePrimaryIsAskedNothing() throws Exception {
+        delayApply(1, DELAY_SECONDS);
+        try (Connection connection = connect("?syncMode=semi-sync")) {
+            insert(connection, "plain_rows"); // asks the position, and asks the server to report commits from now on
+            cluster.primary()
+                    .execute(
+                            "SET GLOBAL log_output = 'TABLE'",
+                            "TRUNCATE mysql.general_log",
+                            "SET GLOBAL general_log = ON");
+            try {
+                for (int i = 0; i < 5; i++) {
+                    int id = insert(connection, "plain_rows");
+                    assertThat(replicaHas(0, "plain_rows", id)).isTrue();
+                    assertThat(replicaHas(1, "plain_rows", id))
+                            .as("semi-sync: one replica")
+                            .isFalse();
+                }
+            } finally {
+                cluster.primary().execute("SET GLOBAL general_log = OFF");
+            }
+            assertThat(generalLogCount("insert into plain_rows%"))
+                    .as("the log saw the commits")
+                    .isEqualTo(5);
+            assertThat(generalLogCount("select @@global.gtid_binlog_pos"))
+                    .as("no position question after a commit")
+                    .isZero();
+        }
+    }
+
+    private static long generalLogCount(String argumentLike) throws SQLException {
+        try (Connection root = cluster.primary().connect();
+                java.sql.PreparedStatement count = root.prepareStatement(
+                        "select count(*) from mysql.general_log where command_type in ('Query', 'Execute')"
+                                + " and convert(argument using utf8mb4) like ?")) {
+            count.setString(1, argumentLike);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
     private static final java.util.concurrent.atomic.AtomicInteger IDS_FOR_SEMI_SYNC =
             new java.util.concurrent.atomic.AtomicInteger(2_000_000);
 

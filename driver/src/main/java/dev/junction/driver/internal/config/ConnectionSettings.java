@@ -28,10 +28,21 @@ public final class ConnectionSettings {
     private final Properties backendProperties;
     private volatile String credentialKey;
 
-    private ConnectionSettings(JunctionUrl url, JunctionProperties properties, Properties backendProperties) {
+    /** MySQL Connector/J's property that makes it read the server's session state reports. */
+    static final String TRACK_SESSION_STATE = "trackSessionState";
+
+    /**
+     * Whether Junction added {@link #TRACK_SESSION_STATE} itself: then it is left out of {@link #credentialKey}, so
+     * that a data source that may wait shares its cluster's monitor, catalog and connections with one that does not.
+     */
+    private final boolean addedTracking;
+
+    private ConnectionSettings(
+            JunctionUrl url, JunctionProperties properties, Properties backendProperties, boolean addedTracking) {
         this.url = url;
         this.properties = properties;
         this.backendProperties = backendProperties;
+        this.addedTracking = addedTracking;
     }
 
     /**
@@ -78,7 +89,15 @@ public final class ConnectionSettings {
         JunctionProperties properties = JunctionProperties.parse(merged);
         refuseWhatHasNoMeaning(properties, merged, url);
         SyncPolicy.checkReplicas(properties, url.hosts().size()); // the same count as nodes()
-        return new ConnectionSettings(url, properties, backend);
+        boolean addsTracking = url.backend() == Backend.MYSQL
+                && !backend.containsKey(TRACK_SESSION_STATE)
+                && SyncPolicy.of(properties, url.hosts().size()).mayWait();
+        if (addsTracking) {
+            // Connector/J then reads each commit's GTID from the server's answer to it, and a sync wait asks the
+            // primary nothing after the commit (CommittingSession.trackedCommitGtid).
+            backend.setProperty(TRACK_SESSION_STATE, "true");
+        }
+        return new ConnectionSettings(url, properties, backend, addsTracking);
     }
 
     /**
@@ -223,6 +242,9 @@ public final class ConnectionSettings {
             }
             digest.update(CredentialSalt.VALUE);
             for (String name : new java.util.TreeSet<>(backendProperties.stringPropertyNames())) {
+                if (addedTracking && name.equals(TRACK_SESSION_STATE)) {
+                    continue; // Junction's own addition, which no server looks at to let a connection in
+                }
                 digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(backendProperties.getProperty(name).getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -56,8 +56,16 @@ abstract class CommitPositions {
      */
     abstract String primaryQuery();
 
-    /** The position in the answer to {@link #primaryQuery}. */
+    /** The position in the answer to {@link #primaryQuery}, or in a commit's reported GTID where there is one. */
     abstract ReplicationPosition primaryPosition(String answer);
+
+    /**
+     * Whether the server can report each commit's GTID in its answer to the commit (MariaDB's session tracking of
+     * {@code last_gtid}; MySQL's {@code session_track_gtids} is not used: no MySQL server here to test it against).
+     */
+    boolean reportsLastGtid() {
+        return false;
+    }
 
     /** How far {@code replica} has come: flushed or applied; null when it reports nothing (not replicating). */
     abstract ReplicationPosition replica(Connection replica, SyncAck ack) throws SQLException;
@@ -121,6 +129,11 @@ abstract class CommitPositions {
         @Override
         String primaryQuery() {
             return "select @@global.gtid_binlog_pos";
+        }
+
+        @Override
+        boolean reportsLastGtid() {
+            return true;
         }
 
         @Override

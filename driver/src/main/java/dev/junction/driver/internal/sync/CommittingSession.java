@@ -33,6 +33,8 @@ public final class CommittingSession {
     private Connection preparedOn;
 
     private CommitPositions positions;
+    /** Whether the server reports each commit's GTID on {@link #preparedOn} ({@link #trackedCommitGtid}). */
+    private boolean tracksCommits;
     /** The questions asked on {@link #preparedOn}, by text, kept prepared. */
     private final java.util.Map<String, PreparedStatement> questions = new java.util.HashMap<>(4);
 
@@ -54,6 +56,21 @@ public final class CommittingSession {
     CommitPositions positions() throws SQLException {
         prepare();
         return positions;
+    }
+
+    /**
+     * MariaDB through MySQL Connector/J with {@code trackSessionState} on: the GTID of the commit that has just
+     * returned, from the server's answer to the commit itself ({@link ConnectorJSessionTracking}), so that nothing is
+     * asked; null elsewhere, and whenever that answer did not carry one (the first commit of a physical connection,
+     * which asks the server to report them), when the position is asked as before. It needs no auto-commit: it reads
+     * what the driver already read.
+     */
+    String trackedCommitGtid() throws SQLException {
+        if (physical == null || dialect == BackendDialect.POSTGRESQL) {
+            return null;
+        }
+        prepare();
+        return tracksCommits ? ConnectorJSessionTracking.lastGtid(physical) : null;
     }
 
     /**
@@ -111,5 +128,27 @@ public final class CommittingSession {
         positions = CommitPositions.of(dialect, physical);
         questions.clear();
         preparedOn = physical;
+        tracksCommits = positions.reportsLastGtid() && startTrackingCommits(physical);
+    }
+
+    /**
+     * Asks the server to report each commit's GTID in its answer ({@code session_track_system_variables}), once per
+     * physical connection, where the driver reads those reports: MySQL Connector/J with {@code trackSessionState}
+     * (which Junction sets for data sources that may wait). A session variable: it opens no transaction. Not asked
+     * (false) on any other driver, or when the server refuses it.
+     */
+    private static boolean startTrackingCommits(Connection connection) {
+        try {
+            if (!ConnectorJSessionTracking.isConnectorJ(connection)
+                    || !ConnectorJSessionTracking.tracksSessionState(connection)) {
+                return false;
+            }
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute(ConnectorJSessionTracking.TRACK_LAST_GTID);
+            }
+            return true;
+        } catch (SQLException e) {
+            return false; // the position is asked after each commit, as without tracking
+        }
     }
 }

@@ -271,4 +271,28 @@ class ConnectionSettingsTest {
                     .isNotNull();
         }
     }
+
+    @Test
+    void connectorJReadsCommitReportsForDataSourcesThatMayWaitWithoutSplittingTheCluster() throws SQLException {
+        Properties user = new Properties();
+        user.setProperty("user", "app");
+        ConnectionSettings waits = settings("jdbc:junction:mysql://h1,h2/app?syncMode=semi-sync", user);
+        ConnectionSettings plain = settings("jdbc:junction:mysql://h1,h2/app", user);
+        assertThat(waits.backendProperties().getProperty("trackSessionState")).isEqualTo("true");
+        assertThat(plain.backendProperties().getProperty("trackSessionState")).isNull();
+        assertThat(waits.credentialKey())
+                .as("Junction's own addition does not make another set of credentials")
+                .isEqualTo(plain.credentialKey());
+
+        ConnectionSettings declined =
+                settings("jdbc:junction:mysql://h1,h2/app?syncMode=semi-sync&trackSessionState=false", user);
+        assertThat(declined.backendProperties().getProperty("trackSessionState"))
+                .isEqualTo("false");
+        assertThat(declined.credentialKey()).isNotEqualTo(plain.credentialKey());
+        assertThat(settings("jdbc:junction:mariadb://h1,h2/app?syncMode=semi-sync", user)
+                        .backendProperties()
+                        .getProperty("trackSessionState"))
+                .as("MariaDB Connector/J has no such property")
+                .isNull();
+    }
 }

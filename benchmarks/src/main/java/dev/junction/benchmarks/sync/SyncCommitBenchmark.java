@@ -296,6 +296,15 @@ public final class SyncCommitBenchmark {
                     on,
                     off));
             committers.add(new Committer("native semi-sync", DriverManager.getConnection(raw, user), on, off));
+            // The same through MySQL Connector/J, whose session state tracking gives Junction each commit's GTID in
+            // the server's answer to the commit, so that its wait asks the primary nothing: against the server's
+            // semi-sync through the same driver.
+            String connectorJ = "jdbc:junction:mysql://" + cluster.hostList() + "/" + MariaDbNode.DATABASE;
+            String rawConnectorJ = "jdbc:mysql://" + cluster.primary().address() + "/" + MariaDbNode.DATABASE;
+            committers.add(junction(CONNECTOR_J_APPLY, connectorJ, "&syncMode=semi-sync", user));
+            committers.add(junction(CONNECTOR_J_FLUSH, connectorJ, "&syncMode=semi-sync&syncAck=flush", user));
+            committers.add(
+                    new Committer(CONNECTOR_J_NATIVE, DriverManager.getConnection(rawConnectorJ, user), on, off));
             List<Connection> replicas = new ArrayList<>();
             for (MariaDbNode replica : cluster.replicas()) {
                 replicas.add(DriverManager.getConnection(
@@ -313,12 +322,18 @@ public final class SyncCommitBenchmark {
             native_.put("Junction semi-sync (apply)", "native semi-sync");
             native_.put("Junction semi-sync (flush), server semi-sync", "native semi-sync");
             native_.put("raw driver, hand-written wait, 1 replica (apply)", "native semi-sync");
+            native_.put(CONNECTOR_J_APPLY, CONNECTOR_J_NATIVE);
+            native_.put(CONNECTOR_J_FLUSH, CONNECTOR_J_NATIVE);
             Map<String, String> hand =
                     Map.of("Junction semi-sync (apply)", "raw driver, hand-written wait, 1 replica (apply)");
             return table(
                     "MariaDB " + cluster.binaries().version() + ", primary + 2 replicas", committers, native_, hand);
         }
     }
+
+    private static final String CONNECTOR_J_APPLY = "Junction semi-sync (apply), MySQL Connector/J";
+    private static final String CONNECTOR_J_FLUSH = "Junction semi-sync (flush), MySQL Connector/J";
+    private static final String CONNECTOR_J_NATIVE = "native semi-sync, MySQL Connector/J";
 
     /** A raw PostgreSQL connection committing with {@code url}, then waiting by hand for {@code required} standbys. */
     private static Committer handWritten(

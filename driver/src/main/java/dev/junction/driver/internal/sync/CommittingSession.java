@@ -27,6 +27,9 @@ public final class CommittingSession {
     /** Connector/J runs a network-timeout change on the executor it is given: run it on the caller. */
     private static final java.util.concurrent.Executor DIRECT = Runnable::run;
 
+    /** The package of MySQL Connector/J's connection classes. */
+    private static final String CONNECTOR_J_PACKAGE = "com.mysql.cj.";
+
     private final BackendDialect dialect;
     private Connection physical;
     /** The connection {@link #questions} were prepared on. */
@@ -139,7 +142,9 @@ public final class CommittingSession {
      */
     private static boolean startTrackingCommits(Connection connection) {
         try {
-            if (!ConnectorJSessionTracking.isConnectorJ(connection)
+            // Told by class name first: ConnectorJSessionTracking names Connector/J's types, and is touched only
+            // for a connection that proves Connector/J is on the class path.
+            if (!connection.getClass().getName().startsWith(CONNECTOR_J_PACKAGE)
                     || !ConnectorJSessionTracking.tracksSessionState(connection)) {
                 return false;
             }

@@ -15,8 +15,8 @@ import java.util.List;
  *
  * <p>Connector/J replaces what it holds with every answer it reads (an answer that reports nothing leaves nothing), so
  * a GTID read here right after a commit returned is that commit's, never an earlier one's. Only this class names
- * Connector/J's types: it is loaded only for a connection that is Connector/J's ({@link #isConnectorJ}), so the
- * driver runs without Connector/J on the class path.
+ * Connector/J's types: it is used only for a connection that is Connector/J's ({@code CommittingSession} tells by
+ * class name), so the driver runs without Connector/J on the class path.
  */
 final class ConnectorJSessionTracking {
     /** The variable MariaDB reports a session's last commit in. */
@@ -26,11 +26,6 @@ final class ConnectorJSessionTracking {
             + " concat_ws(',', nullif(@@session.session_track_system_variables, ''), 'last_gtid')";
 
     private ConnectorJSessionTracking() {}
-
-    /** Whether {@code connection} is MySQL Connector/J's, by class name: no Connector/J class is loaded to tell. */
-    static boolean isConnectorJ(Connection connection) {
-        return connection.getClass().getName().startsWith("com.mysql.cj.");
-    }
 
     /** Whether the connection reads the server's session state reports ({@code trackSessionState}). */
     static boolean tracksSessionState(Connection connection) throws SQLException {

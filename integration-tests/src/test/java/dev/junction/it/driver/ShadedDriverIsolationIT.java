@@ -3,6 +3,8 @@ package dev.junction.it.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.junction.cluster.MariaDbCluster;
+import dev.junction.cluster.MariaDbNode;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import dev.junction.driver.JunctionDriver;
@@ -129,6 +131,52 @@ class ShadedDriverIsolationIT {
             assertThat(printed.toString(StandardCharsets.UTF_8))
                     .as("Calcite's SLF4J logging stays inside the jar: no 'no providers' warning")
                     .doesNotContain("SLF4J");
+        }
+    }
+
+    /**
+     * A MariaDB application that carries MariaDB Connector/J and not MySQL Connector/J, whose session state reports
+     * Junction reads where it can ({@code ConnectorJSessionTracking}): its {@code semi-sync} commits are confirmed by
+     * the replica as ever (the position asked after each commit), and nothing of Connector/J's is looked for.
+     */
+    @Test
+    void aMariaDbSyncWaitNeedsNoMySqlConnectorJ() throws Exception {
+        try (MariaDbCluster mariaDb =
+                MariaDbCluster.primaryReplica().replicas(1).start()) {
+            mariaDb.primary().execute("create table " + MariaDbNode.DATABASE + ".sync_rows(id int primary key)");
+            mariaDb.awaitReplication();
+            List<URL> urls = List.of(
+                    jarOf(JunctionDriver.class).toUri().toURL(),
+                    jarOf(org.mariadb.jdbc.Driver.class).toUri().toURL());
+            try (URLClassLoader application =
+                    new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+                assertThatThrownBy(() -> application.loadClass("com.mysql.cj.jdbc.JdbcConnection"))
+                        .isInstanceOf(ClassNotFoundException.class);
+                Driver driver = (Driver) application
+                        .loadClass(JunctionDriver.class.getName())
+                        .getConstructor()
+                        .newInstance();
+                Properties user = new Properties();
+                user.setProperty("user", MariaDbNode.APPLICATION_USER);
+                user.setProperty("password", MariaDbNode.APPLICATION_PASSWORD);
+                String semiSync = "jdbc:junction:mariadb://" + mariaDb.hostList() + "/" + MariaDbNode.DATABASE
+                        + "?syncMode=semi-sync&syncTimeout=5s";
+                try (Connection connection = driver.connect(semiSync, user);
+                        Connection replica = mariaDb.replicas().get(0).connectAsApplicationUser();
+                        Statement statement = connection.createStatement();
+                        Statement onReplica = replica.createStatement()) {
+                    for (int id = 1; id <= 3; id++) {
+                        statement.executeUpdate("insert into sync_rows(id) values (" + id + ")");
+                        try (ResultSet row =
+                                onReplica.executeQuery("select count(*) from sync_rows where id = " + id)) {
+                            row.next();
+                            assertThat(row.getInt(1))
+                                    .as("row %d on the replica at return", id)
+                                    .isEqualTo(1);
+                        }
+                    }
+                }
+            }
         }
     }
 

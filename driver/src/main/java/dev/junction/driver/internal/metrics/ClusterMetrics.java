@@ -42,8 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ClusterMetrics {
     private static final RouteReason[] REASONS = RouteReason.values();
     private static final RoutedTo[] TARGETS = RoutedTo.values();
-    /** The rules commits wait for, as sync-wait metrics label them ({@code SyncRequirement.label()}). */
-    public static final List<String> SYNC_MODES = List.of("semi-sync", "sync", "quorum");
+    /** The rules commits wait for, as sync-wait metrics label them ({@code SyncPolicy.metricLabel}). */
+    public static final List<String> SYNC_MODES = List.of("semi-sync", "sync", "quorum", "majority");
 
     /** What a connection with {@code metrics=off} counts into: nothing. Never registered. After the arrays it sizes. */
     public static final ClusterMetrics OFF = new ClusterMetrics(null, false);

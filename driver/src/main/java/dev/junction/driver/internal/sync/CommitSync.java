@@ -248,7 +248,7 @@ public final class CommitSync {
         boolean reports = (sessionSet || atLevel) && !sessionChangedSyncCommit.getAsBoolean();
         ReplicaWaits.Outcome outcome =
                 await(requirement, node, primary, betweenTransactions ? primary : null, cancelled, reports, timeout);
-        metrics.syncWaited(requirement.label(), outcome.waitedNanos(), outcome.met());
+        metrics.syncWaited(SyncPolicy.metricLabel(requirement, text), outcome.waitedNanos(), outcome.met());
         if (outcome.byServer()) {
             metrics.syncConfirmedByServer();
         }

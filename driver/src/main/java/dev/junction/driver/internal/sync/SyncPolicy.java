@@ -204,6 +204,18 @@ public final class SyncPolicy {
         return requirement.toString();
     }
 
+    /**
+     * The sync-wait metrics' label of a commit's {@code requirement}, named {@code written} as the application wrote
+     * it ({@link #describe}, a transaction's own choice): {@code majority} where that is the mode, else what the
+     * requirement counts ({@link SyncRequirement#label}), as a majority of three nodes would otherwise count under
+     * {@code semi-sync}.
+     */
+    public static String metricLabel(SyncRequirement requirement, String written) {
+        return MAJORITY_LABEL.equals(written) ? MAJORITY_LABEL : requirement.label();
+    }
+
+    private static final String MAJORITY_LABEL = SyncMode.MAJORITY.toString();
+
     public SyncAck ack() {
         return ack;
     }

@@ -98,12 +98,17 @@ class CommitSyncTest {
             assertThat(e.getMessage()).contains("only 1 of the 2 replicas", "syncMode majority");
         });
         assertThat(asked).containsExactly(new SyncRequirement(2, false));
+        assertThat(metrics.syncTimeouts("majority"))
+                .as("counted under the mode as written")
+                .isEqualTo(1);
+        assertThat(metrics.syncTimeouts("quorum")).isZero();
 
         CommitSync threeNodes = sync(Map.of(), 3);
         threeNodes.chooseForNextCommit("majority");
         threeNodes.committed(primary, Set.of("t"));
         threeNodes.acknowledge();
         assertThat(asked).containsExactly(new SyncRequirement(2, false), new SyncRequirement(1, false));
+        assertThat(metrics.syncWaits("majority")).isEqualTo(2);
     }
 
     @Test

@@ -56,6 +56,16 @@ abstract class CommitPositions {
      */
     abstract String primaryQuery();
 
+    /**
+     * The same question asked on the connection the commit returned on ({@link CommittingSession}), where a server can
+     * name that session's own last commit: MariaDB's {@code @@last_gtid} is exactly the commit, where the global
+     * position also covers whatever other sessions committed since, which a wait would then wait for as well. Elsewhere
+     * {@link #primaryQuery}.
+     */
+    String committingQuery() {
+        return primaryQuery();
+    }
+
     /** The position in the answer to {@link #primaryQuery}, or in a commit's reported GTID where there is one. */
     abstract ReplicationPosition primaryPosition(String answer);
 
@@ -129,6 +139,15 @@ abstract class CommitPositions {
         @Override
         String primaryQuery() {
             return "select @@global.gtid_binlog_pos";
+        }
+
+        /**
+         * The session's last commit; empty when the session never committed anything the binary log holds, and then
+         * there is nothing to wait for.
+         */
+        @Override
+        String committingQuery() {
+            return "select @@last_gtid";
         }
 
         @Override

@@ -77,12 +77,12 @@ public final class CommittingSession {
     }
 
     /**
-     * The answer to {@link CommitPositions#primaryQuery} on the committing connection, within {@code millis}; the
+     * The answer to {@link CommitPositions#committingQuery} on the committing connection, within {@code millis}; the
      * connection's own network timeout and auto-commit are as before once this returns, answered or not.
      */
     String primaryAnswer(int millis) throws SQLException {
         prepare();
-        String[] row = answer(positions.primaryQuery(), 1, millis);
+        String[] row = answer(positions.committingQuery(), 1, millis);
         return row == null ? null : row[0];
     }
 

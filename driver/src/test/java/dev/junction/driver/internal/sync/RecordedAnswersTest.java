@@ -80,6 +80,29 @@ class RecordedAnswersTest {
     }
 
     @Test
+    void onTheCommittingSessionMariaDbNamesThatCommitAloneWhichIsAllTheWaitNeeds() throws SQLException {
+        // Another session committed 0-1-43 after ours: the global position includes it, the session's own does not.
+        RecordedServer committing = new RecordedServer("10.11.6-MariaDB")
+                .answers("select @@last_gtid", Map.of("1", "0-1-42"))
+                .answers("select @@global.gtid_binlog_pos", Map.of("1", "0-1-43"));
+        RecordedServer replica = new RecordedServer("10.11.6-MariaDB")
+                .answers("select @@global.gtid_slave_pos", Map.of("1", "0-1-42"))
+                .answers("select @@global.gtid_slave_pos", Map.of("1", "0-1-42"));
+        CommitPositions positions = CommitPositions.of(BackendDialect.MYSQL, committing.connection());
+        var own =
+                positions.primaryPosition(CommitPositions.single(committing.connection(), positions.committingQuery()));
+        var global =
+                positions.primaryPosition(CommitPositions.single(committing.connection(), positions.primaryQuery()));
+        assertThat(positions.replica(replica.connection(), SyncAck.APPLY).covers(own))
+                .as("the replica holds our commit")
+                .isTrue();
+        assertThat(positions.replica(replica.connection(), SyncAck.APPLY).covers(global))
+                .as("the global position would have waited for the other session's commit too")
+                .isFalse();
+        assertThat(CommitPositions.POSTGRESQL.committingQuery()).isEqualTo(CommitPositions.POSTGRESQL.primaryQuery());
+    }
+
+    @Test
     void mariaDbSemiSyncIsTrustedOnlyWhileNoCommitWentUnacknowledgedSinceTheLastLook() {
         // Another session always waits for its acknowledgement here: no look opens a quiet window.
         Connection primary = semiSyncServer(

@@ -265,6 +265,25 @@ class PostgresSyncModesIT extends SyncModesContract {
     }
 
     /**
+     * A session that commits asynchronously ({@code synchronous_commit = off}, as the server's default or the
+     * application's) returns from {@code COMMIT} before the commit is written, so the position written so far may
+     * not cover it: the wait must not take that for the commit's (194 of 200 {@code semi-sync} commits came back
+     * before any standby had them when it did). Each commit is on the standby that keeps up the moment it returns.
+     */
+    @Test
+    void anAsynchronousCommitIsWaitedForUntilAStandbyHasIt() throws Exception {
+        delayApply(1, DELAY_SECONDS);
+        try (Connection connection = connect("?options=-c%20synchronous_commit=off&syncMode=semi-sync")) {
+            for (int i = 0; i < 20; i++) {
+                int id = insert(connection, "plain_rows");
+                assertThat(replicaHas(0, "plain_rows", id))
+                        .as("commit %d of 20", i + 1)
+                        .isTrue();
+            }
+        }
+    }
+
+    /**
      * {@code recovery_min_apply_delay}, which holds back the replay of commit records only, reloaded. The standby's
      * startup process takes the new value when it handles the reload signal, which on a loaded machine can come after
      * the next commit arrives: a delay is in force only once a probe commit the standby has received is not yet

@@ -33,7 +33,7 @@ class CommittingSessionTest {
                 .containsSubsequence(
                         "setNetworkTimeout 250",
                         "setAutoCommit true",
-                        "executeQuery select pg_current_wal_lsn()::text",
+                        "executeQuery " + CommitPositions.POSTGRESQL.committingQuery(),
                         "setAutoCommit false",
                         "setNetworkTimeout 7000");
     }

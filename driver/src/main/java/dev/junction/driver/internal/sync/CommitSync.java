@@ -140,10 +140,12 @@ public final class CommitSync {
     /** A commit of written work returned on {@code node}; {@code tables} as the commit seam knows them (null: all). */
     public void committed(Node node, Set<String> tables) {
         SyncRequirement requirement = policy.requirementFor(tables).and(chosen);
-        String text = chosen.waits() && chosen.equals(requirement) ? chosenText : policy.describe(requirement);
+        String chosenName = chosen.waits() && chosen.equals(requirement) ? chosenText : null;
         chosen = SyncRequirement.NONE;
         chosenText = null;
         if (requirement.waits()) {
+            // Named only for a commit that waits: every commit of written work passes here.
+            String text = chosenName != null ? chosenName : policy.describe(requirement);
             pending = requirement.and(pending == null ? SyncRequirement.NONE : pending);
             pendingText = pending == requirement ? text : pending.toString();
             pendingNode = node;

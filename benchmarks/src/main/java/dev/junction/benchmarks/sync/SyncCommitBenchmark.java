@@ -49,7 +49,8 @@ import java.util.Random;
  *
  * <p>Run: {@code mvn -B -q -o -pl benchmarks -am package -DskipTests}, then {@code java -cp
  * benchmarks/target/junction-benchmarks.jar dev.junction.benchmarks.sync.SyncCommitBenchmark [--database
- * postgresql|mariadb|both] [--rounds 12] [--commits 200] [--warmup 3000] [--out docs/sync-commit-latency.md]}.
+ * postgresql|mariadb|both] [--rounds 12] [--commits 200] [--warmup 3000] [--transactions false] [--out docs/sync-commit-latency.md]}; {@code --transactions true}
+ * makes each commit a transaction's {@code commit()} after one INSERT, the way a {@code @Transactional} method commits.
  */
 public final class SyncCommitBenchmark {
     private static final String RAW = "raw driver, async";
@@ -57,13 +58,17 @@ public final class SyncCommitBenchmark {
     private final int rounds;
     private final int commits;
     private final int warmUpCommits;
+    /** Whether each commit is a transaction's {@code commit()} (auto-commit off) rather than an auto-commit INSERT. */
+    private final boolean transactions;
+
     private final Random random = new Random(42);
     private long nextId = 1;
 
-    private SyncCommitBenchmark(int rounds, int commits, int warmUpCommits) {
+    private SyncCommitBenchmark(int rounds, int commits, int warmUpCommits, boolean transactions) {
         this.rounds = rounds;
         this.commits = commits;
         this.warmUpCommits = warmUpCommits;
+        this.transactions = transactions;
     }
 
     /**
@@ -171,7 +176,8 @@ public final class SyncCommitBenchmark {
         SyncCommitBenchmark benchmark = new SyncCommitBenchmark(
                 Integer.parseInt(options.getOrDefault("rounds", "12")),
                 Integer.parseInt(options.getOrDefault("commits", "200")),
-                Integer.parseInt(options.getOrDefault("warmup", "3000")));
+                Integer.parseInt(options.getOrDefault("warmup", "3000")),
+                yesOrNo(options.getOrDefault("transactions", "false")));
         StringBuilder report = new StringBuilder();
         report.append("# Commit latency by write sync mode\n\n")
                 .append(
@@ -185,7 +191,11 @@ public final class SyncCommitBenchmark {
                 .append(benchmark.rounds)
                 .append(" rounds of one block of ")
                 .append(benchmark.commits)
-                .append(" single-row auto-commit INSERTs per configuration, interleaved in random order, after ")
+                .append(
+                        benchmark.transactions
+                                ? " transactions of one single-row INSERT each (auto-commit off, then `commit()`)"
+                                : " single-row auto-commit INSERTs")
+                .append(" per configuration, interleaved in random order, after ")
                 .append(benchmark.warmUpCommits)
                 .append(" unmeasured commits per configuration; ratios are ")
                 .append("geometric means of per-round ratios of block means, 95 % interval.\n\n");
@@ -440,12 +450,19 @@ public final class SyncCommitBenchmark {
             committer.before().run();
         }
         long total = 0;
+        Connection connection = committer.connection();
+        if (connection.getAutoCommit() == transactions) {
+            connection.setAutoCommit(!transactions);
+        }
         try (PreparedStatement insert =
                 committer.connection().prepareStatement("insert into sync_bench(id, payload) values (?, 'x')")) {
             for (int i = 0; i < commits; i++) {
                 insert.setLong(1, nextId++);
                 long start = System.nanoTime();
                 insert.executeUpdate();
+                if (transactions) {
+                    connection.commit();
+                }
                 if (committer.handWait() != null) {
                     committer.handWait().await();
                 }
@@ -457,6 +474,13 @@ public final class SyncCommitBenchmark {
             }
         }
         return (double) total / commits;
+    }
+
+    private static boolean yesOrNo(String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("--transactions takes true or false, got " + value);
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static Map<String, String> options(String[] args) throws IOException {

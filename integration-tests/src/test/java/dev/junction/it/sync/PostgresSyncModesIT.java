@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -265,21 +266,60 @@ class PostgresSyncModesIT extends SyncModesContract {
     }
 
     /**
-     * A session that commits asynchronously ({@code synchronous_commit = off}, as the server's default or the
-     * application's) returns from {@code COMMIT} before the commit is written, so the position written so far may
+     * A session that commits asynchronously ({@code synchronous_commit = off}, set by the application, which Junction
+     * leaves as it is) returns from {@code COMMIT} before the commit is written, so the position written so far may
      * not cover it: the wait must not take that for the commit's (194 of 200 {@code semi-sync} commits came back
      * before any standby had them when it did). Each commit is on the standby that keeps up the moment it returns.
      */
     @Test
     void anAsynchronousCommitIsWaitedForUntilAStandbyHasIt() throws Exception {
         delayApply(1, DELAY_SECONDS);
-        try (Connection connection = connect("?options=-c%20synchronous_commit=off&syncMode=semi-sync")) {
+        try (Connection connection = connect("?syncMode=semi-sync");
+                Statement statement = connection.createStatement()) {
+            statement.execute("set synchronous_commit = off");
+            assertThat(primaryLevel(connection)).isEqualTo("off");
             for (int i = 0; i < 20; i++) {
                 int id = insert(connection, "plain_rows");
                 assertThat(replicaHas(0, "plain_rows", id))
                         .as("commit %d of 20", i + 1)
                         .isTrue();
             }
+        }
+    }
+
+    /**
+     * Where every commit waits for a standby, a session the server or the connection's options start at
+     * {@code synchronous_commit = off} is raised to {@code local}: its commits would return no sooner for being
+     * asynchronous, and would reach a standby only once the WAL writer wrote them, up to {@code wal_writer_delay}
+     * later. Its commits are still on the standby that keeps up when they return.
+     */
+    @Test
+    void aSessionStartedAsynchronousIsRaisedToLocalWhereEveryCommitWaits() throws Exception {
+        delayApply(1, DELAY_SECONDS);
+        try (Connection connection = connect("?options=-c%20synchronous_commit=off&syncMode=semi-sync")) {
+            for (int i = 0; i < 5; i++) {
+                int id = insert(connection, "plain_rows");
+                assertThat(replicaHas(0, "plain_rows", id))
+                        .as("commit %d of 5", i + 1)
+                        .isTrue();
+            }
+            assertThat(primaryLevel(connection)).isEqualTo("local");
+        }
+    }
+
+    /** The {@code synchronous_commit} of the connection's session on the primary, read in a transaction that wrote. */
+    private static String primaryLevel(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(
+                    "insert into plain_rows(id, note) values (" + IDS_FOR_NATIVE.incrementAndGet() + ", 'level')");
+            try (ResultSet level = statement.executeQuery("select current_setting('synchronous_commit')")) {
+                level.next();
+                return level.getString(1);
+            }
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(true);
         }
     }
 

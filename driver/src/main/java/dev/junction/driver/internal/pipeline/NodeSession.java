@@ -2,6 +2,7 @@ package dev.junction.driver.internal.pipeline;
 
 import dev.junction.driver.internal.backend.BackendDialect;
 import dev.junction.driver.internal.backend.ProbedRole;
+import dev.junction.driver.internal.sync.SyncPolicy;
 import dev.junction.driver.internal.topology.Node;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -90,8 +91,10 @@ public final class NodeSession {
                     session.syncSessionSql = sql;
                 }
                 // What a bounded server-side sync wait cancels, asked even where the session keeps the server's
-                // setting: the server may start waiting for its standbys before the session is realigned.
-                try (java.sql.ResultSet pid = statement.executeQuery("select pg_backend_pid()")) {
+                // setting: the server may start waiting for its standbys before the session is realigned. Where it
+                // keeps it, the same question raises it from off (SyncPolicy#SERVER_LEVEL_NOT_OFF).
+                try (java.sql.ResultSet pid = statement.executeQuery(
+                        sql != null ? "select pg_backend_pid()" : SyncPolicy.PID_AND_SERVER_LEVEL_NOT_OFF)) {
                     pid.next();
                     session.backendPid = pid.getInt(1);
                 }
@@ -147,7 +150,8 @@ public final class NodeSession {
     }
 
     /**
-     * Brings this session's {@code synchronous_commit} to {@code wanted} (null: the server's own) when it differs,
+     * Brings this session's {@code synchronous_commit} to {@code wanted} (null: the server's own, raised from
+     * {@code off}: {@link SyncPolicy#SERVER_LEVEL_NOT_OFF}) when it differs,
      * between transactions only: PgJDBC sends nothing for the auto-commit switch around it while no transaction is
      * open, so the statement opens none. Not known until it returns: a change that fails leaves the session counted
      * as not set, which only makes its commits be confirmed by the standbys themselves.
@@ -162,7 +166,7 @@ public final class NodeSession {
             physical.setAutoCommit(true);
         }
         try (Statement statement = physical.createStatement()) {
-            statement.execute(wanted != null ? wanted : "set synchronous_commit to default");
+            statement.execute(wanted != null ? wanted : SyncPolicy.SERVER_LEVEL_NOT_OFF);
             syncSessionSql = wanted;
         } finally {
             if (!autoCommit) {

@@ -109,7 +109,7 @@ public final class SyncPolicy {
      *       where Junction reads it ({@link #watchesPrimarySessions}).
      *   <li>{@code syncAck=apply}: {@code synchronous_commit = remote_apply} only while the server waits: then the
      *       server waits for its synchronous standbys to apply each commit. While it does not, the session keeps the
-     *       server's level, and Junction asks the standbys how far they have replayed. Until 2026-12-05 the session was
+     *       server's level ({@link #SERVER_LEVEL_NOT_OFF}: raised to {@code local} from {@code off}), and Junction asks the standbys how far they have replayed. Until 2026-12-05 the session was
      *       set to {@code remote_apply} there as well, which makes every standby report each replayed commit to the
      *       primary: about 30 µs of WAL receiver CPU a commit on this machine, for an answer the primary learns later
      *       than the standby itself ({@code ReplicaAcknowledgements}). A 20-round probe: 412 µs a commit with it,
@@ -138,6 +138,26 @@ public final class SyncPolicy {
                 ? "set local synchronous_commit = on"
                 : "set local synchronous_commit = remote_apply";
     }
+
+    /** The select list and source of the two questions below: the server's own level, {@code off} raised. */
+    private static final String RAISED_FROM_OFF = "set_config('synchronous_commit',"
+            + " case when reset_val = 'off' then 'local' else reset_val end, false)"
+            + " from pg_settings where name = 'synchronous_commit'";
+
+    /**
+     * What a session keeps where {@link #primarySessionSql} leaves it the server's own level: that level, from the
+     * server's configuration or the connection's options ({@code reset_val}), except that {@code off} becomes
+     * {@code local}. Every commit of such a session waits for Junction's confirmation from the standbys, and an
+     * asynchronous commit reaches a standby only once the WAL writer writes it: up to {@code wal_writer_delay} later
+     * (198 ms a commit in a probe on 2026-12-06, against well under 1 ms at {@code local}), for a commit that returns
+     * no sooner for being asynchronous. {@code local} waits for no standby, as {@code on} does while the server names
+     * no synchronous ones. A session the application sets itself is left as it is ({@code CommitPositions} then waits
+     * for its asynchronous commits correctly, if slowly).
+     */
+    public static final String SERVER_LEVEL_NOT_OFF = "select " + RAISED_FROM_OFF;
+
+    /** {@link #SERVER_LEVEL_NOT_OFF} and the session's server process in one question, as a session opens. */
+    public static final String PID_AND_SERVER_LEVEL_NOT_OFF = "select pg_backend_pid(), " + RAISED_FROM_OFF;
 
     /** The setting {@link #primarySessionSql} gives {@code syncAck=apply} sessions while the server waits. */
     public static final String REMOTE_APPLY = "set synchronous_commit = remote_apply";

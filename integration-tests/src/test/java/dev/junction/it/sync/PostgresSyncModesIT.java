@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.junction.cluster.PostgresCluster;
 import dev.junction.cluster.PostgresNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -305,6 +308,43 @@ class PostgresSyncModesIT extends SyncModesContract {
             }
             assertThat(primaryLevel(connection)).isEqualTo("local");
         }
+    }
+
+    /**
+     * A transaction's own mode on a session at {@code synchronous_commit = off} (the connection's options here, the
+     * server's configuration alike), where no server wait covers it: its {@code COMMIT} carries {@code set local
+     * synchronous_commit = local}, so that it reaches a standby at once rather than when the WAL writer next writes,
+     * and the wait after it takes the position written, which covers it. The session's other commits stay
+     * asynchronous.
+     */
+    @Test
+    void aWaitingTransactionOnAnAsynchronousSessionCommitsSynchronously() throws Exception {
+        delayApply(1, DELAY_SECONDS);
+        Path log = cluster.primary().process().logFile();
+        cluster.primary().execute("alter system set log_statement = 'all'", "select pg_reload_conf()");
+        long before = Files.size(log);
+        try (Connection connection = connect("?options=-c%20synchronous_commit=off")) {
+            dev.junction.driver.JunctionConnection junction =
+                    connection.unwrap(dev.junction.driver.JunctionConnection.class);
+            connection.setAutoCommit(false);
+            for (int i = 0; i < 3; i++) {
+                junction.setCommitSyncMode("semi-sync");
+                int id = insert(connection, "plain_rows");
+                connection.commit();
+                assertThat(replicaHas(0, "plain_rows", id))
+                        .as("commit %d of 3", i + 1)
+                        .isTrue();
+            }
+            connection.setAutoCommit(true);
+            assertThat(primaryLevel(connection)).isEqualTo("off");
+        } finally {
+            cluster.primary().execute("alter system reset log_statement", "select pg_reload_conf()");
+        }
+        byte[] content = Files.readAllBytes(log);
+        String logged = new String(content, (int) before, content.length - (int) before, StandardCharsets.UTF_8);
+        assertThat(logged.split("set local synchronous_commit = local", -1))
+                .as("the three commits raised, and nothing else")
+                .hasSize(4);
     }
 
     /** The {@code synchronous_commit} of the connection's session on the primary, read in a transaction that wrote. */

@@ -42,6 +42,11 @@ public final class NodeSession {
     /** The server process behind this connection, known on PostgreSQL when a sync mode set the session; else 0. */
     private int backendPid;
     /**
+     * This session's {@code synchronous_commit} when {@link #askBackendPid} asked (before any commit of Junction's
+     * own at a level); null when not asked that way.
+     */
+    private String levelWhenAsked;
+    /**
      * The {@code synchronous_commit} setting Junction gave this session ({@code SyncPolicy#primarySessionSql}); null
      * for the server's own, or when not known (a change that failed): the server's own wait and the primary's view
      * are then not trusted to confirm a commit, the standbys are asked.
@@ -180,16 +185,31 @@ public final class NodeSession {
         return backendPid;
     }
 
-    /** The same, asked now if it was not at open (one round trip, once per connection); PostgreSQL only. */
+    /**
+     * The same, asked now if it was not at open (one round trip, once per connection), with the session's
+     * {@code synchronous_commit} ({@link #commitsAsynchronously}); PostgreSQL only.
+     */
     int askBackendPid() throws SQLException {
         if (backendPid == 0) {
             try (Statement statement = physical.createStatement();
-                    java.sql.ResultSet pid = statement.executeQuery("select pg_backend_pid()")) {
+                    java.sql.ResultSet pid =
+                            statement.executeQuery("select pg_backend_pid(), current_setting('synchronous_commit')")) {
                 pid.next();
                 backendPid = pid.getInt(1);
+                levelWhenAsked = pid.getString(2);
             }
         }
         return backendPid;
+    }
+
+    /**
+     * Whether this session commits asynchronously ({@code synchronous_commit = off}), from the server's configuration
+     * or the connection's options, as {@link #askBackendPid} found it; asks it if not asked yet. Read only while the
+     * application has not set the level itself (the caller's check), so the answer stays true for the connection.
+     */
+    boolean commitsAsynchronously() throws SQLException {
+        askBackendPid();
+        return "off".equals(levelWhenAsked);
     }
 
     /**

@@ -715,12 +715,7 @@ public final class StatementPipeline implements NodeAccess {
      * watchdog like a data-source mode's, instead of Junction's questions after the commit.
      */
     private String levelForCommit(NodeSession session) {
-        if (!commitSync.mayWaitOnCommit()
-                || session.guarded()
-                || session.syncSessionSet()
-                || topology.dialect() != dev.junction.driver.internal.backend.BackendDialect.POSTGRESQL
-                || !commits.transactionWrote()
-                || state.mayHaveChanged("synchronous_commit")) {
+        if (!ownCommitLevelMayApply(session)) {
             return null;
         }
         String level = commitSync.levelForCommit(commits.tablesOfOpenTransaction(), session.node());
@@ -732,6 +727,37 @@ public final class StatementPipeline implements NodeAccess {
         }
     }
 
+    /**
+     * The same transaction where no server wait covers it ({@link #levelForCommit} null), on a session at
+     * {@code synchronous_commit = off}: the {@code SET LOCAL} that makes its commit synchronous
+     * ({@link CommitSync#raiseForCommit}), so that Junction's wait after it is not for the WAL writer; else null.
+     */
+    private String raiseForCommit(NodeSession session) {
+        if (!ownCommitLevelMayApply(session)) {
+            return null;
+        }
+        String raise = commitSync.raiseForCommit(commits.tablesOfOpenTransaction());
+        try {
+            return raise != null && session.commitsAsynchronously() ? raise : null;
+        } catch (SQLException e) {
+            return null; // the connection failed: the commit that follows reports it as any commit would
+        }
+    }
+
+    /**
+     * Whether a transaction's commit on {@code session} may carry a {@code synchronous_commit} of Junction's choosing:
+     * PostgreSQL, on the primary, a transaction that wrote and may wait, on a session whose level neither Junction
+     * ({@link NodeSession#syncSessionSet}) nor the application set.
+     */
+    private boolean ownCommitLevelMayApply(NodeSession session) {
+        return commitSync.mayWaitOnCommit()
+                && !session.guarded()
+                && !session.syncSessionSet()
+                && topology.dialect() == dev.junction.driver.internal.backend.BackendDialect.POSTGRESQL
+                && commits.transactionWrote()
+                && !state.mayHaveChanged("synchronous_commit");
+    }
+
     /** JDBC {@code commit()}: commits the open transaction, and the commit seam hears of it. */
     public void commit() throws SQLException {
         NodeSession session = transaction.session();
@@ -740,6 +766,7 @@ public final class StatementPipeline implements NodeAccess {
         }
         String id = tracked != null && !session.guarded() && commits.transactionWrote() ? recordId(session) : null;
         String level = levelForCommit(session); // non-null only once the backend's pid is known
+        String raise = level == null ? raiseForCommit(session) : null;
         if (level != null || commitSync.watchesServerWaits() && session.backendPid() > 0) {
             commitSync.watch(session.backendPid(), session.node());
         }
@@ -747,6 +774,9 @@ public final class StatementPipeline implements NodeAccess {
             if (level != null) {
                 commitSync.committingAtLevel();
                 session.commitAtLevel(level);
+            } else if (raise != null) {
+                commitSync.committingRaised();
+                session.commitAtLevel(raise);
             } else {
                 session.physical().commit();
             }

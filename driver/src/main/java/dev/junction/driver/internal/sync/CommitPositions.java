@@ -66,6 +66,14 @@ abstract class CommitPositions {
         return primaryQuery();
     }
 
+    /**
+     * The same when the commit is known to have been made synchronously ({@code SyncPolicy#RAISED_COMMIT}), whatever
+     * the session's level is now: {@link #committingQuery} elsewhere.
+     */
+    String synchronousCommitQuery() {
+        return committingQuery();
+    }
+
     /** The position in the answer to {@link #primaryQuery}, or in a commit's reported GTID where there is one. */
     abstract ReplicationPosition primaryPosition(String answer);
 
@@ -147,6 +155,17 @@ abstract class CommitPositions {
         String committingQuery() {
             return "select case when current_setting('synchronous_commit') <> 'off'"
                     + " then pg_current_wal_lsn()::text else (" + INSERTED + ") end";
+        }
+
+        /**
+         * A commit raised to {@code local} for its own transaction on a session at {@code off}: flushed before it
+         * returned, so the position written so far covers it. The session's level reads {@code off} again once the
+         * transaction is over, and the inserted position may also cover other sessions' asynchronous commits, not
+         * written yet: a wait for those would take up to {@code wal_writer_delay}.
+         */
+        @Override
+        String synchronousCommitQuery() {
+            return "select pg_current_wal_lsn()::text";
         }
 
         @Override

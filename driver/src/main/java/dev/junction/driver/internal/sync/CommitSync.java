@@ -42,6 +42,8 @@ public final class CommitSync {
     private final CommittingSession committing;
     /** Whether the pending commit was sent with {@link SyncPolicy#transactionLevelSql} ({@link #levelForCommit}). */
     private boolean committedAtLevel;
+    /** Whether the pending commit was sent with {@link SyncPolicy#RAISED_COMMIT} ({@link #raiseForCommit}). */
+    private boolean committedRaised;
     /** The mode the application chose for its next commit ({@code JunctionConnection.setCommitSyncMode}). */
     private SyncRequirement chosen = SyncRequirement.NONE;
 
@@ -169,6 +171,21 @@ public final class CommitSync {
                 : null;
     }
 
+    /**
+     * PostgreSQL, a transaction about to commit on a session at {@code synchronous_commit = off} that Junction did not
+     * set, where {@link #levelForCommit} found no server wait to ride on: {@link SyncPolicy#RAISED_COMMIT} when the
+     * commit waits for replicas, so that Junction's wait is not for the WAL writer; else null. The caller then calls
+     * {@link #committingRaised} once it sends it.
+     */
+    public String raiseForCommit(Set<String> tables) {
+        return semiSync == null && policy.requirementFor(tables).and(chosen).waits() ? SyncPolicy.RAISED_COMMIT : null;
+    }
+
+    /** The commit about to be sent carries {@link #raiseForCommit}'s setting: it is made synchronously. */
+    public void committingRaised() {
+        committedRaised = true;
+    }
+
     /** Whether the next commit may need replicas at all: cheap, asked before anything else on every commit. */
     public boolean mayWaitOnCommit() {
         return chosen.waits() || policy.mayWait();
@@ -184,6 +201,7 @@ public final class CommitSync {
         chosen = SyncRequirement.NONE;
         chosenText = null;
         committedAtLevel = false;
+        committedRaised = false;
     }
 
     /**
@@ -199,6 +217,7 @@ public final class CommitSync {
         pendingText = null;
         pendingNode = null;
         committedAtLevel = false;
+        committedRaised = false;
     }
 
     /** Whether a commit waits to be acknowledged, or a watch to be closed. */
@@ -233,7 +252,9 @@ public final class CommitSync {
         String text = pendingText;
         Node node = pendingNode;
         boolean atLevel = committedAtLevel;
+        boolean raised = committedRaised;
         committedAtLevel = false;
+        committedRaised = false;
         pending = null;
         pendingText = null;
         pendingNode = null;
@@ -248,8 +269,8 @@ public final class CommitSync {
         }
         Duration timeout = policy.timeout();
         boolean reports = (sessionSet || atLevel) && !sessionChangedSyncCommit.getAsBoolean();
-        ReplicaWaits.Outcome outcome =
-                await(requirement, node, primary, betweenTransactions ? primary : null, cancelled, reports, timeout);
+        ReplicaWaits.Outcome outcome = await(
+                requirement, node, primary, betweenTransactions ? primary : null, cancelled, reports, raised, timeout);
         metrics.syncWaited(SyncPolicy.metricLabel(requirement, text), outcome.waitedNanos(), outcome.met());
         if (outcome.byServer()) {
             metrics.syncConfirmedByServer();
@@ -278,6 +299,7 @@ public final class CommitSync {
     /**
      * @param askable the connection the commit ran on, when its position may be asked there; else null
      * @param reports whether that session's {@code synchronous_commit} is the one Junction set
+     * @param raised whether the commit was made synchronously for itself ({@link SyncPolicy#RAISED_COMMIT})
      */
     private ReplicaWaits.Outcome await(
             SyncRequirement requirement,
@@ -286,6 +308,7 @@ public final class CommitSync {
             java.sql.Connection askable,
             boolean cancelled,
             boolean reports,
+            boolean raised,
             Duration timeout) {
         try {
             if (cancelled) {
@@ -301,7 +324,7 @@ public final class CommitSync {
                 // MariaDB's semi-sync made the commit wait for one replica's relay log, and did not give up on it.
                 return new ReplicaWaits.Outcome(1, 1, 1, 0, true);
             }
-            committing.committedOn(askable);
+            committing.committedOn(askable, raised);
             try {
                 return acknowledgements.get().await(requirement, policy.ack(), node, timeout, reports, committing);
             } finally {

@@ -45,9 +45,18 @@ public final class CommittingSession {
         this.dialect = dialect;
     }
 
+    /** Whether the pending commit was made synchronously whatever the session's level ({@code RAISED_COMMIT}). */
+    private boolean madeSynchronously;
+
     /** The connection the pending commit returned on; null when it is closed or not known. */
     void committedOn(Connection connection) {
+        committedOn(connection, false);
+    }
+
+    /** The same, {@code synchronously} telling whether the commit was raised to {@code local} for itself. */
+    void committedOn(Connection connection, boolean synchronously) {
         physical = connection;
+        madeSynchronously = synchronously;
     }
 
     /** Whether there is a connection to ask, in a state where asking opens no transaction. */
@@ -82,7 +91,8 @@ public final class CommittingSession {
      */
     String primaryAnswer(int millis) throws SQLException {
         prepare();
-        String[] row = answer(positions.committingQuery(), 1, millis);
+        String[] row =
+                answer(madeSynchronously ? positions.synchronousCommitQuery() : positions.committingQuery(), 1, millis);
         return row == null ? null : row[0];
     }
 

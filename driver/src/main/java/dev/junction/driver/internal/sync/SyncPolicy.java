@@ -159,6 +159,14 @@ public final class SyncPolicy {
     /** {@link #SERVER_LEVEL_NOT_OFF} and the session's server process in one question, as a session opens. */
     public static final String PID_AND_SERVER_LEVEL_NOT_OFF = "select pg_backend_pid(), " + RAISED_FROM_OFF;
 
+    /**
+     * What a waiting transaction's {@code COMMIT} carries on a PostgreSQL session at {@code off} that Junction did not
+     * set, where Junction confirms the commit itself: the commit is then flushed before it returns and reaches a
+     * standby at once, instead of when the WAL writer next writes (up to {@code wal_writer_delay}). The session's
+     * other commits stay asynchronous, as the server or the application set them.
+     */
+    public static final String RAISED_COMMIT = "set local synchronous_commit = local";
+
     /** The setting {@link #primarySessionSql} gives {@code syncAck=apply} sessions while the server waits. */
     public static final String REMOTE_APPLY = "set synchronous_commit = remote_apply";
 

@@ -232,5 +232,29 @@ class CommitSyncTest {
                 () -> false,
                 true);
         assertThat(sync.levelForCommit(Set.of("t"), primary)).isNull();
+        assertThat(sync.raiseForCommit(Set.of("t")))
+                .as("no session level to raise")
+                .isNull();
+    }
+
+    /**
+     * Where no server wait covers a waiting commit, what it carries on a session at {@code off}: the raise to
+     * {@code local} for a commit that waits, nothing for one that does not.
+     */
+    @Test
+    void aWaitingCommitIsRaisedAndAnAsynchronousOneIsNot() throws SQLException {
+        CommitSync sync = new CommitSync(
+                SyncPolicy.of(JunctionProperties.parse(Map.of("syncTables", "orders:sync")), 3),
+                () -> serverCovering(0, new ArrayList<>()),
+                metrics,
+                false,
+                () -> false,
+                false);
+        assertThat(sync.raiseForCommit(Set.of("logs"))).as("an async table").isNull();
+        assertThat(sync.raiseForCommit(Set.of("orders"))).isEqualTo("set local synchronous_commit = local");
+        sync.chooseForNextCommit(SyncMode.SEMI_SYNC);
+        assertThat(sync.raiseForCommit(Set.of("logs")))
+                .as("the transaction's own choice")
+                .isNotNull();
     }
 }

@@ -129,6 +129,17 @@ public enum JunctionErrorCode {
                     + "(%d replicas up) within syncTimeout=%s: do not retry it. Its data may be lost if the primary fails "
                     + "before a replica has it; syncTimeoutAction=degrade turns this into a warning."),
     /**
+     * The same as a warning of {@code syncTimeoutAction=degrade} while the commit's rule is degraded
+     * ({@code DegradedRules}): the commit waited the short wait of degraded mode, not {@code syncTimeout}.
+     */
+    COMMITTED_NOT_REPLICATED_DEGRADED(
+            91057,
+            "01J01",
+            "The transaction IS committed on %s but only %d of the %d replicas that syncMode %s requires confirmed it "
+                    + "(%d replicas up) within %s, the wait of degraded mode: an earlier commit of this mode was not "
+                    + "confirmed within syncTimeout=%s, and commits wait that long again once one is confirmed in time. "
+                    + "Do not retry it. Its data may be lost if the primary fails before a replica has it."),
+    /**
      * The connection was lost while a commit was in flight ({@code COMMIT}, or an auto-commit statement that may
      * write): the transaction may or may not be committed. Never retried by Junction.
      */

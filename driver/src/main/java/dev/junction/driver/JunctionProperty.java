@@ -125,7 +125,9 @@ public final class JunctionProperty<T> {
             "syncTimeoutAction",
             SyncTimeoutAction.class,
             SyncTimeoutAction.FAIL,
-            "After `syncTimeout`: `fail` with a committed-but-not-replicated error (SQLState 01J01), or `degrade` to a warning.");
+            "After `syncTimeout`: `fail` with a committed-but-not-replicated error (SQLState 01J01), or `degrade` to a "
+                    + "warning; once degraded, commits of that mode wait 100 ms at most, each warned of, until one is "
+                    + "confirmed in time.");
     /** Choice among qualifying replicas. */
     public static final JunctionProperty<LoadBalance> LOAD_BALANCE = choice(
             "loadBalance",

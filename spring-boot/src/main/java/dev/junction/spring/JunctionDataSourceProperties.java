@@ -97,7 +97,8 @@ public class JunctionDataSourceProperties {
 
     /**
      * After `syncTimeout`: `fail` with a committed-but-not-replicated error (SQLState 01J01), or `degrade` to a
-     * warning. Values: `fail`, `degrade`; default `fail`.
+     * warning; once degraded, commits of that mode wait 100 ms at most, each warned of, until one is confirmed in
+     * time. Values: `fail`, `degrade`; default `fail`.
      */
     private String syncTimeoutAction;
 

@@ -58,6 +58,7 @@ public final class JunctionHikariExceptionOverride implements SQLExceptionOverri
             JunctionErrorCode.COMMIT_ROLLED_BACK,
             JunctionErrorCode.TRANSACTION_NOT_REPLAYED,
             JunctionErrorCode.COMMITTED_NOT_REPLICATED,
+            JunctionErrorCode.COMMITTED_NOT_REPLICATED_DEGRADED,
             // One statement's or transaction's own error.
             JunctionErrorCode.WRITE_CONFLICT,
             JunctionErrorCode.OPTIMISTIC_TRANSACTION_CONFLICT,

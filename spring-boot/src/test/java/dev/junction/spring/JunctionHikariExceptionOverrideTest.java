@@ -50,6 +50,7 @@ class JunctionHikariExceptionOverrideTest {
             JunctionErrorCode.COMMIT_ROLLED_BACK,
             JunctionErrorCode.TRANSACTION_NOT_REPLAYED,
             JunctionErrorCode.COMMITTED_NOT_REPLICATED,
+            JunctionErrorCode.COMMITTED_NOT_REPLICATED_DEGRADED,
             JunctionErrorCode.WRITE_CONFLICT,
             JunctionErrorCode.OPTIMISTIC_TRANSACTION_CONFLICT,
             JunctionErrorCode.UNSTAMPABLE_WRITE,

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -256,6 +257,49 @@ abstract class SyncModesContract {
             assertThat(degradations()).isEqualTo(before + 1);
             connection.clearWarnings();
             assertThat((Throwable) connection.getWarnings()).isNull();
+        }
+    }
+
+    /**
+     * Degraded mode: once a commit has waited {@code syncTimeout} in vain, the next ones do not wait it out again (each
+     * still warned of, with its own code), until the replica applies again and a commit is confirmed; from then on
+     * commits wait for it as before. The first commit may already find the rule degraded by another test's.
+     */
+    @Test
+    void degradeStopsWaitingOutTheTimeoutUntilACommitIsConfirmedAgain() throws Exception {
+        stopApplying(1);
+        try (Connection connection = connect("?syncMode=sync&syncTimeout=3s&syncTimeoutAction=degrade")) {
+            insert(connection, "plain_rows");
+            assertThat(connection.getWarnings().getErrorCode()).isIn(91050, 91057);
+            connection.clearWarnings();
+            long started = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                insert(connection, "plain_rows");
+                SQLWarning warning = connection.getWarnings();
+                assertThat(warning.getErrorCode())
+                        .as("commit %d of 3 while degraded", i + 1)
+                        .isEqualTo(91057);
+                assertThat(warning.getMessage()).contains("IS committed", "degraded mode", "syncTimeout=3s");
+                connection.clearWarnings();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("three degraded commits, none waiting out syncTimeout")
+                    .isLessThan(Duration.ofSeconds(3));
+            resumeApplying(1);
+            boolean confirmed = false;
+            for (int i = 0; i < 100 && !confirmed; i++) {
+                insert(connection, "plain_rows");
+                confirmed = connection.getWarnings() == null;
+                connection.clearWarnings();
+            }
+            assertThat(confirmed)
+                    .as("a commit confirmed once the replica applies again")
+                    .isTrue();
+            int id = insert(connection, "plain_rows");
+            assertThat((Throwable) connection.getWarnings()).isNull();
+            assertThat(replicaHas(1, "plain_rows", id))
+                    .as("sync waits for the replica again")
+                    .isTrue();
         }
     }
 

@@ -36,6 +36,8 @@ public final class CommitSync {
     private final java.util.function.BooleanSupplier sessionChangedSyncCommit;
     /** The watch over the server's own wait for the commit now running, if any. */
     private ReplicaWaits.ServerWaitBound bound;
+    /** Whether {@link #bound} is the short one of degraded mode ({@link DegradedRules#WAIT}). */
+    private boolean boundShortened;
     /** MariaDB's own semi-sync as this connection sees it; null on PostgreSQL. */
     private final MariaDbSemiSync semiSync;
     /** The connection of the commit being acknowledged, asked its position ({@link CommittingSession}). */
@@ -83,13 +85,19 @@ public final class CommitSync {
 
     /**
      * A statement that may commit is about to run on backend {@code backendPid} of {@code primary}: if the server
-     * itself waits for standbys, that wait is bounded by {@code syncTimeout} ({@link ReplicaWaits#boundServerWait}).
+     * itself waits for standbys, that wait is bounded by {@code syncTimeout} ({@link ReplicaWaits#boundServerWait}),
+     * or by {@link DegradedRules#WAIT} while {@code syncTimeoutAction=degrade} has degraded a rule of the cluster.
      */
     public void watch(int backendPid, Node primary) {
         if (bound != null) {
             bound.close();
         }
-        bound = acknowledgements.get().boundServerWait(backendPid, primary, policy.timeout());
+        ReplicaWaits waits = acknowledgements.get();
+        DegradedRules rules = policy.timeoutAction() == SyncTimeoutAction.DEGRADE ? waits.degradedRules() : null;
+        Duration limit =
+                rules != null && rules.anyDegraded() ? min(policy.timeout(), DegradedRules.WAIT) : policy.timeout();
+        bound = waits.boundServerWait(backendPid, primary, limit);
+        boundShortened = limit != policy.timeout();
     }
 
     /** The same, from the text the application passed ({@code JunctionConnection.setCommitSyncMode}). */
@@ -267,7 +275,11 @@ public final class CommitSync {
         if (requirement == null) {
             return;
         }
-        Duration timeout = policy.timeout();
+        DegradedRules rules = policy.timeoutAction() == SyncTimeoutAction.DEGRADE
+                ? acknowledgements.get().degradedRules()
+                : null;
+        boolean degraded = rules != null && (rules.degraded(requirement, policy.ack()) || cancelled && boundShortened);
+        Duration timeout = degraded ? min(policy.timeout(), DegradedRules.WAIT) : policy.timeout();
         boolean reports = (sessionSet || atLevel) && !sessionChangedSyncCommit.getAsBoolean();
         ReplicaWaits.Outcome outcome = await(
                 requirement, node, primary, betweenTransactions ? primary : null, cancelled, reports, raised, timeout);
@@ -276,6 +288,9 @@ public final class CommitSync {
             metrics.syncConfirmedByServer();
         }
         if (outcome.met()) {
+            if (rules != null) {
+                rules.confirmed(requirement, policy.ack());
+            }
             return;
         }
         if (outcome.primaryLost() || node.role() != dev.junction.driver.internal.backend.ProbedRole.PRIMARY) {
@@ -285,15 +300,47 @@ public final class CommitSync {
             throw JunctionErrorCode.COMMIT_OUTCOME_UNKNOWN.exception(
                     node.address(), "its replication (syncMode " + text + ")");
         }
-        Object[] arguments = {
-            node.address(), outcome.confirmed(), outcome.required(), text, outcome.asked(), format(timeout)
-        };
-        if (policy.timeoutAction() == SyncTimeoutAction.DEGRADE) {
-            metrics.syncDegraded();
-            warnings.add(JunctionErrorCode.COMMITTED_NOT_REPLICATED.warning(arguments));
-            return;
+        if (policy.timeoutAction() != SyncTimeoutAction.DEGRADE) {
+            throw JunctionErrorCode.COMMITTED_NOT_REPLICATED.exception(
+                    node.address(), outcome.confirmed(), outcome.required(), text, outcome.asked(), format(timeout));
         }
-        throw JunctionErrorCode.COMMITTED_NOT_REPLICATED.exception(arguments);
+        degradedCommit(requirement, text, node, outcome, timeout, degraded, rules);
+    }
+
+    /**
+     * {@code syncTimeoutAction=degrade}: an unconfirmed commit is a warning, counted, and its rule is degraded (or stays
+     * so) for the cluster's connections ({@link DegradedRules}).
+     *
+     * @param waited   how long the commit's wait could take: {@code syncTimeout}, or the wait of degraded mode
+     * @param degraded whether the commit waited the wait of degraded mode
+     * @param rules    the cluster's degraded rules; null where there are none (a fake)
+     */
+    private void degradedCommit(
+            SyncRequirement requirement,
+            String text,
+            Node node,
+            ReplicaWaits.Outcome outcome,
+            Duration waited,
+            boolean degraded,
+            DegradedRules rules) {
+        metrics.syncDegraded();
+        Object[] common = {
+            node.address(), outcome.confirmed(), outcome.required(), text, outcome.asked(), format(waited)
+        };
+        warnings.add(
+                degraded
+                        ? JunctionErrorCode.COMMITTED_NOT_REPLICATED_DEGRADED.warning(
+                                append(common, format(policy.timeout())))
+                        : JunctionErrorCode.COMMITTED_NOT_REPLICATED.warning(common));
+        if (rules != null) {
+            rules.timedOut(requirement, policy.ack(), policy.timeout());
+        }
+    }
+
+    private static Object[] append(Object[] arguments, Object last) {
+        Object[] longer = java.util.Arrays.copyOf(arguments, arguments.length + 1);
+        longer[arguments.length] = last;
+        return longer;
     }
 
     /**
@@ -350,6 +397,10 @@ public final class CommitSync {
 
     public void clearWarnings() {
         warnings.clear();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String format(Duration timeout) {

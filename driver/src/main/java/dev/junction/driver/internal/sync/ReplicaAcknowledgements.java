@@ -127,6 +127,9 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
 
     static final long WATCH_PERIOD_MILLIS = 50;
 
+    /** The rules {@code syncTimeoutAction=degrade} has degraded for this cluster's connections. */
+    private final DegradedRules degradedRules;
+
     /**
      * What the primary's {@code synchronous_standby_names} guarantees a commit of a session with
      * {@code synchronous_commit} at the level Junction set ({@code remote_apply}, {@code on}).
@@ -172,8 +175,14 @@ public final class ReplicaAcknowledgements implements ReplicaWaits, AutoCloseabl
         this.dialect = dialect;
         this.connector = connector;
         this.nodes = nodes;
+        this.degradedRules = new DegradedRules(clusterName);
         this.questions = new ThreadPoolExecutor(
                 0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), daemons("junction-sync-"));
+    }
+
+    @Override
+    public DegradedRules degradedRules() {
+        return degradedRules;
     }
 
     /** {@inheritDoc} The replica threads stop at their next question once this returns, interrupted or not. */

@@ -69,6 +69,14 @@ public interface ReplicaWaits {
     }
 
     /**
+     * The cluster's memory of rules degraded by {@code syncTimeoutAction=degrade}, shared by its connections; null
+     * where there is none (a fake), when every commit waits up to {@code syncTimeout}.
+     */
+    default DegradedRules degradedRules() {
+        return null;
+    }
+
+    /**
      * Whether {@code primary} itself makes commits wait for standbys now (PostgreSQL's
      * {@code synchronous_standby_names} is set).
      *

@@ -257,4 +257,75 @@ class CommitSyncTest {
                 .as("the transaction's own choice")
                 .isNotNull();
     }
+
+    /**
+     * {@code syncTimeoutAction=degrade} remembered across a cluster's connections: after one commit waited
+     * {@code syncTimeout} in vain, the next ones (on any connection) wait {@link DegradedRules#WAIT} at most and say so
+     * in their warning, until one is confirmed: then {@code syncTimeout} again. {@code fail} never shortens a wait.
+     */
+    @Test
+    void degradedModeShortensTheWaitsUntilACommitIsConfirmed() throws SQLException {
+        DegradedRules rules = new DegradedRules("test");
+        List<java.time.Duration> timeouts = new ArrayList<>();
+        ReplicaWaits fake = new ReplicaWaits() {
+            @Override
+            public Outcome await(
+                    SyncRequirement requirement,
+                    dev.junction.driver.SyncAck ack,
+                    Node node,
+                    java.time.Duration timeout,
+                    boolean primaryReports,
+                    CommittingSession committing) {
+                timeouts.add(timeout);
+                return new Outcome(confirming, requirement.required(2), 2, 1_000, false);
+            }
+
+            @Override
+            public DegradedRules degradedRules() {
+                return rules;
+            }
+        };
+        Map<String, String> degrade = Map.of("syncMode", "sync", "syncTimeout", "5s", "syncTimeoutAction", "degrade");
+        CommitSync first = new CommitSync(
+                SyncPolicy.of(JunctionProperties.parse(degrade), 3), () -> fake, metrics, false, () -> false, false);
+        CommitSync second = new CommitSync(
+                SyncPolicy.of(JunctionProperties.parse(degrade), 3), () -> fake, metrics, false, () -> false, false);
+        confirming = 1;
+        first.committed(primary, Set.of("t"));
+        first.acknowledge();
+        assertThat(first.warnings().getErrorCode()).isEqualTo(91050);
+        second.committed(primary, Set.of("t"));
+        second.acknowledge();
+        assertThat(second.warnings().getErrorCode())
+                .as("the other connection is degraded too")
+                .isEqualTo(91057);
+        assertThat(second.warnings().getMessage()).contains("within 100ms", "syncTimeout=5s", "IS committed");
+        confirming = 2;
+        second.committed(primary, Set.of("t"));
+        second.acknowledge();
+        first.committed(primary, Set.of("t"));
+        first.acknowledge();
+        assertThat(timeouts)
+                .containsExactly(
+                        java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofMillis(100),
+                        java.time.Duration.ofMillis(100),
+                        java.time.Duration.ofSeconds(5));
+        assertThat(rules.anyDegraded()).isFalse();
+
+        CommitSync failing = new CommitSync(
+                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync", "syncTimeout", "5s")), 3),
+                () -> fake,
+                metrics,
+                false,
+                () -> false,
+                false);
+        confirming = 1;
+        failing.committed(primary, Set.of("t"));
+        assertThatThrownBy(failing::acknowledge).isInstanceOf(SQLException.class);
+        failing.committed(primary, Set.of("t"));
+        assertThatThrownBy(failing::acknowledge).isInstanceOf(SQLException.class);
+        assertThat(timeouts.subList(4, 6)).containsOnly(java.time.Duration.ofSeconds(5));
+        assertThat(rules.anyDegraded()).as("fail degrades nothing").isFalse();
+    }
 }

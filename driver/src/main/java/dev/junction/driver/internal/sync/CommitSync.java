@@ -403,7 +403,8 @@ public final class CommitSync {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static String format(Duration timeout) {
+    /** A duration as a property value would give it: {@code 5s}, {@code 300ms}. */
+    static String format(Duration timeout) {
         long millis = timeout.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }

@@ -65,7 +65,7 @@ public final class DegradedRules {
                     () -> "Junction cluster " + cluster + ": syncMode " + requirement + " (syncAck="
                             + ack.name().toLowerCase(java.util.Locale.ROOT)
                             + ") degraded: a commit was not confirmed within syncTimeout="
-                            + syncTimeout.toMillis() + "ms; its commits wait " + WAIT.toMillis()
+                            + CommitSync.format(syncTimeout) + "; its commits wait " + WAIT.toMillis()
                             + " ms at most, each with a warning, until one is confirmed in that time");
         }
     }

@@ -97,7 +97,7 @@ public final class CommitSync {
         Duration limit =
                 rules != null && rules.anyDegraded() ? min(policy.timeout(), DegradedRules.WAIT) : policy.timeout();
         bound = waits.boundServerWait(backendPid, primary, limit);
-        boundShortened = limit != policy.timeout();
+        boundShortened = !limit.equals(policy.timeout());
     }
 
     /** The same, from the text the application passed ({@code JunctionConnection.setCommitSyncMode}). */

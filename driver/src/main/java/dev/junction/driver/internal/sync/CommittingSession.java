@@ -38,15 +38,15 @@ public final class CommittingSession {
     private CommitPositions positions;
     /** Whether the server reports each commit's GTID on {@link #preparedOn} ({@link #trackedCommitGtid}). */
     private boolean tracksCommits;
+    /** Whether the pending commit was made synchronously whatever the session's level ({@code RAISED_COMMIT}). */
+    private boolean madeSynchronously;
+
     /** The questions asked on {@link #preparedOn}, by text, kept prepared. */
     private final java.util.Map<String, PreparedStatement> questions = new java.util.HashMap<>(4);
 
     public CommittingSession(BackendDialect dialect) {
         this.dialect = dialect;
     }
-
-    /** Whether the pending commit was made synchronously whatever the session's level ({@code RAISED_COMMIT}). */
-    private boolean madeSynchronously;
 
     /** The connection the pending commit returned on; null when it is closed or not known. */
     void committedOn(Connection connection) {

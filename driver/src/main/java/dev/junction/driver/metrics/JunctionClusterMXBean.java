@@ -1,5 +1,6 @@
 package dev.junction.driver.metrics;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,6 +60,12 @@ public interface JunctionClusterMXBean {
 
     /** Commits not confirmed in time that were reported as warnings ({@code syncTimeoutAction=degrade}). */
     long getSyncDegradations();
+
+    /**
+     * The write sync modes degraded now by {@code syncTimeoutAction=degrade} (as {@code sync/apply}): their commits
+     * wait 100 ms at most until one is confirmed in time. Empty when every mode is whole.
+     */
+    List<String> getDegradedSyncModes();
 
     /** Times another node became the primary: failovers and switchovers the monitor saw. */
     long getPrimaryChanges();

@@ -32,6 +32,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code junction.classifier.cache.hits}, {@code .misses}, {@code junction.classifier.parse.failures};</li>
  *   <li>{@code junction.transactions.optimistic} (started on a replica), {@code junction.transactions.moved},
  *       {@code junction.transactions.move.conflicts};</li>
+ *   <li>{@code junction.sync.waits} (function timer, tag {@code mode}), {@code junction.sync.timeouts} (tag
+ *       {@code mode}), {@code junction.sync.degraded}, {@code junction.sync.server.confirmed}, and the gauge
+ *       {@code junction.sync.degraded.modes} (write sync modes degraded now by {@code syncTimeoutAction=degrade});</li>
  *   <li>{@code junction.replica.staleness} (time gauge per node, tag {@code node}; NaN when the node is not a replica
  *       or its bound is unknown).</li>
  * </ul>
@@ -160,6 +163,13 @@ public final class JunctionMeterBinder implements MeterBinder, AutoCloseable {
                         .register(registry));
             }
             counter(bound, "junction.sync.degraded", cluster, tags, ClusterMetrics::syncDegradations);
+            bound.add(io.micrometer.core.instrument.Gauge.builder(
+                            "junction.sync.degraded.modes",
+                            cluster,
+                            c -> c.degradedSyncModes().size())
+                    .tags(tags)
+                    .description("Write sync modes degraded now by syncTimeoutAction=degrade")
+                    .register(registry));
             counter(bound, "junction.sync.server.confirmed", cluster, tags, ClusterMetrics::syncConfirmationsByServer);
         }
 

@@ -285,6 +285,7 @@ abstract class SyncModesContract {
             assertThat(Duration.ofNanos(System.nanoTime() - started))
                     .as("three degraded commits, none waiting out syncTimeout")
                     .isLessThan(Duration.ofSeconds(3));
+            assertThat(degradedModes()).as("in the metrics").contains("sync/apply");
             resumeApplying(1);
             boolean confirmed = false;
             for (int i = 0; i < 100 && !confirmed; i++) {
@@ -300,7 +301,18 @@ abstract class SyncModesContract {
             assertThat(replicaHas(1, "plain_rows", id))
                     .as("sync waits for the replica again")
                     .isTrue();
+            assertThat(degradedModes()).doesNotContain("sync/apply");
         }
+    }
+
+    /** Every Junction cluster MBean's {@code DegradedSyncModes}, together. */
+    private static java.util.List<String> degradedModes() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        java.util.List<String> modes = new java.util.ArrayList<>();
+        for (ObjectName name : server.queryNames(new ObjectName("dev.junction:type=Cluster,*"), null)) {
+            modes.addAll(java.util.List.of((String[]) server.getAttribute(name, "DegradedSyncModes")));
+        }
+        return modes;
     }
 
     /** The sum of every Junction cluster MBean's {@code SyncDegradations}. */

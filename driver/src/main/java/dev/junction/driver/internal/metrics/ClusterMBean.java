@@ -5,6 +5,7 @@ import dev.junction.driver.metrics.JunctionClusterMXBean;
 import dev.junction.router.RouteReason;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.management.InstanceAlreadyExistsException;
@@ -147,6 +148,11 @@ final class ClusterMBean implements JunctionClusterMXBean {
     @Override
     public long getSyncDegradations() {
         return metrics.syncDegradations();
+    }
+
+    @Override
+    public List<String> getDegradedSyncModes() {
+        return metrics.degradedSyncModes();
     }
 
     @Override

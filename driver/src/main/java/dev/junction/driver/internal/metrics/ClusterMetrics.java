@@ -323,6 +323,11 @@ public final class ClusterMetrics {
                 : topology.transactionMoves().snapshot();
     }
 
+    /** The write sync modes degraded now ({@code syncTimeoutAction=degrade}), as {@code sync/apply}. */
+    public List<String> degradedSyncModes() {
+        return topology == null ? List.of() : topology.degradedSyncModes();
+    }
+
     /** Every node as the monitor last saw it: role, replay position, staleness bound. */
     public List<NodeStatus> nodes() {
         return topology == null ? List.of() : StatusReport.of(topology.monitor(), topology);

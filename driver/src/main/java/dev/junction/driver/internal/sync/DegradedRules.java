@@ -57,6 +57,14 @@ public final class DegradedRules {
         return !degraded.isEmpty();
     }
 
+    /** The degraded rules as operators read them ({@code sync/apply}, {@code quorum:2/flush}), sorted. */
+    public java.util.List<String> describe() {
+        return degraded.stream()
+                .map(rule -> rule.requirement() + "/" + rule.ack().name().toLowerCase(java.util.Locale.ROOT))
+                .sorted()
+                .toList();
+    }
+
     /** A commit under the rule was not confirmed in time under {@code syncTimeoutAction=degrade}. */
     public void timedOut(SyncRequirement requirement, SyncAck ack, Duration syncTimeout) {
         if (degraded.add(new Rule(requirement, ack))) {

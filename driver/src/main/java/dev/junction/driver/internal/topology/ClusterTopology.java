@@ -276,6 +276,15 @@ public final class ClusterTopology implements SharedMonitors.Shared {
     }
 
     /**
+     * The write sync modes {@code syncTimeoutAction=degrade} has degraded for this cluster's connections
+     * ({@link dev.junction.driver.internal.sync.DegradedRules#describe}); empty before any commit waited.
+     */
+    public java.util.List<String> degradedSyncModes() {
+        ReplicaAcknowledgements made = acknowledgements;
+        return made == null ? java.util.List.of() : made.degradedRules().describe();
+    }
+
+    /**
      * The cluster's sync waits ({@code syncMode}), made at the first commit that waits, with this topology's
      * credentials ({@code connector}'s for a topology of its own); closed with the topology.
      */

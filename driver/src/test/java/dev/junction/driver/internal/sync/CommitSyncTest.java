@@ -32,6 +32,19 @@ class CommitSyncTest {
 
     private int confirming = 2;
 
+    /** A connection's commit sync for a three-node URL with {@code properties}, its waits from {@code waits}. */
+    private CommitSync connection(
+            Map<String, String> properties, java.util.function.Supplier<ReplicaWaits> waits, boolean mySqlFamily)
+            throws SQLException {
+        return new CommitSync(
+                SyncPolicy.of(JunctionProperties.parse(properties), 3),
+                waits,
+                metrics,
+                false,
+                () -> false,
+                mySqlFamily);
+    }
+
     private CommitSync sync(Map<String, String> properties) throws SQLException {
         return sync(properties, 3);
     }
@@ -154,13 +167,7 @@ class CommitSyncTest {
         ReplicaWaits interrupted = (requirement, ack, node, timeout, primaryReports, committing) -> {
             throw new InterruptedException();
         };
-        CommitSync sync = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync")), 3),
-                () -> interrupted,
-                metrics,
-                false,
-                () -> false,
-                false);
+        CommitSync sync = connection(Map.of("syncMode", "sync"), () -> interrupted, false);
         sync.committed(primary, Set.of("t"));
         try {
             assertThatThrownBy(sync::acknowledge).hasMessageContaining("IS committed");
@@ -195,13 +202,7 @@ class CommitSyncTest {
     @Test
     void aTransactionsOwnModeCommitsAtTheServersLevelWhereTheServerCoversIt() throws SQLException {
         List<Boolean> reported = new ArrayList<>();
-        CommitSync sync = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(Map.of("syncTables", "orders:sync")), 3),
-                () -> serverCovering(1, reported),
-                metrics,
-                false,
-                () -> false,
-                false);
+        CommitSync sync = connection(Map.of("syncTables", "orders:sync"), () -> serverCovering(1, reported), false);
         assertThat(sync.levelForCommit(Set.of("logs"), primary))
                 .as("an async table: nothing to wait for")
                 .isNull();
@@ -224,13 +225,7 @@ class CommitSyncTest {
 
     @Test
     void mariaDbCommitsNeverCarryALevel() throws SQLException {
-        CommitSync sync = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync")), 3),
-                () -> serverCovering(2, new ArrayList<>()),
-                metrics,
-                false,
-                () -> false,
-                true);
+        CommitSync sync = connection(Map.of("syncMode", "sync"), () -> serverCovering(2, new ArrayList<>()), true);
         assertThat(sync.levelForCommit(Set.of("t"), primary)).isNull();
         assertThat(sync.raiseForCommit(Set.of("t")))
                 .as("no session level to raise")
@@ -243,13 +238,8 @@ class CommitSyncTest {
      */
     @Test
     void aWaitingCommitIsRaisedAndAnAsynchronousOneIsNot() throws SQLException {
-        CommitSync sync = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(Map.of("syncTables", "orders:sync")), 3),
-                () -> serverCovering(0, new ArrayList<>()),
-                metrics,
-                false,
-                () -> false,
-                false);
+        CommitSync sync =
+                connection(Map.of("syncTables", "orders:sync"), () -> serverCovering(0, new ArrayList<>()), false);
         assertThat(sync.raiseForCommit(Set.of("logs"))).as("an async table").isNull();
         assertThat(sync.raiseForCommit(Set.of("orders"))).isEqualTo("set local synchronous_commit = local");
         sync.chooseForNextCommit(SyncMode.SEMI_SYNC);
@@ -286,10 +276,8 @@ class CommitSyncTest {
             }
         };
         Map<String, String> degrade = Map.of("syncMode", "sync", "syncTimeout", "5s", "syncTimeoutAction", "degrade");
-        CommitSync first = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(degrade), 3), () -> fake, metrics, false, () -> false, false);
-        CommitSync second = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(degrade), 3), () -> fake, metrics, false, () -> false, false);
+        CommitSync first = connection(degrade, () -> fake, false);
+        CommitSync second = connection(degrade, () -> fake, false);
         confirming = 1;
         first.committed(primary, Set.of("t"));
         first.acknowledge();
@@ -313,13 +301,7 @@ class CommitSyncTest {
                         java.time.Duration.ofSeconds(5));
         assertThat(rules.anyDegraded()).isFalse();
 
-        CommitSync failing = new CommitSync(
-                SyncPolicy.of(JunctionProperties.parse(Map.of("syncMode", "sync", "syncTimeout", "5s")), 3),
-                () -> fake,
-                metrics,
-                false,
-                () -> false,
-                false);
+        CommitSync failing = connection(Map.of("syncMode", "sync", "syncTimeout", "5s"), () -> fake, false);
         confirming = 1;
         failing.committed(primary, Set.of("t"));
         assertThatThrownBy(failing::acknowledge).isInstanceOf(SQLException.class);
